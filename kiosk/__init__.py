@@ -1,0 +1,1 @@
+"""kiosk: the Qt-free core of the self-service help point."""

@@ -1,0 +1,25 @@
+"""The citizen's application as the core hands it to storage and printing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Dossier:
+    """A submitted application.
+
+    `fields` holds the form answers by field id (JSON-safe values: str, int, bool, lists of them);
+    `holder` the identity read from the card (same keys as `devices.card.Holder`). Both are
+    personal data and are stored encrypted.
+    """
+
+    tracking_code: str
+    service_code: str
+    service_version: int
+    station_id: str
+    submitted_at: dt.datetime
+    fields: dict[str, Any] = field(default_factory=dict)
+    holder: dict[str, str] = field(default_factory=dict)

@@ -1,0 +1,22 @@
+"""What a receipt shows: one data object rendered to PDF (and later to thermal raster)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Receipt:
+    station_name: str
+    service_title: str  # official Vietnamese name
+    service_code: str  # national procedure code
+    submitted_at: dt.datetime
+    tracking_code: str  # as printed, grouped for reading aloud (e.g. "7K3QX-M9T2B")
+    qr_payload: str  # what the QR encodes
+    citizen_name: str
+    lines: list[tuple[str, str]] = field(default_factory=list)  # (label, value) summary rows
+    next_steps: str = ""  # what happens next, in plain words
+    where_to_ask: str = ""
+    fee_text: str = ""  # e.g. "Không thu phí" or "50.000 đồng — chưa nộp"
+    queue_number: str = ""
