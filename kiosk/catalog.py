@@ -1,0 +1,290 @@
+"""The service catalog: one TOML file per service in resources/services/, loaded into plain objects.
+
+A service is a list of steps; the UI has one screen per step *kind*, so adding a service is a
+new data file, never new UI code. `check_catalog` reports every problem in every file at once.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from kiosk.text import LANGUAGES, Text, nfc
+
+STEP_KINDS = ("intro", "card", "identity", "form", "review")
+FIELD_TYPES = ("text", "date", "choice", "phone")
+DATE_BOUNDS = ("today",)
+
+
+class CatalogError(Exception):
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: Text
+
+
+@dataclass(frozen=True)
+class Field:
+    id: str
+    type: str
+    label: Text
+    hint: Text = field(default_factory=Text)
+    required: bool = True
+    max_length: int = 200
+    min_length: int = 0
+    options: tuple[Option, ...] = ()
+    not_before: str = ""  # date fields: "today"
+    after_field: str = ""  # date fields: must be later than this field
+    max_days_after: int = 0  # date fields: at most this many days after `after_field` (0 = no limit)
+    messages: Mapping[str, Text] = field(default_factory=dict)  # rule -> message override
+
+    def option_label(self, value: str, language: str) -> str:
+        for option in self.options:
+            if option.value == value:
+                return option.label.get(language)
+        return value
+
+
+@dataclass(frozen=True)
+class Step:
+    kind: str
+    id: str
+    title: Text
+    fields: tuple[str, ...] = ()
+    say: Text = field(default_factory=Text)  # what the voice reads; defaults to the title
+
+
+@dataclass(frozen=True)
+class Fee:
+    amount: int  # đồng; 0 = free
+    legal_basis: str = ""
+    note: Text = field(default_factory=Text)
+
+
+@dataclass(frozen=True)
+class Service:
+    code: str  # national procedure code, stable
+    slug: str
+    version: int
+    pictogram: str
+    title: Text
+    summary: Text
+    who: Text
+    papers: tuple[Text, ...]
+    processing_time: Text
+    next_steps: Text
+    legal_basis: tuple[str, ...]
+    fee: Fee
+    steps: tuple[Step, ...]
+    fields: Mapping[str, Field]
+
+    def form_fields(self) -> list[Field]:
+        return [self.fields[fid] for step in self.steps for fid in step.fields]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    services: tuple[Service, ...]
+
+    def get(self, code: str) -> Service:
+        for service in self.services:
+            if service.code == code or service.slug == code:
+                return service
+        raise KeyError(code)
+
+
+# -- loading ------------------------------------------------------------------------------------
+
+
+class _Reader:
+    """Reads one catalog file, collecting problems instead of stopping at the first."""
+
+    def __init__(self, where: str) -> None:
+        self.where = where
+        self.problems: list[str] = []
+
+    def problem(self, text: str) -> None:
+        self.problems.append(f"{self.where}: {text}")
+
+    def text(self, raw: Any, what: str, *, required: bool = True) -> Text:
+        if raw is None:
+            if required:
+                self.problem(f"missing text '{what}'")
+            return Text()
+        if not isinstance(raw, dict):
+            self.problem(f"'{what}' must be a table of languages ({', '.join(LANGUAGES)})")
+            return Text()
+        for lang in LANGUAGES:
+            if not isinstance(raw.get(lang), str) or not raw[lang].strip():
+                self.problem(f"'{what}' has no '{lang}' text")
+        unknown = set(raw) - set(LANGUAGES)
+        if unknown:
+            self.problem(f"'{what}' has unknown languages {sorted(unknown)}")
+        return Text({lang: nfc(str(value)) for lang, value in raw.items()})
+
+    def field(self, raw: dict[str, Any]) -> Field | None:
+        fid = raw.get("id")
+        if not isinstance(fid, str) or not fid:
+            self.problem("a field has no id")
+            return None
+        ftype = raw.get("type")
+        if ftype not in FIELD_TYPES:
+            self.problem(f"field '{fid}' has unknown type {ftype!r} (known: {', '.join(FIELD_TYPES)})")
+        known = {
+            "id",
+            "type",
+            "label",
+            "hint",
+            "required",
+            "max_length",
+            "min_length",
+            "options",
+            "not_before",
+            "after_field",
+            "max_days_after",
+            "messages",
+        }
+        for extra in sorted(set(raw) - known):
+            self.problem(f"field '{fid}' has unknown key '{extra}'")
+        options = tuple(
+            Option(str(opt.get("value", "")), self.text(opt.get("label"), f"{fid}.options.label"))
+            for opt in raw.get("options", [])
+        )
+        if ftype == "choice" and not options:
+            self.problem(f"choice field '{fid}' has no options")
+        not_before = str(raw.get("not_before", ""))
+        if not_before and not_before not in DATE_BOUNDS:
+            self.problem(f"field '{fid}': not_before must be one of {DATE_BOUNDS}")
+        messages = {
+            rule: self.text(msg, f"{fid}.messages.{rule}")
+            for rule, msg in dict(raw.get("messages", {})).items()
+        }
+        return Field(
+            id=fid,
+            type=str(ftype),
+            label=self.text(raw.get("label"), f"{fid}.label"),
+            hint=self.text(raw.get("hint"), f"{fid}.hint", required=False),
+            required=bool(raw.get("required", True)),
+            max_length=int(raw.get("max_length", 200)),
+            min_length=int(raw.get("min_length", 0)),
+            options=options,
+            not_before=not_before,
+            after_field=str(raw.get("after_field", "")),
+            max_days_after=int(raw.get("max_days_after", 0)),
+            messages=messages,
+        )
+
+    def service(self, raw: dict[str, Any]) -> Service:
+        fields: dict[str, Field] = {}
+        for fraw in raw.get("fields", []):
+            parsed = self.field(fraw)
+            if parsed is None:
+                continue
+            if parsed.id in fields:
+                self.problem(f"field '{parsed.id}' defined twice")
+            fields[parsed.id] = parsed
+        steps: list[Step] = []
+        for index, sraw in enumerate(raw.get("steps", [])):
+            kind = sraw.get("kind")
+            if kind not in STEP_KINDS:
+                self.problem(f"step {index + 1} has unknown kind {kind!r} (known: {', '.join(STEP_KINDS)})")
+                continue
+            step_fields = tuple(sraw.get("fields", []))
+            for fid in step_fields:
+                if fid not in fields:
+                    self.problem(f"step '{sraw.get('id', kind)}' refers to unknown field '{fid}'")
+            if kind == "form" and not step_fields:
+                self.problem(f"form step '{sraw.get('id', index)}' has no fields")
+            steps.append(
+                Step(
+                    kind=kind,
+                    id=str(sraw.get("id", kind)),
+                    title=self.text(sraw.get("title"), f"steps[{index}].title"),
+                    fields=step_fields,
+                    say=self.text(sraw.get("say"), f"steps[{index}].say", required=False),
+                )
+            )
+        kinds = [step.kind for step in steps]
+        if "card" in kinds and "identity" not in kinds:
+            self.problem("a 'card' step needs an 'identity' step to confirm the data read")
+        if not kinds or kinds[-1] != "review":
+            self.problem("the last step must be 'review'")
+        for fdef in fields.values():
+            if fdef.after_field and fdef.after_field not in fields:
+                self.problem(f"field '{fdef.id}': after_field '{fdef.after_field}' is not a field")
+        used = {fid for step in steps for fid in step.fields}
+        for fid in sorted(set(fields) - used):
+            self.problem(f"field '{fid}' is not used by any step")
+        fee_raw = raw.get("fee", {})
+        fee = Fee(
+            amount=int(fee_raw.get("amount", 0)),
+            legal_basis=str(fee_raw.get("legal_basis", "")),
+            note=self.text(fee_raw.get("note"), "fee.note", required=False),
+        )
+        for key in ("code", "slug", "pictogram"):
+            if not isinstance(raw.get(key), str) or not raw[key]:
+                self.problem(f"missing '{key}'")
+        if not raw.get("legal_basis"):
+            self.problem("missing 'legal_basis'")
+        return Service(
+            code=str(raw.get("code", "")),
+            slug=str(raw.get("slug", "")),
+            version=int(raw.get("version", 1)),
+            pictogram=str(raw.get("pictogram", "")),
+            title=self.text(raw.get("title"), "title"),
+            summary=self.text(raw.get("summary"), "summary"),
+            who=self.text(raw.get("who"), "who"),
+            papers=tuple(self.text(p, "papers") for p in raw.get("papers", [])),
+            processing_time=self.text(raw.get("processing_time"), "processing_time"),
+            next_steps=self.text(raw.get("next_steps"), "next_steps"),
+            legal_basis=tuple(str(x) for x in raw.get("legal_basis", [])),
+            fee=fee,
+            steps=tuple(steps),
+            fields=fields,
+        )
+
+
+def _catalog_files(folder: Path | None) -> list[tuple[str, str]]:
+    if folder is not None:
+        return [(str(p), p.read_text("utf-8")) for p in sorted(Path(folder).glob("*.toml"))]
+    root = resources.files("resources.services")
+    return [
+        (f"resources/services/{entry.name}", entry.read_text("utf-8"))
+        for entry in sorted(root.iterdir(), key=lambda e: e.name)
+        if entry.name.endswith(".toml")
+    ]
+
+
+def check_catalog(folder: Path | None = None) -> tuple[Catalog, list[str]]:
+    """Load every catalog file; return the catalog and the list of problems (empty = valid)."""
+    services: list[Service] = []
+    problems: list[str] = []
+    for where, text in _catalog_files(folder):
+        reader = _Reader(where)
+        try:
+            raw = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            problems.append(f"{where}: not valid TOML ({exc})")
+            continue
+        services.append(reader.service(raw))
+        problems.extend(reader.problems)
+    codes = [s.code for s in services]
+    for code in sorted({c for c in codes if codes.count(c) > 1}):
+        problems.append(f"service code {code} is used by more than one file")
+    return Catalog(tuple(services)), problems
+
+
+def load_catalog(folder: Path | None = None) -> Catalog:
+    catalog, problems = check_catalog(folder)
+    if problems:
+        raise CatalogError(problems)
+    return catalog

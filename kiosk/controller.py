@@ -1,0 +1,175 @@
+"""Runs a `Journey` against real devices: card reads, submission, printing.
+
+Device events arrive on foreign threads and are posted to the main thread through the `Runner`;
+slow work (reading, storing, printing) runs in the background and reports back to the journey.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from devices.card.base import CardError, CardErrorReason, CardEvent, CardEventKind, CardReader, Holder
+from kiosk.catalog import Service
+from kiosk.dossier import Dossier
+from kiosk.flow import Journey, ReadCard, Submit
+from kiosk.receipt import Receipt
+from kiosk.runner import Runner
+from kiosk.text import Text
+from kiosk.trackcode import display, new_code
+from kiosk.validation import display_value
+
+log = logging.getLogger(__name__)
+
+MSG_SUBMIT_FAILED = Text.of(
+    "Chưa gửi được hồ sơ. Ông/Bà bấm Gửi lại hoặc gọi cán bộ.",
+    "The application could not be sent. Press Send again or call an officer.",
+)
+
+
+class DossierSink(Protocol):
+    def submit(self, dossier: Dossier) -> Any: ...
+
+
+class ReceiptPrinter(Protocol):
+    def print_receipt(self, receipt: Receipt) -> Any: ...
+
+
+@dataclass(frozen=True)
+class Station:
+    id: str
+    name: str
+    help_text: str
+
+
+def mask_id(id_number: str) -> str:
+    """Receipts show only the ends of the ID number: enough to recognise it, not to reuse it."""
+    return (
+        id_number[:3] + "*" * max(0, len(id_number) - 7) + id_number[-4:] if len(id_number) > 7 else id_number
+    )
+
+
+def build_receipt(
+    station: Station, dossier: Dossier, service: Service, holder: Holder, language: str
+) -> Receipt:
+    lines = [("Số định danh", mask_id(holder.id_number))]
+    for fdef in service.form_fields():
+        lines.append((fdef.label.get(language), display_value(fdef, dossier.fields.get(fdef.id), language)))
+    fee = "Không thu lệ phí" if service.fee.amount == 0 else f"{service.fee.amount:,} đồng".replace(",", ".")
+    return Receipt(
+        station_name=station.name,
+        service_title=service.title.get("vi"),
+        service_code=service.code,
+        submitted_at=dossier.submitted_at,
+        tracking_code=display(dossier.tracking_code),
+        qr_payload=dossier.tracking_code,
+        citizen_name=holder.full_name,
+        lines=lines,
+        next_steps=service.next_steps.get("vi"),
+        where_to_ask=station.help_text,
+        fee_text=fee,
+    )
+
+
+class KioskController:
+    def __init__(
+        self,
+        journey: Journey,
+        card_reader: CardReader,
+        sink: Callable[[], DossierSink],
+        printer: Callable[[], ReceiptPrinter],
+        runner: Runner,
+        station: Station,
+        clock: Callable[[], dt.datetime],
+    ) -> None:
+        self.journey = journey
+        self.card_reader = card_reader
+        self._sink = sink  # factories: SQLAlchemy and reportlab load after the idle screen paints
+        self._printer = printer
+        self.runner = runner
+        self.station = station
+        self._clock = clock
+        self.last_receipt: Receipt | None = None
+        journey.subscribe(lambda _state: self._drain())
+
+    def start(self) -> None:
+        self.card_reader.start(self._on_card_event)
+        if self.card_reader.card_present():
+            self.journey.card_inserted()
+
+    def stop(self) -> None:
+        self.card_reader.stop()
+
+    # -- card -----------------------------------------------------------------------------
+    def _on_card_event(self, event: CardEvent) -> None:
+        self.runner.post(lambda: self._apply_card_event(event))
+
+    def _apply_card_event(self, event: CardEvent) -> None:
+        kind = event.kind
+        if kind is CardEventKind.CARD_INSERTED:
+            self.journey.card_inserted()
+        elif kind is CardEventKind.CARD_REMOVED:
+            self.journey.card_removed()
+        elif kind is CardEventKind.READER_ATTACHED:
+            self.journey.reader_changed(True)
+        elif kind is CardEventKind.READER_REMOVED:
+            self.journey.reader_changed(False)
+
+    def _read_card(self, effect: ReadCard) -> None:
+        def progress(p: Any) -> None:
+            self.runner.post(lambda: self.journey.card_progress(p))
+
+        def failed(exc: BaseException) -> None:
+            reason = exc.reason if isinstance(exc, CardError) else CardErrorReason.BAD_RESPONSE
+            if not isinstance(exc, CardError):
+                log.exception("card read failed unexpectedly", exc_info=exc)
+            self.journey.card_failed(reason)
+
+        self.runner.run(
+            lambda: self.card_reader.read(effect.key, progress),
+            self.journey.card_read,
+            failed,
+        )
+
+    # -- submission and receipt -----------------------------------------------------------
+    def _submit(self, effect: Submit) -> None:
+        language = self.journey.state().language
+        holder = effect.holder
+        dossier = Dossier(
+            tracking_code=new_code(),
+            service_code=effect.service.code,
+            service_version=effect.service.version,
+            station_id=self.station.id,
+            submitted_at=self._clock(),
+            fields=dict(effect.values),
+            holder={k: v for k, v in vars(holder).items() if isinstance(v, str) and v},
+        )
+        receipt = build_receipt(self.station, dossier, effect.service, holder, language)
+
+        def stored(_result: Any) -> None:
+            self.last_receipt = receipt
+            self.journey.submitted(dossier.tracking_code)
+            self.runner.run(lambda: self._printer().print_receipt(receipt), self._printed, self._print_failed)
+
+        def failed(exc: BaseException) -> None:
+            log.error("submission failed: %s", exc)
+            self.journey.submit_failed(MSG_SUBMIT_FAILED)
+
+        self.runner.run(lambda: self._sink().submit(dossier), stored, failed)
+
+    def _printed(self, _job: Any) -> None:
+        self.journey.printed(True)
+
+    def _print_failed(self, exc: BaseException) -> None:
+        log.error("printing failed: %s", exc)
+        self.journey.printed(False)
+
+    def _drain(self) -> None:
+        for effect in self.journey.take_effects():
+            if isinstance(effect, ReadCard):
+                self._read_card(effect)
+            elif isinstance(effect, Submit):
+                self._submit(effect)

@@ -1,0 +1,420 @@
+"""The flow engine: a state machine that walks a citizen through any catalog service.
+
+The UI renders `Journey.state()` and calls the intent methods; device results come in through
+the `card_*` / `submit_*` / `print_*` methods. What the journey needs done outside itself (read
+the card, submit the dossier) it queues as effects, which the controller drains. No Qt, no I/O:
+every path is testable with a fake clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from devices.card.base import AccessKey, CardErrorReason, CardRead, Holder, ReadProgress
+from kiosk.catalog import Catalog, Field, Service, Step
+from kiosk.text import Text
+from kiosk.validation import check_fields
+
+Clock = Callable[[], dt.datetime]
+
+
+class Phase(enum.Enum):
+    IDLE = "idle"
+    MENU = "menu"
+    STEP = "step"
+    SUBMITTING = "submitting"
+    DONE = "done"
+
+
+class CardPhase(enum.Enum):
+    WAITING = "waiting"  # no card on the reader
+    PRESENT = "present"  # card there, waiting for the ID number
+    READING = "reading"
+    READ = "read"
+    FAILED = "failed"
+
+
+# Errors worth one silent retry before the citizen sees a message (ux.md: "retry once").
+_TRANSIENT = {CardErrorReason.BAD_RESPONSE, CardErrorReason.TIMEOUT}
+
+
+@dataclass(frozen=True)
+class CardStatus:
+    phase: CardPhase = CardPhase.WAITING
+    reader_attached: bool = True
+    id_number: str = ""  # typed on the keypad or scanned from the card's QR
+    stage: str = ""
+    progress: float = 0.0
+    error: CardErrorReason | None = None
+
+
+@dataclass(frozen=True)
+class ReadCard:
+    """Effect: read the card with this key."""
+
+    key: AccessKey
+
+
+@dataclass(frozen=True)
+class Submit:
+    """Effect: store and send the dossier, then print the receipt."""
+
+    service: Service
+    values: Mapping[str, Any]
+    holder: Holder
+
+
+Effect = ReadCard | Submit
+
+
+@dataclass(frozen=True)
+class FlowState:
+    phase: Phase = Phase.IDLE
+    service: Service | None = None
+    step_index: int = 0
+    values: Mapping[str, Any] = field(default_factory=dict)
+    errors: Mapping[str, Text] = field(default_factory=dict)
+    card: CardStatus = field(default_factory=CardStatus)
+    holder: Holder | None = None
+    photo: bytes | None = None
+    tracking_code: str = ""
+    submit_error: Text | None = None
+    print_state: str = ""  # "", "printing", "printed", "failed"
+    idle_warning: bool = False
+    ask_done: bool = False  # card removed mid-journey: "are you done?"
+    officer_called: bool = False
+    language: str = "vi"
+    large_text: bool = False
+
+    @property
+    def step(self) -> Step | None:
+        if self.phase is not Phase.STEP or self.service is None:
+            return None
+        return self.service.steps[self.step_index]
+
+    @property
+    def step_count(self) -> int:
+        return len(self.service.steps) if self.service else 0
+
+    @property
+    def screen(self) -> str:
+        """Which screen renders this state: a phase, or the current step's kind."""
+        step = self.step
+        return step.kind if step is not None else self.phase.value
+
+
+MSG_NEED_CARD = Text.of(
+    "Ông/Bà đặt thẻ lên đầu đọc và nhập số trên thẻ", "Place your card and type its number"
+)
+MSG_ID_DIGITS = Text.of("Số định danh có đủ 12 chữ số", "The ID number has 12 digits")
+
+
+class Journey:
+    def __init__(
+        self,
+        catalog: Catalog,
+        clock: Clock,
+        *,
+        idle_warning_s: float = 60,
+        idle_reset_s: float = 20,
+        language: str = "vi",
+    ) -> None:
+        self.catalog = catalog
+        self._clock = clock
+        self._warn_after = dt.timedelta(seconds=idle_warning_s)
+        self._reset_after = dt.timedelta(seconds=idle_warning_s + idle_reset_s)
+        self._default_language = language
+        self._effects: list[Effect] = []
+        self._listeners: list[Callable[[FlowState], None]] = []
+        self._reader_attached = True
+        self._card_present = False
+        self._retried = False
+        self._state = FlowState(language=language)
+        self._last_touch = clock()
+
+    # -- observing ------------------------------------------------------------------------
+    def state(self) -> FlowState:
+        return self._state
+
+    def subscribe(self, listener: Callable[[FlowState], None]) -> None:
+        self._listeners.append(listener)
+
+    def take_effects(self) -> list[Effect]:
+        effects, self._effects = self._effects, []
+        return effects
+
+    def _set(self, **changes: Any) -> None:
+        self._state = replace(self._state, **changes)
+        self._maybe_read()
+        for listener in list(self._listeners):
+            listener(self._state)
+
+    def _set_card(self, **changes: Any) -> None:
+        self._set(card=replace(self._state.card, **changes))
+
+    # -- citizen intents ------------------------------------------------------------------
+    def touch(self) -> None:
+        self._last_touch = self._clock()
+        if self._state.idle_warning:
+            self._set(idle_warning=False)
+
+    def start(self) -> None:
+        self.touch()
+        if self._state.phase is Phase.IDLE:
+            self._set(phase=Phase.MENU)
+
+    def choose_service(self, code: str) -> None:
+        self.touch()
+        service = self.catalog.get(code)
+        self._set(phase=Phase.STEP, service=service, step_index=0, values={}, errors={})
+
+    def set_value(self, field_id: str, value: Any) -> None:
+        self.touch()
+        values = dict(self._state.values)
+        values[field_id] = value
+        errors = {k: v for k, v in self._state.errors.items() if k != field_id}
+        self._set(values=values, errors=errors)
+
+    def set_id_number(self, text: str) -> None:
+        """The 12-digit ID typed on the keypad (or filled from a scanned card QR)."""
+        self.touch()
+        digits = "".join(ch for ch in text if ch.isdigit())[:12]
+        card = self._state.card
+        if card.phase is CardPhase.FAILED:  # a new number after a failure: try again
+            phase = CardPhase.PRESENT if self._card_present else CardPhase.WAITING
+            self._set_card(id_number=digits, phase=phase, error=None)
+        else:
+            self._set_card(id_number=digits)
+
+    def next(self) -> None:
+        self.touch()
+        state = self._state
+        if state.phase is Phase.IDLE:
+            self.start()
+            return
+        step = state.step
+        if step is None or state.service is None:
+            return
+        if step.kind == "card" and state.holder is None:
+            self._set(errors={"_card": MSG_NEED_CARD})
+            return
+        if step.kind == "form":
+            errors = check_fields(self._fields(state.service, step), state.values, self._today())
+            if errors:
+                self._set(errors=errors)
+                return
+        if step.kind == "review":
+            self._submit(state.service)
+            return
+        self._set(step_index=state.step_index + 1, errors={})
+
+    def back(self) -> None:
+        self.touch()
+        state = self._state
+        if state.phase is Phase.STEP:
+            if state.step_index == 0:
+                self._set(phase=Phase.MENU, service=None, step_index=0, errors={})
+            else:
+                self._set(step_index=state.step_index - 1, errors={})
+        elif state.phase is Phase.MENU:
+            self.reset()
+
+    def edit_step(self, step_id: str) -> None:
+        """From the review screen: jump to the step that asks this, values kept."""
+        self.touch()
+        service = self._state.service
+        if service is None:
+            return
+        for index, step in enumerate(service.steps):
+            if step.id == step_id:
+                self._set(step_index=index, errors={})
+                return
+
+    def confirm_identity(self, is_me: bool) -> None:
+        self.touch()
+        if is_me:
+            self.next()
+            return
+        # "Không phải tôi": forget what was read and ask for the card again.
+        index = self._step_index_of("card")
+        self._set(
+            holder=None,
+            photo=None,
+            step_index=index if index is not None else self._state.step_index,
+            card=replace(
+                self._state.card,
+                phase=CardPhase.PRESENT if self._card_present else CardPhase.WAITING,
+                id_number="",
+                progress=0.0,
+                stage="",
+                error=None,
+            ),
+        )
+
+    def set_language(self, language: str) -> None:
+        self.touch()
+        self._set(language=language)
+
+    def toggle_large_text(self) -> None:
+        self.touch()
+        self._set(large_text=not self._state.large_text)
+
+    def call_officer(self) -> None:
+        self.touch()
+        self._set(officer_called=True)
+
+    def dismiss_officer(self) -> None:
+        self.touch()
+        self._set(officer_called=False)
+
+    def answer_done(self, done: bool) -> None:
+        if done:
+            self.reset()
+        else:
+            self.touch()
+            self._set(ask_done=False)
+
+    def reset(self) -> None:
+        """Wipe the session: nothing the citizen entered or the card held stays in memory."""
+        self._effects.clear()
+        self._retried = False
+        self._last_touch = self._clock()
+        self._state = FlowState(
+            language=self._default_language,
+            card=CardStatus(
+                phase=CardPhase.PRESENT if self._card_present else CardPhase.WAITING,
+                reader_attached=self._reader_attached,
+            ),
+        )
+        self._set()
+
+    def tick(self) -> None:
+        """Called about once a second: idle warning, then wipe."""
+        if self._state.phase is Phase.IDLE:
+            return
+        if self._state.phase is Phase.SUBMITTING:
+            self._last_touch = self._clock()  # never wipe while a submission is in flight
+            return
+        idle = self._clock() - self._last_touch
+        if idle >= self._reset_after:
+            self.reset()
+        elif idle >= self._warn_after and not self._state.idle_warning:
+            self._set(idle_warning=True)
+
+    # -- device results -------------------------------------------------------------------
+    def reader_changed(self, attached: bool) -> None:
+        self._reader_attached = attached
+        if not attached:
+            self._card_present = False
+        card = self._state.card
+        if not attached and card.phase is CardPhase.READING:
+            self._set_card(reader_attached=False, phase=CardPhase.FAILED, error=CardErrorReason.NO_READER)
+        else:
+            self._set_card(reader_attached=attached)
+
+    def card_inserted(self) -> None:
+        self._card_present = True
+        self._retried = False
+        if self._state.card.phase in (CardPhase.WAITING, CardPhase.FAILED):
+            self._set_card(phase=CardPhase.PRESENT, error=None)
+        if self._state.ask_done:
+            self._set(ask_done=False)
+
+    def card_removed(self) -> None:
+        self._card_present = False
+        card = self._state.card
+        if card.phase is CardPhase.READING:
+            self._set_card(phase=CardPhase.FAILED, error=CardErrorReason.CARD_REMOVED)
+        elif card.phase is CardPhase.READ:
+            in_flow = self._state.phase is Phase.STEP and self._state.step_index > self._card_step_index()
+            self._set(card=replace(card, phase=CardPhase.WAITING), ask_done=in_flow)
+        else:
+            self._set_card(phase=CardPhase.WAITING)
+
+    def card_progress(self, progress: ReadProgress) -> None:
+        if self._state.card.phase is CardPhase.READING:
+            self._set_card(stage=progress.stage, progress=progress.fraction)
+
+    def card_read(self, result: CardRead) -> None:
+        if self._state.card.phase is not CardPhase.READING:
+            return  # a late result for a card already gone or a wiped session
+        self._retried = False
+        self._set(
+            holder=result.holder,
+            photo=result.photo,
+            card=replace(self._state.card, phase=CardPhase.READ, progress=1.0, error=None),
+            errors={},
+        )
+        if self._state.step is not None and self._state.step.kind == "card":
+            self.next()
+
+    def card_failed(self, reason: CardErrorReason) -> None:
+        if self._state.card.phase is not CardPhase.READING:
+            return
+        if reason in _TRANSIENT and not self._retried and self._card_present:
+            self._retried = True
+            self._set_card(phase=CardPhase.PRESENT, progress=0.0)  # read again once, silently
+            return
+        self._set_card(phase=CardPhase.FAILED, error=reason, progress=0.0)
+
+    # -- submission results ---------------------------------------------------------------
+    def submitted(self, tracking_code: str) -> None:
+        self._set(phase=Phase.DONE, tracking_code=tracking_code, submit_error=None, print_state="printing")
+
+    def submit_failed(self, message: Text) -> None:
+        # Back to review with everything kept; the citizen can try again or call an officer.
+        self._set(phase=Phase.STEP, submit_error=message)
+
+    def printed(self, ok: bool) -> None:
+        self._set(print_state="printed" if ok else "failed")
+
+    # -- internals ------------------------------------------------------------------------
+    def _maybe_read(self) -> None:
+        state = self._state
+        card = state.card
+        if (
+            state.step is not None
+            and state.step.kind == "card"
+            and card.phase is CardPhase.PRESENT
+            and len(card.id_number) == 12
+            and state.holder is None
+        ):
+            self._state = replace(state, card=replace(card, phase=CardPhase.READING, progress=0.0, stage=""))
+            self._effects.append(ReadCard(AccessKey.from_id_number(card.id_number)))
+
+    def _submit(self, service: Service) -> None:
+        state = self._state
+        errors = check_fields(service.form_fields(), state.values, self._today())
+        if errors:
+            first = next(i for i, s in enumerate(service.steps) if set(s.fields) & set(errors))
+            self._set(step_index=first, errors=errors)
+            return
+        if state.holder is None:
+            index = self._step_index_of("card")
+            self._set(step_index=index or 0, errors={"_card": MSG_NEED_CARD})
+            return
+        self._effects.append(Submit(service, dict(state.values), state.holder))
+        self._set(phase=Phase.SUBMITTING, submit_error=None, errors={})
+
+    def _fields(self, service: Service, step: Step) -> list[Field]:
+        return [service.fields[fid] for fid in step.fields]
+
+    def _step_index_of(self, kind: str) -> int | None:
+        service = self._state.service
+        if service is None:
+            return None
+        for index, step in enumerate(service.steps):
+            if step.kind == kind:
+                return index
+        return None
+
+    def _card_step_index(self) -> int:
+        index = self._step_index_of("card")
+        return index if index is not None else 10**6
+
+    def _today(self) -> dt.date:
+        return self._clock().date()
