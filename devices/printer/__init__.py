@@ -1,0 +1,19 @@
+"""Receipt printing: one `Printer` interface (base.py), backends beside it (pdf now)."""
+
+from devices.printer.base import (
+    Printer,
+    PrinterError,
+    PrinterErrorReason,
+    PrinterState,
+    PrinterStatus,
+    PrintJob,
+)
+
+__all__ = [
+    "PrintJob",
+    "Printer",
+    "PrinterError",
+    "PrinterErrorReason",
+    "PrinterState",
+    "PrinterStatus",
+]
