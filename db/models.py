@@ -1,0 +1,126 @@
+"""Tables of the station database.
+
+Portable on purpose: the same models run on the embedded SQLite file and on a district PostgreSQL
+hub, so no dialect-specific types or SQL. Personal data lives only in `DossierRow.payload`,
+sealed by `kiosk.sealing.Sealer`; the other columns are what officers and the status lookup need
+without the key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class DossierStatus(enum.StrEnum):
+    RECEIVED = "received"  # stored at the station, not yet looked at
+    PROCESSING = "processing"
+    DONE = "done"
+    REJECTED = "rejected"
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Timezone-aware UTC datetimes in Python on every backend.
+
+    SQLite has no timezone type and hands back naive values; PostgreSQL gets `timestamptz`.
+    Naive datetimes are refused on the way in: a local wall-clock time stored as UTC is a bug
+    that only shows seven hours later.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r}: pass an aware (UTC) datetime")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, dt.datetime)
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+# Deterministic constraint names: Alembic needs names to alter or drop constraints later
+# (SQLite batch mode especially).
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+_STATUS_VALUES = ", ".join(f"'{s.value}'" for s in DossierStatus)
+
+
+class DossierRow(Base):
+    __tablename__ = "dossiers"
+    __table_args__ = (CheckConstraint(f"status IN ({_STATUS_VALUES})", name="status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tracking_code: Mapped[str] = mapped_column(String(10), unique=True, index=True)
+    service_code: Mapped[str] = mapped_column(String(64))
+    service_version: Mapped[int] = mapped_column(Integer)
+    station_id: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default=DossierStatus.RECEIVED.value)
+    submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    # {"fields": ..., "holder": ...} sealed with the tracking code as context (see kiosk.outbox).
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class OutboxRow(Base):
+    __tablename__ = "outbox"
+    # The sync worker's query: unsent rows whose time has come, oldest first.
+    __table_args__ = (Index("ix_outbox_due", "sent_at", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # No ON DELETE CASCADE: purging a dossier must not silently drop an unsent submission.
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    target: Mapped[str] = mapped_column(String(64))
+    idempotency_key: Mapped[str] = mapped_column(String(128), unique=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class AuditRow(Base):
+    """One officer action (status change, assist mode, export...), append-only."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[str] = mapped_column(Text, default="")

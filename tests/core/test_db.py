@@ -1,0 +1,191 @@
+"""Database foundation: engine tuning, migrations that match the models, UTC timestamps."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy.exc import IntegrityError, StatementError
+
+from db import migrate
+from db.engine import make_engine
+from db.models import Base, DossierRow, OutboxRow
+
+NOW = dt.datetime(2026, 11, 26, 5, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'data' / 'kiosk.db'}"
+
+
+@pytest.fixture
+def engine(url: str) -> sa.Engine:
+    migrate.upgrade(url)
+    return make_engine(url)
+
+
+def _dossier(code: str = "0000000000", status: str = "received") -> DossierRow:
+    return DossierRow(
+        tracking_code=code,
+        service_code="1.001",
+        service_version=1,
+        station_id="HN-BD-01",
+        status=status,
+        submitted_at=NOW,
+        updated_at=NOW,
+        payload=b"x",
+    )
+
+
+def test_sqlite_connections_are_tuned(url: str, tmp_path: Path) -> None:
+    engine = make_engine(url)
+    assert (tmp_path / "data").is_dir()  # parent directory created
+    with engine.connect() as conn:
+        pragmas = {
+            name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()
+            for name in ("journal_mode", "foreign_keys", "busy_timeout", "synchronous")
+        }
+    assert pragmas["journal_mode"] == "wal"
+    assert pragmas["foreign_keys"] == 1
+    assert pragmas["busy_timeout"] >= 1000
+    assert pragmas["synchronous"] == 1  # NORMAL
+
+
+def test_upgrade_creates_tables_and_is_idempotent(url: str) -> None:
+    assert migrate.current_revision(url) is None
+    assert not migrate.is_up_to_date(url)
+    migrate.upgrade(url)
+    tables = set(sa.inspect(make_engine(url)).get_table_names())
+    assert {"dossiers", "outbox", "audit_log", "alembic_version"} <= tables
+    assert migrate.is_up_to_date(url)
+
+    with make_engine(url).begin() as conn:
+        conn.execute(
+            sa.insert(DossierRow.__table__).values(
+                tracking_code="AAAAAAAAAA",
+                service_code="s",
+                service_version=1,
+                station_id="x",
+                status="received",
+                submitted_at=NOW,
+                updated_at=NOW,
+                payload=b"p",
+            )
+        )
+    migrate.upgrade(url)  # again: nothing to do, nothing lost
+    assert migrate.current_revision(url) == "0001"
+    with make_engine(url).connect() as conn:
+        assert conn.scalar(sa.select(sa.func.count()).select_from(DossierRow)) == 1
+
+
+def test_checking_an_absent_database_does_not_create_it(tmp_path: Path) -> None:
+    path = tmp_path / "nothing.db"
+    assert migrate.current_revision(f"sqlite:///{path}") is None
+    assert not migrate.is_up_to_date(f"sqlite:///{path}")
+    assert not path.exists()
+
+
+def test_downgrade_to_base_and_back(url: str, engine: sa.Engine) -> None:
+    with engine.begin() as conn:
+        command.downgrade(migrate.alembic_config(conn), "base")
+    assert set(sa.inspect(make_engine(url)).get_table_names()) == {"alembic_version"}
+    migrate.upgrade(url)
+    assert migrate.is_up_to_date(url)
+
+
+def _diffs(engine: sa.Engine, metadata: sa.MetaData) -> list[object]:
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        return list(compare_metadata(context, metadata))
+
+
+def test_models_match_migrations(engine: sa.Engine) -> None:
+    assert _diffs(engine, Base.metadata) == []
+
+
+def test_model_drift_would_be_caught(engine: sa.Engine) -> None:
+    # Guards the test above: a column, index or type change missing from the migrations shows up.
+    drifted = sa.MetaData(naming_convention=Base.metadata.naming_convention)
+    for table in Base.metadata.tables.values():
+        table.to_metadata(drifted)
+    drifted.tables["audit_log"].append_column(sa.Column("station_id", sa.String(64)))
+    drifted.tables["outbox"].c.target.type = sa.String(200)
+    sa.Index("ix_dossiers_station_id", drifted.tables["dossiers"].c.station_id)
+    kinds = {diff[0][0] if isinstance(diff, list) else diff[0] for diff in _diffs(engine, drifted)}
+    assert kinds == {"add_column", "modify_type", "add_index"}
+
+
+def test_postgresql_ddl_has_no_sqlite_only_sql() -> None:
+    # Offline mode renders the migrations for PostgreSQL without a server or driver.
+    config = migrate.alembic_config()
+    config.output_buffer = io.StringIO()
+    config.set_main_option("sqlalchemy.url", "postgresql://")
+    command.upgrade(config, "head", sql=True)
+    sql = config.output_buffer.getvalue()
+    assert "TIMESTAMP WITH TIME ZONE" in sql and "BYTEA" in sql
+    assert "CONSTRAINT ck_dossiers_status CHECK" in sql
+    assert "CREATE UNIQUE INDEX ix_dossiers_tracking_code" in sql
+    assert "PRAGMA" not in sql and "AUTOINCREMENT" not in sql
+
+
+def test_timestamps_come_back_aware_utc(engine: sa.Engine) -> None:
+    hanoi = dt.timezone(dt.timedelta(hours=7))
+    row = _dossier()
+    row.submitted_at = dt.datetime(2026, 11, 26, 12, 0, 0, 123456, tzinfo=hanoi)
+    with sa.orm.Session(engine) as session:
+        session.add(row)
+        session.commit()
+    with sa.orm.Session(engine) as session:
+        loaded = session.scalars(sa.select(DossierRow)).one()
+        assert loaded.submitted_at.tzinfo is dt.UTC
+        assert loaded.submitted_at == dt.datetime(2026, 11, 26, 5, 0, 0, 123456, tzinfo=dt.UTC)
+
+
+def test_naive_datetime_is_refused(engine: sa.Engine) -> None:
+    row = _dossier()
+    row.submitted_at = dt.datetime(2026, 11, 26, 12, 0)
+    with sa.orm.Session(engine) as session, pytest.raises(StatementError, match="naive"):
+        session.add(row)
+        session.commit()
+
+
+def test_unknown_status_is_refused_by_the_database(engine: sa.Engine) -> None:
+    with sa.orm.Session(engine) as session, pytest.raises(IntegrityError, match="CHECK"):
+        session.add(_dossier(status="lost"))
+        session.commit()
+
+
+def test_tracking_code_is_unique(engine: sa.Engine) -> None:
+    with sa.orm.Session(engine) as session, pytest.raises(IntegrityError, match="UNIQUE"):
+        session.add_all([_dossier("ABCDEABCDE"), _dossier("ABCDEABCDE")])
+        session.commit()
+
+
+def test_outbox_foreign_key_is_enforced(engine: sa.Engine) -> None:
+    with sa.orm.Session(engine) as session, pytest.raises(IntegrityError, match="FOREIGN KEY"):
+        session.add(
+            OutboxRow(
+                dossier_id=999,
+                target="local",
+                idempotency_key="k",
+                attempts=0,
+                next_attempt_at=NOW,
+                created_at=NOW,
+            )
+        )
+        session.commit()
+
+
+def test_status_lookup_uses_the_index(engine: sa.Engine) -> None:
+    with engine.connect() as conn:
+        plan = conn.exec_driver_sql(
+            "EXPLAIN QUERY PLAN SELECT status FROM dossiers WHERE tracking_code = ?", ("X",)
+        ).all()
+    assert "ix_dossiers_tracking_code" in " ".join(str(row) for row in plan)
