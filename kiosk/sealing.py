@@ -49,7 +49,8 @@ class Sealer:
         try:
             plaintext = self._aead.decrypt(blob[1:_HEADER], blob[_HEADER:], blob[:1] + context)
         except InvalidTag:
-            raise SealError("sealed data failed authentication: wrong key, or the data was altered") from None
+            msg = "sealed data failed authentication: wrong key, or the data was altered"
+            raise SealError(msg) from None
         try:
             obj = json.loads(plaintext)
         except ValueError as exc:  # authenticated but not JSON: written by a buggy program
