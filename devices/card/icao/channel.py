@@ -1,0 +1,75 @@
+"""The APDU channel: one narrow transport below, optional secure messaging on top, counters.
+
+A `Transport` sends raw APDU bytes and returns raw response bytes; backends (in-process emulated
+chip, PC/SC) implement it and raise `CardError` for removal, unplugging and timeouts. `ApduChannel`
+adds the ISO 7816 framing, secure messaging once access control has established it, and counts
+APDUs and the time spent waiting for the chip.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Protocol
+
+from devices.card.base import CardError, CardErrorReason
+from devices.card.icao.apdu import CommandApdu, ResponseApdu
+from devices.card.icao.secure_messaging import SecureMessaging, SecureMessagingError
+
+
+class Transport(Protocol):
+    def transmit(self, apdu: bytes) -> bytes:
+        """Send one command APDU, return the response APDU (data + SW1 SW2)."""
+        ...
+
+
+class SessionLost(Exception):
+    """The chip answered a bare status word inside secure messaging: the session has ended."""
+
+    def __init__(self, sw: int) -> None:
+        super().__init__(f"secure messaging session ended (SW {sw:04X})")
+        self.sw = sw
+
+
+class ApduChannel:
+    def __init__(self, transport: Transport) -> None:
+        self._transport = transport
+        self.sm: SecureMessaging | None = None
+        self.apdu_count = 0
+        self.transmit_seconds = 0.0
+
+    def transmit_raw(self, raw: bytes) -> bytes:
+        started = time.perf_counter()
+        try:
+            return self._transport.transmit(raw)
+        finally:
+            self.transmit_seconds += time.perf_counter() - started
+            self.apdu_count += 1
+
+    def send_plain(self, command: CommandApdu) -> ResponseApdu:
+        """Send without secure messaging (before access control; ends an SM session on the chip)."""
+        self.sm = None
+        return self._decode(self.transmit_raw(command.encode()))
+
+    def send(self, command: CommandApdu) -> ResponseApdu:
+        """Send through secure messaging when a session is up, plain otherwise."""
+        sm = self.sm
+        if sm is None:
+            return self._decode(self.transmit_raw(command.encode()))
+        protected = sm.wrap(command)
+        response = self._decode(self.transmit_raw(protected.encode()))
+        try:
+            plain = sm.unwrap(response)
+        except SecureMessagingError as exc:
+            self.sm = None
+            raise CardError(CardErrorReason.BAD_RESPONSE, str(exc)) from exc
+        if not response.data and response.sw != 0x9000:
+            self.sm = None
+            raise SessionLost(response.sw)
+        return plain
+
+    @staticmethod
+    def _decode(raw: bytes) -> ResponseApdu:
+        try:
+            return ResponseApdu.decode(raw)
+        except ValueError as exc:
+            raise CardError(CardErrorReason.BAD_RESPONSE, str(exc)) from exc
