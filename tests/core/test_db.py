@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -14,7 +15,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy.exc import IntegrityError, StatementError
 
 from db import migrate
-from db.engine import make_engine
+from db.engine import BUSY_TIMEOUT_MS, make_engine
 from db.models import Base, DossierRow, OutboxRow
 
 NOW = dt.datetime(2026, 11, 26, 5, 0, tzinfo=dt.UTC)
@@ -54,7 +55,7 @@ def test_sqlite_connections_are_tuned(url: str, tmp_path: Path) -> None:
         }
     assert pragmas["journal_mode"] == "wal"
     assert pragmas["foreign_keys"] == 1
-    assert pragmas["busy_timeout"] >= 1000
+    assert pragmas["busy_timeout"] == BUSY_TIMEOUT_MS
     assert pragmas["synchronous"] == 1  # NORMAL
 
 
@@ -68,7 +69,7 @@ def test_upgrade_creates_tables_and_is_idempotent(url: str) -> None:
 
     with make_engine(url).begin() as conn:
         conn.execute(
-            sa.insert(DossierRow.__table__).values(
+            sa.insert(DossierRow).values(
                 tracking_code="AAAAAAAAAA",
                 service_code="s",
                 service_version=1,
@@ -100,7 +101,7 @@ def test_downgrade_to_base_and_back(url: str, engine: sa.Engine) -> None:
     assert migrate.is_up_to_date(url)
 
 
-def _diffs(engine: sa.Engine, metadata: sa.MetaData) -> list[object]:
+def _diffs(engine: sa.Engine, metadata: sa.MetaData) -> list[Any]:
     with engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         return list(compare_metadata(context, metadata))
