@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 import io
+import os
+import pwd
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +25,10 @@ from sqlalchemy.exc import IntegrityError, StatementError
 from db import migrate
 from db.engine import BUSY_TIMEOUT_MS, make_engine
 from db.models import Base, DossierRow, OutboxRow
+from kiosk import trackcode
+from kiosk.dossier import Dossier
+from kiosk.outbox import DeliveryReport, DossierStore, LocalTarget, TrackingCodeConflict, deliver_pending
+from kiosk.sealing import KEY_SIZE, Sealer
 
 NOW = dt.datetime(2026, 11, 26, 5, 0, tzinfo=dt.UTC)
 
@@ -190,3 +202,84 @@ def test_status_lookup_uses_the_index(engine: sa.Engine) -> None:
             "EXPLAIN QUERY PLAN SELECT status FROM dossiers WHERE tracking_code = ?", ("X",)
         ).all()
     assert "ix_dossiers_tracking_code" in " ".join(str(row) for row in plan)
+
+
+# --- PostgreSQL: the same migrations and store on a real server (district hub) ---------------
+# Runs when the PostgreSQL server binaries and the psycopg driver are installed; skipped otherwise.
+
+
+def _pg_bin(name: str) -> str | None:
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"))
+    return str(candidates[-1]) if candidates else None
+
+
+@pytest.fixture(scope="module")
+def pg_url() -> Iterator[str]:
+    pytest.importorskip("psycopg")
+    initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
+    if initdb is None or pg_ctl is None:
+        pytest.skip("PostgreSQL server binaries not installed")
+    # The server refuses to run as root: run it as `postgres` in a directory it can reach.
+    as_user: list[str] = []
+    base = Path(tempfile.mkdtemp(prefix="kiosk-pg-"))
+    if os.geteuid() == 0:
+        try:
+            pw = pwd.getpwnam("postgres")
+        except KeyError:
+            pytest.skip("running as root and no postgres user to run the server")
+        os.chown(base, pw.pw_uid, pw.pw_gid)
+        as_user = ["runuser", "-u", "postgres", "--"]
+    data = base / "data"
+    run = functools.partial(subprocess.run, check=True, capture_output=True)
+    run([*as_user, initdb, "-D", str(data), "-A", "trust", "-U", "kiosk", "--no-sync"])
+    options = f"-k {base} -c listen_addresses='' -F"
+    run([*as_user, pg_ctl, "-D", str(data), "-o", options, "-l", str(base / "log"), "-w", "start"])
+    try:
+        yield f"postgresql+psycopg://kiosk@/postgres?host={base}"
+    finally:
+        run([*as_user, pg_ctl, "-D", str(data), "-m", "immediate", "stop"])
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def test_postgresql_migrations_match_models(pg_url: str) -> None:
+    migrate.upgrade(pg_url)
+    migrate.upgrade(pg_url)
+    assert migrate.current_revision(pg_url) == "0001"
+    assert migrate.is_up_to_date(pg_url)
+    engine = make_engine(pg_url)
+    try:
+        assert _diffs(engine, Base.metadata) == []
+    finally:
+        engine.dispose()
+
+
+def test_postgresql_store_round_trip(pg_url: str) -> None:
+    migrate.upgrade(pg_url)
+    engine = make_engine(pg_url)
+    store = DossierStore(engine, Sealer(os.urandom(KEY_SIZE)), clock=lambda: NOW)
+    hanoi = dt.timezone(dt.timedelta(hours=7))
+    dossier = Dossier(
+        tracking_code=trackcode.new_code(),
+        service_code="1.004194",
+        service_version=1,
+        station_id="HN-HUB",
+        submitted_at=dt.datetime(2026, 11, 26, 12, 0, tzinfo=hanoi),
+        fields={"reason": "Đăng ký tạm vắng"},
+        holder={"full_name": "Phạm Minh Châu"},
+    )
+    try:
+        store.submit(dossier)
+        store.submit(dossier)  # idempotent on PostgreSQL too (savepoint after a unique violation)
+        with pytest.raises(TrackingCodeConflict):
+            store.submit(dataclasses.replace(dossier, fields={}))
+        stored = store.get(dossier.tracking_code)
+        assert stored is not None and stored.dossier == dossier
+        assert stored.submitted_at.tzinfo is dt.UTC
+        assert store.status(dossier.tracking_code) == "received"
+        report = deliver_pending(store, {"local": LocalTarget()}, NOW)
+        assert report == DeliveryReport(sent=1)
+    finally:
+        engine.dispose()
