@@ -33,6 +33,7 @@ MARGIN_TOP = 5 * mm
 MARGIN_BOTTOM = 8 * mm  # clear of the tear bar / cutter
 GAP = 1.8 * mm  # between blocks
 QR_SIZE = 34 * mm  # phones read it at arm's length; modules stay ≥ 0.7 mm
+QR_QUIET_ZONE = 4  # modules of white round the symbol
 
 # Be Vietnam Pro's glyph box reaches 1.223 em above the baseline (capitals with stacked marks,
 # e.g. "Ẫ") and 0.263 em below. Lines reserve that much, so nothing is clipped or overlaps.
@@ -77,52 +78,72 @@ def _width(text: str, font: str, size: float) -> float:
     return pdfmetrics.stringWidth(text, font, size)
 
 
+Words = list[list[tuple[str, float]]]  # paragraphs of (word, width in pt)
+
+
+def _measure(text: str, font: str, size: float) -> Words:
+    # Each word measured once: a TTF's stringWidth is a plain sum of advances (no kerning), so
+    # line widths can be added up instead of re-measuring every candidate line.
+    return [[(w, _width(w, font, size)) for w in para.split()] for para in text.split("\n")]
+
+
+def _break(
+    words: Words, font: str, size: float, width: float, first_width: float | None = None
+) -> list[str]:
+    space = _width(" ", font, size)
+    lines: list[str] = []
+    limit = width if first_width is None else first_width
+    for paragraph in words:
+        current: list[str] = []
+        used = 0.0
+        for word, w in paragraph:
+            needed = used + space + w if current else w
+            if needed <= limit:
+                current.append(word)
+                used = needed
+                continue
+            if current or w <= width:
+                lines.append(" ".join(current))
+                current, used, limit = [], 0.0, width
+                if w <= limit:
+                    current, used = [word], w
+                    continue
+            while w > limit:  # longer than a whole line: break between letters
+                cut = len(word) - 1
+                while cut > 1 and _width(word[:cut], font, size) > limit:
+                    cut -= 1
+                lines.append(word[:cut])
+                word, limit = word[cut:], width
+                w = _width(word, font, size)
+            current, used = [word], w
+        lines.append(" ".join(current))
+        limit = width
+    return lines
+
+
 def wrap(text: str, font: str, size: float, width: float, first_width: float | None = None) -> list[str]:
     """Greedy word wrap measured in `font`; words wider than a line are broken between letters.
 
     `first_width` is the room left on the first line (after an inline label). If not even the
     first word fits there, the first line comes back empty and the text starts on the next.
     """
-    lines: list[str] = []
-    limit = width if first_width is None else first_width
-    for paragraph in text.split("\n"):
-        current = ""
-        for word in paragraph.split():
-            candidate = f"{current} {word}" if current else word
-            if _width(candidate, font, size) <= limit:
-                current = candidate
-                continue
-            if current or _width(word, font, size) <= width:
-                lines.append(current)
-                current, limit = "", width
-                if _width(word, font, size) <= limit:
-                    current = word
-                    continue
-            while _width(word, font, size) > limit:
-                cut = len(word) - 1
-                while cut > 1 and _width(word[:cut], font, size) > limit:
-                    cut -= 1
-                lines.append(word[:cut])
-                word, limit = word[cut:], width
-            current = word
-        lines.append(current)
-        limit = width
-    return lines
+    return _break(_measure(text, font, size), font, size, width, first_width)
 
 
 def balanced_wrap(text: str, font: str, size: float, width: float) -> list[str]:
     """As few lines as `wrap`, but evened out: centred headings don't end on one orphan word."""
-    lines = wrap(text, font, size, width)
+    words = _measure(text, font, size)
+    lines = _break(words, font, size, width)
     if len(lines) < 2:
         return lines
     low, high = 0.0, width
-    for _ in range(10):  # narrowest width (to ~0.1 pt) that still needs no extra line
+    for _ in range(8):  # narrowest width (to ~1 pt) that still needs no extra line
         middle = (low + high) / 2
-        if len(wrap(text, font, size, middle)) <= len(lines):
+        if len(_break(words, font, size, middle)) <= len(lines):
             high = middle
         else:
             low = middle
-    return wrap(text, font, size, high)
+    return _break(words, font, size, high)
 
 
 def _text_height(n_lines: int, size: float) -> float:
@@ -165,7 +186,8 @@ def _field(block: Field) -> _Placed:
         # A long name is shrunk a little to stay on one line, then wrapped if still too long.
         head = _lines_block([label], SEMIBOLD, FIELD_SIZE, centered=False)
         widest = max(_width(line, BOLD, 1) for line in block.value.split("\n"))
-        size = max(EMPHASIS_MIN_SIZE, min(EMPHASIS_SIZE, CONTENT_WIDTH / max(widest, 1e-6)))
+        fit = 0.999 * CONTENT_WIDTH / max(widest, 1e-6)  # 0.999: sums of floats may round up
+        size = max(EMPHASIS_MIN_SIZE, min(EMPHASIS_SIZE, fit))
         value_lines = wrap(block.value, BOLD, size, CONTENT_WIDTH)
         body = _lines_block(value_lines, BOLD, size, centered=False)
         return _stack([head, body], spacing=0.4 * mm)
@@ -214,8 +236,14 @@ def _code(block: Code) -> _Placed:
 
 
 def qr_png(payload: str) -> bytes:
-    """The QR as a 1-bit PNG, 8 px per module, with the standard 4-module quiet zone."""
-    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=8, border=4)
+    """The QR as a 1-bit PNG, one pixel per module, with the 4-module quiet zone (ISO/IEC 18004).
+
+    One pixel per module keeps the image tiny; at print resolutions the PDF scales it up more
+    than 4×, where renderers (poppler, Ghostscript) draw hard module edges instead of smoothing.
+    The library tries all 8 masks and keeps the lowest penalty score, as the standard asks;
+    that search is most of the QR's cost and about half of a render (bench/README_receipt.md).
+    """
+    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=1, border=QR_QUIET_ZONE)
     qr.add_data(payload)
     qr.make(fit=True)
     out = io.BytesIO()

@@ -92,7 +92,8 @@ def test_text_extracts_with_pdftotext(pdf_path: Path) -> None:
     ).stdout.decode()
     # pdftotext hands back exactly what was drawn: NFC, no decomposed marks left over.
     assert unicodedata.is_normalized("NFC", out)
-    assert NAME in " ".join(out.split())
+    # Long names shrink a little rather than wrap: the whole name stays on one line.
+    assert NAME in [line.strip() for line in out.splitlines()]
     assert "7K3QX-M9T2B" in out
 
 
@@ -207,6 +208,6 @@ def test_qr_png_keeps_quiet_zone() -> None:
     """Four white modules round the symbol (ISO/IEC 18004): scanners need them on paper."""
     with Image.open(io.BytesIO(receipt_pdf.qr_png("https://example.vn/?ma=7K3QX-M9T2B"))) as img:
         gray = img.convert("L")
-    quiet = 4 * 8  # modules × pixels per module
+    quiet = 4  # modules, one pixel each
     ink = gray.point(lambda v: 255 if v < 128 else 0).getbbox()
     assert ink == (quiet, quiet, gray.width - quiet, gray.height - quiet)
