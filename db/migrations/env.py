@@ -1,7 +1,8 @@
 """Alembic environment, driven from `db.migrate` (no alembic.ini needed).
 
-`db.migrate` passes an open connection in ``config.attributes["connection"]``; the ``alembic``
-command line also works with ``-x url=...`` for developers autogenerating a new revision.
+`db.migrate` passes an open connection in ``config.attributes["connection"]`` (new revisions:
+`db.migrate.new_revision`). With an ini file pointing here, the ``alembic`` command line works too,
+given ``-x url=...``.
 """
 
 from __future__ import annotations

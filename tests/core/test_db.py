@@ -283,3 +283,17 @@ def test_postgresql_store_round_trip(pg_url: str) -> None:
         assert report == DeliveryReport(sent=1)
     finally:
         engine.dispose()
+
+
+def test_new_revision_follows_the_numbering(
+    url: str, engine: sa.Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scripts = tmp_path / "migrations"
+    shutil.copytree(migrate.MIGRATIONS_DIR, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(migrate, "MIGRATIONS_DIR", scripts)
+    path = migrate.new_revision(url, "nothing changed")
+    assert path.name == "0002_nothing_changed.py"
+    text = path.read_text()
+    assert "down_revision = '0001'" in text or 'down_revision = "0001"' in text
+    migrate.upgrade(url)  # the rendered template is a valid, empty revision
+    assert migrate.current_revision(url) == "0002"
