@@ -1,14 +1,14 @@
 """In-process emulated reader: a card is 'placed' with `insert(profile)`.
 
-Minimal path (issue 2): the read checks the access key against the profile as a chip would
-(CAN = last 6 digits of the ID, or the MRZ triple) and returns the profile's data. The chip
-protocol (PACE/BAC, secure messaging, data groups) replaces the internals in issue 3; the
-public API (`insert`, `remove`, `read`) stays.
+`read` runs the real protocol — PACE or BAC, secure messaging, READ BINARY of the data groups,
+passive authentication — over APDU bytes against an `EmulatedChip` personalised from the
+profile. Removing the card or unplugging the reader mid-read fails the next APDU, as on hardware.
 """
 
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 from devices.card.base import (
     AccessKey,
@@ -20,35 +20,68 @@ from devices.card.base import (
     CardRead,
     CardReader,
     ProgressCallback,
-    ReadProgress,
 )
+from devices.card.emulated.chip import EmulatedChip
+from devices.card.emulated.personalise import (
+    CardImage,
+    ChipOptions,
+    PassportProfile,
+    personalise_cccd,
+    personalise_passport,
+)
+from devices.card.emulated.pki import TEST_TRUST_DIR
+from devices.card.icao.document_reader import ReadStats
+from devices.card.icao.passive_auth import TrustStore
 from devices.card.profiles import CitizenProfile
+from devices.card.reading import ReadOutcome, read_card
 
 READER_NAME = "Emulated CCCD reader 00 00"
 
 
-def _yymmdd(ddmmyyyy: str) -> str:
-    day, month, year = ddmmyyyy.split("/")
-    return year[2:] + month + day
+class _ChipTransport:
+    """Hands APDUs to the chip while it is still on the reader."""
+
+    def __init__(self, owner: EmulatedCardReader, chip: EmulatedChip) -> None:
+        self._owner = owner
+        self._chip = chip
+
+    def transmit(self, apdu: bytes) -> bytes:
+        self._owner._check_still_there(self._chip)
+        return self._chip.process(apdu)
 
 
 class EmulatedCardReader(CardReader):
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        *,
+        trust_dir: Path | str | None = TEST_TRUST_DIR,
+        options: ChipOptions | None = None,
+    ) -> None:
         self._lock = threading.Lock()
-        self._card: CitizenProfile | None = None
+        self._chip: EmulatedChip | None = None
         self._listener: CardListener | None = None
         self._attached = True
+        self._trust = TrustStore.from_folder(trust_dir)
+        self._options = options or ChipOptions()
+        self.last_outcome: ReadOutcome | None = None
 
     # -- test/demo controls ---------------------------------------------------------------
-    def insert(self, profile: CitizenProfile) -> None:
+    def insert(self, profile: CitizenProfile, options: ChipOptions | None = None) -> None:
+        """Place a CCCD personalised from `profile` (options default to the reader's)."""
+        self.insert_image(personalise_cccd(profile, options or self._options))
+
+    def insert_passport(self, passport: PassportProfile, options: ChipOptions | None = None) -> None:
+        self.insert_image(personalise_passport(passport, options or self._options))
+
+    def insert_image(self, image: CardImage) -> None:
         with self._lock:
-            self._card = profile
+            self._chip = EmulatedChip(image)
         self._emit(CardEventKind.CARD_INSERTED)
 
     def remove(self) -> None:
         with self._lock:
-            had = self._card is not None
-            self._card = None
+            had = self._chip is not None
+            self._chip = None
         if had:
             self._emit(CardEventKind.CARD_REMOVED)
 
@@ -60,6 +93,14 @@ class EmulatedCardReader(CardReader):
     def plug(self) -> None:
         self._attached = True
         self._emit(CardEventKind.READER_ATTACHED)
+
+    @property
+    def chip(self) -> EmulatedChip | None:
+        return self._chip
+
+    @property
+    def last_stats(self) -> ReadStats | None:
+        return self.last_outcome.stats if self.last_outcome else None
 
     # -- CardReader -----------------------------------------------------------------------
     def start(self, listener: CardListener) -> None:
@@ -74,7 +115,7 @@ class EmulatedCardReader(CardReader):
         return [READER_NAME] if self._attached else []
 
     def card_present(self) -> bool:
-        return self._attached and self._card is not None
+        return self._attached and self._chip is not None
 
     def read(
         self,
@@ -86,31 +127,22 @@ class EmulatedCardReader(CardReader):
         if not self._attached:
             raise CardError(CardErrorReason.NO_READER)
         with self._lock:
-            card = self._card
-        if card is None:
+            chip = self._chip
+        if chip is None:
             raise CardError(CardErrorReason.NO_CARD)
         if key is None:
             raise CardError(CardErrorReason.NEEDS_KEY)
-        holder = card.holder
-        if key.is_mrz:
-            expected = (
-                holder.document_number,
-                _yymmdd(holder.date_of_birth),
-                _yymmdd(holder.expiry_date) if "/" in holder.expiry_date else "",
-            )
-            given = (key.document_number, key.date_of_birth, key.date_of_expiry)
-            if given != expected:
-                raise CardError(CardErrorReason.WRONG_KEY, "MRZ")
-        elif key.can != holder.id_number[-6:]:
-            raise CardError(CardErrorReason.WRONG_KEY, "CAN")
-        stages = ["access", "DG1", "DG13", "SOD"] + (["DG2"] if with_photo else [])
-        for index, stage in enumerate(stages, start=1):
-            if progress is not None:
-                progress(ReadProgress(stage, index, len(stages)))
-            with self._lock:
-                if self._card is not card:
-                    raise CardError(CardErrorReason.CARD_REMOVED)
-        return CardRead(holder=holder, document_kind="cccd")
+        chip.reset()  # power on: every read starts a fresh session
+        outcome = read_card(_ChipTransport(self, chip), key, self._trust, progress, with_photo=with_photo)
+        self.last_outcome = outcome
+        return outcome.card
+
+    def _check_still_there(self, chip: EmulatedChip) -> None:
+        if not self._attached:
+            raise CardError(CardErrorReason.NO_READER, "reader unplugged")
+        with self._lock:
+            if self._chip is not chip:
+                raise CardError(CardErrorReason.CARD_REMOVED)
 
     def _emit(self, kind: CardEventKind) -> None:
         listener = self._listener

@@ -86,9 +86,7 @@ def perform_bac(
         raise StatusError(challenge.sw, "GET CHALLENGE")
     rnd_ifd, k_ifd = random(8), random(16)
     cryptogram = terminal_cryptogram(keys, challenge.data, rnd_ifd, k_ifd)
-    answer = channel.send_plain(
-        CommandApdu(0x00, INS_EXTERNAL_AUTHENTICATE, 0, 0, cryptogram, le=40)
-    )
+    answer = channel.send_plain(CommandApdu(0x00, INS_EXTERNAL_AUTHENTICATE, 0, 0, cryptogram, le=40))
     if not answer.ok:
         raise StatusError(answer.sw, "EXTERNAL AUTHENTICATE")
     return complete(keys, answer.data, challenge.data, rnd_ifd, k_ifd)

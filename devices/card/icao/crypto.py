@@ -37,9 +37,6 @@ class SessionCipher(enum.Enum):
         return 8 if self is SessionCipher.DES3 else 16
 
 
-
-
-
 def adjust_des_parity(key: bytes) -> bytes:
     """Set odd parity on each DES key byte (ICAO 9303-11 §9.7.1, FIPS 46-3)."""
     out = bytearray()

@@ -65,7 +65,8 @@ def pace_infos(data: bytes) -> list[PaceInfo]:
     return [
         PaceInfo(info.protocol, info.version, info.parameter_id)
         for info in parse_security_infos(data)
-        if info.protocol.startswith(ID_PACE + ".") and info.version is not None
+        if info.protocol.startswith(ID_PACE + ".")
+        and info.version is not None
         and info.protocol.count(".") == ID_PACE.count(".") + 2
     ]
 

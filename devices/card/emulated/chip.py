@@ -1,0 +1,302 @@
+"""The emulated chip: the card side of ICAO 9303 over real APDU bytes.
+
+It answers SELECT (AID, EF; the master file answers 6D00 as on a CCCD), READ BINARY (offset or
+short file identifier, 6282 / 6Cxx / 6B00 at the end of a file), BAC (GET CHALLENGE, EXTERNAL
+AUTHENTICATE), PACE-GM (MSE:Set AT, four GENERAL AUTHENTICATE steps, CAN or MRZ password) and
+secure messaging (3DES or AES). Any plain command or SM error inside a session ends the session.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+
+from ecdsa.ellipticcurve import INFINITY, PointJacobi
+
+from devices.card.emulated.personalise import CardImage
+from devices.card.icao import apdu as iso
+from devices.card.icao.apdu import CommandApdu, ResponseApdu
+from devices.card.icao.bac import BacKeys
+from devices.card.icao.crypto import (
+    SessionCipher,
+    SessionKeys,
+    aes_cbc_encrypt,
+    des3_cbc_decrypt,
+    des3_cbc_encrypt,
+    pad,
+    retail_mac,
+)
+from devices.card.icao.lds import tlv
+from devices.card.icao.lds.card_access import decode_oid, pace_infos
+from devices.card.icao.lds.errors import LdsError
+from devices.card.icao.lds.files import CARD_ACCESS, EMRTD_AID
+from devices.card.icao.pace import (
+    PASSWORD_CAN,
+    PASSWORD_MRZ,
+    PaceError,
+    PaceSuite,
+    authentication_token,
+    can_password,
+    decode_point,
+    encode_point,
+    mrz_password,
+    password_key,
+    random_scalar,
+)
+from devices.card.icao.secure_messaging import ChipSecureMessaging, SecureMessagingError
+
+MF_FID = 0x3F00
+
+
+def _sw(sw: int, data: bytes = b"") -> ResponseApdu:
+    return ResponseApdu(data, sw)
+
+
+class _Refusal(Exception):
+    def __init__(self, sw: int) -> None:
+        super().__init__(f"{sw:04X}")
+        self.sw = sw
+
+
+class _PaceState:
+    def __init__(self, suite: PaceSuite, password: bytes) -> None:
+        self.suite = suite
+        self.password = password
+        self.step = 0
+        self.nonce = b""
+        self.generator: PointJacobi | None = None
+        self.sk_dh = 0
+        self.pk_dh_ifd: PointJacobi | None = None
+        self.keys: SessionKeys | None = None
+
+
+class EmulatedChip:
+    """One contactless chip. `process` takes a command APDU and returns the response APDU."""
+
+    def __init__(self, image: CardImage) -> None:
+        self.image = image
+        self.options = image.options
+        self.apdus = 0
+        # 9303-10 §4.6: the SFI of EF 01nn is nn (DGn, EF.COM 1E, EF.SOD 1D, EF.CardAccess 1C).
+        self._sfi_to_fid = {fid & 0x1F: fid for fid in image.files}
+        self._sfi_to_fid[CARD_ACCESS.sfi] = CARD_ACCESS.fid
+        self.reset()
+
+    def reset(self) -> None:
+        """Power-on / warm reset: no application selected, no session."""
+        self.app_selected = False
+        self.current_ef: int | None = None
+        self.sm: ChipSecureMessaging | None = None
+        self._rnd_ic: bytes | None = None
+        self._pace: _PaceState | None = None
+
+    @property
+    def authenticated(self) -> bool:
+        return self.sm is not None
+
+    # -- APDU entry point ---------------------------------------------------------------------
+    def process(self, raw: bytes) -> bytes:
+        self.apdus += 1
+        try:
+            command = CommandApdu.decode(raw)
+        except ValueError:
+            return _sw(iso.SW_WRONG_LENGTH).encode()
+        sm = self.sm
+        if sm is not None:
+            if command.cla & 0x0C != 0x0C:
+                self.sm = None  # 9303-11 §9.8.5: a plain command aborts secure messaging
+            else:
+                try:
+                    inner = sm.unwrap_command(command)
+                except SecureMessagingError:
+                    self.sm = None
+                    return _sw(iso.SW_SM_INCORRECT).encode()
+                return sm.wrap_response(self._dispatch(inner)).encode()
+        elif command.cla & 0x0C == 0x0C:
+            return _sw(iso.SW_SM_MISSING).encode()
+        return self._dispatch(command).encode()
+
+    def _dispatch(self, command: CommandApdu) -> ResponseApdu:
+        handlers = {
+            iso.INS_SELECT: self._select,
+            iso.INS_READ_BINARY: self._read_binary,
+            iso.INS_GET_CHALLENGE: self._get_challenge,
+            iso.INS_EXTERNAL_AUTHENTICATE: self._external_authenticate,
+            iso.INS_MSE: self._mse,
+            iso.INS_GENERAL_AUTHENTICATE: self._general_authenticate,
+        }
+        handler = handlers.get(command.ins)
+        if handler is None:
+            return _sw(iso.SW_INS_NOT_SUPPORTED)
+        try:
+            return handler(command)
+        except _Refusal as refusal:
+            return _sw(refusal.sw)
+
+    # -- files ----------------------------------------------------------------------------------
+    def _file(self, fid: int) -> bytes:
+        if fid == CARD_ACCESS.fid:
+            data = self.image.card_access
+            if data is None:
+                raise _Refusal(iso.SW_FILE_NOT_FOUND)
+            return data
+        if not self.app_selected or fid not in self.image.files:
+            raise _Refusal(iso.SW_FILE_NOT_FOUND)
+        return self.image.files[fid]
+
+    def _select(self, command: CommandApdu) -> ResponseApdu:
+        if command.p1 == 0x04:  # by DF name (AID)
+            if self.options.emrtd_application and command.data == EMRTD_AID:
+                self.app_selected = True
+                self.current_ef = None
+                return _sw(iso.SW_OK)
+            return _sw(iso.SW_FILE_NOT_FOUND)
+        if len(command.data) != 2:
+            return _sw(iso.SW_WRONG_DATA)
+        fid = int.from_bytes(command.data, "big")
+        if fid == MF_FID:
+            return _sw(iso.SW_INS_NOT_SUPPORTED)  # the CCCD answers 6D00 to SELECT MF
+        if command.p1 not in (0x00, 0x02):
+            return _sw(iso.SW_INCORRECT_P1P2)
+        self._file(fid)
+        self.current_ef = fid
+        return _sw(iso.SW_OK)
+
+    def _read_binary(self, command: CommandApdu) -> ResponseApdu:
+        if command.p1 & 0x80:  # ISO 7816-4 §11.2.3: b8 = 1 → SFI in b5..b1, offset in P2
+            if not self.options.sfi or command.p1 & 0x60:
+                return _sw(iso.SW_INCORRECT_P1P2)
+            fid = self._sfi_to_fid.get(command.p1 & 0x1F)
+            if fid is None:
+                return _sw(iso.SW_FILE_NOT_FOUND)
+            data = self._file(fid)
+            self.current_ef = fid
+            offset = command.p2
+        else:
+            if self.current_ef is None:
+                return _sw(0x6986)  # command not allowed: no current EF
+            fid = self.current_ef
+            data = self._file(fid)
+            offset = (command.p1 << 8 | command.p2) & 0x7FFF
+        if fid != CARD_ACCESS.fid and not self.authenticated:
+            return _sw(iso.SW_SECURITY_NOT_SATISFIED)
+        if fid in self.image.protected_files:
+            return _sw(iso.SW_SECURITY_NOT_SATISFIED)
+        if offset >= len(data):
+            return _sw(iso.SW_WRONG_P1P2_OFFSET)
+        wanted = command.le or 256
+        chunk = data[offset : offset + wanted]
+        if len(chunk) < wanted:
+            if self.options.wrong_le_6c:
+                return _sw(0x6C00 | len(chunk))
+            return _sw(iso.SW_END_OF_FILE, chunk)
+        return _sw(iso.SW_OK, chunk)
+
+    # -- BAC (9303-11 §4.3) ---------------------------------------------------------------------
+    def _get_challenge(self, command: CommandApdu) -> ResponseApdu:
+        if command.le != 8:
+            return _sw(iso.SW_WRONG_LENGTH)
+        self._rnd_ic = os.urandom(8)
+        return _sw(iso.SW_OK, self._rnd_ic)
+
+    def _external_authenticate(self, command: CommandApdu) -> ResponseApdu:
+        rnd_ic, self._rnd_ic = self._rnd_ic, None
+        if rnd_ic is None:
+            return _sw(iso.SW_CONDITIONS_NOT_SATISFIED)
+        if len(command.data) != 40:
+            return _sw(iso.SW_WRONG_LENGTH)
+        keys = BacKeys.from_mrz_information(self.image.mrz_information)
+        e_ifd, m_ifd = command.data[:32], command.data[32:]
+        if retail_mac(keys.k_mac, pad(e_ifd, 8)) != m_ifd:
+            return _sw(iso.SW_WRONG_KEY)
+        plain = des3_cbc_decrypt(keys.k_enc, e_ifd)
+        rnd_ifd, echoed, k_ifd = plain[:8], plain[8:16], plain[16:32]
+        if echoed != rnd_ic:
+            return _sw(iso.SW_WRONG_KEY)
+        k_ic = os.urandom(16)
+        e_ic = des3_cbc_encrypt(keys.k_enc, rnd_ic + rnd_ifd + k_ic)
+        seed = bytes(a ^ b for a, b in zip(k_ifd, k_ic, strict=True))
+        session = SessionKeys.derive(seed, SessionCipher.DES3)
+        self.sm = ChipSecureMessaging(session, int.from_bytes(rnd_ic[4:] + rnd_ifd[4:], "big"))
+        return _sw(iso.SW_OK, e_ic + retail_mac(keys.k_mac, pad(e_ic, 8)))
+
+    # -- PACE (9303-11 §4.4) --------------------------------------------------------------------
+    def _mse(self, command: CommandApdu) -> ResponseApdu:
+        card_access = self.image.card_access
+        if card_access is None:
+            return _sw(iso.SW_INS_NOT_SUPPORTED)
+        if (command.p1, command.p2) != (0xC1, 0xA4):
+            return _sw(iso.SW_INCORRECT_P1P2)
+        try:
+            fields = {item.tag: item.value for item in tlv.parse_all(command.data)}
+            protocol = decode_oid(fields[0x80])
+            reference = fields[0x83]
+        except (LdsError, KeyError):
+            return _sw(iso.SW_WRONG_DATA)
+        offered = {info.protocol: info for info in pace_infos(card_access)}
+        info = offered.get(protocol)
+        suite = PaceSuite.from_info(info) if info is not None else None
+        if suite is None:
+            return _sw(iso.SW_WRONG_DATA)
+        if reference == bytes([PASSWORD_MRZ]):
+            password = mrz_password(self.image.mrz_information)
+        elif reference == bytes([PASSWORD_CAN]) and self.image.can is not None:
+            password = can_password(self.image.can)
+        else:
+            return _sw(iso.SW_REFERENCE_DATA_NOT_USABLE)
+        self._pace = _PaceState(suite, password)
+        return _sw(iso.SW_OK)
+
+    def _general_authenticate(self, command: CommandApdu) -> ResponseApdu:
+        state = self._pace
+        if state is None:
+            return _sw(iso.SW_CONDITIONS_NOT_SATISFIED)
+        try:
+            inner = tlv.parse_single(command.data, 0x7C).children()
+            return self._pace_step(state, {item.tag: item.value for item in inner})
+        except (LdsError, PaceError):
+            self._pace = None
+            return _sw(iso.SW_WRONG_DATA)
+
+    def _pace_step(self, state: _PaceState, data: dict[int, bytes]) -> ResponseApdu:
+        suite = state.suite
+        if state.step == 0 and not data:
+            state.nonce = secrets.token_bytes(suite.cipher.block_size)
+            k_pi = password_key(state.password, suite.cipher)
+            if suite.cipher is SessionCipher.DES3:
+                z = des3_cbc_encrypt(k_pi, state.nonce)
+            else:
+                z = aes_cbc_encrypt(k_pi, state.nonce)
+            state.step = 1
+            return _sw(iso.SW_OK, tlv.encode(0x7C, tlv.encode(0x80, z)))
+        if state.step == 1 and 0x81 in data:
+            terminal = decode_point(suite, data[0x81])
+            sk_map = random_scalar(suite)
+            shared = terminal * sk_map
+            if shared == INFINITY:
+                raise PaceError("mapping at infinity")
+            state.generator = suite.curve.generator * int.from_bytes(state.nonce, "big") + shared
+            state.step = 2
+            public = encode_point(suite, suite.curve.generator * sk_map)
+            return _sw(iso.SW_OK, tlv.encode(0x7C, tlv.encode(0x82, public)))
+        if state.step == 2 and 0x83 in data and state.generator is not None:
+            terminal = decode_point(suite, data[0x83])
+            state.sk_dh = random_scalar(suite)
+            own = state.generator * state.sk_dh
+            if encode_point(suite, own) == data[0x83]:
+                raise PaceError("terminal echoed the chip key")
+            shared = terminal * state.sk_dh
+            state.keys = SessionKeys.derive(shared.x().to_bytes(suite.field_bytes, "big"), suite.cipher)
+            state.pk_dh_ifd = terminal
+            state.generator = own  # keep the chip's own public key for the token check
+            state.step = 3
+            return _sw(iso.SW_OK, tlv.encode(0x7C, tlv.encode(0x84, encode_point(suite, own))))
+        if state.step == 3 and 0x85 in data and state.keys and state.pk_dh_ifd and state.generator:
+            self._pace = None
+            if data[0x85] != authentication_token(state.keys, suite, state.generator):
+                return _sw(iso.SW_WRONG_KEY)  # wrong CAN/MRZ: the tokens disagree
+            token = authentication_token(state.keys, suite, state.pk_dh_ifd)
+            self.sm = ChipSecureMessaging(state.keys, 0)
+            return _sw(iso.SW_OK, tlv.encode(0x7C, tlv.encode(0x86, token)))
+        self._pace = None
+        return _sw(iso.SW_CONDITIONS_NOT_SATISFIED)

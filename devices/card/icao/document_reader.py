@@ -1,0 +1,316 @@
+"""The document reader: access control, then the files of the eMRTD application, in short blocks.
+
+ICAO 9303-11 §4.2 order: read EF.CardAccess; PACE when the chip offers a suite we implement (CAN
+or MRZ password), else BAC with the MRZ; select the eMRTD application; read EF.COM, DG1, DG13,
+EF.SOD and — last, it is the long one — DG2. Reads use the short file identifier in P1 when the
+chip accepts it (one APDU per block, the first block also gives the file length), else SELECT +
+offset reads. Blocks are at most 223 bytes so a protected response fits a short APDU.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from devices.card.base import AccessKey, CardError, CardErrorReason, ProgressCallback, ReadProgress
+from devices.card.icao import apdu as iso
+from devices.card.icao.apdu import CommandApdu, ResponseApdu, StatusError
+from devices.card.icao.bac import BacAuthenticationFailed, perform_bac
+from devices.card.icao.channel import ApduChannel, SessionLost, Transport
+from devices.card.icao.lds import tlv
+from devices.card.icao.lds.card_access import pace_infos
+from devices.card.icao.lds.com import parse_com
+from devices.card.icao.lds.errors import LdsError
+from devices.card.icao.lds.files import CARD_ACCESS, COM, DG1, DG2, DG13, EMRTD_AID, SOD, ElementaryFile
+from devices.card.icao.lds.mrz import mrz_information
+from devices.card.icao.pace import (
+    PASSWORD_CAN,
+    PASSWORD_MRZ,
+    PaceError,
+    PaceSuite,
+    can_password,
+    mrz_password,
+    perform_pace,
+)
+
+MAX_BLOCK = 223  # JMRTD's default: a protected answer to Le = 223 still fits a short APDU
+MAX_OFFSET = 0x7FFF  # READ BINARY B0 with a 15-bit offset (odd INS B1 is not used)
+WRONG_KEY_SW = (iso.SW_WRONG_KEY, iso.SW_SECURITY_NOT_SATISFIED, iso.SW_SM_INCORRECT)
+# Status words by which a chip refuses READ BINARY with a short file identifier.
+SFI_REFUSED_SW = (
+    iso.SW_INCORRECT_P1P2,
+    iso.SW_FUNCTION_NOT_SUPPORTED,
+    iso.SW_INS_NOT_SUPPORTED,
+    iso.SW_CLA_NOT_SUPPORTED,
+    iso.SW_WRONG_P1P2_OFFSET,
+    iso.SW_WRONG_LENGTH,
+    0x6986,
+    0x6A00,
+)
+ACCESS_STEPS_PACE = 8  # CardAccess, MSE, 4 × GA, SELECT, EF.COM
+ACCESS_STEPS_BAC = 6  # CardAccess attempt, SELECT, GET CHALLENGE, EXT AUTH, EF.COM
+
+
+class FileAbsent(Exception):
+    """6A82: the file does not exist on this chip."""
+
+
+@dataclass
+class ReadStats:
+    apdu_count: int = 0
+    total_ms: float = 0.0
+    transmit_ms: float = 0.0  # time waiting for the reader/chip
+    access_ms: float = 0.0  # access control (PACE/BAC) including its APDUs
+    access_protocol: str = ""  # "PACE-CAN", "PACE-MRZ", "BAC"
+    sfi_used: bool = True
+    file_sizes: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def host_ms(self) -> float:
+        return self.total_ms - self.transmit_ms
+
+
+@dataclass
+class DocumentFiles:
+    """The raw files read, by name ("CardAccess", "COM", "DG1", "DG13", "SOD", "DG2")."""
+
+    files: dict[str, bytes]
+    stats: ReadStats
+
+    def data_group(self, number: int) -> bytes | None:
+        return self.files.get(f"DG{number}")
+
+
+class DocumentReader:
+    def __init__(
+        self,
+        transport: Transport,
+        key: AccessKey,
+        *,
+        progress: ProgressCallback | None = None,
+        with_photo: bool = True,
+        block_size: int = MAX_BLOCK,
+        prefer_sfi: bool = True,
+        random: Callable[[int], bytes] = os.urandom,
+    ) -> None:
+        if not 1 <= block_size <= MAX_BLOCK:
+            raise ValueError(f"block size must be 1..{MAX_BLOCK}")
+        self._channel = ApduChannel(transport)
+        self._key = key
+        self._progress = progress
+        self._with_photo = with_photo
+        self._block = block_size
+        self._sfi = prefer_sfi
+        self._random = random
+        self.stats = ReadStats(sfi_used=prefer_sfi)
+        self._access_total = ACCESS_STEPS_PACE
+
+    # -- the whole read -------------------------------------------------------------------------
+    def read(self) -> DocumentFiles:
+        started = time.perf_counter()
+        files: dict[str, bytes] = {}
+        try:
+            self._establish(files)
+            listed = self._read_com(files)
+            plan = [(DG1, True), (DG13, 13 in listed), (SOD, True), (DG2, self._with_photo and 2 in listed)]
+            for ef, wanted in plan:
+                if not wanted:
+                    continue
+                content = self._read_protected(ef, files)
+                if content is None and ef is DG1:
+                    raise CardError(CardErrorReason.NOT_ID_CARD, "no DG1 on this chip")
+                if content is not None:
+                    files[ef.name] = content
+        finally:
+            self.stats.apdu_count = self._channel.apdu_count
+            self.stats.transmit_ms = self._channel.transmit_seconds * 1000
+            self.stats.total_ms = (time.perf_counter() - started) * 1000
+            self.stats.sfi_used = self._sfi
+            self.stats.file_sizes = {name: len(content) for name, content in files.items()}
+        return DocumentFiles(files, self.stats)
+
+    def _report(self, stage: str, done: int, total: int) -> None:
+        if self._progress is not None:
+            self._progress(ReadProgress(stage, done, total))
+
+    def _report_access(self) -> None:
+        self._report("access", min(self._channel.apdu_count, self._access_total), self._access_total)
+
+    # -- access control -------------------------------------------------------------------------
+    def _establish(self, files: dict[str, bytes]) -> None:
+        started = time.perf_counter()
+        card_access = self._read_file(CARD_ACCESS, "access")
+        if card_access is not None:
+            files[CARD_ACCESS.name] = card_access
+        suite = self._pace_suite(card_access)
+        if suite is not None and self._try_pace(suite):
+            self._select_application()
+        else:
+            self._access_total = ACCESS_STEPS_BAC
+            self._select_application()
+            self._bac()
+        self.stats.access_ms = (time.perf_counter() - started) * 1000
+        self._report_access()
+
+    @staticmethod
+    def _pace_suite(card_access: bytes | None) -> PaceSuite | None:
+        if card_access is None:
+            return None
+        try:
+            infos = pace_infos(card_access)
+        except LdsError:
+            return None
+        for info in infos:
+            suite = PaceSuite.from_info(info)
+            if suite is not None:
+                return suite
+        return None
+
+    def _try_pace(self, suite: PaceSuite) -> bool:
+        """Run PACE; False when the chip refuses PACE itself (then BAC), CardError on a wrong key."""
+        key = self._key
+        if key.can is not None:
+            password, reference, label = can_password(key.can), PASSWORD_CAN, "PACE-CAN"
+        else:
+            password = mrz_password(self._mrz_information())
+            reference, label = PASSWORD_MRZ, "PACE-MRZ"
+        try:
+            result = perform_pace(self._channel, suite, password, reference)
+        except StatusError as exc:
+            if exc.sw in WRONG_KEY_SW or exc.sw & 0xFFF0 == 0x63C0:
+                raise CardError(CardErrorReason.WRONG_KEY, "CAN" if key.can else "MRZ") from exc
+            if key.is_mrz:
+                return False  # 6984, 6A80, 6D00…: PACE not supported here, fall back to BAC
+            raise CardError(CardErrorReason.NEEDS_KEY, f"PACE refused ({exc}); BAC needs the MRZ") from exc
+        except (PaceError, LdsError) as exc:
+            raise CardError(CardErrorReason.BAD_RESPONSE, str(exc)) from exc
+        self._channel.sm = result.secure_messaging()
+        self.stats.access_protocol = label
+        return True
+
+    def _bac(self) -> None:
+        if not self._key.is_mrz:
+            raise CardError(CardErrorReason.NEEDS_KEY, "this document only offers BAC: enter the MRZ")
+        try:
+            result = perform_bac(self._channel, self._mrz_information(), self._random)
+        except StatusError as exc:
+            if exc.sw in WRONG_KEY_SW:
+                raise CardError(CardErrorReason.WRONG_KEY, "MRZ") from exc
+            raise CardError(CardErrorReason.BAD_RESPONSE, str(exc)) from exc
+        except BacAuthenticationFailed as exc:
+            raise CardError(CardErrorReason.BAD_RESPONSE, str(exc)) from exc
+        self._channel.sm = result.secure_messaging()
+        self.stats.access_protocol = "BAC"
+        self._report_access()
+
+    def _mrz_information(self) -> str:
+        key = self._key
+        try:
+            return mrz_information(
+                key.document_number or "", key.date_of_birth or "", key.date_of_expiry or ""
+            )
+        except LdsError as exc:
+            raise CardError(CardErrorReason.WRONG_KEY, f"MRZ: {exc}") from exc
+
+    def _select_application(self) -> None:
+        response = self._send(CommandApdu(0x00, iso.INS_SELECT, 0x04, 0x0C, EMRTD_AID))
+        if not response.ok:
+            raise CardError(CardErrorReason.NOT_ID_CARD, f"no eMRTD application (SW {response.sw:04X})")
+
+    # -- files ------------------------------------------------------------------------------------
+    def _read_com(self, files: dict[str, bytes]) -> tuple[int, ...]:
+        content = self._read_protected(COM, files, stage="access")
+        if content is None:
+            return (1, 2, 13)  # no EF.COM: try the groups we want
+        files[COM.name] = content
+        try:
+            return parse_com(content).data_groups
+        except LdsError as exc:
+            raise CardError(CardErrorReason.BAD_RESPONSE, f"EF.COM: {exc}") from exc
+
+    def _read_protected(
+        self, ef: ElementaryFile, files: dict[str, bytes], stage: str | None = None
+    ) -> bytes | None:
+        """Read a file of the application; if the chip dropped the session, re-establish once."""
+        try:
+            return self._read_file(ef, stage or ef.name)
+        except SessionLost:
+            self._establish(files)
+            try:
+                return self._read_file(ef, stage or ef.name)
+            except SessionLost as exc:
+                raise CardError(CardErrorReason.BAD_RESPONSE, str(exc)) from exc
+
+    def _send(self, command: CommandApdu) -> ResponseApdu:
+        response = self._channel.send(command)
+        if response.sw & 0xFF00 == 0x6C00 and command.ins == iso.INS_READ_BINARY:
+            # ISO 7816-4 §5.1.3: 6Cxx = wrong Le, xx is the exact length; resend with it.
+            le = response.sw & 0xFF or 256
+            response = self._channel.send(
+                CommandApdu(command.cla, command.ins, command.p1, command.p2, command.data, le=le)
+            )
+        return response
+
+    def _read_binary(self, p1: int, p2: int, le: int) -> ResponseApdu:
+        return self._send(CommandApdu(0x00, iso.INS_READ_BINARY, p1, p2, le=le))
+
+    def _first_block(self, ef: ElementaryFile) -> bytes:
+        if self._sfi:
+            response = self._read_binary(0x80 | ef.sfi, 0, self._block)
+            if response.sw in (iso.SW_OK, iso.SW_END_OF_FILE):
+                return response.data
+            if response.sw == iso.SW_FILE_NOT_FOUND:
+                raise FileAbsent
+            if response.sw not in SFI_REFUSED_SW:
+                raise StatusError(response.sw, f"READ BINARY {ef.name}")
+            if ef is not CARD_ACCESS:  # (in the master file a refusal says nothing of the DGs)
+                self._sfi = False  # the chip refuses SFI: SELECT + offsets from now on
+        selected = self._send(CommandApdu(0x00, iso.INS_SELECT, 0x02, 0x0C, ef.fid.to_bytes(2, "big")))
+        if selected.sw == iso.SW_FILE_NOT_FOUND:
+            raise FileAbsent
+        if not selected.ok:
+            raise StatusError(selected.sw, f"SELECT {ef.name}")
+        response = self._read_binary(0, 0, self._block)
+        if response.sw not in (iso.SW_OK, iso.SW_END_OF_FILE):
+            raise StatusError(response.sw, f"READ BINARY {ef.name}")
+        return response.data
+
+    def _read_file(self, ef: ElementaryFile, stage: str) -> bytes | None:
+        """Read a whole EF (None when absent). The length comes from the first block's TLV header."""
+        try:
+            data = bytearray(self._first_block(ef))
+            if not data:
+                raise CardError(CardErrorReason.BAD_RESPONSE, f"{ef.name}: empty answer")
+            try:
+                _, length, header = tlv.read_header(bytes(data))
+            except LdsError as exc:
+                raise CardError(CardErrorReason.BAD_RESPONSE, f"{ef.name}: {exc}") from exc
+            total = header + length
+            if total - 1 > MAX_OFFSET + self._block:
+                raise CardError(CardErrorReason.BAD_RESPONSE, f"{ef.name} too large ({total} bytes)")
+            self._report_file(stage, len(data), total)
+            while len(data) < total:
+                offset = len(data)
+                wanted = min(self._block, total - offset)
+                response = self._read_binary(offset >> 8, offset & 0xFF, wanted)
+                if response.sw not in (iso.SW_OK, iso.SW_END_OF_FILE) or not response.data:
+                    raise StatusError(response.sw, f"READ BINARY {ef.name} at {offset}")
+                data += response.data
+                self._report_file(stage, len(data), total)
+            return bytes(data[:total])
+        except FileAbsent:
+            return None
+        except StatusError as exc:
+            if exc.sw == iso.SW_SECURITY_NOT_SATISFIED and ef is CARD_ACCESS:
+                return None
+            if ef is CARD_ACCESS and self._channel.sm is None:
+                return None  # no readable EF.CardAccess: BAC
+            raise CardError(CardErrorReason.BAD_RESPONSE, str(exc)) from exc
+
+    def _report_file(self, stage: str, done: int, total: int) -> None:
+        if stage == "access":
+            self._report_access()
+        else:
+            self._report(stage, min(done, total), total)

@@ -1,0 +1,107 @@
+"""From raw files to a `CardRead`: parse DG1 / DG13 / DG2, run passive authentication.
+
+Shared by every backend: a backend supplies a `Transport` to its chip, this module does the rest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from devices.card.base import (
+    AccessKey,
+    CardError,
+    CardErrorReason,
+    CardRead,
+    Holder,
+    PassiveAuth,
+    ProgressCallback,
+)
+from devices.card.icao.channel import Transport
+from devices.card.icao.document_reader import DocumentFiles, DocumentReader, ReadStats
+from devices.card.icao.lds.dg1 import parse_dg1
+from devices.card.icao.lds.dg2 import parse_dg2
+from devices.card.icao.lds.dg13 import parse_dg13
+from devices.card.icao.lds.errors import LdsError
+from devices.card.icao.lds.mrz import Mrz
+from devices.card.icao.passive_auth import PassiveAuthReport, TrustStore, verify
+
+_SEX = {"M": "Nam", "F": "Nữ"}
+
+
+@dataclass(frozen=True)
+class ReadOutcome:
+    card: CardRead
+    stats: ReadStats
+    mrz: Mrz
+    passive_auth: PassiveAuthReport
+
+
+def _date(yymmdd: str, *, past: bool) -> str:
+    """YYMMDD → dd/mm/yyyy; birth dates in the past century when the year would be in the future."""
+    if len(yymmdd) != 6 or not yymmdd.isdigit():
+        return ""
+    year = 2000 + int(yymmdd[:2])
+    if past and year > dt.date.today().year:
+        year -= 100
+    return f"{yymmdd[4:6]}/{yymmdd[2:4]}/{year}"
+
+
+def holder_from_mrz(mrz: Mrz) -> Holder:
+    return Holder(
+        id_number=mrz.document_number,
+        full_name=mrz.full_name,
+        date_of_birth=_date(mrz.date_of_birth, past=True),
+        sex=_SEX.get(mrz.sex, ""),
+        nationality=mrz.nationality,
+        expiry_date=_date(mrz.date_of_expiry, past=False),
+        document_number=mrz.document_number,
+    )
+
+
+def build_card_read(files: DocumentFiles, trust: TrustStore) -> ReadOutcome:
+    raw = files.files
+    try:
+        mrz = parse_dg1(raw["DG1"])
+        dg13 = parse_dg13(raw["DG13"]) if "DG13" in raw else None
+        face = parse_dg2(raw["DG2"]) if "DG2" in raw else None
+    except LdsError as exc:
+        raise CardError(CardErrorReason.BAD_RESPONSE, str(exc)) from exc
+    if dg13 is not None:
+        fields = dg13.as_fields()
+        if not fields["id_number"] and mrz.optional_data[:12].isdigit():
+            fields["id_number"] = mrz.optional_data[:12]
+        holder = Holder(**fields, document_number=mrz.document_number)
+        kind = "cccd"
+    else:
+        holder = holder_from_mrz(mrz)
+        kind = "passport"
+    groups = {int(name[2:]): content for name, content in raw.items() if name.startswith("DG")}
+    if "SOD" in raw:
+        report = verify(raw["SOD"], groups, trust)
+    else:
+        report = PassiveAuthReport(PassiveAuth.FORGED, "no EF.SOD on the chip")
+    card = CardRead(
+        holder=holder,
+        document_kind=kind,
+        photo=face.image if face else None,
+        photo_format=face.format if face else "",
+        passive_auth=report.outcome,
+        apdu_count=files.stats.apdu_count,
+        data_groups=dict(raw),
+    )
+    return ReadOutcome(card, files.stats, mrz, report)
+
+
+def read_card(
+    transport: Transport,
+    key: AccessKey,
+    trust: TrustStore,
+    progress: ProgressCallback | None = None,
+    *,
+    with_photo: bool = True,
+    prefer_sfi: bool = True,
+) -> ReadOutcome:
+    """Run a full read over `transport`. Raises `CardError` only."""
+    reader = DocumentReader(transport, key, progress=progress, with_photo=with_photo, prefer_sfi=prefer_sfi)
+    return build_card_read(reader.read(), trust)
