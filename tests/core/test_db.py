@@ -109,6 +109,8 @@ def test_downgrade_to_base_and_back(url: str, engine: sa.Engine) -> None:
     with engine.begin() as conn:
         command.downgrade(migrate.alembic_config(conn), "base")
     assert set(sa.inspect(make_engine(url)).get_table_names()) == {"alembic_version"}
+    assert migrate.current_revision(url) is None
+    assert not migrate.is_up_to_date(url)
     migrate.upgrade(url)
     assert migrate.is_up_to_date(url)
 

@@ -78,6 +78,12 @@ def test_crockford_aliases() -> None:
     assert normalize("oil0abcde" + code[-1]) == code
 
 
+@given(st.text(alphabet="0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ- abcxyz", max_size=14))
+def test_normalize_returns_a_valid_code_or_none(text: str) -> None:
+    result = normalize(text)
+    assert result is None or is_valid(result)
+
+
 @pytest.mark.parametrize(
     "text",
     ["", "ABCDE", "ABCDEFGHJKM", "ABCDE-FGHJU", "ABCDE_FGHJK", "ÀBCDE-FGHJK"],
