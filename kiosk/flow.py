@@ -203,7 +203,7 @@ class Journey:
             self._set(errors={"_card": MSG_NEED_CARD})
             return
         if step.kind == "form":
-            errors = check_fields(self._fields(state.service, step), state.values, self._today())
+            errors = check_fields(self._fields(state.service, step), state.values, self.today())
             if errors:
                 self._set(errors=errors)
                 return
@@ -291,6 +291,10 @@ class Journey:
             ),
         )
         self._set()
+
+    def seconds_until_reset(self) -> int:
+        left = self._reset_after - (self._clock() - self._last_touch)
+        return max(0, int(left.total_seconds()))
 
     def tick(self) -> None:
         """Called about once a second: idle warning, then wipe."""
@@ -388,7 +392,7 @@ class Journey:
 
     def _submit(self, service: Service) -> None:
         state = self._state
-        errors = check_fields(service.form_fields(), state.values, self._today())
+        errors = check_fields(service.form_fields(), state.values, self.today())
         if errors:
             first = next(i for i, s in enumerate(service.steps) if set(s.fields) & set(errors))
             self._set(step_index=first, errors=errors)
@@ -416,5 +420,5 @@ class Journey:
         index = self._step_index_of("card")
         return index if index is not None else 10**6
 
-    def _today(self) -> dt.date:
+    def today(self) -> dt.date:
         return self._clock().date()

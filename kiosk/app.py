@@ -1,0 +1,114 @@
+"""Composition root: reads the config, builds the backends and wires the core. No Qt here.
+
+Heavy libraries (SQLAlchemy, reportlab, the chip crypto) are imported inside the factories so
+the idle screen can paint before they load.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+from devices.card.base import CardReader
+from devices.card.profiles import CitizenProfile, load_profiles
+from kiosk.catalog import Catalog, load_catalog
+from kiosk.config import Config
+from kiosk.controller import KioskController, Station
+from kiosk.flow import Journey
+from kiosk.runner import Runner
+
+if TYPE_CHECKING:
+    from devices.printer.base import Printer
+    from kiosk.outbox import DossierStore
+
+T = TypeVar("T")
+Clock = Callable[[], dt.datetime]
+
+
+def local_now() -> dt.datetime:
+    """Station time, timezone-aware (stored as UTC, shown as local)."""
+    return dt.datetime.now().astimezone()
+
+
+def make_card_reader(config: Config) -> CardReader:
+    if config["card.backend"] == "emulated":
+        from devices.card.emulated import EmulatedCardReader
+
+        return EmulatedCardReader()
+    from devices.card.pcsc import PcscCardReader  # type: ignore[import-not-found,unused-ignore]
+
+    return PcscCardReader(reader_name=config["card.reader"] or None)  # type: ignore[no-any-return,unused-ignore]
+
+
+def make_store(config: Config) -> DossierStore:
+    """Open the database (migrating it to the current schema) and the key sealing personal data."""
+    from db.engine import make_engine
+    from db.migrate import upgrade
+    from kiosk.outbox import DossierStore
+    from kiosk.sealing import Sealer, load_or_create_key
+
+    url = config.database_url
+    upgrade(url)
+    return DossierStore(make_engine(url), Sealer(load_or_create_key(config.data_key_file)))
+
+
+def make_printer(config: Config) -> Printer:
+    from devices.printer.pdf import PdfPrinter
+
+    return PdfPrinter(config.receipts_dir)
+
+
+class Lazy(Generic[T]):
+    """Built on first use (the UI warms it in the background after the first paint), then kept."""
+
+    def __init__(self, factory: Callable[[], T]) -> None:
+        self._factory = factory
+        self._value: T | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self) -> T:
+        with self._lock:  # the warm-up thread and a submission may ask at the same time
+            if self._value is None:
+                self._value = self._factory()
+            return self._value
+
+
+@dataclass
+class KioskApp:
+    config: Config
+    catalog: Catalog
+    journey: Journey
+    card_reader: CardReader
+    controller: KioskController
+    store: Lazy[DossierStore]
+    printer: Lazy[Printer]
+    demo_profiles: list[CitizenProfile]
+
+
+def build_app(config: Config, runner: Runner, clock: Clock = local_now) -> KioskApp:
+    catalog = load_catalog()
+    journey = Journey(
+        catalog,
+        clock,
+        idle_warning_s=config["ui.idle_warning_seconds"],
+        idle_reset_s=config["ui.idle_reset_seconds"],
+        language=config["ui.language"],
+    )
+    card_reader = make_card_reader(config)
+    store: Lazy[DossierStore] = Lazy(lambda: make_store(config))
+    printer: Lazy[Printer] = Lazy(lambda: make_printer(config))
+    station = Station(config["station.id"], config["station.name"], config["station.help_text"])
+    controller = KioskController(journey, card_reader, store, printer, runner, station, clock)
+    return KioskApp(
+        config=config,
+        catalog=catalog,
+        journey=journey,
+        card_reader=card_reader,
+        controller=controller,
+        store=store,
+        printer=printer,
+        demo_profiles=load_profiles() if config.demo else [],
+    )

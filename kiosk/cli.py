@@ -1,0 +1,160 @@
+"""The `kiosk` command: run the kiosk, render the screen tour, check the station, manage the database."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from kiosk.config import Config, ConfigError, example_toml, load_config
+
+
+def _config(args: argparse.Namespace) -> Config:
+    return load_config(args.config, demo=getattr(args, "demo", False))
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    config = _config(args)
+    from ui.app import run  # Qt only for the commands that show a window
+
+    return run(config, windowed=args.windowed)
+
+
+def cmd_tour(args: argparse.Namespace) -> int:
+    from ui.tour import run_tour
+
+    width, height = (int(x) for x in args.size.lower().split("x"))
+    manifest = run_tour(Path(args.out), (width, height), args.language)
+    count = len(json.loads(manifest.read_text("utf-8"))["screens"])
+    print(f"{count} screens written; manifest: {manifest}")
+    return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from kiosk.doctor import format_checks, run_checks
+
+    checks = run_checks(_config(args))
+    print(format_checks(checks))
+    return 0 if all(c.ok for c in checks) else 1
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from db.migrate import current_revision, upgrade
+
+    config = _config(args)
+    upgrade(config.database_url)
+    print(f"{config.database_url}: at revision {current_revision(config.database_url)}")
+    return 0
+
+
+def cmd_config_example(args: argparse.Namespace) -> int:
+    sys.stdout.write(example_toml())
+    return 0
+
+
+def cmd_config_check(args: argparse.Namespace) -> int:
+    _config(args)
+    print("configuration is valid")
+    return 0
+
+
+def cmd_catalog_check(args: argparse.Namespace) -> int:
+    from kiosk.catalog import check_catalog
+
+    catalog, problems = check_catalog(args.folder)
+    for problem in problems:
+        print(problem)
+    print(f"{len(catalog.services)} service(s), {len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+def cmd_catalog_list(args: argparse.Namespace) -> int:
+    from kiosk.catalog import load_catalog
+
+    catalog = load_catalog(args.folder)
+    rows: list[dict[str, Any]] = [
+        {
+            "code": s.code,
+            "slug": s.slug,
+            "title": dict(s.title.by_language),
+            "steps": [{"kind": st.kind, "id": st.id} for st in s.steps],
+            "fields": [{"id": f.id, "type": f.type, "required": f.required} for f in s.fields.values()],
+        }
+        for s in catalog.services
+    ]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+    else:
+        for row in rows:
+            print(f"{row['code']:<10} {row['title']['vi']}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kiosk", description=__doc__)
+    parser.add_argument("--config", type=Path, help="TOML configuration file (see kiosk.example.toml)")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="start the kiosk")
+    run.add_argument("--demo", action="store_true", help="emulated card, PDF printer, local database")
+    run.add_argument("--windowed", action="store_true", help="a normal window instead of full screen")
+    run.set_defaults(func=cmd_run)
+
+    tour = sub.add_parser("tour", help="render every screen of every service to PNG")
+    tour.add_argument("--out", required=True)
+    tour.add_argument("--size", default="1366x768")
+    tour.add_argument("--language", default="vi", choices=("vi", "en"))
+    tour.set_defaults(func=cmd_tour)
+
+    doctor = sub.add_parser("doctor", help="check devices and database; non-zero exit on a fault")
+    doctor.add_argument("--demo", action="store_true")
+    doctor.set_defaults(func=cmd_doctor)
+
+    db = sub.add_parser("db", help="database").add_subparsers(dest="db_command", required=True)
+    db.add_parser("upgrade", help="migrate the database to the current schema").set_defaults(
+        func=cmd_db_upgrade
+    )
+
+    config = sub.add_parser("config", help="configuration").add_subparsers(
+        dest="config_command", required=True
+    )
+    config.add_parser("example", help="print kiosk.example.toml").set_defaults(func=cmd_config_example)
+    config.add_parser("check", help="validate the configuration").set_defaults(func=cmd_config_check)
+
+    catalog = sub.add_parser("catalog", help="service catalog").add_subparsers(
+        dest="catalog_command", required=True
+    )
+    check = catalog.add_parser("check", help="validate every catalog file")
+    check.add_argument("--folder", type=Path)
+    check.set_defaults(func=cmd_catalog_check)
+    listing = catalog.add_parser("list", help="list services")
+    listing.add_argument("--folder", type=Path)
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(func=cmd_catalog_list)
+
+    try:
+        from kiosk.cli_card import add_card_commands
+    except ImportError:
+        pass
+    else:
+        add_card_commands(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING)
+    try:
+        return int(args.func(args))
+    except ConfigError as exc:
+        print(f"kiosk: configuration error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

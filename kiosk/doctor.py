@@ -1,0 +1,84 @@
+"""`kiosk doctor`: one line per device and the database, and whether each is usable."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kiosk.config import Config
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+
+def _catalog() -> Check:
+    from kiosk.catalog import check_catalog
+
+    catalog, problems = check_catalog()
+    if problems:
+        return Check("catalog", False, f"{len(problems)} problem(s): {problems[0]}")
+    return Check("catalog", True, f"{len(catalog.services)} service(s)")
+
+
+def _database(config: Config) -> Check:
+    from db.migrate import current_revision, head_revisions, is_up_to_date
+
+    url = config.database_url
+    try:
+        if is_up_to_date(url):
+            return Check("database", True, f"{url} at revision {current_revision(url)}")
+        heads = ", ".join(sorted(head_revisions()))
+        return Check(
+            "database", False, f"{url} is at {current_revision(url)}, needs {heads}: run `kiosk db upgrade`"
+        )
+    except Exception as exc:
+        return Check("database", False, f"{url}: {exc}")
+
+
+def _card_reader(config: Config) -> Check:
+    from kiosk.app import make_card_reader
+
+    try:
+        reader = make_card_reader(config)
+        names = reader.readers()
+    except Exception as exc:
+        return Check("card reader", False, f"{config['card.backend']}: {exc}")
+    if not names:
+        return Check("card reader", False, f"{config['card.backend']}: no reader attached")
+    present = "card present" if reader.card_present() else "no card"
+    return Check("card reader", True, f"{config['card.backend']}: {', '.join(names)} ({present})")
+
+
+def _printer(config: Config) -> Check:
+    from kiosk.app import make_printer
+
+    try:
+        printer = make_printer(config)
+        status = printer.status()
+    except Exception as exc:
+        return Check("printer", False, f"{config['printer.backend']}: {exc}")
+    return Check(
+        "printer", status.ready, f"{printer.describe()}: {status.state.value} {status.message}".strip()
+    )
+
+
+def _fonts() -> Check:
+    from importlib import resources
+
+    folder = resources.files("resources.fonts")
+    missing = [
+        n for n in ("BeVietnamPro-Regular.ttf", "BeVietnamPro-Bold.ttf") if not folder.joinpath(n).is_file()
+    ]
+    return Check("fonts", not missing, "missing " + ", ".join(missing) if missing else "Be Vietnam Pro")
+
+
+def run_checks(config: Config) -> list[Check]:
+    return [_catalog(), _database(config), _card_reader(config), _printer(config), _fonts()]
+
+
+def format_checks(checks: list[Check]) -> str:
+    width = max(len(c.name) for c in checks)
+    return "\n".join(f"{'OK ' if c.ok else 'FAIL'} {c.name.ljust(width)}  {c.detail}" for c in checks)

@@ -1,0 +1,1 @@
+"""The PySide6 Widgets user interface: renders the core's state, sends the citizen's intents."""

@@ -1,0 +1,120 @@
+"""Starts the Qt kiosk: paint the idle screen first, then load the rest in the background."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import QApplication
+
+from kiosk.app import KioskApp, build_app
+from kiosk.config import Config
+from kiosk.voice import Silent, Voice
+from ui.qt_runner import QtRunner
+from ui.screens.base import ScreenContext
+from ui.theme import load_fonts
+from ui.window import KioskWindow
+
+log = logging.getLogger(__name__)
+
+
+class TouchWatcher(QObject):
+    """Any touch or click anywhere counts as activity for the idle timeout."""
+
+    def __init__(self, on_touch: Callable[[], None]) -> None:
+        super().__init__()
+        self._on_touch = on_touch
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress):
+            self._on_touch()
+        return False
+
+
+def demo_cards(app: KioskApp) -> list[tuple[str, Callable[[], None]]]:
+    """Demo mode: buttons that place a demo citizen's card and fill its number, as a QR scan would."""
+    reader = app.card_reader
+    insert = getattr(reader, "insert", None)
+    if insert is None:
+        return []
+
+    def place(profile: object) -> Callable[[], None]:
+        def action() -> None:
+            insert(profile)
+            app.journey.set_id_number(profile.holder.id_number)  # type: ignore[attr-defined]
+
+        return action
+
+    return [(p.holder.full_name, place(p)) for p in app.demo_profiles]
+
+
+def make_voice() -> Voice:
+    from devices.audio.espeak import EspeakVoice
+
+    voice = EspeakVoice()
+    return voice if voice.available else Silent()
+
+
+class KioskUi:
+    """The Qt side of a running kiosk: window, timers and background warm-up."""
+
+    def __init__(self, config: Config, *, windowed: bool, voice: Voice | None = None) -> None:
+        self.runner = QtRunner()
+        self.app = build_app(config, self.runner)
+        load_fonts()
+        ctx = ScreenContext(self.app.journey, demo_cards(self.app) if config.demo else [])
+        screen = QApplication.primaryScreen()
+        height = screen.geometry().height() if screen is not None and not windowed else 1080
+        self.window = KioskWindow(ctx, voice or Silent(), config["ui.theme"], height)
+        self.window.allow_close = windowed
+        self.ticker = QTimer()
+        self.ticker.setInterval(1000)
+        self.ticker.timeout.connect(self.app.journey.tick)
+        self.ticker.timeout.connect(self._refresh_countdown)
+        self.touch_watcher = TouchWatcher(self.app.journey.touch)
+        self.windowed = windowed
+
+    def _refresh_countdown(self) -> None:
+        if self.app.journey.state().idle_warning:
+            self.window.show_state(self.app.journey.state())
+
+    def show(self) -> None:
+        if self.windowed:
+            self.window.resize(1366, 768)
+            self.window.show()
+        else:
+            self.window.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
+            self.window.showFullScreen()
+            QApplication.setOverrideCursor(Qt.CursorShape.BlankCursor)
+        qt_app = QApplication.instance()
+        if qt_app is not None:
+            qt_app.installEventFilter(self.touch_watcher)
+        self.ticker.start()
+        self.app.controller.start()
+        # After the first paint: open the database and load reportlab off the UI thread.
+        QTimer.singleShot(0, self._warm_up)
+
+    def _warm_up(self) -> None:
+        def warm() -> None:
+            self.app.store()
+            self.app.printer()
+
+        self.runner.run(
+            warm, lambda _r: None, lambda exc: log.error("start-up of storage/printer failed: %s", exc)
+        )
+
+    def close(self) -> None:
+        self.ticker.stop()
+        self.app.controller.stop()
+        self.runner.wait()
+
+
+def run(config: Config, *, windowed: bool) -> int:
+    qt_app = QApplication.instance() or QApplication(sys.argv[:1])
+    ui = KioskUi(config, windowed=windowed, voice=make_voice())
+    ui.show()
+    code = qt_app.exec()
+    ui.close()
+    return int(code)

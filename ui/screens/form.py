@@ -1,0 +1,206 @@
+"""A form step of any service, built from the catalog: one widget per field type.
+
+Adding a service adds no code here: text fields get the on-screen keyboard, dates the big
+day/month/year picker, choices large tiles, phone numbers the keypad.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QButtonGroup, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from kiosk import phrases
+from kiosk.catalog import Field
+from kiosk.flow import FlowState
+from kiosk.text import Text
+from kiosk.validation import parse_date
+from ui.screens.base import Screen, ScreenContext
+from ui.widgets.basics import button, clear_layout, label
+from ui.widgets.date_picker import DatePicker
+from ui.widgets.keyboard import Keyboard
+from ui.widgets.keypad import Keypad
+
+
+class TouchLineEdit(QLineEdit):
+    """A text box that says when it is touched, so the on-screen keyboard follows it."""
+
+    touched = Signal()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.touched.emit()
+        super().mousePressEvent(event)
+
+
+class FormScreen(Screen):
+    def __init__(self, ctx: ScreenContext) -> None:
+        super().__init__(ctx)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(60, 10, 60, 10)
+        self.title = label("", "h1")
+        column.addWidget(self.title)
+        row = QHBoxLayout()
+        row.setSpacing(40)
+        self.body = QWidget()
+        QVBoxLayout(self.body)
+        row.addWidget(self.body, 2)
+        # One keyboard/keypad for the text or phone field the citizen last touched.
+        self.aid = QWidget()
+        QVBoxLayout(self.aid).setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.aid, 3)
+        column.addLayout(row, 1)
+        self._built_for: tuple[str, str, str] | None = None
+        self._errors: dict[str, QLabel] = {}
+        self._edits: dict[str, QLineEdit] = {}
+        self._pickers: dict[str, DatePicker] = {}
+        self._choices: dict[str, QButtonGroup] = {}
+        self._keyboard: Keyboard | None = None
+        self._keypad: Keypad | None = None
+        self._target: QLineEdit | None = None
+
+    # -- building -------------------------------------------------------------------------
+    def _build(self, state: FlowState) -> None:
+        assert state.service is not None and state.step is not None
+        lang = state.language
+        clear_layout(self.body)
+        clear_layout(self.aid)
+        self._keyboard = None
+        self._keypad = None
+        self._target = None
+        self._errors.clear()
+        self._edits.clear()
+        self._pickers.clear()
+        self._choices.clear()
+        layout = self.body.layout()
+        fields = [state.service.fields[fid] for fid in state.step.fields]
+        dates = [f for f in fields if f.type == "date"]
+        row = QHBoxLayout() if len(dates) > 1 else None
+        for fdef in fields:
+            box = QVBoxLayout()
+            box.addWidget(label(fdef.label.get(lang), "h2"))
+            if fdef.hint:
+                box.addWidget(label(fdef.hint.get(lang), "muted"))
+            box.addWidget(self._input(fdef, state))
+            error = label("", "error")
+            box.addWidget(error)
+            self._errors[fdef.id] = error
+            if row is not None and fdef.type == "date":
+                box.addStretch(1)
+                row.addLayout(box)
+                row.addSpacing(40)
+            else:
+                layout.addLayout(box)  # type: ignore[union-attr]
+        if row is not None:
+            row.addStretch(1)
+            layout.addLayout(row)  # type: ignore[union-attr]
+        layout.addStretch(1)  # type: ignore[union-attr]
+        self.aid.setVisible(self._target is not None)
+
+    def _input(self, fdef: Field, state: FlowState) -> QWidget:
+        lang = state.language
+        value = state.values.get(fdef.id)
+        if fdef.type == "date":
+            default = self._default_date(fdef)
+            picker = DatePicker(
+                (phrases.DATE_DAY.get(lang), phrases.DATE_MONTH.get(lang), phrases.DATE_YEAR.get(lang)),
+                parse_date(value) or default,
+            )
+            picker.changed.connect(lambda iso, fid=fdef.id: self.journey.set_value(fid, iso))
+            self._pickers[fdef.id] = picker
+            if value is None:
+                self.journey.set_value(fdef.id, default.isoformat())
+            return picker
+        if fdef.type == "choice":
+            holder = QWidget()
+            grid = QGridLayout(holder)
+            group = QButtonGroup(holder)
+            group.setExclusive(True)
+            for index, option in enumerate(fdef.options):
+                tile = button(option.label.get(lang), "choice")
+                tile.setCheckable(True)
+                tile.setChecked(option.value == value)
+                tile.clicked.connect(
+                    lambda _=False, fid=fdef.id, v=option.value: self.journey.set_value(fid, v)
+                )
+                group.addButton(tile)
+                grid.addWidget(tile, index // 2, index % 2)
+            self._choices[fdef.id] = group
+            return holder
+        edit = TouchLineEdit(str(value or ""))
+        edit.setMaxLength(fdef.max_length)
+        edit.textEdited.connect(lambda text, fid=fdef.id: self.journey.set_value(fid, text))
+        edit.touched.connect(lambda e=edit, t=fdef.type: self._use_aid(e, t, lang))
+        self._edits[fdef.id] = edit
+        if self._target is None:
+            self._use_aid(edit, fdef.type, lang)
+        return edit
+
+    def _use_aid(self, edit: QLineEdit, field_type: str, lang: str) -> None:
+        """Show the keypad (phone) or the keyboard (text) under the citizen's finger for `edit`."""
+        self._target = edit
+        layout = self.aid.layout()
+        assert layout is not None
+        if field_type == "phone":
+            if self._keypad is None:
+                self._keypad = Keypad()
+                self._keypad.digit.connect(lambda d: self._append(d))
+                self._keypad.erase.connect(lambda: self._append(None))
+                layout.addWidget(self._keypad)
+            self._keypad.show()
+            if self._keyboard is not None:
+                self._keyboard.hide()
+        else:
+            if self._keyboard is None:
+                self._keyboard = Keyboard(phrases.KEY_SPACE.get(lang), phrases.KEY_DELETE.get(lang))
+                layout.addWidget(self._keyboard)
+            self._keyboard.attach(edit)
+            self._keyboard.show()
+            if self._keypad is not None:
+                self._keypad.hide()
+
+    def _append(self, digit: str | None) -> None:
+        edit = self._target
+        if edit is None:
+            return
+        text = edit.text() + digit if digit is not None else edit.text()[:-1]
+        edit.setText(text)
+        edit.textEdited.emit(text)
+
+    def _default_date(self, fdef: Field) -> dt.date:
+        values = self.journey.state().values  # includes defaults set for earlier fields just now
+        earlier = parse_date(values.get(fdef.after_field)) if fdef.after_field else None
+        return earlier + dt.timedelta(days=1) if earlier else self.journey.today()
+
+    # -- rendering ------------------------------------------------------------------------
+    def show_state(self, state: FlowState) -> None:
+        if state.service is None or state.step is None:
+            return
+        key = (state.service.code, state.step.id, state.language)
+        if key != self._built_for:
+            self._built_for = key
+            self._build(state)
+        lang = state.language
+        self.title.setText(state.step.title.get(lang))
+        for fid, error in self._errors.items():
+            message: Text | None = state.errors.get(fid)
+            error.setText(message.get(lang) if message else "")
+        for fid, edit in self._edits.items():
+            value = str(state.values.get(fid) or "")
+            if edit.text() != value:
+                edit.setText(value)
+            edit.setProperty("invalid", fid in state.errors)
+            edit.style().polish(edit)
+        for fid, picker in self._pickers.items():
+            date = parse_date(state.values.get(fid))
+            if date is not None and date != picker.date():
+                picker.set_date(date)
+
+    def value_widgets(self) -> dict[str, Any]:
+        """For tests: the live input widgets by field id."""
+        return {**self._edits, **self._pickers, **self._choices}
+
+    def primary_text(self, state: FlowState) -> Text | None:
+        return phrases.NEXT

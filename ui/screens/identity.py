@@ -1,0 +1,85 @@
+"""Confirm the data read from the card: photo, name, date of birth, ID, address."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout
+
+from kiosk import phrases
+from kiosk.flow import FlowState
+from kiosk.text import Text
+from ui.screens.base import Screen, ScreenContext
+from ui.widgets.basics import button, label
+from ui.widgets.icons import pixmap
+
+
+class IdentityScreen(Screen):
+    def __init__(self, ctx: ScreenContext) -> None:
+        super().__init__(ctx)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(60, 10, 60, 10)
+        self.title = label("", "h1")
+        column.addWidget(self.title)
+        row = QHBoxLayout()
+        self.photo = QLabel()
+        self.photo.setFixedSize(240, 320)
+        self.photo.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.photo.setObjectName("card")
+        row.addWidget(self.photo, 0, Qt.AlignmentFlag.AlignTop)
+        grid = QGridLayout()
+        grid.setVerticalSpacing(16)
+        grid.setHorizontalSpacing(30)
+        self.captions: list[QLabel] = []
+        self.values: list[QLabel] = []
+        for index in range(5):
+            caption = label("", "muted")
+            value = label("", "big")
+            grid.addWidget(caption, index, 0, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(value, index, 1)
+            self.captions.append(caption)
+            self.values.append(value)
+        grid.setColumnStretch(1, 1)
+        row.addSpacing(30)
+        row.addLayout(grid, 1)
+        column.addLayout(row, 1)
+        self.not_me = button("", "", "error", 48)
+        self.not_me.clicked.connect(lambda: self.journey.confirm_identity(False))
+        column.addWidget(self.not_me, 0, Qt.AlignmentFlag.AlignLeft)
+
+    def show_state(self, state: FlowState) -> None:
+        lang = state.language
+        self.title.setText(phrases.ID_TITLE.get(lang))
+        self.not_me.setText(phrases.ID_NO.get(lang))
+        holder = state.holder
+        if holder is None:
+            return
+        rows = (
+            (phrases.ID_NAME, holder.full_name),
+            (phrases.ID_DOB, holder.date_of_birth),
+            (phrases.ID_SEX, holder.sex),
+            (phrases.ID_NUMBER, holder.id_number),
+            (phrases.ID_ADDRESS, holder.residence),
+        )
+        for (caption, value), c_label, v_label in zip(rows, self.captions, self.values, strict=True):
+            c_label.setText(caption.get(lang))
+            v_label.setText(value or "—")
+        image = QPixmap()
+        if state.photo and image.loadFromData(state.photo):
+            self.photo.setPixmap(
+                image.scaled(
+                    240, 320, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+                )
+            )
+        else:
+            self.photo.setPixmap(pixmap("id-card", 200))
+
+    def primary_text(self, state: FlowState) -> Text | None:
+        return phrases.ID_YES
+
+    def on_primary(self) -> None:
+        self.journey.confirm_identity(True)
+
+    def spoken(self, state: FlowState) -> str:
+        name = state.holder.full_name if state.holder else ""
+        return f"{phrases.ID_TITLE.get(state.language)} {name}"

@@ -1,0 +1,60 @@
+"""Review everything in large text before sending; every item can be changed from here."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QGridLayout, QScrollArea, QVBoxLayout, QWidget
+
+from kiosk import phrases
+from kiosk.flow import FlowState
+from kiosk.text import Text
+from kiosk.validation import display_value
+from ui.screens.base import Screen, ScreenContext
+from ui.widgets.basics import button, clear_layout, label
+
+
+class ReviewScreen(Screen):
+    def __init__(self, ctx: ScreenContext) -> None:
+        super().__init__(ctx)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(60, 10, 60, 10)
+        self.title = label("", "h1")
+        column.addWidget(self.title)
+        self.error = label("", "error")
+        column.addWidget(self.error)
+        area = QScrollArea()
+        area.setWidgetResizable(True)
+        self.table = QWidget()
+        self.grid = QGridLayout(self.table)
+        self.grid.setVerticalSpacing(14)
+        self.grid.setHorizontalSpacing(30)
+        area.setWidget(self.table)
+        column.addWidget(area, 1)
+
+    def show_state(self, state: FlowState) -> None:
+        service, step = state.service, state.step
+        if service is None or step is None:
+            return
+        lang = state.language
+        self.title.setText(step.title.get(lang))
+        self.error.setText(state.submit_error.get(lang) if state.submit_error else "")
+        clear_layout(self.table)
+        self.grid = self.table.layout()  # type: ignore[assignment]
+        row = 0
+        if state.holder is not None:
+            self.grid.addWidget(label(phrases.REVIEW_PERSON.get(lang), "muted"), row, 0)
+            self.grid.addWidget(label(f"{state.holder.full_name} — {state.holder.id_number}", "big"), row, 1)
+            row += 1
+        for form_step in service.steps:
+            for fid in form_step.fields:
+                fdef = service.fields[fid]
+                self.grid.addWidget(label(fdef.label.get(lang), "muted"), row, 0)
+                self.grid.addWidget(label(display_value(fdef, state.values.get(fid), lang), "big"), row, 1)
+                edit = button(phrases.REVIEW_EDIT.get(lang))
+                edit.clicked.connect(lambda _=False, sid=form_step.id: self.journey.edit_step(sid))
+                self.grid.addWidget(edit, row, 2)
+                row += 1
+        self.grid.setColumnStretch(1, 1)
+        self.grid.setRowStretch(row, 1)
+
+    def primary_text(self, state: FlowState) -> Text | None:
+        return phrases.SEND_AGAIN if state.submit_error else phrases.SEND

@@ -1,0 +1,183 @@
+"""`kiosk tour`: drive every screen of every catalog service offscreen and save each as PNG.
+
+Runs the real window, journey, emulated card, database and PDF printer (in a scratch data
+folder), synchronously, so the pictures show exactly what a citizen would see.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QApplication
+
+from kiosk.app import build_app, local_now
+from kiosk.config import load_config
+from kiosk.flow import Phase
+from kiosk.runner import InlineRunner
+from kiosk.samples import sample_value
+from kiosk.voice import Silent
+from ui.app import demo_cards
+from ui.screens.base import ScreenContext
+from ui.theme import load_fonts
+from ui.window import KioskWindow
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+class TourClock:
+    """Wall time that the tour can move forward to show the idle warning."""
+
+    def __init__(self) -> None:
+        self.offset = dt.timedelta()
+
+    def __call__(self) -> dt.datetime:
+        return local_now() + self.offset
+
+    def advance(self, seconds: float) -> None:
+        self.offset += dt.timedelta(seconds=seconds)
+
+
+class Tour:
+    def __init__(self, out: Path, size: tuple[int, int], language: str, data_dir: Path) -> None:
+        self.out = out
+        self.size = size
+        self.entries: list[dict[str, Any]] = []
+        config = load_config(
+            overrides={"paths.data_dir": str(data_dir), "ui.language": language}, demo=True, environ={}
+        )
+        self.clock = TourClock()
+        self.app = build_app(config, InlineRunner(), self.clock)
+        load_fonts()
+        self.window = KioskWindow(
+            ScreenContext(self.app.journey, demo_cards(self.app)), Silent(), config["ui.theme"], size[1]
+        )
+        self.window.resize(*size)
+        self.window.show()
+        self.app.controller.start()
+
+    def shot(self, service: str, name: str) -> None:
+        QApplication.processEvents()
+        state = self.app.journey.state()
+        index = len(self.entries) + 1
+        path = self.out / f"{index:03d}-{_slug(service)}-{_slug(name)}.png"
+        self.window.grab().save(str(path))
+        self.entries.append(
+            {
+                "file": path.name,
+                "service": service,
+                "screen": state.screen,
+                "name": name,
+                "step": state.step.id if state.step else "",
+                "language": state.language,
+                "overflow_px": self.window.overflow(),
+            }
+        )
+
+    def run(self) -> list[dict[str, Any]]:
+        journey = self.app.journey
+        reader: Any = self.app.card_reader
+        profile = self.app.demo_profiles[-1]  # the long name and address: the hardest layout
+        today = dt.date.today()
+        journey.reset()
+        self.shot("", "idle")
+        journey.start()
+        self.shot("", "menu")
+        for service in self.app.catalog.services:
+            code = service.code
+            journey.reset()
+            reader.remove()
+            journey.start()
+            journey.choose_service(code)
+            values: dict[str, Any] = {}
+            for step in service.steps:
+                if step.kind == "card":
+                    self.shot(code, "card-waiting")
+                    reader.insert(profile)
+                    self.shot(code, "card-present")
+                    wrong = profile.holder.id_number[:6] + (
+                        "000000" if profile.holder.id_number[6:] != "000000" else "111111"
+                    )
+                    journey.set_id_number(wrong)
+                    self.shot(code, "card-wrong-number")
+                    journey.set_id_number(profile.holder.id_number)
+                    if journey.state().screen != "identity":
+                        self.shot(code, "card-error")
+                        return self.entries
+                    continue
+                if step.kind == "identity":
+                    self.shot(code, "identity")
+                    journey.confirm_identity(True)
+                    continue
+                if step.kind == "form":
+                    self.shot(code, f"{step.id}-empty")
+                    journey.next()
+                    self.shot(code, f"{step.id}-errors")
+                    for fid in step.fields:
+                        fdef = service.fields[fid]
+                        values[fid] = sample_value(fdef, values, today)
+                        journey.set_value(fid, values[fid])
+                    self.shot(code, f"{step.id}-filled")
+                    journey.next()
+                    continue
+                self.shot(code, step.id)
+                if step.kind != "review":
+                    journey.next()
+            journey.next()  # send
+            if journey.state().phase is not Phase.DONE:
+                self.shot(code, "submit-problem")
+                continue
+            self.shot(code, "done")
+        self._overlays(reader, profile)
+        return self.entries
+
+    def _overlays(self, reader: Any, profile: Any) -> None:
+        journey = self.app.journey
+        journey.reset()
+        journey.start()
+        journey.call_officer()
+        self.shot("", "officer-called")
+        journey.dismiss_officer()
+        journey.choose_service(self.app.catalog.services[0].code)
+        journey.next()
+        reader.remove()
+        reader.insert(profile)
+        journey.set_id_number(profile.holder.id_number)
+        journey.set_language("en")
+        self.shot("", "identity-english")
+        journey.set_language("vi")
+        journey.toggle_large_text()
+        self.shot("", "identity-large-text")
+        journey.toggle_large_text()
+        self.clock.advance(self.app.config["ui.idle_warning_seconds"] + 1)
+        journey.tick()
+        self.shot("", "idle-warning")
+        journey.touch()
+        reader.remove()
+        self.shot("", "card-removed-ask-done")
+
+
+def run_tour(out: Path, size: tuple[int, int] = (1366, 768), language: str = "vi") -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication([])
+    with tempfile.TemporaryDirectory(prefix="kiosk-tour-") as scratch:
+        tour = Tour(out, size, language, Path(scratch))
+        entries = tour.run()
+        tour.window.allow_close = True
+        tour.window.close()
+        tour.app.controller.stop()
+    del app
+    manifest = out / "manifest.json"
+    manifest.write_text(
+        json.dumps(
+            {"size": list(size), "language": language, "screens": entries}, ensure_ascii=False, indent=1
+        ),
+        "utf-8",
+    )
+    return manifest

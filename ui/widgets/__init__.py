@@ -1,0 +1,1 @@
+"""Reusable widgets: big buttons, keypads, the on-screen keyboard, date picker, overlays."""

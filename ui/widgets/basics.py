@@ -1,0 +1,51 @@
+"""Small building blocks shared by the screens."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import QLabel, QLayout, QPushButton, QWidget
+
+from ui.widgets.icons import icon
+
+
+def label(text: str = "", role: str = "", *, wrap: bool = True, center: bool = False) -> QLabel:
+    widget = QLabel(text)
+    if role:
+        widget.setObjectName(role)
+    widget.setWordWrap(wrap)
+    widget.setTextFormat(Qt.TextFormat.PlainText)
+    if center:
+        widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    return widget
+
+
+def button(text: str = "", role: str = "", pictogram: str = "", icon_size: int = 56) -> QPushButton:
+    widget = QPushButton(text)
+    if role:
+        widget.setObjectName(role)
+    if pictogram:
+        widget.setIcon(icon(pictogram, icon_size))
+        widget.setIconSize(QSize(icon_size, icon_size))
+    widget.setCursor(Qt.CursorShape.BlankCursor)
+    widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    return widget
+
+
+def clear_layout(widget: QWidget) -> None:
+    """Remove and delete everything inside `widget`'s layout, nested layouts included."""
+    _clear(widget.layout())
+
+
+def _clear(layout: QLayout | None) -> None:
+    if layout is None:
+        return
+    while layout.count():
+        item = layout.takeAt(0)
+        if item is None:
+            continue
+        child = item.widget()
+        if child is not None:
+            child.setParent(None)
+            child.deleteLater()
+        else:
+            _clear(item.layout())

@@ -1,0 +1,225 @@
+"""The kiosk window: top bar (officer, listen again, language, text size), the current screen,
+bottom bar (Back left, primary action right), and overlays. It renders FlowState, nothing more.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent, QKeySequence, QMouseEvent, QResizeEvent, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
+
+from kiosk import phrases
+from kiosk.flow import FlowState, Phase
+from kiosk.voice import Voice
+from ui.screens.base import Screen, ScreenContext
+from ui.screens.card import CardScreen
+from ui.screens.done import DoneScreen, SubmittingScreen
+from ui.screens.form import FormScreen
+from ui.screens.identity import IdentityScreen
+from ui.screens.idle import IdleScreen
+from ui.screens.intro import IntroScreen
+from ui.screens.menu import MenuScreen
+from ui.screens.review import ReviewScreen
+from ui.theme import stylesheet
+from ui.widgets.basics import button, label
+from ui.widgets.overlay import Overlay
+
+SCREENS: dict[str, type[Screen]] = {
+    "idle": IdleScreen,
+    "menu": MenuScreen,
+    "intro": IntroScreen,
+    "card": CardScreen,
+    "identity": IdentityScreen,
+    "form": FormScreen,
+    "review": ReviewScreen,
+    "submitting": SubmittingScreen,
+    "done": DoneScreen,
+}
+
+
+def step_dots(index: int, count: int) -> str:
+    return " ".join("●" if i <= index else "○" for i in range(count))
+
+
+class KioskWindow(QWidget):
+    def __init__(
+        self, ctx: ScreenContext, voice: Voice, theme: str = "normal", screen_height: int = 1080
+    ) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.voice = voice
+        self.theme = theme
+        self.screen_height = screen_height
+        self.allow_close = False
+        self._large_text: bool | None = None
+        self.setWindowTitle("Kiosk")
+
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+
+        top = QWidget()
+        top.setObjectName("topbar")
+        top.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        top_row = QHBoxLayout(top)
+        top_row.setContentsMargins(20, 6, 20, 6)
+        self.heading = label("", "h2", wrap=False)
+        self.progress = label("", "muted", wrap=False)
+        heading_box = QVBoxLayout()
+        heading_box.addWidget(self.heading)
+        heading_box.addWidget(self.progress)
+        top_row.addLayout(heading_box, 1)
+        self.language_button = button("", "", "language", 44)
+        self.text_size_button = button("", "", "text-size", 44)
+        self.listen_button = button("", "", "speaker", 44)
+        self.officer_button = button("", "officer", "officer", 52)
+        for widget in (self.language_button, self.text_size_button, self.listen_button, self.officer_button):
+            top_row.addWidget(widget)
+        column.addWidget(top)
+
+        self.stack = QStackedWidget()
+        # The stack takes the height the screen has; each screen is checked to fit 1366×768 (tests).
+        self.stack.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
+        self.screens: dict[str, Screen] = {}
+        for name, cls in SCREENS.items():
+            screen = cls(ctx)
+            self.screens[name] = screen
+            self.stack.addWidget(screen)
+        column.addWidget(self.stack, 1)
+
+        bottom = QWidget()
+        bottom.setObjectName("bottombar")
+        bottom.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        bottom_row = QHBoxLayout(bottom)
+        bottom_row.setContentsMargins(20, 6, 20, 6)
+        self.back_button = button("", "", "back", 48)
+        self.primary_button = button("", "primary", "", 48)
+        self.primary_button.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+        bottom_row.addWidget(self.back_button)
+        bottom_row.addStretch(1)
+        bottom_row.addWidget(self.primary_button)
+        self.bottom = bottom
+        column.addWidget(bottom)
+
+        self.overlay = Overlay(self)
+
+        journey = ctx.journey
+        self.back_button.clicked.connect(journey.back)
+        self.primary_button.clicked.connect(lambda: self.current_screen().on_primary())
+        self.language_button.clicked.connect(
+            lambda: journey.set_language("en" if journey.state().language == "vi" else "vi")
+        )
+        self.text_size_button.clicked.connect(journey.toggle_large_text)
+        self.listen_button.clicked.connect(self.speak)
+        self.officer_button.clicked.connect(journey.call_officer)
+        # Officer's way out of full-screen kiosk mode (officer PIN comes with officer mode).
+        QShortcut(QKeySequence("Ctrl+Shift+F12"), self, self._officer_exit)
+        journey.subscribe(self.show_state)
+        self._last_screen = ""
+        self.show_state(journey.state())
+
+    # -- rendering ------------------------------------------------------------------------
+    def overflow(self) -> int:
+        """How many pixels the current screen needs beyond the height it has (0 = it fits)."""
+        screen = self.stack.currentWidget()
+        layout = screen.layout() if screen is not None else None
+        if layout is None:
+            return 0
+        width = self.stack.width()
+        needed = (
+            layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else layout.minimumSize().height()
+        )
+        return max(0, needed - self.stack.height())
+
+    def current_screen(self) -> Screen:
+        return self.screens[self.ctx.journey.state().screen]
+
+    def show_state(self, state: FlowState) -> None:
+        lang = state.language
+        if state.large_text != self._large_text:
+            self._large_text = state.large_text
+            self.setStyleSheet(stylesheet(self.theme, self.screen_height, state.large_text))
+        screen = self.screens[state.screen]
+        screen.show_state(state)
+        self.stack.setCurrentWidget(screen)
+        if state.screen != self._last_screen:
+            self._last_screen = state.screen
+            if state.screen not in ("idle",):
+                self.speak()
+
+        service = state.service
+        if service is not None:
+            self.heading.setText(service.title.get(lang))
+            index = state.step_index if state.phase is Phase.STEP else state.step_count - 1
+            step_text = phrases.STEP_OF.get(lang).format(n=index + 1, total=state.step_count)
+            self.progress.setText(f"{step_text}   {step_dots(index, state.step_count)}")
+        else:
+            self.heading.setText(phrases.IDLE_TITLE.get(lang) if state.phase is Phase.IDLE else "")
+            self.progress.setText(phrases.IDLE_SUBTITLE.get(lang) if state.phase is Phase.IDLE else "")
+        self.language_button.setText(phrases.OTHER_LANGUAGE.get(lang))
+        self.text_size_button.setText(phrases.TEXT_SIZE.get(lang))
+        self.listen_button.setText(phrases.LISTEN_AGAIN.get(lang))
+        self.officer_button.setText(phrases.CALL_OFFICER.get(lang))
+
+        self.back_button.setText(phrases.BACK.get(lang))
+        self.back_button.setVisible(screen.has_back(state))
+        primary = screen.primary_text(state)
+        self.primary_button.setVisible(primary is not None)
+        if primary is not None:
+            self.primary_button.setText(primary.get(lang))
+        self.bottom.setVisible(state.phase is not Phase.IDLE)
+        self._render_overlay(state)
+
+    def _render_overlay(self, state: FlowState) -> None:
+        journey = self.ctx.journey
+        lang = state.language
+        if state.officer_called:
+            self.overlay.show_question(
+                "officer",
+                phrases.OFFICER_CALLED.get(lang),
+                "",
+                [(phrases.CLOSE.get(lang), "primary", journey.dismiss_officer)],
+            )
+        elif state.idle_warning:
+            detail = phrases.IDLE_WARNING_DETAIL.get(lang).format(seconds=journey.seconds_until_reset())
+            self.overlay.show_question(
+                "hourglass",
+                phrases.IDLE_WARNING.get(lang),
+                detail,
+                [(phrases.STILL_HERE.get(lang), "primary", journey.touch)],
+            )
+        elif state.ask_done:
+            self.overlay.show_question(
+                "id-card",
+                phrases.ASK_DONE.get(lang),
+                "",
+                [
+                    (phrases.ASK_DONE_NO.get(lang), "", lambda: journey.answer_done(False)),
+                    (phrases.ASK_DONE_YES.get(lang), "primary", lambda: journey.answer_done(True)),
+                ],
+            )
+        else:
+            self.overlay.dismiss()
+
+    def speak(self) -> None:
+        state = self.ctx.journey.state()
+        self.voice.say(self.current_screen().spoken(state), state.language)
+
+    # -- kiosk behaviour ------------------------------------------------------------------
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.ctx.journey.touch()
+        super().mousePressEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self.overlay.setGeometry(self.rect())
+        super().resizeEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.allow_close:
+            event.accept()
+        else:
+            event.ignore()  # Alt+F4 and the like do not leave kiosk mode
+
+    def _officer_exit(self) -> None:
+        self.allow_close = True
+        self.close()
