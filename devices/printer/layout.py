@@ -32,7 +32,6 @@ class Style(enum.Enum):
     DOC_TITLE = "doc_title"  # PHIẾU TIẾP NHẬN HỒ SƠ
     SERVICE = "service"  # official service name, may wrap
     META = "meta"  # procedure code, time
-    BODY = "body"
     NOTE = "note"  # captions, footer
 
 

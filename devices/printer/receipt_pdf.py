@@ -52,7 +52,6 @@ STYLES: dict[Style, tuple[str, float]] = {
     Style.DOC_TITLE: (BOLD, 12.5),
     Style.SERVICE: (BOLD, 10.5),
     Style.META: (REGULAR, 8.5),
-    Style.BODY: (REGULAR, 9.5),
     Style.NOTE: (REGULAR, 8),
 }
 FIELD_SIZE = 9.5
@@ -194,6 +193,11 @@ def _field(block: Field) -> _Placed:
 
     size = FIELD_SIZE
     label_width = _width(label + " ", SEMIBOLD, size)
+    if label_width > 0.6 * CONTENT_WIDTH:
+        # A label this long leaves no useful room beside it: wrap it, value on the lines below.
+        head = _lines_block(wrap(label, SEMIBOLD, size, CONTENT_WIDTH), SEMIBOLD, size, False)
+        body = _lines_block(wrap(block.value, REGULAR, size, CONTENT_WIDTH), REGULAR, size, False)
+        return _stack([head, body], spacing=0)
     lines = wrap(block.value, REGULAR, size, CONTENT_WIDTH, CONTENT_WIDTH - label_width)
 
     def draw(c: Canvas, top: float) -> None:

@@ -211,3 +211,27 @@ def test_qr_png_keeps_quiet_zone() -> None:
     quiet = 4  # modules, one pixel each
     ink = gray.point(lambda v: 255 if v < 128 else 0).getbbox()
     assert ink == (quiet, quiet, gray.width - quiet, gray.height - quiet)
+
+
+def test_awkward_text_stays_inside_the_paper(tmp_path: Path) -> None:
+    """Over-long labels, unbreakable values and codes wrap or shrink instead of running off."""
+    awkward = dataclasses.replace(
+        sample_receipt(),
+        tracking_code="7K3QX-M9T2B-7K3QX-M9T2B-7K3QX",
+        citizen_name="Tôn Nữ Thị Hoàng Phượng Nguyễn Huỳnh Thượng Khải Hoàn Anh",
+        lines=[
+            ("Nơi đăng ký thường trú trước khi chuyển đến nơi ở hiện tại", "Hà Nội"),
+            ("Mã", "https://dichvucong.bocongan.gov.vn/tra-cuu/ho-so/7K3QX-M9T2B-000000000"),
+        ],
+    )
+    pdf = tmp_path / "awkward.pdf"
+    pdf.write_bytes(render_receipt_pdf(awkward))
+    with Image.open(rasterise(pdf, 150)) as img:
+        gray = img.convert("L")
+    ink = gray.point(lambda v: 255 if v < 160 else 0).getbbox()
+    assert ink is not None
+    left, right = ink[0] / 150 * 25.4, ink[2] / 150 * 25.4
+    assert left >= 3.5 and gray.width / 150 * 25.4 - right >= 3.5
+    text = flat(PdfReader(pdf).pages[0].extract_text())
+    assert "Nơi đăng ký thường trú trước khi chuyển đến nơi ở hiện tại" in text
+    assert "7K3QX-M9T2B-7K3QX-M9T2B-7K3QX" in text
