@@ -77,6 +77,7 @@ class EmulatedChip:
         self.image = image
         self.options = image.options
         self.apdus = 0
+        self.commands: list[CommandApdu] = []  # every command as the chip understood it (unwrapped)
         # 9303-10 §4.6: the SFI of EF 01nn is nn (DGn, EF.COM 1E, EF.SOD 1D, EF.CardAccess 1C).
         self._sfi_to_fid = {fid & 0x1F: fid for fid in image.files}
         self._sfi_to_fid[CARD_ACCESS.sfi] = CARD_ACCESS.fid
@@ -117,6 +118,7 @@ class EmulatedChip:
         return self._dispatch(command).encode()
 
     def _dispatch(self, command: CommandApdu) -> ResponseApdu:
+        self.commands.append(command)
         handlers = {
             iso.INS_SELECT: self._select,
             iso.INS_READ_BINARY: self._read_binary,
