@@ -1,4 +1,4 @@
-"""Receipt printing: one `Printer` interface (base.py), backends beside it (pdf now)."""
+"""Receipt printing: one `Printer` interface (base.py); backends beside it: pdf, fake (tests)."""
 
 from devices.printer.base import (
     Printer,

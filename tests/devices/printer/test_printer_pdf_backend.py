@@ -118,7 +118,7 @@ def test_printer_package_imports_without_qt() -> None:
     code = (
         "import sys; sys.modules['PySide6'] = None\n"  # any `import PySide6...` now fails
         "import devices.printer, devices.printer.pdf, devices.printer.receipt_pdf, "
-        "devices.printer.layout, devices.printer.sample\n"
+        "devices.printer.layout, devices.printer.sample, devices.printer.fake\n"
         "assert not any(m.startswith('PySide6') and sys.modules[m] for m in sys.modules)\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
