@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from devices.card.base import CardError, CardErrorReason, CardEvent, CardEventKind, CardReader, Holder
 from kiosk.catalog import Service
-from kiosk.dossier import Dossier
+from kiosk.dossier import Dossier, TrackingCodeConflict
 from kiosk.flow import Journey, ReadCard, Submit
 from kiosk.receipt import Receipt
 from kiosk.runner import Runner
@@ -138,18 +138,32 @@ class KioskController:
     def _submit(self, effect: Submit) -> None:
         language = self.journey.state().language
         holder = effect.holder
-        dossier = Dossier(
-            tracking_code=new_code(),
-            service_code=effect.service.code,
-            service_version=effect.service.version,
-            station_id=self.station.id,
-            submitted_at=self._clock(),
-            fields=dict(effect.values),
-            holder={k: v for k, v in vars(holder).items() if isinstance(v, str) and v},
-        )
-        receipt = build_receipt(self.station, dossier, effect.service, holder, language)
+        submitted_at = self._clock()
 
-        def stored(_result: Any) -> None:
+        def dossier_with(code: str) -> Dossier:
+            return Dossier(
+                tracking_code=code,
+                service_code=effect.service.code,
+                service_version=effect.service.version,
+                station_id=self.station.id,
+                submitted_at=submitted_at,
+                fields=dict(effect.values),
+                holder={k: v for k, v in vars(holder).items() if isinstance(v, str) and v},
+            )
+
+        def store() -> Dossier:
+            # A fresh code on the rare collision (45 random bits), before anything is printed.
+            for _attempt in range(5):
+                dossier = dossier_with(new_code())
+                try:
+                    self._sink().submit(dossier)
+                except TrackingCodeConflict:
+                    continue
+                return dossier
+            raise RuntimeError("no free tracking code after 5 tries")
+
+        def stored(dossier: Dossier) -> None:
+            receipt = build_receipt(self.station, dossier, effect.service, holder, language)
             self.last_receipt = receipt
             self.journey.submitted(dossier.tracking_code)
             self.runner.run(lambda: self._printer().print_receipt(receipt), self._printed, self._print_failed)
@@ -158,7 +172,7 @@ class KioskController:
             log.error("submission failed: %s", exc)
             self.journey.submit_failed(MSG_SUBMIT_FAILED)
 
-        self.runner.run(lambda: self._sink().submit(dossier), stored, failed)
+        self.runner.run(store, stored, failed)
 
     def _printed(self, _job: Any) -> None:
         self.journey.printed(True)

@@ -23,3 +23,7 @@ class Dossier:
     submitted_at: dt.datetime
     fields: dict[str, Any] = field(default_factory=dict)
     holder: dict[str, str] = field(default_factory=dict)
+
+
+class TrackingCodeConflict(Exception):
+    """A different dossier already holds this tracking code: draw a new code and submit again."""

@@ -20,17 +20,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.models import DossierRow, DossierStatus, OutboxRow
-from kiosk.dossier import Dossier
+from kiosk.dossier import Dossier, TrackingCodeConflict
 from kiosk.sealing import Sealer, SealError
 
 log = logging.getLogger(__name__)
 
 LOCAL_TARGET = "local"
 _MAX_ERROR_CHARS = 2000
-
-
-class TrackingCodeConflict(Exception):
-    """A different dossier already holds this tracking code: draw a new code and submit again."""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from kiosk.catalog import check_catalog, load_catalog
+from kiosk.cli import main
+from kiosk.text import LANGUAGES
+
+SERVICES = Path(__file__).resolve().parents[2] / "resources" / "services"
+
+
+def test_bundled_catalog_is_valid() -> None:
+    catalog, problems = check_catalog()
+    assert problems == []
+    assert "1.003677" in {s.code for s in catalog.services}
+
+
+def test_every_text_in_every_language() -> None:
+    for service in load_catalog().services:
+        texts = [service.title, service.summary, service.who, service.processing_time, service.next_steps]
+        texts += [step.title for step in service.steps] + list(service.papers)
+        texts += [f.label for f in service.fields.values()] + [
+            o.label for f in service.fields.values() for o in f.options
+        ]
+        for text in texts:
+            for lang in LANGUAGES:
+                assert text.get(lang).strip(), (service.code, text)
+
+
+def test_broken_catalog_reports_each_problem(tmp_path: Path) -> None:
+    text = (SERVICES / "khai_bao_tam_vang.toml").read_text("utf-8")
+    text = text.replace('type = "choice"', 'type = "dropdown"')
+    text = text.replace('fields = ["reason"]', 'fields = ["reasons"]')
+    text = text.replace('en = "Temporary-absence declaration"\n', "", 1)
+    (tmp_path / "broken.toml").write_text(text, "utf-8")
+    _catalog, problems = check_catalog(tmp_path)
+    joined = "\n".join(problems)
+    assert "unknown type 'dropdown'" in joined
+    assert "unknown field 'reasons'" in joined
+    assert "'title' has no 'en' text" in joined
+
+
+def test_cli_catalog_list_and_check(capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["catalog", "list", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows[0]["code"] == "1.003677"
+    assert {"id": "date_to", "type": "date", "required": True} in rows[0]["fields"]
+    assert main(["catalog", "check"]) == 0
