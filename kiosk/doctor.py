@@ -81,4 +81,5 @@ def run_checks(config: Config) -> list[Check]:
 
 def format_checks(checks: list[Check]) -> str:
     width = max(len(c.name) for c in checks)
-    return "\n".join(f"{('OK' if c.ok else 'FAIL').ljust(4)} {c.name.ljust(width)}  {c.detail}" for c in checks)
+    lines = (f"{('OK' if c.ok else 'FAIL').ljust(4)} {c.name.ljust(width)}  {c.detail}" for c in checks)
+    return "\n".join(lines)

@@ -23,21 +23,21 @@ def test_defaults_and_file(tmp_path: Path) -> None:
 
 
 def test_unknown_key_named(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="unknown key 'station.nmae'"):
+    with pytest.raises(ConfigError, match=r"unknown key 'station\.nmae'"):
         load_config(write(tmp_path, '[station]\nnmae = "x"\n'), environ={})
 
 
 def test_bad_value_named(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="'card.backend' must be one of"):
+    with pytest.raises(ConfigError, match=r"'card\.backend' must be one of"):
         load_config(write(tmp_path, '[card]\nbackend = "usb"\n'), environ={})
-    with pytest.raises(ConfigError, match="'ui.idle_warning_seconds' must be a whole number"):
+    with pytest.raises(ConfigError, match=r"'ui\.idle_warning_seconds' must be a whole number"):
         load_config(write(tmp_path, '[ui]\nidle_warning_seconds = "soon"\n'), environ={})
-    with pytest.raises(ConfigError, match="'ui.idle_reset_seconds' must be greater than 0"):
+    with pytest.raises(ConfigError, match=r"'ui\.idle_reset_seconds' must be greater than 0"):
         load_config(write(tmp_path, "[ui]\nidle_reset_seconds = 0\n"), environ={})
 
 
 def test_broken_toml_named(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="not valid TOML"):
+    with pytest.raises(ConfigError, match=r"not valid TOML"):
         load_config(write(tmp_path, "[station\n"), environ={})
 
 
@@ -45,7 +45,7 @@ def test_environment_overrides(tmp_path: Path) -> None:
     config = load_config(environ={"KIOSK_UI_IDLE_WARNING_SECONDS": "90", "KIOSK_CARD_BACKEND": "emulated"})
     assert config["ui.idle_warning_seconds"] == 90
     assert config["card.backend"] == "emulated"
-    with pytest.raises(ConfigError, match="KIOSK_UI_IDLE_WARNING_SECONDS"):
+    with pytest.raises(ConfigError, match=r"KIOSK_UI_IDLE_WARNING_SECONDS"):
         load_config(environ={"KIOSK_UI_IDLE_WARNING_SECONDS": "ninety"})
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 
+from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton, QWidget
-from pypdf import PdfReader
 
 from ui.app import KioskUi
 
@@ -84,7 +84,7 @@ def test_citizen_journey_to_printed_receipt(qtbot, kiosk_ui: KioskUi) -> None:  
     assert values["date_from"] == today.isoformat()
     assert values["date_to"] == (today + dt.timedelta(days=1)).isoformat()
     pickers = window.screens["form"].value_widgets()  # type: ignore[attr-defined]
-    plus_day_from = [b for b in pickers["date_from"].findChildren(QPushButton) if b.text() == "+"][0]
+    plus_day_from = next(b for b in pickers["date_from"].findChildren(QPushButton) if b.text() == "+")
     click(qtbot, plus_day_from)
     click(qtbot, window.primary_button)  # return day == leaving day: refused, values kept
     assert ui.app.journey.state().errors["date_to"].get("vi") == "Ngày về phải sau ngày đi"
@@ -146,9 +146,9 @@ def test_idle_warning_then_wipe(qtbot, kiosk_ui: KioskUi) -> None:  # type: igno
     journey = ui.app.journey
     journey.start()
     journey.choose_service("1.003677")
-    journey._last_touch -= dt.timedelta(seconds=61)  # noqa: SLF001 - stand-in for a minute without touch
+    journey._last_touch -= dt.timedelta(seconds=61)
     qtbot.waitUntil(lambda: journey.state().idle_warning, timeout=3000)
     assert ui.window.overlay.isVisible()
-    journey._last_touch -= dt.timedelta(seconds=20)  # noqa: SLF001
+    journey._last_touch -= dt.timedelta(seconds=20)
     qtbot.waitUntil(lambda: screen(ui) == "idle", timeout=3000)
     assert not ui.window.overlay.isVisible()
