@@ -1,14 +1,24 @@
-"""Fixtures for the chip-card tests: the fictional citizens and an emulated reader."""
+"""Fixtures for the chip-card tests: the fictional citizens, an emulated reader, and a real pcscd.
+
+The `pcscd` fixture fails — never skips — when pcscd cannot start: CI runs as root with the
+packages of scripts/setup.sh. The emulated card reaches vpcd over loopback only (127.0.0.1:35963).
+"""
 
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from devices.card.emulated.personalise import PassportProfile
 from devices.card.emulated.reader import EmulatedCardReader
+from devices.card.emulated.vpcd import VPCD_READER, VirtualCardSlot
+from devices.card.pcsc import PcscCardReader
 from devices.card.profiles import CitizenProfile, load_profiles
 
 CITIZENS = Path(__file__).parents[3] / "resources" / "demo" / "citizens.json"
@@ -28,3 +38,47 @@ def guest_passport() -> PassportProfile:
 @pytest.fixture
 def reader() -> EmulatedCardReader:
     return EmulatedCardReader()
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 10.0, what: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {what}")
+        time.sleep(0.02)
+
+
+@pytest.fixture(scope="session")
+def pcscd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    binary = shutil.which("pcscd") or "/usr/sbin/pcscd"
+    if not Path(binary).exists():
+        pytest.fail("pcscd is not installed (scripts/setup.sh installs pcscd and vsmartcard-vpcd)")
+    if not Path("/etc/reader.conf.d/vpcd").exists():
+        pytest.fail("the vpcd driver config /etc/reader.conf.d/vpcd is missing (vsmartcard-vpcd)")
+    log_path = tmp_path_factory.mktemp("pcscd") / "pcscd.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen([binary, "--foreground", "--apdu"], stdout=log, stderr=subprocess.STDOUT)
+    probe = PcscCardReader()
+    deadline = time.monotonic() + 15
+    while VPCD_READER not in probe.readers():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"pcscd did not start with the vpcd reader:\n{log_path.read_text(errors='replace')}")
+        time.sleep(0.05)
+    yield
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture
+def vpcd_slot(pcscd: None) -> Iterator[VirtualCardSlot]:
+    slot = VirtualCardSlot()
+    slot.start()
+    yield slot
+    slot.stop()
+    probe = PcscCardReader(VPCD_READER)
+    wait_for(lambda: not probe.card_present(), what="the card to leave the vpcd reader")

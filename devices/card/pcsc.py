@@ -1,0 +1,342 @@
+"""PC/SC backend through the system's pcscd (pyscard's low-level `smartcard.scard` API).
+
+Each read establishes its own PC/SC context and keeps it until the card is disconnected — a
+connection outliving its context fails with "Context already released" (pyscard pitfall). Nothing
+is cached between reads: reader names and card handles are asked for every time. All PC/SC calls
+of a read run on one worker thread and every APDU has a timeout, so a hung reader gives
+`CardError(TIMEOUT)`, never a hang. The monitor thread turns reader and card changes into
+`CardEvent`s and PC/SC failures into reader-removed events, never into tracebacks.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from devices.card.base import (
+    AccessKey,
+    CardError,
+    CardErrorReason,
+    CardEvent,
+    CardEventKind,
+    CardListener,
+    CardRead,
+    CardReader,
+    ProgressCallback,
+)
+from devices.card.icao.document_reader import ReadStats
+from devices.card.icao.passive_auth import TrustStore
+from devices.card.reading import ReadOutcome, read_card
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+REMOVAL_GRACE_MS = 1500
+CONTACTLESS_HINTS = ("picc", "contactless", "cl ", "-cl", "nfc", "pcd", "acr122", "acr1252", "5x21", "5022")
+
+
+def is_usable() -> bool:
+    """True when pyscard is installed (the PC/SC service itself is checked on use)."""
+    try:
+        import smartcard.scard  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _scard() -> Any:
+    try:
+        from smartcard import scard
+    except ImportError as exc:  # pragma: no cover - pyscard is a dependency
+        raise CardError(CardErrorReason.NO_READER, "pyscard is not installed") from exc
+    return scard
+
+
+def _error(hresult: int, what: str) -> CardError:
+    scard = _scard()
+    code = hresult & 0xFFFFFFFF
+    removed = {scard.SCARD_W_REMOVED_CARD, scard.SCARD_E_NO_SMARTCARD, scard.SCARD_W_RESET_CARD,
+               scard.SCARD_W_UNPOWERED_CARD}  # fmt: skip
+    no_reader = {scard.SCARD_E_READER_UNAVAILABLE, scard.SCARD_E_UNKNOWN_READER, scard.SCARD_E_NO_SERVICE,
+                 scard.SCARD_E_SERVICE_STOPPED, scard.SCARD_E_NO_READERS_AVAILABLE}  # fmt: skip
+    message = f"{what}: {scard.SCardGetErrorMessage(hresult)} ({code:08X})"
+    if code in {c & 0xFFFFFFFF for c in removed}:
+        return CardError(CardErrorReason.CARD_REMOVED, message)
+    if code in {c & 0xFFFFFFFF for c in no_reader}:
+        return CardError(CardErrorReason.NO_READER, message)
+    if code == scard.SCARD_E_TIMEOUT & 0xFFFFFFFF:
+        return CardError(CardErrorReason.TIMEOUT, message)
+    return CardError(CardErrorReason.BAD_RESPONSE, message)
+
+
+def choose_reader(names: list[str], wanted: str | None) -> str | None:
+    """The reader named `wanted` (case-insensitive substring), else the first contactless one."""
+    if wanted:
+        return next((n for n in names if wanted.lower() in n.lower()), None)
+    contactless = [n for n in names if any(hint in n.lower() for hint in CONTACTLESS_HINTS)]
+    candidates = contactless or names
+    return candidates[0] if candidates else None
+
+
+class _PcscSession:
+    """One read: context → connect → transmit… → disconnect (reset) → release, on one worker."""
+
+    def __init__(self, timeout: float) -> None:
+        self._timeout = timeout
+        self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="pcsc")
+        self._context: Any = None
+        self._card: Any = None
+        self._protocol = 0
+        self._reader = ""
+
+    def call(self, function: Callable[..., T], *args: Any) -> T:
+        future = self._pool.submit(function, *args)
+        try:
+            return future.result(timeout=self._timeout)
+        except concurrent.futures.TimeoutError as exc:
+            raise CardError(CardErrorReason.TIMEOUT, "the reader did not answer in time") from exc
+
+    def open(self, wanted: str | None) -> str:
+        scard = _scard()
+        hresult, self._context = self.call(scard.SCardEstablishContext, scard.SCARD_SCOPE_USER)
+        if hresult != scard.SCARD_S_SUCCESS:
+            self._context = None
+            raise CardError(CardErrorReason.NO_READER, "the PC/SC service (pcscd) is not running")
+        names = self._reader_names()
+        name = choose_reader(names, wanted)
+        if name is None:
+            raise CardError(CardErrorReason.NO_READER, f"readers: {names}")
+        protocols = scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1
+        hresult, card, protocol = self.call(
+            scard.SCardConnect, self._context, name, scard.SCARD_SHARE_SHARED, protocols
+        )
+        if hresult != scard.SCARD_S_SUCCESS:
+            error = _error(hresult, "connect")
+            if error.reason is CardErrorReason.CARD_REMOVED:
+                raise CardError(CardErrorReason.NO_CARD, error.detail)
+            raise error
+        self._card, self._protocol, self._reader = card, protocol, name
+        return name
+
+    def _reader_names(self) -> list[str]:
+        scard = _scard()
+        hresult, names = self.call(scard.SCardListReaders, self._context, [])
+        if hresult != scard.SCARD_S_SUCCESS:
+            return []
+        return list(names)
+
+    def transmit(self, apdu: bytes) -> bytes:
+        scard = _scard()
+        hresult, response = self.call(scard.SCardTransmit, self._card, self._protocol, list(apdu))
+        if hresult != scard.SCARD_S_SUCCESS:
+            raise self._explain(_error(hresult, "transmit"))
+        return bytes(response)
+
+    def _explain(self, error: CardError) -> CardError:
+        """A generic transmit failure (e.g. 'Transaction failed') right after the card left the
+        field or the reader went away: report what the citizen can act on."""
+        if error.reason is not CardErrorReason.BAD_RESPONSE:
+            return error
+        scard = _scard()
+        if self._reader not in self._reader_names():
+            return CardError(CardErrorReason.NO_READER, error.detail)
+        hresult, states = self.call(
+            scard.SCardGetStatusChange, self._context, 0, [(self._reader, scard.SCARD_STATE_UNAWARE)]
+        )
+        if hresult == scard.SCARD_S_SUCCESS and states[0][1] & scard.SCARD_STATE_PRESENT:
+            # The driver polls for the card: give it a moment to notice that the card has gone.
+            current = states[0][1] & ~scard.SCARD_STATE_CHANGED
+            hresult, states = self.call(
+                scard.SCardGetStatusChange, self._context, REMOVAL_GRACE_MS, [(self._reader, current)]
+            )
+        if hresult == scard.SCARD_S_SUCCESS and not states[0][1] & scard.SCARD_STATE_PRESENT:
+            return CardError(CardErrorReason.CARD_REMOVED, error.detail)
+        return error
+
+    def close(self) -> None:
+        scard = _scard()
+        try:
+            if self._card is not None:
+                # Reset: the chip drops its secure-messaging session; the next read starts clean.
+                self.call(scard.SCardDisconnect, self._card, scard.SCARD_RESET_CARD)
+            if self._context is not None:
+                self.call(scard.SCardReleaseContext, self._context)
+        except CardError as exc:
+            log.warning("PC/SC close: %s", exc)
+        finally:
+            self._card = self._context = None
+            self._pool.shutdown(wait=False)
+
+
+class PcscCardReader(CardReader):
+    def __init__(
+        self,
+        reader_name: str | None = None,
+        *,
+        trust_dir: Path | str | None = None,
+        apdu_timeout: float = 5.0,
+        poll_seconds: float = 0.25,
+        prefer_sfi: bool = True,
+    ) -> None:
+        self._wanted = reader_name or None
+        self._trust = TrustStore.from_folder(trust_dir)
+        self._timeout = apdu_timeout
+        self._poll_ms = int(poll_seconds * 1000)
+        self._prefer_sfi = prefer_sfi
+        self._listener: CardListener | None = None
+        self._monitor: threading.Thread | None = None
+        self._stopping = threading.Event()
+        self._monitor_context: Any = None
+        self.last_outcome: ReadOutcome | None = None
+
+    @property
+    def last_stats(self) -> ReadStats | None:
+        return self.last_outcome.stats if self.last_outcome else None
+
+    # -- reading ---------------------------------------------------------------------------------
+    def read(
+        self,
+        key: AccessKey | None,
+        progress: ProgressCallback | None = None,
+        *,
+        with_photo: bool = True,
+    ) -> CardRead:
+        session = _PcscSession(self._timeout)
+        try:
+            session.open(self._wanted)
+            if key is None:
+                raise CardError(CardErrorReason.NEEDS_KEY)
+            outcome = read_card(
+                session, key, self._trust, progress, with_photo=with_photo, prefer_sfi=self._prefer_sfi
+            )
+        finally:
+            session.close()
+        self.last_outcome = outcome
+        return outcome.card
+
+    def readers(self) -> list[str]:
+        session = _PcscSession(self._timeout)
+        scard = _scard()
+        try:
+            hresult, session._context = session.call(scard.SCardEstablishContext, scard.SCARD_SCOPE_USER)
+            if hresult != scard.SCARD_S_SUCCESS:
+                session._context = None
+                return []
+            return session._reader_names()
+        except CardError:
+            return []
+        finally:
+            session.close()
+
+    def card_present(self) -> bool:
+        scard = _scard()
+        session = _PcscSession(self._timeout)
+        try:
+            hresult, session._context = session.call(scard.SCardEstablishContext, scard.SCARD_SCOPE_USER)
+            if hresult != scard.SCARD_S_SUCCESS:
+                session._context = None
+                return False
+            name = choose_reader(session._reader_names(), self._wanted)
+            if name is None:
+                return False
+            hresult, states = session.call(
+                scard.SCardGetStatusChange, session._context, 0, [(name, scard.SCARD_STATE_UNAWARE)]
+            )
+            return hresult == scard.SCARD_S_SUCCESS and bool(states[0][1] & scard.SCARD_STATE_PRESENT)
+        except CardError:
+            return False
+        finally:
+            session.close()
+
+    # -- monitoring -------------------------------------------------------------------------------
+    def start(self, listener: CardListener) -> None:
+        self._listener = listener
+        if self._monitor is None:
+            self._stopping.clear()
+            self._monitor = threading.Thread(target=self._watch, name="pcsc-monitor", daemon=True)
+            self._monitor.start()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        context = self._monitor_context
+        if context is not None:
+            try:
+                _scard().SCardCancel(context)
+            except Exception as exc:  # the context may already be gone
+                log.debug("SCardCancel: %s", exc)
+        if self._monitor is not None:
+            self._monitor.join(timeout=5)
+            self._monitor = None
+        self._listener = None
+
+    def _emit(self, kind: CardEventKind, reader: str) -> None:
+        listener = self._listener
+        if listener is None:
+            return
+        try:
+            listener(CardEvent(kind, reader))
+        except Exception:
+            log.exception("card event listener failed")
+
+    def _watch(self) -> None:
+        present: dict[str, bool] = {}
+        while not self._stopping.is_set():
+            try:
+                self._watch_with_context(present)
+            except Exception as exc:  # pcscd stopped, driver error…: report, wait, retry
+                log.warning("PC/SC monitor: %s", exc)
+            if not self._stopping.is_set():
+                for name in list(present):
+                    self._emit(CardEventKind.READER_REMOVED, name)
+                present.clear()
+            self._stopping.wait(1.0)
+
+    def _watch_with_context(self, present: dict[str, bool]) -> None:
+        scard = _scard()
+        hresult, context = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
+        if hresult != scard.SCARD_S_SUCCESS:
+            raise RuntimeError("pcscd is not running")
+        self._monitor_context = context
+        try:
+            while not self._stopping.is_set():
+                hresult, names = scard.SCardListReaders(context, [])
+                names = list(names) if hresult == scard.SCARD_S_SUCCESS else []
+                if hresult not in (scard.SCARD_S_SUCCESS, scard.SCARD_E_NO_READERS_AVAILABLE):
+                    raise RuntimeError(scard.SCardGetErrorMessage(hresult))
+                for name in names:
+                    if name not in present:
+                        present[name] = False
+                        self._emit(CardEventKind.READER_ATTACHED, name)
+                for name in [n for n in present if n not in names]:
+                    if present.pop(name):
+                        self._emit(CardEventKind.CARD_REMOVED, name)
+                    self._emit(CardEventKind.READER_REMOVED, name)
+                if not names:
+                    self._stopping.wait(self._poll_ms / 1000)
+                    continue
+                # Polling with UNAWARE states returns at once with every reader's current state.
+                states = [(name, scard.SCARD_STATE_UNAWARE) for name in names]
+                hresult, changed = scard.SCardGetStatusChange(context, 0, states)
+                if hresult == scard.SCARD_E_CANCELLED:
+                    return
+                if hresult not in (scard.SCARD_S_SUCCESS, scard.SCARD_E_TIMEOUT):
+                    if hresult in (scard.SCARD_E_NO_SERVICE, scard.SCARD_E_SERVICE_STOPPED):
+                        raise RuntimeError(scard.SCardGetErrorMessage(hresult))
+                    self._stopping.wait(self._poll_ms / 1000)
+                    continue
+                for name, event_state, _atr in changed:
+                    if name not in present:
+                        continue
+                    now = bool(event_state & scard.SCARD_STATE_PRESENT)
+                    if now != present[name]:
+                        present[name] = now
+                        kind = CardEventKind.CARD_INSERTED if now else CardEventKind.CARD_REMOVED
+                        self._emit(kind, name)
+                self._stopping.wait(self._poll_ms / 1000)
+        finally:
+            self._monitor_context = None
+            scard.SCardReleaseContext(context)
