@@ -1,0 +1,212 @@
+"""`kiosk card read` and `kiosk card emulate`: the chip ID card from the command line.
+
+`read` runs a full read (PACE or BAC, data groups, passive authentication) on the emulated reader
+or a PC/SC reader and prints what was read; `emulate` puts an emulated CCCD on pcscd's virtual
+reader (vsmartcard vpcd) until stopped, so any PC/SC program — this kiosk included — can read it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from devices.card.base import AccessKey, CardError, CardReader
+from devices.card.emulated.chip import EmulatedChip
+from devices.card.emulated.face import LARGE, SMALL
+from devices.card.emulated.personalise import (
+    CardImage,
+    ChipOptions,
+    PassportProfile,
+    personalise_cccd,
+    personalise_passport,
+)
+from devices.card.emulated.pki import TEST_TRUST_DIR
+from devices.card.emulated.reader import EmulatedCardReader
+from devices.card.emulated.vpcd import VPCD_HOST, VPCD_PORT, VirtualCardSlot
+from devices.card.icao.lds.dg13 import parse_dg13
+from devices.card.pcsc import PcscCardReader
+from devices.card.profiles import CitizenProfile, load_profiles
+from devices.card.reading import ReadOutcome
+
+EXIT_CARD_ERROR = 2
+
+
+def add_card_commands(subparsers: Any) -> None:
+    """Register `card read` and `card emulate` on an argparse subparsers object."""
+    card = subparsers.add_parser("card", help="read or emulate the chip ID card (CCCD)")
+    commands = card.add_subparsers(dest="card_command", required=True)
+
+    read = commands.add_parser("read", help="read a card: access control, data groups, passive auth")
+    source = read.add_mutually_exclusive_group(required=True)
+    source.add_argument("--emulated", action="store_true", help="in-process emulated chip")
+    source.add_argument(
+        "--reader", metavar="NAME", help="PC/SC reader name (substring); '' = first contactless"
+    )
+    key = read.add_mutually_exclusive_group(required=True)
+    key.add_argument("--id", metavar="ID12", help="12-digit ID number (CAN = its last 6 digits)")
+    key.add_argument("--can", metavar="CAN", help="card access number")
+    key.add_argument("--mrz", metavar="DOCNO,YYMMDD,YYMMDD", help="document number, birth, expiry")
+    read.add_argument("--profile", type=Path, help="citizens JSON for --emulated (default: bundled demo)")
+    read.add_argument("--index", type=int, help="--emulated: which citizen to place (default: the --id one)")
+    read.add_argument("--guest", type=int, help="--emulated: place foreign guest N's passport instead")
+    read.add_argument("--large-photo", action="store_true", help="--emulated: a ~20 KB face image")
+    read.add_argument("--no-photo", action="store_true", help="skip DG2 (the face image)")
+    read.add_argument("--photo-out", type=Path, metavar="FILE", help="write the face image here")
+    read.add_argument("--trust", type=Path, metavar="DIR", help="CSCA certificate folder")
+    read.add_argument("--json", action="store_true", help="machine-readable output")
+    read.set_defaults(func=run_read)
+
+    emulate = commands.add_parser("emulate", help="serve an emulated card on pcscd's vpcd reader")
+    emulate.add_argument("--profile", type=Path, help="citizens JSON (default: bundled demo)")
+    emulate.add_argument("--index", type=int, default=0, help="which citizen (default 0)")
+    emulate.add_argument("--guest", type=int, help="serve foreign guest N's passport instead")
+    emulate.add_argument("--large-photo", action="store_true", help="a ~20 KB face image")
+    emulate.add_argument("--bac-only", action="store_true", help="no EF.CardAccess / PACE")
+    emulate.add_argument("--no-sfi", action="store_true", help="refuse READ BINARY by short file id")
+    emulate.add_argument("--host", default=VPCD_HOST, help="vpcd address (loopback by default)")
+    emulate.add_argument("--port", type=int, default=VPCD_PORT, help="vpcd port")
+    emulate.set_defaults(func=run_emulate)
+
+
+def _access_key(args: argparse.Namespace) -> AccessKey:
+    if args.id:
+        return AccessKey.from_id_number(args.id)
+    if args.can:
+        return AccessKey.from_can(args.can)
+    parts = [p.strip() for p in args.mrz.split(",")]
+    if len(parts) != 3:
+        raise ValueError("--mrz takes DOCNO,YYMMDD,YYMMDD")
+    return AccessKey.from_mrz(*parts)
+
+
+def _guests(path: Path | None) -> list[PassportProfile]:
+    if path is None:
+        from importlib import resources
+
+        text = resources.files("resources.demo").joinpath("citizens.json").read_text("utf-8")
+    else:
+        text = path.read_text("utf-8")
+    return [PassportProfile.from_dict(raw) for raw in json.loads(text).get("foreign_guests", [])]
+
+
+def _card_image(args: argparse.Namespace, wanted_id: str | None) -> tuple[CardImage, str]:
+    options = ChipOptions(
+        photo=LARGE if args.large_photo else SMALL,
+        pace=not getattr(args, "bac_only", False),
+        sfi=not getattr(args, "no_sfi", False),
+    )
+    if args.guest is not None:
+        guest = _guests(args.profile)[args.guest]
+        return personalise_passport(guest, options), guest.name
+    citizens: list[CitizenProfile] = load_profiles(args.profile)
+    if args.index is not None:
+        profile = citizens[args.index]
+    else:
+        digits = "".join(ch for ch in wanted_id or "" if ch.isdigit())
+        profile = next((c for c in citizens if c.holder.id_number == digits), citizens[0])
+    return personalise_cccd(profile, options), profile.label
+
+
+def _report(outcome: ReadOutcome, elapsed_ms: float) -> dict[str, Any]:
+    card, stats, mrz = outcome.card, outcome.stats, outcome.mrz
+    dg13 = card.data_groups.get("DG13")
+    return {
+        "document_kind": card.document_kind,
+        "access": stats.access_protocol,
+        "passive_auth": card.passive_auth.value,
+        "passive_auth_detail": outcome.passive_auth.detail,
+        "holder": dataclasses.asdict(card.holder),
+        "dg13": parse_dg13(dg13).as_fields() if dg13 else None,
+        "dg1": {
+            "layout": mrz.layout,
+            "document_code": mrz.document_code,
+            "issuing_state": mrz.issuing_state,
+            "document_number": mrz.document_number,
+            "date_of_birth": mrz.date_of_birth,
+            "sex": mrz.sex,
+            "date_of_expiry": mrz.date_of_expiry,
+            "nationality": mrz.nationality,
+            "name": mrz.full_name,
+            "optional_data": mrz.optional_data,
+            "check_digits_valid": mrz.check_digits_valid,
+            "mrz": mrz.text,
+        },
+        "photo": {"format": card.photo_format, "bytes": len(card.photo)} if card.photo else None,
+        "files": stats.file_sizes,
+        "apdu_count": card.apdu_count,
+        "ms": round(elapsed_ms, 1),
+        "host_ms": round(stats.host_ms, 1),
+        "transmit_ms": round(stats.transmit_ms, 1),
+        "access_ms": round(stats.access_ms, 1),
+        "sfi": stats.sfi_used,
+    }
+
+
+def _print_human(report: dict[str, Any]) -> None:
+    kind, access, outcome = report["document_kind"], report["access"], report["passive_auth"]
+    print(f"{kind} read with {access}: passive authentication {outcome}")
+    for name, value in (report["dg13"] or report["holder"]).items():
+        if value:
+            print(f"  {name:18} {value}")
+    print(f"  {'MRZ':18} {report['dg1']['mrz']}")
+    print(f"{report['apdu_count']} APDUs in {report['ms']} ms (host {report['host_ms']} ms)")
+
+
+def run_read(args: argparse.Namespace) -> int:
+    reader: CardReader
+    try:
+        key = _access_key(args)
+    except ValueError as exc:
+        print(f"card read: {exc}", file=sys.stderr)
+        return 1
+    if args.emulated:
+        emulated = EmulatedCardReader(trust_dir=args.trust or TEST_TRUST_DIR)
+        image, _label = _card_image(args, args.id)
+        emulated.insert_image(image)
+        reader = emulated
+    else:
+        reader = PcscCardReader(args.reader or None, trust_dir=args.trust)
+    started = time.perf_counter()
+    try:
+        reader.read(key, with_photo=not args.no_photo)
+    except CardError as exc:
+        failure = {"error": exc.reason.value, "detail": exc.detail}
+        if args.json:
+            print(json.dumps(failure, ensure_ascii=False))
+        else:
+            print(f"card read failed: {exc.reason.value} {exc.detail}", file=sys.stderr)
+        return EXIT_CARD_ERROR
+    elapsed = (time.perf_counter() - started) * 1000
+    outcome: ReadOutcome | None = getattr(reader, "last_outcome", None)
+    assert outcome is not None
+    report = _report(outcome, elapsed)
+    if args.photo_out and outcome.card.photo:
+        args.photo_out.write_bytes(outcome.card.photo)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        _print_human(report)
+    return 0
+
+
+def run_emulate(args: argparse.Namespace) -> int:
+    image, label = _card_image(args, None)
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    slot = VirtualCardSlot(args.host, args.port)
+    slot.insert(EmulatedChip(image))
+    slot.start()
+    print(f"emulating {label} on vpcd {args.host}:{args.port}; Ctrl-C to stop", flush=True)
+    try:
+        stop.wait()
+    finally:
+        slot.stop()
+    return 0
