@@ -9,9 +9,10 @@ offset reads. Blocks are at most 223 bytes so a protected response fits a short 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from devices.card.base import AccessKey, CardError, CardErrorReason, ProgressCallback, ReadProgress
@@ -64,6 +65,8 @@ class ReadStats:
     transmit_ms: float = 0.0  # time waiting for the reader/chip
     access_ms: float = 0.0  # access control (PACE/BAC) including its APDUs
     access_protocol: str = ""  # "PACE-CAN", "PACE-MRZ", "BAC"
+    key_agreement_ms: float = 0.0  # PACE / BAC alone, wall time including its APDUs
+    key_agreement_host_ms: float = 0.0  # the same without the time waiting for the chip
     sfi_used: bool = True
     file_sizes: dict[str, int] = field(default_factory=dict)
 
@@ -177,7 +180,8 @@ class DocumentReader:
             password = mrz_password(self._mrz_information())
             reference, label = PASSWORD_MRZ, "PACE-MRZ"
         try:
-            result = perform_pace(self._channel, suite, password, reference)
+            with self._key_agreement_clock():
+                result = perform_pace(self._channel, suite, password, reference)
         except StatusError as exc:
             if exc.sw in WRONG_KEY_SW or exc.sw & 0xFFF0 == 0x63C0:
                 raise CardError(CardErrorReason.WRONG_KEY, "CAN" if key.can else "MRZ") from exc
@@ -194,7 +198,8 @@ class DocumentReader:
         if not self._key.is_mrz:
             raise CardError(CardErrorReason.NEEDS_KEY, "this document only offers BAC: enter the MRZ")
         try:
-            result = perform_bac(self._channel, self._mrz_information(), self._random)
+            with self._key_agreement_clock():
+                result = perform_bac(self._channel, self._mrz_information(), self._random)
         except StatusError as exc:
             if exc.sw in WRONG_KEY_SW:
                 raise CardError(CardErrorReason.WRONG_KEY, "MRZ") from exc
@@ -204,6 +209,16 @@ class DocumentReader:
         self._channel.sm = result.secure_messaging()
         self.stats.access_protocol = "BAC"
         self._report_access()
+
+    @contextlib.contextmanager
+    def _key_agreement_clock(self) -> Iterator[None]:
+        started, waited = time.perf_counter(), self._channel.transmit_seconds
+        try:
+            yield
+        finally:
+            wall = time.perf_counter() - started
+            self.stats.key_agreement_ms = wall * 1000
+            self.stats.key_agreement_host_ms = (wall - (self._channel.transmit_seconds - waited)) * 1000
 
     def _mrz_information(self) -> str:
         key = self._key
