@@ -59,10 +59,9 @@ class Scenario:
 def minimum_apdus(stats: ReadStats, access: str, sfi: bool) -> int:
     blocks = sum(math.ceil(size / MAX_BLOCK) for name, size in stats.file_sizes.items())
     files = len(stats.file_sizes)
-    if access == "BAC":
-        fixed = 1 + 1 + 2  # failed EF.CardAccess probe, SELECT AID, GET CHALLENGE + EXT AUTH
-    else:
-        fixed = 1 + 5  # SELECT AID, MSE:Set AT + 4 × GENERAL AUTHENTICATE
+    # BAC: failed EF.CardAccess probe, SELECT AID, GET CHALLENGE + EXTERNAL AUTHENTICATE.
+    # PACE: SELECT AID, MSE:Set AT + 4 × GENERAL AUTHENTICATE.
+    fixed = 1 + 1 + 2 if access == "BAC" else 1 + 5
     return fixed + blocks + (0 if sfi else files)
 
 
@@ -177,9 +176,8 @@ def main() -> None:
             f"| {r['wall_ms']:.1f} ms | {r['host_per_apdu_ms']:.2f} ms "
             f"| {r['agreement_ms']:.1f} ms ({r['agreement_host_ms']:.1f} ms) |"
         )
-    print(
-        f"\n{args.runs} runs each after one warm-up; {platform.machine()}, Python {platform.python_version()}."
-    )
+    machine = f"{platform.machine()}, Python {platform.python_version()}"
+    print(f"\n{args.runs} runs each after one warm-up; {machine}.")
     print("¹ read time minus SCardTransmit time minus the key agreement's host part, per APDU.")
 
 
