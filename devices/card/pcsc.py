@@ -290,7 +290,9 @@ class PcscCardReader(CardReader):
             except Exception as exc:  # pcscd stopped, driver error…: report, wait, retry
                 log.warning("PC/SC monitor: %s", exc)
             if not self._stopping.is_set():
-                for name in list(present):
+                for name, had_card in list(present.items()):
+                    if had_card:
+                        self._emit(CardEventKind.CARD_REMOVED, name)
                     self._emit(CardEventKind.READER_REMOVED, name)
                 present.clear()
             self._stopping.wait(1.0)

@@ -13,9 +13,13 @@ SMALL = "small"  # ~3–5 KB, fast tests
 LARGE = "large"  # ~20 KB, like a real CCCD DG2
 
 
+JPEG = "jpeg"
+JP2 = "jp2"  # JPEG 2000 (needs Pillow built with OpenJPEG)
+
+
 @lru_cache(maxsize=32)
-def make_face_jpeg(seed: str, size: str = SMALL) -> tuple[bytes, int, int]:
-    """Return (JPEG bytes, width, height) of a simple drawn portrait, deterministic per `seed`."""
+def make_face_jpeg(seed: str, size: str = SMALL, image_format: str = JPEG) -> tuple[bytes, int, int]:
+    """Return (image bytes, width, height) of a simple drawn portrait, deterministic per `seed`."""
     rng = random.Random(hashlib.sha256(seed.encode()).digest())
     width, height = (240, 320) if size == LARGE else (120, 160)
     image = Image.new("RGB", (width, height), (226, 232, 240))
@@ -36,5 +40,15 @@ def make_face_jpeg(seed: str, size: str = SMALL) -> tuple[bytes, int, int]:
         grain = Image.effect_noise((width, height), 64).convert("RGB")
         image = Image.blend(image, grain, 0.12)
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=85 if size == LARGE else 60)
+    if image_format == JP2:
+        # ICAO 9303-10 allows JPEG 2000 in DG2; compression ratio picked to land near the JPEG sizes.
+        image.save(
+            out,
+            "JPEG2000",
+            irreversible=True,
+            quality_mode="rates",
+            quality_layers=[12 if size == LARGE else 40],
+        )
+    else:
+        image.save(out, "JPEG", quality=85 if size == LARGE else 60)
     return out.getvalue(), width, height

@@ -45,6 +45,7 @@ PARENTS_ONE_SEQUENCE = "one_sequence"  # fixture layout: one SEQUENCE of two str
 @dataclass(frozen=True)
 class ChipOptions:
     photo: str = face.SMALL  # face.SMALL or face.LARGE (~20 KB)
+    photo_format: str = face.JPEG  # face.JPEG or face.JP2
     parents_layout: str = PARENTS_PER_NAME
     pace: bool = True  # serve EF.CardAccess and answer PACE; False: BAC only
     card_access: bytes = CCCD_CARD_ACCESS
@@ -221,7 +222,7 @@ def personalise_cccd(profile: CitizenProfile, options: ChipOptions | None = None
     holder = profile.holder
     if not holder.card_serial:
         holder = replace(holder, card_serial=card_serial(holder))
-    image, width, height = face.make_face_jpeg(holder.id_number, options.photo)
+    image, width, height = face.make_face_jpeg(holder.id_number, options.photo, options.photo_format)
     dg13 = build_dg13(holder, options.parents_layout)
     groups = {
         1: build_dg1(cccd_mrz(holder)),
@@ -276,7 +277,7 @@ def personalise_passport(passport: PassportProfile, options: ChipOptions | None 
         primary_identifier=words[-1],
         secondary_identifier=" ".join(words[:-1]),
     )
-    image, width, height = face.make_face_jpeg(passport.document_number, options.photo)
+    image, width, height = face.make_face_jpeg(passport.document_number, options.photo, options.photo_format)
     groups = {1: build_dg1(mrz), 2: build_dg2(image, width, height)}
     files = _finish(groups, options)
     mrz_info = mrz_information(passport.document_number, passport.date_of_birth, passport.date_of_expiry)
