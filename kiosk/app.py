@@ -46,13 +46,14 @@ def make_card_reader(config: Config) -> CardReader:
 def make_store(config: Config) -> DossierStore:
     """Open the database (migrating it to the current schema) and the key sealing personal data."""
     from db.engine import make_engine
-    from db.migrate import upgrade
+    from db.schema import ensure_schema
     from kiosk.outbox import DossierStore
     from kiosk.sealing import Sealer, load_or_create_key
 
     url = config.database_url
-    upgrade(url)
-    return DossierStore(make_engine(url), Sealer(load_or_create_key(config.data_key_file)))
+    engine = make_engine(url)
+    ensure_schema(engine, url)
+    return DossierStore(engine, Sealer(load_or_create_key(config.data_key_file)))
 
 
 def make_printer(config: Config) -> Printer:
@@ -81,7 +82,7 @@ class KioskApp:
     config: Config
     catalog: Catalog
     journey: Journey
-    card_reader: CardReader
+    card_reader: Lazy[CardReader]
     controller: KioskController
     store: Lazy[DossierStore]
     printer: Lazy[Printer]
@@ -97,9 +98,9 @@ def build_app(config: Config, runner: Runner, clock: Clock = local_now) -> Kiosk
         idle_reset_s=config["ui.idle_reset_seconds"],
         language=config["ui.language"],
     )
-    card_reader = make_card_reader(config)
+    card_reader: Lazy[CardReader] = Lazy(lambda: make_card_reader(config))  # crypto loads after paint
     store: Lazy[DossierStore] = Lazy(lambda: make_store(config))
-    printer: Lazy[Printer] = Lazy(lambda: make_printer(config))
+    printer: Lazy[Printer] = Lazy(lambda: make_printer(config))  # reportlab loads at the first print
     station = Station(config["station.id"], config["station.name"], config["station.help_text"])
     controller = KioskController(journey, card_reader, store, printer, runner, station, clock)
     return KioskApp(

@@ -78,7 +78,7 @@ class KioskController:
     def __init__(
         self,
         journey: Journey,
-        card_reader: CardReader,
+        card_reader: Callable[[], CardReader],
         sink: Callable[[], DossierSink],
         printer: Callable[[], ReceiptPrinter],
         runner: Runner,
@@ -86,8 +86,9 @@ class KioskController:
         clock: Callable[[], dt.datetime],
     ) -> None:
         self.journey = journey
-        self.card_reader = card_reader
-        self._sink = sink  # factories: SQLAlchemy and reportlab load after the idle screen paints
+        # Factories: the chip crypto, SQLAlchemy and reportlab load after the idle screen paints.
+        self._card_reader = card_reader
+        self._sink = sink
         self._printer = printer
         self.runner = runner
         self.station = station
@@ -96,12 +97,14 @@ class KioskController:
         journey.subscribe(lambda _state: self._drain())
 
     def start(self) -> None:
-        self.card_reader.start(self._on_card_event)
-        if self.card_reader.card_present():
-            self.journey.card_inserted()
+        """Start listening to the reader (may run on a worker thread: events go through the runner)."""
+        reader = self._card_reader()
+        reader.start(self._on_card_event)
+        if reader.card_present():
+            self.runner.post(self.journey.card_inserted)
 
     def stop(self) -> None:
-        self.card_reader.stop()
+        self._card_reader().stop()
 
     # -- card -----------------------------------------------------------------------------
     def _on_card_event(self, event: CardEvent) -> None:
@@ -129,7 +132,7 @@ class KioskController:
             self.journey.card_failed(reason)
 
         self.runner.run(
-            lambda: self.card_reader.read(effect.key, progress),
+            lambda: self._card_reader().read(effect.key, progress),
             self.journey.card_read,
             failed,
         )

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
+from devices.card.profiles import CitizenProfile
 from kiosk.app import KioskApp, build_app
 from kiosk.config import Config
 from kiosk.voice import Silent, Voice
@@ -18,6 +19,20 @@ from ui.theme import load_fonts
 from ui.window import KioskWindow
 
 log = logging.getLogger(__name__)
+
+
+class FirstPaint(QObject):
+    """Calls `then` once, after the watched widget has painted for the first time."""
+
+    def __init__(self, then: Callable[[], None]) -> None:
+        super().__init__()
+        self._then: Callable[[], None] | None = then
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self._then is not None:
+            then, self._then = self._then, None
+            QTimer.singleShot(0, then)  # after this paint has reached the screen
+        return False
 
 
 class TouchWatcher(QObject):
@@ -35,15 +50,13 @@ class TouchWatcher(QObject):
 
 def demo_cards(app: KioskApp) -> list[tuple[str, Callable[[], None]]]:
     """Demo mode: buttons that place a demo citizen's card and fill its number, as a QR scan would."""
-    reader = app.card_reader
-    insert = getattr(reader, "insert", None)
-    if insert is None:
+    if app.config["card.backend"] != "emulated":
         return []
 
-    def place(profile: object) -> Callable[[], None]:
+    def place(profile: CitizenProfile) -> Callable[[], None]:
         def action() -> None:
-            insert(profile)
-            app.journey.set_id_number(profile.holder.id_number)  # type: ignore[attr-defined]
+            app.card_reader().insert(profile)  # type: ignore[attr-defined]
+            app.journey.set_id_number(profile.holder.id_number)
 
         return action
 
@@ -92,17 +105,19 @@ class KioskUi:
         if qt_app is not None:
             qt_app.installEventFilter(self.touch_watcher)
         self.ticker.start()
-        self.app.controller.start()
-        # After the first paint: open the database and load reportlab off the UI thread.
-        QTimer.singleShot(0, self._warm_up)
+        # After the first paint, off the UI thread: the card reader (chip crypto) and the database.
+        # Started earlier, those imports would compete with the first paint for the interpreter lock.
+        self.first_paint = FirstPaint(self._warm_up)
+        self.window.installEventFilter(self.first_paint)
 
     def _warm_up(self) -> None:
-        def warm() -> None:
-            self.app.store()
-            self.app.printer()
-
         self.runner.run(
-            warm, lambda _r: None, lambda exc: log.error("start-up of storage/printer failed: %s", exc)
+            self.app.controller.start,
+            lambda _r: None,
+            lambda exc: log.error("card reader start failed: %s", exc),
+        )
+        self.runner.run(
+            self.app.store, lambda _r: None, lambda exc: log.error("database start failed: %s", exc)
         )
 
     def close(self) -> None:

@@ -82,7 +82,7 @@ class Tour:
 
     def run(self) -> list[dict[str, Any]]:
         journey = self.app.journey
-        reader: Any = self.app.card_reader
+        reader: Any = self.app.card_reader()
         profile = self.app.demo_profiles[-1]  # the long name and address: the hardest layout
         today = dt.date.today()
         journey.reset()

@@ -4,6 +4,8 @@ bottom bar (Back left, primary action right), and overlays. It renders FlowState
 
 from __future__ import annotations
 
+import importlib
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QMouseEvent, QResizeEvent, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
@@ -12,29 +14,39 @@ from kiosk import phrases
 from kiosk.flow import FlowState, Phase
 from kiosk.voice import Voice
 from ui.screens.base import Screen, ScreenContext
-from ui.screens.card import CardScreen
-from ui.screens.done import DoneScreen, SubmittingScreen
-from ui.screens.form import FormScreen
-from ui.screens.identity import IdentityScreen
-from ui.screens.idle import IdleScreen
-from ui.screens.intro import IntroScreen
-from ui.screens.menu import MenuScreen
-from ui.screens.review import ReviewScreen
 from ui.theme import stylesheet
 from ui.widgets.basics import button, label
 from ui.widgets.overlay import Overlay
 
-SCREENS: dict[str, type[Screen]] = {
-    "idle": IdleScreen,
-    "menu": MenuScreen,
-    "intro": IntroScreen,
-    "card": CardScreen,
-    "identity": IdentityScreen,
-    "form": FormScreen,
-    "review": ReviewScreen,
-    "submitting": SubmittingScreen,
-    "done": DoneScreen,
+# Screen name -> "module:class". Screens are built when first shown, so start-up builds only the
+# idle screen and the first paint does not wait for keyboards, keypads and pictograms.
+SCREENS: dict[str, str] = {
+    "idle": "ui.screens.idle:IdleScreen",
+    "menu": "ui.screens.menu:MenuScreen",
+    "intro": "ui.screens.intro:IntroScreen",
+    "card": "ui.screens.card:CardScreen",
+    "identity": "ui.screens.identity:IdentityScreen",
+    "form": "ui.screens.form:FormScreen",
+    "review": "ui.screens.review:ReviewScreen",
+    "submitting": "ui.screens.done:SubmittingScreen",
+    "done": "ui.screens.done:DoneScreen",
 }
+
+
+class Screens(dict[str, Screen]):
+    """Screens by name, each created (and added to the stack) on first use."""
+
+    def __init__(self, ctx: ScreenContext, stack: QStackedWidget) -> None:
+        super().__init__()
+        self._ctx = ctx
+        self._stack = stack
+
+    def __missing__(self, name: str) -> Screen:
+        module, _, cls = SCREENS[name].partition(":")
+        screen: Screen = getattr(importlib.import_module(module), cls)(self._ctx)
+        self[name] = screen
+        self._stack.addWidget(screen)
+        return screen
 
 
 def step_dots(index: int, count: int) -> str:
@@ -80,11 +92,7 @@ class KioskWindow(QWidget):
         self.stack = QStackedWidget()
         # The stack takes the height the screen has; each screen is checked to fit 1366×768 (tests).
         self.stack.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
-        self.screens: dict[str, Screen] = {}
-        for name, cls in SCREENS.items():
-            screen = cls(ctx)
-            self.screens[name] = screen
-            self.stack.addWidget(screen)
+        self.screens = Screens(ctx, self.stack)
         column.addWidget(self.stack, 1)
 
         bottom = QWidget()

@@ -58,7 +58,7 @@ def test_citizen_journey_to_printed_receipt(qtbot, kiosk_ui: KioskUi) -> None:  
     assert not window.primary_button.isVisible()  # nothing to continue with before the card is read
 
     # Demo mode: the long-named citizen's card is placed and its number filled as a QR scan would.
-    reader = ui.app.card_reader
+    reader = ui.app.card_reader()
     profile = next(p for p in ui.app.demo_profiles if p.holder.full_name == NAME)
     reader.insert(profile)  # type: ignore[attr-defined]
     card_screen = window.screens["card"]
