@@ -120,6 +120,13 @@ class _PcscSession:
                 raise CardError(CardErrorReason.NO_CARD, error.detail)
             raise error
         self._card, self._protocol, self._reader = card, protocol, name
+        # One transaction for the whole read: no other PC/SC client can interleave APDUs.
+        hresult = self.call(scard.SCardBeginTransaction, card)
+        if hresult != scard.SCARD_S_SUCCESS:
+            error = _error(hresult, "begin transaction")
+            if error.reason is CardErrorReason.CARD_REMOVED:
+                raise CardError(CardErrorReason.NO_CARD, error.detail)
+            raise error
         return name
 
     def _reader_names(self) -> list[str]:

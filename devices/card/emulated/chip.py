@@ -189,6 +189,8 @@ class EmulatedChip:
         wanted = command.le or 256
         chunk = data[offset : offset + wanted]
         if len(chunk) < wanted:
+            if self.options.wrong_le_6700:
+                return _sw(iso.SW_WRONG_LENGTH)
             if self.options.wrong_le_6c:
                 return _sw(0x6C00 | len(chunk))
             return _sw(iso.SW_END_OF_FILE, chunk)

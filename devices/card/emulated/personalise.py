@@ -51,6 +51,7 @@ class ChipOptions:
     card_access: bytes = CCCD_CARD_ACCESS
     sfi: bool = True  # accept READ BINARY with a short file identifier
     wrong_le_6c: bool = False  # answer 6Cxx instead of short data + 6282 when Le overshoots
+    wrong_le_6700: bool = False  # answer 6700 (wrong length) when Le overshoots the end of file
     alter_dg13: bool = False  # change one DG13 byte after signing (passive auth → FORGED)
     unknown_csca: bool = False  # sign with a chain whose CSCA is not in the test trust folder
     emrtd_application: bool = True  # False: a contactless card that is not an ID document

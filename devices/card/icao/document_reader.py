@@ -37,6 +37,7 @@ from devices.card.icao.pace import (
 )
 
 MAX_BLOCK = 223  # JMRTD's default: a protected answer to Le = 223 still fits a short APDU
+HEADER_PROBE = 8  # enough for any LDS tag (≤ 2 bytes) and length (≤ 4 bytes) field
 MAX_OFFSET = 0x7FFF  # READ BINARY B0 with a 15-bit offset (odd INS B1 is not used)
 WRONG_KEY_SW = (iso.SW_WRONG_KEY, iso.SW_SECURITY_NOT_SATISFIED, iso.SW_SM_INCORRECT)
 # Status words by which a chip refuses READ BINARY with a short file identifier.
@@ -46,7 +47,6 @@ SFI_REFUSED_SW = (
     iso.SW_INS_NOT_SUPPORTED,
     iso.SW_CLA_NOT_SUPPORTED,
     iso.SW_WRONG_P1P2_OFFSET,
-    iso.SW_WRONG_LENGTH,
     0x6986,
     0x6A00,
 )
@@ -271,9 +271,17 @@ class DocumentReader:
     def _read_binary(self, p1: int, p2: int, le: int) -> ResponseApdu:
         return self._send(CommandApdu(0x00, iso.INS_READ_BINARY, p1, p2, le=le))
 
+    def _read_first(self, p1: int) -> ResponseApdu:
+        """The first block of a file. A chip that refuses an Le beyond the end of a short file
+        (6700 wrong length) is asked again for just the TLV header; later reads never overshoot."""
+        response = self._read_binary(p1, 0, self._block)
+        if response.sw == iso.SW_WRONG_LENGTH:
+            response = self._read_binary(p1, 0, HEADER_PROBE)
+        return response
+
     def _first_block(self, ef: ElementaryFile) -> bytes:
         if self._sfi:
-            response = self._read_binary(0x80 | ef.sfi, 0, self._block)
+            response = self._read_first(0x80 | ef.sfi)
             if response.sw in (iso.SW_OK, iso.SW_END_OF_FILE):
                 return response.data
             if response.sw == iso.SW_FILE_NOT_FOUND:
@@ -287,7 +295,7 @@ class DocumentReader:
             raise FileAbsent
         if not selected.ok:
             raise StatusError(selected.sw, f"SELECT {ef.name}")
-        response = self._read_binary(0, 0, self._block)
+        response = self._read_first(0)
         if response.sw not in (iso.SW_OK, iso.SW_END_OF_FILE):
             raise StatusError(response.sw, f"READ BINARY {ef.name}")
         return response.data

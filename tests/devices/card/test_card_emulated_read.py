@@ -208,10 +208,19 @@ def test_chip_refusing_sfi_falls_back_to_select(
     assert reader.last_stats is not None and not reader.last_stats.sfi_used
 
 
-def test_chip_answering_6cxx_is_asked_again_with_the_right_le(
-    reader: EmulatedCardReader, citizens: list[CitizenProfile]
+@pytest.mark.parametrize(
+    "options",
+    [
+        ChipOptions(wrong_le_6c=True),
+        ChipOptions(wrong_le_6700=True),
+        ChipOptions(wrong_le_6700=True, sfi=False),
+    ],
+    ids=["6Cxx", "6700", "6700-no-sfi"],
+)
+def test_chip_refusing_an_le_beyond_the_end_of_file(
+    reader: EmulatedCardReader, citizens: list[CitizenProfile], options: ChipOptions
 ) -> None:
-    reader.insert(citizens[5], ChipOptions(wrong_le_6c=True))
+    reader.insert(citizens[5], options)
     card = reader.read(can(citizens[5]))
     assert card.holder == expected_holder(citizens[5])
     assert card.passive_auth is PassiveAuth.VALID
