@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
-  python3-venv swig libpcsclite-dev pcscd vsmartcard-vpcd pcsc-tools
+  python3 python3-venv python3-dev build-essential swig libpcsclite-dev pcscd vsmartcard-vpcd pcsc-tools postgresql
   cups printer-driver-cups-pdf libcups2-dev
   xvfb fonts-noto-core poppler-utils zbar-tools libzbar0 espeak-ng
   libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
