@@ -231,6 +231,8 @@ class EmulatedChip:
             return _sw(iso.SW_INS_NOT_SUPPORTED)
         if (command.p1, command.p2) != (0xC1, 0xA4):
             return _sw(iso.SW_INCORRECT_P1P2)
+        if self.options.pace_refused:
+            return _sw(iso.SW_REFERENCE_DATA_NOT_USABLE)
         try:
             fields = {item.tag: item.value for item in tlv.parse_all(command.data)}
             protocol = decode_oid(fields[0x80])

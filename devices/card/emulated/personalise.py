@@ -49,6 +49,7 @@ class ChipOptions:
     parents_layout: str = PARENTS_PER_NAME
     pace: bool = True  # serve EF.CardAccess and answer PACE; False: BAC only
     card_access: bytes = CCCD_CARD_ACCESS
+    pace_refused: bool = False  # advertise PACE in EF.CardAccess but answer MSE:Set AT with 6984
     sfi: bool = True  # accept READ BINARY with a short file identifier
     wrong_le_6c: bool = False  # answer 6Cxx instead of short data + 6282 when Le overshoots
     wrong_le_6700: bool = False  # answer 6700 (wrong length) when Le overshoots the end of file

@@ -60,6 +60,17 @@ def test_chip_offering_only_dh_pace_falls_back_to_bac(citizens: list[CitizenProf
     assert reader.last_stats is not None and reader.last_stats.access_protocol == "BAC"
 
 
+def test_chip_refusing_pace_with_6984_falls_back_to_bac(citizens: list[CitizenProfile]) -> None:
+    reader = EmulatedCardReader()
+    reader.insert(citizens[0], ChipOptions(pace_refused=True))
+    card = reader.read(_mrz(citizens[0]), with_photo=False)
+    assert card.passive_auth is PassiveAuth.VALID
+    assert reader.last_stats is not None and reader.last_stats.access_protocol == "BAC"
+    with pytest.raises(CardError) as info:  # with only a CAN, BAC is impossible: ask for the MRZ
+        reader.read(_can(citizens[0]))
+    assert info.value.reason is CardErrorReason.NEEDS_KEY
+
+
 @pytest.mark.skipif(not jpeg2000_supported(), reason="Pillow without OpenJPEG")
 def test_jpeg2000_face(citizens: list[CitizenProfile]) -> None:
     reader = EmulatedCardReader()
