@@ -70,7 +70,11 @@ def launch(mode: str, data_dir: str) -> tuple[float, float]:
     t0 = time.time()
     out = subprocess.run(
         [sys.executable, "-c", CHILD, mode, repr(t0), data_dir],
-        capture_output=True, text=True, env=env, check=True, timeout=120,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        timeout=120,
     ).stdout.split()
     return float(out[0]), float(out[1])
 
@@ -86,7 +90,9 @@ def main(runs: int = 7) -> None:
     for mode, rows in results.items():
         paint = statistics.median(r[0] for r in rows)
         pss = statistics.median(r[1] for r in rows)
-        print(f"{mode:6s} launch→idle painted {paint * 1000:6.0f} ms   PSS at idle {pss:6.1f} MB   (median of {runs})")
+        print(
+            f"{mode:6s} launch→idle painted {paint * 1000:6.0f} ms   PSS at idle {pss:6.1f} MB   (median of {runs})"
+        )
 
 
 if __name__ == "__main__":
