@@ -91,7 +91,8 @@ def main(runs: int = 7) -> None:
         paint = statistics.median(r[0] for r in rows)
         pss = statistics.median(r[1] for r in rows)
         print(
-            f"{mode:6s} launch→idle painted {paint * 1000:6.0f} ms   PSS at idle {pss:6.1f} MB   (median of {runs})"
+            f"{mode:6s} launch→idle painted {paint * 1000:6.0f} ms   "
+            f"PSS at idle {pss:6.1f} MB   (median of {runs})"
         )
 
 
