@@ -12,7 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from devices.card.base import Holder
+from devices.card.emulated.chip import EmulatedChip
 from devices.card.emulated.personalise import CCCD_CARD_ACCESS, build_dg13, personalise_cccd
+from devices.card.icao.apdu import CommandApdu, ResponseApdu
+from devices.card.icao.crypto import SessionCipher, SessionKeys
 from devices.card.icao.lds import tlv
 from devices.card.icao.lds.card_access import pace_infos
 from devices.card.icao.lds.com import parse_com
@@ -23,6 +26,7 @@ from devices.card.icao.lds.errors import LdsError
 from devices.card.icao.lds.files import COM, DG1, DG2, DG13, SOD
 from devices.card.icao.lds.mrz import parse_mrz
 from devices.card.icao.lds.sod import parse_sod
+from devices.card.icao.secure_messaging import SecureMessaging, SecureMessagingError
 from devices.card.profiles import load_profiles
 
 IMAGE = personalise_cccd(load_profiles()[0])
@@ -113,3 +117,22 @@ def test_dg13_round_trip(name: str, father: str, mother: str, spouse: str) -> No
     nfc = lambda s: unicodedata.normalize("NFC", s)  # noqa: E731
     assert (parsed.full_name, parsed.father, parsed.mother) == (nfc(name), nfc(father), nfc(mother))
     assert parsed.spouse == nfc(spouse)
+
+
+@FUZZ
+@given(body=st.binary(max_size=300), sw=st.sampled_from([0x9000, 0x6282, 0x6A82]))
+def test_secure_messaging_unwrap_rejects_junk_cleanly(body: bytes, sw: int) -> None:
+    keys = SessionKeys.derive(b"\x01" * 32, SessionCipher.AES128)
+    sm = SecureMessaging(keys, 0)
+    sm.wrap(CommandApdu(0, 0xB0, 0x81, 0, le=223))
+    with contextlib.suppress(SecureMessagingError):  # the one expected failure
+        sm.unwrap(ResponseApdu(body, sw))
+
+
+@FUZZ
+@given(commands=st.lists(st.binary(max_size=80), max_size=12))
+def test_emulated_chip_answers_any_bytes_with_a_status_word(commands: list[bytes]) -> None:
+    chip = EmulatedChip(IMAGE)
+    for raw in commands:
+        response = chip.process(raw)
+        assert len(response) >= 2

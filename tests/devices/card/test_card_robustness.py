@@ -105,3 +105,18 @@ assert not any(name.startswith("PySide6") for name in sys.modules if sys.modules
 """
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [
+        (0x80100069, CardErrorReason.CARD_REMOVED),  # SCARD_W_REMOVED_CARD
+        (0x8010000C, CardErrorReason.CARD_REMOVED),  # SCARD_E_NO_SMARTCARD
+        (0x80100017, CardErrorReason.NO_READER),  # SCARD_E_READER_UNAVAILABLE
+        (0x8010001D, CardErrorReason.NO_READER),  # SCARD_E_NO_SERVICE (pcscd stopped)
+        (0x8010000A, CardErrorReason.TIMEOUT),  # SCARD_E_TIMEOUT
+        (0x80100016, CardErrorReason.BAD_RESPONSE),  # SCARD_E_NOT_TRANSACTED (card still there)
+    ],
+)
+def test_pcsc_errors_in_plain_words(code: int, reason: CardErrorReason) -> None:
+    assert pcsc._error(code, "transmit").reason is reason
