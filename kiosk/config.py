@@ -57,8 +57,25 @@ KEYS: tuple[Key, ...] = (
     Key("card.backend", str, "pcsc", "Card reader backend.", choices=("pcsc", "emulated")),
     Key("card.reader", str, "", "PC/SC reader name (substring). Empty: the first contactless reader."),
     Key("card.trust_dir", str, "", "Folder of CSCA certificates for passive authentication."),
-    Key("printer.backend", str, "pdf", "Receipt printer backend.", choices=("pdf",)),
+    Key("printer.backend", str, "pdf", "Receipt printer backend.", choices=("pdf", "cups", "escpos")),
     Key("printer.pdf_dir", str, "", "Folder the pdf backend writes to. Empty: data_dir/receipts."),
+    Key("printer.cups_queue", str, "", "CUPS queue name for the cups backend. Empty: the default queue."),
+    Key(
+        "printer.escpos_connection",
+        str,
+        "",
+        "ESC/POS printer: usb:VID:PID, network:HOST[:PORT], serial:DEVICE[:BAUD] or file:PATH.",
+    ),
+    Key(
+        "printer.dot_width",
+        int,
+        576,
+        "Printable dots per line: 576 (80 mm), 512 (TM-T88), 384 (58 mm).",
+        check=_positive,
+    ),
+    Key(
+        "printer.native_qr", bool, True, "Print the QR with the printer's own QR command (else as an image)."
+    ),
     Key("submission.target", str, "local", "Where dossiers go after the outbox.", choices=("local",)),
     Key("ui.language", str, "vi", "Language of the citizen screens at start.", choices=("vi", "en")),
     Key("ui.theme", str, "normal", "Look of the screens.", choices=("normal", "high_contrast")),
@@ -81,6 +98,44 @@ KEYS: tuple[Key, ...] = (
         str,
         "",
         "32-byte key sealing personal data at rest. Empty: data_dir/data.key.",
+    ),
+    Key("security.slip_key_file", str, "", "Key signing the QR on status slips. Empty: data_dir/slip.key."),
+    Key(
+        "payment.methods",
+        list,
+        ["cash"],
+        "How this station accepts fees, in the order shown.",
+        choices=("cash", "platform", "vietqr"),
+    ),
+    Key(
+        "payment.vietqr_bin",
+        str,
+        "",
+        "VietQR: the 6-digit bank BIN (NAPAS acquirer id) of the collection account.",
+    ),
+    Key("payment.vietqr_account", str, "", "VietQR: the station's fee collection account number."),
+    Key("payment.vietqr_account_name", str, "", "VietQR: account holder name shown to the citizen."),
+    Key(
+        "appointment.days_ahead", int, 10, "How many days ahead appointments can be booked.", check=_positive
+    ),
+    Key(
+        "appointment.slots",
+        list,
+        ["07:30", "08:30", "09:30", "10:30", "13:30", "14:30", "15:30"],
+        "Appointment start times (HH:MM) on open days.",
+    ),
+    Key(
+        "appointment.weekdays",
+        list,
+        ["mon", "tue", "wed", "thu", "fri", "sat"],
+        "Days the station receives appointments.",
+        choices=("mon", "tue", "wed", "thu", "fri", "sat", "sun"),
+    ),
+    Key(
+        "scanner.serial_port",
+        str,
+        "",
+        "Serial QR scanner device. Empty: keyboard-wedge scanner (types + Enter).",
     ),
 )
 KEYS_BY_NAME: dict[str, Key] = {key.name: key for key in KEYS}
@@ -110,6 +165,11 @@ class Config:
         return Path(configured) if configured else self.data_dir / "receipts"
 
     @property
+    def slip_key_file(self) -> Path:
+        configured = self.values["security.slip_key_file"]
+        return Path(configured) if configured else self.data_dir / "slip.key"
+
+    @property
     def data_key_file(self) -> Path:
         configured = self.values["security.data_key_file"]
         return Path(configured) if configured else self.data_dir / "data.key"
@@ -123,9 +183,19 @@ def _coerce(key: Key, value: Any, where: str) -> Any:
             raise ConfigError(f"{where}: '{key.name}' must be a whole number, got {value!r}") from None
     if key.kind is bool and isinstance(value, str):
         value = value.lower() in {"1", "true", "yes", "on"}
+    if key.kind is list and isinstance(value, str):  # environment: comma-separated
+        value = [item.strip() for item in value.split(",") if item.strip()]
     if not isinstance(value, key.kind) or (key.kind is int and isinstance(value, bool)):
         raise ConfigError(f"{where}: '{key.name}' must be {key.kind.__name__}, got {value!r}")
-    if key.choices and value not in key.choices:
+    if key.kind is list:
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise ConfigError(f"{where}: '{key.name}' must be a list of strings, got {value!r}")
+        bad = [item for item in list(value) if key.choices and item not in key.choices]
+        if bad:
+            raise ConfigError(
+                f"{where}: '{key.name}' items must be among {', '.join(key.choices)}; got {bad!r}"
+            )
+    elif key.choices and value not in key.choices:
         raise ConfigError(f"{where}: '{key.name}' must be one of {', '.join(key.choices)}; got {value!r}")
     if key.check is not None and (problem := key.check(value)):
         raise ConfigError(f"{where}: '{key.name}' {problem}")
@@ -176,6 +246,16 @@ def load_config(
     return Config(values=values, demo=demo)
 
 
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def example_toml() -> str:
     """The text of kiosk.example.toml: every key, its meaning and its default."""
     lines = ["# kiosk configuration: every key with its default. Generated by `kiosk config example`.", ""]
@@ -189,6 +269,6 @@ def example_toml() -> str:
             section = head
         doc = key.doc + (f" One of: {', '.join(key.choices)}." if key.choices else "")
         lines.append(f"# {doc} (env {key.env_name})")
-        default = f"{key.default}" if key.kind is int else f'"{key.default}"'
+        default = _toml_value(key.default)
         lines.append(f"{name} = {default}")
     return "\n".join(lines) + "\n"

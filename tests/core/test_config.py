@@ -62,3 +62,11 @@ def test_example_documents_every_key_and_loads() -> None:
     flat = {f"{s}.{k}" for s, body in table.items() for k in body}
     assert flat == {key.name for key in KEYS}
     load_config(example, environ={})
+
+
+def test_list_keys(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, '[payment]\nmethods = ["vietqr", "cash"]\n'), environ={})
+    assert config["payment.methods"] == ["vietqr", "cash"]
+    assert load_config(environ={"KIOSK_PAYMENT_METHODS": "cash, platform"})["payment.methods"] == ["cash", "platform"]
+    with pytest.raises(ConfigError, match=r"'payment\.methods' items must be among"):
+        load_config(write(tmp_path, '[payment]\nmethods = ["bitcoin"]\n'), environ={})
