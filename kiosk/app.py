@@ -19,6 +19,7 @@ from kiosk.config import Config
 from kiosk.controller import KioskController, Station
 from kiosk.flow import Journey
 from kiosk.runner import Runner
+from kiosk.status import StatusLookup
 
 if TYPE_CHECKING:
     from devices.printer.base import Printer
@@ -102,7 +103,8 @@ def build_app(config: Config, runner: Runner, clock: Clock = local_now) -> Kiosk
     store: Lazy[DossierStore] = Lazy(lambda: make_store(config))
     printer: Lazy[Printer] = Lazy(lambda: make_printer(config))  # reportlab loads at the first print
     station = Station(config["station.id"], config["station.name"], config["station.help_text"])
-    controller = KioskController(journey, card_reader, store, printer, runner, station, clock)
+    lookup = Lazy(lambda: StatusLookup(store()))
+    controller = KioskController(journey, card_reader, store, printer, runner, station, clock, lookup)
     return KioskApp(
         config=config,
         catalog=catalog,

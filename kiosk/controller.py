@@ -15,9 +15,10 @@ from typing import Any, Protocol
 from devices.card.base import CardError, CardErrorReason, CardEvent, CardEventKind, CardReader, Holder
 from kiosk.catalog import Service
 from kiosk.dossier import Dossier, TrackingCodeConflict
-from kiosk.flow import Journey, ReadCard, Submit
+from kiosk.flow import Journey, LookUp, ReadCard, Submit
 from kiosk.receipt import Receipt
 from kiosk.runner import Runner
+from kiosk.status import LookupOutcome, StatusResult
 from kiosk.text import Text
 from kiosk.trackcode import display, new_code
 from kiosk.validation import display_value
@@ -84,12 +85,14 @@ class KioskController:
         runner: Runner,
         station: Station,
         clock: Callable[[], dt.datetime],
+        status_lookup: Callable[[], Callable[[str], StatusResult]],
     ) -> None:
         self.journey = journey
         # Factories: the chip crypto, SQLAlchemy and reportlab load after the idle screen paints.
         self._card_reader = card_reader
         self._sink = sink
         self._printer = printer
+        self._status_lookup = status_lookup
         self.runner = runner
         self.station = station
         self._clock = clock
@@ -184,9 +187,18 @@ class KioskController:
         log.error("printing failed: %s", exc)
         self.journey.printed(False)
 
+    def _look_up(self, effect: LookUp) -> None:
+        def failed(exc: BaseException) -> None:
+            log.error("status lookup failed: %s", exc)
+            self.journey.lookup_done(StatusResult(LookupOutcome.UNKNOWN))
+
+        self.runner.run(lambda: self._status_lookup()(effect.text), self.journey.lookup_done, failed)
+
     def _drain(self) -> None:
         for effect in self.journey.take_effects():
             if isinstance(effect, ReadCard):
                 self._read_card(effect)
             elif isinstance(effect, Submit):
                 self._submit(effect)
+            elif isinstance(effect, LookUp):
+                self._look_up(effect)

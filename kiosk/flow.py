@@ -16,6 +16,7 @@ from typing import Any
 
 from devices.card.base import AccessKey, CardErrorReason, CardRead, Holder, ReadProgress
 from kiosk.catalog import Catalog, Field, Service, Step
+from kiosk.status import StatusResult
 from kiosk.text import Text
 from kiosk.validation import check_fields
 
@@ -28,6 +29,7 @@ class Phase(enum.Enum):
     STEP = "step"
     SUBMITTING = "submitting"
     DONE = "done"
+    STATUS = "status"  # "check my application": scan the slip or type the code
 
 
 class CardPhase(enum.Enum):
@@ -68,7 +70,14 @@ class Submit:
     holder: Holder
 
 
-Effect = ReadCard | Submit
+@dataclass(frozen=True)
+class LookUp:
+    """Effect: find the status for a scanned slip payload or a typed tracking code."""
+
+    text: str
+
+
+Effect = ReadCard | Submit | LookUp
 
 
 @dataclass(frozen=True)
@@ -87,6 +96,9 @@ class FlowState:
     idle_warning: bool = False
     ask_done: bool = False  # card removed mid-journey: "are you done?"
     officer_called: bool = False
+    lookup_text: str = ""  # status screen: what was typed or scanned
+    lookup_busy: bool = False
+    lookup_result: StatusResult | None = None
     language: str = "vi"
     large_text: bool = False
 
@@ -167,6 +179,31 @@ class Journey:
         if self._state.phase is Phase.IDLE:
             self._set(phase=Phase.MENU)
 
+    def open_status(self) -> None:
+        """From the idle screen: 'check my application'."""
+        self.touch()
+        self._set(phase=Phase.STATUS, lookup_text="", lookup_result=None, lookup_busy=False)
+
+    def lookup_input(self, text: str) -> None:
+        """What the citizen typed so far (the keypad) — not yet looked up."""
+        self.touch()
+        self._set(lookup_text=text[:200], lookup_result=None)
+
+    def lookup_submit(self, text: str | None = None) -> None:
+        """Look up `text` (a scanner line) or what was typed."""
+        self.touch()
+        if self._state.phase is not Phase.STATUS:
+            self._set(phase=Phase.STATUS, lookup_result=None)
+        query = (text if text is not None else self._state.lookup_text).strip()
+        if not query or self._state.lookup_busy:
+            return
+        self._effects.append(LookUp(query))
+        self._set(lookup_text=query if text is None else self._state.lookup_text, lookup_busy=True)
+
+    def lookup_done(self, result: StatusResult) -> None:
+        if self._state.phase is Phase.STATUS:
+            self._set(lookup_busy=False, lookup_result=result)
+
     def choose_service(self, code: str) -> None:
         self.touch()
         service = self.catalog.get(code)
@@ -220,7 +257,7 @@ class Journey:
                 self._set(phase=Phase.MENU, service=None, step_index=0, errors={})
             else:
                 self._set(step_index=state.step_index - 1, errors={})
-        elif state.phase is Phase.MENU:
+        elif state.phase in (Phase.MENU, Phase.STATUS):
             self.reset()
 
     def edit_step(self, step_id: str) -> None:
