@@ -39,6 +39,8 @@ from devices.card.icao.pace import (
 MAX_BLOCK = 223  # JMRTD's default: a protected answer to Le = 223 still fits a short APDU
 HEADER_PROBE = 8  # enough for any LDS tag (≤ 2 bytes) and length (≤ 4 bytes) field
 MAX_OFFSET = 0x7FFF  # READ BINARY B0 with a 15-bit offset (odd INS B1 is not used)
+MAX_FILE = MAX_OFFSET + MAX_BLOCK + 1  # the largest file B0 reads can reach
+OPTIONAL_FILES = (COM, DG2, DG13)
 WRONG_KEY_SW = (iso.SW_WRONG_KEY, iso.SW_SECURITY_NOT_SATISFIED, iso.SW_SM_INCORRECT)
 # Status words by which a chip refuses READ BINARY with a short file identifier.
 SFI_REFUSED_SW = (
@@ -311,11 +313,13 @@ class DocumentReader:
             except LdsError as exc:
                 raise CardError(CardErrorReason.BAD_RESPONSE, f"{ef.name}: {exc}") from exc
             total = header + length
-            if total - 1 > MAX_OFFSET + self._block:
-                raise CardError(CardErrorReason.BAD_RESPONSE, f"{ef.name} too large ({total} bytes)")
+            if total > MAX_FILE:
+                raise CardError(CardErrorReason.BAD_RESPONSE, f"{ef.name} claims {total} bytes")
             self._report_file(stage, len(data), total)
             while len(data) < total:
                 offset = len(data)
+                if offset > MAX_OFFSET:
+                    raise CardError(CardErrorReason.BAD_RESPONSE, f"{ef.name} is larger than 32 KB")
                 wanted = min(self._block, total - offset)
                 response = self._read_binary(offset >> 8, offset & 0xFF, wanted)
                 if response.sw not in (iso.SW_OK, iso.SW_END_OF_FILE) or not response.data:
@@ -326,10 +330,10 @@ class DocumentReader:
         except FileAbsent:
             return None
         except StatusError as exc:
-            if exc.sw == iso.SW_SECURITY_NOT_SATISFIED and ef is CARD_ACCESS:
-                return None
             if ef is CARD_ACCESS and self._channel.sm is None:
                 return None  # no readable EF.CardAccess: BAC
+            if exc.sw == iso.SW_SECURITY_NOT_SATISFIED and ef in OPTIONAL_FILES:
+                return None  # e.g. a group behind Extended Access Control: read without it
             raise CardError(CardErrorReason.BAD_RESPONSE, str(exc)) from exc
 
     def _report_file(self, stage: str, done: int, total: int) -> None:

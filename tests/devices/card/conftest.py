@@ -50,6 +50,15 @@ def wait_for(condition: Callable[[], bool], timeout: float = 10.0, what: str = "
 
 @pytest.fixture(scope="session")
 def pcscd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """A pcscd with the vpcd reader: ours (`pcscd --foreground --apdu`), or one already running.
+
+    Only one pcscd can run per machine (it owns /run/pcscd/pcscd.comm), so a running daemon that
+    already serves the vpcd reader is used as is and left running.
+    """
+    probe = PcscCardReader()
+    if VPCD_READER in probe.readers():
+        yield
+        return
     binary = shutil.which("pcscd") or "/usr/sbin/pcscd"
     if not Path(binary).exists():
         pytest.fail("pcscd is not installed (scripts/setup.sh installs pcscd and vsmartcard-vpcd)")
@@ -58,7 +67,6 @@ def pcscd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     log_path = tmp_path_factory.mktemp("pcscd") / "pcscd.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen([binary, "--foreground", "--apdu"], stdout=log, stderr=subprocess.STDOUT)
-    probe = PcscCardReader()
     deadline = time.monotonic() + 15
     while VPCD_READER not in probe.readers():
         if process.poll() is not None or time.monotonic() > deadline:
