@@ -286,8 +286,8 @@ class PcscCardReader(CardReader):
             return
         try:
             listener(CardEvent(kind, reader))
-        except Exception:
-            log.exception("card event listener failed")
+        except Exception as exc:  # the listener's defect must not kill the monitor thread
+            log.error("card event listener failed on %s: %r", kind.value, exc)
 
     def _watch(self) -> None:
         present: dict[str, bool] = {}

@@ -6,6 +6,7 @@ Shared by every backend: a backend supplies a `Transport` to its chip, this modu
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 
 from devices.card.base import (
@@ -26,6 +27,7 @@ from devices.card.icao.lds.errors import LdsError
 from devices.card.icao.lds.mrz import Mrz
 from devices.card.icao.passive_auth import PassiveAuthReport, TrustStore, verify
 
+log = logging.getLogger(__name__)
 _SEX = {"M": "Nam", "F": "Nữ"}
 
 
@@ -104,4 +106,10 @@ def read_card(
 ) -> ReadOutcome:
     """Run a full read over `transport`. Raises `CardError` only."""
     reader = DocumentReader(transport, key, progress=progress, with_photo=with_photo, prefer_sfi=prefer_sfi)
-    return build_card_read(reader.read(), trust)
+    try:
+        return build_card_read(reader.read(), trust)
+    except CardError:
+        raise
+    except Exception as exc:  # a defect must still reach the citizen as "try again", not a crash
+        log.error("card read failed unexpectedly: %r", exc)
+        raise CardError(CardErrorReason.BAD_RESPONSE, f"unexpected: {exc!r}") from exc

@@ -143,3 +143,14 @@ def test_garbage_is_bad_response(
     with pytest.raises(CardError) as info:
         read_card(GarbageTransport(chip, from_apdu, answer), _can(citizens[0]), TrustStore([]))
     assert info.value.reason is CardErrorReason.BAD_RESPONSE
+
+
+class BrokenTransport:
+    def transmit(self, apdu: bytes) -> bytes:
+        raise RuntimeError("driver bug")
+
+
+def test_an_unexpected_failure_is_still_a_card_error(citizens: list[CitizenProfile]) -> None:
+    with pytest.raises(CardError) as info:
+        read_card(BrokenTransport(), _can(citizens[0]), TrustStore([]))
+    assert info.value.reason is CardErrorReason.BAD_RESPONSE
