@@ -100,13 +100,33 @@ class _PcscSession:
         except concurrent.futures.TimeoutError as exc:
             raise CardError(CardErrorReason.TIMEOUT, "the reader did not answer in time") from exc
 
-    def open(self, wanted: str | None) -> str:
+    def establish(self) -> None:
+        """Get a PC/SC context, kept until `close` (connections must not outlive it)."""
         scard = _scard()
-        hresult, self._context = self.call(scard.SCardEstablishContext, scard.SCARD_SCOPE_USER)
+        hresult, context = self.call(scard.SCardEstablishContext, scard.SCARD_SCOPE_USER)
         if hresult != scard.SCARD_S_SUCCESS:
-            self._context = None
             raise CardError(CardErrorReason.NO_READER, "the PC/SC service (pcscd) is not running")
-        names = self._reader_names()
+        self._context = context
+
+    def reader_names(self) -> list[str]:
+        scard = _scard()
+        hresult, names = self.call(scard.SCardListReaders, self._context, [])
+        if hresult != scard.SCARD_S_SUCCESS:
+            return []
+        return list(names)
+
+    def card_in(self, reader: str) -> bool:
+        scard = _scard()
+        hresult, states = self.call(
+            scard.SCardGetStatusChange, self._context, 0, [(reader, scard.SCARD_STATE_UNAWARE)]
+        )
+        return hresult == scard.SCARD_S_SUCCESS and bool(states[0][1] & scard.SCARD_STATE_PRESENT)
+
+    def open(self, wanted: str | None) -> str:
+        """Establish, choose the reader, connect and begin a transaction; return the reader name."""
+        scard = _scard()
+        self.establish()
+        names = self.reader_names()
         name = choose_reader(names, wanted)
         if name is None:
             raise CardError(CardErrorReason.NO_READER, f"readers: {names}")
@@ -129,13 +149,6 @@ class _PcscSession:
             raise error
         return name
 
-    def _reader_names(self) -> list[str]:
-        scard = _scard()
-        hresult, names = self.call(scard.SCardListReaders, self._context, [])
-        if hresult != scard.SCARD_S_SUCCESS:
-            return []
-        return list(names)
-
     def transmit(self, apdu: bytes) -> bytes:
         scard = _scard()
         hresult, response = self.call(scard.SCardTransmit, self._card, self._protocol, list(apdu))
@@ -149,7 +162,7 @@ class _PcscSession:
         if error.reason is not CardErrorReason.BAD_RESPONSE:
             return error
         scard = _scard()
-        if self._reader not in self._reader_names():
+        if self._reader not in self.reader_names():
             return CardError(CardErrorReason.NO_READER, error.detail)
         hresult, states = self.call(
             scard.SCardGetStatusChange, self._context, 0, [(self._reader, scard.SCARD_STATE_UNAWARE)]
@@ -227,33 +240,20 @@ class PcscCardReader(CardReader):
 
     def readers(self) -> list[str]:
         session = _PcscSession(self._timeout)
-        scard = _scard()
         try:
-            hresult, session._context = session.call(scard.SCardEstablishContext, scard.SCARD_SCOPE_USER)
-            if hresult != scard.SCARD_S_SUCCESS:
-                session._context = None
-                return []
-            return session._reader_names()
+            session.establish()
+            return session.reader_names()
         except CardError:
             return []
         finally:
             session.close()
 
     def card_present(self) -> bool:
-        scard = _scard()
         session = _PcscSession(self._timeout)
         try:
-            hresult, session._context = session.call(scard.SCardEstablishContext, scard.SCARD_SCOPE_USER)
-            if hresult != scard.SCARD_S_SUCCESS:
-                session._context = None
-                return False
-            name = choose_reader(session._reader_names(), self._wanted)
-            if name is None:
-                return False
-            hresult, states = session.call(
-                scard.SCardGetStatusChange, session._context, 0, [(name, scard.SCARD_STATE_UNAWARE)]
-            )
-            return hresult == scard.SCARD_S_SUCCESS and bool(states[0][1] & scard.SCARD_STATE_PRESENT)
+            session.establish()
+            name = choose_reader(session.reader_names(), self._wanted)
+            return name is not None and session.card_in(name)
         except CardError:
             return False
         finally:
