@@ -139,7 +139,7 @@ class EmulatedChip:
     def _file(self, fid: int) -> bytes:
         if fid == CARD_ACCESS.fid:
             data = self.image.card_access
-            if data is None:
+            if data is None or not self.options.card_access_readable:
                 raise _Refusal(iso.SW_FILE_NOT_FOUND)
             return data
         if not self.app_selected or fid not in self.image.files:

@@ -49,6 +49,7 @@ class ChipOptions:
     parents_layout: str = PARENTS_PER_NAME
     pace: bool = True  # serve EF.CardAccess and answer PACE; False: BAC only
     card_access: bytes = CCCD_CARD_ACCESS
+    card_access_readable: bool = True  # False: EF.CardAccess answers 6A82 but PACE still works
     pace_refused: bool = False  # advertise PACE in EF.CardAccess but answer MSE:Set AT with 6984
     sfi: bool = True  # accept READ BINARY with a short file identifier
     wrong_le_6c: bool = False  # answer 6Cxx instead of short data + 6282 when Le overshoots

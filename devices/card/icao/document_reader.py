@@ -21,7 +21,7 @@ from devices.card.icao.apdu import CommandApdu, ResponseApdu, StatusError
 from devices.card.icao.bac import BacAuthenticationFailed, perform_bac
 from devices.card.icao.channel import ApduChannel, SessionLost, Transport
 from devices.card.icao.lds import tlv
-from devices.card.icao.lds.card_access import pace_infos
+from devices.card.icao.lds.card_access import PaceInfo, pace_infos
 from devices.card.icao.lds.com import parse_com
 from devices.card.icao.lds.errors import LdsError
 from devices.card.icao.lds.files import CARD_ACCESS, COM, DG1, DG2, DG13, EMRTD_AID, SOD, ElementaryFile
@@ -52,6 +52,8 @@ SFI_REFUSED_SW = (
     0x6986,
     0x6A00,
 )
+# The PACEInfo of every CCCD (reference EF.CardAccess): ECDH-GM-AES-128 v2 on brainpoolP256r1.
+CCCD_PACE = PaceInfo("0.4.0.127.0.7.2.2.4.2.2", 2, 13)
 ACCESS_STEPS_PACE = 8  # CardAccess, MSE, 4 × GA, SELECT, EF.COM
 ACCESS_STEPS_BAC = 6  # CardAccess attempt, SELECT, GET CHALLENGE, EXT AUTH, EF.COM
 
@@ -150,6 +152,10 @@ class DocumentReader:
         if card_access is not None:
             files[CARD_ACCESS.name] = card_access
         suite = self._pace_suite(card_access)
+        if suite is None and card_access is None and self._key.can is not None:
+            # EF.CardAccess unreadable but a CAN given (BAC cannot use it): try the suite every
+            # CCCD offers, as open-source CCCD readers do with a hard-coded EF.CardAccess.
+            suite = PaceSuite.from_info(CCCD_PACE)
         if suite is not None and self._try_pace(suite):
             self._select_application()
         else:

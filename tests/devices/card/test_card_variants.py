@@ -60,6 +60,16 @@ def test_chip_offering_only_dh_pace_falls_back_to_bac(citizens: list[CitizenProf
     assert reader.last_stats is not None and reader.last_stats.access_protocol == "BAC"
 
 
+def test_unreadable_card_access_with_a_can_tries_the_cccd_suite(citizens: list[CitizenProfile]) -> None:
+    reader = EmulatedCardReader()
+    reader.insert(citizens[0], ChipOptions(card_access_readable=False))
+    card = reader.read(_can(citizens[0]), with_photo=False)
+    assert card.passive_auth is PassiveAuth.VALID
+    assert reader.last_stats is not None and reader.last_stats.access_protocol == "PACE-CAN"
+    reader.read(_mrz(citizens[0]), with_photo=False)  # with the MRZ: BAC, as 9303 prescribes
+    assert reader.last_stats is not None and reader.last_stats.access_protocol == "BAC"
+
+
 def test_chip_refusing_pace_with_6984_falls_back_to_bac(citizens: list[CitizenProfile]) -> None:
     reader = EmulatedCardReader()
     reader.insert(citizens[0], ChipOptions(pace_refused=True))
