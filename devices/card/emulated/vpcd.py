@@ -147,16 +147,3 @@ class VirtualCardSlot:
                 continue
             response = chip.process(payload)
             sock.sendall(len(response).to_bytes(2, "big") + response)
-
-
-def serve(
-    chip: EmulatedChip, host: str = VPCD_HOST, port: int = VPCD_PORT, stop: threading.Event | None = None
-) -> None:
-    """Run one chip on vpcd until `stop` is set (blocking; used by `kiosk card emulate`)."""
-    slot = VirtualCardSlot(host, port)
-    slot.insert(chip)
-    slot.start()
-    try:
-        (stop or threading.Event()).wait()
-    finally:
-        slot.stop()
