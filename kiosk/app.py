@@ -35,13 +35,15 @@ def local_now() -> dt.datetime:
 
 
 def make_card_reader(config: Config) -> CardReader:
+    trust_dir = config["card.trust_dir"] or None
     if config["card.backend"] == "emulated":
         from devices.card.emulated import EmulatedCardReader
 
-        return EmulatedCardReader()
-    from devices.card.pcsc import PcscCardReader  # type: ignore[import-not-found,unused-ignore]
+        # The emulated chip's documents are signed by the test CSCA, trusted by default.
+        return EmulatedCardReader(trust_dir=trust_dir) if trust_dir else EmulatedCardReader()
+    from devices.card.pcsc import PcscCardReader
 
-    return PcscCardReader(reader_name=config["card.reader"] or None)  # type: ignore[no-any-return,unused-ignore]
+    return PcscCardReader(reader_name=config["card.reader"] or None, trust_dir=trust_dir)
 
 
 def make_store(config: Config) -> DossierStore:

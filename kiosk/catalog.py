@@ -6,6 +6,7 @@ new data file, never new UI code. `check_catalog` reports every problem in every
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -15,9 +16,15 @@ from typing import Any
 
 from kiosk.text import LANGUAGES, Text, nfc
 
-STEP_KINDS = ("intro", "card", "identity", "form", "review")
-FIELD_TYPES = ("text", "date", "choice", "phone")
+STEP_KINDS = ("intro", "consent", "card", "identity", "form", "people", "review")
+FIELD_TYPES = ("text", "date", "choice", "phone", "id_number", "address", "checklist", "appointment")
 DATE_BOUNDS = ("today",)
+GROUPS = ("residence", "identity", "other")
+# What a field may be filled from: attributes of devices.card.Holder.
+PREFILLABLE = (
+    "full_name", "date_of_birth", "sex", "id_number", "ethnicity", "religion", "hometown", "residence",
+    "old_id_number", "nationality",
+)  # fmt: skip
 
 
 class CatalogError(Exception):
@@ -33,6 +40,17 @@ class Option:
 
 
 @dataclass(frozen=True)
+class Condition:
+    """Ask a step or field only when another field has one of these values."""
+
+    field_id: str
+    values: tuple[str, ...]
+
+    def holds(self, values: Mapping[str, Any]) -> bool:
+        return str(values.get(self.field_id, "")) in self.values
+
+
+@dataclass(frozen=True)
 class Field:
     id: str
     type: str
@@ -45,6 +63,11 @@ class Field:
     not_before: str = ""  # date fields: "today"
     after_field: str = ""  # date fields: must be later than this field
     max_days_after: int = 0  # date fields: at most this many days after `after_field` (0 = no limit)
+    min_days_after: int = 0  # date fields: at least this many days after `after_field`
+    pattern: str = ""  # full-match regular expression for text fields
+    prefill: str = ""  # Holder attribute the value comes from ("" = asked)
+    readonly: bool = False  # prefilled from the chip: shown, not edited
+    when: Condition | None = None
     messages: Mapping[str, Text] = field(default_factory=dict)  # rule -> message override
 
     def option_label(self, value: str, language: str) -> str:
@@ -61,6 +84,17 @@ class Step:
     title: Text
     fields: tuple[str, ...] = ()
     say: Text = field(default_factory=Text)  # what the voice reads; defaults to the title
+    when: Condition | None = None
+    min_items: int = 1  # people steps
+    max_items: int = 20
+
+
+@dataclass(frozen=True)
+class FeeCase:
+    field_id: str
+    value: str
+    amount: int
+    note: Text = field(default_factory=Text)
 
 
 @dataclass(frozen=True)
@@ -68,6 +102,20 @@ class Fee:
     amount: int  # đồng; 0 = free
     legal_basis: str = ""
     note: Text = field(default_factory=Text)
+    cases: tuple[FeeCase, ...] = ()
+
+    def amount_for(self, values: Mapping[str, Any]) -> int:
+        """The fee for these answers: the first matching case, else the default amount."""
+        for case in self.cases:
+            if str(values.get(case.field_id, "")) == case.value:
+                return case.amount
+        return self.amount
+
+
+@dataclass(frozen=True)
+class Paper:
+    text: Text
+    picture: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,16 +127,28 @@ class Service:
     title: Text
     summary: Text
     who: Text
-    papers: tuple[Text, ...]
+    papers: tuple[Paper, ...]
     processing_time: Text
     next_steps: Text
     legal_basis: tuple[str, ...]
     fee: Fee
     steps: tuple[Step, ...]
     fields: Mapping[str, Field]
+    group: str = "other"
+    unverified: tuple[str, ...] = ()
 
     def form_fields(self) -> list[Field]:
         return [self.fields[fid] for step in self.steps for fid in step.fields]
+
+    def active_fields(self, values: Mapping[str, Any]) -> list[Field]:
+        """The fields asked for these answers: steps and fields whose `when` holds."""
+        return [
+            self.fields[fid]
+            for step in self.steps
+            if step.when is None or step.when.holds(values)
+            for fid in step.fields
+            if self.fields[fid].when is None or self.fields[fid].when.holds(values)  # type: ignore[union-attr]
+        ]
 
 
 @dataclass(frozen=True)
@@ -151,7 +211,12 @@ class _Reader:
             "not_before",
             "after_field",
             "max_days_after",
+            "min_days_after",
             "messages",
+            "pattern",
+            "prefill",
+            "readonly",
+            "when",
         }
         for extra in sorted(set(raw) - known):
             self.problem(f"field '{fid}' has unknown key '{extra}'")
@@ -168,6 +233,22 @@ class _Reader:
             rule: self.text(msg, f"{fid}.messages.{rule}")
             for rule, msg in dict(raw.get("messages", {})).items()
         }
+        pattern = str(raw.get("pattern", ""))
+        if pattern:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                self.problem(f"field '{fid}': pattern is not a valid regular expression ({exc})")
+            if "pattern" not in messages:
+                self.problem(f"field '{fid}' has a pattern but no messages.pattern saying how to fix")
+        prefill = str(raw.get("prefill", ""))
+        if prefill:
+            attribute = prefill.removeprefix("holder.")
+            if not prefill.startswith("holder.") or attribute not in PREFILLABLE:
+                self.problem(f"field '{fid}': prefill must be holder.<one of {', '.join(PREFILLABLE)}>")
+            prefill = attribute
+        if raw.get("readonly") and not prefill:
+            self.problem(f"field '{fid}' is readonly but has no prefill")
         return Field(
             id=fid,
             type=str(ftype),
@@ -180,8 +261,24 @@ class _Reader:
             not_before=not_before,
             after_field=str(raw.get("after_field", "")),
             max_days_after=int(raw.get("max_days_after", 0)),
+            min_days_after=int(raw.get("min_days_after", 0)),
+            pattern=pattern,
+            prefill=prefill,
+            readonly=bool(raw.get("readonly", False)),
+            when=self.condition(raw.get("when"), f"field '{fid}'"),
             messages=messages,
         )
+
+    def condition(self, raw: Any, where: str) -> Condition | None:
+        if raw is None:
+            return None
+        if not isinstance(raw, dict) or "field" not in raw or not ("value" in raw or "values" in raw):
+            self.problem(
+                f"{where}: when must be {{ field = ..., value = ... }} or {{ field, values = [...] }}"
+            )
+            return None
+        values = raw.get("values", [raw.get("value")])
+        return Condition(str(raw["field"]), tuple(str(v) for v in values))
 
     def service(self, raw: dict[str, Any]) -> Service:
         fields: dict[str, Field] = {}
@@ -211,11 +308,25 @@ class _Reader:
                     title=self.text(sraw.get("title"), f"steps[{index}].title"),
                     fields=step_fields,
                     say=self.text(sraw.get("say"), f"steps[{index}].say", required=False),
+                    when=self.condition(sraw.get("when"), f"step '{sraw.get('id', kind)}'"),
+                    min_items=int(sraw.get("min", 1)),
+                    max_items=int(sraw.get("max", 20)),
                 )
             )
         kinds = [step.kind for step in steps]
+        ids = [step.id for step in steps]
+        for sid in sorted({i for i in ids if ids.count(i) > 1}):
+            self.problem(f"step id '{sid}' is used twice")
         if "card" in kinds and "identity" not in kinds:
             self.problem("a 'card' step needs an 'identity' step to confirm the data read")
+        if "card" in kinds and ("consent" not in kinds or kinds.index("consent") > kinds.index("card")):
+            self.problem("a 'consent' step must come before the 'card' step (Decree 13/2023)")
+        for step in steps:
+            if step.when is not None and step.when.field_id not in fields:
+                self.problem(f"step '{step.id}': when refers to unknown field '{step.when.field_id}'")
+        for fdef in fields.values():
+            if fdef.when is not None and fdef.when.field_id not in fields:
+                self.problem(f"field '{fdef.id}': when refers to unknown field '{fdef.when.field_id}'")
         if not kinds or kinds[-1] != "review":
             self.problem("the last step must be 'review'")
         for fdef in fields.values():
@@ -225,11 +336,48 @@ class _Reader:
         for fid in sorted(set(fields) - used):
             self.problem(f"field '{fid}' is not used by any step")
         fee_raw = raw.get("fee", {})
+        cases = []
+        for craw in fee_raw.get("cases", []):
+            case = FeeCase(
+                field_id=str(craw.get("field", "")),
+                value=str(craw.get("value", "")),
+                amount=int(craw.get("amount", 0)),
+                note=self.text(craw.get("note"), "fee.cases.note", required=False),
+            )
+            if case.field_id not in fields:
+                self.problem(f"fee case refers to unknown field '{case.field_id}'")
+            cases.append(case)
         fee = Fee(
             amount=int(fee_raw.get("amount", 0)),
             legal_basis=str(fee_raw.get("legal_basis", "")),
             note=self.text(fee_raw.get("note"), "fee.note", required=False),
+            cases=tuple(cases),
         )
+        if (fee.amount or fee.cases) and not fee.legal_basis:
+            self.problem("a fee needs its legal_basis")
+        group = str(raw.get("group", "other"))
+        if group not in GROUPS:
+            self.problem(f"group must be one of {', '.join(GROUPS)}")
+        known_keys = {
+            "code",
+            "slug",
+            "version",
+            "pictogram",
+            "group",
+            "legal_basis",
+            "title",
+            "summary",
+            "who",
+            "papers",
+            "processing_time",
+            "next_steps",
+            "fee",
+            "steps",
+            "fields",
+            "unverified",
+        }
+        for extra in sorted(set(raw) - known_keys):
+            self.problem(f"unknown key '{extra}'")
         for key in ("code", "slug", "pictogram"):
             if not isinstance(raw.get(key), str) or not raw[key]:
                 self.problem(f"missing '{key}'")
@@ -243,13 +391,21 @@ class _Reader:
             title=self.text(raw.get("title"), "title"),
             summary=self.text(raw.get("summary"), "summary"),
             who=self.text(raw.get("who"), "who"),
-            papers=tuple(self.text(p, "papers") for p in raw.get("papers", [])),
+            papers=tuple(
+                Paper(
+                    self.text({k: v for k, v in p.items() if k != "picture"}, "papers"),
+                    str(p.get("picture", "")),
+                )
+                for p in raw.get("papers", [])
+            ),
             processing_time=self.text(raw.get("processing_time"), "processing_time"),
             next_steps=self.text(raw.get("next_steps"), "next_steps"),
             legal_basis=tuple(str(x) for x in raw.get("legal_basis", [])),
             fee=fee,
             steps=tuple(steps),
             fields=fields,
+            group=group,
+            unverified=tuple(str(x) for x in raw.get("unverified", [])),
         )
 
 

@@ -155,6 +155,7 @@ class KioskController:
                 submitted_at=submitted_at,
                 fields=dict(effect.values),
                 holder={k: v for k, v in vars(holder).items() if isinstance(v, str) and v},
+                consented_at=effect.consented_at,
             )
 
         def store() -> Dossier:

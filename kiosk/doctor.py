@@ -48,6 +48,12 @@ def _card_reader(config: Config) -> Check:
         return Check("card reader", False, f"{config['card.backend']}: {exc}")
     if not names:
         return Check("card reader", False, f"{config['card.backend']}: no reader attached")
+    wanted = config["card.reader"]
+    if config["card.backend"] == "pcsc" and wanted:
+        from devices.card.pcsc import choose_reader
+
+        if choose_reader(names, wanted) is None:
+            return Check("card reader", False, f"pcsc: no reader named '{wanted}' (have: {', '.join(names)})")
     present = "card present" if reader.card_present() else "no card"
     return Check("card reader", True, f"{config['card.backend']}: {', '.join(names)} ({present})")
 

@@ -23,6 +23,7 @@ class Dossier:
     submitted_at: dt.datetime
     fields: dict[str, Any] = field(default_factory=dict)
     holder: dict[str, str] = field(default_factory=dict)
+    consented_at: dt.datetime | None = None  # Decree 13/2023: when the citizen agreed, kept as proof
 
 
 class TrackingCodeConflict(Exception):

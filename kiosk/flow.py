@@ -68,6 +68,7 @@ class Submit:
     service: Service
     values: Mapping[str, Any]
     holder: Holder
+    consented_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,8 @@ class FlowState:
     idle_warning: bool = False
     ask_done: bool = False  # card removed mid-journey: "are you done?"
     officer_called: bool = False
+    consented_at: dt.datetime | None = None  # Decree 13/2023: when the citizen agreed
+    adding_person: bool = False  # people step: reading the next guest's card
     lookup_text: str = ""  # status screen: what was typed or scanned
     lookup_busy: bool = False
     lookup_result: StatusResult | None = None
@@ -109,19 +112,42 @@ class FlowState:
         return self.service.steps[self.step_index]
 
     @property
+    def active_steps(self) -> list[int]:
+        """Indexes of the steps asked for the answers so far (a step's `when` may hide it)."""
+        if self.service is None:
+            return []
+        return [i for i, s in enumerate(self.service.steps) if s.when is None or s.when.holds(self.values)]
+
+    @property
     def step_count(self) -> int:
-        return len(self.service.steps) if self.service else 0
+        return len(self.active_steps)
+
+    @property
+    def step_number(self) -> int:
+        """1-based position of the current step among the active ones (for "Bước 2/5")."""
+        active = self.active_steps
+        return active.index(self.step_index) + 1 if self.step_index in active else len(active)
+
+    @property
+    def people(self) -> list[dict[str, str]]:
+        step = self.step
+        return list(self.values.get(step.id, [])) if step is not None and step.kind == "people" else []
 
     @property
     def screen(self) -> str:
         """Which screen renders this state: a phase, or the current step's kind."""
         step = self.step
-        return step.kind if step is not None else self.phase.value
+        if step is None:
+            return self.phase.value
+        if step.kind == "people" and self.adding_person:
+            return "card"  # the guest's card is read on the card screen
+        return step.kind
 
 
 MSG_NEED_CARD = Text.of(
     "Ông/Bà đặt thẻ lên đầu đọc và nhập số trên thẻ", "Place your card and type its number"
 )
+MSG_NEED_PEOPLE = Text.of("Ông/Bà đọc thẻ của ít nhất một khách", "Read at least one guest's card")
 MSG_ID_DIGITS = Text.of("Số định danh có đủ 12 chữ số", "The ID number has 12 digits")
 
 
@@ -207,7 +233,23 @@ class Journey:
     def choose_service(self, code: str) -> None:
         self.touch()
         service = self.catalog.get(code)
-        self._set(phase=Phase.STEP, service=service, step_index=0, values={}, errors={})
+        # A new service starts clean: consent is per service, and the card is read again for it
+        # (automatically, if it is still on the reader and its number was typed).
+        card = self._state.card
+        if card.phase is CardPhase.READ:
+            card = replace(card, phase=CardPhase.PRESENT if self._card_present else CardPhase.WAITING)
+        self._set(
+            phase=Phase.STEP,
+            service=service,
+            step_index=0,
+            values={},
+            errors={},
+            holder=None,
+            photo=None,
+            consented_at=None,
+            adding_person=False,
+            card=card,
+        )
 
     def set_value(self, field_id: str, value: Any) -> None:
         self.touch()
@@ -236,27 +278,38 @@ class Journey:
         step = state.step
         if step is None or state.service is None:
             return
+        if state.adding_person:
+            return  # the guest's card is being read; "Quay lại" cancels
         if step.kind == "card" and state.holder is None:
             self._set(errors={"_card": MSG_NEED_CARD})
             return
+        if step.kind == "consent" and state.consented_at is None:
+            return  # only the consent buttons move on
         if step.kind == "form":
-            errors = check_fields(self._fields(state.service, step), state.values, self.today())
+            errors = check_fields(self._fields(state.service, step, state.values), state.values, self.today())
             if errors:
                 self._set(errors=errors)
                 return
+        if step.kind == "people" and len(state.people) < step.min_items:
+            self._set(errors={"_people": MSG_NEED_PEOPLE})
+            return
         if step.kind == "review":
             self._submit(state.service)
             return
-        self._set(step_index=state.step_index + 1, errors={})
+        self._set(step_index=self._neighbour(+1), errors={})
 
     def back(self) -> None:
         self.touch()
         state = self._state
         if state.phase is Phase.STEP:
-            if state.step_index == 0:
-                self._set(phase=Phase.MENU, service=None, step_index=0, errors={})
+            if state.adding_person:
+                self._set(adding_person=False)
+            elif state.step_index == state.active_steps[0]:
+                self._set(
+                    phase=Phase.MENU, service=None, step_index=0, errors={}, values={}, consented_at=None
+                )
             else:
-                self._set(step_index=state.step_index - 1, errors={})
+                self._set(step_index=self._neighbour(-1), errors={})
         elif state.phase in (Phase.MENU, Phase.STATUS):
             self.reset()
 
@@ -270,6 +323,41 @@ class Journey:
             if step.id == step_id:
                 self._set(step_index=index, errors={})
                 return
+
+    def consent(self, agree: bool) -> None:
+        """Decree 13/2023: nothing is read or kept without consent; refusing ends the session."""
+        self.touch()
+        if not agree:
+            self.reset()
+            return
+        self._set(consented_at=self._clock())
+        self.next()
+
+    def add_person(self) -> None:
+        """People step: read the next guest's card."""
+        self.touch()
+        state = self._state
+        step = state.step
+        if step is None or step.kind != "people" or len(state.people) >= step.max_items:
+            return
+        phase = CardPhase.PRESENT if self._card_present else CardPhase.WAITING
+        self._set(
+            adding_person=True, errors={}, card=replace(state.card, phase=phase, id_number="", error=None)
+        )
+
+    def cancel_person(self) -> None:
+        self.touch()
+        self._set(adding_person=False)
+
+    def remove_person(self, index: int) -> None:
+        self.touch()
+        step = self._state.step
+        if step is None or step.kind != "people":
+            return
+        people = self._state.people
+        if 0 <= index < len(people):
+            del people[index]
+            self._set(values={**self._state.values, step.id: people})
 
     def confirm_identity(self, is_me: bool) -> None:
         self.touch()
@@ -371,7 +459,12 @@ class Journey:
         if card.phase is CardPhase.READING:
             self._set_card(phase=CardPhase.FAILED, error=CardErrorReason.CARD_REMOVED)
         elif card.phase is CardPhase.READ:
-            in_flow = self._state.phase is Phase.STEP and self._state.step_index > self._card_step_index()
+            step = self._state.step
+            in_flow = (
+                step is not None
+                and step.kind != "people"  # guests take their cards back one after another
+                and self._state.step_index > self._card_step_index()
+            )
             self._set(card=replace(card, phase=CardPhase.WAITING), ask_done=in_flow)
         else:
             self._set_card(phase=CardPhase.WAITING)
@@ -384,10 +477,21 @@ class Journey:
         if self._state.card.phase is not CardPhase.READING:
             return  # a late result for a card already gone or a wiped session
         self._retried = False
+        state = self._state
+        if state.adding_person and state.step is not None:
+            guest = {k: v for k, v in vars(result.holder).items() if isinstance(v, str) and v}
+            guest["document_kind"] = result.document_kind
+            people = [p for p in state.people if p.get("id_number") != guest.get("id_number")] + [guest]
+            card = replace(state.card, phase=CardPhase.READ, progress=1.0, error=None, id_number="")
+            self._set(
+                adding_person=False, values={**state.values, state.step.id: people}, card=card, errors={}
+            )
+            return
         self._set(
             holder=result.holder,
             photo=result.photo,
-            card=replace(self._state.card, phase=CardPhase.READ, progress=1.0, error=None),
+            values=self._prefilled(result.holder),
+            card=replace(state.card, phase=CardPhase.READ, progress=1.0, error=None),
             errors={},
         )
         if self._state.step is not None and self._state.step.kind == "card":
@@ -417,19 +521,19 @@ class Journey:
     def _maybe_read(self) -> None:
         state = self._state
         card = state.card
+        reading_applicant = state.step is not None and state.step.kind == "card" and state.holder is None
         if (
-            state.step is not None
-            and state.step.kind == "card"
+            (reading_applicant or state.adding_person)
             and card.phase is CardPhase.PRESENT
             and len(card.id_number) == 12
-            and state.holder is None
         ):
             self._state = replace(state, card=replace(card, phase=CardPhase.READING, progress=0.0, stage=""))
             self._effects.append(ReadCard(AccessKey.from_id_number(card.id_number)))
 
     def _submit(self, service: Service) -> None:
         state = self._state
-        errors = check_fields(service.form_fields(), state.values, self.today())
+        active = service.active_fields(state.values)
+        errors = check_fields(active, state.values, self.today())
         if errors:
             first = next(i for i, s in enumerate(service.steps) if set(s.fields) & set(errors))
             self._set(step_index=first, errors=errors)
@@ -438,11 +542,33 @@ class Journey:
             index = self._step_index_of("card")
             self._set(step_index=index or 0, errors={"_card": MSG_NEED_CARD})
             return
-        self._effects.append(Submit(service, dict(state.values), state.holder))
+        # Only what was asked is sent: answers to questions hidden later by a changed choice drop out.
+        keep = {f.id for f in active} | {s.id for s in service.steps if s.kind == "people"}
+        values = {k: v for k, v in state.values.items() if k in keep}
+        self._effects.append(Submit(service, values, state.holder, state.consented_at))
         self._set(phase=Phase.SUBMITTING, submit_error=None, errors={})
 
-    def _fields(self, service: Service, step: Step) -> list[Field]:
-        return [service.fields[fid] for fid in step.fields]
+    def _fields(self, service: Service, step: Step, values: Mapping[str, Any]) -> list[Field]:
+        fields = [service.fields[fid] for fid in step.fields]
+        return [f for f in fields if f.when is None or f.when.holds(values)]
+
+    def _prefilled(self, holder: Holder) -> dict[str, Any]:
+        """Answers filled from the card: chip data replaces readonly fields, fills empty ones."""
+        values = dict(self._state.values)
+        service = self._state.service
+        for fdef in service.fields.values() if service else []:
+            if fdef.prefill and (fdef.readonly or not values.get(fdef.id)):
+                values[fdef.id] = getattr(holder, fdef.prefill, "")
+        return values
+
+    def _neighbour(self, direction: int) -> int:
+        """The next (+1) or previous (-1) step that is asked for the current answers."""
+        active = self._state.active_steps
+        index = self._state.step_index
+        candidates = [i for i in active if (i > index if direction > 0 else i < index)]
+        if not candidates:
+            return index
+        return candidates[0] if direction > 0 else candidates[-1]
 
     def _step_index_of(self, kind: str) -> int | None:
         service = self._state.service

@@ -67,9 +67,7 @@ def _json_equal(a: Any, b: Any) -> bool:
 class DossierStore:
     """Dossiers and their outbox on one database (SQLite file or PostgreSQL)."""
 
-    def __init__(
-        self, engine: Engine, sealer: Sealer, clock: Callable[[], dt.datetime] = _utcnow
-    ) -> None:
+    def __init__(self, engine: Engine, sealer: Sealer, clock: Callable[[], dt.datetime] = _utcnow) -> None:
         self._engine = engine
         self._sealer = sealer
         self._clock = clock
@@ -85,8 +83,10 @@ class DossierStore:
         """
         now = self._clock()
         code = dossier.tracking_code
+        consented = dossier.consented_at.isoformat() if dossier.consented_at else None
         payload = self._sealer.seal(
-            {"fields": dossier.fields, "holder": dossier.holder}, context=code.encode()
+            {"fields": dossier.fields, "holder": dossier.holder, "consented_at": consented},
+            context=code.encode(),
         )
         with Session(self._engine) as session, session.begin():
             try:
@@ -168,6 +168,9 @@ class DossierStore:
                 submitted_at=row.submitted_at,
                 fields=dict(data["fields"]),
                 holder=dict(data["holder"]),
+                consented_at=(
+                    dt.datetime.fromisoformat(data["consented_at"]) if data.get("consented_at") else None
+                ),
             )
         except (SealError, KeyError, TypeError, ValueError) as exc:
             problem = (
@@ -291,9 +294,7 @@ def deliver_pending(
             target.deliver(item, store)
         except Exception as exc:
             log.warning("delivery of %s to %s failed: %s", item.tracking_code, item.target, exc)
-            store.mark_failed(
-                item.outbox_id, f"{type(exc).__name__}: {exc}", now + delay(item.attempts)
-            )
+            store.mark_failed(item.outbox_id, f"{type(exc).__name__}: {exc}", now + delay(item.attempts))
             failed += 1
         else:
             store.mark_sent(item.outbox_id, now)

@@ -24,7 +24,29 @@ DEFAULT_MESSAGES: dict[str, Text] = {
     "phone": Text.of(
         "Số điện thoại có 10 số, bắt đầu bằng số 0", "A phone number has 10 digits and starts with 0"
     ),
+    "id_number": Text.of(
+        "Số định danh có 12 chữ số, Ông/Bà xem lại trên thẻ", "The ID number has 12 digits: check the card"
+    ),
+    "pattern": Text.of("Nội dung chưa đúng mẫu, Ông/Bà xem lại", "Not in the expected form, please check"),
+    "min_days_after": Text.of("Khoảng thời gian quá ngắn", "The period is too short"),
+    "checklist": Text.of(
+        "Ông/Bà cần có đủ các giấy tờ này; nếu thiếu, Ông/Bà hỏi cán bộ",
+        "You need all of these papers; if one is missing, ask an officer",
+    ),
+    "address": Text.of(
+        "Ông/Bà chọn tỉnh, xã và ghi số nhà, thôn", "Choose the province and commune and give the street"
+    ),
+    "appointment": Text.of("Ông/Bà chọn ngày và giờ hẹn", "Please choose a day and a time"),
 }
+
+# Personal ID (số định danh cá nhân): 3-digit province code of birth registration (001–096),
+# 1 digit for century and sex (0–9), 2 digits of the birth year, 6 digits.
+_ID_NUMBER = re.compile(r"0(0[1-9]|[1-8][0-9]|9[0-6])\d{9}")
+
+
+def check_id_number(value: str) -> bool:
+    return bool(_ID_NUMBER.fullmatch(value))
+
 
 _PHONE = re.compile(r"0[35789]\d{8}")
 
@@ -45,7 +67,11 @@ def _message(field: Field, rule: str) -> Text:
 
 
 def _empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, (list, dict)):
+        return not value
+    return value is None
 
 
 def check_field(field: Field, values: Mapping[str, Any], today: dt.date) -> Text | None:
@@ -53,12 +79,34 @@ def check_field(field: Field, values: Mapping[str, Any], today: dt.date) -> Text
     value = values.get(field.id)
     if _empty(value):
         return _message(field, "required") if field.required else None
-    if field.type in ("text",):
+    if field.type == "text":
         text = str(value).strip()
         if len(text) < field.min_length:
             return _message(field, "min_length")
         if len(text) > field.max_length:
             return _message(field, "max_length")
+        if field.pattern and not re.fullmatch(field.pattern, text.upper()):
+            return _message(field, "pattern")
+    elif field.type == "id_number":
+        if not check_id_number(re.sub(r"\s", "", str(value))):
+            return _message(field, "id_number")
+    elif field.type == "checklist":
+        ticked = set(value) if isinstance(value, list) else set()
+        if field.required and ticked != {option.value for option in field.options}:
+            return _message(field, "checklist")
+    elif field.type == "address":
+        parts = value if isinstance(value, dict) else {}
+        if not (
+            parts.get("province_code") and parts.get("commune_code") and str(parts.get("street", "")).strip()
+        ):
+            return _message(field, "address")
+    elif field.type == "appointment":
+        parts = value if isinstance(value, dict) else {}
+        day = parse_date(parts.get("date"))
+        if day is None or not parts.get("time"):
+            return _message(field, "appointment")
+        if day < today:
+            return _message(field, "not_before")
     elif field.type == "phone":
         digits = re.sub(r"[\s.\-]", "", str(value))
         if not _PHONE.fullmatch(digits):
@@ -78,6 +126,8 @@ def check_field(field: Field, values: Mapping[str, Any], today: dt.date) -> Text
                 return _message(field, "after_field")
             if other is not None and field.max_days_after and (date - other).days > field.max_days_after:
                 return _message(field, "max_days_after")
+            if other is not None and field.min_days_after and (date - other).days < field.min_days_after:
+                return _message(field, "min_days_after")
     return None
 
 
@@ -99,4 +149,14 @@ def display_value(field: Field, value: Any, language: str) -> str:
         return date.strftime("%d/%m/%Y") if date else str(value)
     if field.type == "choice":
         return field.option_label(str(value), language)
+    if field.type == "checklist":
+        return "; ".join(field.option_label(str(v), language) for v in value)
+    if field.type == "address" and isinstance(value, dict):
+        return str(
+            value.get("display")
+            or ", ".join(str(value.get(k, "")) for k in ("street", "commune", "province") if value.get(k))
+        )
+    if field.type == "appointment" and isinstance(value, dict):
+        date = parse_date(value.get("date"))
+        return f"{value.get('time', '')} {date.strftime('%d/%m/%Y') if date else ''}".strip()
     return str(value)

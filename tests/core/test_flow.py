@@ -52,6 +52,7 @@ def to_form(journey: Journey) -> None:
     journey.choose_service(TAM_VANG)
     assert journey.state().screen == "intro"
     journey.next()
+    journey.consent(True)
     assert journey.state().screen == "card"
     read_card(journey)
     assert journey.state().screen == "identity"
@@ -165,6 +166,7 @@ def test_wrong_number_then_corrected(journey: Journey) -> None:
     journey.start()
     journey.choose_service(TAM_VANG)
     journey.next()
+    journey.consent(True)
     journey.card_inserted()
     journey.set_id_number("001064009998")
     assert journey.take_effects()
@@ -179,6 +181,7 @@ def test_transient_error_retried_once(journey: Journey) -> None:
     journey.start()
     journey.choose_service(TAM_VANG)
     journey.next()
+    journey.consent(True)
     journey.card_inserted()
     journey.set_id_number(HOLDER.id_number)
     journey.take_effects()
@@ -193,6 +196,7 @@ def test_card_removed_mid_read_then_reinserted(journey: Journey) -> None:
     journey.start()
     journey.choose_service(TAM_VANG)
     journey.next()
+    journey.consent(True)
     journey.card_inserted()
     journey.set_id_number(HOLDER.id_number)
     journey.take_effects()
