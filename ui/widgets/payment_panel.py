@@ -1,0 +1,168 @@
+"""The fee and the ways to pay it: the amount large, its legal basis small, one card per way.
+
+Fits 1250×560 px (a 1366×768 screen less the top and bottom bars) with up to three cards, no scrolling.
+The VietQR card is the wide one: the code at a size phones read from arm's length, beside the account.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Sequence
+
+import qrcode
+import qrcode.constants
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from kiosk.payment import PaymentOffer, format_money
+from kiosk.text import Text
+from ui.widgets.basics import clear_layout, label
+from ui.widgets.icons import pixmap
+
+QR_MIN_PX = 300
+QR_QUIET_MODULES = 4  # ISO/IEC 18004: four modules of light margin all round
+PICTOGRAM_PX = 88
+# platform: the officer hands over a printed notice, so a printer rather than a QR pictogram that a
+# citizen might try to scan
+PICTOGRAMS = {"cash": "officer", "platform": "printer"}
+
+FEE = Text.of("Lệ phí", "Fee")
+NO_FEE = Text.of("Không thu lệ phí", "No fee")
+BASIS = Text.of("Căn cứ", "Legal basis")
+ASK_OFFICER = Text.of("Ông/Bà vui lòng hỏi cán bộ cách nộp lệ phí.", "Please ask the officer how to pay.")
+ACCOUNT_NAME = Text.of("Chủ tài khoản", "Account holder")
+ACCOUNT_NUMBER = Text.of("Số tài khoản", "Account number")
+REFERENCE = Text.of("Nội dung chuyển khoản", "Transfer content")
+
+
+def qr_pixmap(payload: str, min_px: int = QR_MIN_PX) -> QPixmap:
+    """`payload` as a QR code at least `min_px` wide: whole-pixel modules and the quiet zone kept."""
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=QR_QUIET_MODULES)
+    code.add_data(payload)
+    code.make(fit=True)
+    modules = code.modules_count + 2 * QR_QUIET_MODULES
+    code.box_size = max(1, math.ceil(min_px / modules))
+    buffer = io.BytesIO()
+    code.make_image(fill_color="black", back_color="white").save(buffer, "PNG")
+    image = QPixmap()
+    if not image.loadFromData(buffer.getvalue(), "PNG"):
+        raise RuntimeError("Qt could not read the QR code PNG")
+    return image
+
+
+class PaymentPanel(QWidget):
+    """Call show_offers(); call set_language() when the citizen switches language."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._amount = 0
+        self._legal_basis = ""
+        self._offers: tuple[PaymentOffer, ...] = ()
+        self._language = "vi"
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(6)
+        self.amount_label = label("", "h1", center=True)
+        self.basis_label = label("", "muted", center=True)
+        column.addWidget(self.amount_label)
+        column.addWidget(self.basis_label)
+        self.cards = QWidget()
+        self.cards.setObjectName("paymentCards")
+        row = QHBoxLayout(self.cards)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(16)
+        column.addWidget(self.cards, 1)
+        self.qr_labels: list[QLabel] = []  # the VietQR images on screen
+
+    def show_offers(
+        self, amount: int, legal_basis: str, offers: Sequence[PaymentOffer], language: str
+    ) -> None:
+        self._amount, self._legal_basis, self._offers = amount, legal_basis, tuple(offers)
+        self._language = language
+        self._render()
+
+    def set_language(self, language: str) -> None:
+        self._language = language
+        self._render()
+
+    def _render(self) -> None:
+        lang = self._language
+        if self._amount <= 0:
+            self.amount_label.setText(NO_FEE.get(lang))
+        else:
+            self.amount_label.setText(f"{FEE.get(lang)}: {format_money(self._amount, lang)}")
+        basis = f"{BASIS.get(lang)}: {self._legal_basis}" if self._legal_basis and self._amount > 0 else ""
+        self.basis_label.setText(basis)
+        self.basis_label.setVisible(bool(basis))
+        clear_layout(self.cards)
+        self.qr_labels = []
+        row = self.cards.layout()
+        assert isinstance(row, QHBoxLayout)
+        if self._amount > 0 and not self._offers:
+            row.addWidget(label(ASK_OFFICER.get(lang), "big", center=True))
+            return
+        for offer in self._offers:
+            if offer.method == "vietqr":
+                row.addWidget(self._vietqr_card(offer, lang), 2)
+            else:
+                row.addWidget(self._plain_card(offer, lang), 1)
+
+    def _plain_card(self, offer: PaymentOffer, lang: str) -> QFrame:
+        card = _card()
+        column = QVBoxLayout(card)
+        column.setContentsMargins(20, 20, 20, 20)
+        column.setSpacing(12)
+        picture = QLabel()
+        picture.setPixmap(pixmap(PICTOGRAMS.get(offer.method, "officer"), PICTOGRAM_PX))
+        picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        column.addWidget(picture)
+        column.addWidget(label(offer.title.get(lang), "h2", center=True))
+        column.addWidget(label(offer.instructions.get(lang), center=True))
+        column.addStretch(1)
+        return card
+
+    def _vietqr_card(self, offer: PaymentOffer, lang: str) -> QFrame:
+        card = _card()
+        column = QVBoxLayout(card)
+        column.setContentsMargins(16, 12, 20, 12)
+        column.setSpacing(8)
+        column.addWidget(label(offer.title.get(lang), "h2", center=True))
+        row = QHBoxLayout()
+        row.setSpacing(16)
+        column.addLayout(row)
+        code = QLabel()
+        code.setObjectName("vietqr")
+        image = qr_pixmap(offer.payload)
+        code.setPixmap(image)
+        code.setFixedSize(image.size())
+        # The light quiet zone must stay light whatever the card's background is.
+        code.setStyleSheet("background: #FFFFFF;")
+        self.qr_labels.append(code)
+        row.addWidget(code, 0, Qt.AlignmentFlag.AlignTop)
+        details = QVBoxLayout()
+        details.setSpacing(2)
+        pairs = [
+            (ACCOUNT_NAME, offer.account_name),
+            (ACCOUNT_NUMBER, offer.account_number),
+            (REFERENCE, offer.reference),
+        ]
+        for caption, value in pairs:
+            if value:
+                details.addWidget(label(caption.get(lang), "muted"))
+                details.addWidget(label(value, "value"))
+                details.addSpacing(8)
+        details.addStretch(1)
+        row.addLayout(details, 1)
+        column.addWidget(label(offer.instructions.get(lang)))
+        column.addStretch(1)
+        return card
+
+
+def _card() -> QFrame:
+    card = QFrame()
+    card.setObjectName("card")
+    # The theme paints every widget's background; text inside a card takes the card's colour instead.
+    card.setStyleSheet("QLabel { background: transparent; } QLabel#value { font-weight: 700; }")
+    return card
