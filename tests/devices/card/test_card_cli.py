@@ -80,10 +80,10 @@ def test_emulate_then_read_through_pcscd(pcscd: None) -> None:
         stdout=subprocess.PIPE,
         text=True,
     )
+    probe = PcscCardReader(VPCD_READER)
     try:
         assert emulator.stdout is not None
         assert "emulating" in emulator.stdout.readline()
-        probe = PcscCardReader(VPCD_READER)
         deadline = time.monotonic() + 10
         while not probe.card_present():
             assert time.monotonic() < deadline, "the emulated card never reached pcscd"
@@ -98,3 +98,6 @@ def test_emulate_then_read_through_pcscd(pcscd: None) -> None:
     finally:
         emulator.terminate()
         assert emulator.wait(timeout=10) == 0
+        deadline = time.monotonic() + 10  # leave the reader empty for the next test
+        while probe.card_present() and time.monotonic() < deadline:
+            time.sleep(0.02)

@@ -35,6 +35,7 @@ def _reader() -> PcscCardReader:
 def _insert(
     slot: VirtualCardSlot, reader: PcscCardReader, profile: CitizenProfile, **options: object
 ) -> None:
+    _wait(lambda: not reader.card_present(), "an empty vpcd reader")  # no card left from before
     slot.insert(EmulatedChip(personalise_cccd(profile, ChipOptions(**options))))  # type: ignore[arg-type]
     _wait(reader.card_present, "the emulated card on the vpcd reader")
 
