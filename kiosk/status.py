@@ -1,17 +1,35 @@
 """Looking up where an application stands, from a scanned slip or a typed tracking code.
 
-(Skeleton: the lookup itself is being written; the result type is fixed so the journey and the
-status screen can be built against it.)
+One entry point, `StatusLookup(store, signer)(text)`, for whatever reached the status screen:
+
+- a slip payload (``KS1.…``): its MAC is checked first; any problem (altered, made up, another
+  station's or an unknown key, damaged) is FORGED, and the code inside is not even looked up;
+- a typed tracking code: normalised (lower case, hyphens, I/L/O aliases); a wrong check character
+  or length is MISTYPED;
+- an ID card's QR (the citizen scanned the card instead of the slip): ID_CARD. This is not a
+  status query, and it is not an error either: a distinct outcome the screen answers with "this is
+  the card's code — scan the slip's" and the caller may route elsewhere. It is an outcome and not
+  an exception because the lookup runs in the background (`KioskController._look_up`), where an
+  exception means "the database failed"; and because the lookup never carries the card's personal
+  data out (the caller still has the line and can `parse_scan` it). Scans on *other* screens do
+  not come here at all: `route_scan` sends an ID card QR at the card step to `set_id_number`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
+import logging
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from kiosk.trackcode import normalize
+from devices.scanner.parse import ScanKind, parse_scan
+from kiosk.slip import SlipProblem, VerifiedSlip
+
+if TYPE_CHECKING:
+    from kiosk.flow import Journey
+
+log = logging.getLogger(__name__)
 
 
 class LookupOutcome(enum.Enum):
@@ -19,6 +37,7 @@ class LookupOutcome(enum.Enum):
     UNKNOWN = "unknown"  # well-formed and genuine, but no such dossier here
     FORGED = "forged"  # a slip whose signature does not verify (altered, or another station's key)
     MISTYPED = "mistyped"  # not a tracking code (check character wrong, wrong length)
+    ID_CARD = "id_card"  # an ID card's QR, not a slip: not a status query (route it to the card step)
 
 
 @dataclass(frozen=True)
@@ -30,21 +49,51 @@ class StatusResult:
     submitted_at: dt.datetime | None = None
     updated_at: dt.datetime | None = None
 
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "outcome": self.outcome.value,
+            "tracking_code": self.tracking_code,
+            "status": self.status,
+            "service_code": self.service_code,
+            "submitted_at": self.submitted_at.isoformat() if self.submitted_at else None,
+            "updated_at": self.updated_at.isoformat() if self.updated_at else None,
+        }
+
 
 class DossierLookup(Protocol):
     def get(self, tracking_code: str) -> Any: ...
 
 
-class StatusLookup:
-    """Typed tracking codes only (signed slip payloads come with the slip signing)."""
+class SlipVerifier(Protocol):
+    def verify(self, payload: str) -> VerifiedSlip | SlipProblem: ...
 
-    def __init__(self, store: DossierLookup) -> None:
+
+class StatusLookup:
+    """`signer` checks slip payloads (`kiosk.slip.SlipSigner`). Without one, every slip is
+    refused as FORGED: an unverifiable slip must not be trusted (typed codes still work)."""
+
+    def __init__(self, store: DossierLookup, signer: SlipVerifier | None = None) -> None:
         self._store = store
+        self._signer = signer
 
     def __call__(self, text: str) -> StatusResult:
-        code = normalize(text)
-        if code is None:
-            return StatusResult(LookupOutcome.MISTYPED)
+        scan = parse_scan(text)
+        if scan.kind is ScanKind.SLIP:
+            if self._signer is None:
+                log.warning("slip scanned but no slip key is configured: refused")
+                return StatusResult(LookupOutcome.FORGED)
+            verified = self._signer.verify(scan.text)
+            if isinstance(verified, SlipProblem):
+                log.warning("slip refused (%s): %s", verified.kind.value, verified.detail)
+                return StatusResult(LookupOutcome.FORGED)
+            return self._find(verified.tracking_code)
+        if scan.kind is ScanKind.TRACKING_CODE:
+            return self._find(scan.tracking_code)
+        if scan.is_id_card:
+            return StatusResult(LookupOutcome.ID_CARD)
+        return StatusResult(LookupOutcome.MISTYPED)
+
+    def _find(self, code: str) -> StatusResult:
         stored = self._store.get(code)
         if stored is None:
             return StatusResult(LookupOutcome.UNKNOWN, tracking_code=code)
@@ -56,3 +105,46 @@ class StatusLookup:
             submitted_at=stored.submitted_at,
             updated_at=stored.updated_at,
         )
+
+
+# -- scans on any screen ------------------------------------------------------------------------------
+
+
+class ScanRoute(enum.Enum):
+    ID_NUMBER = "id_number"  # an ID card QR at the card step: its number was filled in
+    LOOKUP = "lookup"  # looked up on the status screen (opened for it if need be)
+    IGNORED = "ignored"  # nothing sensible to do here (e.g. a slip scanned mid-application)
+
+
+def route_scan(journey: Journey, line: str) -> ScanRoute:
+    """What a scanner line means where the citizen is now; the UI calls this for every scan.
+
+    - ID card QR at the card step (card not yet read): fills the 12-digit ID number, which starts
+      the chip read (its last 6 digits are the CAN). On the status screen: looked up, which
+      answers ID_CARD ("scan the slip, not the card").
+    - Slip or tracking code on the idle, menu or status screen, or on the done screen once the
+      slip has printed: opens the status screen and looks it up.
+    - Anything on the status screen: looked up (a garbled line shows "check the code").
+    - Otherwise ignored, so a stray scan never throws away an application in progress.
+    """
+    from kiosk.flow import CardPhase, Phase  # kiosk.flow imports this module
+
+    state = journey.state()
+    scan = parse_scan(line)
+    if scan.is_id_card and scan.card is not None:
+        step = state.step
+        at_card_step = step is not None and step.kind == "card" and state.holder is None
+        if at_card_step and state.card.phase is not CardPhase.READING:
+            journey.set_id_number(scan.card.id_number)
+            return ScanRoute.ID_NUMBER
+    if state.phase is Phase.STATUS:
+        journey.lookup_submit(line)
+        return ScanRoute.LOOKUP
+    status_query = scan.kind in (ScanKind.SLIP, ScanKind.TRACKING_CODE)
+    free = state.phase in (Phase.IDLE, Phase.MENU) or (
+        state.phase is Phase.DONE and state.print_state != "printing"
+    )
+    if status_query and free:
+        journey.lookup_submit(line)
+        return ScanRoute.LOOKUP
+    return ScanRoute.IGNORED
