@@ -7,6 +7,7 @@ so these checks do not depend on how the engine models the catalog.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import tomllib
 import unicodedata
@@ -15,7 +16,11 @@ from typing import Any
 
 import pytest
 
-from kiosk.catalog import check_catalog
+from devices.card.base import CardRead
+from devices.card.profiles import load_profiles
+from kiosk.catalog import check_catalog, load_catalog
+from kiosk.flow import Journey, Phase, Submit
+from kiosk.samples import sample_value
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ROOT / "resources" / "services"
@@ -299,3 +304,62 @@ def test_money_is_written_the_vietnamese_way() -> None:
                 # amounts with a separator use dots: 50.000 đồng, never 50,000 or 50000 đồng
                 assert not re.search(r"\d,\d{3}", text[lang]), (stem, where, text[lang])
                 assert not re.search(r"\d{4,} đồng", text[lang]), (stem, where, text[lang])
+
+
+# -- every branch can be finished ------------------------------------------------------------------
+
+
+def _branches() -> list[tuple[str, dict[str, str]]]:
+    """Each service with sample answers, and once more for every option of every choice field."""
+    cases: list[tuple[str, dict[str, str]]] = []
+    for code in sorted(EXPECTED):
+        cases.append((code, {}))
+        for fdef in BY_CODE[code].get("fields", []):
+            if fdef["type"] == "choice":
+                cases += [(code, {fdef["id"]: option["value"]}) for option in fdef["options"]]
+    return cases
+
+
+@pytest.mark.parametrize(("code", "answers"), _branches())
+def test_every_branch_reaches_submit(code: str, answers: dict[str, str]) -> None:
+    catalog = load_catalog()
+    service = catalog.get(code)
+    profiles = load_profiles()
+    journey = Journey(catalog, lambda: dt.datetime(2026, 11, 26, 9, 0), idle_warning_s=600, idle_reset_s=600)
+
+    def read(holder: Any) -> None:
+        journey.card_inserted()
+        journey.set_id_number(holder.id_number)
+        journey.take_effects()
+        journey.card_read(CardRead(holder=holder, document_kind="cccd"))
+
+    journey.start()
+    journey.choose_service(code)
+    journey.next()
+    journey.consent(True)
+    read(profiles[0].holder)
+    journey.confirm_identity(True)
+    for _ in range(60):
+        state = journey.state()
+        if state.screen == "review":
+            journey.next()
+            break
+        step = state.step
+        assert step is not None
+        if step.kind == "people":
+            journey.card_removed()
+            journey.add_person()
+            read(profiles[-1].holder)
+        else:
+            for fdef in service.fields_of(step, state.values):
+                if not fdef.readonly:
+                    value = answers.get(
+                        fdef.id, sample_value(fdef, dict(journey.state().values), journey.today())
+                    )
+                    journey.set_value(fdef.id, value)
+        journey.next()
+        assert not journey.state().errors, (code, step.id, journey.state().errors)
+    assert journey.state().phase is Phase.SUBMITTING
+    assert any(isinstance(effect, Submit) for effect in journey.take_effects())
+    expected_fee = EXPECTED[code][2].get(next(iter(answers.items()), ("", "")), EXPECTED[code][1])
+    assert state.fee_amount == expected_fee
