@@ -81,9 +81,21 @@ class Base(DeclarativeBase):
 _STATUS_VALUES = ", ".join(f"'{s.value}'" for s in DossierStatus)
 
 
+class PaymentStatus(enum.StrEnum):
+    NOT_REQUIRED = "not_required"  # no fee for this service
+    UNPAID = "unpaid"
+    PAID = "paid"
+
+
+_PAYMENT_VALUES = ", ".join(f"'{s.value}'" for s in PaymentStatus)
+
+
 class DossierRow(Base):
     __tablename__ = "dossiers"
-    __table_args__ = (CheckConstraint(f"status IN ({_STATUS_VALUES})", name="status"),)
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_STATUS_VALUES})", name="status"),
+        CheckConstraint(f"payment_status IN ({_PAYMENT_VALUES})", name="payment_status"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     tracking_code: Mapped[str] = mapped_column(String(10), unique=True, index=True)
@@ -95,6 +107,11 @@ class DossierRow(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     # {"fields": ..., "holder": ...} sealed with the tracking code as context (see kiosk.outbox).
     payload: Mapped[bytes] = mapped_column(LargeBinary)
+    # Fee in whole đồng (0: free); the server defaults fill rows stored before revision 0002.
+    fee_amount: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    payment_status: Mapped[str] = mapped_column(
+        String(16), default=PaymentStatus.NOT_REQUIRED.value, server_default=PaymentStatus.NOT_REQUIRED.value
+    )
 
 
 class OutboxRow(Base):
@@ -124,3 +141,23 @@ class AuditRow(Base):
     actor: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(64))
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class PrintJobRow(Base):
+    """One receipt to print (kiosk.printing): kept until the printer took it, retried meanwhile.
+
+    The receipt holds the citizen's name, so it is stored sealed, like a dossier's payload.
+    """
+
+    __tablename__ = "print_jobs"
+    # The print worker's query: unprinted jobs, oldest first.
+    __table_args__ = (Index("ix_print_jobs_pending", "printed_at", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tracking_code: Mapped[str] = mapped_column(String(16), index=True)  # not unique: reprints
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    printed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # The `kiosk.receipt.Receipt` as JSON, sealed with "print:<tracking code>" as context.
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
