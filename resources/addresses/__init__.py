@@ -1,0 +1,1 @@
+"""Administrative units of Vietnam (2-level from 1 July 2025) and the old → new conversion, as JSON."""

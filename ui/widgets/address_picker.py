@@ -1,0 +1,290 @@
+"""Address entry in three touch steps: province (grid), commune (list), then house/village/street text.
+
+All unit data and searching live in kiosk.addresses; this widget only shows them. A filter box on each
+list and the street box are typed with the on-screen Keyboard, which stays on the right throughout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QScroller,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk import addresses
+from kiosk.addresses import Address, Commune, Province
+from ui.widgets.basics import button, label
+from ui.widgets.keyboard import Keyboard
+
+# Texts the caller passes in (from its phrase tables), by key.
+LABEL_KEYS = (
+    "province_title",  # "Ông/Bà ở tỉnh, thành phố nào?"
+    "commune_title",  # "Ông/Bà ở xã, phường nào?"
+    "street_title",  # "Số nhà, đường, thôn, tổ"
+    "filter_placeholder",  # "Gõ vài chữ để tìm"
+    "street_placeholder",  # "Ví dụ: Thôn 3"
+    "no_match",  # "Không thấy tên này. Ông/Bà gõ lại."
+    "back",  # "Quay lại"
+    "done",  # "Xong"
+    "space",  # "Cách"
+    "delete",  # "Xóa"
+)
+PROVINCE_COLUMNS = 2
+
+
+class AddressPicker(QWidget):
+    changed = Signal(dict)  # Address.to_dict(), emitted when the citizen confirms with "done"
+
+    STEP_PROVINCE, STEP_COMMUNE, STEP_STREET = range(3)
+
+    def __init__(self, labels: Mapping[str, str]) -> None:
+        missing = [key for key in LABEL_KEYS if key not in labels]
+        if missing:
+            raise KeyError(f"AddressPicker labels missing: {', '.join(missing)}")
+        super().__init__()
+        self._labels = dict(labels)
+        self._province: Province | None = None
+        self._commune: Commune | None = None
+        self._commune_buttons: dict[str, QPushButton] = {}
+
+        self.title = label("", "h2", wrap=False)
+        self.summary = label("", "muted", wrap=False)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self._build_province_page())
+        self.pages.addWidget(self._build_commune_page())
+        self.pages.addWidget(self._build_street_page())
+        self.keyboard = Keyboard(labels["space"], labels["delete"])
+        self.back_button = button(labels["back"])
+        self.back_button.clicked.connect(self.back)
+        self.done_button = button(labels["done"], "primary")
+        self.done_button.clicked.connect(self._confirm)
+
+        body = QHBoxLayout()
+        body.setSpacing(16)
+        body.addWidget(self.pages, 1)
+        body.addWidget(self.keyboard, 0, Qt.AlignmentFlag.AlignTop)
+        for widget in (self.back_button, self.done_button, self.summary):  # keep the layout still per step
+            policy = widget.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            widget.setSizePolicy(policy)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.back_button)
+        bottom.addStretch(1)
+        bottom.addWidget(self.done_button)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(8)
+        column.addWidget(self.title)
+        column.addWidget(self.summary)
+        column.addLayout(body, 1)
+        column.addLayout(bottom)
+        self._go(self.STEP_PROVINCE)
+
+    # --- public API -------------------------------------------------------------------------------------
+
+    def set_value(self, value: Mapping[str, Any] | None) -> None:
+        """Show a stored address (at the street step, so it can be confirmed or changed) or start afresh."""
+        self.province_filter.clear()
+        self.commune_filter.clear()
+        if value is None:
+            self._province = self._commune = None
+            self.street.clear()
+            self._go(self.STEP_PROVINCE)
+            return
+        address = Address.from_dict(value)
+        self._choose_province(addresses.province(address.province_code), advance=False)
+        self._commune = addresses.commune(address.commune_code)
+        self.street.setText(address.street)
+        self._go(self.STEP_STREET)
+
+    def value(self) -> dict[str, str] | None:
+        address = self._address()
+        return address.to_dict() if address is not None else None
+
+    def step(self) -> int:
+        return self.pages.currentIndex()
+
+    def back(self) -> None:
+        if self.step() > self.STEP_PROVINCE:
+            self._go(self.step() - 1)
+
+    def province_buttons(self) -> dict[str, QPushButton]:
+        """Province code → its button (for tests and the guided tour)."""
+        return dict(self._province_buttons)
+
+    def commune_buttons(self) -> dict[str, QPushButton]:
+        return dict(self._commune_buttons)
+
+    # --- pages ------------------------------------------------------------------------------------------
+
+    def _build_province_page(self) -> QWidget:
+        page = QWidget()
+        column = QVBoxLayout(page)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.province_filter = self._line_edit(self._labels["filter_placeholder"])
+        self.province_filter.textChanged.connect(self._filter_provinces)
+        self.province_empty = label(self._labels["no_match"], "error")
+        self.province_empty.hide()
+        grid_host = QWidget()
+        grid = QGridLayout(grid_host)
+        grid.setSpacing(8)
+        grid.setContentsMargins(0, 0, 8, 0)
+        self._province_grid = grid
+        self._province_buttons: dict[str, QPushButton] = {}
+        for item in addresses.provinces():
+            key = button(item.short_name, "choice")
+            key.setCheckable(True)
+            key.clicked.connect(lambda _=False, p=item: self._choose_province(p))
+            self._province_buttons[item.code] = key
+        self._place_provinces([p.code for p in addresses.provinces()])
+        column.addWidget(self.province_filter)
+        column.addWidget(self.province_empty)
+        column.addWidget(_scroll(grid_host), 1)
+        return page
+
+    def _build_commune_page(self) -> QWidget:
+        page = QWidget()
+        column = QVBoxLayout(page)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.commune_filter = self._line_edit(self._labels["filter_placeholder"])
+        self.commune_filter.textChanged.connect(self._filter_communes)
+        self.commune_empty = label(self._labels["no_match"], "error")
+        self.commune_empty.hide()
+        self._commune_host = QWidget()
+        self._commune_list = QVBoxLayout(self._commune_host)
+        self._commune_list.setSpacing(8)
+        self._commune_list.setContentsMargins(0, 0, 8, 0)
+        self._commune_list.addStretch(1)
+        self._commune_scroll = _scroll(self._commune_host)
+        column.addWidget(self.commune_filter)
+        column.addWidget(self.commune_empty)
+        column.addWidget(self._commune_scroll, 1)
+        return page
+
+    def _build_street_page(self) -> QWidget:
+        page = QWidget()
+        column = QVBoxLayout(page)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.street = self._line_edit(self._labels["street_placeholder"])
+        self.street.textChanged.connect(self._show_summary)
+        self.preview = label("", "big")
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        column.addWidget(self.street)
+        column.addWidget(self.preview, 1)  # the whole rest of the column, so a long address wraps freely
+        return page
+
+    @staticmethod
+    def _line_edit(placeholder: str) -> QLineEdit:
+        edit = QLineEdit()
+        edit.setPlaceholderText(placeholder)
+        edit.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # typed with the on-screen keyboard only
+        return edit
+
+    # --- behaviour --------------------------------------------------------------------------------------
+
+    def _go(self, step: int) -> None:
+        self.pages.setCurrentIndex(step)
+        title_key = ("province_title", "commune_title", "street_title")[step]
+        self.title.setText(self._labels[title_key])
+        target = (self.province_filter, self.commune_filter, self.street)[step]
+        self.keyboard.attach(target)
+        self.back_button.setVisible(step > self.STEP_PROVINCE)
+        self.done_button.setVisible(step == self.STEP_STREET)
+        self._show_summary()
+
+    def _place_provinces(self, codes: list[str]) -> None:
+        for key in self._province_buttons.values():
+            self._province_grid.removeWidget(key)
+            key.hide()
+        for i, code in enumerate(codes):
+            key = self._province_buttons[code]
+            self._province_grid.addWidget(key, i // PROVINCE_COLUMNS, i % PROVINCE_COLUMNS)
+            key.show()
+        self._province_grid.setRowStretch(self._province_grid.rowCount(), 1)
+        self._province_grid.activate()
+
+    def _filter_provinces(self, text: str) -> None:
+        found = [p.code for p in addresses.search_provinces(text)]
+        self._place_provinces(found)
+        self.province_empty.setVisible(not found)
+
+    def _choose_province(self, item: Province, *, advance: bool = True) -> None:
+        for code, key in self._province_buttons.items():
+            key.setChecked(code == item.code)
+        if self._province != item:
+            self._province = item
+            self._commune = None
+            self._fill_communes(item.code)
+        if advance:
+            self.commune_filter.clear()
+            self._go(self.STEP_COMMUNE)
+
+    def _fill_communes(self, province_code: str) -> None:
+        for key in self._commune_buttons.values():
+            self._commune_list.removeWidget(key)
+            key.deleteLater()
+        self._commune_buttons = {}
+        for i, item in enumerate(addresses.communes(province_code)):
+            key = button(item.name, "choice")
+            key.setCheckable(True)
+            key.setStyleSheet("text-align: left;")
+            key.clicked.connect(lambda _=False, c=item: self._choose_commune(c))
+            self._commune_list.insertWidget(i, key)
+            self._commune_buttons[item.code] = key
+        self.commune_empty.hide()
+        self._commune_scroll.verticalScrollBar().setValue(0)
+
+    def _filter_communes(self, text: str) -> None:
+        if self._province is None:
+            return
+        shown = {c.code for c in addresses.search_communes(self._province.code, text)}
+        for code, key in self._commune_buttons.items():
+            key.setVisible(code in shown)
+        self.commune_empty.setVisible(not shown)
+        self._commune_list.activate()
+        self._commune_scroll.verticalScrollBar().setValue(0)
+
+    def _choose_commune(self, item: Commune) -> None:
+        self._commune = item
+        for code, key in self._commune_buttons.items():
+            key.setChecked(code == item.code)
+        self._go(self.STEP_STREET)
+
+    def _address(self) -> Address | None:
+        if self._province is None or self._commune is None:
+            return None
+        p, c = self._province, self._commune
+        return Address(p.code, p.name, c.code, c.name, " ".join(self.street.text().split()))
+
+    def _show_summary(self) -> None:
+        chosen = [x.name for x in (self._commune, self._province) if x is not None]
+        self.summary.setText(", ".join(chosen))
+        self.summary.setVisible(bool(chosen) and self.step() != self.STEP_STREET)
+        address = self._address()
+        self.preview.setText(address.display() if address is not None else "")
+
+    def _confirm(self) -> None:
+        value = self.value()
+        if value is not None:
+            self.changed.emit(value)
+
+
+def _scroll(inner: QWidget) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidget(inner)
+    area.setWidgetResizable(True)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.TouchGesture)  # swipe to scroll
+    area.verticalScrollBar().setStyleSheet("QScrollBar:vertical { width: 28px; }")  # a finger can drag it
+    return area
