@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import datetime as dt
 import json
@@ -15,7 +16,10 @@ import sqlalchemy as sa
 from db import migrate
 from db.engine import make_engine
 from db.models import DossierRow
+from kiosk.app import make_store
 from kiosk.catalog import load_catalog
+from kiosk.cli_status import add_status_commands
+from kiosk.config import load_config
 from kiosk.dossier import Dossier
 from kiosk.flow import Journey, LookUp, Phase, ReadCard
 from kiosk.outbox import DossierStore, StoredDossier
@@ -258,3 +262,64 @@ def test_scan_while_the_slip_prints_waits(journey: Journey, signer: SlipSigner) 
     assert route_scan(journey, signer.sign(STORED)) is ScanRoute.IGNORED
     journey._state = dataclasses.replace(journey.state(), print_state="printed")
     assert route_scan(journey, signer.sign(STORED)) is ScanRoute.LOOKUP
+
+
+# -- command line -------------------------------------------------------------------------------------
+
+
+def run_cli(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="kiosk")
+    parser.add_argument("--config", type=Path)
+    add_status_commands(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return int(args.func(args))
+
+
+@pytest.fixture
+def config_file(tmp_path: Path) -> Path:
+    path = tmp_path / "kiosk.toml"
+    path.write_text(f'[paths]\ndata_dir = "{tmp_path / "data"}"\n[station]\nid = "{STATION}"\n', "utf-8")
+    store = make_store(load_config(path))
+    store.submit(Dossier(STORED, "1.003677", 1, STATION, T0, fields={}, holder={"full_name": "Trần Văn Đức"}))
+    return path
+
+
+def test_cli_sign_then_status(config_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli(["--config", str(config_file), "slip", "sign", display(STORED).lower()]) == 0
+    payload = capsys.readouterr().out.strip()
+    assert payload.startswith(f"KS1.{STATION}.{STORED}.")
+    assert (config_file.parent / "data" / "slip.key").stat().st_mode & 0o777 == 0o600
+
+    assert run_cli(["--config", str(config_file), "status", "--qr", payload, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["outcome"] == "found" and data["tracking_code"] == STORED and data["status"] == "received"
+    assert data["service_code"] == "1.003677" and data["submitted_at"] == T0.isoformat()
+
+    assert run_cli(["--config", str(config_file), "status", display(STORED)]) == 0
+    assert capsys.readouterr().out.startswith(f"{display(STORED)}: received (service 1.003677")
+
+
+@pytest.mark.parametrize(
+    ("argv", "outcome"),
+    [
+        (["status", ABSENT, "--json"], "unknown"),
+        (["status", STORED[:-1] + ("0" if STORED[-1] != "0" else "1"), "--json"], "mistyped"),
+        (["status", "--qr", SlipSigner(SLIP_KEY, STATION).sign(STORED), "--json"], "forged"),  # not our key
+        (["status", "--qr", CCCD_2021, "--json"], "id_card"),
+    ],
+)
+def test_cli_status_not_found(
+    config_file: Path, capsys: pytest.CaptureFixture[str], argv: list[str], outcome: str
+) -> None:
+    assert run_cli(["--config", str(config_file), *argv]) == 1
+    assert json.loads(capsys.readouterr().out)["outcome"] == outcome
+
+
+def test_cli_errors(config_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli(["--config", str(config_file), "slip", "sign", "NOT-A-CODE"]) == 2
+    assert "not a tracking code" in capsys.readouterr().err
+    (config_file.parent / "data" / "slip.key").write_bytes(b"short")
+    assert run_cli(["--config", str(config_file), "status", STORED]) == 2
+    assert "slip key" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        run_cli(["--config", str(config_file), "status", STORED, "--qr", "KS1.X"])  # one or the other
