@@ -321,6 +321,8 @@ class EscposPrinter(Printer):
         return f"ESC/POS printer at {self.connection}, {self.dot_width} dots, {qr}"
 
     def status(self) -> PrinterStatus:
+        if not self.connection.can_read:
+            return self._probe_file()
         try:
             device = self._open(self.connection)
         except Exception as exc:
@@ -334,6 +336,15 @@ class EscposPrinter(Printer):
             return PrinterStatus(PrinterState.OFFLINE, exc.detail)
         finally:
             _close(device)
+
+    def _probe_file(self) -> PrinterStatus:
+        # Opened for appending, not through python-escpos' File ("wb" would empty a regular file).
+        try:
+            with open(self.connection.device, "ab"):
+                pass
+        except OSError as exc:
+            return PrinterStatus(PrinterState.ERROR, f"{self.connection}: {exc.strerror or exc}")
+        return PrinterStatus(PrinterState.READY, f"{self.connection} opens (write-only: no paper status)")
 
     def _ask(self, device: Device) -> PrinterStatus:
         """DLE EOT 1 (online) then DLE EOT 4 (paper sensor), where the connection reads back."""
