@@ -54,7 +54,7 @@ EXPECTED: dict[str, tuple[str, int, dict[tuple[str, str], int]]] = {
     "LLTP": (
         "ly_lich_tu_phap",
         200_000,
-        {("fee_group", "reduced"): 100_000, ("fee_group", "free"): 0},
+        {("fee_group", "reduced"): 100_000, ("fee_group", "free"): 0, ("fee_group", "free_area"): 0},
     ),
     "GPLX-DOI": ("doi_giay_phep_lai_xe", 135_000, {}),
 }
@@ -363,3 +363,13 @@ def test_every_branch_reaches_submit(code: str, answers: dict[str, str]) -> None
     assert any(isinstance(effect, Submit) for effect in journey.take_effects())
     expected_fee = EXPECTED[code][2].get(next(iter(answers.items()), ("", "")), EXPECTED[code][1])
     assert state.fee_amount == expected_fee
+
+
+def test_option_labels_fit_a_button() -> None:
+    """Choice buttons do not wrap (a long label widens the window past 1366 px): keep them short."""
+    for stem, raw in FILES.items():
+        for fdef in raw.get("fields", []):
+            for option in fdef.get("options", []):
+                for lang in ("vi", "en"):
+                    label = option["label"][lang]
+                    assert len(label) <= 55, (stem, fdef["id"], label)
