@@ -373,3 +373,10 @@ def test_option_labels_fit_a_button() -> None:
                 for lang in ("vi", "en"):
                     label = option["label"][lang]
                     assert len(label) <= 55, (stem, fdef["id"], label)
+
+
+def test_service_titles_fit_the_header() -> None:
+    """The service title sits beside the top buttons on every screen and does not wrap."""
+    for stem, raw in FILES.items():
+        for lang in ("vi", "en"):
+            assert len(raw["title"][lang]) <= 45, (stem, raw["title"][lang])
