@@ -31,7 +31,7 @@ from devices.printer.escpos import (
 from devices.printer.factory import make_printer
 from devices.printer.raster import QrSlot, render_receipt_image, render_receipt_raster
 from devices.printer.sample import sample_receipt
-from kiosk.config import ConfigError, load_config
+from kiosk.config import Config, ConfigError, load_config
 
 MAX_NATIVE_QR_BYTES = 40_000
 
@@ -347,16 +347,16 @@ def test_bad_connection_strings(text: str) -> None:
 
 
 def test_factory_names_the_key_for_a_bad_connection(tmp_path: Path) -> None:
-    def config(connection: str) -> object:
+    def config(connection: str) -> Config:
         return load_config(
             environ={}, overrides={"printer.backend": "escpos", "printer.escpos_connection": connection}
         )
 
-    with pytest.raises(ConfigError, match="printer.escpos_connection"):
-        make_printer(config("usb:04b8"))  # type: ignore[arg-type]
-    with pytest.raises(ConfigError, match="printer.escpos_connection"):
-        make_printer(config(""))  # type: ignore[arg-type]
-    printer = make_printer(config("network:10.0.0.9"))  # type: ignore[arg-type]
+    with pytest.raises(ConfigError, match=r"printer\.escpos_connection"):
+        make_printer(config("usb:04b8"))
+    with pytest.raises(ConfigError, match=r"printer\.escpos_connection"):
+        make_printer(config(""))
+    printer = make_printer(config("network:10.0.0.9"))
     assert isinstance(printer, EscposPrinter) and printer.connection.port == 9100
 
 
