@@ -185,7 +185,7 @@ def test_tall_ink_is_split_into_bands() -> None:
 # --- the printer (python-escpos Dummy in place of the device) --------------------------------------
 
 
-class StatusDummy(Dummy):  # type: ignore[misc]
+class StatusDummy(Dummy):
     """A Dummy that answers DLE EOT like a printer: `online` for n=1, `paper` for n=4."""
 
     def __init__(self, online: bytes = b"\x12", paper: bytes = b"\x12") -> None:
