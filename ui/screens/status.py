@@ -1,0 +1,356 @@
+"""'Check my application': scan the slip's QR or type the tracking code, see where it stands.
+
+Also the keyboard-wedge scanner's way into the UI, `ScanKeyFilter`: installed once on the
+application, it sees every key press, holds keys while it cannot yet tell a scanner burst from a
+person typing (`devices.scanner.WedgeDetector`), replays a person's keys to where they were going
+and hands a scanner's line to `kiosk.status.route_scan` — so a slip scanned on the idle screen
+opens this screen, and an ID card's QR at the card step fills the ID number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QKeyEvent, QShowEvent
+from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QVBoxLayout
+
+from devices.scanner import WedgeDetector, WedgeVerdict
+from kiosk.flow import FlowState, Journey
+from kiosk.status import LookupOutcome, StatusResult, route_scan
+from kiosk.text import Text
+from kiosk.trackcode import ALPHABET, LENGTH, display
+from ui.screens.base import Screen, ScreenContext
+from ui.widgets.basics import label
+from ui.widgets.code_keypad import CodeKeypad
+from ui.widgets.icons import pixmap
+
+INSTRUCTION = Text.of(
+    "Quét mã QR trên phiếu hoặc nhập mã hồ sơ", "Scan the QR code on your slip or type the code"
+)
+LOOK_UP = Text.of("Tra cứu", "Look up")
+CLEAR = Text.of("Xóa hết", "Clear")
+BUSY = Text.of("Đang tra cứu…", "Looking it up…")
+SUBMITTED_ON = Text.of("Nộp ngày {date}", "Submitted on {date}")
+
+# Status values (db.models.DossierStatus) -> (pictogram, role of the what-to-do line, headline, what to do).
+# The headline is always large and dark; colour (green done, red errors) is in the pictogram and the
+# line below.
+STATUS_TEXT: dict[str, tuple[str, str, Text, Text]] = {
+    "received": (
+        "hourglass",
+        "",
+        Text.of("Đã tiếp nhận", "Received"),
+        Text.of("Hồ sơ đang chờ cán bộ xem xét.", "Your application is waiting for an officer."),
+    ),
+    "processing": (
+        "hourglass",
+        "",
+        Text.of("Đang xử lý", "Being processed"),
+        Text.of("Cán bộ đang giải quyết hồ sơ.", "An officer is working on your application."),
+    ),
+    "done": (
+        "check",
+        "ok",
+        Text.of("Đã có kết quả — Ông/Bà đến nhận tại quầy", "Ready — please collect it at the counter"),
+        Text.of("Ông/Bà mang theo phiếu và thẻ căn cước.", "Bring this slip and your ID card."),
+    ),
+    "rejected": (
+        "officer",
+        "",
+        Text.of("Không được chấp nhận — Ông/Bà hỏi cán bộ", "Not accepted — please ask an officer"),
+        Text.of("Cán bộ sẽ giải thích lý do.", "An officer will explain why."),
+    ),
+}
+OUTCOME_TEXT: dict[LookupOutcome, tuple[str, str, Text, Text]] = {
+    LookupOutcome.FORGED: (
+        "warning",
+        "error",
+        Text.of("Phiếu không hợp lệ", "This slip is not valid"),
+        Text.of("Ông/Bà hỏi cán bộ để được giúp.", "Please ask an officer for help."),
+    ),
+    LookupOutcome.UNKNOWN: (
+        "search-doc",
+        "",
+        Text.of("Không tìm thấy hồ sơ", "No application found"),
+        Text.of("Ông/Bà kiểm tra lại mã hoặc hỏi cán bộ.", "Check the code, or ask an officer."),
+    ),
+    LookupOutcome.MISTYPED: (
+        "error",
+        "error",
+        Text.of("Mã chưa đúng, Ông/Bà kiểm tra lại", "The code is not right, please check it"),
+        Text.of("Mã có mười ký tự, in trên phiếu.", "The code has ten characters, printed on the slip."),
+    ),
+    LookupOutcome.ID_CARD: (
+        "id-card",
+        "",
+        Text.of("Đây là mã trên thẻ căn cước", "This is the code on your ID card"),
+        Text.of("Ông/Bà quét mã QR trên phiếu hồ sơ.", "Please scan the QR code on your slip."),
+    ),
+}
+_ALIASES = {"I": "1", "L": "1", "O": "0"}  # Crockford: read look-alike letters as digits
+
+
+def result_view(result: StatusResult) -> tuple[str, str, Text, Text]:
+    """Pictogram, role of the what-to-do line, headline and what to do, for a lookup result."""
+    if result.outcome is LookupOutcome.FOUND:
+        return STATUS_TEXT.get(result.status, STATUS_TEXT["processing"])
+    return OUTCOME_TEXT[result.outcome]
+
+
+def code_display(typed: str) -> str:
+    """What has been typed, grouped XXXXX-XXXXX, with a line for each character still missing."""
+    padded = (typed + "•" * LENGTH)[:LENGTH]
+    return display(padded)
+
+
+def local_date(moment: dt.datetime | None) -> str:
+    return moment.astimezone().strftime("%d/%m/%Y") if moment is not None else ""
+
+
+class StatusScreen(Screen):
+    def __init__(self, ctx: ScreenContext) -> None:
+        super().__init__(ctx)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # a USB keyboard types into the code
+        row = QHBoxLayout(self)
+        row.setContentsMargins(40, 8, 40, 8)
+        row.setSpacing(32)
+
+        left = QVBoxLayout()
+        left.setSpacing(12)
+        heading = QHBoxLayout()
+        heading.setSpacing(16)
+        self.qr_picture = QLabel()
+        self.qr_picture.setPixmap(pixmap("qr", 88))
+        self.qr_picture.setAlignment(Qt.AlignmentFlag.AlignTop)
+        heading.addWidget(self.qr_picture)
+        self.instruction = label("", "h1")
+        heading.addWidget(self.instruction, 1)
+        left.addLayout(heading)
+        self.code = label("", "code", wrap=False, center=True)
+        left.addWidget(self.code)
+
+        self.result_box = QFrame()
+        self.result_box.setObjectName("card")
+        self.result_box.setStyleSheet("QLabel { background: transparent; }")  # on the card's tint
+        result_row = QHBoxLayout(self.result_box)
+        result_row.setContentsMargins(16, 12, 16, 12)
+        result_row.setSpacing(16)
+        self.result_picture = QLabel()
+        self.result_picture.setFixedSize(88, 88)
+        self.result_picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        result_row.addWidget(self.result_picture, 0, Qt.AlignmentFlag.AlignTop)
+        texts = QVBoxLayout()
+        texts.setSpacing(6)
+        self.result_title = label("", "big")
+        self.result_detail = label("", "")
+        self.result_when = label("", "muted")
+        for widget in (self.result_title, self.result_detail, self.result_when):
+            texts.addWidget(widget)
+        result_row.addLayout(texts, 1)
+        left.addWidget(self.result_box)
+        left.addStretch(1)
+        row.addLayout(left, 4)
+
+        self.keypad = CodeKeypad()
+        self.keypad.char.connect(self._type)
+        self.keypad.erase.connect(self._erase)
+        self.keypad.clear.connect(lambda: self.journey.lookup_input(""))
+        row.addWidget(self.keypad, 6)
+        self._picture_name = ""
+
+    # -- input ----------------------------------------------------------------------------
+    def _typed(self) -> str:
+        text = self.journey.state().lookup_text
+        return text if len(text) <= LENGTH else ""  # a long scanned line is not shown as typed
+
+    def _type(self, ch: str) -> None:
+        state = self.journey.state()
+        if state.lookup_busy:
+            return
+        typed = self._typed()
+        if len(typed) < LENGTH:
+            self.journey.lookup_input(typed + ch)
+
+    def _erase(self) -> None:
+        if not self.journey.state().lookup_busy:
+            self.journey.lookup_input(self._typed()[:-1])
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """A person at a USB keyboard (scanner bursts are taken out by `ScanKeyFilter` first)."""
+        key = event.key()
+        ch = _ALIASES.get(event.text().upper(), event.text().upper())
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.on_primary()
+        elif key == Qt.Key.Key_Backspace:
+            self._erase()
+        elif len(ch) == 1 and ch in ALPHABET:
+            self._type(ch)
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # -- rendering ------------------------------------------------------------------------
+    def show_state(self, state: FlowState) -> None:
+        lang = state.language
+        self.instruction.setText(INSTRUCTION.get(lang))
+        result = state.lookup_result
+        shown_code = result.tracking_code if result is not None and result.tracking_code else ""
+        self.code.setText(display(shown_code) if shown_code else code_display(self._typed()))
+        self.keypad.set_clear_text(CLEAR.get(lang))
+        self.keypad.setEnabled(not state.lookup_busy)
+
+        if state.lookup_busy:
+            self._show_result("hourglass", "", BUSY.get(lang), "", "")
+        elif result is None:
+            self._show_result("", "", "", "", "")
+        else:
+            picture, role, title, detail = result_view(result)
+            when = ""
+            if result.outcome is LookupOutcome.FOUND:
+                service = self._service_title(result.service_code, lang)
+                submitted = SUBMITTED_ON.get(lang).format(date=local_date(result.submitted_at))
+                when = " · ".join(part for part in (service, submitted) if part)
+            self._show_result(picture, role, title.get(lang), detail.get(lang), when)
+
+    def _service_title(self, code: str, lang: str) -> str:
+        for service in self.journey.catalog.services:
+            if service.code == code:
+                return service.title.get(lang)
+        return ""
+
+    def _show_result(self, picture: str, role: str, title: str, detail: str, when: str) -> None:
+        self.result_box.setVisible(bool(title))
+        if picture != self._picture_name:
+            self._picture_name = picture
+            if picture:
+                self.result_picture.setPixmap(pixmap(picture, 88))
+            else:
+                self.result_picture.clear()
+        if self.result_detail.objectName() != role:
+            self.result_detail.setObjectName(role)
+            self.result_detail.style().unpolish(self.result_detail)
+            self.result_detail.style().polish(self.result_detail)
+        self.result_title.setText(title)
+        self.result_detail.setText(detail)
+        self.result_when.setText(when)
+        self.result_when.setVisible(bool(when))
+
+    def primary_text(self, state: FlowState) -> Text | None:
+        return LOOK_UP if state.lookup_text and not state.lookup_busy else None
+
+    def on_primary(self) -> None:
+        self.journey.lookup_submit()
+
+    def spoken(self, state: FlowState) -> str:
+        lang = state.language
+        if state.lookup_busy:
+            return BUSY.get(lang)
+        if state.lookup_result is None:
+            return INSTRUCTION.get(lang)
+        _picture, _role, title, detail = result_view(state.lookup_result)
+        return f"{title.get(lang)}. {detail.get(lang)}"
+
+
+# -- keyboard-wedge scanners --------------------------------------------------------------------------
+
+
+class ScanKeyFilter(QObject):
+    """Application-wide event filter: scanner bursts become `on_scan(line)`, typing goes through.
+
+    Install once, on the QApplication (it must see key presses before the focused widget does):
+
+        scan_filter = ScanKeyFilter.for_journey(journey)
+        QApplication.instance().installEventFilter(scan_filter)
+
+    A person's keys are held for at most `max_gap` (30 ms) and then replayed to the widget they
+    were meant for, in order; a scanner's keys and its Enter never reach any widget.
+    """
+
+    def __init__(
+        self,
+        on_scan: Callable[[str], object],
+        *,
+        detector: WedgeDetector | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__()
+        self._on_scan = on_scan
+        self._detector = detector or WedgeDetector()
+        self._clock = clock
+        self._held: list[tuple[QObject, QKeyEvent]] = []
+        self._replaying = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.timeout.connect(self._on_timer)
+        self.scans: list[str] = []  # every line taken as a scan (for the officer's diagnostics)
+
+    @classmethod
+    def for_journey(
+        cls,
+        journey: Journey,
+        *,
+        detector: WedgeDetector | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> ScanKeyFilter:
+        """Scans go to `kiosk.status.route_scan`: what a scan means depends on the screen."""
+        return cls(lambda line: route_scan(journey, line), detector=detector, clock=clock)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if self._replaying or event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return False
+        if event.modifiers() & (
+            Qt.KeyboardModifier.ControlModifier
+            | Qt.KeyboardModifier.AltModifier
+            | Qt.KeyboardModifier.MetaModifier
+        ):
+            return False  # shortcuts (the officer's exit) are never part of a scan
+        now = self._clock()
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            verdict = self._detector.enter(now)
+            self._apply(verdict)
+            return not verdict.pass_enter
+        text = event.text()
+        if len(text) != 1 or not text.isprintable() or event.isAutoRepeat():
+            return False
+        self._apply(self._detector.key(text, now))
+        self._held.append((watched, QKeyEvent(event.type(), event.key(), event.modifiers(), text)))
+        self._arm()
+        return True
+
+    def _arm(self) -> None:
+        deadline = self._detector.deadline
+        if deadline is None:
+            self._timer.stop()
+            return
+        self._timer.start(max(1, math.ceil((deadline - self._clock()) * 1000)))
+
+    def _on_timer(self) -> None:
+        self._apply(self._detector.idle(self._clock()))
+        self._arm()
+
+    def _apply(self, verdict: WedgeVerdict) -> None:
+        if verdict.scan is not None:
+            self._held.clear()  # the scanner's keys are consumed
+            self.scans.append(verdict.scan)
+            self._on_scan(verdict.scan)
+        elif verdict.typed:
+            held, self._held = self._held, []
+            self._replaying = True
+            try:
+                for receiver, key_event in held:
+                    try:
+                        QApplication.sendEvent(receiver, key_event)
+                    except RuntimeError:  # the widget went away meanwhile (screen rebuilt)
+                        continue
+            finally:
+                self._replaying = False
