@@ -92,9 +92,11 @@ class Face:
     """One face at one size: widths and glyph bitmaps, each computed once per process.
 
     Pillow rasterises the whole string on every `ImageDraw.text` call (~2-4 ms a line here);
-    pasting cached glyph bitmaps at their advances gives the same pixels (checked in the tests)
-    for a tenth of that. Pen positions are the sum of advances, as Pillow's basic layout, which
-    is all Vietnamese needs once text is NFC (precomposed letters, no shaping).
+    pasting cached glyph bitmaps at their advances costs a tenth of that. Pen positions are the
+    sum of advances, as in Pillow's basic layout, which is all Vietnamese needs once text is NFC
+    (precomposed letters, no shaping). Each glyph lands on a whole dot, so a letter prints the
+    same wherever it stands; Pillow's own drawing differs from this by a stray dot on a few
+    glyphs (fractional pen positions), checked in tests/devices/printer/test_raster.py.
     """
 
     def __init__(self, face: str, size_pt: float) -> None:
