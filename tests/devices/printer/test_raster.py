@@ -67,7 +67,14 @@ def test_cached_glyphs_match_pillows_own_drawing() -> None:
             assert a is not None and b is not None
             assert all(abs(p - q) <= 1 for p, q in zip(a, b, strict=True)), (face, size, line, a, b)
             ink = ImageChops.invert(theirs.convert("L")).histogram()[255]
-            differing = ImageChops.difference(ours.convert("L"), theirs.convert("L")).histogram()[255]
+            # Pillow puts the whole string a row higher when some symbols (₫) are in it; ours
+            # keeps every line on its baseline. Compare at the best of the three alignments.
+            differing = min(
+                ImageChops.difference(
+                    ours.convert("L"), ImageChops.offset(theirs, 0, dy).convert("L")
+                ).histogram()[255]
+                for dy in (-1, 0, 1)
+            )
             assert differing <= 0.05 * ink, (face, size, line, differing, ink)
 
 
