@@ -6,6 +6,16 @@ scanner (`SerialLineReader`) delivers the same lines. Either way, `parse_scan` c
 """
 
 from devices.scanner.parse import IdCardQr, ScanKind, ScanResult, parse_scan
+from devices.scanner.serial import ScannerError, SerialLineReader
 from devices.scanner.wedge import WedgeDetector, WedgeVerdict
 
-__all__ = ["IdCardQr", "ScanKind", "ScanResult", "WedgeDetector", "WedgeVerdict", "parse_scan"]
+__all__ = [
+    "IdCardQr",
+    "ScanKind",
+    "ScanResult",
+    "ScannerError",
+    "SerialLineReader",
+    "WedgeDetector",
+    "WedgeVerdict",
+    "parse_scan",
+]

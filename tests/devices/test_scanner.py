@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import random
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from devices.scanner import ScanKind, WedgeDetector, WedgeVerdict, parse_scan
+from devices.scanner import ScanKind, ScannerError, SerialLineReader, WedgeDetector, WedgeVerdict, parse_scan
+from devices.scanner.serial import LineSplitter
 from kiosk.slip import SlipSigner
 from kiosk.trackcode import check_char, display
 
@@ -311,3 +314,82 @@ def test_baby_card_issued_in_the_birth_year() -> None:
     assert result.kind is ScanKind.CCCD_2024 and result.card is not None
     assert result.card.date_of_birth == dt.date(2024, 2, 3) and result.card.issue_date == dt.date(2024, 5, 20)
     assert result.card.sex == "Nữ"  # century/sex digit 3 = 21st century, female
+
+
+# -- serial scanners (a pseudo-terminal stands in for the port) -------------------------------------------
+
+
+@pytest.fixture
+def pty() -> Iterator[tuple[int, str]]:
+    master, slave = os.openpty()
+    path = os.ttyname(slave)
+    yield master, path
+    os.close(master)
+    os.close(slave)
+
+
+def test_line_splitter_handles_every_line_end() -> None:
+    splitter = LineSplitter()
+    assert splitter.feed(b"ABC\r\nDEF\rGHI\nJK") == ["ABC", "DEF", "GHI"]
+    assert splitter.feed(b"L\r") == ["JKL"]
+    assert splitter.feed(b"\nMNO\n\n\r\n") == ["MNO"]  # the LF of a split CR LF is no empty line
+    text = "Giàng Thị Mỷ".encode()
+    assert splitter.feed(text[:5]) == [] and splitter.feed(text[5:] + b"\n") == ["Giàng Thị Mỷ"]
+    assert splitter.feed(b"\xff\xfe\n") == ["\ufffd\ufffd"]  # bad bytes never raise
+
+
+def test_line_splitter_drops_runaway_input() -> None:
+    splitter = LineSplitter(max_line=16)
+    assert splitter.feed(b"x" * 40 + b"\n") == ["x" * 8]  # the overlong part is dropped, not kept growing
+
+
+def test_serial_lines_from_a_tty(pty: tuple[int, str]) -> None:
+    master, path = pty
+    line = line_2021(CITIZENS[0])
+    with SerialLineReader(path) as reader:
+        assert reader.readline(timeout=0.05) is None
+        os.write(master, SLIP.encode() + b"\r\n" + line.encode() + b"\r")
+        first, second = reader.readline(timeout=2), reader.readline(timeout=2)
+    assert first == SLIP
+    assert second == line  # a serial scanner keeps the Vietnamese text intact
+    result = parse_scan(second)
+    assert result.kind is ScanKind.CCCD_2021 and result.card is not None
+    assert result.card.full_name == CITIZENS[0]["name"] and result.card.sex == "Nữ"
+
+
+def test_serial_reader_thread(pty: tuple[int, str]) -> None:
+    master, path = pty
+    lines: list[str] = []
+    got_two = threading.Event()
+
+    def on_line(line: str) -> None:
+        lines.append(line)
+        if len(lines) == 2:
+            got_two.set()
+
+    reader = SerialLineReader(path, baudrate=115200)
+    reader.start(on_line)
+    try:
+        os.write(master, CODE.encode() + b"\n")
+        os.write(master, display(CODE).encode() + b"\n")
+        assert got_two.wait(timeout=5)
+    finally:
+        reader.stop()
+    assert lines == [CODE, display(CODE)]
+
+
+def test_serial_port_errors(tmp_path: Path) -> None:
+    with pytest.raises(ScannerError, match="cannot open"):
+        SerialLineReader(str(tmp_path / "ttyNONE")).open()
+    plain = tmp_path / "not-a-tty"
+    plain.write_bytes(b"")
+    with pytest.raises(ScannerError, match="not a usable serial port"):
+        SerialLineReader(str(plain)).open()
+    with pytest.raises(ScannerError, match="not open"):
+        SerialLineReader(str(plain)).readline(0)
+
+
+def test_unsupported_baud_rate(pty: tuple[int, str]) -> None:
+    _master, path = pty
+    with pytest.raises(ScannerError, match="baud"):
+        SerialLineReader(path, baudrate=12345).open()
