@@ -274,3 +274,36 @@ def test_fits_1366x768(qtbot, tmp_path: Path, large_text: bool) -> None:  # type
     for key in kiosk.screen.keypad.keys.values():
         assert key.height() >= 46 and key.width() >= 46  # ≥ 12 mm on a 15.6" 1366×768 panel
     shoot(kiosk.screen, f"fit_{'large' if large_text else 'normal'}")
+
+
+def test_id_card_qr_at_the_card_step_fills_the_number(qtbot, kiosk: Kiosk, scanner: ScanKeyFilter) -> None:  # type: ignore[no-untyped-def]
+    journey = kiosk.journey
+    journey.reset()
+    journey.start()
+    journey.choose_service(TAM_VANG)
+    for _ in range(5):
+        if journey.state().screen == "card":
+            break
+        if journey.state().screen == "consent":
+            journey.consent(True)  # type: ignore[attr-defined,unused-ignore]
+        else:
+            journey.next()
+    assert journey.state().screen == "card" and journey.state().card.id_number == ""
+    line = "|".join(
+        [
+            CITIZEN["id"],
+            CITIZEN["old_id"],
+            CITIZEN["name"],
+            CITIZEN["dob"].replace("/", ""),
+            CITIZEN["sex"],
+            CITIZEN["residence"],
+            CITIZEN["issued"].replace("/", ""),
+        ]
+    )
+    # A keyboard wedge cannot type most Vietnamese letters (nor can QTest): they are lost.
+    typed = "".join(ch for ch in line if ord(ch) < 128)
+    qtbot.keyClicks(kiosk.screen, typed)
+    qtbot.keyClick(kiosk.screen, Qt.Key.Key_Return)
+    assert scanner.scans == [typed]
+    assert journey.state().card.id_number == CITIZEN["id"]
+    assert journey.state().screen == "card"  # still there: the number fills, the read starts
