@@ -216,10 +216,12 @@ class CupsPrinter(Printer):
         conn = self._connect()
         queue = self._queue_name(conn)
         # Refuse up front rather than park a job in a stopped queue (it would print by itself
-        # when re-enabled, and again from our own retry).
-        status = status_from_attributes(self._attributes(conn, queue, _STATUS_ATTRIBUTES))
-        if not status.ready:
-            raise PrinterError.from_status(status)
+        # when re-enabled, and again from our own retry). Only a stopped or rejecting queue is
+        # refused: a reason such as media-empty can outlive the fault on an enabled queue (the
+        # backend clears it on its next job), so such a queue gets the job and is watched.
+        attrs = self._attributes(conn, queue, _STATUS_ATTRIBUTES)
+        if _halted(attrs):
+            raise PrinterError.from_status(_not_ready(attrs))
         options = self._options(conn, queue, pdf)
         job_id = self._submit(conn, queue, pdf, title, options)
         return self._follow(conn, queue, job_id)
@@ -265,13 +267,16 @@ class CupsPrinter(Printer):
                 if not status.ready:
                     raise PrinterError.from_status(status)
                 raise PrinterError(PrinterErrorReason.FAILED, f"job {job} {_JOB_WORD[state]}: {why}")
-            # Pending, held, processing or stopped: is the queue still able to finish it?
-            status = status_from_attributes(self._attributes(conn, queue, _STATUS_ATTRIBUTES))
-            if not status.ready:
+            # Pending, held, processing or stopped: can the queue still finish it?
+            printer = self._attributes(conn, queue, _STATUS_ATTRIBUTES)
+            if _halted(printer) or state == JOB_STOPPED:
                 self._cancel(conn, job_id)
-                raise PrinterError.from_status(status)
+                raise PrinterError.from_status(_not_ready(printer))
             if self._monotonic() >= deadline:
                 self._cancel(conn, job_id)
+                status = status_from_attributes(printer)
+                if not status.ready:  # e.g. an IPP printer holding the job while out of paper
+                    raise PrinterError.from_status(status)
                 raise PrinterError(
                     PrinterErrorReason.TIMEOUT,
                     f"job {job} not finished after {self.timeout_s:g} s (state {state}); cancelled",
@@ -285,3 +290,14 @@ class CupsPrinter(Printer):
 
 
 _JOB_WORD = {JOB_CANCELED: "was cancelled", JOB_ABORTED: "was aborted"}
+
+
+def _halted(attrs: Mapping[str, Any]) -> bool:
+    """The queue will not print anything until someone acts: stopped (state 5) or rejecting."""
+    return attrs.get("printer-state") == PRINTER_STOPPED or attrs.get("printer-is-accepting-jobs") is False
+
+
+def _not_ready(attrs: Mapping[str, Any]) -> PrinterStatus:
+    """The status of a halted queue, never READY (a stopped queue with no reason is STOPPED)."""
+    status = status_from_attributes(attrs)
+    return status if not status.ready else PrinterStatus(PrinterState.STOPPED, status.message)
