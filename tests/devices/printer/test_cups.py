@@ -181,8 +181,6 @@ def ink_fraction(path: Path, tmp: Path) -> float:
     subprocess.run(
         ["pdftoppm", "-r", "50", "-gray", "-f", "1", "-l", "1", str(path), str(tmp / "p")], check=True
     )
-    from PIL import Image
-
     image = Image.open(next(tmp.glob("p*.pgm")))
     histogram = image.histogram()
     return 1 - sum(histogram[200:]) / sum(histogram)
