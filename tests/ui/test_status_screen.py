@@ -307,3 +307,42 @@ def test_id_card_qr_at_the_card_step_fills_the_number(qtbot, kiosk: Kiosk, scann
     assert scanner.scans == [typed]
     assert journey.state().card.id_number == CITIZEN["id"]
     assert journey.state().screen == "card"  # still there: the number fills, the read starts
+
+
+def test_in_the_kiosk_window_at_1366x768(qtbot, monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Inside the real frame (top bar, Back, primary button), with the app's own lookup wiring."""
+    from kiosk.config import load_config
+    from ui import window
+    from ui.app import KioskUi
+
+    from .conftest import RecordingVoice
+
+    monkeypatch.setitem(window.SCREENS, "status", "ui.screens.status:StatusScreen")
+    config = load_config(overrides={"paths.data_dir": str(tmp_path)}, demo=True, environ={})
+    voice = RecordingVoice()
+    ui = KioskUi(config, windowed=True, voice=voice)
+    qtbot.addWidget(ui.window)
+    ui.window.resize(1366, 768)
+    ui.show()
+    try:
+        ui.app.journey.open_status()
+        screen = ui.window.current_screen()
+        assert isinstance(screen, StatusScreen)
+        assert voice.said[-1][0] == "Quét mã QR trên phiếu hoặc nhập mã hồ sơ"
+        for ch in STORED:
+            qtbot.mouseClick(screen.keypad.keys[ch], Qt.MouseButton.LeftButton)
+        assert ui.window.primary_button.isVisible() and ui.window.primary_button.text() == "Tra cứu"
+        qtbot.mouseClick(ui.window.primary_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: ui.app.journey.state().lookup_result is not None, timeout=10000)
+        assert screen.result_title.text() == "Không tìm thấy hồ sơ"  # an empty station database
+        QApplication.processEvents()
+        assert ui.window.overflow() == 0
+        layout = screen.layout()
+        assert layout is not None and layout.minimumSize().width() <= 1366  # even with 1080p sizes
+        shoot(ui.window, "window_unknown")
+        ui.window.speak()
+        assert voice.said[-1][0].startswith("Không tìm thấy hồ sơ.")
+        qtbot.mouseClick(ui.window.back_button, Qt.MouseButton.LeftButton)
+        assert ui.app.journey.state().phase is Phase.IDLE
+    finally:
+        ui.close()

@@ -116,8 +116,8 @@ class StatusScreen(Screen):
         super().__init__(ctx)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # a USB keyboard types into the code
         row = QHBoxLayout(self)
-        row.setContentsMargins(40, 8, 40, 8)
-        row.setSpacing(32)
+        row.setContentsMargins(32, 8, 32, 8)
+        row.setSpacing(28)
 
         left = QVBoxLayout()
         left.setSpacing(12)
@@ -130,8 +130,7 @@ class StatusScreen(Screen):
         self.instruction = label("", "h1")
         heading.addWidget(self.instruction, 1)
         left.addLayout(heading)
-        self.code = label("", "code", wrap=False, center=True)
-        left.addWidget(self.code)
+        left.addSpacing(12)
 
         self.result_box = QFrame()
         self.result_box.setObjectName("card")
@@ -155,11 +154,17 @@ class StatusScreen(Screen):
         left.addStretch(1)
         row.addLayout(left, 4)
 
+        # The code right above the keys that type it.
+        right = QVBoxLayout()
+        right.setSpacing(8)
+        self.code = label("", "code", wrap=False, center=True)
+        right.addWidget(self.code)
         self.keypad = CodeKeypad()
         self.keypad.char.connect(self._type)
         self.keypad.erase.connect(self._erase)
         self.keypad.clear.connect(lambda: self.journey.lookup_input(""))
-        row.addWidget(self.keypad, 6)
+        right.addWidget(self.keypad, 1)
+        row.addLayout(right, 6)
         self._picture_name = ""
 
     # -- input ----------------------------------------------------------------------------
