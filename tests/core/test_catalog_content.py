@@ -203,6 +203,7 @@ def test_follow_up_text_only_for_other() -> None:
         ("29B1-123.45", True),
         ("30A-12345", True),
         ("51G12345", True),
+        ("29B112345", True),  # typed on the kiosk keyboard, which has no dash
         ("29MĐ1-123.45", True),
         ("30A-1234", True),
         ("29 B1 12345", False),
