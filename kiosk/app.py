@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 from devices.card.base import CardReader
 from devices.card.profiles import CitizenProfile, load_profiles
+from kiosk.appointments import AppointmentSettings
 from kiosk.catalog import Catalog, load_catalog
 from kiosk.config import Config
 from kiosk.controller import KioskController, Station
 from kiosk.flow import Journey
+from kiosk.payment import PaymentOptions
 from kiosk.runner import Runner
 from kiosk.status import StatusLookup
 
@@ -90,6 +92,8 @@ class KioskApp:
     store: Lazy[DossierStore]
     printer: Lazy[Printer]
     demo_profiles: list[CitizenProfile]
+    appointments: AppointmentSettings
+    payment: PaymentOptions
 
 
 def build_app(config: Config, runner: Runner, clock: Clock = local_now) -> KioskApp:
@@ -116,4 +120,10 @@ def build_app(config: Config, runner: Runner, clock: Clock = local_now) -> Kiosk
         store=store,
         printer=printer,
         demo_profiles=load_profiles() if config.demo else [],
+        appointments=AppointmentSettings(
+            days_ahead=config["appointment.days_ahead"],
+            slots=tuple(config["appointment.slots"]),
+            weekdays=tuple(config["appointment.weekdays"]),
+        ),
+        payment=PaymentOptions.from_config(config),
     )

@@ -65,6 +65,7 @@ class Field:
     max_days_after: int = 0  # date fields: at most this many days after `after_field` (0 = no limit)
     min_days_after: int = 0  # date fields: at least this many days after `after_field`
     pattern: str = ""  # full-match regular expression for text fields
+    example: str = ""  # a valid answer (required with a pattern): for demos, the tour and tests
     prefill: str = ""  # Holder attribute the value comes from ("" = asked)
     readonly: bool = False  # prefilled from the chip: shown, not edited
     when: Condition | None = None
@@ -139,6 +140,11 @@ class Service:
 
     def form_fields(self) -> list[Field]:
         return [self.fields[fid] for step in self.steps for fid in step.fields]
+
+    def fields_of(self, step: Step, values: Mapping[str, Any]) -> list[Field]:
+        """The fields of `step` asked for these answers."""
+        fields = [self.fields[fid] for fid in step.fields]
+        return [f for f in fields if f.when is None or f.when.holds(values)]
 
     def active_fields(self, values: Mapping[str, Any]) -> list[Field]:
         """The fields asked for these answers: steps and fields whose `when` holds."""
@@ -217,6 +223,7 @@ class _Reader:
             "prefill",
             "readonly",
             "when",
+            "example",
         }
         for extra in sorted(set(raw) - known):
             self.problem(f"field '{fid}' has unknown key '{extra}'")
@@ -241,6 +248,11 @@ class _Reader:
                 self.problem(f"field '{fid}': pattern is not a valid regular expression ({exc})")
             if "pattern" not in messages:
                 self.problem(f"field '{fid}' has a pattern but no messages.pattern saying how to fix")
+            example = str(raw.get("example", ""))
+            if not example:
+                self.problem(f"field '{fid}' has a pattern but no example of a valid answer")
+            elif not re.fullmatch(pattern, example.upper()):
+                self.problem(f"field '{fid}': its example {example!r} does not match its pattern")
         prefill = str(raw.get("prefill", ""))
         if prefill:
             attribute = prefill.removeprefix("holder.")
@@ -263,6 +275,7 @@ class _Reader:
             max_days_after=int(raw.get("max_days_after", 0)),
             min_days_after=int(raw.get("min_days_after", 0)),
             pattern=pattern,
+            example=str(raw.get("example", "")),
             prefill=prefill,
             readonly=bool(raw.get("readonly", False)),
             when=self.condition(raw.get("when"), f"field '{fid}'"),

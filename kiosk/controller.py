@@ -9,13 +9,22 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from devices.card.base import CardError, CardErrorReason, CardEvent, CardEventKind, CardReader, Holder
+from devices.card.base import (
+    CardError,
+    CardErrorReason,
+    CardEvent,
+    CardEventKind,
+    CardRead,
+    CardReader,
+    Holder,
+)
 from kiosk.catalog import Service
 from kiosk.dossier import Dossier, TrackingCodeConflict
 from kiosk.flow import Journey, LookUp, ReadCard, Submit
+from kiosk.payment import PaymentStatus, fee_line
 from kiosk.receipt import Receipt
 from kiosk.runner import Runner
 from kiosk.status import LookupOutcome, StatusResult
@@ -59,7 +68,8 @@ def build_receipt(
     lines = [("Số định danh", mask_id(holder.id_number))]
     for fdef in service.form_fields():
         lines.append((fdef.label.get(language), display_value(fdef, dossier.fields.get(fdef.id), language)))
-    fee = "Không thu lệ phí" if service.fee.amount == 0 else f"{service.fee.amount:,} đồng".replace(",", ".")
+    status = PaymentStatus.UNPAID if dossier.fee_amount else PaymentStatus.NOT_REQUIRED
+    fee = fee_line(dossier.fee_amount, status).get("vi")
     return Receipt(
         station_name=station.name,
         service_title=service.title.get("vi"),
@@ -73,6 +83,17 @@ def build_receipt(
         where_to_ask=station.help_text,
         fee_text=fee,
     )
+
+
+def today_address(residence: str) -> dict[str, str] | None:
+    """The card's (often pre-2025, three-level) address in today's units, if it converts cleanly."""
+    if not residence:
+        return None
+    from kiosk.addresses import parse_old_address
+
+    match = parse_old_address(residence)
+    address = match.to_address() if match.complete else None
+    return address.to_dict() if address is not None else None
 
 
 class KioskController:
@@ -134,11 +155,20 @@ class KioskController:
                 log.exception("card read failed unexpectedly", exc_info=exc)
             self.journey.card_failed(reason)
 
-        self.runner.run(
-            lambda: self._card_reader().read(effect.key, progress),
-            self.journey.card_read,
-            failed,
-        )
+        def read() -> tuple[CardRead, dict[str, str] | None]:
+            result = self._card_reader().read(effect.key, progress)
+            residence = today_address(result.holder.residence)
+            if result.photo:  # JPEG 2000 faces become PNG here, off the UI thread
+                from devices.card.photo import PhotoError, displayable
+
+                try:
+                    result = replace(result, photo=displayable(result.photo).data)
+                except PhotoError as exc:
+                    log.warning("photo cannot be shown: %s", exc)
+                    result = replace(result, photo=None)
+            return result, residence
+
+        self.runner.run(read, lambda done: self.journey.card_read(*done), failed)
 
     # -- submission and receipt -----------------------------------------------------------
     def _submit(self, effect: Submit) -> None:
@@ -156,6 +186,7 @@ class KioskController:
                 fields=dict(effect.values),
                 holder={k: v for k, v in vars(holder).items() if isinstance(v, str) and v},
                 consented_at=effect.consented_at,
+                fee_amount=effect.service.fee.amount_for(effect.values),
             )
 
         def store() -> Dossier:

@@ -81,8 +81,16 @@ def _fonts() -> Check:
     return Check("fonts", not missing, "missing " + ", ".join(missing) if missing else "Be Vietnam Pro")
 
 
+def _payment(config: Config) -> Check:
+    from kiosk.payment import PaymentOptions
+
+    problems = PaymentOptions.from_config(config).problems()
+    methods = ", ".join(config["payment.methods"])
+    return Check("payment", not problems, "; ".join(problems) if problems else methods)
+
+
 def run_checks(config: Config) -> list[Check]:
-    return [_catalog(), _database(config), _card_reader(config), _printer(config), _fonts()]
+    return [_catalog(), _database(config), _card_reader(config), _printer(config), _payment(config), _fonts()]
 
 
 def format_checks(checks: list[Check]) -> str:

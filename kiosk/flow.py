@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from devices.card.base import AccessKey, CardErrorReason, CardRead, Holder, ReadProgress
-from kiosk.catalog import Catalog, Field, Service, Step
+from kiosk.catalog import Catalog, Service, Step
 from kiosk.status import StatusResult
 from kiosk.text import Text
 from kiosk.validation import check_fields
@@ -91,6 +91,7 @@ class FlowState:
     card: CardStatus = field(default_factory=CardStatus)
     holder: Holder | None = None
     photo: bytes | None = None
+    residence_address: Mapping[str, str] | None = None  # the card's old address in today's units
     tracking_code: str = ""
     submit_error: Text | None = None
     print_state: str = ""  # "", "printing", "printed", "failed"
@@ -127,6 +128,11 @@ class FlowState:
         """1-based position of the current step among the active ones (for "Bước 2/5")."""
         active = self.active_steps
         return active.index(self.step_index) + 1 if self.step_index in active else len(active)
+
+    @property
+    def fee_amount(self) -> int:
+        """The fee for the answers given (catalog fee cases), in đồng."""
+        return self.service.fee.amount_for(self.values) if self.service else 0
 
     @property
     def people(self) -> list[dict[str, str]]:
@@ -286,7 +292,7 @@ class Journey:
         if step.kind == "consent" and state.consented_at is None:
             return  # only the consent buttons move on
         if step.kind == "form":
-            errors = check_fields(self._fields(state.service, step, state.values), state.values, self.today())
+            errors = check_fields(state.service.fields_of(step, state.values), state.values, self.today())
             if errors:
                 self._set(errors=errors)
                 return
@@ -473,7 +479,7 @@ class Journey:
         if self._state.card.phase is CardPhase.READING:
             self._set_card(stage=progress.stage, progress=progress.fraction)
 
-    def card_read(self, result: CardRead) -> None:
+    def card_read(self, result: CardRead, residence_address: Mapping[str, str] | None = None) -> None:
         if self._state.card.phase is not CardPhase.READING:
             return  # a late result for a card already gone or a wiped session
         self._retried = False
@@ -490,7 +496,8 @@ class Journey:
         self._set(
             holder=result.holder,
             photo=result.photo,
-            values=self._prefilled(result.holder),
+            residence_address=residence_address,
+            values=self._prefilled(result.holder, residence_address),
             card=replace(state.card, phase=CardPhase.READ, progress=1.0, error=None),
             errors={},
         )
@@ -548,16 +555,18 @@ class Journey:
         self._effects.append(Submit(service, values, state.holder, state.consented_at))
         self._set(phase=Phase.SUBMITTING, submit_error=None, errors={})
 
-    def _fields(self, service: Service, step: Step, values: Mapping[str, Any]) -> list[Field]:
-        fields = [service.fields[fid] for fid in step.fields]
-        return [f for f in fields if f.when is None or f.when.holds(values)]
-
-    def _prefilled(self, holder: Holder) -> dict[str, Any]:
-        """Answers filled from the card: chip data replaces readonly fields, fills empty ones."""
+    def _prefilled(self, holder: Holder, residence: Mapping[str, str] | None) -> dict[str, Any]:
+        """Answers filled from the card: chip data replaces readonly fields, fills empty ones.
+        An address field takes the card's residence converted to today's units, when it converts."""
         values = dict(self._state.values)
         service = self._state.service
         for fdef in service.fields.values() if service else []:
-            if fdef.prefill and (fdef.readonly or not values.get(fdef.id)):
+            if not fdef.prefill or not (fdef.readonly or not values.get(fdef.id)):
+                continue
+            if fdef.type == "address":
+                if fdef.prefill == "residence" and residence:
+                    values[fdef.id] = dict(residence)
+            else:
                 values[fdef.id] = getattr(holder, fdef.prefill, "")
         return values
 

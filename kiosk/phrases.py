@@ -111,3 +111,55 @@ KEY_SPACE = T("Dấu cách", "Space")
 KEY_DELETE = T("Xóa", "Delete")
 TONES = T("Dấu thanh", "Tone marks")
 DEMO_CARDS = T("Thẻ mẫu (chế độ trình diễn)", "Demo cards")
+
+CONSENT_TITLE = T(
+    "Ông/Bà đồng ý cho dùng thông tin cá nhân?", "Do you agree to the use of your personal data?"
+)
+CONSENT_BODY = T(
+    "Để làm thủ tục, công an cần dùng thông tin trên thẻ căn cước và thông tin Ông/Bà khai.\n"
+    "Thông tin chỉ dùng cho hồ sơ này, được giữ bí mật và lưu theo quy định của pháp luật.\n"
+    "Ông/Bà có quyền không đồng ý. Khi đó máy không lưu gì; Ông/Bà làm thủ tục tại quầy với cán bộ.",
+    "To handle your application the police need the data on your ID card and what you enter.\n"
+    "It is used only for this application, kept confidential and stored as the law requires.\n"
+    "You may refuse. Then nothing is kept; an officer at the counter can help you instead.",
+)
+CONSENT_LAW = T(
+    "Nghị định 13/2023/NĐ-CP về bảo vệ dữ liệu cá nhân", "Decree 13/2023/ND-CP on personal data protection"
+)
+CONSENT_YES = T("Đồng ý", "I agree")
+CONSENT_NO = T("Không đồng ý", "I do not agree")
+
+PEOPLE_ADD = T("Thêm khách: đọc thẻ", "Add a guest: read the card")
+PEOPLE_COUNT = T("Đã có {n} khách", "{n} guest(s) so far")
+PEOPLE_NONE = T("Chưa có khách nào. Bấm Thêm khách", "No guests yet. Press Add a guest")
+PEOPLE_REMOVE = T("Bỏ", "Remove")
+PEOPLE_CARD = T("Đặt thẻ căn cước của khách lên đầu đọc", "Place the guest's ID card on the reader")
+PEOPLE_FULL = T("Đã đủ số khách tối đa cho một lần khai", "This is the most guests for one notification")
+
+FROM_CARD = T("Lấy từ thẻ căn cước", "From the ID card")
+APPOINTMENT_DAY = T("Chọn ngày", "Choose a day")
+APPOINTMENT_TIME = T("Chọn giờ", "Choose a time")
+WEEKDAYS = T("T2 T3 T4 T5 T6 T7 CN", "Mon Tue Wed Thu Fri Sat Sun")
+GROUPS = {
+    "residence": T("Cư trú", "Residence"),
+    "identity": T("Căn cước, định danh điện tử", "ID card and e-identity"),
+    "other": T("Dịch vụ khác", "Other services"),
+}
+
+# Labels of the address picker (ui/widgets/address_picker.py), by key.
+ADDRESS: dict[str, Text] = {
+    "province_title": T("Tỉnh, thành phố nào?", "Which province or city?"),
+    "commune_title": T("Xã, phường nào?", "Which commune or ward?"),
+    "street_title": T("Số nhà, đường, thôn, tổ", "House number, street, village"),
+    "filter_placeholder": T("Gõ vài chữ để tìm", "Type a few letters to search"),
+    "street_placeholder": T("Ví dụ: Thôn 3", "For example: Thôn 3"),
+    "no_match": T("Không thấy tên này. Ông/Bà gõ lại", "No such name. Please type again"),
+    "back": T("Quay lại", "Back"),
+    "done": T("Xong", "Done"),
+    "space": T("Dấu cách", "Space"),
+    "delete": T("Xóa", "Delete"),
+}
+
+PAY_FEE = T("Cách nộp lệ phí {amount}", "How to pay the fee of {amount}")
+BACK_TO_SUMMARY = T("Xem lại mã hồ sơ", "Back to the tracking code")
+ADDRESS_NOW = T("Nay là", "Now")

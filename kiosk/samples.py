@@ -5,12 +5,24 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from kiosk.appointments import AppointmentSettings
 from kiosk.catalog import Field, Service
 
 SAMPLE_TEXT = "Thôn 3, xã Tam Thăng, thành phố Đà Nẵng"
 
 
 def sample_value(field: Field, values: dict[str, Any], today: dt.date) -> Any:
+    if field.example:
+        return field.example
+    if field.type == "id_number":
+        return "049098007788"
+    if field.type == "checklist":
+        return [option.value for option in field.options]
+    if field.type == "appointment":
+        day = AppointmentSettings().open_days(today)[0]
+        return {"date": day.isoformat(), "time": AppointmentSettings().slots[0]}
+    if field.type == "address":
+        return sample_address()
     if field.type == "date":
         if field.after_field and field.after_field in values:
             start = dt.date.fromisoformat(values[field.after_field])
@@ -22,6 +34,18 @@ def sample_value(field: Field, values: dict[str, Any], today: dt.date) -> Any:
     if field.type == "phone":
         return "0912345678"
     return SAMPLE_TEXT[: field.max_length]
+
+
+def sample_address() -> dict[str, Any]:
+    """A real current-unit address from the address data (Đà Nẵng, the first commune listed)."""
+    from kiosk import addresses
+
+    province = next(p for p in addresses.provinces() if "Đà Nẵng" in p.name)
+    commune = addresses.communes(province.code)[0]
+    return addresses.Address(
+        province_code=province.code, province_name=province.name,
+        commune_code=commune.code, commune_name=commune.name, street="Thôn 3",
+    ).to_dict()  # fmt: skip
 
 
 def sample_values(service: Service, today: dt.date) -> dict[str, Any]:

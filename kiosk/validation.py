@@ -152,10 +152,12 @@ def display_value(field: Field, value: Any, language: str) -> str:
     if field.type == "checklist":
         return "; ".join(field.option_label(str(v), language) for v in value)
     if field.type == "address" and isinstance(value, dict):
-        return str(
-            value.get("display")
-            or ", ".join(str(value.get(k, "")) for k in ("street", "commune", "province") if value.get(k))
-        )
+        from kiosk.addresses import Address  # address data load only when an address is shown
+
+        try:
+            return Address.from_dict(value).display()
+        except ValueError:
+            return "—"
     if field.type == "appointment" and isinstance(value, dict):
         date = parse_date(value.get("date"))
         return f"{value.get('time', '')} {date.strftime('%d/%m/%Y') if date else ''}".strip()

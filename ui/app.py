@@ -77,7 +77,9 @@ class KioskUi:
         self.runner = QtRunner()
         self.app = build_app(config, self.runner)
         load_fonts()
-        ctx = ScreenContext(self.app.journey, demo_cards(self.app) if config.demo else [])
+        ctx = ScreenContext(
+            self.app.journey, demo_cards(self.app) if config.demo else [], self.app.appointments
+        )
         screen = QApplication.primaryScreen()
         height = screen.geometry().height() if screen is not None and not windowed else 1080
         self.window = KioskWindow(ctx, voice or Silent(), config["ui.theme"], height)

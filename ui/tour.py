@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtWidgets import QApplication
 
 from kiosk.app import build_app, local_now
+from kiosk.catalog import Service
 from kiosk.config import load_config
 from kiosk.flow import Phase
 from kiosk.runner import InlineRunner
@@ -56,7 +57,10 @@ class Tour:
         self.app = build_app(config, InlineRunner(), self.clock)
         load_fonts()
         self.window = KioskWindow(
-            ScreenContext(self.app.journey, demo_cards(self.app)), Silent(), config["ui.theme"], size[1]
+            ScreenContext(self.app.journey, demo_cards(self.app), self.app.appointments, self.app.payment),
+            Silent(),
+            config["ui.theme"],
+            size[1],
         )
         self.window.resize(*size)
         self.window.show()
@@ -90,52 +94,80 @@ class Tour:
         journey.start()
         self.shot("", "menu")
         for service in self.app.catalog.services:
-            code = service.code
-            journey.reset()
-            reader.remove()
-            journey.start()
-            journey.choose_service(code)
-            values: dict[str, Any] = {}
-            for step in service.steps:
-                if step.kind == "card":
-                    self.shot(code, "card-waiting")
-                    reader.insert(profile)
-                    self.shot(code, "card-present")
-                    wrong = profile.holder.id_number[:6] + (
-                        "000000" if profile.holder.id_number[6:] != "000000" else "111111"
-                    )
-                    journey.set_id_number(wrong)
-                    self.shot(code, "card-wrong-number")
-                    journey.set_id_number(profile.holder.id_number)
-                    if journey.state().screen != "identity":
-                        self.shot(code, "card-error")
-                        return self.entries
-                    continue
-                if step.kind == "identity":
-                    self.shot(code, "identity")
-                    journey.confirm_identity(True)
-                    continue
-                if step.kind == "form":
-                    self.shot(code, f"{step.id}-empty")
-                    journey.next()
-                    self.shot(code, f"{step.id}-errors")
-                    for fid in step.fields:
-                        fdef = service.fields[fid]
-                        values[fid] = sample_value(fdef, values, today)
-                        journey.set_value(fid, values[fid])
-                    self.shot(code, f"{step.id}-filled")
-                    journey.next()
-                    continue
-                self.shot(code, step.id)
-                if step.kind != "review":
-                    journey.next()
-            journey.next()  # send
-            if journey.state().phase is not Phase.DONE:
-                self.shot(code, "submit-problem")
-                continue
-            self.shot(code, "done")
+            self._walk(service, reader, profile, today)
         self._overlays(reader, profile)
         return self.entries
+
+    def _walk(self, service: Service, reader: Any, profile: Any, today: dt.date) -> None:
+        """One service from the menu to the done screen, shooting every screen on the way."""
+        journey = self.app.journey
+        code = service.code
+        journey.reset()
+        reader.remove()
+        journey.start()
+        journey.choose_service(code)
+        guests = [p for p in self.app.demo_profiles if p is not profile][:2]
+        for _ in range(4 * len(service.steps)):  # bounded: a stuck step must not hang the tour
+            state = journey.state()
+            step = state.step
+            if step is None:
+                break
+            if step.kind == "consent":
+                self.shot(code, "consent")
+                journey.consent(True)
+            elif step.kind == "card":
+                self._card(code, reader, profile)
+                if journey.state().screen != "identity":
+                    self.shot(code, "card-error")
+                    return
+            elif step.kind == "identity":
+                self.shot(code, "identity")
+                journey.confirm_identity(True)
+            elif step.kind == "form":
+                self.shot(code, f"{step.id}-empty")
+                journey.next()
+                if journey.state().step is step:
+                    self.shot(code, f"{step.id}-errors")
+                values = dict(journey.state().values)
+                for fdef in service.fields_of(step, values):
+                    if not fdef.readonly:
+                        values[fdef.id] = sample_value(fdef, values, today)
+                        journey.set_value(fdef.id, values[fdef.id])
+                self.shot(code, f"{step.id}-filled")
+                journey.next()
+            elif step.kind == "people":
+                self.shot(code, f"{step.id}-empty")
+                for guest in guests:
+                    journey.add_person()
+                    reader.remove()
+                    reader.insert(guest)
+                    journey.set_id_number(guest.holder.id_number)
+                self.shot(code, f"{step.id}-list")
+                journey.next()
+            elif step.kind == "review":
+                self.shot(code, step.id)
+                journey.next()  # send
+                break
+            else:
+                self.shot(code, step.id)
+                journey.next()
+            if journey.state().step is step and step.kind != "review":
+                self.shot(code, f"{step.id}-stuck")
+                return
+        if journey.state().phase is not Phase.DONE:
+            self.shot(code, "submit-problem")
+            return
+        self.shot(code, "done")
+
+    def _card(self, code: str, reader: Any, profile: Any) -> None:
+        journey = self.app.journey
+        self.shot(code, "card-waiting")
+        reader.insert(profile)
+        self.shot(code, "card-present")
+        number = profile.holder.id_number
+        journey.set_id_number(number[:6] + ("000000" if number[6:] != "000000" else "111111"))
+        self.shot(code, "card-wrong-number")
+        journey.set_id_number(number)
 
     def _overlays(self, reader: Any, profile: Any) -> None:
         journey = self.app.journey
@@ -146,6 +178,7 @@ class Tour:
         journey.dismiss_officer()
         journey.choose_service(self.app.catalog.services[0].code)
         journey.next()
+        journey.consent(True)
         reader.remove()
         reader.insert(profile)
         journey.set_id_number(profile.holder.id_number)

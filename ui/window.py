@@ -5,10 +5,21 @@ bottom bar (Back left, primary action right), and overlays. It renders FlowState
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QMouseEvent, QResizeEvent, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk import phrases
 from kiosk.flow import FlowState, Phase
@@ -24,6 +35,8 @@ SCREENS: dict[str, str] = {
     "idle": "ui.screens.idle:IdleScreen",
     "menu": "ui.screens.menu:MenuScreen",
     "intro": "ui.screens.intro:IntroScreen",
+    "consent": "ui.screens.consent:ConsentScreen",
+    "people": "ui.screens.people:PeopleScreen",
     "card": "ui.screens.card:CardScreen",
     "identity": "ui.screens.identity:IdentityScreen",
     "form": "ui.screens.form:FormScreen",
@@ -36,17 +49,30 @@ SCREENS: dict[str, str] = {
 class Screens(dict[str, Screen]):
     """Screens by name, each created (and added to the stack) on first use."""
 
-    def __init__(self, ctx: ScreenContext, stack: QStackedWidget) -> None:
+    def __init__(
+        self, ctx: ScreenContext, stack: QStackedWidget, on_change: Callable[[FlowState], None]
+    ) -> None:
         super().__init__()
         self._ctx = ctx
         self._stack = stack
+        self._on_change = on_change
 
     def __missing__(self, name: str) -> Screen:
         module, _, cls = SCREENS[name].partition(":")
         screen: Screen = getattr(importlib.import_module(module), cls)(self._ctx)
+        screen.frame_changed.connect(lambda: self._on_change(self._ctx.journey.state()))
         self[name] = screen
         self._stack.addWidget(screen)
         return screen
+
+
+def _ancestors(widget: QWidget, stop: QWidget) -> list[QWidget]:
+    chain = []
+    parent = widget.parentWidget()
+    while parent is not None and parent is not stop:
+        chain.append(parent)
+        parent = parent.parentWidget()
+    return chain
 
 
 def step_dots(index: int, count: int) -> str:
@@ -92,7 +118,7 @@ class KioskWindow(QWidget):
         self.stack = QStackedWidget()
         # The stack takes the height the screen has; each screen is checked to fit 1366×768 (tests).
         self.stack.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
-        self.screens = Screens(ctx, self.stack)
+        self.screens = Screens(ctx, self.stack, lambda state: self.show_state(state))
         column.addWidget(self.stack, 1)
 
         bottom = QWidget()
@@ -128,16 +154,26 @@ class KioskWindow(QWidget):
 
     # -- rendering ------------------------------------------------------------------------
     def overflow(self) -> int:
-        """How many pixels the current screen needs beyond the height it has (0 = it fits)."""
+        """How many pixels the worst-squeezed widget of the current screen lacks (0 = all fits).
+
+        Labels, buttons and inputs are compared with the height they need at their actual width;
+        content inside scroll areas is exempt (it scrolls on purpose)."""
         screen = self.stack.currentWidget()
-        layout = screen.layout() if screen is not None else None
-        if layout is None:
+        if screen is None:
             return 0
-        width = self.stack.width()
-        needed = (
-            layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else layout.minimumSize().height()
-        )
-        return max(0, needed - self.stack.height())
+        worst = 0
+        for widget in screen.findChildren(QWidget):
+            if not widget.isVisible() or not isinstance(widget, (QLabel, QPushButton, QLineEdit)):
+                continue
+            if any(isinstance(a, QScrollArea) for a in _ancestors(widget, screen)):
+                continue
+            if isinstance(widget, QLabel) and widget.wordWrap():
+                needed = widget.heightForWidth(widget.width())
+            else:
+                needed = widget.minimumSizeHint().height()
+            bottom = widget.mapTo(screen, widget.rect().bottomLeft()).y()
+            worst = max(worst, needed - widget.height(), bottom - screen.height())
+        return max(0, worst)
 
     def current_screen(self) -> Screen:
         return self.screens[self.ctx.journey.state().screen]
@@ -158,9 +194,9 @@ class KioskWindow(QWidget):
         service = state.service
         if service is not None:
             self.heading.setText(service.title.get(lang))
-            index = state.step_index if state.phase is Phase.STEP else state.step_count - 1
-            step_text = phrases.STEP_OF.get(lang).format(n=index + 1, total=state.step_count)
-            self.progress.setText(f"{step_text}   {step_dots(index, state.step_count)}")
+            number = state.step_number if state.phase is Phase.STEP else state.step_count
+            step_text = phrases.STEP_OF.get(lang).format(n=number, total=state.step_count)
+            self.progress.setText(f"{step_text}   {step_dots(number - 1, state.step_count)}")
         else:
             self.heading.setText(phrases.IDLE_TITLE.get(lang) if state.phase is Phase.IDLE else "")
             self.progress.setText(phrases.IDLE_SUBTITLE.get(lang) if state.phase is Phase.IDLE else "")

@@ -67,6 +67,7 @@ def test_example_documents_every_key_and_loads() -> None:
 def test_list_keys(tmp_path: Path) -> None:
     config = load_config(write(tmp_path, '[payment]\nmethods = ["vietqr", "cash"]\n'), environ={})
     assert config["payment.methods"] == ["vietqr", "cash"]
-    assert load_config(environ={"KIOSK_PAYMENT_METHODS": "cash, platform"})["payment.methods"] == ["cash", "platform"]
+    from_env = load_config(environ={"KIOSK_PAYMENT_METHODS": "cash, platform"})
+    assert from_env["payment.methods"] == ["cash", "platform"]
     with pytest.raises(ConfigError, match=r"'payment\.methods' items must be among"):
         load_config(write(tmp_path, '[payment]\nmethods = ["bitcoin"]\n'), environ={})

@@ -54,6 +54,8 @@ def test_citizen_journey_to_printed_receipt(qtbot, kiosk_ui: KioskUi) -> None:  
     click(qtbot, window.screens["menu"].tiles["1.003677"])  # type: ignore[attr-defined]
     assert screen(ui) == "intro"
     click(qtbot, window.primary_button)
+    assert screen(ui) == "consent"  # Decree 13/2023: asked before the card is read
+    click(qtbot, window.primary_button)
     assert screen(ui) == "card"
     assert not window.primary_button.isVisible()  # nothing to continue with before the card is read
 
@@ -135,10 +137,13 @@ def test_every_screen_has_officer_button_and_way_back(qtbot, kiosk_ui: KioskUi) 
         seen.add(screen(ui))
         assert window.officer_button.isVisible()
         assert window.back_button.isVisible()
-        ui.app.journey.next()
+        if screen(ui) == "consent":
+            ui.app.journey.consent(True)
+        else:
+            ui.app.journey.next()
     click(qtbot, window.officer_button)
     assert window.overlay.isVisible()
-    assert seen == {"intro", "card"}
+    assert seen == {"intro", "consent", "card"}
 
 
 def test_idle_warning_then_wipe(qtbot, kiosk_ui: KioskUi) -> None:  # type: ignore[no-untyped-def]

@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
+from kiosk.appointments import AppointmentSettings
 from kiosk.flow import FlowState, Journey
+from kiosk.payment import PaymentOptions
 from kiosk.text import Text
 
 
@@ -15,10 +18,14 @@ from kiosk.text import Text
 class ScreenContext:
     journey: Journey
     demo_cards: list[tuple[str, Callable[[], None]]] = field(default_factory=list)
+    appointments: AppointmentSettings = field(default_factory=AppointmentSettings)
+    payment: PaymentOptions = field(default_factory=PaymentOptions)
 
 
 class Screen(QWidget):
     """A screen renders state; the frame asks it for its primary action and its spoken text."""
+
+    frame_changed = Signal()  # a view inside the screen changed what the frame should show
 
     def __init__(self, ctx: ScreenContext) -> None:
         super().__init__()

@@ -86,7 +86,10 @@ class CardScreen(Screen):
     def show_state(self, state: FlowState) -> None:
         lang = state.language
         card = state.card
-        self.title.setText(state.step.title.get(lang) if state.step else "")
+        if state.adding_person:
+            self.title.setText(phrases.PEOPLE_CARD.get(lang))
+        else:
+            self.title.setText(state.step.title.get(lang) if state.step else "")
         self.id_prompt.setText(phrases.CARD_ENTER_ID.get(lang))
         self.id_value.setText(group_id(card.id_number))
         if not card.reader_attached:
@@ -113,4 +116,4 @@ class CardScreen(Screen):
             self.demo_title.setText(phrases.DEMO_CARDS.get(lang))
 
     def primary_text(self, state: FlowState) -> Text | None:
-        return phrases.NEXT if state.holder is not None else None
+        return phrases.NEXT if state.holder is not None and not state.adding_person else None

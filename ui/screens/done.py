@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout
+from PySide6.QtWidgets import QLabel, QProgressBar, QStackedLayout, QVBoxLayout, QWidget
 
 from kiosk import phrases
 from kiosk.flow import FlowState
+from kiosk.payment import format_money
 from kiosk.text import Text
 from kiosk.trackcode import display
 from ui.screens.base import Screen, ScreenContext
-from ui.widgets.basics import label
+from ui.widgets.basics import button, label
 from ui.widgets.icons import pixmap
+from ui.widgets.payment_panel import PaymentPanel
 
 
 class SubmittingScreen(Screen):
@@ -42,13 +44,17 @@ class SubmittingScreen(Screen):
 
 
 class DoneScreen(Screen):
+    """Sent: the code and the slip; with a fee, a button to the ways to pay (a view of this screen)."""
+
     def __init__(self, ctx: ScreenContext) -> None:
         super().__init__(ctx)
-        column = QVBoxLayout(self)
+        self.views = QStackedLayout(self)
+        summary = QWidget()
+        column = QVBoxLayout(summary)
         column.setContentsMargins(60, 10, 60, 10)
         column.addStretch(1)
         self.picture = QLabel()
-        self.picture.setPixmap(pixmap("check", 140))
+        self.picture.setPixmap(pixmap("check", 120))
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
         column.addWidget(self.picture)
         self.title = label("", "h1", center=True)
@@ -62,10 +68,25 @@ class DoneScreen(Screen):
         column.addWidget(self.printing)
         self.next_steps = label("", "", center=True)
         column.addWidget(self.next_steps)
+        self.pay_button = button("", "officer", "qr", 48)
+        self.pay_button.clicked.connect(lambda: self._view(1))
+        column.addWidget(self.pay_button, 0, Qt.AlignmentFlag.AlignCenter)
         column.addStretch(1)
+        self.views.addWidget(summary)
+
+        payment = QWidget()
+        pay_column = QVBoxLayout(payment)
+        pay_column.setContentsMargins(40, 6, 40, 6)
+        self.panel = PaymentPanel()
+        pay_column.addWidget(self.panel, 1)
+        self.views.addWidget(payment)
+        self._shown_code = ""
 
     def show_state(self, state: FlowState) -> None:
         lang = state.language
+        if state.tracking_code != self._shown_code:  # a new dossier: start on the summary
+            self._shown_code = state.tracking_code
+            self.views.setCurrentIndex(0)
         self.title.setText(phrases.DONE_TITLE.get(lang))
         self.code_caption.setText(phrases.DONE_CODE.get(lang))
         self.code.setText(display(state.tracking_code) if state.tracking_code else "")
@@ -75,15 +96,28 @@ class DoneScreen(Screen):
         self.printing.setObjectName("error" if state.print_state == "failed" else "big")
         self.printing.style().polish(self.printing)
         self.next_steps.setText(state.service.next_steps.get(lang) if state.service else "")
+        amount = state.fee_amount
+        self.pay_button.setVisible(amount > 0 and bool(state.tracking_code))
+        self.pay_button.setText(phrases.PAY_FEE.get(lang).format(amount=format_money(amount, lang)))
+        if amount and state.tracking_code and state.service is not None:
+            offers = self.ctx.payment.offers(amount, state.tracking_code)
+            self.panel.show_offers(amount, state.service.fee.legal_basis, offers, lang)
 
     def has_back(self, state: FlowState) -> bool:
         return False
 
     def primary_text(self, state: FlowState) -> Text | None:
-        return phrases.FINISH
+        return phrases.BACK_TO_SUMMARY if self.views.currentIndex() == 1 else phrases.FINISH
 
     def on_primary(self) -> None:
+        if self.views.currentIndex() == 1:
+            self._view(0)
+            return
         self.journey.reset()
+
+    def _view(self, index: int) -> None:
+        self.views.setCurrentIndex(index)
+        self.frame_changed.emit()  # the primary button's label depends on the view
 
     def spoken(self, state: FlowState) -> str:
         return phrases.DONE_TITLE.get(state.language)

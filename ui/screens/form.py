@@ -17,12 +17,17 @@ from kiosk import phrases
 from kiosk.catalog import Field
 from kiosk.flow import FlowState
 from kiosk.text import Text
-from kiosk.validation import parse_date
+from kiosk.validation import display_value, parse_date
 from ui.screens.base import Screen, ScreenContext
+from ui.widgets.appointment import AppointmentPicker
 from ui.widgets.basics import button, clear_layout, label
 from ui.widgets.date_picker import DatePicker
 from ui.widgets.keyboard import Keyboard
 from ui.widgets.keypad import Keypad
+
+
+def address_labels(language: str) -> dict[str, str]:
+    return {key: text.get(language) for key, text in phrases.ADDRESS.items()}
 
 
 class TouchLineEdit(QLineEdit):
@@ -52,7 +57,7 @@ class FormScreen(Screen):
         QVBoxLayout(self.aid).setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.aid, 3)
         column.addLayout(row, 1)
-        self._built_for: tuple[str, str, str] | None = None
+        self._built_for: tuple[object, ...] | None = None
         self._errors: dict[str, QLabel] = {}
         self._edits: dict[str, QLineEdit] = {}
         self._pickers: dict[str, DatePicker] = {}
@@ -75,14 +80,26 @@ class FormScreen(Screen):
         self._pickers.clear()
         self._choices.clear()
         layout = self.body.layout()
-        fields = [state.service.fields[fid] for fid in state.step.fields]
-        dates = [f for f in fields if f.type == "date"]
+        fields = state.service.fields_of(state.step, state.values)
+        from_card = [f for f in fields if f.readonly]
+        if from_card:  # data from the chip: a compact table, not inputs
+            table = QGridLayout()
+            table.setVerticalSpacing(6)
+            for index, fdef in enumerate(from_card):
+                table.addWidget(label(fdef.label.get(lang), "muted"), index, 0)
+                table.addWidget(label(display_value(fdef, state.values.get(fdef.id), lang), "big"), index, 1)
+            table.addWidget(label(phrases.FROM_CARD.get(lang), "muted"), len(from_card), 1)
+            table.setColumnStretch(1, 1)
+            layout.addLayout(table)  # type: ignore[union-attr]
+        asked = [f for f in fields if not f.readonly]
+        dates = [f for f in asked if f.type == "date"]
         row = QHBoxLayout() if len(dates) > 1 else None
-        for fdef in fields:
+        for fdef in asked:
             box = QVBoxLayout()
-            box.addWidget(label(fdef.label.get(lang), "h2"))
-            if fdef.hint:
-                box.addWidget(label(fdef.hint.get(lang), "muted"))
+            if fdef.type != "address":  # the address picker asks its own questions
+                box.addWidget(label(fdef.label.get(lang), "h2"))
+                if fdef.hint:
+                    box.addWidget(label(fdef.hint.get(lang), "muted"))
             box.addWidget(self._input(fdef, state))
             error = label("", "error")
             box.addWidget(error)
@@ -102,6 +119,30 @@ class FormScreen(Screen):
     def _input(self, fdef: Field, state: FlowState) -> QWidget:
         lang = state.language
         value = state.values.get(fdef.id)
+        if fdef.type == "checklist":
+            holder = QWidget()
+            grid = QGridLayout(holder)
+            ticked = set(value) if isinstance(value, list) else set()
+            for index, option in enumerate(fdef.options):
+                tile = button(option.label.get(lang), "choice")
+                tile.setCheckable(True)
+                tile.setChecked(option.value in ticked)
+                tile.toggled.connect(lambda on, fid=fdef.id, v=option.value: self._tick(fid, v, on))
+                grid.addWidget(tile, index // 2, index % 2)
+            return holder
+        if fdef.type == "appointment":
+            settings = self.ctx.appointments
+            booking = AppointmentPicker(
+                settings.open_days(self.journey.today()),
+                settings.slots,
+                (phrases.APPOINTMENT_DAY.get(lang), phrases.APPOINTMENT_TIME.get(lang)),
+                phrases.WEEKDAYS.get(lang).split(),
+            )
+            booking.set_value(value if isinstance(value, dict) else None)
+            booking.changed.connect(lambda v, fid=fdef.id: self.journey.set_value(fid, v))
+            return booking
+        if fdef.type == "address":
+            return self._address_input(fdef, value, lang)
         if fdef.type == "date":
             default = self._default_date(fdef)
             picker = DatePicker(
@@ -138,12 +179,27 @@ class FormScreen(Screen):
             self._use_aid(edit, fdef.type, lang)
         return edit
 
+    def _tick(self, field_id: str, option: str, on: bool) -> None:
+        current = self.journey.state().values.get(field_id)
+        ticked = [v for v in (current if isinstance(current, list) else []) if v != option]
+        if on:
+            ticked.append(option)
+        self.journey.set_value(field_id, ticked)
+
+    def _address_input(self, fdef: Field, value: object, lang: str) -> QWidget:
+        from ui.widgets.address_picker import AddressPicker
+
+        picker = AddressPicker(address_labels(lang))
+        picker.set_value(value if isinstance(value, dict) else None)
+        picker.changed.connect(lambda v, fid=fdef.id: self.journey.set_value(fid, v))
+        return picker
+
     def _use_aid(self, edit: QLineEdit, field_type: str, lang: str) -> None:
         """Show the keypad (phone) or the keyboard (text) under the citizen's finger for `edit`."""
         self._target = edit
         layout = self.aid.layout()
         assert layout is not None
-        if field_type == "phone":
+        if field_type in ("phone", "id_number"):
             if self._keypad is None:
                 self._keypad = Keypad()
                 self._keypad.digit.connect(lambda d: self._append(d))
@@ -178,7 +234,8 @@ class FormScreen(Screen):
     def show_state(self, state: FlowState) -> None:
         if state.service is None or state.step is None:
             return
-        key = (state.service.code, state.step.id, state.language)
+        active = tuple(f.id for f in state.service.fields_of(state.step, state.values))
+        key = (state.service.code, state.step.id, state.language, active)
         if key != self._built_for:
             self._built_for = key
             self._build(state)

@@ -23,12 +23,12 @@ class IdentityScreen(Screen):
         column.addWidget(self.title)
         row = QHBoxLayout()
         self.photo = QLabel()
-        self.photo.setFixedSize(240, 320)
+        self.photo.setFixedSize(210, 280)
         self.photo.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.photo.setObjectName("card")
         row.addWidget(self.photo, 0, Qt.AlignmentFlag.AlignTop)
         grid = QGridLayout()
-        grid.setVerticalSpacing(16)
+        grid.setVerticalSpacing(10)
         grid.setHorizontalSpacing(30)
         self.captions: list[QLabel] = []
         self.values: list[QLabel] = []
@@ -36,7 +36,7 @@ class IdentityScreen(Screen):
             caption = label("", "muted")
             value = label("", "big")
             grid.addWidget(caption, index, 0, Qt.AlignmentFlag.AlignTop)
-            grid.addWidget(value, index, 1)
+            grid.addWidget(value, index, 1, Qt.AlignmentFlag.AlignTop)
             self.captions.append(caption)
             self.values.append(value)
         grid.setColumnStretch(1, 1)
@@ -64,11 +64,18 @@ class IdentityScreen(Screen):
         for (caption, value), c_label, v_label in zip(rows, self.captions, self.values, strict=True):
             c_label.setText(caption.get(lang))
             v_label.setText(value or "—")
+        if state.residence_address and state.residence_address.get("commune_name"):
+            now = ", ".join(
+                state.residence_address[k]
+                for k in ("commune_name", "province_name")
+                if state.residence_address.get(k)
+            )
+            self.values[-1].setText(f"{holder.residence}\n{phrases.ADDRESS_NOW.get(lang)}: {now}")
         image = QPixmap()
         if state.photo and image.loadFromData(state.photo):
             self.photo.setPixmap(
                 image.scaled(
-                    240, 320, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+                    200, 270, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
                 )
             )
         else:

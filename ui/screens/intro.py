@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk import phrases
+from kiosk.catalog import Paper
 from kiosk.flow import FlowState
 from kiosk.text import Text
 from ui.screens.base import Screen, ScreenContext
-from ui.widgets.basics import clear_layout, label
+from ui.widgets.basics import clear_layout, label, scroll_area
 from ui.widgets.icons import pixmap
 
 
@@ -38,7 +40,7 @@ class IntroScreen(Screen):
         self.details.setVerticalSpacing(14)
         self.details_box = QWidget()
         self.details_box.setLayout(self.details)
-        column.addWidget(self.details_box, 1)
+        column.addWidget(scroll_area(self.details_box), 1)
         self.law = label("", "muted")
         column.addWidget(self.law)
 
@@ -51,17 +53,36 @@ class IntroScreen(Screen):
         self.title.setText(service.title.get(lang))
         self.summary.setText(service.summary.get(lang))
         clear_layout(self.details_box)
-        rows: list[tuple[Text, str]] = [
-            (phrases.INTRO_WHO, service.who.get(lang)),
-            (phrases.INTRO_PAPERS, "\n".join("✔ " + p.get(lang) for p in service.papers)),
-            (phrases.INTRO_FEE, fee_text(service.fee.amount, lang)),
-            (phrases.INTRO_TIME, service.processing_time.get(lang)),
+        fee = fee_text(service.fee.amount, lang)
+        for case in service.fee.cases:
+            note = case.note.get(lang)
+            fee += f"; {note}: {fee_text(case.amount, lang)}" if note else ""
+        if service.fee.amount or service.fee.cases:
+            fee += f" ({service.fee.legal_basis})"
+        rows: list[tuple[Text, QWidget]] = [
+            (phrases.INTRO_WHO, label(service.who.get(lang))),
+            (phrases.INTRO_PAPERS, self._papers(service.papers, lang)),
+            (phrases.INTRO_FEE, label(fee)),
+            (phrases.INTRO_TIME, label(service.processing_time.get(lang))),
         ]
-        for row, (title, text) in enumerate(rows):
-            self.details.addWidget(label(title.get(lang), "h2"), row, 0)
-            self.details.addWidget(label(text), row, 1)
+        for row, (title, widget) in enumerate(rows):
+            self.details.addWidget(label(title.get(lang), "h2"), row, 0, Qt.AlignmentFlag.AlignTop)
+            self.details.addWidget(widget, row, 1)
         self.details.setColumnStretch(1, 1)
         self.law.setText(phrases.INTRO_LAW.get(lang) + ": " + "; ".join(service.legal_basis))
+
+    def _papers(self, papers: tuple[Paper, ...], lang: str) -> QWidget:
+        """Each paper with its picture, so people who read little can still check."""
+        box = QWidget()
+        grid = QGridLayout(box)
+        grid.setContentsMargins(0, 0, 0, 0)
+        for index, paper in enumerate(papers):
+            picture = QLabel()
+            picture.setPixmap(pixmap(paper.picture or "list", 48))
+            grid.addWidget(picture, index, 0)
+            grid.addWidget(label(paper.text.get(lang)), index, 1)
+        grid.setColumnStretch(1, 1)
+        return box
 
     def primary_text(self, state: FlowState) -> Text | None:
         return phrases.NEXT

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QGridLayout, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
 from kiosk import phrases
 from kiosk.flow import FlowState
 from kiosk.text import Text
 from kiosk.validation import display_value
 from ui.screens.base import Screen, ScreenContext
-from ui.widgets.basics import button, clear_layout, label
+from ui.widgets.basics import button, clear_layout, label, scroll_area
 
 
 class ReviewScreen(Screen):
@@ -21,13 +21,11 @@ class ReviewScreen(Screen):
         column.addWidget(self.title)
         self.error = label("", "error")
         column.addWidget(self.error)
-        area = QScrollArea()
-        area.setWidgetResizable(True)
         self.table = QWidget()
         self.grid = QGridLayout(self.table)
         self.grid.setVerticalSpacing(14)
         self.grid.setHorizontalSpacing(30)
-        area.setWidget(self.table)
+        area = scroll_area(self.table)
         column.addWidget(area, 1)
 
     def show_state(self, state: FlowState) -> None:
@@ -44,14 +42,27 @@ class ReviewScreen(Screen):
             self.grid.addWidget(label(phrases.REVIEW_PERSON.get(lang), "muted"), row, 0)
             self.grid.addWidget(label(f"{state.holder.full_name} — {state.holder.id_number}", "big"), row, 1)
             row += 1
-        for form_step in service.steps:
+        active = {f.id for f in service.active_fields(state.values)}
+        for index in state.active_steps:
+            form_step = service.steps[index]
+            rows: list[tuple[str, str]] = []
+            if form_step.kind == "people":
+                guests = state.values.get(form_step.id, [])
+                names = "\n".join(f"{g.get('full_name', '')} ({g.get('date_of_birth', '')})" for g in guests)
+                rows.append((form_step.title.get(lang), names or "—"))
             for fid in form_step.fields:
-                fdef = service.fields[fid]
-                self.grid.addWidget(label(fdef.label.get(lang), "muted"), row, 0)
-                self.grid.addWidget(label(display_value(fdef, state.values.get(fid), lang), "big"), row, 1)
-                edit = button(phrases.REVIEW_EDIT.get(lang))
-                edit.clicked.connect(lambda _=False, sid=form_step.id: self.journey.edit_step(sid))
-                self.grid.addWidget(edit, row, 2)
+                if fid in active:
+                    fdef = service.fields[fid]
+                    rows.append((fdef.label.get(lang), display_value(fdef, state.values.get(fid), lang)))
+            readonly_only = all(service.fields[fid].readonly for fid in form_step.fields if fid in active)
+            editable = form_step.kind == "people" or (form_step.kind == "form" and not readonly_only)
+            for caption, value in rows:
+                self.grid.addWidget(label(caption, "muted"), row, 0)
+                self.grid.addWidget(label(value, "big"), row, 1)
+                if editable:
+                    edit = button(phrases.REVIEW_EDIT.get(lang))
+                    edit.clicked.connect(lambda _=False, sid=form_step.id: self.journey.edit_step(sid))
+                    self.grid.addWidget(edit, row, 2)
                 row += 1
         self.grid.setColumnStretch(1, 1)
         self.grid.setRowStretch(row, 1)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QLabel, QLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QLabel, QLayout, QPushButton, QScrollArea, QSizePolicy, QWidget
 
 from ui.widgets.icons import icon
 
@@ -29,6 +29,16 @@ def button(text: str = "", role: str = "", pictogram: str = "", icon_size: int =
     widget.setCursor(Qt.CursorShape.BlankCursor)
     widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     return widget
+
+
+def scroll_area(inner: QWidget) -> QScrollArea:
+    """A touch-sized scrolling area for long lists. It takes the height the screen leaves it, so a
+    long list never pushes the frame (Back, primary action) off the screen."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setWidget(inner)
+    area.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+    return area
 
 
 def clear_layout(widget: QWidget) -> None:

@@ -1,0 +1,71 @@
+"""The guest list of a lodging notification: each guest's card read one after another."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
+
+from kiosk import phrases
+from kiosk.controller import mask_id
+from kiosk.flow import FlowState
+from kiosk.text import Text
+from ui.screens.base import Screen, ScreenContext
+from ui.widgets.basics import button, clear_layout, label, scroll_area
+
+
+class PeopleScreen(Screen):
+    def __init__(self, ctx: ScreenContext) -> None:
+        super().__init__(ctx)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(60, 10, 60, 10)
+        self.title = label("", "h1")
+        column.addWidget(self.title)
+        self.count = label("", "h2")
+        column.addWidget(self.count)
+        self.table = QWidget()
+        QGridLayout(self.table)
+        area = scroll_area(self.table)
+        column.addWidget(area, 1)
+        self.error = label("", "error")
+        column.addWidget(self.error)
+        self.add = button("", "", "id-card", 56)
+        self.add.clicked.connect(self.journey.add_person)
+        column.addWidget(self.add, 0, Qt.AlignmentFlag.AlignLeft)
+        self._shown: tuple[object, ...] = ()
+
+    def show_state(self, state: FlowState) -> None:
+        lang = state.language
+        step = state.step
+        people = state.people
+        self.title.setText(step.title.get(lang) if step else "")
+        self.count.setText(
+            phrases.PEOPLE_COUNT.get(lang).format(n=len(people)) if people else phrases.PEOPLE_NONE.get(lang)
+        )
+        full = step is not None and len(people) >= step.max_items
+        self.add.setText((phrases.PEOPLE_FULL if full else phrases.PEOPLE_ADD).get(lang))
+        self.add.setEnabled(not full)
+        message = state.errors.get("_people")
+        self.error.setText(message.get(lang) if message else "")
+        key = (lang, tuple(p.get("id_number") for p in people))
+        if key == self._shown:
+            return
+        self._shown = key
+        clear_layout(self.table)
+        grid = self.table.layout()
+        assert isinstance(grid, QGridLayout)
+        for row, person in enumerate(people):
+            grid.addWidget(label(f"{row + 1}.", "big"), row, 0)
+            grid.addWidget(label(person.get("full_name", ""), "big"), row, 1)
+            grid.addWidget(label(person.get("date_of_birth", ""), ""), row, 2)
+            grid.addWidget(label(mask_id(person.get("id_number", "")), "muted"), row, 3)
+            remove = button(phrases.PEOPLE_REMOVE.get(lang))
+            remove.clicked.connect(lambda _=False, i=row: self.journey.remove_person(i))
+            grid.addWidget(remove, row, 4)
+        grid.setColumnStretch(1, 1)
+        grid.setRowStretch(len(people), 1)
+
+    def primary_text(self, state: FlowState) -> Text | None:
+        return phrases.NEXT
+
+    def spoken(self, state: FlowState) -> str:
+        return phrases.PEOPLE_ADD.get(state.language)
