@@ -346,3 +346,24 @@ def test_in_the_kiosk_window_at_1366x768(qtbot, monkeypatch, tmp_path: Path) -> 
         assert ui.app.journey.state().phase is Phase.IDLE
     finally:
         ui.close()
+
+
+def test_bursts_into_a_text_box(qtbot, kiosk: Kiosk, scanner: ScanKeyFilter) -> None:  # type: ignore[no-untyped-def]
+    """Mid-application: a slip never lands in a text box; text nobody wants is typed as usual."""
+    from PySide6.QtWidgets import QLineEdit
+
+    kiosk.journey.reset()
+    kiosk.journey.start()
+    kiosk.journey.choose_service(TAM_VANG)
+    edit = QLineEdit()
+    qtbot.addWidget(edit)
+    edit.show()
+    qtbot.waitExposed(edit)
+    before = kiosk.journey.state()
+    qtbot.keyClicks(edit, kiosk.signer.sign(STORED))
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert edit.text() == "" and kiosk.journey.state() == before  # swallowed, and ignored here
+    qtbot.keyClicks(edit, "Thon 3 Xa Tam Thang")  # fast, but means nothing to the kiosk
+    qtbot.waitUntil(lambda: edit.text() == "Thon 3 Xa Tam Thang", timeout=2000)
+    qtbot.keyClicks(edit, " x", delay=50)
+    qtbot.waitUntil(lambda: edit.text() == "Thon 3 Xa Tam Thang x", timeout=2000)

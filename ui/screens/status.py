@@ -18,9 +18,9 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QVBoxLayout
 
-from devices.scanner import WedgeDetector, WedgeVerdict
+from devices.scanner import ScanKind, WedgeDetector, WedgeVerdict, parse_scan
 from kiosk.flow import FlowState, Journey
-from kiosk.status import LookupOutcome, StatusResult, route_scan
+from kiosk.status import LookupOutcome, ScanRoute, StatusResult, route_scan
 from kiosk.text import Text
 from kiosk.trackcode import ALPHABET, LENGTH, display
 from ui.screens.base import Screen, ScreenContext
@@ -277,12 +277,14 @@ class ScanKeyFilter(QObject):
         QApplication.instance().installEventFilter(scan_filter)
 
     A person's keys are held for at most `max_gap` (30 ms) and then replayed to the widget they
-    were meant for, in order; a scanner's keys and its Enter never reach any widget.
+    were meant for, in order. A scanner's keys and its Enter reach no widget when `on_scan`
+    returns True (consumed); when it returns False the line is replayed as typing — what a wedge
+    scanner does without this filter — so text that means nothing here still reaches a text box.
     """
 
     def __init__(
         self,
-        on_scan: Callable[[str], object],
+        on_scan: Callable[[str], bool],
         *,
         detector: WedgeDetector | None = None,
         clock: Callable[[], float] = time.monotonic,
@@ -307,8 +309,15 @@ class ScanKeyFilter(QObject):
         detector: WedgeDetector | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> ScanKeyFilter:
-        """Scans go to `kiosk.status.route_scan`: what a scan means depends on the screen."""
-        return cls(lambda line: route_scan(journey, line), detector=detector, clock=clock)
+        """Scans go to `kiosk.status.route_scan`: what a scan means depends on the screen. Slips,
+        codes and ID card QRs are always consumed (never typed into a field mid-application);
+        other lines nobody wanted are typed."""
+
+        def on_scan(line: str) -> bool:
+            routed = route_scan(journey, line)
+            return routed is not ScanRoute.IGNORED or parse_scan(line).kind is not ScanKind.UNKNOWN
+
+        return cls(on_scan, detector=detector, clock=clock)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if self._replaying or event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
@@ -322,8 +331,8 @@ class ScanKeyFilter(QObject):
         now = self._clock()
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             verdict = self._detector.enter(now)
-            self._apply(verdict)
-            return not verdict.pass_enter
+            consumed = self._apply(verdict)
+            return consumed and not verdict.pass_enter
         text = event.text()
         if len(text) != 1 or not text.isprintable() or event.isAutoRepeat():
             return False
@@ -343,19 +352,26 @@ class ScanKeyFilter(QObject):
         self._apply(self._detector.idle(self._clock()))
         self._arm()
 
-    def _apply(self, verdict: WedgeVerdict) -> None:
+    def _apply(self, verdict: WedgeVerdict) -> bool:
+        """Act on a verdict; True when a scan was consumed."""
         if verdict.scan is not None:
-            self._held.clear()  # the scanner's keys are consumed
             self.scans.append(verdict.scan)
-            self._on_scan(verdict.scan)
+            if self._on_scan(verdict.scan):
+                self._held.clear()  # the scanner's keys are consumed
+                return True
+            self._replay()
         elif verdict.typed:
-            held, self._held = self._held, []
-            self._replaying = True
-            try:
-                for receiver, key_event in held:
-                    try:
-                        QApplication.sendEvent(receiver, key_event)
-                    except RuntimeError:  # the widget went away meanwhile (screen rebuilt)
-                        continue
-            finally:
-                self._replaying = False
+            self._replay()
+        return False
+
+    def _replay(self) -> None:
+        held, self._held = self._held, []
+        self._replaying = True
+        try:
+            for receiver, key_event in held:
+                try:
+                    QApplication.sendEvent(receiver, key_event)
+                except RuntimeError:  # the widget went away meanwhile (screen rebuilt)
+                    continue
+        finally:
+            self._replaying = False
