@@ -90,5 +90,5 @@ def run_receipt(args: argparse.Namespace) -> int:
     receipt = build_receipt(station, dossier, service, holder, "vi")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(render_receipt_pdf(receipt))
-    print(f"receipt for {args.code} written to {args.out}")
+    print(f"receipt for {receipt.tracking_code} written to {args.out}")
     return 0

@@ -39,8 +39,9 @@ def _utcnow() -> dt.datetime:
 
 
 def canonical_code(code: str) -> str:
-    """The canonical tracking code ("7K3QX-M9T2B" -> "7K3QXM9T2B"); other text kept as given."""
-    return trackcode.normalize(code) or code.strip()[:_CODE_CHARS]
+    """The tracking code as stored: "7k3qx m9t2b" -> "7K3QXM9T2B" (Crockford aliases too for a
+    valid code; anything else only loses spaces and hyphens and is upper-cased)."""
+    return trackcode.normalize(code) or "".join(code.split()).replace("-", "").upper()[:_CODE_CHARS]
 
 
 def receipt_to_json(receipt: Receipt) -> dict[str, Any]:
