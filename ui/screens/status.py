@@ -168,8 +168,8 @@ class StatusScreen(Screen):
         self._picture_name = ""
 
     # -- input ----------------------------------------------------------------------------
-    def _typed(self) -> str:
-        text = self.journey.state().lookup_text
+    def _typed(self, state: FlowState | None = None) -> str:
+        text = (state or self.journey.state()).lookup_text
         return text if len(text) <= LENGTH else ""  # a long scanned line is not shown as typed
 
     def _type(self, ch: str) -> None:
@@ -209,7 +209,7 @@ class StatusScreen(Screen):
         self.instruction.setText(INSTRUCTION.get(lang))
         result = state.lookup_result
         shown_code = result.tracking_code if result is not None and result.tracking_code else ""
-        self.code.setText(display(shown_code) if shown_code else code_display(self._typed()))
+        self.code.setText(display(shown_code) if shown_code else code_display(self._typed(state)))
         self.keypad.set_clear_text(CLEAR.get(lang))
         self.keypad.setEnabled(not state.lookup_busy)
 
@@ -222,7 +222,8 @@ class StatusScreen(Screen):
             when = ""
             if result.outcome is LookupOutcome.FOUND:
                 service = self._service_title(result.service_code, lang)
-                submitted = SUBMITTED_ON.get(lang).format(date=local_date(result.submitted_at))
+                submitted = local_date(result.submitted_at)
+                submitted = SUBMITTED_ON.get(lang).format(date=submitted) if submitted else ""
                 when = " · ".join(part for part in (service, submitted) if part)
             self._show_result(picture, role, title.get(lang), detail.get(lang), when)
 
