@@ -7,8 +7,8 @@ import datetime as dt
 import unicodedata
 
 import pytest
-from PySide6.QtWidgets import QLabel
 from pypdf import PdfReader
+from PySide6.QtWidgets import QLabel
 
 from kiosk.catalog import load_catalog
 from kiosk.samples import sample_value
