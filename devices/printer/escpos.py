@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -47,6 +48,7 @@ _MAX_GROUPS_PER_BAND = 24  # bounds the search: a text line has ~10 groups, a QR
 DEFAULT_NETWORK_PORT = 9100
 DEFAULT_BAUD = 9600
 STATUS_TIMEOUT_S = 3.0  # a DLE EOT answer comes within milliseconds; silence means no answer
+SEND_TIMEOUT_S = 30.0  # a slow printer with a small buffer takes a slip as fast as it prints it
 
 
 class ConnectionStringError(ValueError):
@@ -255,7 +257,7 @@ def receipt_bytes(receipt: Receipt, dot_width: int = DOT_WIDTH_80MM, *, native_q
 Device = Any  # an escpos.escpos.Escpos subclass instance (untyped library)
 
 
-def open_device(connection: EscposConnection, profile: str | None = None, timeout_s: float = 10.0) -> Device:
+def open_device(connection: EscposConnection, profile: str | None = None) -> Device:
     """A python-escpos device for `connection`, opened (raises the library's errors)."""
     from escpos import printer
 
@@ -264,7 +266,7 @@ def open_device(connection: EscposConnection, profile: str | None = None, timeou
     match connection.kind:
         case "usb":
             device = printer.Usb(
-                connection.vendor_id, connection.product_id, timeout=int(timeout_s * 1000), **kwargs
+                connection.vendor_id, connection.product_id, timeout=int(SEND_TIMEOUT_S * 1000), **kwargs
             )
         case "network":
             device = printer.Network(connection.host, connection.port, timeout=STATUS_TIMEOUT_S, **kwargs)
@@ -275,7 +277,36 @@ def open_device(connection: EscposConnection, profile: str | None = None, timeou
         case _:
             device = printer.File(connection.device, **kwargs)
     device.open(raise_not_found=True)
+    if connection.kind == "usb":
+        endpoints = bulk_endpoints(device.device)
+        if endpoints is not None:  # python-escpos assumes Epson's 0x82/0x01; clones differ
+            device.in_ep, device.out_ep = endpoints  # in_ep None: the printer cannot answer
     return device
+
+
+def bulk_endpoints(usb_device: Any) -> tuple[int | None, int] | None:
+    """(IN, OUT) bulk endpoint addresses of the first interface of the active configuration
+    (USB 2.0 §9.6.6: bit 7 of bEndpointAddress is the direction, bmAttributes & 3 == 2 bulk).
+    None if there is no bulk OUT endpoint or the descriptors cannot be read."""
+    try:
+        interface = usb_device.get_active_configuration()[(0, 0)]
+        endpoints = [(e.bEndpointAddress, e.bmAttributes) for e in interface]
+    except Exception:  # no access to descriptors: keep python-escpos' defaults
+        return None
+    bulk = [address for address, attributes in endpoints if attributes & 0x03 == 0x02]
+    out = [a for a in bulk if not a & 0x80]
+    into = [a for a in bulk if a & 0x80]
+    if not out:
+        return None
+    return (into[0] if into else None), out[0]
+
+
+def _set_timeout(device: Device, seconds: float) -> None:
+    """Network printers: a short timeout for status replies, a long one while a slip streams in
+    (since Python 3.5 the socket timeout bounds a whole `sendall`)."""
+    handle = getattr(device, "_device", None)
+    if isinstance(handle, socket.socket):
+        handle.settimeout(seconds)
 
 
 def _map_error(exc: BaseException, connection: EscposConnection, doing: str) -> PrinterError:
@@ -352,6 +383,8 @@ class EscposPrinter(Printer):
             return PrinterStatus(PrinterState.READY, f"{self.connection} opens (write-only: no paper status)")
         from escpos.constants import RT_MASK_ONLINE, RT_STATUS_ONLINE
 
+        if self.connection.kind == "usb" and getattr(device, "in_ep", 0) is None:
+            return PrinterStatus(PrinterState.READY, f"{self.connection}: no IN endpoint, no status")
         try:
             reply = device.query_status(RT_STATUS_ONLINE)
             if not reply:
@@ -393,7 +426,9 @@ class EscposPrinter(Printer):
             if not before.ready:
                 raise PrinterError.from_status(before)
             try:
+                _set_timeout(device, SEND_TIMEOUT_S)
                 device._raw(data)
+                _set_timeout(device, STATUS_TIMEOUT_S)
             except Exception as exc:
                 raise _map_error(exc, self.connection, "sending to") from exc
             after = self._ask(device)  # paper can run out during this very slip

@@ -13,6 +13,7 @@ import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from escpos.exceptions import DeviceNotFoundError
@@ -24,6 +25,7 @@ from devices.printer.escpos import (
     ConnectionStringError,
     EscposConnection,
     EscposPrinter,
+    bulk_endpoints,
     parse_connection,
     raster_bytes,
     receipt_bytes,
@@ -378,3 +380,30 @@ def test_factory_builds_every_backend(tmp_path: Path) -> None:
 def test_qr_slot_only_with_native_qr() -> None:
     assert any(isinstance(p, QrSlot) for p in render_receipt_raster(sample_receipt(), native_qr=True))
     assert not any(isinstance(p, QrSlot) for p in render_receipt_raster(sample_receipt(), native_qr=False))
+
+
+class FakeUsbDevice:
+    """Just enough of a pyusb Device for `bulk_endpoints`: one configuration, interface (0, 0)."""
+
+    def __init__(self, endpoints: list[tuple[int, int]]) -> None:
+        self.endpoints = [SimpleNamespace(bEndpointAddress=a, bmAttributes=t) for a, t in endpoints]
+
+    def get_active_configuration(self) -> dict[tuple[int, int], list[SimpleNamespace]]:
+        return {(0, 0): self.endpoints}
+
+
+def test_usb_bulk_endpoints_are_found() -> None:
+    # Epson: IN 0x82, OUT 0x01. A common clone: interrupt IN 0x83 first, bulk OUT 0x03, bulk IN 0x81.
+    assert bulk_endpoints(FakeUsbDevice([(0x82, 2), (0x01, 2)])) == (0x82, 0x01)
+    assert bulk_endpoints(FakeUsbDevice([(0x83, 3), (0x03, 2), (0x81, 2)])) == (0x81, 0x03)
+    assert bulk_endpoints(FakeUsbDevice([(0x02, 2)])) == (None, 0x02)  # write-only printer
+    assert bulk_endpoints(FakeUsbDevice([(0x81, 2)])) is None  # nothing to write to: keep defaults
+    assert bulk_endpoints(object()) is None
+
+
+def test_usb_printer_without_in_endpoint_is_not_asked() -> None:
+    device = StatusDummy(online=b"\x1a")  # would say offline if asked
+    device.in_ep = None
+    printer = EscposPrinter(parse_connection("usb:0416:5011"), opener=lambda c: device)
+    status = printer.status()
+    assert status.state is PrinterState.READY and "no status" in status.message
