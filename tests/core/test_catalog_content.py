@@ -382,3 +382,11 @@ def test_service_titles_fit_the_header() -> None:
         # English top buttons are wider than the Vietnamese ones, so English titles get less room
         for lang, limit in (("vi", 45), ("en", 32)):
             assert len(raw["title"][lang]) <= limit, (stem, raw["title"][lang])
+
+
+def test_voice_texts_spell_numbers_out() -> None:
+    """The synthesiser misreads digits ("15"): voice prompts spell numbers out."""
+    for stem, raw in FILES.items():
+        for step in raw["steps"]:
+            if "say" in step:
+                assert not re.search(r"\d", step["say"]["vi"]), (stem, step["id"], step["say"]["vi"])
