@@ -49,6 +49,8 @@ class CardStatus:
     phase: CardPhase = CardPhase.WAITING
     reader_attached: bool = True
     id_number: str = ""  # typed on the keypad or scanned from the card's QR
+    passport: bool = False  # a guest's passport instead of an ID card (people step)
+    mrz: tuple[str, str, str] | None = None  # passport number, birth date, expiry (ISO dates)
     stage: str = ""
     progress: float = 0.0
     error: CardErrorReason | None = None
@@ -153,8 +155,17 @@ class FlowState:
 MSG_NEED_CARD = Text.of(
     "Ông/Bà đặt thẻ lên đầu đọc và nhập số trên thẻ", "Place your card and type its number"
 )
+MSG_FOREIGNER = Text.of(
+    "Khách nước ngoài không khai ở đây: Ông/Bà báo cán bộ",
+    "Foreign guests are declared with the officer, not here",
+)
 MSG_NEED_PEOPLE = Text.of("Ông/Bà đọc thẻ của ít nhất một khách", "Read at least one guest's card")
 MSG_ID_DIGITS = Text.of("Số định danh có đủ 12 chữ số", "The ID number has 12 digits")
+
+
+def _yymmdd(iso: str) -> str:
+    """ISO date → the YYMMDD of a machine-readable zone."""
+    return iso[2:4] + iso[5:7] + iso[8:10]
 
 
 class Journey:
@@ -351,6 +362,22 @@ class Journey:
             adding_person=True, errors={}, card=replace(state.card, phase=phase, id_number="", error=None)
         )
 
+    def use_passport(self, on: bool) -> None:
+        """People step: the next guest shows a passport (read with BAC from its number and dates)."""
+        self.touch()
+        if self._state.adding_person:
+            self._set_card(passport=on, mrz=None, error=None, id_number="")
+
+    def set_passport_key(self, number: str, birth: str, expiry: str) -> None:
+        """The passport number and the two dates (ISO) printed on the data page."""
+        self.touch()
+        card = self._state.card
+        phase = card.phase
+        if phase is CardPhase.FAILED:
+            phase = CardPhase.PRESENT if self._card_present else CardPhase.WAITING
+        clean = "".join(ch for ch in number.upper() if ch.isalnum())
+        self._set_card(mrz=(clean, birth, expiry), phase=phase, error=None)
+
     def cancel_person(self) -> None:
         self.touch()
         self._set(adding_person=False)
@@ -487,6 +514,11 @@ class Journey:
         if state.adding_person and state.step is not None:
             guest = {k: v for k, v in vars(result.holder).items() if isinstance(v, str) and v}
             guest["document_kind"] = result.document_kind
+            if result.document_kind == "passport" and result.holder.nationality not in ("VNM", "Việt Nam"):
+                # Foreigners are not notified here (Law on Entry and Exit of Foreigners, Đ33).
+                card = replace(state.card, phase=CardPhase.FAILED, progress=0.0, error=None)
+                self._set(card=card, errors={"_card": MSG_FOREIGNER})
+                return
             people = [p for p in state.people if p.get("id_number") != guest.get("id_number")] + [guest]
             card = replace(state.card, phase=CardPhase.READ, progress=1.0, error=None, id_number="")
             self._set(
@@ -529,13 +561,19 @@ class Journey:
         state = self._state
         card = state.card
         reading_applicant = state.step is not None and state.step.kind == "card" and state.holder is None
-        if (
-            (reading_applicant or state.adding_person)
-            and card.phase is CardPhase.PRESENT
-            and len(card.id_number) == 12
-        ):
-            self._state = replace(state, card=replace(card, phase=CardPhase.READING, progress=0.0, stage=""))
-            self._effects.append(ReadCard(AccessKey.from_id_number(card.id_number)))
+        if not (reading_applicant or state.adding_person) or card.phase is not CardPhase.PRESENT:
+            return
+        if state.adding_person and card.passport:
+            if card.mrz is None:
+                return
+            number, birth, expiry = card.mrz
+            key = AccessKey.from_mrz(number, _yymmdd(birth), _yymmdd(expiry))
+        elif len(card.id_number) == 12:
+            key = AccessKey.from_id_number(card.id_number)
+        else:
+            return
+        self._state = replace(state, card=replace(card, phase=CardPhase.READING, progress=0.0, stage=""))
+        self._effects.append(ReadCard(key))
 
     def _submit(self, service: Service) -> None:
         state = self._state

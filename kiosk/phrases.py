@@ -163,3 +163,19 @@ ADDRESS: dict[str, Text] = {
 PAY_FEE = T("Cách nộp lệ phí {amount}", "How to pay the fee of {amount}")
 BACK_TO_SUMMARY = T("Xem lại mã hồ sơ", "Back to the tracking code")
 ADDRESS_NOW = T("Nay là", "Now")
+
+GUEST_ID_CARD = T("Thẻ căn cước", "ID card")
+GUEST_PASSPORT = T("Hộ chiếu", "Passport")
+PASSPORT: dict[str, Text] = {
+    "number": T("Số hộ chiếu", "Passport number"),
+    "birth": T("Ngày sinh", "Date of birth"),
+    "expiry": T("Có giá trị đến", "Valid until"),
+    "read": T("Đọc hộ chiếu", "Read the passport"),
+    "problem": T(
+        "Ông/Bà ghi số hộ chiếu và hai ngày theo dạng ngày/tháng/năm",
+        "Give the number and both dates as dd/mm/yyyy",
+    ),
+    "space": T("Dấu cách", "Space"),
+    "delete": T("Xóa", "Delete"),
+}
+PASSPORT_PLACE = T("Hộ chiếu của khách", "The guest's passport")

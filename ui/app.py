@@ -63,6 +63,33 @@ def demo_cards(app: KioskApp) -> list[tuple[str, Callable[[], None]]]:
     return [(p.holder.full_name, place(p)) for p in app.demo_profiles]
 
 
+# Demo passports for guests: one Vietnamese (accepted in a lodging notification) and the ICAO
+# specimen (a foreigner: refused there, with the message saying where to go).
+DEMO_PASSPORTS = (
+    ("NGUYEN THI HANG", "C1234567", "2003-11-28", "2033-11-20", "VNM", "F"),
+    ("ANNA MARIA ERIKSSON", "L898902C3", "1974-08-12", "2012-04-15", "UTO", "F"),
+)
+
+
+def demo_passports(app: KioskApp) -> list[tuple[str, Callable[[], None]]]:
+    if app.config["card.backend"] != "emulated":
+        return []
+    from devices.card.emulated.personalise import PassportProfile
+
+    def place(
+        name: str, number: str, birth: str, expiry: str, nationality: str, sex: str
+    ) -> Callable[[], None]:
+        def action() -> None:
+            profile = PassportProfile(number, birth[2:].replace("-", ""), expiry[2:].replace("-", ""),
+                                      nationality, name, sex)  # fmt: skip
+            app.card_reader().insert_passport(profile)  # type: ignore[attr-defined]
+            app.journey.set_passport_key(number, birth, expiry)
+
+        return action
+
+    return [(f"{row[0]} ({row[4]})", place(*row)) for row in DEMO_PASSPORTS]
+
+
 def make_voice() -> Voice:
     from devices.audio.espeak import EspeakVoice
 

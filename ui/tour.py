@@ -22,7 +22,7 @@ from kiosk.flow import Phase
 from kiosk.runner import InlineRunner
 from kiosk.samples import sample_value
 from kiosk.voice import Silent
-from ui.app import demo_cards
+from ui.app import demo_cards, demo_passports
 from ui.screens.base import ScreenContext
 from ui.theme import load_fonts
 from ui.window import KioskWindow
@@ -30,6 +30,16 @@ from ui.window import KioskWindow
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+# Every way to pay, so the tour shows them all. The VietQR account is a placeholder that no bank
+# issues ("DEMO — do not transfer"): tour screenshots must never carry a payable account.
+TOUR_SETTINGS = {
+    "payment.methods": ["vietqr", "cash", "platform"],
+    "payment.vietqr_bin": "970436",
+    "payment.vietqr_account": "0000000000",
+    "payment.vietqr_account_name": "DEMO - KHONG CHUYEN TIEN",
+}
 
 
 class TourClock:
@@ -50,14 +60,19 @@ class Tour:
         self.out = out
         self.size = size
         self.entries: list[dict[str, Any]] = []
-        config = load_config(
-            overrides={"paths.data_dir": str(data_dir), "ui.language": language}, demo=True, environ={}
-        )
+        settings = {**TOUR_SETTINGS, "paths.data_dir": str(data_dir), "ui.language": language}
+        config = load_config(overrides=settings, demo=True, environ={})
         self.clock = TourClock()
         self.app = build_app(config, InlineRunner(), self.clock)
         load_fonts()
         self.window = KioskWindow(
-            ScreenContext(self.app.journey, demo_cards(self.app), self.app.appointments, self.app.payment),
+            ScreenContext(
+                self.app.journey,
+                demo_cards(self.app),
+                self.app.appointments,
+                self.app.payment,
+                demo_passports(self.app),
+            ),
             Silent(),
             config["ui.theme"],
             size[1],
@@ -142,6 +157,15 @@ class Tour:
                     reader.remove()
                     reader.insert(guest)
                     journey.set_id_number(guest.holder.id_number)
+                passports = self.window.ctx.demo_passports
+                journey.add_person()
+                journey.use_passport(True)
+                reader.remove()
+                self.shot(code, f"{step.id}-passport")
+                passports[1][1]()  # a foreigner's passport: refused here, with where to go instead
+                self.shot(code, f"{step.id}-foreign-passport")
+                reader.remove()
+                passports[0][1]()  # a Vietnamese passport
                 self.shot(code, f"{step.id}-list")
                 journey.next()
             elif step.kind == "review":
@@ -158,6 +182,11 @@ class Tour:
             self.shot(code, "submit-problem")
             return
         self.shot(code, "done")
+        if journey.state().fee_amount:
+            done = self.window.screens["done"]
+            done.pay_button.click()  # type: ignore[attr-defined]
+            self.shot(code, "payment")
+            self.window.primary_button.click()
 
     def _card(self, code: str, reader: Any, profile: Any) -> None:
         journey = self.app.journey

@@ -7,7 +7,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QMouseEvent, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -116,8 +116,8 @@ class KioskWindow(QWidget):
         column.addWidget(top)
 
         self.stack = QStackedWidget()
-        # The stack takes the height the screen has; each screen is checked to fit 1366×768 (tests).
-        self.stack.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
+        # The stack takes the size the screen has; each screen is checked to fit 1366×768 (tests).
+        self.stack.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.screens = Screens(ctx, self.stack, lambda state: self.show_state(state))
         column.addWidget(self.stack, 1)
 
@@ -162,17 +162,27 @@ class KioskWindow(QWidget):
         if screen is None:
             return 0
         worst = 0
-        for widget in screen.findChildren(QWidget):
-            if not widget.isVisible() or not isinstance(widget, (QLabel, QPushButton, QLineEdit)):
-                continue
-            if any(isinstance(a, QScrollArea) for a in _ancestors(widget, screen)):
-                continue
+        leaves = [
+            w
+            for w in screen.findChildren(QWidget)
+            if w.isVisible()
+            and isinstance(w, (QLabel, QPushButton, QLineEdit))
+            and not any(isinstance(a, QScrollArea) for a in _ancestors(w, screen))
+        ]
+        boxes = [QRect(w.mapTo(screen, QPoint(0, 0)), w.size()) for w in leaves if not isinstance(w, QLabel)]
+        for index, box in enumerate(boxes):  # inputs and buttons pushed on top of each other
+            for other in boxes[index + 1 :]:
+                if box.intersects(other):
+                    overlap = box.intersected(other)
+                    worst = max(worst, min(overlap.width(), overlap.height()))
+        for widget in leaves:
             if isinstance(widget, QLabel) and widget.wordWrap():
                 needed = widget.heightForWidth(widget.width())
-            else:
-                needed = widget.minimumSizeHint().height()
-            bottom = widget.mapTo(screen, widget.rect().bottomLeft()).y()
-            worst = max(worst, needed - widget.height(), bottom - screen.height())
+            else:  # a style sheet's min-height shows in minimumHeight(), not in the size hint
+                needed = max(widget.minimumSizeHint().height(), widget.minimumHeight())
+            corner = widget.mapTo(screen, widget.rect().bottomRight())
+            squeezed = max(needed - widget.height(), widget.minimumSizeHint().width() - widget.width())
+            worst = max(worst, squeezed, corner.y() - screen.height(), corner.x() - screen.width())
         return max(0, worst)
 
     def current_screen(self) -> Screen:

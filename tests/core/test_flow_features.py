@@ -144,3 +144,31 @@ def test_hidden_answer_dropped_on_submit(journey: Journey) -> None:
     assert isinstance(effect, Submit)
     assert "kind_other" not in effect.values
     assert effect.service.fee.amount_for(effect.values) == 50000
+
+
+def test_guest_passport_vietnamese_added_foreigner_refused(journey: Journey) -> None:
+    from devices.card.base import AccessKey, Holder
+
+    to_details(journey)
+    journey.set_value("kind", "renew")
+    journey.next()
+    journey.add_person()
+    journey.use_passport(True)
+    journey.card_inserted()
+    journey.set_passport_key("c1234567", "2003-11-28", "2033-11-20")
+    (effect,) = journey.take_effects()
+    assert effect == ReadCard(AccessKey.from_mrz("C1234567", "031128", "331120"))
+    foreign = Holder(id_number="L898902C3", full_name="ERIKSSON ANNA MARIA", date_of_birth="12/08/1974",
+                     nationality="UTO")  # fmt: skip
+    journey.card_read(CardRead(holder=foreign, document_kind="passport"))
+    assert journey.state().people == []
+    assert "Khách nước ngoài không khai ở đây" in journey.state().errors["_card"].get("vi")
+    journey.card_removed()
+    journey.card_inserted()
+    journey.set_passport_key("C1234567", "2003-11-28", "2033-11-20")
+    assert journey.take_effects()
+    vietnamese = Holder(id_number="C1234567", full_name="NGUYEN THI HANG", date_of_birth="28/11/2003",
+                        nationality="VNM")  # fmt: skip
+    journey.card_read(CardRead(holder=vietnamese, document_kind="passport"))
+    assert [p["document_kind"] for p in journey.state().people] == ["passport"]
+    assert journey.state().screen == "people"

@@ -20,6 +20,7 @@ class ScreenContext:
     demo_cards: list[tuple[str, Callable[[], None]]] = field(default_factory=list)
     appointments: AppointmentSettings = field(default_factory=AppointmentSettings)
     payment: PaymentOptions = field(default_factory=PaymentOptions)
+    demo_passports: list[tuple[str, Callable[[], None]]] = field(default_factory=list)
 
 
 class Screen(QWidget):

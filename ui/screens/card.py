@@ -11,7 +11,9 @@ from kiosk.text import Text
 from ui.screens.base import Screen, ScreenContext
 from ui.widgets.basics import button, label
 from ui.widgets.icons import pixmap
+from ui.widgets.keyboard import Keyboard
 from ui.widgets.keypad import Keypad
+from ui.widgets.passport_entry import PassportEntry
 
 # Stages as the reader reports them, as the citizen should hear them.
 STAGE_TEXT = {
@@ -43,6 +45,20 @@ class CardScreen(Screen):
         self.picture.setPixmap(pixmap("card-on-reader", 300, 200))
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
         left.addWidget(self.picture, 1)
+        # People step: a guest may show a passport instead (number and dates typed, read with BAC).
+        self.modes = QWidget()
+        mode_row = QHBoxLayout(self.modes)
+        mode_row.setContentsMargins(0, 0, 0, 0)
+        self.card_mode = button("", "choice", "id-card", 40)
+        self.passport_mode = button("", "choice", "passport", 40)
+        for mode in (self.card_mode, self.passport_mode):
+            mode.setCheckable(True)
+            mode_row.addWidget(mode)
+        self.card_mode.clicked.connect(lambda: self.journey.use_passport(False))
+        self.passport_mode.clicked.connect(lambda: self.journey.use_passport(True))
+        left.insertWidget(1, self.modes)
+        self.passport_entry: PassportEntry | None = None
+        self._left = left
         self.status = label("", "h2")
         left.addWidget(self.status)
         self.progress = QProgressBar()
@@ -54,6 +70,8 @@ class CardScreen(Screen):
         row.addLayout(left, 3)
 
         right = QVBoxLayout()
+        self._right = right
+        self.passport_keyboard: Keyboard | None = None
         self.id_prompt = label("", "h2")
         right.addWidget(self.id_prompt)
         self.id_value = label("", "idnum", wrap=False, center=True)
@@ -69,13 +87,34 @@ class CardScreen(Screen):
             demo_grid.setSpacing(6)
             self.demo_title = label("", "muted")
             demo_grid.addWidget(self.demo_title, 0, 0, 1, 2)
+            self.demo_card_buttons = []
             for index, (name, place) in enumerate(ctx.demo_cards[:4]):
                 choice = button(name, "demo")
                 choice.clicked.connect(place)
                 demo_grid.addWidget(choice, 1 + index // 2, index % 2)
+                self.demo_card_buttons.append(choice)
+            self.demo_passport_buttons = []
+            for index, (name, place) in enumerate(ctx.demo_passports[:4]):
+                choice = button(name, "demo")
+                choice.clicked.connect(place)
+                demo_grid.addWidget(choice, 3 + index // 2, index % 2)
+                self.demo_passport_buttons.append(choice)
             right.addWidget(self.demo)
         right.addStretch(1)
         row.addLayout(right, 2)
+        self._row = row
+
+    def _passport(self, lang: str) -> PassportEntry:
+        """Built on first use: the number and dates on the left, the keyboard on the right."""
+        if self.passport_entry is None:
+            labels = {k: t.get(lang) for k, t in phrases.PASSPORT.items()}
+            self.passport_entry = PassportEntry(labels)
+            self.passport_entry.entered.connect(self.journey.set_passport_key)
+            self._left.insertWidget(2, self.passport_entry, 1)
+            self.passport_keyboard = Keyboard(labels["space"], labels["delete"])
+            self._right.insertWidget(0, self.passport_keyboard)
+            self.passport_entry.use_keyboard(self.passport_keyboard)
+        return self.passport_entry
 
     def _digit(self, digit: str) -> None:
         self.journey.set_id_number(self.journey.state().card.id_number + digit)
@@ -86,10 +125,31 @@ class CardScreen(Screen):
     def show_state(self, state: FlowState) -> None:
         lang = state.language
         card = state.card
-        if state.adding_person:
+        passport = state.adding_person and card.passport
+        if passport:
+            self.title.setText(phrases.PASSPORT_PLACE.get(lang))
+        elif state.adding_person:
             self.title.setText(phrases.PEOPLE_CARD.get(lang))
         else:
             self.title.setText(state.step.title.get(lang) if state.step else "")
+        self.modes.setVisible(state.adding_person)
+        self.card_mode.setText(phrases.GUEST_ID_CARD.get(lang))
+        self.passport_mode.setText(phrases.GUEST_PASSPORT.get(lang))
+        self.card_mode.setChecked(not passport)
+        self.passport_mode.setChecked(passport)
+        self.picture.setVisible(not passport)
+        for widget in (self.id_prompt, self.id_value, self.keypad):
+            widget.setVisible(not passport)
+        # The passport keyboard needs half the width; the ID keypad needs less.
+        self._row.setStretch(0, 1 if passport else 3)
+        self._row.setStretch(1, 1 if passport else 2)
+        if passport:
+            self._passport(lang).setVisible(True)
+        elif self.passport_entry is not None:
+            self.passport_entry.setVisible(False)
+            self.passport_entry.clear()
+        if self.passport_keyboard is not None:
+            self.passport_keyboard.setVisible(passport)
         self.id_prompt.setText(phrases.CARD_ENTER_ID.get(lang))
         self.id_value.setText(group_id(card.id_number))
         if not card.reader_attached:
@@ -103,6 +163,8 @@ class CardScreen(Screen):
         else:
             status = phrases.CARD_WAITING
         self.status.setText(status.get(lang))
+        # With a passport, the number and dates need the room; the status shows once reading.
+        self.status.setVisible(not passport or card.phase in (CardPhase.READING, CardPhase.READ))
         self.progress.setVisible(card.phase in (CardPhase.READING, CardPhase.READ))
         self.progress.setValue(round(card.progress * 100))
         message = ""
@@ -114,6 +176,10 @@ class CardScreen(Screen):
         self.keypad.setEnabled(card.phase is not CardPhase.READING)
         if self.ctx.demo_cards:
             self.demo_title.setText(phrases.DEMO_CARDS.get(lang))
+            for choice in self.demo_card_buttons:
+                choice.setVisible(not passport)
+            for choice in self.demo_passport_buttons:
+                choice.setVisible(passport)
 
     def primary_text(self, state: FlowState) -> Text | None:
         return phrases.NEXT if state.holder is not None and not state.adding_person else None
