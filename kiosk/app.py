@@ -21,11 +21,16 @@ from kiosk.controller import KioskController, Station
 from kiosk.flow import Journey
 from kiosk.payment import PaymentOptions
 from kiosk.runner import Runner
+from kiosk.slip import SlipSigner, signer_from_config
 from kiosk.status import StatusLookup
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from devices.printer.base import Printer
     from kiosk.outbox import DossierStore
+    from kiosk.printing import PrintQueue
+    from kiosk.sealing import Sealer
 
 T = TypeVar("T")
 Clock = Callable[[], dt.datetime]
@@ -48,23 +53,43 @@ def make_card_reader(config: Config) -> CardReader:
     return PcscCardReader(reader_name=config["card.reader"] or None, trust_dir=trust_dir)
 
 
-def make_store(config: Config) -> DossierStore:
-    """Open the database (migrating it to the current schema) and the key sealing personal data."""
+@dataclass(frozen=True)
+class Storage:
+    """The station database (migrated to this build's schema) and the key sealing personal data."""
+
+    engine: Engine
+    sealer: Sealer
+
+
+def make_storage(config: Config) -> Storage:
     from db.engine import make_engine
     from db.schema import ensure_schema
-    from kiosk.outbox import DossierStore
     from kiosk.sealing import Sealer, load_or_create_key
 
     url = config.database_url
     engine = make_engine(url)
     ensure_schema(engine, url)
-    return DossierStore(engine, Sealer(load_or_create_key(config.data_key_file)))
+    return Storage(engine, Sealer(load_or_create_key(config.data_key_file)))
+
+
+def make_store(config: Config, storage: Storage | None = None) -> DossierStore:
+    from kiosk.outbox import DossierStore
+
+    storage = storage or make_storage(config)
+    return DossierStore(storage.engine, storage.sealer)
 
 
 def make_printer(config: Config) -> Printer:
-    from devices.printer.pdf import PdfPrinter
+    from devices.printer.factory import make_printer as make_configured_printer
 
-    return PdfPrinter(config.receipts_dir)
+    return make_configured_printer(config)
+
+
+def make_print_queue(config: Config, storage: Storage, printer: Callable[[], Printer]) -> PrintQueue:
+    """Receipts go through a durable queue: paper out or offline keeps the job for later."""
+    from kiosk.printing import PrintQueue
+
+    return PrintQueue(storage.engine, storage.sealer, printer)
 
 
 class Lazy(Generic[T]):
@@ -91,6 +116,7 @@ class KioskApp:
     controller: KioskController
     store: Lazy[DossierStore]
     printer: Lazy[Printer]
+    print_queue: Lazy[PrintQueue]
     demo_profiles: list[CitizenProfile]
     appointments: AppointmentSettings
     payment: PaymentOptions
@@ -106,11 +132,24 @@ def build_app(config: Config, runner: Runner, clock: Clock = local_now) -> Kiosk
         language=config["ui.language"],
     )
     card_reader: Lazy[CardReader] = Lazy(lambda: make_card_reader(config))  # crypto loads after paint
-    store: Lazy[DossierStore] = Lazy(lambda: make_store(config))
+    storage: Lazy[Storage] = Lazy(lambda: make_storage(config))
+    store: Lazy[DossierStore] = Lazy(lambda: make_store(config, storage()))
     printer: Lazy[Printer] = Lazy(lambda: make_printer(config))  # reportlab loads at the first print
+    print_queue: Lazy[PrintQueue] = Lazy(lambda: make_print_queue(config, storage(), printer))
     station = Station(config["station.id"], config["station.name"], config["station.help_text"])
-    lookup = Lazy(lambda: StatusLookup(store()))
-    controller = KioskController(journey, card_reader, store, printer, runner, station, clock, lookup)
+    signer: Lazy[SlipSigner] = Lazy(lambda: signer_from_config(config))
+    lookup = Lazy(lambda: StatusLookup(store(), signer()))
+    controller = KioskController(
+        journey,
+        card_reader,
+        store,
+        print_queue,
+        runner,
+        station,
+        clock,
+        lookup,
+        lambda code: signer().sign(code),
+    )
     return KioskApp(
         config=config,
         catalog=catalog,
@@ -119,6 +158,7 @@ def build_app(config: Config, runner: Runner, clock: Clock = local_now) -> Kiosk
         controller=controller,
         store=store,
         printer=printer,
+        print_queue=print_queue,
         demo_profiles=load_profiles() if config.demo else [],
         appointments=AppointmentSettings(
             days_ahead=config["appointment.days_ahead"],

@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from kiosk.text import LANGUAGES, Text, nfc
+from kiosk.text import LANGUAGES, Text, fold, nfc
 
 STEP_KINDS = ("intro", "consent", "card", "identity", "form", "people", "review")
 FIELD_TYPES = ("text", "date", "choice", "phone", "id_number", "address", "checklist", "appointment")
@@ -137,6 +137,7 @@ class Service:
     fields: Mapping[str, Field]
     group: str = "other"
     unverified: tuple[str, ...] = ()
+    order: int = 50  # menu position within the group: busy services first
 
     def form_fields(self) -> list[Field]:
         return [self.fields[fid] for step in self.steps for fid in step.fields]
@@ -388,6 +389,7 @@ class _Reader:
             "steps",
             "fields",
             "unverified",
+            "order",
         }
         for extra in sorted(set(raw) - known_keys):
             self.problem(f"unknown key '{extra}'")
@@ -419,6 +421,7 @@ class _Reader:
             fields=fields,
             group=group,
             unverified=tuple(str(x) for x in raw.get("unverified", [])),
+            order=int(raw.get("order", 50)),
         )
 
 
@@ -449,6 +452,10 @@ def check_catalog(folder: Path | None = None) -> tuple[Catalog, list[str]]:
     codes = [s.code for s in services]
     for code in sorted({c for c in codes if codes.count(c) > 1}):
         problems.append(f"service code {code} is used by more than one file")
+    # Menu order: residence, identity, other; busy services first; then by name as Vietnamese sorts it.
+    services.sort(
+        key=lambda s: (GROUPS.index(s.group) if s.group in GROUPS else 99, s.order, fold(s.title.get("vi")))
+    )
     return Catalog(tuple(services)), problems
 
 

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from kiosk.cli_print import add_print_commands
+from kiosk.cli_status import add_status_commands
 from kiosk.config import Config, ConfigError, example_toml, load_config
 
 
@@ -93,6 +95,17 @@ def cmd_catalog_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_card(args: argparse.Namespace) -> int:
+    from kiosk.cli_card import add_card_commands
+
+    parser = argparse.ArgumentParser(prog="kiosk")
+    parser.add_argument("--config", type=Path)
+    add_card_commands(parser.add_subparsers(dest="command", required=True))
+    card_args = parser.parse_args(["card", *args.card_args])
+    card_args.config = args.config
+    return int(card_args.func(card_args))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kiosk", description=__doc__)
     parser.add_argument("--config", type=Path, help="TOML configuration file (see kiosk.example.toml)")
@@ -136,18 +149,23 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(func=cmd_catalog_list)
 
-    try:
-        from kiosk.cli_card import add_card_commands
-    except ImportError:
-        pass
-    else:
-        add_card_commands(sub)
+    # The chip commands load the ICAO crypto stack: parsed by their own parser, only when used,
+    # so `kiosk run` does not pay for them before the idle screen paints.
+    card = sub.add_parser("card", help="read or emulate the chip ID card (CCCD)", add_help=False)
+    card.add_argument("card_args", nargs=argparse.REMAINDER)
+    card.set_defaults(func=cmd_card)
+    add_print_commands(sub)
+    add_status_commands(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command == "card":
+        args.card_args = [*extra, *args.card_args]  # e.g. `kiosk card --help`
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING)
     try:
         return int(args.func(args))

@@ -61,6 +61,7 @@ def run_receipt(args: argparse.Namespace) -> int:
     from kiosk.app import make_store
     from kiosk.catalog import load_catalog
     from kiosk.controller import Station, build_receipt
+    from kiosk.slip import signer_from_config
     from kiosk.trackcode import normalize
 
     config = load_config(args.config)
@@ -87,7 +88,8 @@ def run_receipt(args: argparse.Namespace) -> int:
     values.update({k: v for k, v in dossier.holder.items() if k in known})
     holder = Holder(**values)
     station = Station(config["station.id"], config["station.name"], config["station.help_text"])
-    receipt = build_receipt(station, dossier, service, holder, "vi")
+    slip = signer_from_config(config).sign(dossier.tracking_code)
+    receipt = build_receipt(station, dossier, service, holder, "vi", slip)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(render_receipt_pdf(receipt))
     print(f"receipt for {receipt.tracking_code} written to {args.out}")

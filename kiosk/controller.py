@@ -63,8 +63,14 @@ def mask_id(id_number: str) -> str:
 
 
 def build_receipt(
-    station: Station, dossier: Dossier, service: Service, holder: Holder, language: str
+    station: Station,
+    dossier: Dossier,
+    service: Service,
+    holder: Holder,
+    language: str,
+    qr_payload: str = "",
 ) -> Receipt:
+    """What the slip shows; `qr_payload` is the signed slip text (the bare code if none given)."""
     lines = [("Số định danh", mask_id(holder.id_number))]
     for fdef in service.form_fields():
         lines.append((fdef.label.get(language), display_value(fdef, dossier.fields.get(fdef.id), language)))
@@ -76,7 +82,7 @@ def build_receipt(
         service_code=service.code,
         submitted_at=dossier.submitted_at,
         tracking_code=display(dossier.tracking_code),
-        qr_payload=dossier.tracking_code,
+        qr_payload=qr_payload or dossier.tracking_code,
         citizen_name=holder.full_name,
         lines=lines,
         next_steps=service.next_steps.get("vi"),
@@ -107,6 +113,7 @@ class KioskController:
         station: Station,
         clock: Callable[[], dt.datetime],
         status_lookup: Callable[[], Callable[[str], StatusResult]],
+        sign_slip: Callable[[str], str] = lambda code: code,
     ) -> None:
         self.journey = journey
         # Factories: the chip crypto, SQLAlchemy and reportlab load after the idle screen paints.
@@ -114,6 +121,7 @@ class KioskController:
         self._sink = sink
         self._printer = printer
         self._status_lookup = status_lookup
+        self.sign_slip = sign_slip  # tracking code -> the signed text the slip's QR carries
         self.runner = runner
         self.station = station
         self._clock = clock
@@ -189,7 +197,7 @@ class KioskController:
                 fee_amount=effect.service.fee.amount_for(effect.values),
             )
 
-        def store() -> Dossier:
+        def store() -> tuple[Dossier, str]:
             # A fresh code on the rare collision (45 random bits), before anything is printed.
             for _attempt in range(5):
                 dossier = dossier_with(new_code())
@@ -197,11 +205,12 @@ class KioskController:
                     self._sink().submit(dossier)
                 except TrackingCodeConflict:
                     continue
-                return dossier
+                return dossier, self.sign_slip(dossier.tracking_code)
             raise RuntimeError("no free tracking code after 5 tries")
 
-        def stored(dossier: Dossier) -> None:
-            receipt = build_receipt(self.station, dossier, effect.service, holder, language)
+        def stored(done: tuple[Dossier, str]) -> None:
+            dossier, slip = done
+            receipt = build_receipt(self.station, dossier, effect.service, holder, language, slip)
             self.last_receipt = receipt
             self.journey.submitted(dossier.tracking_code)
             self.runner.run(lambda: self._printer().print_receipt(receipt), self._printed, self._print_failed)
@@ -222,7 +231,7 @@ class KioskController:
     def _look_up(self, effect: LookUp) -> None:
         def failed(exc: BaseException) -> None:
             log.error("status lookup failed: %s", exc)
-            self.journey.lookup_done(StatusResult(LookupOutcome.UNKNOWN))
+            self.journey.lookup_done(StatusResult(LookupOutcome.UNAVAILABLE))
 
         self.runner.run(lambda: self._status_lookup()(effect.text), self.journey.lookup_done, failed)
 

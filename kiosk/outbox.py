@@ -40,6 +40,8 @@ class StoredDossier:
     updated_at: dt.datetime
     dossier: Dossier | None
     problem: str | None = None
+    fee_amount: int = 0
+    payment_status: str = "not_required"
 
     @property
     def readable(self) -> bool:
@@ -101,6 +103,8 @@ class DossierStore:
                         status=DossierStatus.RECEIVED.value,
                         submitted_at=dossier.submitted_at,
                         updated_at=now,
+                        fee_amount=dossier.fee_amount,
+                        payment_status="unpaid" if dossier.fee_amount else "not_required",
                         payload=payload,
                     )
                     session.add(row)
@@ -171,6 +175,7 @@ class DossierStore:
                 consented_at=(
                     dt.datetime.fromisoformat(data["consented_at"]) if data.get("consented_at") else None
                 ),
+                fee_amount=row.fee_amount,
             )
         except (SealError, KeyError, TypeError, ValueError) as exc:
             problem = (
@@ -185,6 +190,8 @@ class DossierStore:
             updated_at=row.updated_at,
             dossier=dossier,
             problem=problem,
+            fee_amount=row.fee_amount,
+            payment_status=row.payment_status,
         )
 
     def status(self, tracking_code: str) -> str | None:

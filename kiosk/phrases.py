@@ -179,3 +179,4 @@ PASSPORT: dict[str, Text] = {
     "delete": T("Xóa", "Delete"),
 }
 PASSPORT_PLACE = T("Hộ chiếu của khách", "The guest's passport")
+CHECK_STATUS = T("Xem kết quả hồ sơ đã nộp", "Check an application you sent")

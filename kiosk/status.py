@@ -38,6 +38,7 @@ class LookupOutcome(enum.Enum):
     FORGED = "forged"  # a slip whose signature does not verify (altered, or another station's key)
     MISTYPED = "mistyped"  # not a tracking code (check character wrong, wrong length)
     ID_CARD = "id_card"  # an ID card's QR, not a slip: not a status query (route it to the card step)
+    UNAVAILABLE = "unavailable"  # the lookup itself failed (database unreachable): try again later
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,16 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from devices.card.profiles import CitizenProfile
-from kiosk.app import KioskApp, build_app
+from kiosk.app import KioskApp, build_app, local_now
+
+if TYPE_CHECKING:
+    from devices.scanner.serial import SerialLineReader
 from kiosk.config import Config
 from kiosk.voice import Silent, Voice
 from ui.qt_runner import QtRunner
@@ -19,6 +23,17 @@ from ui.theme import load_fonts
 from ui.window import KioskWindow
 
 log = logging.getLogger(__name__)
+
+
+RETRY_SECONDS = 30
+
+
+def retry_pending(app: KioskApp) -> None:
+    """One pass over what waits: receipts for the printer, submissions for their target."""
+    from kiosk.outbox import LocalTarget, deliver_pending
+
+    app.print_queue().print_pending()
+    deliver_pending(app.store(), {"local": LocalTarget()}, local_now())
 
 
 class FirstPaint(QObject):
@@ -116,6 +131,11 @@ class KioskUi:
         self.ticker.timeout.connect(self.app.journey.tick)
         self.ticker.timeout.connect(self._refresh_countdown)
         self.touch_watcher = TouchWatcher(self.app.journey.touch)
+        # Unattended stations: receipts kept on paper-out and unsent submissions are retried.
+        self.retry = QTimer()
+        self.retry.setInterval(RETRY_SECONDS * 1000)
+        self.retry.timeout.connect(self._retry_pending)
+        self.serial_scanner: SerialLineReader | None = None
         self.windowed = windowed
 
     def _refresh_countdown(self) -> None:
@@ -139,7 +159,35 @@ class KioskUi:
         self.first_paint = FirstPaint(self._warm_up)
         self.window.installEventFilter(self.first_paint)
 
+    def _start_scanners(self) -> None:
+        """QR scanners: keyboard-wedge (keys filtered application-wide) or a serial line reader."""
+        from kiosk.status import route_scan
+        from ui.screens.status import ScanKeyFilter
+
+        self.scan_filter = ScanKeyFilter.for_journey(self.app.journey)
+        qt_app = QApplication.instance()
+        if qt_app is not None:
+            qt_app.installEventFilter(self.scan_filter)
+        port = self.app.config["scanner.serial_port"]
+        if port:
+            from devices.scanner.serial import SerialLineReader
+
+            def on_line(line: str) -> None:
+                self.runner.post(lambda: route_scan(self.app.journey, line) and None)
+
+            self.serial_scanner = SerialLineReader(port)
+            self.serial_scanner.start(on_line)
+
+    def _retry_pending(self) -> None:
+        self.runner.run(
+            lambda: retry_pending(self.app),
+            lambda _r: None,
+            lambda exc: log.warning("retrying queued work failed: %s", exc),
+        )
+
     def _warm_up(self) -> None:
+        self.retry.start()
+        self._start_scanners()
         self.runner.run(
             self.app.controller.start,
             lambda _r: None,
@@ -151,6 +199,9 @@ class KioskUi:
 
     def close(self) -> None:
         self.ticker.stop()
+        self.retry.stop()
+        if self.serial_scanner is not None:
+            self.serial_scanner.stop()
         self.app.controller.stop()
         self.runner.wait()
 

@@ -96,6 +96,7 @@ class Tour:
                 "step": state.step.id if state.step else "",
                 "language": state.language,
                 "overflow_px": self.window.overflow(),
+                "tracking_code": state.tracking_code,
             }
         )
 
@@ -110,8 +111,27 @@ class Tour:
         self.shot("", "menu")
         for service in self.app.catalog.services:
             self._walk(service, reader, profile, today)
+        self._status()
         self._overlays(reader, profile)
         return self.entries
+
+    def _status(self) -> None:
+        """'Check my application': typed, scanned, forged and mistyped."""
+        journey = self.app.journey
+        journey.reset()
+        journey.open_status()
+        self.shot("", "status-empty")
+        codes = [e["tracking_code"] for e in self.entries if e.get("tracking_code")]
+        if codes:
+            journey.lookup_input(codes[-1][:6])
+            self.shot("", "status-typing")
+            journey.lookup_submit(codes[-1])
+            self.shot("", "status-found")
+            slip = self.app.controller.sign_slip(codes[0])
+            journey.lookup_submit(slip[:-1] + ("A" if slip[-1] != "A" else "B"))
+            self.shot("", "status-forged-slip")
+        journey.lookup_submit("ABCDE-FGHJK")
+        self.shot("", "status-mistyped")
 
     def _walk(self, service: Service, reader: Any, profile: Any, today: dt.date) -> None:
         """One service from the menu to the done screen, shooting every screen on the way."""

@@ -43,6 +43,7 @@ SCREENS: dict[str, str] = {
     "review": "ui.screens.review:ReviewScreen",
     "submitting": "ui.screens.done:SubmittingScreen",
     "done": "ui.screens.done:DoneScreen",
+    "status": "ui.screens.status:StatusScreen",
 }
 
 
@@ -150,6 +151,7 @@ class KioskWindow(QWidget):
         QShortcut(QKeySequence("Ctrl+Shift+F12"), self, self._officer_exit)
         journey.subscribe(self.show_state)
         self._last_screen = ""
+        self._last_result: object = None
         self.show_state(journey.state())
 
     # -- rendering ------------------------------------------------------------------------
@@ -200,6 +202,9 @@ class KioskWindow(QWidget):
             self._last_screen = state.screen
             if state.screen not in ("idle",):
                 self.speak()
+        if state.lookup_result is not None and state.lookup_result is not self._last_result:
+            self.speak()  # the status arrives after the screen: read it out as it comes
+        self._last_result = state.lookup_result
 
         service = state.service
         if service is not None:

@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError, StatementError
 from db import migrate
 from db.engine import BUSY_TIMEOUT_MS, make_engine
 from db.models import Base, DossierRow, OutboxRow
+from db.schema import SCHEMA_REVISION
 from kiosk import trackcode
 from kiosk.dossier import Dossier
 from kiosk.outbox import DeliveryReport, DossierStore, LocalTarget, TrackingCodeConflict, deliver_pending
@@ -93,7 +94,7 @@ def test_upgrade_creates_tables_and_is_idempotent(url: str) -> None:
             )
         )
     migrate.upgrade(url)  # again: nothing to do, nothing lost
-    assert migrate.current_revision(url) == "0001"
+    assert migrate.current_revision(url) == SCHEMA_REVISION
     with make_engine(url).connect() as conn:
         assert conn.scalar(sa.select(sa.func.count()).select_from(DossierRow)) == 1
 
@@ -249,7 +250,7 @@ def pg_url() -> Iterator[str]:
 def test_postgresql_migrations_match_models(pg_url: str) -> None:
     migrate.upgrade(pg_url)
     migrate.upgrade(pg_url)
-    assert migrate.current_revision(pg_url) == "0001"
+    assert migrate.current_revision(pg_url) == SCHEMA_REVISION
     assert migrate.is_up_to_date(pg_url)
     engine = make_engine(pg_url)
     try:
@@ -294,8 +295,9 @@ def test_new_revision_follows_the_numbering(
     shutil.copytree(migrate.MIGRATIONS_DIR, scripts, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(migrate, "MIGRATIONS_DIR", scripts)
     path = migrate.new_revision(url, "nothing changed")
-    assert path.name == "0002_nothing_changed.py"
+    following = f"{int(SCHEMA_REVISION) + 1:04d}"
+    assert path.name == f"{following}_nothing_changed.py"
     text = path.read_text()
-    assert "down_revision = '0001'" in text or 'down_revision = "0001"' in text
+    assert f"down_revision = '{SCHEMA_REVISION}'" in text or f'down_revision = "{SCHEMA_REVISION}"' in text
     migrate.upgrade(url)  # the rendered template is a valid, empty revision
-    assert migrate.current_revision(url) == "0002"
+    assert migrate.current_revision(url) == following

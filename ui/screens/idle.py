@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
 from kiosk import phrases
 from kiosk.flow import FlowState
 from ui.screens.base import Screen, ScreenContext
-from ui.widgets.basics import label
+from ui.widgets.basics import button, label
 from ui.widgets.icons import pixmap
 
 
@@ -23,9 +23,10 @@ class IdleScreen(Screen):
         column.addWidget(self.title)
         row = QHBoxLayout()
         row.addStretch(1)
-        for service in ctx.journey.catalog.services[:6]:
+        pictograms = list(dict.fromkeys(s.pictogram for s in ctx.journey.catalog.services))
+        for name in pictograms[:6]:  # the busiest services, one picture each
             picture = QLabel()
-            picture.setPixmap(pixmap(service.pictogram, 150))
+            picture.setPixmap(pixmap(name, 130))
             row.addWidget(picture)
         row.addStretch(1)
         column.addSpacing(30)
@@ -38,10 +39,15 @@ class IdleScreen(Screen):
         self.prompt = label("", "h2", center=True)
         column.addWidget(self.prompt)
         column.addStretch(1)
+        # Coming back with a slip: a separate, clearly marked way in (scanning works anywhere too).
+        self.status_button = button("", "", "search-doc", 64)
+        self.status_button.clicked.connect(self.journey.open_status)
+        column.addWidget(self.status_button, 0, Qt.AlignmentFlag.AlignCenter)
 
     def show_state(self, state: FlowState) -> None:
         self.title.setText(phrases.IDLE_TITLE.get(state.language))
         self.prompt.setText(phrases.IDLE_TOUCH.get(state.language))
+        self.status_button.setText(phrases.CHECK_STATUS.get(state.language))
 
     def has_back(self, state: FlowState) -> bool:
         return False

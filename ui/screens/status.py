@@ -84,6 +84,15 @@ OUTCOME_TEXT: dict[LookupOutcome, tuple[str, str, Text, Text]] = {
         Text.of("Mã chưa đúng, Ông/Bà kiểm tra lại", "The code is not right, please check it"),
         Text.of("Mã có mười ký tự, in trên phiếu.", "The code has ten characters, printed on the slip."),
     ),
+    LookupOutcome.UNAVAILABLE: (
+        "warning",
+        "error",
+        Text.of("Chưa tra cứu được lúc này", "The lookup is not working right now"),
+        Text.of(
+            "Ông/Bà thử lại sau ít phút hoặc hỏi cán bộ.",
+            "Please try again in a few minutes, or ask an officer.",
+        ),
+    ),
     LookupOutcome.ID_CARD: (
         "id-card",
         "",
