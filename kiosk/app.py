@@ -21,8 +21,6 @@ from kiosk.controller import KioskController, Station
 from kiosk.flow import Journey
 from kiosk.payment import PaymentOptions
 from kiosk.runner import Runner
-from kiosk.slip import SlipSigner, signer_from_config
-from kiosk.status import StatusLookup
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -31,6 +29,8 @@ if TYPE_CHECKING:
     from kiosk.outbox import DossierStore
     from kiosk.printing import PrintQueue
     from kiosk.sealing import Sealer
+    from kiosk.slip import SlipSigner
+    from kiosk.status import StatusLookup
 
 T = TypeVar("T")
 Clock = Callable[[], dt.datetime]
@@ -92,6 +92,18 @@ def make_print_queue(config: Config, storage: Storage, printer: Callable[[], Pri
     return PrintQueue(storage.engine, storage.sealer, printer)
 
 
+def make_signer(config: Config) -> SlipSigner:
+    from kiosk.slip import signer_from_config
+
+    return signer_from_config(config)
+
+
+def make_status_lookup(store: DossierStore, signer: SlipSigner) -> StatusLookup:
+    from kiosk.status import StatusLookup
+
+    return StatusLookup(store, signer)
+
+
 class Lazy(Generic[T]):
     """Built on first use (the UI warms it in the background after the first paint), then kept."""
 
@@ -123,7 +135,7 @@ class KioskApp:
 
 
 def build_app(config: Config, runner: Runner, clock: Clock = local_now) -> KioskApp:
-    catalog = load_catalog()
+    catalog = load_catalog(cache_dir=config.data_dir / "cache")
     journey = Journey(
         catalog,
         clock,
@@ -137,8 +149,8 @@ def build_app(config: Config, runner: Runner, clock: Clock = local_now) -> Kiosk
     printer: Lazy[Printer] = Lazy(lambda: make_printer(config))  # reportlab loads at the first print
     print_queue: Lazy[PrintQueue] = Lazy(lambda: make_print_queue(config, storage(), printer))
     station = Station(config["station.id"], config["station.name"], config["station.help_text"])
-    signer: Lazy[SlipSigner] = Lazy(lambda: signer_from_config(config))
-    lookup = Lazy(lambda: StatusLookup(store(), signer()))
+    signer: Lazy[SlipSigner] = Lazy(lambda: make_signer(config))
+    lookup: Lazy[StatusLookup] = Lazy(lambda: make_status_lookup(store(), signer()))
     controller = KioskController(
         journey,
         card_reader,

@@ -6,8 +6,9 @@ new data file, never new UI code. `check_catalog` reports every problem in every
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -438,9 +439,15 @@ def _catalog_files(folder: Path | None) -> list[tuple[str, str]]:
 
 def check_catalog(folder: Path | None = None) -> tuple[Catalog, list[str]]:
     """Load every catalog file; return the catalog and the list of problems (empty = valid)."""
+    return _check_files(_catalog_files(folder))
+
+
+def _check_files(files: list[tuple[str, str]]) -> tuple[Catalog, list[str]]:
     services: list[Service] = []
     problems: list[str] = []
-    for where, text in _catalog_files(folder):
+    import tomllib  # not needed when the catalog comes from the cache
+
+    for where, text in files:
         reader = _Reader(where)
         try:
             raw = tomllib.loads(text)
@@ -459,8 +466,33 @@ def check_catalog(folder: Path | None = None) -> tuple[Catalog, list[str]]:
     return Catalog(tuple(services)), problems
 
 
-def load_catalog(folder: Path | None = None) -> Catalog:
-    catalog, problems = check_catalog(folder)
+def load_catalog(folder: Path | None = None, cache_dir: Path | None = None) -> Catalog:
+    """The valid catalog, or `CatalogError` listing every problem.
+
+    With `cache_dir`, a catalog that checked clean is kept as a pickle named by the hash of the
+    files' text, so a kiosk start skips parsing and validating ~20 TOML files (≈40 ms) until a
+    file changes. The cache folder is the kiosk's own (under its data folder), never shared.
+    """
+    files = _catalog_files(folder)
+    cache: Path | None = None
+    if cache_dir is not None:
+        digest = hashlib.sha256(repr(files).encode()).hexdigest()[:16]
+        cache = Path(cache_dir) / f"catalog-{digest}.pickle"
+        try:
+            cached = pickle.loads(cache.read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+            cached = None
+        if isinstance(cached, Catalog):
+            return cached
+    catalog, problems = _check_files(files)
     if problems:
         raise CatalogError(problems)
+    if cache is not None:
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            temp = cache.with_suffix(".tmp")
+            temp.write_bytes(pickle.dumps(catalog))
+            temp.replace(cache)
+        except OSError:
+            pass  # a read-only data folder only costs the parse next time
     return catalog

@@ -7,13 +7,10 @@ An unknown key or a bad value stops start-up with a `ConfigError` that names the
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import platformdirs
 
 
 class ConfigError(Exception):
@@ -152,7 +149,11 @@ class Config:
     @property
     def data_dir(self) -> Path:
         configured = self.values["paths.data_dir"]
-        return Path(configured) if configured else Path(platformdirs.user_data_dir("kiosk"))
+        if configured:
+            return Path(configured)
+        import platformdirs  # only when no folder is configured
+
+        return Path(platformdirs.user_data_dir("kiosk"))
 
     @property
     def database_url(self) -> str:
@@ -221,6 +222,8 @@ def load_config(
 ) -> Config:
     values = {key.name: key.default for key in KEYS}
     if path is not None:
+        import tomllib
+
         where = str(path)
         try:
             table = tomllib.loads(Path(path).read_text("utf-8"))

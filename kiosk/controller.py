@@ -10,7 +10,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from devices.card.base import (
     CardError,
@@ -27,7 +27,9 @@ from kiosk.flow import Journey, LookUp, ReadCard, Submit
 from kiosk.payment import PaymentStatus, fee_line
 from kiosk.receipt import Receipt
 from kiosk.runner import Runner
-from kiosk.status import LookupOutcome, StatusResult
+
+if TYPE_CHECKING:
+    from kiosk.status import StatusResult
 from kiosk.text import Text
 from kiosk.trackcode import display, new_code
 from kiosk.validation import display_value
@@ -230,6 +232,8 @@ class KioskController:
 
     def _look_up(self, effect: LookUp) -> None:
         def failed(exc: BaseException) -> None:
+            from kiosk.status import LookupOutcome, StatusResult
+
             log.error("status lookup failed: %s", exc)
             self.journey.lookup_done(StatusResult(LookupOutcome.UNAVAILABLE))
 

@@ -12,13 +12,15 @@ import datetime as dt
 import enum
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from devices.card.base import AccessKey, CardErrorReason, CardRead, Holder, ReadProgress
 from kiosk.catalog import Catalog, Service, Step
-from kiosk.status import StatusResult
 from kiosk.text import Text
 from kiosk.validation import check_fields
+
+if TYPE_CHECKING:
+    from kiosk.status import StatusResult
 
 Clock = Callable[[], dt.datetime]
 

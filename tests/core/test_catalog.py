@@ -46,3 +46,21 @@ def test_cli_catalog_list_and_check(capsys) -> None:  # type: ignore[no-untyped-
     rows = {row["code"]: row for row in json.loads(capsys.readouterr().out)}
     assert {"id": "date_to", "type": "date", "required": True} in rows["1.003677"]["fields"]
     assert main(["catalog", "check"]) == 0
+
+
+def test_catalog_cache_is_used_and_follows_changes(tmp_path: Path) -> None:
+    folder = tmp_path / "services"
+    folder.mkdir()
+    text = (SERVICES / "khai_bao_tam_vang.toml").read_text("utf-8")
+    (folder / "a.toml").write_text(text, "utf-8")
+    cache = tmp_path / "cache"
+    first = load_catalog(folder, cache)
+    assert len(list(cache.glob("catalog-*.pickle"))) == 1
+    assert load_catalog(folder, cache) == first
+    (folder / "a.toml").write_text(
+        text.replace('vi = "Khai báo tạm vắng"', 'vi = "Khai báo tạm vắng (mới)"', 1)
+    )
+    changed = load_catalog(folder, cache)
+    assert changed.services[0].title.get("vi") == "Khai báo tạm vắng (mới)"
+    (cache / next(cache.glob("*.pickle")).name).write_bytes(b"not a pickle")  # corrupt cache: parsed again
+    assert load_catalog(folder, cache).services[0].code == "1.003677"
