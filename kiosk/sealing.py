@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from kiosk.keyfile import KeyFileSizeError, read_or_create_key
 
 KEY_SIZE = 32
 VERSION = 1
@@ -66,33 +67,10 @@ def load_or_create_key(path: Path) -> bytes:
     Losing this file makes every stored dossier unreadable: back it up with the database.
     """
     try:
-        key = path.read_bytes()
-    except FileNotFoundError:
-        return _create_key(path)
-    if len(key) != KEY_SIZE:
+        return read_or_create_key(path, KEY_SIZE)
+    except KeyFileSizeError as exc:
         raise SealError(
-            f"key file {path} holds {len(key)} bytes, expected {KEY_SIZE}: refusing to use it "
+            f"key file {path} holds {exc.size} bytes, expected {KEY_SIZE}: refusing to use it "
             "(a truncated or wrong file; restore it from backup rather than replacing it, or "
             "stored dossiers cannot be read)"
-        )
-    return key
-
-
-def _create_key(path: Path) -> bytes:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    key = os.urandom(KEY_SIZE)
-    # Write a private temp file, then hard-link it into place: the key file never exists
-    # half-written, and if another process created it meanwhile we use theirs, not overwrite it.
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".key-")  # mkstemp uses mode 0600
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(key)
-            f.flush()
-            os.fsync(f.fileno())
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            return load_or_create_key(path)
-    finally:
-        os.unlink(tmp)
-    return key
+        ) from None

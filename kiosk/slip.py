@@ -38,15 +38,14 @@ from __future__ import annotations
 import enum
 import hashlib
 import hmac
-import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kiosk.keyfile import KeyFileSizeError, read_or_create_key
 from kiosk.trackcode import ALPHABET, is_valid
 
 if TYPE_CHECKING:
@@ -191,36 +190,13 @@ def load_or_create_slip_key(path: Path) -> bytes:
     Losing it only means old slips no longer verify (their codes can still be typed).
     """
     try:
-        key = path.read_bytes()
-    except FileNotFoundError:
-        return _create_key(path)
-    if len(key) != KEY_SIZE:
+        return read_or_create_key(path, KEY_SIZE)
+    except KeyFileSizeError as exc:
         raise SlipError(
-            f"slip key file {path} holds {len(key)} bytes, expected {KEY_SIZE}: refusing to use it "
+            f"slip key file {path} holds {exc.size} bytes, expected {KEY_SIZE}: refusing to use it "
             "(restore it from backup, or move it aside to make a new key: printed slips then need "
             "their code typed)"
-        )
-    return key
-
-
-def _create_key(path: Path) -> bytes:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    key = os.urandom(KEY_SIZE)
-    # A private temp file hard-linked into place: never half-written, never overwriting a key
-    # another process created meanwhile.
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".slip-key-")  # mode 0600
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(key)
-            f.flush()
-            os.fsync(f.fileno())
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            return load_or_create_slip_key(path)
-    finally:
-        os.unlink(tmp)
-    return key
+        ) from None
 
 
 def retired_key_files(path: Path) -> list[Path]:
