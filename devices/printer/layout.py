@@ -121,3 +121,14 @@ def receipt_blocks(receipt: Receipt) -> list[Block]:
         blocks.append(Section(LABEL_ASK, nfc(r.where_to_ask)))
     blocks.append(Text(FOOTER, Style.NOTE))
     return blocks
+
+
+# Shared by the PDF and the thermal raster renderers: the bundled faces and their line geometry
+# in ems (Be Vietnam Pro's stacked capitals reach 1.223 em above the baseline).
+REGULAR = "BeVietnamPro-Regular"
+SEMIBOLD = "BeVietnamPro-SemiBold"
+BOLD = "BeVietnamPro-Bold"
+GLYPH_TOP = 1.23
+GLYPH_BOTTOM = 0.27
+LEADING = 1.5  # ≥ GLYPH_TOP + GLYPH_BOTTOM: a stacked capital never touches the line above
+CAP_HEIGHT = 0.74  # OS/2 capHeight 740/1000

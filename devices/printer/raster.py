@@ -27,7 +27,23 @@ from PIL import Image, ImageDraw, ImageFont
 from qrcode.constants import ERROR_CORRECT_M
 
 from devices.printer import layout
-from devices.printer.layout import Block, Code, Field, Qr, Rule, Section, Style, Text
+from devices.printer.layout import (
+    BOLD,
+    CAP_HEIGHT,
+    GLYPH_BOTTOM,
+    GLYPH_TOP,
+    LEADING,
+    REGULAR,
+    SEMIBOLD,
+    Block,
+    Code,
+    Field,
+    Qr,
+    Rule,
+    Section,
+    Style,
+    Text,
+)
 from kiosk.receipt import Receipt
 
 DOTS_PER_MM = 8  # 203 dpi
@@ -40,16 +56,6 @@ MARGIN_BOTTOM = 2 * DOTS_PER_MM  # the cut command feeds on before cutting
 GAP = round(1.8 * DOTS_PER_MM)
 QR_SIZE = 34 * DOTS_PER_MM  # as on the PDF: phones read it at arm's length
 QR_QUIET_ZONE = 4  # modules (ISO/IEC 18004)
-
-# Line geometry in ems, as in receipt_pdf (Be Vietnam Pro's stacked capitals reach 1.223 em).
-GLYPH_TOP = 1.23
-GLYPH_BOTTOM = 0.27
-LEADING = 1.5
-CAP_HEIGHT = 0.74
-
-REGULAR = "BeVietnamPro-Regular"
-SEMIBOLD = "BeVietnamPro-SemiBold"
-BOLD = "BeVietnamPro-Bold"
 
 # (face, size in pt) per style. Faces as on the PDF; sizes a step smaller, near a thermal printer's
 # own Font A (12x24 dots): every text row is raster on the wire, and bytes grow with the square of

@@ -22,7 +22,23 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from devices.printer import layout
-from devices.printer.layout import Block, Code, Field, Qr, Rule, Section, Style, Text
+from devices.printer.layout import (
+    BOLD,
+    CAP_HEIGHT,
+    GLYPH_BOTTOM,
+    GLYPH_TOP,
+    LEADING,
+    REGULAR,
+    SEMIBOLD,
+    Block,
+    Code,
+    Field,
+    Qr,
+    Rule,
+    Section,
+    Style,
+    Text,
+)
 from kiosk.receipt import Receipt
 
 PAGE_WIDTH = 80 * mm
@@ -37,15 +53,6 @@ QR_QUIET_ZONE = 4  # modules of white round the symbol
 
 # Be Vietnam Pro's glyph box reaches 1.223 em above the baseline (capitals with stacked marks,
 # e.g. "Ẫ") and 0.263 em below. Lines reserve that much, so nothing is clipped or overlaps.
-GLYPH_TOP = 1.23
-GLYPH_BOTTOM = 0.27
-LEADING = 1.5  # ≥ GLYPH_TOP + GLYPH_BOTTOM: a stacked capital never touches the line above
-CAP_HEIGHT = 0.74  # OS/2 capHeight 740/1000
-
-REGULAR = "BeVietnamPro-Regular"
-SEMIBOLD = "BeVietnamPro-SemiBold"
-BOLD = "BeVietnamPro-Bold"
-
 # (font, size in pt) per text style
 STYLES: dict[Style, tuple[str, float]] = {
     Style.STATION: (SEMIBOLD, 9.5),
