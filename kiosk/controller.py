@@ -194,7 +194,11 @@ class KioskController:
                 station_id=self.station.id,
                 submitted_at=submitted_at,
                 fields=dict(effect.values),
-                holder={k: v for k, v in vars(holder).items() if isinstance(v, str) and v},
+                # The chip's passive-authentication outcome goes with the card data, for the officer.
+                holder={
+                    **{k: v for k, v in vars(holder).items() if isinstance(v, str) and v},
+                    "passive_auth": effect.card_check,
+                },
                 consented_at=effect.consented_at,
                 fee_amount=effect.service.fee.amount_for(effect.values),
             )

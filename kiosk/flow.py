@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from devices.card.base import AccessKey, CardErrorReason, CardRead, Holder, ReadProgress
+from devices.card.base import AccessKey, CardErrorReason, CardRead, Holder, PassiveAuth, ReadProgress
 from kiosk.catalog import Catalog, Service, Step
 from kiosk.text import Text
 from kiosk.validation import check_fields
@@ -73,6 +73,7 @@ class Submit:
     values: Mapping[str, Any]
     holder: Holder
     consented_at: dt.datetime | None = None
+    card_check: str = ""  # PassiveAuth value of the applicant's card: valid / chain_unknown / ...
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ class FlowState:
     holder: Holder | None = None
     photo: bytes | None = None
     residence_address: Mapping[str, str] | None = None  # the card's old address in today's units
+    card_check: str = ""  # passive authentication of the applicant's card, kept for officers
     tracking_code: str = ""
     submit_error: Text | None = None
     print_state: str = ""  # "", "printing", "printed", "failed"
@@ -156,6 +158,10 @@ class FlowState:
 
 MSG_NEED_CARD = Text.of(
     "Ông/Bà đặt thẻ lên đầu đọc và nhập số trên thẻ", "Place your card and type its number"
+)
+MSG_CARD_FORGED = Text.of(
+    "Không xác thực được dữ liệu trong thẻ. Ông/Bà gặp cán bộ tại quầy",
+    "The card's data could not be verified. Please see the officer at the counter",
 )
 MSG_FOREIGNER = Text.of(
     "Khách nước ngoài không khai ở đây: Ông/Bà báo cán bộ",
@@ -527,9 +533,15 @@ class Journey:
                 adding_person=False, values={**state.values, state.step.id: people}, card=card, errors={}
             )
             return
+        if result.passive_auth is PassiveAuth.FORGED:
+            # The chip's data do not match its signature: never used, the citizen sees an officer.
+            card = replace(state.card, phase=CardPhase.FAILED, progress=0.0, error=None)
+            self._set(card=card, errors={"_card": MSG_CARD_FORGED})
+            return
         self._set(
             holder=result.holder,
             photo=result.photo,
+            card_check=result.passive_auth.value,
             residence_address=residence_address,
             values=self._prefilled(result.holder, residence_address),
             card=replace(state.card, phase=CardPhase.READ, progress=1.0, error=None),
@@ -592,7 +604,7 @@ class Journey:
         # Only what was asked is sent: answers to questions hidden later by a changed choice drop out.
         keep = {f.id for f in active} | {s.id for s in service.steps if s.kind == "people"}
         values = {k: v for k, v in state.values.items() if k in keep}
-        self._effects.append(Submit(service, values, state.holder, state.consented_at))
+        self._effects.append(Submit(service, values, state.holder, state.consented_at, state.card_check))
         self._set(phase=Phase.SUBMITTING, submit_error=None, errors={})
 
     def _prefilled(self, holder: Holder, residence: Mapping[str, str] | None) -> dict[str, Any]:

@@ -172,3 +172,45 @@ def test_guest_passport_vietnamese_added_foreigner_refused(journey: Journey) -> 
     journey.card_read(CardRead(holder=vietnamese, document_kind="passport"))
     assert [p["document_kind"] for p in journey.state().people] == ["passport"]
     assert journey.state().screen == "people"
+
+
+def test_forged_card_is_never_used(journey: Journey) -> None:
+    from devices.card.base import PassiveAuth
+
+    journey.start()
+    journey.choose_service("TEST-1")
+    journey.next()
+    journey.consent(True)
+    journey.card_inserted()
+    journey.set_id_number(APPLICANT.id_number)
+    journey.take_effects()
+    journey.card_read(CardRead(holder=APPLICANT, document_kind="cccd", passive_auth=PassiveAuth.FORGED))
+    state = journey.state()
+    assert state.holder is None and state.screen == "card"
+    assert "Không xác thực được" in state.errors["_card"].get("vi")
+
+
+def test_card_check_goes_with_the_submission(journey: Journey) -> None:
+    from devices.card.base import PassiveAuth
+
+    journey.start()
+    journey.choose_service("TEST-1")
+    journey.next()
+    journey.consent(True)
+    journey.card_inserted()
+    journey.set_id_number(APPLICANT.id_number)
+    journey.take_effects()
+    journey.card_read(
+        CardRead(holder=APPLICANT, document_kind="cccd", passive_auth=PassiveAuth.CHAIN_UNKNOWN)
+    )
+    journey.confirm_identity(True)
+    journey.set_value("kind", "renew")
+    journey.next()
+    journey.add_person()
+    read(journey, GUEST_1)
+    journey.next()
+    journey.set_value("have", ["photo", "form"])
+    journey.next()
+    journey.next()
+    (effect,) = journey.take_effects()
+    assert isinstance(effect, Submit) and effect.card_check == "chain_unknown"

@@ -114,6 +114,7 @@ def test_citizen_journey_to_printed_receipt(qtbot, kiosk_ui: KioskUi) -> None:  
     assert stored.dossier.service_code == "1.003677"
     assert stored.dossier.holder["full_name"] == NAME
     assert stored.dossier.fields["reason"] == "family"
+    assert stored.dossier.holder["passive_auth"] == "valid"  # the emulated chip's SOD chains to the test CSCA
 
     pdfs = list(ui.app.config.receipts_dir.glob(f"{code[:5]}-{code[5:]}-*.pdf"))
     assert len(pdfs) == 1
