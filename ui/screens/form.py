@@ -11,7 +11,16 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QButtonGroup, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk import phrases
 from kiosk.catalog import Field
@@ -62,6 +71,8 @@ class FormScreen(Screen):
         self._edits: dict[str, QLineEdit] = {}
         self._pickers: dict[str, DatePicker] = {}
         self._choices: dict[str, QButtonGroup] = {}
+        self._tiles: dict[str, list[tuple[str, QPushButton]]] = {}
+        self._bookings: dict[str, AppointmentPicker] = {}
         self._keyboard: Keyboard | None = None
         self._keypad: Keypad | None = None
         self._target: QLineEdit | None = None
@@ -79,6 +90,8 @@ class FormScreen(Screen):
         self._edits.clear()
         self._pickers.clear()
         self._choices.clear()
+        self._tiles.clear()
+        self._bookings.clear()
         layout = self.body.layout()
         fields = state.service.fields_of(state.step, state.values)
         from_card = [f for f in fields if f.readonly]
@@ -129,6 +142,7 @@ class FormScreen(Screen):
                 tile.setChecked(option.value in ticked)
                 tile.toggled.connect(lambda on, fid=fdef.id, v=option.value: self._tick(fid, v, on))
                 grid.addWidget(tile, index // 2, index % 2)
+                self._tiles.setdefault(fdef.id, []).append((option.value, tile))
             return holder
         if fdef.type == "appointment":
             settings = self.ctx.appointments
@@ -140,6 +154,7 @@ class FormScreen(Screen):
             )
             booking.set_value(value if isinstance(value, dict) else None)
             booking.changed.connect(lambda v, fid=fdef.id: self.journey.set_value(fid, v))
+            self._bookings[fdef.id] = booking
             return booking
         if fdef.type == "address":
             return self._address_input(fdef, value, lang)
@@ -168,6 +183,7 @@ class FormScreen(Screen):
                 )
                 group.addButton(tile)
                 grid.addWidget(tile, index // 2, index % 2)
+                self._tiles.setdefault(fdef.id, []).append((option.value, tile))
             self._choices[fdef.id] = group
             return holder
         edit = TouchLineEdit(str(value or ""))
@@ -254,6 +270,18 @@ class FormScreen(Screen):
             date = parse_date(state.values.get(fid))
             if date is not None and date != picker.date():
                 picker.set_date(date)
+        # Tiles and bookings follow the answers, however they were given (touch, review, demo).
+        for fid, tiles in self._tiles.items():
+            answer = state.values.get(fid)
+            chosen = set(answer) if isinstance(answer, list) else {answer}
+            for option, tile in tiles:
+                if tile.isChecked() != (option in chosen):
+                    tile.blockSignals(True)
+                    tile.setChecked(option in chosen)
+                    tile.blockSignals(False)
+        for fid, booking in self._bookings.items():
+            booked = state.values.get(fid)
+            booking.set_value(booked if isinstance(booked, dict) else None)
 
     def value_widgets(self) -> dict[str, Any]:
         """For tests: the live input widgets by field id."""
