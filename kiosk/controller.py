@@ -23,7 +23,7 @@ from devices.card.base import (
 )
 from kiosk.catalog import Service
 from kiosk.dossier import Dossier, TrackingCodeConflict
-from kiosk.flow import Journey, LookUp, ReadCard, Submit
+from kiosk.flow import FlowState, Journey, LookUp, Phase, ReadCard, Submit
 from kiosk.payment import PaymentStatus, fee_line
 from kiosk.receipt import Receipt
 from kiosk.runner import Runner
@@ -128,7 +128,8 @@ class KioskController:
         self.station = station
         self._clock = clock
         self.last_receipt: Receipt | None = None
-        journey.subscribe(lambda _state: self._drain())
+        self._in_session = False
+        journey.subscribe(self._on_change)
 
     def start(self) -> None:
         """Start listening to the reader (may run on a worker thread: events go through the runner)."""
@@ -242,6 +243,16 @@ class KioskController:
             self.journey.lookup_done(StatusResult(LookupOutcome.UNAVAILABLE))
 
         self.runner.run(lambda: self._status_lookup()(effect.text), self.journey.lookup_done, failed)
+
+    def _on_change(self, state: FlowState) -> None:
+        self._drain()
+        if state.phase is Phase.IDLE:
+            if self._in_session:  # the citizen has gone: nothing of theirs stays in memory
+                self._in_session = False
+                self.last_receipt = None
+                self._card_reader().forget()
+        else:
+            self._in_session = True
 
     def _drain(self) -> None:
         for effect in self.journey.take_effects():

@@ -191,6 +191,8 @@ class KioskWindow(QWidget):
         return self.screens[self.ctx.journey.state().screen]
 
     def show_state(self, state: FlowState) -> None:
+        if state.phase is Phase.IDLE:
+            self._drop_screens()
         lang = state.language
         if state.large_text != self._large_text:
             self._large_text = state.large_text
@@ -259,6 +261,14 @@ class KioskWindow(QWidget):
             )
         else:
             self.overlay.dismiss()
+
+    def _drop_screens(self) -> None:
+        """Session wipe: every screen but the idle one is destroyed (with whatever a citizen typed
+        or was shown in it) and built afresh for the next person."""
+        for name in [n for n in self.screens if n != "idle"]:
+            screen = self.screens.pop(name)
+            self.stack.removeWidget(screen)
+            screen.deleteLater()
 
     def speak(self) -> None:
         state = self.ctx.journey.state()

@@ -174,6 +174,10 @@ class CardReader(ABC):
         with_photo: bool = True,
     ) -> CardRead: ...
 
+    def forget(self) -> None:
+        """Drop whatever the last read left in memory: called when a citizen's session is wiped."""
+        return None
+
     def describe(self) -> str:
         """One line for `kiosk doctor`."""
         names = self.readers()

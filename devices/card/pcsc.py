@@ -213,6 +213,9 @@ class PcscCardReader(CardReader):
         self._monitor_context: Any = None
         self.last_outcome: ReadOutcome | None = None
 
+    def forget(self) -> None:
+        self.last_outcome = None
+
     @property
     def last_stats(self) -> ReadStats | None:
         return self.last_outcome.stats if self.last_outcome else None

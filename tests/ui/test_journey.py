@@ -11,7 +11,7 @@ import unicodedata
 
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QWidget
 
 from ui.app import KioskUi
 
@@ -126,6 +126,13 @@ def test_citizen_journey_to_printed_receipt(qtbot, kiosk_ui: KioskUi) -> None:  
     click(qtbot, window.primary_button)  # "Xong": back to the start, session wiped
     assert screen(ui) == "idle"
     assert ui.app.journey.state().holder is None
+    qtbot.wait(50)  # let the dropped screens be deleted
+    shown = [w.text() for w in window.findChildren(QLabel)] + [
+        w.text() for w in window.findChildren(QLineEdit)
+    ]
+    assert not any(NAME in text or "Tam Thăng" in text for text in shown)  # nothing of theirs left on screen
+    assert ui.app.controller.last_receipt is None
+    assert reader.last_outcome is None  # type: ignore[attr-defined]
 
 
 def test_every_screen_has_officer_button_and_way_back(qtbot, kiosk_ui: KioskUi) -> None:  # type: ignore[no-untyped-def]

@@ -98,6 +98,9 @@ class EmulatedCardReader(CardReader):
     def chip(self) -> EmulatedChip | None:
         return self._chip
 
+    def forget(self) -> None:
+        self.last_outcome = None
+
     @property
     def last_stats(self) -> ReadStats | None:
         return self.last_outcome.stats if self.last_outcome else None
