@@ -1,4 +1,4 @@
-"""`kiosk print test` and `kiosk print receipt`: the receipt printer from the command line.
+"""`kiosk print test` and `kiosk receipt`: the receipt printer from the command line.
 
 `test` prints the fixed sample receipt through the configured backend (or `--backend`), after
 asking the printer's status, and says what happened: what an officer runs after changing the roll
@@ -19,7 +19,7 @@ EXIT_FAILED = 1
 
 
 def add_print_commands(subparsers: Any) -> None:
-    """Register `print test` and `print receipt` on an argparse subparsers object."""
+    """Register `print test` and `receipt` on an argparse subparsers object."""
     command = subparsers.add_parser("print", help="receipt printer: test print, receipt copies")
     commands = command.add_subparsers(dest="print_command", required=True)
 
@@ -29,7 +29,7 @@ def add_print_commands(subparsers: Any) -> None:
     )
     test.set_defaults(func=run_test)
 
-    receipt = commands.add_parser("receipt", help="render a stored dossier's receipt to a PDF file")
+    receipt = subparsers.add_parser("receipt", help="render a stored dossier's receipt to a PDF file")
     receipt.add_argument("code", metavar="CODE", help="tracking code, as printed (hyphen optional)")
     receipt.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
     receipt.set_defaults(func=run_receipt)

@@ -297,15 +297,12 @@ def test_receipt_command_renders_a_stored_dossier(tmp_path: Path, capsys: pytest
         )
     )
     out = tmp_path / "copy" / "receipt.pdf"
-    assert (
-        run_cli(["--config", str(config_path), "print", "receipt", display(code).lower(), "--out", str(out)])
-        == 0
-    )
+    assert run_cli(["--config", str(config_path), "receipt", display(code).lower(), "--out", str(out)]) == 0
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
     flat = " ".join(text.split())
     assert "Lê Thị Thu Hương" in flat and display(code) in flat
     assert mask_id("001090012345") in flat and "001090012345" not in flat  # masked, as at the kiosk
 
-    assert run_cli(["--config", str(config_path), "print", "receipt", new_code(), "--out", str(out)]) == 1
+    assert run_cli(["--config", str(config_path), "receipt", new_code(), "--out", str(out)]) == 1
     assert "no dossier" in capsys.readouterr().out
-    assert run_cli(["--config", str(config_path), "print", "receipt", "nonsense", "--out", str(out)]) == 1
+    assert run_cli(["--config", str(config_path), "receipt", "nonsense", "--out", str(out)]) == 1
