@@ -162,7 +162,7 @@ class KioskUi:
     def _start_scanners(self) -> None:
         """QR scanners: keyboard-wedge (keys filtered application-wide) or a serial line reader."""
         from kiosk.status import route_scan
-        from ui.screens.status import ScanKeyFilter
+        from ui.scan_filter import ScanKeyFilter
 
         self.scan_filter = ScanKeyFilter.for_journey(self.app.journey)
         qt_app = QApplication.instance()

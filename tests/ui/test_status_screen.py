@@ -30,8 +30,9 @@ from kiosk.sealing import KEY_SIZE, Sealer
 from kiosk.slip import SlipSigner
 from kiosk.status import LookupOutcome, StatusLookup, StatusResult
 from kiosk.trackcode import check_char, display
+from ui.scan_filter import ScanKeyFilter
 from ui.screens.base import ScreenContext
-from ui.screens.status import ScanKeyFilter, StatusScreen
+from ui.screens.status import StatusScreen
 from ui.theme import load_fonts, stylesheet
 
 T0 = dt.datetime(2026, 11, 24, 2, 30, tzinfo=dt.UTC)
