@@ -46,7 +46,7 @@ class FirstPaint(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and self._then is not None:
             then, self._then = self._then, None
-            QTimer.singleShot(0, then)  # after this paint has reached the screen
+            QTimer.singleShot(0, self, then)  # after this paint has reached the screen
         return False
 
 
@@ -187,6 +187,7 @@ class KioskUi:
 
     def _warm_up(self) -> None:
         self.retry.start()
+        self.window.prebuild()
         self._start_scanners()
         self.runner.run(
             self.app.controller.start,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 
-from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtCore import QPoint, QRect, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QMouseEvent, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -265,10 +265,23 @@ class KioskWindow(QWidget):
     def _drop_screens(self) -> None:
         """Session wipe: every screen but the idle one is destroyed (with whatever a citizen typed
         or was shown in it) and built afresh for the next person."""
-        for name in [n for n in self.screens if n != "idle"]:
+        dropped = [n for n in self.screens if n != "idle"]
+        for name in dropped:
             screen = self.screens.pop(name)
             self.stack.removeWidget(screen)
             screen.deleteLater()
+        if dropped:
+            QTimer.singleShot(0, self, self.prebuild)  # cancelled with the window
+
+    def prebuild(self) -> None:
+        """Build the screens not built yet, one per turn of the event loop, while nobody is using
+        the kiosk: a touch then never waits for a screen to be made (a menu of pictograms takes
+        ~150 ms to build on a station PC)."""
+        missing = [name for name in SCREENS if name not in self.screens]
+        if not missing or self.ctx.journey.state().phase is not Phase.IDLE:
+            return
+        _ = self.screens[missing[0]]  # looking it up builds it
+        QTimer.singleShot(0, self, self.prebuild)  # cancelled with the window
 
     def speak(self) -> None:
         state = self.ctx.journey.state()
