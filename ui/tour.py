@@ -56,11 +56,18 @@ class TourClock:
 
 
 class Tour:
-    def __init__(self, out: Path, size: tuple[int, int], language: str, data_dir: Path) -> None:
+    def __init__(
+        self, out: Path, size: tuple[int, int], language: str, data_dir: Path, theme: str = "normal"
+    ) -> None:
         self.out = out
         self.size = size
         self.entries: list[dict[str, Any]] = []
-        settings = {**TOUR_SETTINGS, "paths.data_dir": str(data_dir), "ui.language": language}
+        settings = {
+            **TOUR_SETTINGS,
+            "paths.data_dir": str(data_dir),
+            "ui.language": language,
+            "ui.theme": theme,
+        }
         config = load_config(overrides=settings, demo=True, environ={})
         self.clock = TourClock()
         self.app = build_app(config, InlineRunner(), self.clock)
@@ -245,11 +252,13 @@ class Tour:
         self.shot("", "card-removed-ask-done")
 
 
-def run_tour(out: Path, size: tuple[int, int] = (1366, 768), language: str = "vi") -> Path:
+def run_tour(
+    out: Path, size: tuple[int, int] = (1366, 768), language: str = "vi", theme: str = "normal"
+) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication([])
     with tempfile.TemporaryDirectory(prefix="kiosk-tour-") as scratch:
-        tour = Tour(out, size, language, Path(scratch))
+        tour = Tour(out, size, language, Path(scratch), theme)
         entries = tour.run()
         tour.window.allow_close = True
         tour.window.close()

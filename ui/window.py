@@ -10,6 +10,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QPoint, QRect, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QMouseEvent, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -27,6 +28,7 @@ from kiosk.voice import Voice
 from ui.screens.base import Screen, ScreenContext
 from ui.theme import stylesheet
 from ui.widgets.basics import button, label
+from ui.widgets.icons import THEME_PROPERTY
 from ui.widgets.overlay import Overlay
 
 # Screen name -> "module:class". Screens are built when first shown, so start-up builds only the
@@ -88,6 +90,9 @@ class KioskWindow(QWidget):
         self.ctx = ctx
         self.voice = voice
         self.theme = theme
+        app = QApplication.instance()
+        if app is not None:
+            app.setProperty(THEME_PROPERTY, theme)  # pictograms follow the theme (ui/widgets/icons.py)
         self.screen_height = screen_height
         self.allow_close = False
         self._large_text: bool | None = None
