@@ -29,10 +29,53 @@ def add_print_commands(subparsers: Any) -> None:
     )
     test.set_defaults(func=run_test)
 
+    queue = commands.add_parser("queue", help="receipts waiting for the printer (paper out, offline)")
+    queue.set_defaults(func=run_queue)
+    again = commands.add_parser("again", help="print waiting receipts now, or reprint one (CODE)")
+    again.add_argument("code", metavar="CODE", nargs="?", help="a tracking code to reprint")
+    again.set_defaults(func=run_again)
+
     receipt = subparsers.add_parser("receipt", help="render a stored dossier's receipt to a PDF file")
     receipt.add_argument("code", metavar="CODE", help="tracking code, as printed (hyphen optional)")
     receipt.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
     receipt.set_defaults(func=run_receipt)
+
+
+def _queue(args: argparse.Namespace) -> Any:
+    from kiosk.app import Lazy, make_print_queue, make_printer, make_storage
+
+    config = load_config(args.config)
+    return make_print_queue(config, make_storage(config), Lazy(lambda: make_printer(config)))
+
+
+def run_queue(args: argparse.Namespace) -> int:
+    """The officer's view of the print queue (nothing personal is decrypted for it)."""
+    jobs = _queue(args).pending()
+    for job in jobs:
+        error = f"  last error: {job.last_error}" if job.last_error else ""
+        print(f"{job.tracking_code}  queued {job.created_at:%d/%m/%Y %H:%M}  tries {job.attempts}{error}")
+    print(f"{len(jobs)} receipt(s) waiting")
+    return 0
+
+
+def run_again(args: argparse.Namespace) -> int:
+    """Print what waits now (after paper was loaded), or queue one receipt again and print it."""
+    from kiosk.trackcode import normalize
+
+    queue = _queue(args)
+    if args.code:
+        code = normalize(args.code)
+        if code is None:
+            print(f"{args.code!r} is not a tracking code")
+            return EXIT_FAILED
+        try:
+            queue.reprint(code)
+        except LookupError:
+            print(f"no receipt was ever queued for {args.code}")
+            return EXIT_FAILED
+    report = queue.print_pending()
+    print(f"printed {report.printed}" + (f"; stopped: {report.error}" if report.error else ""))
+    return EXIT_FAILED if report.error else 0
 
 
 def run_test(args: argparse.Namespace) -> int:

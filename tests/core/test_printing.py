@@ -306,3 +306,30 @@ def test_receipt_command_renders_a_stored_dossier(tmp_path: Path, capsys: pytest
     assert run_cli(["--config", str(config_path), "receipt", new_code(), "--out", str(out)]) == 1
     assert "no dossier" in capsys.readouterr().out
     assert run_cli(["--config", str(config_path), "receipt", "nonsense", "--out", str(out)]) == 1
+
+
+def test_officer_sees_the_queue_and_prints_again(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from kiosk.app import Lazy, make_print_queue, make_printer, make_storage
+    from kiosk.config import load_config
+    from kiosk.trackcode import display, new_code
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")  # a receipts folder under a regular file: the "printer" is out of order
+    broken = write_config(tmp_path, f'backend = "pdf"\npdf_dir = "{blocker / "receipts"}"')
+    config = load_config(broken)
+    queue = make_print_queue(config, make_storage(config), Lazy(lambda: make_printer(config)))
+    code = new_code()
+    with pytest.raises(PrinterError):
+        queue.print_receipt(receipt(code))
+    assert run_cli(["--config", str(broken), "print", "queue"]) == 0
+    out = capsys.readouterr().out
+    assert code in out and "1 receipt(s) waiting" in out
+    assert run_cli(["--config", str(broken), "print", "again"]) == 1  # still out of order: kept
+
+    fixed = write_config(tmp_path, 'backend = "pdf"')  # paper loaded, so to speak
+    assert run_cli(["--config", str(fixed), "print", "again"]) == 0
+    assert "printed 1" in capsys.readouterr().out
+    assert run_cli(["--config", str(fixed), "print", "queue"]) == 0
+    assert "0 receipt(s) waiting" in capsys.readouterr().out
+    assert run_cli(["--config", str(fixed), "print", "again", display(code)]) == 0  # an officer's reprint
+    assert len(list((tmp_path / "data" / "receipts").glob("*.pdf"))) == 2
