@@ -89,8 +89,26 @@ def _payment(config: Config) -> Check:
     return Check("payment", not problems, "; ".join(problems) if problems else methods)
 
 
+def _queues(config: Config) -> Check:
+    """What waits: unsent submissions (retried by themselves) and receipts (the printer needs help)."""
+    from kiosk.app import Lazy, make_print_queue, make_printer, make_storage, make_store
+
+    try:
+        storage = make_storage(config)
+        backlog = make_store(config, storage).backlog()
+        waiting = len(make_print_queue(config, storage, Lazy(lambda: make_printer(config))).pending())
+    except Exception as exc:
+        return Check("queues", False, str(exc))
+    detail = f"{backlog} submission(s) unsent, {waiting} receipt(s) waiting for the printer"
+    return Check("queues", waiting == 0, detail + (": see `kiosk print queue`" if waiting else ""))
+
+
 def run_checks(config: Config) -> list[Check]:
-    return [_catalog(), _database(config), _card_reader(config), _printer(config), _payment(config), _fonts()]
+    checks = [_catalog(), _database(config), _card_reader(config), _printer(config)]
+    checks += [_payment(config), _fonts()]
+    if checks[1].ok:  # the queues live in the database
+        checks.append(_queues(config))
+    return checks
 
 
 def format_checks(checks: list[Check]) -> str:
