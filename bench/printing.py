@@ -17,23 +17,9 @@ import importlib
 import statistics
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
-RUNS = 200
-WARM_UP = 10
-TARGET_MS = 20.0
-
-
-def timings(fn: Callable[[], object], runs: int = RUNS) -> list[float]:
-    for _ in range(WARM_UP):
-        fn()
-    out = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - start) * 1000)
-    return sorted(out)
+from timing import TARGET_MS, timings  # bench/ is on sys.path when run as a script
 
 
 def line(name: str, values: list[float]) -> str:
