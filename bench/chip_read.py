@@ -29,17 +29,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from devices.card.base import AccessKey  # noqa: E402
 from devices.card.emulated.personalise import yymmdd  # noqa: E402
 from devices.card.emulated.pki import TEST_TRUST_DIR  # noqa: E402
 from devices.card.emulated.vpcd import VPCD_READER  # noqa: E402
 from devices.card.icao.document_reader import MAX_BLOCK, ReadStats  # noqa: E402
 from devices.card.pcsc import PcscCardReader  # noqa: E402
 from devices.card.profiles import load_profiles  # noqa: E402
+from kiosk.ports.card import AccessKey  # noqa: E402
 
 EMULATE = """
 import argparse, sys
-from kiosk.cli_card import add_card_commands
+from kiosk.app.cli_card import add_card_commands
 parser = argparse.ArgumentParser(prog="kiosk")
 add_card_commands(parser.add_subparsers(dest="command", required=True))
 args = parser.parse_args(sys.argv[1:])

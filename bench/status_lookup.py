@@ -29,9 +29,9 @@ import sqlalchemy as sa
 from db import migrate
 from db.engine import make_engine
 from db.models import DossierRow
-from devices.scanner import parse_scan
 from kiosk import trackcode
 from kiosk.outbox import DossierStore
+from kiosk.scan import parse_scan
 from kiosk.sealing import KEY_SIZE, Sealer
 from kiosk.slip import SlipSigner
 from kiosk.status import LookupOutcome, StatusLookup

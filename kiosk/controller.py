@@ -12,7 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
-from devices.card.base import (
+from kiosk.catalog import Service
+from kiosk.dossier import Dossier, TrackingCodeConflict
+from kiosk.flow import FlowState, Journey, LookUp, Phase, ReadCard, Submit
+from kiosk.payment import PaymentStatus, fee_line
+from kiosk.ports.card import (
     CardError,
     CardErrorReason,
     CardEvent,
@@ -21,10 +25,6 @@ from devices.card.base import (
     CardReader,
     Holder,
 )
-from kiosk.catalog import Service
-from kiosk.dossier import Dossier, TrackingCodeConflict
-from kiosk.flow import FlowState, Journey, LookUp, Phase, ReadCard, Submit
-from kiosk.payment import PaymentStatus, fee_line
 from kiosk.receipt import Receipt
 from kiosk.runner import Runner
 

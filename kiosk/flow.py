@@ -14,8 +14,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from devices.card.base import AccessKey, CardErrorReason, CardRead, Holder, PassiveAuth, ReadProgress
 from kiosk.catalog import Catalog, Service, Step
+from kiosk.ports.card import AccessKey, CardErrorReason, CardRead, Holder, PassiveAuth, ReadProgress
 from kiosk.text import Text
 from kiosk.validation import check_fields
 

@@ -23,8 +23,8 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from db.models import PrintJobRow
-from devices.printer.base import Printer, PrinterError, PrinterErrorReason, PrintJob
 from kiosk import trackcode
+from kiosk.ports.printer import Printer, PrinterError, PrinterErrorReason, PrintJob
 from kiosk.receipt import Receipt
 from kiosk.sealing import Sealer, SealError
 

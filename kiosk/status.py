@@ -23,7 +23,7 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from devices.scanner.parse import ScanKind, parse_scan
+from kiosk.scan import ScanKind, parse_scan
 from kiosk.slip import SlipProblem, VerifiedSlip
 
 if TYPE_CHECKING:

@@ -11,12 +11,13 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from devices.card.profiles import CitizenProfile
-from kiosk.app import KioskApp, build_app, local_now
+from kiosk.app.root import KioskApp, build_app
+from kiosk.ports.clock import local_now
 
 if TYPE_CHECKING:
     from devices.scanner.serial import SerialLineReader
 from kiosk.config import Config
-from kiosk.voice import Silent, Voice
+from kiosk.ports.voice import Silent, Voice
 from ui.qt_runner import QtRunner
 from ui.screens.base import ScreenContext
 from ui.theme import load_fonts

@@ -10,8 +10,9 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
-from devices.scanner import ScanKind, WedgeDetector, WedgeVerdict, parse_scan
+from devices.scanner.wedge import WedgeDetector, WedgeVerdict
 from kiosk.flow import Journey
+from kiosk.scan import ScanKind, parse_scan
 from kiosk.status import ScanRoute, route_scan
 
 

@@ -15,13 +15,14 @@ from typing import Any
 
 from PySide6.QtWidgets import QApplication
 
-from kiosk.app import build_app, local_now
+from kiosk.app.root import build_app
 from kiosk.catalog import Service
 from kiosk.config import load_config
 from kiosk.flow import Phase
+from kiosk.ports.clock import local_now
+from kiosk.ports.voice import Silent
 from kiosk.runner import InlineRunner
 from kiosk.samples import sample_value
-from kiosk.voice import Silent
 from ui.app import demo_cards, demo_passports
 from ui.screens.base import ScreenContext
 from ui.theme import load_fonts

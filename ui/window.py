@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from kiosk import phrases
 from kiosk.flow import FlowState, Phase
-from kiosk.voice import Voice
+from kiosk.ports.voice import Voice
 from ui.screens.base import Screen, ScreenContext
 from ui.theme import stylesheet
 from ui.widgets.basics import button, label

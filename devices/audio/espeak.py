@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 
-from kiosk.voice import spell_digits
+from kiosk.speech import spell_digits
 
 VOICES = {"vi": "vi", "en": "en"}
 

@@ -17,7 +17,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from devices.card.base import (
+from devices.card.icao.document_reader import ReadStats
+from devices.card.icao.passive_auth import TrustStore
+from devices.card.reading import ReadOutcome, read_card
+from kiosk.ports.card import (
     AccessKey,
     CardError,
     CardErrorReason,
@@ -28,9 +31,6 @@ from devices.card.base import (
     CardReader,
     ProgressCallback,
 )
-from devices.card.icao.document_reader import ReadStats
-from devices.card.icao.passive_auth import TrustStore
-from devices.card.reading import ReadOutcome, read_card
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -9,7 +9,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from devices.card.base import Holder
+from kiosk.ports.card import Holder
 
 
 @dataclass(frozen=True)

@@ -9,15 +9,6 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from devices.card.base import (
-    AccessKey,
-    CardError,
-    CardErrorReason,
-    CardRead,
-    Holder,
-    PassiveAuth,
-    ProgressCallback,
-)
 from devices.card.icao.channel import Transport
 from devices.card.icao.document_reader import DocumentFiles, DocumentReader, ReadStats
 from devices.card.icao.lds.dg1 import parse_dg1
@@ -26,6 +17,15 @@ from devices.card.icao.lds.dg13 import parse_dg13
 from devices.card.icao.lds.errors import LdsError
 from devices.card.icao.lds.mrz import Mrz
 from devices.card.icao.passive_auth import PassiveAuthReport, TrustStore, verify
+from kiosk.ports.card import (
+    AccessKey,
+    CardError,
+    CardErrorReason,
+    CardRead,
+    Holder,
+    PassiveAuth,
+    ProgressCallback,
+)
 
 log = logging.getLogger(__name__)
 _SEX = {"M": "Nam", "F": "Nữ"}

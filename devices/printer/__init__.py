@@ -1,19 +1,2 @@
-"""Receipt printing: one `Printer` interface (base.py); backends beside it: pdf, fake (tests)."""
-
-from devices.printer.base import (
-    Printer,
-    PrinterError,
-    PrinterErrorReason,
-    PrinterState,
-    PrinterStatus,
-    PrintJob,
-)
-
-__all__ = [
-    "PrintJob",
-    "Printer",
-    "PrinterError",
-    "PrinterErrorReason",
-    "PrinterState",
-    "PrinterStatus",
-]
+"""Receipt printers implementing `kiosk.ports.printer.Printer`: pdf, cups, escpos, and a fake that
+records what it was given (tests)."""

@@ -21,7 +21,8 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from devices.printer.base import (
+from devices.printer.receipt_pdf import render_receipt_pdf
+from kiosk.ports.printer import (
     Printer,
     PrinterError,
     PrinterErrorReason,
@@ -29,7 +30,6 @@ from devices.printer.base import (
     PrinterStatus,
     PrintJob,
 )
-from devices.printer.receipt_pdf import render_receipt_pdf
 from kiosk.receipt import Receipt
 
 try:

@@ -27,7 +27,8 @@ from typing import Any
 
 from PIL import Image
 
-from devices.printer.base import (
+from devices.printer.raster import DOT_WIDTH_80MM, QrSlot, render_receipt_raster
+from kiosk.ports.printer import (
     Printer,
     PrinterError,
     PrinterErrorReason,
@@ -35,7 +36,6 @@ from devices.printer.base import (
     PrinterStatus,
     PrintJob,
 )
-from devices.printer.raster import DOT_WIDTH_80MM, QrSlot, render_receipt_raster
 from kiosk.receipt import Receipt
 
 ESC, GS = b"\x1b", b"\x1d"

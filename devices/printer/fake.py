@@ -9,8 +9,8 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from devices.printer.base import Printer, PrinterError, PrinterState, PrinterStatus, PrintJob
 from devices.printer.receipt_pdf import render_receipt_pdf
+from kiosk.ports.printer import Printer, PrinterError, PrinterState, PrinterStatus, PrintJob
 from kiosk.receipt import Receipt
 
 

@@ -13,7 +13,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from devices.printer.base import (
+from devices.printer.receipt_pdf import render_receipt_pdf
+from kiosk.ports.printer import (
     Printer,
     PrinterError,
     PrinterErrorReason,
@@ -21,7 +22,6 @@ from devices.printer.base import (
     PrinterStatus,
     PrintJob,
 )
-from devices.printer.receipt_pdf import render_receipt_pdf
 from kiosk.receipt import Receipt
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")

@@ -3,8 +3,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from kiosk.app.cli import main
 from kiosk.catalog import check_catalog, load_catalog
-from kiosk.cli import main
 from kiosk.text import LANGUAGES
 
 SERVICES = Path(__file__).resolve().parents[2] / "resources" / "services"

@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
-from devices.card.base import CardRead
 from devices.card.profiles import load_profiles
 from kiosk.catalog import check_catalog, load_catalog
 from kiosk.flow import Journey, Phase, Submit
+from kiosk.ports.card import CardRead
 from kiosk.samples import sample_value
 
 ROOT = Path(__file__).resolve().parents[2]

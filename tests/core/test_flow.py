@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from devices.card.base import AccessKey, CardErrorReason, CardRead, ReadProgress
 from devices.card.profiles import load_profiles
 from kiosk.catalog import load_catalog
 from kiosk.flow import CardPhase, Journey, Phase, ReadCard, Submit
+from kiosk.ports.card import AccessKey, CardErrorReason, CardRead, ReadProgress
 
 TAM_VANG = "1.003677"
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from devices.card.base import CardRead
 from devices.card.profiles import load_profiles
 from kiosk.catalog import check_catalog, load_catalog
 from kiosk.flow import Journey, Phase, ReadCard, Submit
+from kiosk.ports.card import CardRead
 
 FIXTURES = Path(__file__).parent / "fixtures" / "services"
 PEOPLE = load_profiles()
@@ -147,7 +147,7 @@ def test_hidden_answer_dropped_on_submit(journey: Journey) -> None:
 
 
 def test_guest_passport_vietnamese_added_foreigner_refused(journey: Journey) -> None:
-    from devices.card.base import AccessKey, Holder
+    from kiosk.ports.card import AccessKey, Holder
 
     to_details(journey)
     journey.set_value("kind", "renew")
@@ -175,7 +175,7 @@ def test_guest_passport_vietnamese_added_foreigner_refused(journey: Journey) -> 
 
 
 def test_forged_card_is_never_used(journey: Journey) -> None:
-    from devices.card.base import PassiveAuth
+    from kiosk.ports.card import PassiveAuth
 
     journey.start()
     journey.choose_service("TEST-1")
@@ -191,7 +191,7 @@ def test_forged_card_is_never_used(journey: Journey) -> None:
 
 
 def test_card_check_goes_with_the_submission(journey: Journey) -> None:
-    from devices.card.base import PassiveAuth
+    from kiosk.ports.card import PassiveAuth
 
     journey.start()
     journey.choose_service("TEST-1")

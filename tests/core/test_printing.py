@@ -18,7 +18,10 @@ from sqlalchemy.exc import IntegrityError
 from db import migrate
 from db.engine import make_engine
 from db.models import DossierRow, PrintJobRow
-from devices.printer.base import (
+from devices.printer.fake import FakePrinter
+from devices.printer.sample import sample_receipt
+from kiosk.app.cli_print import add_print_commands
+from kiosk.ports.printer import (
     Printer,
     PrinterError,
     PrinterErrorReason,
@@ -26,9 +29,6 @@ from devices.printer.base import (
     PrinterStatus,
     PrintJob,
 )
-from devices.printer.fake import FakePrinter
-from devices.printer.sample import sample_receipt
-from kiosk.cli_print import add_print_commands
 from kiosk.printing import PrintQueue, receipt_from_json, receipt_to_json
 from kiosk.receipt import Receipt
 from kiosk.sealing import KEY_SIZE, Sealer
@@ -270,7 +270,7 @@ def test_print_test_reports_a_failure(tmp_path: Path, capsys: pytest.CaptureFixt
 
 
 def test_receipt_command_renders_a_stored_dossier(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from kiosk.app import make_store
+    from kiosk.app.root import make_store
     from kiosk.catalog import load_catalog
     from kiosk.config import load_config
     from kiosk.controller import mask_id
@@ -309,7 +309,7 @@ def test_receipt_command_renders_a_stored_dossier(tmp_path: Path, capsys: pytest
 
 
 def test_officer_sees_the_queue_and_prints_again(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from kiosk.app import Lazy, make_print_queue, make_printer, make_storage
+    from kiosk.app.root import Lazy, make_print_queue, make_printer, make_storage
     from kiosk.config import load_config
     from kiosk.trackcode import display, new_code
 

@@ -16,9 +16,9 @@ import sqlalchemy as sa
 from db import migrate
 from db.engine import make_engine
 from db.models import DossierRow
-from kiosk.app import make_store
+from kiosk.app.cli_status import add_status_commands
+from kiosk.app.root import make_store
 from kiosk.catalog import load_catalog
-from kiosk.cli_status import add_status_commands
 from kiosk.config import load_config
 from kiosk.dossier import Dossier
 from kiosk.flow import Journey, LookUp, Phase, ReadCard

@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
-from devices.scanner import ScanKind, ScannerError, SerialLineReader, WedgeDetector, WedgeVerdict, parse_scan
-from devices.scanner.serial import LineSplitter
+from devices.scanner.serial import LineSplitter, ScannerError, SerialLineReader
+from devices.scanner.wedge import WedgeDetector, WedgeVerdict
+from kiosk.scan import ScanKind, parse_scan
 from kiosk.slip import SlipSigner
 from kiosk.trackcode import check_char, display
 

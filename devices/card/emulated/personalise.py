@@ -17,7 +17,6 @@ from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from devices.card.base import Holder
 from devices.card.emulated import face
 from devices.card.emulated.pki import SignerChain, generate_chain, load_test_chain
 from devices.card.icao.lds import tlv
@@ -29,6 +28,7 @@ from devices.card.icao.lds.files import COM, DG1, DG2, DG13, SOD, data_group
 from devices.card.icao.lds.mrz import build_td1, build_td3, check_digit, mrz_information
 from devices.card.icao.lds.sod import LDS_SECURITY_OBJECT_OID, build_lds_security_object
 from devices.card.profiles import CitizenProfile
+from kiosk.ports.card import Holder
 
 # The EF.CardAccess real CCCDs carry (reference: hard-coded by several open-source readers):
 # PACE-ECDH-GM-AES-128 v2 on brainpoolP256r1, CA-ECDH-AES-128, TA v1.

@@ -10,17 +10,6 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from devices.card.base import (
-    AccessKey,
-    CardError,
-    CardErrorReason,
-    CardEvent,
-    CardEventKind,
-    CardListener,
-    CardRead,
-    CardReader,
-    ProgressCallback,
-)
 from devices.card.emulated.chip import EmulatedChip
 from devices.card.emulated.personalise import (
     CardImage,
@@ -34,6 +23,17 @@ from devices.card.icao.document_reader import ReadStats
 from devices.card.icao.passive_auth import TrustStore
 from devices.card.profiles import CitizenProfile
 from devices.card.reading import ReadOutcome, read_card
+from kiosk.ports.card import (
+    AccessKey,
+    CardError,
+    CardErrorReason,
+    CardEvent,
+    CardEventKind,
+    CardListener,
+    CardRead,
+    CardReader,
+    ProgressCallback,
+)
 
 READER_NAME = "Emulated CCCD reader 00 00"
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import time
 from typing import Protocol
 
-from devices.card.base import CardError, CardErrorReason
 from devices.card.icao.apdu import CommandApdu, ResponseApdu
 from devices.card.icao.secure_messaging import SecureMessaging, SecureMessagingError
+from kiosk.ports.card import CardError, CardErrorReason
 
 
 class Transport(Protocol):

@@ -15,7 +15,6 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from devices.card.base import AccessKey, CardError, CardErrorReason, ProgressCallback, ReadProgress
 from devices.card.icao import apdu as iso
 from devices.card.icao.apdu import CommandApdu, ResponseApdu, StatusError
 from devices.card.icao.bac import BacAuthenticationFailed, perform_bac
@@ -35,6 +34,7 @@ from devices.card.icao.pace import (
     mrz_password,
     perform_pace,
 )
+from kiosk.ports.card import AccessKey, CardError, CardErrorReason, ProgressCallback, ReadProgress
 
 MAX_BLOCK = 223  # JMRTD's default: a protected answer to Le = 223 still fits a short APDU
 HEADER_PROBE = 8  # enough for any LDS tag (≤ 2 bytes) and length (≤ 4 bytes) field

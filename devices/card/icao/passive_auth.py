@@ -20,9 +20,9 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
-from devices.card.base import PassiveAuth
 from devices.card.icao.lds.errors import LdsError
 from devices.card.icao.lds.sod import LDS_SECURITY_OBJECT_OID, parse_sod
+from kiosk.ports.card import PassiveAuth
 
 log = logging.getLogger(__name__)
 

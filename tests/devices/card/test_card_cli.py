@@ -18,11 +18,11 @@ from PIL import Image
 from devices.card.emulated.pki import TEST_TRUST_DIR
 from devices.card.emulated.vpcd import VPCD_READER
 from devices.card.pcsc import PcscCardReader
-from kiosk.cli_card import add_card_commands
+from kiosk.app.cli_card import add_card_commands
 
 EMULATE = """
 import argparse, sys
-from kiosk.cli_card import add_card_commands
+from kiosk.app.cli_card import add_card_commands
 parser = argparse.ArgumentParser(prog="kiosk")
 add_card_commands(parser.add_subparsers(dest="command", required=True))
 args = parser.parse_args(sys.argv[1:])

@@ -9,7 +9,6 @@ from dataclasses import replace
 import pytest
 from PIL import Image
 
-from devices.card.base import AccessKey, CardError, CardErrorReason, PassiveAuth, ReadProgress
 from devices.card.emulated import face
 from devices.card.emulated.personalise import (
     PARENTS_ONE_SEQUENCE,
@@ -21,6 +20,7 @@ from devices.card.emulated.personalise import (
 from devices.card.emulated.reader import EmulatedCardReader
 from devices.card.icao import apdu as iso
 from devices.card.profiles import CitizenProfile
+from kiosk.ports.card import AccessKey, CardError, CardErrorReason, PassiveAuth, ReadProgress
 
 
 def can(profile: CitizenProfile) -> AccessKey:

@@ -11,7 +11,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from devices.card.base import Holder
 from devices.card.emulated.chip import EmulatedChip
 from devices.card.emulated.personalise import CCCD_CARD_ACCESS, build_dg13, personalise_cccd
 from devices.card.icao.apdu import CommandApdu, ResponseApdu
@@ -28,6 +27,7 @@ from devices.card.icao.lds.mrz import parse_mrz
 from devices.card.icao.lds.sod import parse_sod
 from devices.card.icao.secure_messaging import SecureMessaging, SecureMessagingError
 from devices.card.profiles import load_profiles
+from kiosk.ports.card import Holder
 
 IMAGE = personalise_cccd(load_profiles()[0])
 PARSERS: list[tuple[str, Callable[[bytes], Any], bytes]] = [

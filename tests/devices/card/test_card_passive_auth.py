@@ -6,13 +6,13 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from devices.card.base import AccessKey, PassiveAuth
 from devices.card.emulated.personalise import ChipOptions, personalise_cccd
 from devices.card.emulated.pki import TEST_TRUST_DIR, generate_chain
 from devices.card.emulated.reader import EmulatedCardReader
 from devices.card.icao.lds.files import DG1, DG13, SOD
 from devices.card.icao.passive_auth import TrustStore, verify
 from devices.card.profiles import CitizenProfile
+from kiosk.ports.card import AccessKey, PassiveAuth
 
 
 def _key(profile: CitizenProfile) -> AccessKey:

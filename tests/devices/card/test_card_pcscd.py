@@ -9,7 +9,13 @@ from dataclasses import replace
 
 import pytest
 
-from devices.card.base import (
+from devices.card.emulated.chip import EmulatedChip
+from devices.card.emulated.personalise import ChipOptions, card_serial, personalise_cccd, yymmdd
+from devices.card.emulated.pki import TEST_TRUST_DIR
+from devices.card.emulated.vpcd import VPCD_READER, VirtualCardSlot
+from devices.card.pcsc import PcscCardReader, choose_reader
+from devices.card.profiles import CitizenProfile
+from kiosk.ports.card import (
     AccessKey,
     CardError,
     CardErrorReason,
@@ -18,12 +24,6 @@ from devices.card.base import (
     PassiveAuth,
     ReadProgress,
 )
-from devices.card.emulated.chip import EmulatedChip
-from devices.card.emulated.personalise import ChipOptions, card_serial, personalise_cccd, yymmdd
-from devices.card.emulated.pki import TEST_TRUST_DIR
-from devices.card.emulated.vpcd import VPCD_READER, VirtualCardSlot
-from devices.card.pcsc import PcscCardReader, choose_reader
-from devices.card.profiles import CitizenProfile
 
 pytestmark = pytest.mark.pcscd
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from devices.card import pcsc
-from devices.card.base import CardError, CardErrorReason, CardEvent, CardEventKind
+from kiosk.ports.card import CardError, CardErrorReason, CardEvent, CardEventKind
 
 
 def test_a_pcsc_call_that_hangs_times_out() -> None:
@@ -100,7 +100,7 @@ sys.modules["PySide6"] = None  # any PySide6 import now fails
 import devices.card
 for module in pkgutil.walk_packages(devices.card.__path__, "devices.card."):
     importlib.import_module(module.name)
-importlib.import_module("kiosk.cli_card")
+importlib.import_module("kiosk.app.cli_card")
 assert not any(name.startswith("PySide6") for name in sys.modules if sys.modules[name] is not None)
 """
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)

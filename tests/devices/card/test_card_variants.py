@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from devices.card.base import AccessKey, CardError, CardErrorReason, PassiveAuth
 from devices.card.emulated import face
 from devices.card.emulated.chip import EmulatedChip
 from devices.card.emulated.personalise import ChipOptions, personalise_cccd, yymmdd
@@ -15,6 +14,7 @@ from devices.card.icao.passive_auth import TrustStore
 from devices.card.photo import displayable, jpeg2000_supported
 from devices.card.profiles import CitizenProfile
 from devices.card.reading import read_card
+from kiosk.ports.card import AccessKey, CardError, CardErrorReason, PassiveAuth
 
 PACE = "0.4.0.127.0.7.2.2.4"
 

@@ -29,10 +29,10 @@ from PIL import Image
 
 from db.engine import make_engine
 from db.migrate import upgrade
-from devices.printer.base import PrinterError, PrinterErrorReason, PrinterState, PrinterStatus
 from devices.printer.cups import CupsPrinter, ascii_title, pdf_page_size_mm, status_from_attributes
 from devices.printer.receipt_pdf import render_receipt_pdf
 from devices.printer.sample import sample_receipt
+from kiosk.ports.printer import PrinterError, PrinterErrorReason, PrinterState, PrinterStatus
 from kiosk.printing import PrintQueue
 from kiosk.sealing import KEY_SIZE, Sealer
 

@@ -20,7 +20,6 @@ from escpos.exceptions import DeviceNotFoundError
 from escpos.printer import Dummy
 from PIL import Image, ImageChops
 
-from devices.printer.base import PrinterError, PrinterErrorReason, PrinterState
 from devices.printer.escpos import (
     ConnectionStringError,
     EscposConnection,
@@ -30,10 +29,11 @@ from devices.printer.escpos import (
     raster_bytes,
     receipt_bytes,
 )
-from devices.printer.factory import make_printer
 from devices.printer.raster import QrSlot, render_receipt_image, render_receipt_raster
 from devices.printer.sample import sample_receipt
+from kiosk.app.printer_factory import make_printer
 from kiosk.config import Config, ConfigError, load_config
+from kiosk.ports.printer import PrinterError, PrinterErrorReason, PrinterState
 
 MAX_NATIVE_QR_BYTES = 40_000
 

@@ -6,9 +6,9 @@ import dataclasses
 
 import pytest
 
-from devices.printer import Printer, PrinterError, PrinterErrorReason, PrinterState, PrinterStatus
 from devices.printer.fake import FakePrinter
 from devices.printer.sample import sample_receipt
+from kiosk.ports.printer import Printer, PrinterError, PrinterErrorReason, PrinterState, PrinterStatus
 
 
 def test_records_rendered_receipts() -> None:

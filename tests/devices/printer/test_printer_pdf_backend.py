@@ -11,15 +11,15 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from devices.printer import (
+from devices.printer.pdf import PdfPrinter
+from devices.printer.sample import sample_receipt
+from kiosk.ports.printer import (
     Printer,
     PrinterError,
     PrinterErrorReason,
     PrinterState,
     PrinterStatus,
 )
-from devices.printer.pdf import PdfPrinter
-from devices.printer.sample import sample_receipt
 
 NOW = dt.datetime(2026, 11, 26, 14, 5, 9)
 

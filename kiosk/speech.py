@@ -1,23 +1,13 @@
-"""Voice guidance: the core says what to speak; a backend speaks it."""
+"""Text prepared for speech synthesis (the voice port itself is `kiosk.ports.voice`)."""
 
 from __future__ import annotations
 
 import re
-from typing import Protocol
 
 _DIGIT_WORDS = {
     "vi": ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"],
     "en": ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"],
 }
-
-
-class Voice(Protocol):
-    def say(self, text: str, language: str) -> None: ...
-
-
-class Silent:
-    def say(self, text: str, language: str) -> None:
-        pass
 
 
 def spell_digits(text: str, language: str) -> str:

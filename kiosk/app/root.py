@@ -6,13 +6,11 @@ the idle screen can paint before they load.
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar
 
-from devices.card.base import CardReader
 from devices.card.profiles import CitizenProfile, load_profiles
 from kiosk.appointments import AppointmentSettings
 from kiosk.catalog import Catalog, load_catalog
@@ -20,25 +18,21 @@ from kiosk.config import Config
 from kiosk.controller import KioskController, Station
 from kiosk.flow import Journey
 from kiosk.payment import PaymentOptions
+from kiosk.ports.card import CardReader
+from kiosk.ports.clock import Clock, local_now
 from kiosk.runner import Runner
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from devices.printer.base import Printer
     from kiosk.outbox import DossierStore
+    from kiosk.ports.printer import Printer
     from kiosk.printing import PrintQueue
     from kiosk.sealing import Sealer
     from kiosk.slip import SlipSigner
     from kiosk.status import StatusLookup
 
 T = TypeVar("T")
-Clock = Callable[[], dt.datetime]
-
-
-def local_now() -> dt.datetime:
-    """Station time, timezone-aware (stored as UTC, shown as local)."""
-    return dt.datetime.now().astimezone()
 
 
 def make_card_reader(config: Config) -> CardReader:
@@ -80,7 +74,7 @@ def make_store(config: Config, storage: Storage | None = None) -> DossierStore:
 
 
 def make_printer(config: Config) -> Printer:
-    from devices.printer.factory import make_printer as make_configured_printer
+    from kiosk.app.printer_factory import make_printer as make_configured_printer
 
     return make_configured_printer(config)
 

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kiosk.cli_print import add_print_commands
-from kiosk.cli_status import add_status_commands
+from kiosk.app.cli_print import add_print_commands
+from kiosk.app.cli_status import add_status_commands
 from kiosk.config import Config, ConfigError, example_toml, load_config
 
 
@@ -36,7 +36,7 @@ def cmd_tour(args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    from kiosk.doctor import format_checks, run_checks
+    from kiosk.app.doctor import format_checks, run_checks
 
     checks = run_checks(_config(args))
     print(format_checks(checks))
@@ -96,7 +96,7 @@ def cmd_catalog_list(args: argparse.Namespace) -> int:
 
 
 def cmd_card(args: argparse.Namespace) -> int:
-    from kiosk.cli_card import add_card_commands
+    from kiosk.app.cli_card import add_card_commands
 
     parser = argparse.ArgumentParser(prog="kiosk")
     parser.add_argument("--config", type=Path)

@@ -17,7 +17,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from devices.card.base import AccessKey, CardError, CardReader
 from devices.card.emulated.chip import EmulatedChip
 from devices.card.emulated.face import LARGE, SMALL
 from devices.card.emulated.personalise import (
@@ -34,6 +33,7 @@ from devices.card.icao.lds.dg13 import parse_dg13
 from devices.card.pcsc import PcscCardReader
 from devices.card.profiles import CitizenProfile, load_profiles
 from devices.card.reading import ReadOutcome
+from kiosk.ports.card import AccessKey, CardError, CardReader
 
 EXIT_CARD_ERROR = 2
 

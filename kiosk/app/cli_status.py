@@ -46,7 +46,7 @@ def _config(args: argparse.Namespace) -> Config:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from kiosk.app import make_store  # SQLAlchemy only for the commands that need it
+    from kiosk.app.root import make_store  # SQLAlchemy only for the commands that need it
 
     config = _config(args)
     try:

@@ -42,7 +42,7 @@ def add_print_commands(subparsers: Any) -> None:
 
 
 def _queue(args: argparse.Namespace) -> Any:
-    from kiosk.app import Lazy, make_print_queue, make_printer, make_storage
+    from kiosk.app.root import Lazy, make_print_queue, make_printer, make_storage
 
     config = load_config(args.config)
     return make_print_queue(config, make_storage(config), Lazy(lambda: make_printer(config)))
@@ -79,9 +79,9 @@ def run_again(args: argparse.Namespace) -> int:
 
 
 def run_test(args: argparse.Namespace) -> int:
-    from devices.printer.base import PrinterError
-    from devices.printer.factory import make_printer
     from devices.printer.sample import sample_receipt
+    from kiosk.app.printer_factory import make_printer
+    from kiosk.ports.printer import PrinterError
 
     config = load_config(args.config)
     printer = make_printer(config, args.backend)
@@ -99,11 +99,11 @@ def run_test(args: argparse.Namespace) -> int:
 
 
 def run_receipt(args: argparse.Namespace) -> int:
-    from devices.card.base import Holder
     from devices.printer.receipt_pdf import render_receipt_pdf
-    from kiosk.app import make_store
+    from kiosk.app.root import make_store
     from kiosk.catalog import load_catalog
     from kiosk.controller import Station, build_receipt
+    from kiosk.ports.card import Holder
     from kiosk.slip import signer_from_config
     from kiosk.trackcode import normalize
 

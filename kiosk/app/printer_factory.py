@@ -7,8 +7,8 @@ start-up with a `ConfigError` naming the key, as every other bad setting does.
 
 from __future__ import annotations
 
-from devices.printer.base import Printer
 from kiosk.config import Config, ConfigError
+from kiosk.ports.printer import Printer
 
 BACKENDS = ("pdf", "cups", "escpos")
 

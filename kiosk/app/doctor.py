@@ -39,7 +39,7 @@ def _database(config: Config) -> Check:
 
 
 def _card_reader(config: Config) -> Check:
-    from kiosk.app import make_card_reader
+    from kiosk.app.root import make_card_reader
 
     try:
         reader = make_card_reader(config)
@@ -59,7 +59,7 @@ def _card_reader(config: Config) -> Check:
 
 
 def _printer(config: Config) -> Check:
-    from kiosk.app import make_printer
+    from kiosk.app.root import make_printer
 
     try:
         printer = make_printer(config)
@@ -91,7 +91,7 @@ def _payment(config: Config) -> Check:
 
 def _queues(config: Config) -> Check:
     """What waits: unsent submissions (retried by themselves) and receipts (the printer needs help)."""
-    from kiosk.app import Lazy, make_print_queue, make_printer, make_storage, make_store
+    from kiosk.app.root import Lazy, make_print_queue, make_printer, make_storage, make_store
 
     try:
         storage = make_storage(config)
