@@ -11,7 +11,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
 from devices.scanner.wedge import WedgeDetector, WedgeVerdict
-from kiosk.flow import Journey
+from kiosk.flow import Journey, Phase
 from kiosk.scan import ScanKind, parse_scan
 from kiosk.status import ScanRoute, route_scan
 
@@ -47,7 +47,9 @@ class ScanKeyFilter(QObject):
         self._timer.setSingleShot(True)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self._on_timer)
-        self.scans: list[str] = []  # every line taken as a scan (for the officer's diagnostics)
+        # Lines taken as scans in this session (tests and diagnostics). They can hold an ID card's
+        # QR (number, name, birth date, address): wiped with the session by `forget`.
+        self.scans: list[str] = []
 
     @classmethod
     def for_journey(
@@ -65,7 +67,16 @@ class ScanKeyFilter(QObject):
             routed = route_scan(journey, line)
             return routed is not ScanRoute.IGNORED or parse_scan(line).kind is not ScanKind.UNKNOWN
 
-        return cls(on_scan, detector=detector, clock=clock)
+        scan_filter = cls(on_scan, detector=detector, clock=clock)
+        journey.subscribe(lambda state: scan_filter.forget() if state.phase is Phase.IDLE else None)
+        return scan_filter
+
+    def forget(self) -> None:
+        """Session wipe: nothing scanned for the last citizen stays in memory."""
+        self.scans.clear()
+        self._held.clear()
+        self._detector.reset()
+        self._timer.stop()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if self._replaying or event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
