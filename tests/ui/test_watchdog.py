@@ -1,0 +1,38 @@
+"""The watchdog pings come from the Qt event loop: they stop when the loop is blocked."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QTimer
+
+from ui.watchdog import Watchdog
+
+
+def test_pings_while_the_loop_runs_and_not_while_it_hangs(qtbot) -> None:  # type: ignore[no-untyped-def]
+    sent: list[str] = []
+    dog = Watchdog({"WATCHDOG_USEC": "400000"}, send=sent.append)  # ping every 0.2 s
+    assert dog.interval == 0.2
+    dog.ready()
+    qtbot.waitUntil(lambda: sent.count("WATCHDOG=1") >= 2, timeout=5000)
+    before = sent.count("WATCHDOG=1")
+    done: list[bool] = []
+
+    def hang() -> None:
+        time.sleep(1.0)  # the event loop is stuck: no ping may be sent meanwhile
+        done.append(sent.count("WATCHDOG=1") == before)
+
+    QTimer.singleShot(0, hang)
+    qtbot.waitUntil(lambda: bool(done), timeout=5000)
+    assert done == [True]
+    assert sent[0] == "READY=1"
+    dog.stopping()
+    assert sent[-1] == "STOPPING=1"
+
+
+def test_no_watchdog_no_pings(qtbot) -> None:  # type: ignore[no-untyped-def]
+    sent: list[str] = []
+    dog = Watchdog({}, send=sent.append)
+    assert dog.interval is None
+    qtbot.wait(300)
+    assert sent == []
