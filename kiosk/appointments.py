@@ -10,9 +10,11 @@ WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 @dataclass(frozen=True)
 class AppointmentSettings:
-    days_ahead: int = 10
-    slots: tuple[str, ...] = ("07:30", "08:30", "09:30", "10:30", "13:30", "14:30", "15:30")
-    weekdays: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat")
+    """From the ``appointment.*`` config keys (their defaults are written there), built by the root."""
+
+    days_ahead: int
+    slots: tuple[str, ...]
+    weekdays: tuple[str, ...]
 
     def open_days(self, today: dt.date) -> list[dt.date]:
         """Open days from tomorrow to `days_ahead` days out (the visit needs preparation)."""

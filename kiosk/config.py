@@ -1,206 +1,513 @@
-"""Configuration: every key declared once (type, default, meaning), loaded from one TOML file.
+"""Configuration: every key declared once (type, default, range, meaning), read through typed accessors.
 
-Order of precedence: defaults < TOML file < KIOSK_* environment variables < command-line overrides.
+Each TOML section is a class of `Setting`s (qutebrowser's configdata + configtypes, Electrum's
+ConfigVar): `config.ui.idle_warning_seconds` is an `int` to mypy and at run time. A `Kind` turns a
+raw value (TOML, an environment variable, a command-line override) into a checked one, or names the
+problem. Order of precedence: defaults < TOML file < KIOSK_* environment variables < overrides.
 An unknown key or a bad value stops start-up with a `ConfigError` that names the key.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+import re
+import textwrap
+import unicodedata
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, ClassVar, Generic, TypeVar, overload
+
+T = TypeVar("T")
 
 
 class ConfigError(Exception):
     pass
 
 
-@dataclass(frozen=True)
-class Key:
-    name: str  # dotted: "section.key"
-    kind: type
-    default: Any
-    doc: str
-    choices: tuple[str, ...] = ()
-    check: Callable[[Any], str | None] | None = None  # returns a problem, or None
+class BadValue(ValueError):
+    """A raw value a `Kind` refuses; the text reads after the key's name ("must be ...")."""
+
+
+# -- kinds: what a value may be -----------------------------------------------------------------
+
+
+class Kind(Generic[T]):
+    """Checks and converts a raw value. TOML gives typed values; the environment gives text."""
+
+    def from_toml(self, value: object) -> T:
+        raise NotImplementedError
+
+    def from_text(self, text: str) -> T:
+        return self.from_toml(text)
+
+    def to_toml(self, value: T) -> str:
+        return _toml_str(str(value))
+
+    def describe(self) -> str:
+        """What the example file says about the allowed values ("" = nothing to add)."""
+        return ""
+
+
+def _toml_str(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+class Int(Kind[int]):
+    def __init__(self, low: int, high: int) -> None:
+        self.low, self.high = low, high
+
+    def from_toml(self, value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise BadValue(f"must be a whole number, got {value!r}")
+        if not self.low <= value <= self.high:
+            raise BadValue(f"must be a whole number from {self.low} to {self.high}, got {value}")
+        return value
+
+    def from_text(self, text: str) -> int:
+        stripped = text.strip()
+        if not re.fullmatch(r"[+-]?[0-9]{1,30}", stripped):  # also keeps int() off 5,000-digit strings
+            raise BadValue(f"must be a whole number, got {text!r}")
+        return self.from_toml(int(stripped))
+
+    def to_toml(self, value: int) -> str:
+        return str(value)
+
+    def describe(self) -> str:
+        return f"From {self.low} to {self.high}."
+
+
+class Bool(Kind[bool]):
+    TRUE = ("true", "1", "yes", "on")
+    FALSE = ("false", "0", "no", "off")
+
+    def from_toml(self, value: object) -> bool:
+        if not isinstance(value, bool):
+            raise BadValue(f"must be true or false, got {value!r}")
+        return value
+
+    def from_text(self, text: str) -> bool:
+        word = text.strip().lower()
+        if word in self.TRUE:
+            return True
+        if word in self.FALSE:
+            return False
+        raise BadValue(f"must be one of {'/'.join(self.TRUE)} or {'/'.join(self.FALSE)}, got {text!r}")
+
+    def to_toml(self, value: bool) -> str:
+        return "true" if value else "false"
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class Str(Kind[str]):
+    """Text, NFC-normalised (Vietnamese typed on different systems compares equal)."""
+
+    def __init__(
+        self, *, min_length: int = 0, max_length: int = 200, pattern: str = "", shape: str = ""
+    ) -> None:
+        self.min_length, self.max_length = min_length, max_length
+        self.pattern = re.compile(pattern) if pattern else None
+        self.shape = shape  # the pattern in words, for the message
+
+    def from_toml(self, value: object) -> str:
+        if not isinstance(value, str):
+            raise BadValue(f"must be text, got {value!r}")
+        text = unicodedata.normalize("NFC", value)
+        if _CONTROL.search(text):
+            raise BadValue(f"must not hold control characters (line breaks, tabs), got {text!r}")
+        if not self.min_length <= len(text) <= self.max_length:
+            low = "" if not self.min_length else f"{self.min_length} to "
+            raise BadValue(f"must be {low}{self.max_length} characters long, got {len(text)}")
+        if self.pattern is not None and not self.pattern.fullmatch(text):
+            raise BadValue(f"must be {self.shape}, got {text!r}")
+        return text
+
+    def describe(self) -> str:
+        return f"{self.shape[0].upper()}{self.shape[1:]}." if self.shape else ""
+
+
+class Choice(Kind[str]):
+    def __init__(self, *choices: str) -> None:
+        self.choices = choices
+
+    def from_toml(self, value: object) -> str:
+        if value not in self.choices:
+            raise BadValue(f"must be one of {', '.join(self.choices)}; got {value!r}")
+        return str(value)
+
+    def describe(self) -> str:
+        return f"One of: {', '.join(self.choices)}."
+
+
+_TIME = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
+
+
+def time_of_day(text: str) -> str | None:
+    """The problem with an HH:MM time of day (00:00–23:59), or None."""
+    return None if _TIME.fullmatch(text) else f"{text!r} is not a time of day HH:MM (00:00–23:59)"
+
+
+class StrList(Kind[tuple[str, ...]]):
+    """A list of words; in the environment comma-separated. An item listed twice counts once."""
+
+    def __init__(
+        self, *, choices: Sequence[str] = (), item_kind: str = "", min_items: int = 0, max_items: int = 50
+    ) -> None:
+        self.choices = tuple(choices)
+        self.item_kind = item_kind  # "time": every item is HH:MM
+        self.min_items, self.max_items = min_items, max_items
+
+    def from_toml(self, value: object) -> tuple[str, ...]:
+        if not isinstance(value, list | tuple) or not all(isinstance(item, str) for item in value):
+            raise BadValue(f"must be a list of strings, got {value!r}")
+        items = tuple(dict.fromkeys(item.strip() for item in value))
+        bad = [item for item in items if self.choices and item not in self.choices]
+        if bad:
+            raise BadValue(f"items must be among {', '.join(self.choices)}; got {bad!r}")
+        if self.item_kind == "time":
+            for item in items:
+                if problem := time_of_day(item):
+                    raise BadValue(f"item {problem}")
+        if not self.min_items <= len(items) <= self.max_items:
+            raise BadValue(f"must list {self.min_items} to {self.max_items} items, got {len(items)}")
+        return items
+
+    def from_text(self, text: str) -> tuple[str, ...]:
+        return self.from_toml([item for item in text.split(",") if item.strip()])
+
+    def to_toml(self, value: tuple[str, ...]) -> str:
+        return "[" + ", ".join(_toml_str(item) for item in value) + "]"
+
+    def describe(self) -> str:
+        if self.item_kind == "time":
+            return "Each HH:MM, 00:00 to 23:59."
+        return f"Among: {', '.join(self.choices)}." if self.choices else ""
+
+
+class OptionalPath(Kind[Path | None]):
+    """An absolute path, or empty for the default. Relative paths would depend on the service's
+    working folder, so they are refused."""
+
+    def __init__(self, *, folder: bool, must_exist: bool = False) -> None:
+        self.folder, self.must_exist = folder, must_exist
+
+    def from_toml(self, value: object) -> Path | None:
+        if isinstance(value, os.PathLike):
+            value = os.fspath(value)
+        if not isinstance(value, str):
+            raise BadValue(f"must be a path (text), got {value!r}")
+        if not value.strip():
+            return None
+        if "\x00" in value or _CONTROL.search(value):
+            raise BadValue(f"must not hold control characters, got {value!r}")
+        path = Path(value).expanduser()
+        if not path.is_absolute():
+            raise BadValue(f"must be an absolute path (starting with /), got {value!r}")
+        what = "folder" if self.folder else "file"
+        if path.exists() and path.is_dir() != self.folder:
+            raise BadValue(f"must be a {what}: {path} is {'a folder' if path.is_dir() else 'a file'}")
+        if self.must_exist and not path.exists():
+            raise BadValue(f"names the {what} {path}, which does not exist")
+        return path
+
+    def to_toml(self, value: Path | None) -> str:
+        return _toml_str("" if value is None else str(value))
+
+    def describe(self) -> str:
+        return "An absolute path." + (" The folder must exist." if self.must_exist else "")
+
+
+# -- settings and sections ----------------------------------------------------------------------
+
+
+class Setting(Generic[T]):
+    """One key: read on a section instance it gives the checked value, typed `T`."""
+
+    def __init__(self, kind: Kind[T], default: T, doc: str) -> None:
+        self.kind = kind
+        self.default = default
+        self.doc = doc
+        self.name = ""  # "section.key", set when the section class is made
+
+    def __set_name__(self, owner: type, attribute: str) -> None:
+        self.name = f"{owner.section}.{attribute}"  # type: ignore[attr-defined]
 
     @property
     def env_name(self) -> str:
         return "KIOSK_" + self.name.replace(".", "_").upper()
 
+    @overload
+    def __get__(self, section: None, owner: type) -> Setting[T]: ...
+    @overload
+    def __get__(self, section: Section, owner: type) -> T: ...
+    def __get__(self, section: Section | None, owner: type) -> Setting[T] | T:
+        if section is None:
+            return self
+        value: T = section.values[self.name]
+        return value
 
-def _positive(value: Any) -> str | None:
-    return None if value > 0 else "must be greater than 0"
+
+class Section:
+    section: ClassVar[str]
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        self.values = values
+
+    @classmethod
+    def settings(cls) -> list[Setting[Any]]:
+        return [value for value in vars(cls).values() if isinstance(value, Setting)]
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        assert isinstance(other, Section)
+        return all(self.values[s.name] == other.values[s.name] for s in self.settings())
+
+    def __hash__(self) -> int:
+        return hash(tuple(self.values[s.name] for s in self.settings()))
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{s.name.split('.', 1)[1]}={self.values[s.name]!r}" for s in self.settings())
+        return f"{type(self).__name__}({fields})"
 
 
-KEYS: tuple[Key, ...] = (
-    Key("station.id", str, "demo-station", "Short identifier of this station, stored with each dossier."),
-    Key("station.name", str, "Công an xã (chế độ trình diễn)", "Station name printed on receipts."),
-    Key(
-        "station.help_text",
-        str,
-        "Hỏi cán bộ tại quầy tiếp dân",
-        "Where the citizen can ask, printed on receipts.",
-    ),
-    Key(
-        "paths.data_dir",
-        str,
-        "",
+class StationKeys(Section):
+    section = "station"
+    id = Setting(
+        Str(pattern=r"[A-Za-z0-9][A-Za-z0-9-]{0,19}", shape="1 to 20 letters, digits or '-'"),
+        "demo-station",
+        "Short identifier of this station, stored with each dossier and in each slip's QR.",
+    )
+    name = Setting(
+        Str(min_length=1, max_length=100),
+        "Công an xã (chế độ trình diễn)",
+        "Station name printed on receipts.",
+    )
+    help_text = Setting(
+        Str(max_length=200), "Hỏi cán bộ tại quầy tiếp dân", "Where the citizen can ask, printed on receipts."
+    )
+
+
+class PathKeys(Section):
+    section = "paths"
+    data_dir = Setting(
+        OptionalPath(folder=True),
+        None,
         "Folder for the database, keys and receipts. Empty: the platform's data folder.",
-    ),
-    Key("database.url", str, "", "SQLAlchemy URL. Empty: SQLite file kiosk.sqlite3 in data_dir."),
-    Key("card.backend", str, "pcsc", "Card reader backend.", choices=("pcsc", "emulated")),
-    Key("card.reader", str, "", "PC/SC reader name (substring). Empty: the first contactless reader."),
-    Key("card.trust_dir", str, "", "Folder of CSCA certificates for passive authentication."),
-    Key("printer.backend", str, "pdf", "Receipt printer backend.", choices=("pdf", "cups", "escpos")),
-    Key("printer.pdf_dir", str, "", "Folder the pdf backend writes to. Empty: data_dir/receipts."),
-    Key("printer.cups_queue", str, "", "CUPS queue name for the cups backend. Empty: the default queue."),
-    Key(
-        "printer.escpos_connection",
-        str,
+    )
+
+
+class DatabaseKeys(Section):
+    section = "database"
+    url = Setting(
+        Str(max_length=500, pattern=r"([A-Za-z][A-Za-z0-9+.-]*://\S*)?", shape="empty or a URL (scheme://…)"),
+        "",
+        "SQLAlchemy URL. Empty: SQLite file kiosk.sqlite3 in data_dir.",
+    )
+
+
+class CardKeys(Section):
+    section = "card"
+    backend = Setting(Choice("pcsc", "emulated"), "pcsc", "Card reader backend.")
+    reader = Setting(
+        Str(max_length=200), "", "PC/SC reader name (substring). Empty: the first contactless reader."
+    )
+    trust_dir = Setting(
+        OptionalPath(folder=True, must_exist=True),
+        None,
+        "Folder of CSCA certificates for passive authentication. Empty: the bundled trust store.",
+    )
+
+
+class PrinterKeys(Section):
+    section = "printer"
+    backend = Setting(Choice("pdf", "cups", "escpos"), "pdf", "Receipt printer backend.")
+    pdf_dir = Setting(
+        OptionalPath(folder=True), None, "Folder the pdf backend writes to. Empty: data_dir/receipts."
+    )
+    cups_queue = Setting(
+        Str(max_length=127, pattern=r"[^\s/#]*", shape="a CUPS queue name (no spaces, '/' or '#')"),
+        "",
+        "CUPS queue name for the cups backend. Empty: the default queue.",
+    )
+    escpos_connection = Setting(
+        Str(max_length=200),
         "",
         "ESC/POS printer: usb:VID:PID, network:HOST[:PORT], serial:DEVICE[:BAUD] or file:PATH.",
-    ),
-    Key(
-        "printer.dot_width",
-        int,
-        576,
-        "Printable dots per line: 576 (80 mm), 512 (TM-T88), 384 (58 mm).",
-        check=_positive,
-    ),
-    Key(
-        "printer.native_qr", bool, True, "Print the QR with the printer's own QR command (else as an image)."
-    ),
-    Key("submission.target", str, "local", "Where dossiers go after the outbox.", choices=("local",)),
-    Key("ui.language", str, "vi", "Language of the citizen screens at start.", choices=("vi", "en")),
-    Key("ui.theme", str, "normal", "Look of the screens.", choices=("normal", "high_contrast")),
-    Key(
-        "ui.idle_warning_seconds",
-        int,
-        60,
-        "Seconds without a touch before 'are you still there?'.",
-        check=_positive,
-    ),
-    Key(
-        "ui.idle_reset_seconds",
-        int,
-        20,
-        "Seconds the warning stays before the session is wiped.",
-        check=_positive,
-    ),
-    Key(
-        "security.data_key_file",
-        str,
-        "",
+    )
+    dot_width = Setting(
+        Int(128, 2048), 576, "Printable dots per line: 576 (80 mm), 512 (TM-T88), 384 (58 mm)."
+    )
+    native_qr = Setting(Bool(), True, "Print the QR with the printer's own QR command (else as an image).")
+
+
+class SubmissionKeys(Section):
+    section = "submission"
+    target = Setting(Choice("local"), "local", "Where dossiers go after the outbox.")
+
+
+class UiKeys(Section):
+    section = "ui"
+    language = Setting(Choice("vi", "en"), "vi", "Language of the citizen screens at start.")
+    theme = Setting(Choice("normal", "high_contrast"), "normal", "Look of the screens.")
+    idle_warning_seconds = Setting(Int(5, 3600), 60, "Seconds without a touch before 'are you still there?'.")
+    idle_reset_seconds = Setting(Int(5, 600), 20, "Seconds the warning stays before the session is wiped.")
+
+
+class SecurityKeys(Section):
+    section = "security"
+    data_key_file = Setting(
+        OptionalPath(folder=False),
+        None,
         "32-byte key sealing personal data at rest. Empty: data_dir/data.key.",
-    ),
-    Key("security.slip_key_file", str, "", "Key signing the QR on status slips. Empty: data_dir/slip.key."),
-    Key(
-        "payment.methods",
-        list,
-        ["cash"],
+    )
+    slip_key_file = Setting(
+        OptionalPath(folder=False), None, "Key signing the QR on status slips. Empty: data_dir/slip.key."
+    )
+
+
+class PaymentKeys(Section):
+    section = "payment"
+    methods = Setting(
+        StrList(choices=("cash", "platform", "vietqr")),
+        ("cash",),
         "How this station accepts fees, in the order shown.",
-        choices=("cash", "platform", "vietqr"),
-    ),
-    Key(
-        "payment.vietqr_bin",
-        str,
-        "",
-        "VietQR: the 6-digit bank BIN (NAPAS acquirer id) of the collection account.",
-    ),
-    Key("payment.vietqr_account", str, "", "VietQR: the station's fee collection account number."),
-    Key("payment.vietqr_account_name", str, "", "VietQR: account holder name shown to the citizen."),
-    Key(
-        "appointment.days_ahead", int, 10, "How many days ahead appointments can be booked.", check=_positive
-    ),
-    Key(
-        "appointment.slots",
-        list,
-        ["07:30", "08:30", "09:30", "10:30", "13:30", "14:30", "15:30"],
-        "Appointment start times (HH:MM) on open days.",
-    ),
-    Key(
-        "appointment.weekdays",
-        list,
-        ["mon", "tue", "wed", "thu", "fri", "sat"],
+    )
+    vietqr_bin = Setting(
+        Str(max_length=20), "", "VietQR: the 6-digit bank BIN (NAPAS acquirer id) of the collection account."
+    )
+    vietqr_account = Setting(Str(max_length=40), "", "VietQR: the station's fee collection account number.")
+    vietqr_account_name = Setting(
+        Str(max_length=100), "", "VietQR: account holder name shown to the citizen."
+    )
+
+
+class AppointmentKeys(Section):
+    section = "appointment"
+    days_ahead = Setting(Int(1, 90), 10, "How many days ahead appointments can be booked.")
+    slots = Setting(
+        StrList(item_kind="time", min_items=1),
+        ("07:30", "08:30", "09:30", "10:30", "13:30", "14:30", "15:30"),
+        "Appointment start times on open days.",
+    )
+    weekdays = Setting(
+        StrList(choices=("mon", "tue", "wed", "thu", "fri", "sat", "sun"), min_items=1),
+        ("mon", "tue", "wed", "thu", "fri", "sat"),
         "Days the station receives appointments.",
-        choices=("mon", "tue", "wed", "thu", "fri", "sat", "sun"),
-    ),
-    Key(
-        "scanner.serial_port",
-        str,
-        "",
-        "Serial QR scanner device. Empty: keyboard-wedge scanner (types + Enter).",
-    ),
-)
-KEYS_BY_NAME: dict[str, Key] = {key.name: key for key in KEYS}
+    )
 
 
-@dataclass(frozen=True)
+class ScannerKeys(Section):
+    section = "scanner"
+    serial_port = Setting(
+        OptionalPath(folder=False),
+        None,
+        "Serial QR scanner device (e.g. /dev/ttyACM0). Empty: keyboard-wedge scanner (types + Enter).",
+    )
+
+
+class CatalogKeys(Section):
+    section = "catalog"
+    dir = Setting(
+        OptionalPath(folder=True, must_exist=True),
+        None,
+        "Folder of this station's own service files: a file with the code of a bundled service "
+        "replaces it, any other is added. Empty: the bundled services only.",
+    )
+
+
+SECTIONS: tuple[type[Section], ...] = (
+    StationKeys, PathKeys, DatabaseKeys, CardKeys, PrinterKeys, SubmissionKeys, UiKeys, SecurityKeys,
+    PaymentKeys, AppointmentKeys, ScannerKeys, CatalogKeys,
+)  # fmt: skip
+KEYS: tuple[Setting[Any], ...] = tuple(s for section in SECTIONS for s in section.settings())
+KEYS_BY_NAME: dict[str, Setting[Any]] = {key.name: key for key in KEYS}
+assert len(KEYS_BY_NAME) == len(KEYS), "a key is declared twice"
+
+
 class Config:
-    values: Mapping[str, Any]
-    demo: bool = False
+    """The checked configuration: one typed section per TOML table, and the paths derived from it."""
 
-    def __getitem__(self, name: str) -> Any:
-        return self.values[name]
+    station: StationKeys
+    paths: PathKeys
+    database: DatabaseKeys
+    card: CardKeys
+    printer: PrinterKeys
+    submission: SubmissionKeys
+    ui: UiKeys
+    security: SecurityKeys
+    payment: PaymentKeys
+    appointment: AppointmentKeys
+    scanner: ScannerKeys
+    catalog: CatalogKeys
+
+    def __init__(self, values: Mapping[str, Any], demo: bool = False) -> None:
+        self.values: Mapping[str, Any] = MappingProxyType(dict(values))
+        self.demo = demo
+        for section in SECTIONS:
+            setattr(self, section.section, section(self.values))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Config):
+            return NotImplemented
+        return (dict(self.values), self.demo) == (dict(other.values), other.demo)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Config(demo={self.demo}, {dict(self.values)!r})"
 
     @property
     def data_dir(self) -> Path:
-        configured = self.values["paths.data_dir"]
-        if configured:
-            return Path(configured)
+        configured = self.paths.data_dir
+        if configured is not None:
+            return configured
         import platformdirs  # only when no folder is configured
 
         return Path(platformdirs.user_data_dir("kiosk"))
 
     @property
     def database_url(self) -> str:
-        url = self.values["database.url"]
-        return url or f"sqlite:///{self.data_dir / 'kiosk.sqlite3'}"
+        return self.database.url or f"sqlite:///{self.data_dir / 'kiosk.sqlite3'}"
 
     @property
     def receipts_dir(self) -> Path:
-        configured = self.values["printer.pdf_dir"]
-        return Path(configured) if configured else self.data_dir / "receipts"
+        return self.printer.pdf_dir or self.data_dir / "receipts"
 
     @property
     def slip_key_file(self) -> Path:
-        configured = self.values["security.slip_key_file"]
-        return Path(configured) if configured else self.data_dir / "slip.key"
+        return self.security.slip_key_file or self.data_dir / "slip.key"
 
     @property
     def data_key_file(self) -> Path:
-        configured = self.values["security.data_key_file"]
-        return Path(configured) if configured else self.data_dir / "data.key"
+        return self.security.data_key_file or self.data_dir / "data.key"
+
+    @property
+    def cache_dir(self) -> Path:
+        """The kiosk's own cache (parsed catalog): safe to delete."""
+        return self.data_dir / "cache"
 
 
-def _coerce(key: Key, value: Any, where: str) -> Any:
-    if key.kind is int and isinstance(value, str):
-        try:
-            value = int(value)
-        except ValueError:
-            raise ConfigError(f"{where}: '{key.name}' must be a whole number, got {value!r}") from None
-    if key.kind is bool and isinstance(value, str):
-        value = value.lower() in {"1", "true", "yes", "on"}
-    if key.kind is list and isinstance(value, str):  # environment: comma-separated
-        value = [item.strip() for item in value.split(",") if item.strip()]
-    if not isinstance(value, key.kind) or (key.kind is int and isinstance(value, bool)):
-        raise ConfigError(f"{where}: '{key.name}' must be {key.kind.__name__}, got {value!r}")
-    if key.kind is list:
-        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            raise ConfigError(f"{where}: '{key.name}' must be a list of strings, got {value!r}")
-        bad = [item for item in list(value) if key.choices and item not in key.choices]
-        if bad:
-            raise ConfigError(
-                f"{where}: '{key.name}' items must be among {', '.join(key.choices)}; got {bad!r}"
-            )
-    elif key.choices and value not in key.choices:
-        raise ConfigError(f"{where}: '{key.name}' must be one of {', '.join(key.choices)}; got {value!r}")
-    if key.check is not None and (problem := key.check(value)):
-        raise ConfigError(f"{where}: '{key.name}' {problem}")
-    return value
+assert set(Config.__annotations__) == {s.section for s in SECTIONS}, "Config and SECTIONS differ"
+
+
+# -- loading ------------------------------------------------------------------------------------
+
+
+def _check(key: Setting[Any], value: object, where: str) -> Any:
+    try:
+        return key.kind.from_text(value) if isinstance(value, str) else key.kind.from_toml(value)
+    except BadValue as exc:
+        raise ConfigError(f"{where}: '{key.name}' {exc}") from None
+
+
+def _check_toml(key: Setting[Any], value: object, where: str) -> Any:
+    try:
+        return key.kind.from_toml(value)
+    except BadValue as exc:
+        raise ConfigError(f"{where}: '{key.name}' {exc}") from None
 
 
 def _flatten(table: Mapping[str, Any], where: str) -> dict[str, Any]:
@@ -220,7 +527,8 @@ def load_config(
     overrides: Mapping[str, Any] | None = None,
     demo: bool = False,
 ) -> Config:
-    values = {key.name: key.default for key in KEYS}
+    """The checked configuration. Overrides are typed values, or text read as the environment's."""
+    values: dict[str, Any] = {key.name: key.default for key in KEYS}
     if path is not None:
         import tomllib
 
@@ -229,38 +537,33 @@ def load_config(
             table = tomllib.loads(Path(path).read_text("utf-8"))
         except FileNotFoundError:
             raise ConfigError(f"{where}: file not found") from None
+        except OSError as exc:
+            raise ConfigError(f"{where}: cannot be read ({exc.strerror or exc})") from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{where}: not valid TOML ({exc})") from None
         for name, value in _flatten(table, where).items():
             key = KEYS_BY_NAME.get(name)
             if key is None:
                 raise ConfigError(f"{where}: unknown key '{name}'")
-            values[name] = _coerce(key, value, where)
+            values[name] = _check_toml(key, value, where)
     env = os.environ if environ is None else environ
     for key in KEYS:
         if key.env_name in env:
-            values[key.name] = _coerce(key, env[key.env_name], key.env_name)
+            values[key.name] = _check(key, env[key.env_name], key.env_name)
     for name, value in (overrides or {}).items():
-        values[name] = _coerce(KEYS_BY_NAME[name], value, "command line")
+        key = KEYS_BY_NAME.get(name)
+        if key is None:
+            raise ConfigError(f"command line: unknown key '{name}'")
+        values[name] = _check(key, value, "command line")
     if demo:
         values["card.backend"] = "emulated"
         values["printer.backend"] = "pdf"
         values["submission.target"] = "local"
-    return Config(values=values, demo=demo)
-
-
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return Config(values, demo=demo)
 
 
 def example_toml() -> str:
-    """The text of kiosk.example.toml: every key, its meaning and its default."""
+    """The text of kiosk.example.toml: every key, its meaning, allowed values and default."""
     lines = ["# kiosk configuration: every key with its default. Generated by `kiosk config example`.", ""]
     section = ""
     for key in KEYS:
@@ -270,8 +573,9 @@ def example_toml() -> str:
                 lines.append("")
             lines.append(f"[{head}]")
             section = head
-        doc = key.doc + (f" One of: {', '.join(key.choices)}." if key.choices else "")
-        lines.append(f"# {doc} (env {key.env_name})")
-        default = _toml_value(key.default)
-        lines.append(f"{name} = {default}")
+        doc = " ".join(part for part in (key.doc, key.kind.describe()) if part)
+        lines += textwrap.wrap(
+            f"{doc} (env {key.env_name})", 100, initial_indent="# ", subsequent_indent="# "
+        )
+        lines.append(f"{name} = {key.kind.to_toml(key.default)}")
     return "\n".join(lines) + "\n"

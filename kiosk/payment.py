@@ -20,9 +20,8 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
-from kiosk.config import Config
 from kiosk.text import Text
 from kiosk.trackcode import display, normalize
 
@@ -203,25 +202,12 @@ def fee_line(amount: int, status: PaymentStatus) -> Text:
 
 @dataclass(frozen=True)
 class PaymentOptions:
-    """The ways this station accepts fees, from the ``payment.*`` config keys."""
+    """The ways this station accepts fees (built from the ``payment.*`` config keys by the root)."""
 
-    methods: tuple[Method, ...] = ("cash",)
-    vietqr_bin: str = ""
-    vietqr_account: str = ""
-    vietqr_account_name: str = ""
-
-    @classmethod
-    def from_config(cls, config: Config) -> PaymentOptions:
-        methods: list[Any] = list(config["payment.methods"])
-        unknown = [m for m in methods if m not in ("cash", "platform", "vietqr")]
-        if unknown:
-            raise ValueError(f"payment.methods: unknown method(s) {unknown}")
-        return cls(
-            methods=tuple(dict.fromkeys(methods)),  # a method listed twice is offered once
-            vietqr_bin=str(config["payment.vietqr_bin"]).strip(),
-            vietqr_account=str(config["payment.vietqr_account"]).strip(),
-            vietqr_account_name=str(config["payment.vietqr_account_name"]).strip(),
-        )
+    methods: tuple[Method, ...]
+    vietqr_bin: str
+    vietqr_account: str
+    vietqr_account_name: str
 
     def _vietqr_ready(self) -> bool:
         return bool(_BIN.fullmatch(self.vietqr_bin) and _ACCOUNT.fullmatch(self.vietqr_account))

@@ -7,11 +7,20 @@ from typing import Any
 
 from kiosk.appointments import AppointmentSettings
 from kiosk.catalog import Field, Service
+from kiosk.config import AppointmentKeys
 
 SAMPLE_TEXT = "Thôn 3, xã Tam Thăng, thành phố Đà Nẵng"
 
 
-def sample_value(field: Field, values: dict[str, Any], today: dt.date) -> Any:
+def default_appointments() -> AppointmentSettings:
+    """The settings of the declared `appointment.*` defaults, for samples without a station config."""
+    keys = AppointmentKeys
+    return AppointmentSettings(keys.days_ahead.default, keys.slots.default, keys.weekdays.default)
+
+
+def sample_value(
+    field: Field, values: dict[str, Any], today: dt.date, appointments: AppointmentSettings | None = None
+) -> Any:
     if field.example:
         return field.example
     if field.type == "id_number":
@@ -19,8 +28,8 @@ def sample_value(field: Field, values: dict[str, Any], today: dt.date) -> Any:
     if field.type == "checklist":
         return [option.value for option in field.options]
     if field.type == "appointment":
-        day = AppointmentSettings().open_days(today)[0]
-        return {"date": day.isoformat(), "time": AppointmentSettings().slots[0]}
+        settings = appointments or default_appointments()
+        return {"date": settings.open_days(today)[0].isoformat(), "time": settings.slots[0]}
     if field.type == "address":
         return sample_address()
     if field.type == "date":

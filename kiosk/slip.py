@@ -214,4 +214,4 @@ def signer_from_config(config: Config) -> SlipSigner:
         if len(data) != KEY_SIZE:
             raise SlipError(f"retired slip key {old} holds {len(data)} bytes, expected {KEY_SIZE}")
         retired.append(data)
-    return SlipSigner(key, config["station.id"], retired_keys=retired)
+    return SlipSigner(key, config.station.id, retired_keys=retired)

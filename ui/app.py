@@ -66,7 +66,7 @@ class TouchWatcher(QObject):
 
 def demo_cards(app: KioskApp) -> list[tuple[str, Callable[[], None]]]:
     """Demo mode: buttons that place a demo citizen's card and fill its number, as a QR scan would."""
-    if app.config["card.backend"] != "emulated":
+    if app.config.card.backend != "emulated":
         return []
 
     def place(profile: CitizenProfile) -> Callable[[], None]:
@@ -88,7 +88,7 @@ DEMO_PASSPORTS = (
 
 
 def demo_passports(app: KioskApp) -> list[tuple[str, Callable[[], None]]]:
-    if app.config["card.backend"] != "emulated":
+    if app.config.card.backend != "emulated":
         return []
     from devices.card.emulated.personalise import PassportProfile
 
@@ -125,7 +125,7 @@ class KioskUi:
         )
         screen = QApplication.primaryScreen()
         height = screen.geometry().height() if screen is not None and not windowed else 1080
-        self.window = KioskWindow(ctx, voice or Silent(), config["ui.theme"], height)
+        self.window = KioskWindow(ctx, voice or Silent(), config.ui.theme, height)
         self.window.allow_close = windowed
         self.ticker = QTimer()
         self.ticker.setInterval(1000)
@@ -169,14 +169,14 @@ class KioskUi:
         qt_app = QApplication.instance()
         if qt_app is not None:
             qt_app.installEventFilter(self.scan_filter)
-        port = self.app.config["scanner.serial_port"]
+        port = self.app.config.scanner.serial_port
         if port:
             from devices.scanner.serial import SerialLineReader
 
             def on_line(line: str) -> None:
                 self.runner.post(lambda: route_scan(self.app.journey, line) and None)
 
-            self.serial_scanner = SerialLineReader(port)
+            self.serial_scanner = SerialLineReader(str(port))
             self.serial_scanner.start(on_line)
 
     def _retry_pending(self) -> None:

@@ -82,7 +82,7 @@ class Tour:
                 demo_passports(self.app),
             ),
             Silent(),
-            config["ui.theme"],
+            config.ui.theme,
             size[1],
         )
         self.window.resize(*size)
@@ -174,7 +174,7 @@ class Tour:
                 values = dict(journey.state().values)
                 for fdef in service.fields_of(step, values):
                     if not fdef.readonly:
-                        values[fdef.id] = sample_value(fdef, values, today)
+                        values[fdef.id] = sample_value(fdef, values, today, self.app.appointments)
                         journey.set_value(fdef.id, values[fdef.id])
                 self.shot(code, f"{step.id}-filled")
                 journey.next()
@@ -245,7 +245,7 @@ class Tour:
         journey.toggle_large_text()
         self.shot("", "identity-large-text")
         journey.toggle_large_text()
-        self.clock.advance(self.app.config["ui.idle_warning_seconds"] + 1)
+        self.clock.advance(self.app.config.ui.idle_warning_seconds + 1)
         journey.tick()
         self.shot("", "idle-warning")
         journey.touch()

@@ -100,9 +100,8 @@ def run_test(args: argparse.Namespace) -> int:
 
 def run_receipt(args: argparse.Namespace) -> int:
     from devices.printer.receipt_pdf import render_receipt_pdf
-    from kiosk.app.root import make_store
-    from kiosk.catalog import load_catalog
-    from kiosk.controller import Station, build_receipt
+    from kiosk.app.root import make_catalog, make_store, station_of
+    from kiosk.controller import build_receipt
     from kiosk.ports.card import Holder
     from kiosk.slip import signer_from_config
     from kiosk.trackcode import normalize
@@ -121,7 +120,7 @@ def run_receipt(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     dossier = stored.dossier
     try:
-        service = load_catalog().get(dossier.service_code)
+        service = make_catalog(config).get(dossier.service_code)
     except KeyError:
         print(f"dossier {args.code}: service {dossier.service_code} is not in the catalog")
         return EXIT_FAILED
@@ -130,7 +129,7 @@ def run_receipt(args: argparse.Namespace) -> int:
     values = {"id_number": "", "full_name": "", "date_of_birth": ""}
     values.update({k: v for k, v in dossier.holder.items() if k in known})
     holder = Holder(**values)
-    station = Station(config["station.id"], config["station.name"], config["station.help_text"])
+    station = station_of(config)
     slip = signer_from_config(config).sign(dossier.tracking_code)
     receipt = build_receipt(station, dossier, service, holder, "vi", slip)
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -14,10 +14,10 @@ class Check:
     detail: str
 
 
-def _catalog() -> Check:
+def _catalog(config: Config) -> Check:
     from kiosk.catalog import check_catalog
 
-    catalog, problems = check_catalog()
+    catalog, problems = check_catalog(overlay=config.catalog.dir)
     if problems:
         return Check("catalog", False, f"{len(problems)} problem(s): {problems[0]}")
     return Check("catalog", True, f"{len(catalog.services)} service(s)")
@@ -45,17 +45,17 @@ def _card_reader(config: Config) -> Check:
         reader = make_card_reader(config)
         names = reader.readers()
     except Exception as exc:
-        return Check("card reader", False, f"{config['card.backend']}: {exc}")
+        return Check("card reader", False, f"{config.card.backend}: {exc}")
     if not names:
-        return Check("card reader", False, f"{config['card.backend']}: no reader attached")
-    wanted = config["card.reader"]
-    if config["card.backend"] == "pcsc" and wanted:
+        return Check("card reader", False, f"{config.card.backend}: no reader attached")
+    wanted = config.card.reader
+    if config.card.backend == "pcsc" and wanted:
         from devices.card.pcsc import choose_reader
 
         if choose_reader(names, wanted) is None:
             return Check("card reader", False, f"pcsc: no reader named '{wanted}' (have: {', '.join(names)})")
     present = "card present" if reader.card_present() else "no card"
-    return Check("card reader", True, f"{config['card.backend']}: {', '.join(names)} ({present})")
+    return Check("card reader", True, f"{config.card.backend}: {', '.join(names)} ({present})")
 
 
 def _printer(config: Config) -> Check:
@@ -65,7 +65,7 @@ def _printer(config: Config) -> Check:
         printer = make_printer(config)
         status = printer.status()
     except Exception as exc:
-        return Check("printer", False, f"{config['printer.backend']}: {exc}")
+        return Check("printer", False, f"{config.printer.backend}: {exc}")
     return Check(
         "printer", status.ready, f"{printer.describe()}: {status.state.value} {status.message}".strip()
     )
@@ -82,10 +82,10 @@ def _fonts() -> Check:
 
 
 def _payment(config: Config) -> Check:
-    from kiosk.payment import PaymentOptions
+    from kiosk.app.root import payment_options
 
-    problems = PaymentOptions.from_config(config).problems()
-    methods = ", ".join(config["payment.methods"])
+    problems = payment_options(config).problems()
+    methods = ", ".join(config.payment.methods)
     return Check("payment", not problems, "; ".join(problems) if problems else methods)
 
 
@@ -104,7 +104,7 @@ def _queues(config: Config) -> Check:
 
 
 def run_checks(config: Config) -> list[Check]:
-    checks = [_catalog(), _database(config), _card_reader(config), _printer(config)]
+    checks = [_catalog(config), _database(config), _card_reader(config), _printer(config)]
     checks += [_payment(config), _fonts()]
     if checks[1].ok:  # the queues live in the database
         checks.append(_queues(config))

@@ -15,7 +15,7 @@ BACKENDS = ("pdf", "cups", "escpos")
 
 def make_printer(config: Config, backend: str | None = None) -> Printer:
     """The configured receipt printer; `backend` overrides `printer.backend` (`kiosk print test`)."""
-    name = backend or config["printer.backend"]
+    name = backend or config.printer.backend
     if name == "pdf":
         from devices.printer.pdf import PdfPrinter
 
@@ -23,11 +23,11 @@ def make_printer(config: Config, backend: str | None = None) -> Printer:
     if name == "cups":
         from devices.printer.cups import CupsPrinter
 
-        return CupsPrinter(config["printer.cups_queue"])
+        return CupsPrinter(config.printer.cups_queue)
     if name == "escpos":
         from devices.printer.escpos import ConnectionStringError, EscposPrinter, parse_connection
 
-        text = config["printer.escpos_connection"]
+        text = config.printer.escpos_connection
         if not text.strip():
             raise ConfigError(
                 "'printer.escpos_connection' is empty: the escpos backend needs usb:VID:PID, "
@@ -38,6 +38,6 @@ def make_printer(config: Config, backend: str | None = None) -> Printer:
         except ConnectionStringError as exc:
             raise ConfigError(f"'printer.escpos_connection': {exc}") from None
         return EscposPrinter(
-            connection, dot_width=config["printer.dot_width"], native_qr=config["printer.native_qr"]
+            connection, dot_width=config.printer.dot_width, native_qr=config.printer.native_qr
         )
     raise ConfigError(f"'printer.backend' must be one of {', '.join(BACKENDS)}; got {name!r}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
 from devices.card.profiles import CitizenProfile, load_profiles
 from kiosk.appointments import AppointmentSettings
@@ -17,7 +17,7 @@ from kiosk.catalog import Catalog, load_catalog
 from kiosk.config import Config
 from kiosk.controller import KioskController, Station
 from kiosk.flow import Journey
-from kiosk.payment import PaymentOptions
+from kiosk.payment import Method, PaymentOptions
 from kiosk.ports.card import CardReader
 from kiosk.ports.clock import Clock, local_now
 from kiosk.runner import Runner
@@ -35,16 +35,42 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
+def make_catalog(config: Config) -> Catalog:
+    """The bundled services with this station's own files (`catalog.dir`) laid over them."""
+    return load_catalog(overlay=config.catalog.dir, cache_dir=config.cache_dir)
+
+
+def station_of(config: Config) -> Station:
+    return Station(config.station.id, config.station.name, config.station.help_text)
+
+
+def appointment_settings(config: Config) -> AppointmentSettings:
+    return AppointmentSettings(
+        days_ahead=config.appointment.days_ahead,
+        slots=config.appointment.slots,
+        weekdays=config.appointment.weekdays,
+    )
+
+
+def payment_options(config: Config) -> PaymentOptions:
+    return PaymentOptions(
+        methods=cast("tuple[Method, ...]", config.payment.methods),  # the key allows only these
+        vietqr_bin=config.payment.vietqr_bin.strip(),
+        vietqr_account=config.payment.vietqr_account.strip(),
+        vietqr_account_name=config.payment.vietqr_account_name.strip(),
+    )
+
+
 def make_card_reader(config: Config) -> CardReader:
-    trust_dir = config["card.trust_dir"] or None
-    if config["card.backend"] == "emulated":
+    trust_dir = config.card.trust_dir
+    if config.card.backend == "emulated":
         from devices.card.emulated import EmulatedCardReader
 
         # The emulated chip's documents are signed by the test CSCA, trusted by default.
         return EmulatedCardReader(trust_dir=trust_dir) if trust_dir else EmulatedCardReader()
     from devices.card.pcsc import PcscCardReader
 
-    return PcscCardReader(reader_name=config["card.reader"] or None, trust_dir=trust_dir)
+    return PcscCardReader(reader_name=config.card.reader or None, trust_dir=trust_dir)
 
 
 @dataclass(frozen=True)
@@ -129,20 +155,20 @@ class KioskApp:
 
 
 def build_app(config: Config, runner: Runner, clock: Clock = local_now) -> KioskApp:
-    catalog = load_catalog(cache_dir=config.data_dir / "cache")
+    catalog = make_catalog(config)
     journey = Journey(
         catalog,
         clock,
-        idle_warning_s=config["ui.idle_warning_seconds"],
-        idle_reset_s=config["ui.idle_reset_seconds"],
-        language=config["ui.language"],
+        idle_warning_s=config.ui.idle_warning_seconds,
+        idle_reset_s=config.ui.idle_reset_seconds,
+        language=config.ui.language,
     )
     card_reader: Lazy[CardReader] = Lazy(lambda: make_card_reader(config))  # crypto loads after paint
     storage: Lazy[Storage] = Lazy(lambda: make_storage(config))
     store: Lazy[DossierStore] = Lazy(lambda: make_store(config, storage()))
     printer: Lazy[Printer] = Lazy(lambda: make_printer(config))  # reportlab loads at the first print
     print_queue: Lazy[PrintQueue] = Lazy(lambda: make_print_queue(config, storage(), printer))
-    station = Station(config["station.id"], config["station.name"], config["station.help_text"])
+    station = station_of(config)
     signer: Lazy[SlipSigner] = Lazy(lambda: make_signer(config))
     lookup: Lazy[StatusLookup] = Lazy(lambda: make_status_lookup(store(), signer()))
     controller = KioskController(
@@ -166,10 +192,6 @@ def build_app(config: Config, runner: Runner, clock: Clock = local_now) -> Kiosk
         printer=printer,
         print_queue=print_queue,
         demo_profiles=load_profiles() if config.demo else [],
-        appointments=AppointmentSettings(
-            days_ahead=config["appointment.days_ahead"],
-            slots=tuple(config["appointment.slots"]),
-            weekdays=tuple(config["appointment.weekdays"]),
-        ),
-        payment=PaymentOptions.from_config(config),
+        appointments=appointment_settings(config),
+        payment=payment_options(config),
     )

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kiosk.app.root import payment_options
 from kiosk.config import load_config
 from kiosk.payment import (
     PaymentOptions,
@@ -209,7 +210,7 @@ def test_parse_rejects_malformed(payload: str, message: str) -> None:
 
 def options(**values: Any) -> PaymentOptions:
     overrides = {f"payment.{k}": v for k, v in values.items()}
-    return PaymentOptions.from_config(load_config(overrides=overrides, environ={}))
+    return payment_options(load_config(overrides=overrides, environ={}))
 
 
 VIETQR = {"vietqr_bin": BIN, "vietqr_account": ACCOUNT, "vietqr_account_name": "CONG AN XA TA VAN"}
@@ -287,7 +288,7 @@ def test_vietqr_config_unused_when_not_listed() -> None:
 
 
 def test_no_methods_is_a_problem() -> None:
-    opts = PaymentOptions(methods=())
+    opts = PaymentOptions((), "", "", "")
     assert opts.offers(50_000, CODE) == []
     assert "payment.methods" in opts.problems()[0]
 

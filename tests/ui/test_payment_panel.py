@@ -109,7 +109,9 @@ def test_qr_on_screen_decodes_to_the_payload(qtbot: QtBot, themed: None, tmp_pat
 
 @needs_zbar
 def test_qr_pixmap_decodes_for_long_payloads(tmp_path: Path, qtbot: QtBot) -> None:
-    options = PaymentOptions(methods=("vietqr",), vietqr_bin="970416", vietqr_account="9" * 19)
+    options = PaymentOptions(
+        ("vietqr",), vietqr_bin="970416", vietqr_account="9" * 19, vietqr_account_name=""
+    )
     payload = options.offers(10**12, CODE)[0].payload
     path = tmp_path / "qr.png"
     assert qr_pixmap(payload).save(str(path))
@@ -169,7 +171,7 @@ def test_fee_but_nothing_configured_sends_to_the_officer(qtbot: QtBot, themed: N
 
 
 def test_cash_only_has_no_qr(qtbot: QtBot, themed: None) -> None:
-    panel = make_panel(qtbot, PaymentOptions(methods=("cash",)).offers(50_000, CODE))
+    panel = make_panel(qtbot, PaymentOptions(("cash",), "", "", "").offers(50_000, CODE))
     assert panel.qr_labels == []
     assert "Nộp tiền mặt cho cán bộ" in texts(panel)
 
