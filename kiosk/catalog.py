@@ -9,7 +9,8 @@ from __future__ import annotations
 import hashlib
 import pickle
 import re
-from collections.abc import Mapping
+import sys
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -162,6 +163,8 @@ class Service:
 @dataclass(frozen=True)
 class Catalog:
     services: tuple[Service, ...]
+    origins: Mapping[str, str] = field(default_factory=dict)  # service code -> the file it came from
+    replaced: Mapping[str, str] = field(default_factory=dict)  # code -> bundled file a station file replaced
 
     def get(self, code: str) -> Service:
         for service in self.services:
@@ -426,9 +429,43 @@ class _Reader:
         )
 
 
-def _catalog_files(folder: Path | None) -> list[tuple[str, str]]:
-    if folder is not None:
-        return [(str(p), p.read_text("utf-8")) for p in sorted(Path(folder).glob("*.toml"))]
+# Where a catalog file comes from and its text; a file that cannot be read is a problem, not a crash.
+SourceFile = tuple[str, str]
+
+
+def _read_folder(folder: Path) -> tuple[list[SourceFile], list[str]]:
+    files: list[SourceFile] = []
+    problems: list[str] = []
+    if not Path(folder).is_dir():
+        return [], [f"{folder}: not a folder"]
+    try:
+        paths = sorted(Path(folder).glob("*.toml"))
+    except OSError as exc:
+        return [], [f"{folder}: cannot be read ({exc.strerror or exc})"]
+    for path in paths:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            problems.append(f"{path}: cannot be read ({exc.strerror or exc})")
+            continue
+        text = _decode(str(path), data, problems)
+        if text is not None:
+            files.append((str(path), text))
+    return files, problems
+
+
+def _decode(where: str, data: bytes, problems: list[str]) -> str | None:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problems.append(
+            f"{where}: not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}); save it as UTF-8"
+        )
+        return None
+
+
+def _bundled_files() -> list[SourceFile]:
     root = resources.files("resources.services")
     return [
         (f"resources/services/{entry.name}", entry.read_text("utf-8"))
@@ -437,16 +474,36 @@ def _catalog_files(folder: Path | None) -> list[tuple[str, str]]:
     ]
 
 
-def check_catalog(folder: Path | None = None) -> tuple[Catalog, list[str]]:
-    """Load every catalog file; return the catalog and the list of problems (empty = valid)."""
-    return _check_files(_catalog_files(folder))
+def check_catalog(folder: Path | None = None, overlay: Path | None = None) -> tuple[Catalog, list[str]]:
+    """Load every catalog file; return the catalog and the list of problems (empty = valid).
+
+    `folder` replaces the bundled services (tests, a catalog under development); `overlay` is a
+    station's own folder (`catalog.dir`) laid over them: see `_merge`.
+    """
+    base, problems = _sources(folder, overlay)
+    catalog, found = _check_files(*base)
+    return catalog, problems + found
 
 
-def _check_files(files: list[tuple[str, str]]) -> tuple[Catalog, list[str]]:
-    services: list[Service] = []
+def _sources(
+    folder: Path | None, overlay: Path | None
+) -> tuple[tuple[list[SourceFile], list[SourceFile]], list[str]]:
     problems: list[str] = []
+    if folder is None:
+        base = _bundled_files()
+    else:
+        base, problems = _read_folder(folder)
+    station: list[SourceFile] = []
+    if overlay is not None:
+        station, more = _read_folder(overlay)
+        problems += more
+    return (base, station), problems
+
+
+def _parse(files: list[SourceFile], problems: list[str]) -> list[tuple[str, Service]]:
     import tomllib  # not needed when the catalog comes from the cache
 
+    parsed: list[tuple[str, Service]] = []
     for where, text in files:
         reader = _Reader(where)
         try:
@@ -454,45 +511,111 @@ def _check_files(files: list[tuple[str, str]]) -> tuple[Catalog, list[str]]:
         except tomllib.TOMLDecodeError as exc:
             problems.append(f"{where}: not valid TOML ({exc})")
             continue
-        services.append(reader.service(raw))
+        try:
+            service = reader.service(raw)
+        except (TypeError, ValueError, AttributeError) as exc:  # e.g. `version = "two"`, `fields = "x"`
+            problems.extend(reader.problems)
+            problems.append(f"{where}: a value has the wrong shape, see SCHEMA.md ({exc})")
+            continue
+        parsed.append((where, service))
         problems.extend(reader.problems)
-    codes = [s.code for s in services]
-    for code in sorted({c for c in codes if codes.count(c) > 1}):
-        problems.append(f"service code {code} is used by more than one file")
+    return parsed
+
+
+def _merge(
+    base: list[tuple[str, Service]], station: list[tuple[str, Service]], problems: list[str]
+) -> tuple[list[Service], dict[str, str], dict[str, str]]:
+    """The station's files over the bundled ones: the same service code replaces, a new code adds.
+
+    The code, not the file name, is what a dossier stores, so it decides which service a file is.
+    """
+    chosen: dict[str, tuple[str, Service]] = {}
+    replaced: dict[str, str] = {}
+    for layer in (base, station):
+        seen: dict[str, str] = {}
+        for where, service in layer:
+            if service.code in seen:
+                first = seen[service.code]
+                problems.append(
+                    f"service code {service.code} is used by more than one file ({first}, {where})"
+                )
+                continue
+            seen[service.code] = where
+            if service.code in chosen and layer is station:
+                replaced[service.code] = chosen[service.code][0]
+            chosen[service.code] = (where, service)
+    slugs: dict[str, str] = {}
+    for where, service in chosen.values():
+        if service.slug in slugs:
+            problems.append(f"{where}: slug '{service.slug}' is already used by {slugs[service.slug]}")
+        slugs.setdefault(service.slug, where)
+    origins = {code: where for code, (where, _service) in chosen.items()}
+    return [service for _where, service in chosen.values()], origins, replaced
+
+
+def _check_files(base: list[SourceFile], station: Sequence[SourceFile] = ()) -> tuple[Catalog, list[str]]:
+    problems: list[str] = []
+    services, origins, replaced = _merge(_parse(base, problems), _parse(list(station), problems), problems)
     # Menu order: residence, identity, other; busy services first; then by name as Vietnamese sorts it.
     services.sort(
         key=lambda s: (GROUPS.index(s.group) if s.group in GROUPS else 99, s.order, fold(s.title.get("vi")))
     )
-    return Catalog(tuple(services)), problems
+    return Catalog(tuple(services), origins, replaced), problems
 
 
-def load_catalog(folder: Path | None = None, cache_dir: Path | None = None) -> Catalog:
-    """The valid catalog, or `CatalogError` listing every problem.
+def code_version() -> str:
+    """A fingerprint of the code that parses the catalog and defines its objects.
+
+    Part of the cache key, so a new build never reads what an older build pickled (a changed
+    dataclass would load with missing or stale fields).
+    """
+    classes = (Catalog, Service, Step, Field, Option, Condition, Fee, FeeCase, Paper, Text)
+    digest = hashlib.sha256()
+    for name in sorted({__name__, *(cls.__module__ for cls in classes)}):
+        module_file = sys.modules[name].__file__
+        digest.update(name.encode() + b"\0" + (Path(module_file).read_bytes() if module_file else b""))
+    return digest.hexdigest()[:16]
+
+
+def load_catalog(
+    folder: Path | None = None, *, overlay: Path | None = None, cache_dir: Path | None = None
+) -> Catalog:
+    """The valid catalog, or `CatalogError` listing every problem (arguments as for check_catalog).
 
     With `cache_dir`, a catalog that checked clean is kept as a pickle named by the hash of the
-    files' text, so a kiosk start skips parsing and validating ~20 TOML files (≈40 ms) until a
-    file changes. The cache folder is the kiosk's own (under its data folder), never shared.
+    code (`code_version`) and of the files' names and text, so a kiosk start skips parsing and
+    validating ~20 TOML files until a file or the program changes. The cache folder is the kiosk's
+    own (under its data folder), never shared; older caches in it are removed.
     """
-    files = _catalog_files(folder)
+    (base, station), problems = _sources(folder, overlay)
+    if problems:
+        raise CatalogError(problems)
     cache: Path | None = None
     if cache_dir is not None:
-        digest = hashlib.sha256(repr(files).encode()).hexdigest()[:16]
+        digest = hashlib.sha256(repr((code_version(), base, station)).encode()).hexdigest()[:16]
         cache = Path(cache_dir) / f"catalog-{digest}.pickle"
         try:
             cached = pickle.loads(cache.read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ImportError):
             cached = None
         if isinstance(cached, Catalog):
             return cached
-    catalog, problems = _check_files(files)
+    catalog, problems = _check_files(base, station)
     if problems:
         raise CatalogError(problems)
     if cache is not None:
-        try:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            temp = cache.with_suffix(".tmp")
-            temp.write_bytes(pickle.dumps(catalog))
-            temp.replace(cache)
-        except OSError:
-            pass  # a read-only data folder only costs the parse next time
+        _write_cache(cache, catalog)
     return catalog
+
+
+def _write_cache(cache: Path, catalog: Catalog) -> None:
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        temp = cache.with_suffix(".tmp")
+        temp.write_bytes(pickle.dumps(catalog))
+        temp.replace(cache)
+        for old in cache.parent.glob("catalog-*.pickle"):
+            if old != cache:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass  # a read-only data folder only costs the parse next time

@@ -11,6 +11,7 @@ from typing import Any
 
 from kiosk.app.cli_print import add_print_commands
 from kiosk.app.cli_status import add_status_commands
+from kiosk.catalog import CatalogError
 from kiosk.config import Config, ConfigError, example_toml, load_config
 
 
@@ -66,9 +67,11 @@ def cmd_config_check(args: argparse.Namespace) -> int:
 def cmd_catalog_check(args: argparse.Namespace) -> int:
     from kiosk.catalog import check_catalog
 
-    catalog, problems = check_catalog(args.folder)
+    catalog, problems = check_catalog(args.folder, overlay=_config(args).catalog.dir)
     for problem in problems:
         print(problem)
+    for code, bundled in sorted(catalog.replaced.items()):
+        print(f"{catalog.origins[code]}: replaces the bundled service {code} ({bundled})")
     print(f"{len(catalog.services)} service(s), {len(problems)} problem(s)")
     return 1 if problems else 0
 
@@ -76,11 +79,12 @@ def cmd_catalog_check(args: argparse.Namespace) -> int:
 def cmd_catalog_list(args: argparse.Namespace) -> int:
     from kiosk.catalog import load_catalog
 
-    catalog = load_catalog(args.folder)
+    catalog = load_catalog(args.folder, overlay=_config(args).catalog.dir)
     rows: list[dict[str, Any]] = [
         {
             "code": s.code,
             "slug": s.slug,
+            "file": catalog.origins.get(s.code, ""),
             "title": dict(s.title.by_language),
             "steps": [{"kind": st.kind, "id": st.id} for st in s.steps],
             "fields": [{"id": f.id, "type": f.type, "required": f.required} for f in s.fields.values()],
@@ -91,7 +95,8 @@ def cmd_catalog_list(args: argparse.Namespace) -> int:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
     else:
         for row in rows:
-            print(f"{row['code']:<10} {row['title']['vi']}")
+            station = "" if row["file"].startswith("resources/") else f"  ({row['file']})"
+            print(f"{row['code']:<10} {row['title']['vi']}{station}")
     return 0
 
 
@@ -142,11 +147,13 @@ def build_parser() -> argparse.ArgumentParser:
     catalog = sub.add_parser("catalog", help="service catalog").add_subparsers(
         dest="catalog_command", required=True
     )
-    check = catalog.add_parser("check", help="validate every catalog file")
-    check.add_argument("--folder", type=Path)
+    check = catalog.add_parser(
+        "check", help="validate every catalog file, the station's own (catalog.dir) included"
+    )
+    check.add_argument("--folder", type=Path, help="instead of the bundled services")
     check.set_defaults(func=cmd_catalog_check)
     listing = catalog.add_parser("list", help="list services")
-    listing.add_argument("--folder", type=Path)
+    listing.add_argument("--folder", type=Path, help="instead of the bundled services")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(func=cmd_catalog_list)
 
@@ -173,6 +180,10 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"kiosk: configuration error: {exc}", file=sys.stderr)
         return 2
+    except CatalogError as exc:  # one line per problem, each naming its file
+        for problem in exc.problems:
+            print(f"kiosk: catalog: {problem}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":
