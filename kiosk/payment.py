@@ -22,7 +22,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from kiosk.text import Text
+from kiosk import phrases
+from kiosk.text import LANGUAGES, Text
 from kiosk.trackcode import display, normalize
 
 # --- EMVCo / NAPAS constants -------------------------------------------------------------------------
@@ -166,8 +167,9 @@ def format_money(amount: int, language: str = "vi") -> str:
     return f"{amount:,}".replace(",", ".") + " đồng"
 
 
-def _money(amount: int) -> tuple[str, str]:
-    return format_money(amount, "vi"), format_money(amount, "en")
+def _money(amount: int) -> Text:
+    """The amount as each language writes money, to fill a phrase's {amount}."""
+    return Text({language: format_money(amount, language) for language in LANGUAGES})
 
 
 @dataclass(frozen=True)
@@ -193,11 +195,9 @@ def fee_line(amount: int, status: PaymentStatus) -> Text:
     if amount < 0:
         raise ValueError(f"a fee cannot be negative: {amount}")
     if amount == 0 or status is PaymentStatus.NOT_REQUIRED:
-        return Text.of("Không thu lệ phí", "No fee")
-    vi, en = _money(amount)
-    if status is PaymentStatus.PAID:
-        return Text.of(f"Lệ phí: {vi} — đã nộp", f"Fee: {en} — paid")
-    return Text.of(f"Lệ phí: {vi} — chưa nộp", f"Fee: {en} — not paid yet")
+        return phrases.FREE
+    line = phrases.FEE_PAID if status is PaymentStatus.PAID else phrases.FEE_UNPAID
+    return line.format(amount=_money(amount))
 
 
 @dataclass(frozen=True)
@@ -255,14 +255,10 @@ class PaymentOptions:
         return result
 
     def _vietqr(self, amount: int, code: str) -> PaymentOffer:
-        vi, en = _money(amount)
         return PaymentOffer(
             method="vietqr",
-            title=Text.of("Chuyển khoản VietQR", "VietQR bank transfer"),
-            instructions=Text.of(
-                f"Ông/Bà quét mã bằng ứng dụng ngân hàng để chuyển {vi}. Cán bộ sẽ xác nhận sau.",
-                f"Scan the code with your banking app to transfer {en}. The officer will confirm it.",
-            ),
+            title=phrases.PAY_VIETQR,
+            instructions=phrases.PAY_VIETQR_HOW.format(amount=_money(amount)),
             amount=amount,
             reference=code,
             payload=vietqr_payload(self.vietqr_bin, self.vietqr_account, amount, code),
@@ -272,29 +268,19 @@ class PaymentOptions:
 
 
 def _cash(amount: int) -> PaymentOffer:
-    vi, en = _money(amount)
     return PaymentOffer(
         method="cash",
-        title=Text.of("Nộp tiền mặt cho cán bộ", "Pay cash to the officer"),
-        instructions=Text.of(
-            f"Ông/Bà nộp {vi} tiền mặt cho cán bộ tiếp nhận và nhận biên lai.",
-            f"Please pay {en} in cash to the receiving officer and keep the receipt.",
-        ),
+        title=phrases.PAY_CASH,
+        instructions=phrases.PAY_CASH_HOW.format(amount=_money(amount)),
         amount=amount,
     )
 
 
 def _platform(amount: int, code: str) -> PaymentOffer:
-    shown = display(code)
     return PaymentOffer(
         method="platform",
-        title=Text.of("Nộp qua Cổng Dịch vụ công", "Pay through the Public Service Portal"),
-        instructions=Text.of(
-            f"Cán bộ sẽ đưa Ông/Bà thông báo nộp lệ phí cho hồ sơ {shown}, "
-            "có mã QR hoặc đường liên kết để thanh toán.",
-            f"The officer will give you the fee notice for application {shown}, "
-            "with a QR code or link to pay.",
-        ),
+        title=phrases.PAY_PLATFORM,
+        instructions=phrases.PAY_PLATFORM_HOW.format(code=display(code)),
         amount=amount,
         reference=code,
     )

@@ -70,6 +70,16 @@ CARD_ERRORS: dict[CardErrorReason, Text] = {
     CardErrorReason.NEEDS_KEY: T("Ông/Bà nhập 12 số in trên thẻ", "Type the 12 digits printed on the card"),
 }
 
+# Stages as the reader reports them (kiosk.ports.card.ReadProgress), as the citizen should hear them.
+CARD_STAGES: dict[str, Text] = {
+    "access": T("Đang mở thẻ", "Opening the card"),
+    "DG1": T("Đang đọc thông tin", "Reading your details"),
+    "DG13": T("Đang đọc thông tin", "Reading your details"),
+    "SOD": T("Đang kiểm tra thẻ", "Checking the card"),
+    "DG2": T("Đang đọc ảnh", "Reading your photo"),
+    "verify": T("Đang kiểm tra thẻ", "Checking the card"),
+}
+
 ID_TITLE = T("Đây có phải là Ông/Bà không?", "Is this you?")
 ID_YES = T("Đúng, tiếp tục", "Yes, continue")
 ID_NO = T("Không phải tôi", "This is not me")
@@ -92,6 +102,60 @@ PRINT_FAILED = T(
     "The slip could not be printed. An officer will reprint it. Your application was sent.",
 )
 
+# Fees (kiosk.payment, ui/widgets/payment_panel.py); {amount} is written as each language writes money.
+FEE_PAID = T("Lệ phí: {amount} — đã nộp", "Fee: {amount} — paid")
+FEE_UNPAID = T("Lệ phí: {amount} — chưa nộp", "Fee: {amount} — not paid yet")
+PAY_CASH = T("Nộp tiền mặt cho cán bộ", "Pay cash to the officer")
+PAY_CASH_HOW = T(
+    "Ông/Bà nộp {amount} tiền mặt cho cán bộ tiếp nhận và nhận biên lai.",
+    "Please pay {amount} in cash to the receiving officer and keep the receipt.",
+)
+PAY_PLATFORM = T("Nộp qua Cổng Dịch vụ công", "Pay through the Public Service Portal")
+PAY_PLATFORM_HOW = T(
+    "Cán bộ sẽ đưa Ông/Bà thông báo nộp lệ phí cho hồ sơ {code}, có mã QR hoặc đường liên kết để thanh toán.",
+    "The officer will give you the fee notice for application {code}, with a QR code or link to pay.",
+)
+PAY_VIETQR = T("Chuyển khoản VietQR", "VietQR bank transfer")
+PAY_VIETQR_HOW = T(
+    "Ông/Bà quét mã bằng ứng dụng ngân hàng để chuyển {amount}. Cán bộ sẽ xác nhận sau.",
+    "Scan the code with your banking app to transfer {amount}. The officer will confirm it.",
+)
+PAY_ASK_OFFICER = T("Ông/Bà vui lòng hỏi cán bộ cách nộp lệ phí.", "Please ask the officer how to pay.")
+PAY_ACCOUNT_NAME = T("Chủ tài khoản", "Account holder")
+PAY_ACCOUNT_NUMBER = T("Số tài khoản", "Account number")
+PAY_REFERENCE = T("Nội dung chuyển khoản", "Transfer content")
+
+# Looking up an application (ui/screens/status.py): a headline and what to do, for each answer.
+LOOKUP_INSTRUCTION = T(
+    "Quét mã QR trên phiếu hoặc nhập mã hồ sơ", "Scan the QR code on your slip or type the code"
+)
+LOOKUP_GO = T("Tra cứu", "Look up")
+LOOKUP_CLEAR = T("Xóa hết", "Clear")
+LOOKUP_BUSY = T("Đang tra cứu…", "Looking it up…")
+LOOKUP_SUBMITTED_ON = T("Nộp ngày {date}", "Submitted on {date}")
+STATUS_RECEIVED = T("Đã tiếp nhận", "Received")
+STATUS_RECEIVED_TODO = T("Hồ sơ đang chờ cán bộ xem xét.", "Your application is waiting for an officer.")
+STATUS_PROCESSING = T("Đang xử lý", "Being processed")
+STATUS_PROCESSING_TODO = T("Cán bộ đang giải quyết hồ sơ.", "An officer is working on your application.")
+STATUS_DONE = T("Đã có kết quả — Ông/Bà đến nhận tại quầy", "Ready — please collect it at the counter")
+STATUS_DONE_TODO = T("Ông/Bà mang theo phiếu và thẻ căn cước.", "Bring this slip and your ID card.")
+STATUS_REJECTED = T("Không được chấp nhận — Ông/Bà hỏi cán bộ", "Not accepted — please ask an officer")
+STATUS_REJECTED_TODO = T("Cán bộ sẽ giải thích lý do.", "An officer will explain why.")
+LOOKUP_FORGED = T("Phiếu không hợp lệ", "This slip is not valid")
+LOOKUP_FORGED_TODO = T("Ông/Bà hỏi cán bộ để được giúp.", "Please ask an officer for help.")
+LOOKUP_UNKNOWN = T("Không tìm thấy hồ sơ", "No application found")
+LOOKUP_UNKNOWN_TODO = T("Ông/Bà kiểm tra lại mã hoặc hỏi cán bộ.", "Check the code, or ask an officer.")
+LOOKUP_MISTYPED = T("Mã chưa đúng, Ông/Bà kiểm tra lại", "The code is not right, please check it")
+LOOKUP_MISTYPED_TODO = T(
+    "Mã có mười ký tự, in trên phiếu.", "The code has ten characters, printed on the slip."
+)
+LOOKUP_UNAVAILABLE = T("Chưa tra cứu được lúc này", "The lookup is not working right now")
+LOOKUP_UNAVAILABLE_TODO = T(
+    "Ông/Bà thử lại sau ít phút hoặc hỏi cán bộ.", "Please try again in a few minutes, or ask an officer."
+)
+LOOKUP_ID_CARD = T("Đây là mã trên thẻ căn cước", "This is the code on your ID card")
+LOOKUP_ID_CARD_TODO = T("Ông/Bà quét mã QR trên phiếu hồ sơ.", "Please scan the QR code on your slip.")
+
 IDLE_WARNING = T("Ông/Bà còn dùng máy không?", "Are you still there?")
 IDLE_WARNING_DETAIL = T(
     "Nếu không, máy sẽ xóa thông tin và quay về màn hình đầu sau {seconds} giây",
@@ -111,6 +175,33 @@ KEY_SPACE = T("Dấu cách", "Space")
 KEY_DELETE = T("Xóa", "Delete")
 TONES = T("Dấu thanh", "Tone marks")
 DEMO_CARDS = T("Thẻ mẫu (chế độ trình diễn)", "Demo cards")
+
+# What a field's rule says when the answer breaks it (kiosk/validation.py), unless the service file
+# words it for that field (`messages.<rule>`). Each says how to fix, never an error code.
+FIELD_PROBLEMS: dict[str, Text] = {
+    "required": T("Ông/Bà điền mục này", "Please fill in this item"),
+    "min_length": T("Nội dung quá ngắn, Ông/Bà ghi rõ hơn", "Too short, please give more detail"),
+    "max_length": T("Nội dung quá dài, Ông/Bà viết ngắn lại", "Too long, please shorten it"),
+    "date": T("Ngày không đúng, Ông/Bà chọn lại ngày, tháng, năm", "Not a valid date, please choose again"),
+    "not_before": T("Ngày này đã qua, Ông/Bà chọn từ hôm nay trở đi", "This date has passed"),
+    "after_field": T("Ngày này phải sau ngày trước đó", "This date must be after the earlier one"),
+    "max_days_after": T("Khoảng thời gian quá dài", "The period is too long"),
+    "choice": T("Ông/Bà chọn một trong các ô", "Please choose one of the boxes"),
+    "phone": T("Số điện thoại có 10 số, bắt đầu bằng số 0", "A phone number has 10 digits and starts with 0"),
+    "id_number": T(
+        "Số định danh có 12 chữ số, Ông/Bà xem lại trên thẻ", "The ID number has 12 digits: check the card"
+    ),
+    "pattern": T("Nội dung chưa đúng mẫu, Ông/Bà xem lại", "Not in the expected form, please check"),
+    "min_days_after": T("Khoảng thời gian quá ngắn", "The period is too short"),
+    "checklist": T(
+        "Ông/Bà cần có đủ các giấy tờ này; nếu thiếu, Ông/Bà hỏi cán bộ",
+        "You need all of these papers; if one is missing, ask an officer",
+    ),
+    "address": T(
+        "Ông/Bà chọn tỉnh, xã và ghi số nhà, thôn", "Choose the province and commune and give the street"
+    ),
+    "appointment": T("Ông/Bà chọn ngày và giờ hẹn", "Please choose a day and a time"),
+}
 
 CONSENT_TITLE = T(
     "Ông/Bà đồng ý cho dùng thông tin cá nhân?", "Do you agree to the use of your personal data?"

@@ -7,37 +7,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from kiosk import phrases
 from kiosk.catalog import Field
 from kiosk.text import Text
-
-DEFAULT_MESSAGES: dict[str, Text] = {
-    "required": Text.of("Ông/Bà điền mục này", "Please fill in this item"),
-    "min_length": Text.of("Nội dung quá ngắn, Ông/Bà ghi rõ hơn", "Too short, please give more detail"),
-    "max_length": Text.of("Nội dung quá dài, Ông/Bà viết ngắn lại", "Too long, please shorten it"),
-    "date": Text.of(
-        "Ngày không đúng, Ông/Bà chọn lại ngày, tháng, năm", "Not a valid date, please choose again"
-    ),
-    "not_before": Text.of("Ngày này đã qua, Ông/Bà chọn từ hôm nay trở đi", "This date has passed"),
-    "after_field": Text.of("Ngày này phải sau ngày trước đó", "This date must be after the earlier one"),
-    "max_days_after": Text.of("Khoảng thời gian quá dài", "The period is too long"),
-    "choice": Text.of("Ông/Bà chọn một trong các ô", "Please choose one of the boxes"),
-    "phone": Text.of(
-        "Số điện thoại có 10 số, bắt đầu bằng số 0", "A phone number has 10 digits and starts with 0"
-    ),
-    "id_number": Text.of(
-        "Số định danh có 12 chữ số, Ông/Bà xem lại trên thẻ", "The ID number has 12 digits: check the card"
-    ),
-    "pattern": Text.of("Nội dung chưa đúng mẫu, Ông/Bà xem lại", "Not in the expected form, please check"),
-    "min_days_after": Text.of("Khoảng thời gian quá ngắn", "The period is too short"),
-    "checklist": Text.of(
-        "Ông/Bà cần có đủ các giấy tờ này; nếu thiếu, Ông/Bà hỏi cán bộ",
-        "You need all of these papers; if one is missing, ask an officer",
-    ),
-    "address": Text.of(
-        "Ông/Bà chọn tỉnh, xã và ghi số nhà, thôn", "Choose the province and commune and give the street"
-    ),
-    "appointment": Text.of("Ông/Bà chọn ngày và giờ hẹn", "Please choose a day and a time"),
-}
 
 # Personal ID (số định danh cá nhân): 3-digit province code of birth registration (001–096),
 # 1 digit for century and sex (0–9), 2 digits of the birth year, 6 digits.
@@ -63,7 +35,7 @@ def parse_date(value: Any) -> dt.date | None:
 
 
 def _message(field: Field, rule: str) -> Text:
-    return field.messages.get(rule) or DEFAULT_MESSAGES[rule]
+    return field.messages.get(rule) or phrases.FIELD_PROBLEMS[rule]
 
 
 def _empty(value: Any) -> bool:

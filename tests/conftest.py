@@ -2,6 +2,38 @@
 
 from __future__ import annotations
 
+import logging
 import os
+from collections.abc import Iterator
+
+import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+class MissingText(logging.Handler):
+    """Collects `kiosk.text`'s warnings: a text shown in Vietnamese for want of a translation."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def missing_text() -> Iterator[MissingText]:
+    """Fails any test during which a missing translation fell back to Vietnamese.
+
+    A test about the fallback itself asserts on `missing_text.records` and clears them.
+    """
+    handler = MissingText()
+    logger = logging.getLogger("kiosk.text")
+    logger.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+    if handler.records:
+        pytest.fail("missing translation: " + "; ".join(r.getMessage() for r in handler.records))

@@ -15,16 +15,6 @@ from ui.widgets.keyboard import Keyboard
 from ui.widgets.keypad import Keypad
 from ui.widgets.passport_entry import PassportEntry
 
-# Stages as the reader reports them, as the citizen should hear them.
-STAGE_TEXT = {
-    "access": Text.of("Đang mở thẻ", "Opening the card"),
-    "DG1": Text.of("Đang đọc thông tin", "Reading your details"),
-    "DG13": Text.of("Đang đọc thông tin", "Reading your details"),
-    "SOD": Text.of("Đang kiểm tra thẻ", "Checking the card"),
-    "DG2": Text.of("Đang đọc ảnh", "Reading your photo"),
-    "verify": Text.of("Đang kiểm tra thẻ", "Checking the card"),
-}
-
 
 def group_id(digits: str) -> str:
     """Shown as 3-3-3-3 so people can compare with the card."""
@@ -155,7 +145,7 @@ class CardScreen(Screen):
         if not card.reader_attached:
             status = phrases.CARD_NO_READER
         elif card.phase is CardPhase.READING:
-            status = STAGE_TEXT.get(card.stage, phrases.CARD_READING)
+            status = phrases.CARD_STAGES.get(card.stage, phrases.CARD_READING)
         elif card.phase is CardPhase.READ:
             status = phrases.CARD_READ
         elif card.phase is CardPhase.PRESENT:

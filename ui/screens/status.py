@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout
 
+from kiosk import phrases
 from kiosk.flow import FlowState
 from kiosk.status import LookupOutcome, StatusResult
 from kiosk.text import Text
@@ -24,77 +25,26 @@ from ui.widgets.basics import label
 from ui.widgets.code_keypad import CodeKeypad
 from ui.widgets.icons import pixmap
 
-INSTRUCTION = Text.of(
-    "Quét mã QR trên phiếu hoặc nhập mã hồ sơ", "Scan the QR code on your slip or type the code"
-)
-LOOK_UP = Text.of("Tra cứu", "Look up")
-CLEAR = Text.of("Xóa hết", "Clear")
-BUSY = Text.of("Đang tra cứu…", "Looking it up…")
-SUBMITTED_ON = Text.of("Nộp ngày {date}", "Submitted on {date}")
-
 # Status values (db.models.DossierStatus) -> (pictogram, role of the what-to-do line, headline, what to do).
 # The headline is always large and dark; colour (green done, red errors) is in the pictogram and the
 # line below.
 STATUS_TEXT: dict[str, tuple[str, str, Text, Text]] = {
-    "received": (
-        "hourglass",
-        "",
-        Text.of("Đã tiếp nhận", "Received"),
-        Text.of("Hồ sơ đang chờ cán bộ xem xét.", "Your application is waiting for an officer."),
-    ),
-    "processing": (
-        "hourglass",
-        "",
-        Text.of("Đang xử lý", "Being processed"),
-        Text.of("Cán bộ đang giải quyết hồ sơ.", "An officer is working on your application."),
-    ),
-    "done": (
-        "check",
-        "ok",
-        Text.of("Đã có kết quả — Ông/Bà đến nhận tại quầy", "Ready — please collect it at the counter"),
-        Text.of("Ông/Bà mang theo phiếu và thẻ căn cước.", "Bring this slip and your ID card."),
-    ),
-    "rejected": (
-        "officer",
-        "",
-        Text.of("Không được chấp nhận — Ông/Bà hỏi cán bộ", "Not accepted — please ask an officer"),
-        Text.of("Cán bộ sẽ giải thích lý do.", "An officer will explain why."),
-    ),
+    "received": ("hourglass", "", phrases.STATUS_RECEIVED, phrases.STATUS_RECEIVED_TODO),
+    "processing": ("hourglass", "", phrases.STATUS_PROCESSING, phrases.STATUS_PROCESSING_TODO),
+    "done": ("check", "ok", phrases.STATUS_DONE, phrases.STATUS_DONE_TODO),
+    "rejected": ("officer", "", phrases.STATUS_REJECTED, phrases.STATUS_REJECTED_TODO),
 }
 OUTCOME_TEXT: dict[LookupOutcome, tuple[str, str, Text, Text]] = {
-    LookupOutcome.FORGED: (
-        "warning",
-        "error",
-        Text.of("Phiếu không hợp lệ", "This slip is not valid"),
-        Text.of("Ông/Bà hỏi cán bộ để được giúp.", "Please ask an officer for help."),
-    ),
-    LookupOutcome.UNKNOWN: (
-        "search-doc",
-        "",
-        Text.of("Không tìm thấy hồ sơ", "No application found"),
-        Text.of("Ông/Bà kiểm tra lại mã hoặc hỏi cán bộ.", "Check the code, or ask an officer."),
-    ),
-    LookupOutcome.MISTYPED: (
-        "error",
-        "error",
-        Text.of("Mã chưa đúng, Ông/Bà kiểm tra lại", "The code is not right, please check it"),
-        Text.of("Mã có mười ký tự, in trên phiếu.", "The code has ten characters, printed on the slip."),
-    ),
+    LookupOutcome.FORGED: ("warning", "error", phrases.LOOKUP_FORGED, phrases.LOOKUP_FORGED_TODO),
+    LookupOutcome.UNKNOWN: ("search-doc", "", phrases.LOOKUP_UNKNOWN, phrases.LOOKUP_UNKNOWN_TODO),
+    LookupOutcome.MISTYPED: ("error", "error", phrases.LOOKUP_MISTYPED, phrases.LOOKUP_MISTYPED_TODO),
     LookupOutcome.UNAVAILABLE: (
         "warning",
         "error",
-        Text.of("Chưa tra cứu được lúc này", "The lookup is not working right now"),
-        Text.of(
-            "Ông/Bà thử lại sau ít phút hoặc hỏi cán bộ.",
-            "Please try again in a few minutes, or ask an officer.",
-        ),
+        phrases.LOOKUP_UNAVAILABLE,
+        phrases.LOOKUP_UNAVAILABLE_TODO,
     ),
-    LookupOutcome.ID_CARD: (
-        "id-card",
-        "",
-        Text.of("Đây là mã trên thẻ căn cước", "This is the code on your ID card"),
-        Text.of("Ông/Bà quét mã QR trên phiếu hồ sơ.", "Please scan the QR code on your slip."),
-    ),
+    LookupOutcome.ID_CARD: ("id-card", "", phrases.LOOKUP_ID_CARD, phrases.LOOKUP_ID_CARD_TODO),
 }
 _ALIASES = {"I": "1", "L": "1", "O": "0"}  # Crockford: read look-alike letters as digits
 
@@ -211,15 +161,15 @@ class StatusScreen(Screen):
     # -- rendering ------------------------------------------------------------------------
     def show_state(self, state: FlowState) -> None:
         lang = state.language
-        self.instruction.setText(INSTRUCTION.get(lang))
+        self.instruction.setText(phrases.LOOKUP_INSTRUCTION.get(lang))
         result = state.lookup_result
         shown_code = result.tracking_code if result is not None and result.tracking_code else ""
         self.code.setText(display(shown_code) if shown_code else code_display(self._typed(state)))
-        self.keypad.set_clear_text(CLEAR.get(lang))
+        self.keypad.set_clear_text(phrases.LOOKUP_CLEAR.get(lang))
         self.keypad.setEnabled(not state.lookup_busy)
 
         if state.lookup_busy:
-            self._show_result("hourglass", "", BUSY.get(lang), "", "")
+            self._show_result("hourglass", "", phrases.LOOKUP_BUSY.get(lang), "", "")
         elif result is None:
             self._show_result("", "", "", "", "")
         else:
@@ -228,7 +178,7 @@ class StatusScreen(Screen):
             if result.outcome is LookupOutcome.FOUND:
                 service = self._service_title(result.service_code, lang)
                 submitted = local_date(result.submitted_at)
-                submitted = SUBMITTED_ON.get(lang).format(date=submitted) if submitted else ""
+                submitted = phrases.LOOKUP_SUBMITTED_ON.get(lang).format(date=submitted) if submitted else ""
                 when = " · ".join(part for part in (service, submitted) if part)
             self._show_result(picture, role, title.get(lang), detail.get(lang), when)
 
@@ -256,7 +206,7 @@ class StatusScreen(Screen):
         self.result_when.setVisible(bool(when))
 
     def primary_text(self, state: FlowState) -> Text | None:
-        return LOOK_UP if state.lookup_text and not state.lookup_busy else None
+        return phrases.LOOKUP_GO if state.lookup_text and not state.lookup_busy else None
 
     def on_primary(self) -> None:
         self.journey.lookup_submit()
@@ -264,9 +214,9 @@ class StatusScreen(Screen):
     def spoken(self, state: FlowState) -> str:
         lang = state.language
         if state.lookup_busy:
-            return BUSY.get(lang)
+            return phrases.LOOKUP_BUSY.get(lang)
         if state.lookup_result is None:
-            return INSTRUCTION.get(lang)
+            return phrases.LOOKUP_INSTRUCTION.get(lang)
         _picture, _role, title, detail = result_view(state.lookup_result)
         return f"{title.get(lang)}. {detail.get(lang)}"
 

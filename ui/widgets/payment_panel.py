@@ -16,8 +16,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from kiosk import phrases
 from kiosk.payment import PaymentOffer, format_money
-from kiosk.text import Text
 from ui.widgets.basics import clear_layout, label
 from ui.widgets.icons import pixmap
 
@@ -27,14 +27,6 @@ PICTOGRAM_PX = 88
 # platform: the officer hands over a printed notice, so a printer rather than a QR pictogram that a
 # citizen might try to scan
 PICTOGRAMS = {"cash": "officer", "platform": "printer"}
-
-FEE = Text.of("Lệ phí", "Fee")
-NO_FEE = Text.of("Không thu lệ phí", "No fee")
-BASIS = Text.of("Căn cứ", "Legal basis")
-ASK_OFFICER = Text.of("Ông/Bà vui lòng hỏi cán bộ cách nộp lệ phí.", "Please ask the officer how to pay.")
-ACCOUNT_NAME = Text.of("Chủ tài khoản", "Account holder")
-ACCOUNT_NUMBER = Text.of("Số tài khoản", "Account number")
-REFERENCE = Text.of("Nội dung chuyển khoản", "Transfer content")
 
 
 def qr_pixmap(payload: str, min_px: int = QR_MIN_PX) -> QPixmap:
@@ -90,10 +82,14 @@ class PaymentPanel(QWidget):
     def _render(self) -> None:
         lang = self._language
         if self._amount <= 0:
-            self.amount_label.setText(NO_FEE.get(lang))
+            self.amount_label.setText(phrases.FREE.get(lang))
         else:
-            self.amount_label.setText(f"{FEE.get(lang)}: {format_money(self._amount, lang)}")
-        basis = f"{BASIS.get(lang)}: {self._legal_basis}" if self._legal_basis and self._amount > 0 else ""
+            self.amount_label.setText(f"{phrases.INTRO_FEE.get(lang)}: {format_money(self._amount, lang)}")
+        basis = (
+            f"{phrases.INTRO_LAW.get(lang)}: {self._legal_basis}"
+            if self._legal_basis and self._amount > 0
+            else ""
+        )
         self.basis_label.setText(basis)
         self.basis_label.setVisible(bool(basis))
         clear_layout(self.cards)
@@ -101,7 +97,7 @@ class PaymentPanel(QWidget):
         row = self.cards.layout()
         assert isinstance(row, QHBoxLayout)
         if self._amount > 0 and not self._offers:
-            row.addWidget(label(ASK_OFFICER.get(lang), "big", center=True))
+            row.addWidget(label(phrases.PAY_ASK_OFFICER.get(lang), "big", center=True))
             return
         for offer in self._offers:
             if offer.method == "vietqr":
@@ -144,9 +140,9 @@ class PaymentPanel(QWidget):
         details = QVBoxLayout()
         details.setSpacing(2)
         pairs = [
-            (ACCOUNT_NAME, offer.account_name),
-            (ACCOUNT_NUMBER, offer.account_number),
-            (REFERENCE, offer.reference),
+            (phrases.PAY_ACCOUNT_NAME, offer.account_name),
+            (phrases.PAY_ACCOUNT_NUMBER, offer.account_number),
+            (phrases.PAY_REFERENCE, offer.reference),
         ]
         for caption, value in pairs:
             if value:
