@@ -251,12 +251,13 @@ class _Reader:
                 re.compile(pattern)
             except re.error as exc:
                 self.problem(f"field '{fid}': pattern is not a valid regular expression ({exc})")
+                pattern = ""  # its example cannot be checked against it
             if "pattern" not in messages:
                 self.problem(f"field '{fid}' has a pattern but no messages.pattern saying how to fix")
             example = str(raw.get("example", ""))
             if not example:
                 self.problem(f"field '{fid}' has a pattern but no example of a valid answer")
-            elif not re.fullmatch(pattern, example.upper()):
+            elif pattern and not re.fullmatch(pattern, example.upper()):
                 self.problem(f"field '{fid}': its example {example!r} does not match its pattern")
         prefill = str(raw.get("prefill", ""))
         if prefill:

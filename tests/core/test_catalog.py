@@ -200,3 +200,33 @@ def test_broken_station_file_gives_one_line_per_problem(
 def test_folder_that_is_not_there(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["catalog", "check", "--folder", str(tmp_path / "nope")]) == 1
     assert f"{tmp_path / 'nope'}: not a folder" in capsys.readouterr().out
+
+
+def test_any_wrongly_typed_value_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    """Each `key = value` line of a real file, in turn, given a value of another type."""
+    import random
+
+    rng = random.Random(8)
+    text = (SERVICES / "thong_bao_luu_tru.toml").read_text("utf-8").splitlines()
+    assignments = [i for i, line in enumerate(text) if re.match(r"\s*[a-z_]+ = \S", line)]
+    values = [
+        "5",
+        "-1",
+        '"x"',
+        "[]",
+        "{}",
+        "true",
+        "[1]",
+        "[{ a = 1 }]",
+        "1.5",
+        "{ vi = 5 }",
+        "99999999999999999999",
+    ]
+    mutated = tmp_path / "services"
+    mutated.mkdir()
+    for index in rng.sample(assignments, min(120, len(assignments))):
+        key = text[index].split("=", 1)[0]
+        lines = [*text[:index], f"{key}= {rng.choice(values)}", *text[index + 1 :]]
+        (mutated / "a.toml").write_text("\n".join(lines), "utf-8")
+        _catalog, problems = check_catalog(mutated)  # must not raise
+        assert all(p.startswith(str(mutated / "a.toml")) or "service code" in p for p in problems), problems
