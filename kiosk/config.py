@@ -424,7 +424,8 @@ SECTIONS: tuple[type[Section], ...] = (
 )  # fmt: skip
 KEYS: tuple[Setting[Any], ...] = tuple(s for section in SECTIONS for s in section.settings())
 KEYS_BY_NAME: dict[str, Setting[Any]] = {key.name: key for key in KEYS}
-assert len(KEYS_BY_NAME) == len(KEYS), "a key is declared twice"
+if len(KEYS_BY_NAME) != len(KEYS):
+    raise TypeError("two sections declare the same key")
 
 
 class Config:
@@ -490,7 +491,8 @@ class Config:
         return self.data_dir / "cache"
 
 
-assert set(Config.__annotations__) == {s.section for s in SECTIONS}, "Config and SECTIONS differ"
+if set(Config.__annotations__) != {s.section for s in SECTIONS}:
+    raise TypeError("Config's sections and SECTIONS differ")
 
 
 # -- loading ------------------------------------------------------------------------------------
