@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -20,6 +22,27 @@ def sqlite_file(url: str) -> Path | None:
     if database.startswith("file:"):  # URI filenames (?uri=true): left to SQLite itself
         return None
     return Path(database).expanduser()
+
+
+# The user-info password (`scheme://user:password@host`, up to the first @ as SQLAlchemy reads
+# it) and a libpq-style `password=` query parameter.
+_USERINFO_PASSWORD = re.compile(r"^(.*?://[^:/@]*:)([^@]*)@")
+_QUERY_PASSWORD = re.compile(r"([?&]password=)([^&#]*)", re.IGNORECASE)
+
+
+def redacted_url(url: str) -> str:
+    """`url` for messages and logs, its password (user info or `?password=`) shown as ***."""
+    return _QUERY_PASSWORD.sub(r"\1***", _USERINFO_PASSWORD.sub(r"\1***@", url))
+
+
+def redact(text: str, url: str) -> str:
+    """`text` (an error message, say) with `url` and its password masked as in `redacted_url`."""
+    text = text.replace(url, redacted_url(url))
+    found = [m.group(2) for m in (_USERINFO_PASSWORD.search(url), _QUERY_PASSWORD.search(url)) if m]
+    for secret in {s for raw in found for s in (raw, unquote(raw))}:
+        if len(secret) >= 4:  # a shorter one would mask ordinary words of the message
+            text = text.replace(secret, "***")
+    return text
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

@@ -43,11 +43,17 @@ MSG_SUBMIT_FAILED = Text.of(
 
 
 class DossierSink(Protocol):
-    def submit(self, dossier: Dossier) -> Any: ...
+    def submit(self, dossier: Dossier, receipt: Receipt) -> int | None:
+        """Store the dossier and queue its receipt in one transaction; the print job's id."""
+        ...
 
 
 class ReceiptPrinter(Protocol):
-    def print_receipt(self, receipt: Receipt) -> Any: ...
+    def print_for_citizen(self, job_id: int, on_late_print: Callable[[], None]) -> Any:
+        """Print this job only; raise if it did not print (it is retried while the citizen stays)."""
+        ...
+
+    def citizen_left(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -128,6 +134,7 @@ class KioskController:
         self.station = station
         self._clock = clock
         self.last_receipt: Receipt | None = None
+        self._citizen_job: int | None = None  # this session's print job
         self._in_session = False
         journey.subscribe(self._on_change)
 
@@ -204,23 +211,37 @@ class KioskController:
                 fee_amount=effect.service.fee.amount_for(effect.values),
             )
 
-        def store() -> tuple[Dossier, str]:
+        def store() -> tuple[str, Receipt, int | None]:
             # A fresh code on the rare collision (45 random bits), before anything is printed.
+            # The slip is signed before the commit: a signing fault stores nothing.
             for _attempt in range(5):
                 dossier = dossier_with(new_code())
+                slip = self.sign_slip(dossier.tracking_code)
+                receipt = build_receipt(self.station, dossier, effect.service, holder, language, slip)
                 try:
-                    self._sink().submit(dossier)
+                    job = self._sink().submit(dossier, receipt)
                 except TrackingCodeConflict:
                     continue
-                return dossier, self.sign_slip(dossier.tracking_code)
+                return dossier.tracking_code, receipt, job
             raise RuntimeError("no free tracking code after 5 tries")
 
-        def stored(done: tuple[Dossier, str]) -> None:
-            dossier, slip = done
-            receipt = build_receipt(self.station, dossier, effect.service, holder, language, slip)
+        def stored(done: tuple[str, Receipt, int | None]) -> None:
+            code, receipt, job = done
             self.last_receipt = receipt
-            self.journey.submitted(dossier.tracking_code)
-            self.runner.run(lambda: self._printer().print_receipt(receipt), self._printed, self._print_failed)
+            self._citizen_job = job
+            self.journey.submitted(code)
+            if job is None:
+                self._print_failed(LookupError(f"no print job was queued for {code}"))
+                return
+            own_job = job
+
+            def late() -> None:  # on the worker's thread, when a retry printed it
+                self.runner.post(lambda: self._printed_late(code))
+
+            def print_own() -> Any:  # this citizen's receipt and nobody else's
+                return self._printer().print_for_citizen(own_job, late)
+
+            self.runner.run(print_own, self._printed, self._print_failed)
 
         def failed(exc: BaseException) -> None:
             log.error("submission failed: %s", exc)
@@ -234,6 +255,11 @@ class KioskController:
     def _print_failed(self, exc: BaseException) -> None:
         log.error("printing failed: %s", exc)
         self.journey.printed(False)
+
+    def _printed_late(self, tracking_code: str) -> None:
+        state = self.journey.state()
+        if state.phase is Phase.DONE and state.tracking_code == tracking_code:  # still that citizen
+            self.journey.printed(True)
 
     def _look_up(self, effect: LookUp) -> None:
         def failed(exc: BaseException) -> None:
@@ -250,6 +276,9 @@ class KioskController:
             if self._in_session:  # the citizen has gone: nothing of theirs stays in memory
                 self._in_session = False
                 self.last_receipt = None
+                if self._citizen_job is not None:  # their waiting receipt is for an officer now
+                    self._citizen_job = None
+                    self._printer().citizen_left()
                 self._card_reader().forget()
         else:
             self._in_session = True

@@ -29,3 +29,22 @@ class Dossier:
 
 class TrackingCodeConflict(Exception):
     """A different dossier already holds this tracking code: draw a new code and submit again."""
+
+
+@dataclass(frozen=True)
+class StoredDossier:
+    """A dossier as stored. `dossier` is None when its sealed data cannot be opened; the row is
+    kept untouched and `problem` says why, so nothing is lost and an officer can be told."""
+
+    tracking_code: str
+    status: str
+    submitted_at: dt.datetime
+    updated_at: dt.datetime
+    dossier: Dossier | None
+    problem: str | None = None
+    fee_amount: int = 0
+    payment_status: str = "not_required"
+
+    @property
+    def readable(self) -> bool:
+        return self.dossier is not None

@@ -1,9 +1,14 @@
 """The durable submission queue: dossiers stored sealed, each with outbox rows to deliver.
 
-A citizen's submission is safe once `DossierStore.submit` returns: the dossier and its outbox row
-are committed in one transaction, so the receipt printed next is never for something that was
-not stored. Delivery to the configured target happens later (`deliver_pending`, run by the sync
-worker) and retries with exponential backoff while the network is down.
+A citizen's submission is safe once `DossierStore.submit` returns: the dossier, its outbox rows
+and its receipt's print job are committed in one transaction (`DossierRepository.add`), so the
+receipt printed next is never for something that was not stored, and a stored dossier always
+has its receipt queued. Delivery to the configured target happens later (`deliver_pending`, a
+task of the station worker, `kiosk.worker`) and retries with exponential backoff while the
+target cannot be reached.
+
+Personal data is sealed here, in the core, before it reaches the repository: the repository
+stores bytes it cannot read, and what is sealed with which context is decided in one place.
 """
 
 from __future__ import annotations
@@ -11,50 +16,21 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
-from sqlalchemy import Engine, func, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
-
-from db.models import DossierRow, DossierStatus, OutboxRow
-from kiosk.dossier import Dossier, TrackingCodeConflict
+from kiosk.dossier import Dossier, StoredDossier, TrackingCodeConflict
+from kiosk.ports.clock import Clock
+from kiosk.ports.storage import MAX_ERROR_CHARS, DossierRepository, OutboxItem, SealedDossier
+from kiosk.ports.target import DossierSource, SubmissionTarget
+from kiosk.printing import seal_receipt
+from kiosk.receipt import Receipt
 from kiosk.sealing import Sealer, SealError
 
 log = logging.getLogger(__name__)
 
 LOCAL_TARGET = "local"
-_MAX_ERROR_CHARS = 2000
-
-
-@dataclass(frozen=True)
-class StoredDossier:
-    """A dossier as stored. `dossier` is None when its sealed data cannot be opened; the row is
-    kept untouched and `problem` says why, so nothing is lost and an officer can be told."""
-
-    tracking_code: str
-    status: str
-    submitted_at: dt.datetime
-    updated_at: dt.datetime
-    dossier: Dossier | None
-    problem: str | None = None
-    fee_amount: int = 0
-    payment_status: str = "not_required"
-
-    @property
-    def readable(self) -> bool:
-        return self.dossier is not None
-
-
-@dataclass(frozen=True)
-class OutboxItem:
-    outbox_id: int
-    tracking_code: str
-    target: str
-    idempotency_key: str  # stable across retries: the receiver drops duplicates by it
-    attempts: int
 
 
 def _utcnow() -> dt.datetime:
@@ -67,17 +43,30 @@ def _json_equal(a: Any, b: Any) -> bool:
 
 
 class DossierStore:
-    """Dossiers and their outbox on one database (SQLite file or PostgreSQL)."""
+    """Dossiers and their outbox over a `DossierRepository`, sealed with this station's key.
 
-    def __init__(self, engine: Engine, sealer: Sealer, clock: Callable[[], dt.datetime] = _utcnow) -> None:
-        self._engine = engine
+    `targets` are the outbox rows a submission gets: the configured `submission.target`.
+    """
+
+    def __init__(
+        self,
+        repository: DossierRepository,
+        sealer: Sealer,
+        clock: Clock = _utcnow,
+        targets: Sequence[str] = (LOCAL_TARGET,),
+    ) -> None:
+        self._repository = repository
         self._sealer = sealer
         self._clock = clock
+        self._targets = tuple(targets)
 
     # --- dossiers -------------------------------------------------------------------------
 
-    def submit(self, dossier: Dossier, target: str = LOCAL_TARGET) -> None:
-        """Store `dossier` and queue it for `target`, atomically.
+    def submit(
+        self, dossier: Dossier, receipt: Receipt | None = None, targets: Sequence[str] | None = None
+    ) -> int | None:
+        """Store `dossier`, queue it for the targets and queue `receipt` for printing, atomically;
+        returns the print job's id (None without a receipt).
 
         Submitting the same dossier again (a retry after a crash or a double tap) changes nothing
         and is not an error; submitting it for another target queues it there too. A *different*
@@ -90,52 +79,32 @@ class DossierStore:
             {"fields": dossier.fields, "holder": dossier.holder, "consented_at": consented},
             context=code.encode(),
         )
-        with Session(self._engine) as session, session.begin():
-            try:
-                # Insert first (no read before it): on SQLite the write lock is taken at once, so
-                # a concurrent writer waits for busy_timeout instead of failing.
-                with session.begin_nested():
-                    row = DossierRow(
-                        tracking_code=code,
-                        service_code=dossier.service_code,
-                        service_version=dossier.service_version,
-                        station_id=dossier.station_id,
-                        status=DossierStatus.RECEIVED.value,
-                        submitted_at=dossier.submitted_at,
-                        updated_at=now,
-                        fee_amount=dossier.fee_amount,
-                        payment_status="unpaid" if dossier.fee_amount else "not_required",
-                        payload=payload,
-                    )
-                    session.add(row)
-            except IntegrityError:
-                existing = session.scalars(
-                    select(DossierRow).where(DossierRow.tracking_code == code)
-                ).one_or_none()
-                if existing is None:
-                    raise
-                self._check_same(existing, dossier)
-                row = existing
-            try:
-                with session.begin_nested():
-                    session.add(
-                        OutboxRow(
-                            dossier_id=row.id,
-                            target=target,
-                            idempotency_key=f"{target}:{code}",
-                            attempts=0,
-                            next_attempt_at=now,
-                            created_at=now,
-                        )
-                    )
-            except IntegrityError:
-                pass  # already queued for this target
+        sealed = SealedDossier(
+            tracking_code=code,
+            service_code=dossier.service_code,
+            service_version=dossier.service_version,
+            station_id=dossier.station_id,
+            status="received",
+            submitted_at=dossier.submitted_at,
+            updated_at=now,
+            fee_amount=dossier.fee_amount,
+            payment_status="unpaid" if dossier.fee_amount else "not_required",
+            payload=payload,
+        )
+        print_job = None if receipt is None else seal_receipt(self._sealer, receipt, now)
+        return self._repository.add(
+            sealed,
+            self._targets if targets is None else tuple(targets),
+            now,
+            check_same=lambda existing: self._check_same(existing, dossier),
+            print_job=print_job,
+        )
 
-    def _check_same(self, row: DossierRow, dossier: Dossier) -> None:
-        stored = self._to_stored(row)
+    def _check_same(self, existing: SealedDossier, dossier: Dossier) -> None:
+        stored = self._open(existing)
         if stored.dossier is None:
             raise TrackingCodeConflict(
-                f"tracking code {row.tracking_code} is taken by a row that cannot be read"
+                f"tracking code {existing.tracking_code} is taken by a row that cannot be read"
             )
         old = stored.dossier
         same = (
@@ -148,18 +117,15 @@ class DossierStore:
         )
         if not same:
             raise TrackingCodeConflict(
-                f"tracking code {row.tracking_code} already belongs to another dossier"
+                f"tracking code {existing.tracking_code} already belongs to another dossier"
             )
 
     def get(self, tracking_code: str) -> StoredDossier | None:
         """The stored dossier for a canonical tracking code (see `kiosk.trackcode.normalize`)."""
-        with Session(self._engine) as session:
-            row = session.scalars(
-                select(DossierRow).where(DossierRow.tracking_code == tracking_code)
-            ).one_or_none()
-            return None if row is None else self._to_stored(row)
+        sealed = self._repository.get(tracking_code)
+        return None if sealed is None else self._open(sealed)
 
-    def _to_stored(self, row: DossierRow) -> StoredDossier:
+    def _open(self, row: SealedDossier) -> StoredDossier:
         dossier: Dossier | None = None
         problem: str | None = None
         try:
@@ -179,7 +145,7 @@ class DossierStore:
             )
         except (SealError, KeyError, TypeError, ValueError) as exc:
             problem = (
-                f"dossier {row.tracking_code} (row {row.id}) cannot be read: {exc}. The row is "
+                f"dossier {row.tracking_code} (row {row.row_id}) cannot be read: {exc}. The row is "
                 "kept unchanged; check that this station uses its own key file."
             )
             log.error("%s", problem)
@@ -196,74 +162,33 @@ class DossierStore:
 
     def status(self, tracking_code: str) -> str | None:
         """The dossier's status, by the unique index on tracking codes; no decryption."""
-        with self._engine.connect() as conn:
-            return conn.execute(
-                select(DossierRow.status).where(DossierRow.tracking_code == tracking_code)
-            ).scalar_one_or_none()
+        return self._repository.status(tracking_code)
 
     # --- outbox ---------------------------------------------------------------------------
 
     def pending(self, limit: int = 100, now: dt.datetime | None = None) -> list[OutboxItem]:
         """Unsent outbox rows due at `now`, oldest due first."""
-        now = now or self._clock()
-        query = (
-            select(
-                OutboxRow.id,
-                DossierRow.tracking_code,
-                OutboxRow.target,
-                OutboxRow.idempotency_key,
-                OutboxRow.attempts,
-            )
-            .join(DossierRow, OutboxRow.dossier_id == DossierRow.id)
-            .where(OutboxRow.sent_at.is_(None), OutboxRow.next_attempt_at <= now)
-            .order_by(OutboxRow.next_attempt_at, OutboxRow.id)
-            .limit(limit)
-        )
-        with self._engine.connect() as conn:
-            return [OutboxItem(*row) for row in conn.execute(query)]
+        return self._repository.due(limit, now or self._clock())
 
     def backlog(self) -> int:
         """How many outbox rows are not delivered yet, due or not (for `kiosk doctor`)."""
-        with self._engine.connect() as conn:
-            count = conn.scalar(
-                select(func.count()).select_from(OutboxRow).where(OutboxRow.sent_at.is_(None))
-            )
-        return int(count or 0)
+        return self._repository.backlog()
 
     def mark_sent(self, outbox_id: int, now: dt.datetime | None = None) -> None:
-        with self._engine.begin() as conn:
-            conn.execute(
-                update(OutboxRow)
-                .where(OutboxRow.id == outbox_id, OutboxRow.sent_at.is_(None))
-                .values(sent_at=now or self._clock(), last_error=None)
-            )
+        self._repository.mark_sent(outbox_id, now or self._clock())
 
     def mark_failed(self, outbox_id: int, error: str, retry_at: dt.datetime) -> None:
-        with self._engine.begin() as conn:
-            conn.execute(
-                update(OutboxRow)
-                .where(OutboxRow.id == outbox_id, OutboxRow.sent_at.is_(None))
-                .values(
-                    attempts=OutboxRow.attempts + 1,
-                    last_error=error[:_MAX_ERROR_CHARS],
-                    next_attempt_at=retry_at,
-                )
-            )
+        self._repository.mark_failed(outbox_id, error[:MAX_ERROR_CHARS], retry_at)
 
 
 # --- delivery -----------------------------------------------------------------------------
-
-
-class Target(Protocol):
-    def deliver(self, item: OutboxItem, store: DossierStore) -> None:
-        """Hand the dossier over; raise on failure (the row is retried later)."""
 
 
 class LocalTarget:
     """The station database itself: officers process the dossier here, so it is delivered the
     moment it is stored."""
 
-    def deliver(self, item: OutboxItem, store: DossierStore) -> None:
+    def deliver(self, item: OutboxItem, source: DossierSource) -> None:
         return None
 
 
@@ -271,6 +196,11 @@ class LocalTarget:
 class DeliveryReport:
     sent: int = 0
     failed: int = 0
+
+    @property
+    def idle(self) -> bool:
+        """Nothing was due."""
+        return not (self.sent or self.failed)
 
 
 def backoff_delay(
@@ -284,14 +214,15 @@ def backoff_delay(
 
 def deliver_pending(
     store: DossierStore,
-    targets: Mapping[str, Target],
+    targets: Mapping[str, SubmissionTarget],
     now: dt.datetime,
     *,
     limit: int = 100,
     delay: Callable[[int], dt.timedelta] = backoff_delay,
 ) -> DeliveryReport:
     """One pass over the due outbox rows. Each failure is recorded on its row, never raised:
-    one bad target or dossier must not hold up the others."""
+    one bad target or dossier must not hold up the others. A row for a target that is not
+    configured (any more) is kept and retried like a failure, so nothing is dropped."""
     sent = failed = 0
     for item in store.pending(limit, now):
         target = targets.get(item.target)

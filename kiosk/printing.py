@@ -1,13 +1,19 @@
-"""The durable print queue: every receipt is stored before it is printed, and kept until it is.
+"""The print policy: every receipt is stored before it is printed, and kept until it is.
 
-`enqueue` is a quick database write (the UI thread may call it, or the submission worker right
-after storing the dossier). `print_pending` runs in the background: it prints queued receipts in
-order and, when the printer cannot take one (paper out, offline, queue stopped), records the error
-on the job and stops the pass — the job stays queued and the next pass (the print worker's timer,
-or an officer after changing the roll) prints it. Nothing is lost by a printer fault or a restart.
+A citizen's receipt is queued in the same transaction as their dossier (`DossierStore.submit`),
+then printed by `print_for_citizen`: that job and no other. A printer fault (paper out, offline,
+queue stopped) records the error on the job and keeps it queued. Nothing is lost by a printer
+fault or a restart, and nobody else's receipt comes out of the tray.
 
-A receipt carries the citizen's name, so it is stored sealed (`kiosk.sealing`), with the tracking
-code in the clear for officers' reprints.
+Who prints a job that is left waiting:
+- while its citizen is still at the kiosk (the done screen, until the session is wiped), the
+  station worker retries it (`retry_for_citizen`) and the done screen learns it printed;
+- once the citizen has gone (`citizen_left`, at the session reset; or the kiosk restarted), it
+  waits for an officer: `kiosk print again` (`print_pending`, every waiting receipt in order) or
+  a reprint by code. The worker never prints it by itself, so it cannot reach the next citizen.
+
+A receipt carries the citizen's name, so it is stored sealed (`kiosk.sealing`), with the
+tracking code in the clear for officers' reprints.
 """
 
 from __future__ import annotations
@@ -19,18 +25,21 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import Engine, select, update
-from sqlalchemy.orm import Session
-
-from db.models import PrintJobRow
 from kiosk import trackcode
+from kiosk.ports.clock import Clock
 from kiosk.ports.printer import Printer, PrinterError, PrinterErrorReason, PrintJob
+from kiosk.ports.storage import (
+    MAX_ERROR_CHARS,
+    NewPrintJob,
+    PendingPrint,
+    PrintJobRepository,
+    StoredPrintJob,
+)
 from kiosk.receipt import Receipt
 from kiosk.sealing import Sealer, SealError
 
 log = logging.getLogger(__name__)
 
-_MAX_ERROR_CHARS = 2000
 _CODE_CHARS = 16  # print_jobs.tracking_code
 
 
@@ -62,15 +71,10 @@ def _context(tracking_code: str) -> bytes:
     return b"print:" + tracking_code.encode()
 
 
-@dataclass(frozen=True)
-class PendingPrint:
-    """A queued receipt, as an officer's screen or `kiosk doctor` lists it (nothing decrypted)."""
-
-    job_id: int
-    tracking_code: str
-    created_at: dt.datetime
-    attempts: int
-    last_error: str | None
+def seal_receipt(sealer: Sealer, receipt: Receipt, now: dt.datetime) -> NewPrintJob:
+    """The print job for `receipt`, sealed for its tracking code."""
+    code = canonical_code(receipt.tracking_code)
+    return NewPrintJob(code, now, sealer.seal(receipt_to_json(receipt), context=_context(code)))
 
 
 @dataclass(frozen=True)
@@ -81,45 +85,41 @@ class PrintReport:
     error: PrinterError | None = None
     skipped: int = 0  # jobs whose stored receipt cannot be opened (left queued, logged)
 
+    @property
+    def idle(self) -> bool:
+        """Nothing was waiting."""
+        return not (self.printed or self.skipped or self.error)
+
 
 class PrintQueue:
-    """Receipts waiting for the printer, in one database with the dossiers.
+    """Receipts waiting for the printer, over a `PrintJobRepository`.
 
-    `printer_factory` is asked for the printer on every pass (the composition root's `Lazy`);
-    passes are serialised by a lock, so two workers never print the same job.
+    `printer_factory` is asked for the printer on every print (the composition root's `Lazy`).
+    Printing is serialised by a lock, so two threads of this process never print the same job.
     """
 
     def __init__(
         self,
-        engine: Engine,
+        jobs: PrintJobRepository,
         sealer: Sealer,
         printer_factory: Callable[[], Printer],
-        clock: Callable[[], dt.datetime] = _utcnow,
+        clock: Clock = _utcnow,
     ) -> None:
-        self._engine = engine
+        self._jobs = jobs
         self._sealer = sealer
         self._printer_factory = printer_factory
         self._clock = clock
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # held while printing
+        # Jobs whose citizen is still at the kiosk -> told when the job prints on a retry.
+        # In memory on purpose: a restart forgets them, and then they wait for an officer.
+        self._attended: dict[int, Callable[[], None]] = {}
+        self._attended_lock = threading.Lock()  # never held while printing (the UI thread takes it)
 
     # --- queueing ---------------------------------------------------------------------------------
 
     def enqueue(self, receipt: Receipt, now: dt.datetime | None = None) -> int:
         """Store `receipt` for printing; returns the job id. Does not print."""
-        code = canonical_code(receipt.tracking_code)
-        payload = self._sealer.seal(receipt_to_json(receipt), context=_context(code))
-        with Session(self._engine) as session, session.begin():
-            row = PrintJobRow(
-                tracking_code=code,
-                created_at=now or self._clock(),
-                attempts=0,
-                last_error=None,
-                printed_at=None,
-                payload=payload,
-            )
-            session.add(row)
-            session.flush()
-            return row.id
+        return self._jobs.add(seal_receipt(self._sealer, receipt, now or self._clock()))
 
     def reprint(self, tracking_code: str, now: dt.datetime | None = None) -> int:
         """Queue the newest stored receipt for `tracking_code` again (an officer's reprint).
@@ -127,110 +127,128 @@ class PrintQueue:
         Raises `LookupError` when no receipt was ever queued for that code, `SealError` when the
         stored one cannot be opened (another station's key).
         """
-        code = canonical_code(tracking_code)
-        with Session(self._engine) as session:
-            row = session.scalars(
-                select(PrintJobRow)
-                .where(PrintJobRow.tracking_code == code)
-                .order_by(PrintJobRow.id.desc())
-                .limit(1)
-            ).one_or_none()
-            if row is None:
-                raise LookupError(f"no receipt was printed or queued for {tracking_code!r}")
-            receipt = receipt_from_json(self._sealer.open(row.payload, context=_context(code)))
-        return self.enqueue(receipt, now)
+        job = self._jobs.latest(canonical_code(tracking_code))
+        if job is None:
+            raise LookupError(f"no receipt was printed or queued for {tracking_code!r}")
+        return self.enqueue(self._receipt(job), now)
 
     def pending(self, limit: int = 100) -> list[PendingPrint]:
         """Jobs not printed yet, oldest first."""
-        query = (
-            select(
-                PrintJobRow.id,
-                PrintJobRow.tracking_code,
-                PrintJobRow.created_at,
-                PrintJobRow.attempts,
-                PrintJobRow.last_error,
-            )
-            .where(PrintJobRow.printed_at.is_(None))
-            .order_by(PrintJobRow.id)
-            .limit(limit)
-        )
-        with self._engine.connect() as conn:
-            return [PendingPrint(*row) for row in conn.execute(query)]
+        return self._jobs.pending(limit)
 
-    # --- printing ---------------------------------------------------------------------------------
+    # --- a citizen's own receipt ------------------------------------------------------------------
+
+    def print_job(self, job_id: int, now: dt.datetime | None = None) -> PrintJob:
+        """Print this one job, unless it has printed already. Raises `PrinterError` if it does not
+        print (it stays queued, the error recorded), `LookupError` for an unknown job."""
+        with self._lock:
+            job = self._jobs.get(job_id)
+            if job is None:
+                raise LookupError(f"no print job {job_id}")
+            if job.printed_at is None:
+                receipt = self._readable(job)
+                if receipt is None:
+                    raise PrinterError(PrinterErrorReason.FAILED, "the stored receipt cannot be read")
+                error = self._print(job, receipt, now)
+                if error is not None:
+                    raise error
+        return PrintJob(completed=True, job_id=f"print-job-{job_id}")
+
+    def print_for_citizen(self, job_id: int, on_late_print: Callable[[], None]) -> PrintJob:
+        """The citizen's print: `print_job`, and if it fails, the job is retried by the worker
+        (`retry_for_citizen`) until `citizen_left`; `on_late_print` is called (on the worker's
+        thread) if a retry prints it."""
+        try:
+            return self.print_job(job_id)
+        except PrinterError:
+            with self._attended_lock:
+                self._attended[job_id] = on_late_print
+            raise
+
+    def citizen_left(self) -> None:
+        """The session was wiped: what did not print waits for an officer from now on."""
+        with self._attended_lock:
+            self._attended.clear()
+
+    def retry_for_citizen(self, now: dt.datetime | None = None) -> PrintReport:
+        """The worker's print task: retry the receipts of citizens still at the kiosk, only those."""
+        with self._attended_lock:
+            waiting = list(self._attended)
+        printed = 0
+        for job_id in waiting:
+            with self._attended_lock:
+                if job_id not in self._attended:
+                    continue  # the citizen left while an earlier job printed
+            try:
+                self.print_job(job_id, now)
+                done = True
+            except PrinterError as exc:
+                return PrintReport(printed, exc)
+            except LookupError:  # purged meanwhile: nothing left to print
+                log.warning("print job %s vanished while its citizen waited", job_id)
+                done = False
+            with self._attended_lock:
+                told = self._attended.pop(job_id, None)  # None: the citizen has just left
+            if done:
+                printed += 1
+                if told is not None:
+                    told()
+        return PrintReport(printed)
+
+    # --- an officer's pass ------------------------------------------------------------------------
 
     def print_next(self, now: dt.datetime | None = None) -> PrintReport:
         """Print the oldest readable queued job, if any (a pass of at most one job)."""
         return self.print_pending(now, limit=1)
 
     def print_pending(self, now: dt.datetime | None = None, limit: int = 100) -> PrintReport:
-        """Print queued jobs in order until the queue is empty, `limit` are printed, or the
-        printer fails; the failing job keeps its place with the error recorded. Never raises for
-        printer faults: the report says what stopped the pass."""
-        with self._lock:
-            return self._pass(now, limit)
-
-    def print_receipt(self, receipt: Receipt) -> PrintJob:
-        """Queue `receipt` and print what is queued, this one included; raise `PrinterError` if it
-        did not print (it stays queued). Lets the queue stand where a `Printer` is expected."""
-        job_id = self.enqueue(receipt)
-        report = self.print_pending()
-        with self._engine.connect() as conn:
-            printed = conn.scalar(select(PrintJobRow.printed_at).where(PrintJobRow.id == job_id))
-        if printed is None:
-            raise report.error or PrinterError(PrinterErrorReason.FAILED, "receipt still queued")
-        return PrintJob(completed=True, job_id=f"print-job-{job_id}")
-
-    def _pass(self, now: dt.datetime | None, limit: int) -> PrintReport:
+        """Print every waiting job in order (an officer asked: `kiosk print again`) until the queue
+        is empty, `limit` are printed, or the printer fails; the failing job keeps its place with
+        the error recorded. Never raises for printer faults: the report says what stopped the pass."""
         printed = skipped = 0
         after = 0  # job ids already tried in this pass (unreadable ones are stepped over)
-        while printed < limit:
-            with Session(self._engine) as session:
-                row = session.scalars(
-                    select(PrintJobRow)
-                    .where(PrintJobRow.printed_at.is_(None), PrintJobRow.id > after)
-                    .order_by(PrintJobRow.id)
-                    .limit(1)
-                ).one_or_none()
-                if row is None:
-                    return PrintReport(printed, None, skipped)
-                job_id, code, payload = row.id, row.tracking_code, row.payload
-            after = job_id
-            try:
-                receipt = receipt_from_json(self._sealer.open(payload, context=_context(code)))
-            except (SealError, KeyError, TypeError, ValueError) as exc:
-                # Never printable with this key: keep the row for an officer, don't block the rest.
-                log.error("print job %s (%s) cannot be read: %s", job_id, code, exc)
-                self._mark_failed(job_id, f"stored receipt cannot be read: {exc}")
-                skipped += 1
-                continue
-            try:
-                self._printer_factory().print_receipt(receipt)
-            except PrinterError as exc:
-                log.warning("print job %s (%s) not printed: %s", job_id, code, exc)
-                self._mark_failed(job_id, str(exc))
-                return PrintReport(printed, exc, skipped)
-            except Exception as exc:  # a printer bug or a bad config: same outcome for the citizen
-                log.exception("print job %s (%s) failed", job_id, code)
-                error = PrinterError(PrinterErrorReason.FAILED, f"{type(exc).__name__}: {exc}")
-                self._mark_failed(job_id, str(error))
-                return PrintReport(printed, error, skipped)
-            self._mark_printed(job_id, now or self._clock())
-            printed += 1
+        with self._lock:
+            while printed < limit:
+                job = self._jobs.next_unprinted(after)
+                if job is None:
+                    break
+                after = job.job_id
+                receipt = self._readable(job)
+                if receipt is None:
+                    skipped += 1
+                    continue
+                error = self._print(job, receipt, now)
+                if error is not None:
+                    return PrintReport(printed, error, skipped)
+                printed += 1
         return PrintReport(printed, None, skipped)
 
-    def _mark_printed(self, job_id: int, now: dt.datetime) -> None:
-        with self._engine.begin() as conn:
-            conn.execute(
-                update(PrintJobRow)
-                .where(PrintJobRow.id == job_id)
-                .values(printed_at=now, attempts=PrintJobRow.attempts + 1, last_error=None)
-            )
+    # --- internals --------------------------------------------------------------------------------
 
-    def _mark_failed(self, job_id: int, error: str) -> None:
-        with self._engine.begin() as conn:
-            conn.execute(
-                update(PrintJobRow)
-                .where(PrintJobRow.id == job_id)
-                .values(attempts=PrintJobRow.attempts + 1, last_error=error[:_MAX_ERROR_CHARS])
-            )
+    def _receipt(self, job: StoredPrintJob) -> Receipt:
+        return receipt_from_json(self._sealer.open(job.payload, context=_context(job.tracking_code)))
+
+    def _readable(self, job: StoredPrintJob) -> Receipt | None:
+        try:
+            return self._receipt(job)
+        except (SealError, KeyError, TypeError, ValueError) as exc:
+            # Never printable with this key: keep the row for an officer, don't block the rest.
+            log.error("print job %s (%s) cannot be read: %s", job.job_id, job.tracking_code, exc)
+            self._jobs.mark_failed(job.job_id, f"stored receipt cannot be read: {exc}"[:MAX_ERROR_CHARS])
+            return None
+
+    def _print(self, job: StoredPrintJob, receipt: Receipt, now: dt.datetime | None) -> PrinterError | None:
+        """Print one job and record the outcome; the error if it did not print."""
+        try:
+            self._printer_factory().print_receipt(receipt)
+        except PrinterError as exc:
+            log.warning("print job %s (%s) not printed: %s", job.job_id, job.tracking_code, exc)
+            error = exc
+        except Exception as exc:  # a printer bug or a bad config: same outcome for the citizen
+            log.exception("print job %s (%s) failed", job.job_id, job.tracking_code)
+            error = PrinterError(PrinterErrorReason.FAILED, f"{type(exc).__name__}: {exc}")
+        else:
+            self._jobs.mark_printed(job.job_id, now or self._clock())
+            return None
+        self._jobs.mark_failed(job.job_id, str(error)[:MAX_ERROR_CHARS])
+        return error

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QApplication
 
 from devices.card.profiles import CitizenProfile
 from kiosk.app.root import KioskApp, build_app
-from kiosk.ports.clock import local_now
 
 if TYPE_CHECKING:
     from devices.scanner.serial import SerialLineReader
@@ -24,17 +23,6 @@ from ui.theme import load_fonts
 from ui.window import KioskWindow
 
 log = logging.getLogger(__name__)
-
-
-RETRY_SECONDS = 30
-
-
-def retry_pending(app: KioskApp) -> None:
-    """One pass over what waits: receipts for the printer, submissions for their target."""
-    from kiosk.outbox import LocalTarget, deliver_pending
-
-    app.print_queue().print_pending()
-    deliver_pending(app.store(), {"local": LocalTarget()}, local_now())
 
 
 class FirstPaint(QObject):
@@ -132,10 +120,6 @@ class KioskUi:
         self.ticker.timeout.connect(self.app.journey.tick)
         self.ticker.timeout.connect(self._refresh_countdown)
         self.touch_watcher = TouchWatcher(self.app.journey.touch)
-        # Unattended stations: receipts kept on paper-out and unsent submissions are retried.
-        self.retry = QTimer()
-        self.retry.setInterval(RETRY_SECONDS * 1000)
-        self.retry.timeout.connect(self._retry_pending)
         self.serial_scanner: SerialLineReader | None = None
         self.windowed = windowed
 
@@ -179,15 +163,10 @@ class KioskUi:
             self.serial_scanner = SerialLineReader(str(port))
             self.serial_scanner.start(on_line)
 
-    def _retry_pending(self) -> None:
-        self.runner.run(
-            lambda: retry_pending(self.app),
-            lambda _r: None,
-            lambda exc: log.warning("retrying queued work failed: %s", exc),
-        )
-
     def _warm_up(self) -> None:
-        self.retry.start()
+        # What happens without a citizen (outbox delivery, the waiting citizen's receipt) runs on
+        # the station worker's own thread, never on the UI thread.
+        self.app.worker.start()
         self.window.prebuild()
         self._start_scanners()
         self.runner.run(
@@ -201,7 +180,8 @@ class KioskUi:
 
     def close(self) -> None:
         self.ticker.stop()
-        self.retry.stop()
+        if not self.app.worker.stop():
+            log.error("the station worker did not stop in time")
         if self.serial_scanner is not None:
             self.serial_scanner.stop()
         self.app.controller.stop()

@@ -11,6 +11,7 @@ from typing import Any
 
 from kiosk.app.cli_print import add_print_commands
 from kiosk.app.cli_status import add_status_commands
+from kiosk.app.cli_worker import add_worker_command
 from kiosk.catalog import CatalogError
 from kiosk.config import Config, ConfigError, example_toml, load_config
 
@@ -45,11 +46,12 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from db.engine import redacted_url
     from db.migrate import current_revision, upgrade
 
     config = _config(args)
     upgrade(config.database_url)
-    print(f"{config.database_url}: at revision {current_revision(config.database_url)}")
+    print(f"{redacted_url(config.database_url)}: at revision {current_revision(config.database_url)}")
     return 0
 
 
@@ -164,6 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
     card.set_defaults(func=cmd_card)
     add_print_commands(sub)
     add_status_commands(sub)
+    add_worker_command(sub)
     return parser
 
 

@@ -113,7 +113,9 @@ def run_receipt(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     stored = make_store(config).get(code)
     if stored is None:
-        print(f"no dossier {args.code} in {config.database_url}")
+        from db.engine import redacted_url
+
+        print(f"no dossier {args.code} in {redacted_url(config.database_url)}")
         return EXIT_FAILED
     if stored.dossier is None:
         print(stored.problem)

@@ -24,18 +24,21 @@ def _catalog(config: Config) -> Check:
 
 
 def _database(config: Config) -> Check:
+    """Named by its URL with the password masked: doctor output is pasted into tickets."""
+    from db.engine import redact, redacted_url
     from db.migrate import current_revision, head_revisions, is_up_to_date
 
     url = config.database_url
+    shown = redacted_url(url)
     try:
         if is_up_to_date(url):
-            return Check("database", True, f"{url} at revision {current_revision(url)}")
+            return Check("database", True, f"{shown} at revision {current_revision(url)}")
         heads = ", ".join(sorted(head_revisions()))
         return Check(
-            "database", False, f"{url} is at {current_revision(url)}, needs {heads}: run `kiosk db upgrade`"
+            "database", False, f"{shown} is at {current_revision(url)}, needs {heads}: run `kiosk db upgrade`"
         )
     except Exception as exc:
-        return Check("database", False, f"{url}: {exc}")
+        return Check("database", False, f"{shown}: {redact(str(exc), url)}")
 
 
 def _card_reader(config: Config) -> Check:
@@ -91,6 +94,7 @@ def _payment(config: Config) -> Check:
 
 def _queues(config: Config) -> Check:
     """What waits: unsent submissions (retried by themselves) and receipts (the printer needs help)."""
+    from db.engine import redact
     from kiosk.app.root import Lazy, make_print_queue, make_printer, make_storage, make_store
 
     try:
@@ -98,7 +102,7 @@ def _queues(config: Config) -> Check:
         backlog = make_store(config, storage).backlog()
         waiting = len(make_print_queue(config, storage, Lazy(lambda: make_printer(config))).pending())
     except Exception as exc:
-        return Check("queues", False, str(exc))
+        return Check("queues", False, redact(str(exc), config.database_url))
     detail = f"{backlog} submission(s) unsent, {waiting} receipt(s) waiting for the printer"
     return Check("queues", waiting == 0, detail + (": see `kiosk print queue`" if waiting else ""))
 

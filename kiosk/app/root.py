@@ -14,25 +14,31 @@ from typing import TYPE_CHECKING, Generic, TypeVar, cast
 from devices.card.profiles import CitizenProfile, load_profiles
 from kiosk.appointments import AppointmentSettings
 from kiosk.catalog import Catalog, load_catalog
-from kiosk.config import Config
+from kiosk.config import Config, ConfigError
 from kiosk.controller import KioskController, Station
 from kiosk.flow import Journey
 from kiosk.payment import Method, PaymentOptions
 from kiosk.ports.card import CardReader
 from kiosk.ports.clock import Clock, local_now
 from kiosk.runner import Runner
+from kiosk.worker import Outcome, StationWorker, Task
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from kiosk.outbox import DossierStore
     from kiosk.ports.printer import Printer
+    from kiosk.ports.storage import DossierRepository, PrintJobRepository
+    from kiosk.ports.target import SubmissionTarget
     from kiosk.printing import PrintQueue
     from kiosk.sealing import Sealer
     from kiosk.slip import SlipSigner
     from kiosk.status import StatusLookup
 
 T = TypeVar("T")
+
+DELIVERY_EVERY_S = 30.0  # outbox passes; each row also backs off on its own after a failure
+PRINT_RETRY_EVERY_S = 10.0  # a citizen waits at the done screen while an officer loads paper
 
 
 def make_catalog(config: Config) -> Catalog:
@@ -75,28 +81,55 @@ def make_card_reader(config: Config) -> CardReader:
 
 @dataclass(frozen=True)
 class Storage:
-    """The station database (migrated to this build's schema) and the key sealing personal data."""
+    """The station database (migrated to this build's schema), its repositories, and the key
+    sealing personal data."""
 
     engine: Engine
     sealer: Sealer
+    dossiers: DossierRepository
+    print_jobs: PrintJobRepository
 
 
 def make_storage(config: Config) -> Storage:
+    from db.dossiers import SqlDossierRepository
     from db.engine import make_engine
+    from db.print_jobs import SqlPrintJobRepository
     from db.schema import ensure_schema
     from kiosk.sealing import Sealer, load_or_create_key
 
     url = config.database_url
     engine = make_engine(url)
     ensure_schema(engine, url)
-    return Storage(engine, Sealer(load_or_create_key(config.data_key_file)))
+    sealer = Sealer(load_or_create_key(config.data_key_file))
+    return Storage(engine, sealer, SqlDossierRepository(engine), SqlPrintJobRepository(engine))
 
 
 def make_store(config: Config, storage: Storage | None = None) -> DossierStore:
+    """Dossiers are queued for the configured `submission.target`."""
     from kiosk.outbox import DossierStore
 
     storage = storage or make_storage(config)
-    return DossierStore(storage.engine, storage.sealer)
+    return DossierStore(storage.dossiers, storage.sealer, targets=[config["submission.target"]])
+
+
+def _local_target(config: Config) -> SubmissionTarget:
+    from kiosk.outbox import LocalTarget
+
+    return LocalTarget()
+
+
+# `submission.target` -> how to build it. A province hub will be one more entry.
+TARGETS: dict[str, Callable[[Config], SubmissionTarget]] = {"local": _local_target}
+
+
+def make_targets(config: Config) -> dict[str, SubmissionTarget]:
+    """The configured submission target by name; an unknown name is a configuration error."""
+    name = config["submission.target"]
+    factory = TARGETS.get(name)
+    if factory is None:
+        known = ", ".join(sorted(TARGETS))
+        raise ConfigError(f"'submission.target' must be one of {known}; got {name!r}")
+    return {name: factory(config)}
 
 
 def make_printer(config: Config) -> Printer:
@@ -109,7 +142,7 @@ def make_print_queue(config: Config, storage: Storage, printer: Callable[[], Pri
     """Receipts go through a durable queue: paper out or offline keeps the job for later."""
     from kiosk.printing import PrintQueue
 
-    return PrintQueue(storage.engine, storage.sealer, printer)
+    return PrintQueue(storage.print_jobs, storage.sealer, printer)
 
 
 def make_signer(config: Config) -> SlipSigner:
@@ -122,6 +155,27 @@ def make_status_lookup(store: DossierStore, signer: SlipSigner) -> StatusLookup:
     from kiosk.status import StatusLookup
 
     return StatusLookup(store, signer)
+
+
+def build_worker(
+    config: Config,
+    store: Callable[[], DossierStore],
+    print_queue: Callable[[], PrintQueue] | None = None,
+    on_outcome: Callable[[Outcome], None] | None = None,
+    clock: Clock = local_now,
+) -> StationWorker:
+    """The station worker: outbox delivery to the configured target, and, inside the kiosk
+    (`print_queue` given), retries of the receipt of a citizen still at the done screen. A
+    worker of its own process gets no print task: it knows no citizen, and a waiting receipt
+    whose citizen has gone is printed when an officer asks (`kiosk.printing`)."""
+    from kiosk.outbox import deliver_pending
+
+    targets = make_targets(config)  # a bad target stops here, before the first pass
+    tasks = [Task("deliver", DELIVERY_EVERY_S, lambda: deliver_pending(store(), targets, clock()))]
+    if print_queue is not None:
+        queue = print_queue
+        tasks.append(Task("print-retry", PRINT_RETRY_EVERY_S, lambda: queue().retry_for_citizen()))
+    return StationWorker(tasks, on_outcome)
 
 
 class Lazy(Generic[T]):
@@ -149,6 +203,7 @@ class KioskApp:
     store: Lazy[DossierStore]
     printer: Lazy[Printer]
     print_queue: Lazy[PrintQueue]
+    worker: StationWorker  # started and stopped by the UI (`ui/app.py`)
     demo_profiles: list[CitizenProfile]
     appointments: AppointmentSettings
     payment: PaymentOptions
@@ -191,6 +246,7 @@ def build_app(config: Config, runner: Runner, clock: Clock = local_now) -> Kiosk
         store=store,
         printer=printer,
         print_queue=print_queue,
+        worker=build_worker(config, store, print_queue),
         demo_profiles=load_profiles() if config.demo else [],
         appointments=appointment_settings(config),
         payment=payment_options(config),

@@ -23,12 +23,17 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy.exc import IntegrityError, StatementError
 
 from db import migrate
+from db.dossiers import SqlDossierRepository
 from db.engine import BUSY_TIMEOUT_MS, make_engine
 from db.models import Base, DossierRow, OutboxRow
+from db.print_jobs import SqlPrintJobRepository
 from db.schema import SCHEMA_REVISION
+from devices.printer.fake import FakePrinter
+from devices.printer.sample import sample_receipt
 from kiosk import trackcode
-from kiosk.dossier import Dossier
-from kiosk.outbox import DeliveryReport, DossierStore, LocalTarget, TrackingCodeConflict, deliver_pending
+from kiosk.dossier import Dossier, TrackingCodeConflict
+from kiosk.outbox import DeliveryReport, DossierStore, LocalTarget, deliver_pending
+from kiosk.printing import PrintQueue
 from kiosk.sealing import KEY_SIZE, Sealer
 
 NOW = dt.datetime(2026, 11, 26, 5, 0, tzinfo=dt.UTC)
@@ -262,7 +267,8 @@ def test_postgresql_migrations_match_models(pg_url: str) -> None:
 def test_postgresql_store_round_trip(pg_url: str) -> None:
     migrate.upgrade(pg_url)
     engine = make_engine(pg_url)
-    store = DossierStore(engine, Sealer(os.urandom(KEY_SIZE)), clock=lambda: NOW)
+    sealer = Sealer(os.urandom(KEY_SIZE))
+    store = DossierStore(SqlDossierRepository(engine), sealer, clock=lambda: NOW)
     hanoi = dt.timezone(dt.timedelta(hours=7))
     dossier = Dossier(
         tracking_code=trackcode.new_code(),
@@ -284,6 +290,17 @@ def test_postgresql_store_round_trip(pg_url: str) -> None:
         assert store.status(dossier.tracking_code) == "received"
         report = deliver_pending(store, {"local": LocalTarget()}, NOW)
         assert report == DeliveryReport(sent=1)
+
+        # The dossier and its receipt in one transaction, and the citizen's print on PostgreSQL.
+        second = dataclasses.replace(dossier, tracking_code=trackcode.new_code())
+        receipt = dataclasses.replace(sample_receipt(), tracking_code=trackcode.display(second.tracking_code))
+        job = store.submit(second, receipt)
+        assert job is not None and store.submit(second, receipt) == job
+        printer = FakePrinter()
+        queue = PrintQueue(SqlPrintJobRepository(engine), sealer, lambda: printer, clock=lambda: NOW)
+        assert queue.print_for_citizen(job, lambda: None).completed
+        assert [p.receipt for p in printer.printed] == [receipt]
+        assert queue.pending() == []
     finally:
         engine.dispose()
 

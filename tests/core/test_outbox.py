@@ -13,23 +13,29 @@ import pytest
 import sqlalchemy as sa
 
 from db import migrate
+from db.dossiers import SqlDossierRepository
 from db.engine import make_engine
-from db.models import DossierRow, OutboxRow
-from kiosk.dossier import Dossier
-from kiosk.outbox import (
-    DeliveryReport,
-    DossierStore,
-    LocalTarget,
-    OutboxItem,
-    TrackingCodeConflict,
-    backoff_delay,
-    deliver_pending,
-)
+from db.models import DossierRow, OutboxRow, PrintJobRow
+from devices.printer.sample import sample_receipt
+from kiosk.dossier import Dossier, TrackingCodeConflict
+from kiosk.outbox import DeliveryReport, DossierStore, LocalTarget, backoff_delay, deliver_pending
+from kiosk.ports.storage import OutboxItem
+from kiosk.ports.target import DossierSource
+from kiosk.printing import receipt_from_json
+from kiosk.receipt import Receipt
 from kiosk.sealing import KEY_SIZE, Sealer
 
 T0 = dt.datetime(2026, 11, 26, 2, 30, tzinfo=dt.UTC)
 KEY = os.urandom(KEY_SIZE)
 HOLDER = {"full_name": "Trần Văn Đức", "id_number": "079085001234", "dob": "1985-03-02"}
+
+
+def make_receipt(code: str = "7K3QXM9T2B") -> Receipt:
+    return dataclasses.replace(sample_receipt(), tracking_code=code, citizen_name="Trần Văn Đức")
+
+
+def store_on(engine: sa.Engine, key: bytes = KEY, **kwargs: Any) -> DossierStore:
+    return DossierStore(SqlDossierRepository(engine), Sealer(key), **kwargs)
 
 
 def make_dossier(code: str = "7K3QXM9T2B", **changes: Any) -> Dossier:
@@ -59,10 +65,10 @@ def engine(url: str) -> sa.Engine:
 
 @pytest.fixture
 def store(engine: sa.Engine) -> DossierStore:
-    return DossierStore(engine, Sealer(KEY), clock=lambda: T0)
+    return store_on(engine, clock=lambda: T0)
 
 
-def count(engine: sa.Engine, model: type[DossierRow] | type[OutboxRow]) -> int:
+def count(engine: sa.Engine, model: type[DossierRow] | type[OutboxRow] | type[PrintJobRow]) -> int:
     with engine.connect() as conn:
         return int(conn.scalar(sa.select(sa.func.count()).select_from(model)) or 0)
 
@@ -105,7 +111,7 @@ def test_same_dossier_for_a_second_target_is_queued_there(
     store: DossierStore, engine: sa.Engine
 ) -> None:
     store.submit(make_dossier())
-    store.submit(make_dossier(), target="district-hub")
+    store.submit(make_dossier(), targets=["district-hub"])
     assert count(engine, DossierRow) == 1
     assert {i.target for i in store.pending(now=T0)} == {"local", "district-hub"}
 
@@ -148,13 +154,56 @@ def test_submit_is_one_transaction(store: DossierStore, engine: sa.Engine) -> No
     assert count(engine, DossierRow) == count(engine, OutboxRow) == 1
 
 
+def test_submit_queues_the_receipt_in_the_same_transaction(store: DossierStore, engine: sa.Engine) -> None:
+    job = store.submit(make_dossier(), make_receipt())
+    assert job is not None
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(PrintJobRow)).one()
+    assert (row.id, row.tracking_code, row.printed_at) == (job, "7K3QXM9T2B", None)
+    assert b"Tr\xe1\xba\xa7n" not in row.payload  # the name on the receipt is sealed
+    opened = receipt_from_json(Sealer(KEY).open(row.payload, context=b"print:7K3QXM9T2B"))
+    assert opened == make_receipt()
+    # A retry of the same submission queues nothing new and names the same job.
+    assert store.submit(make_dossier(), make_receipt()) == job
+    assert count(engine, PrintJobRow) == count(engine, DossierRow) == count(engine, OutboxRow) == 1
+
+
+def test_a_failed_print_job_insert_stores_no_dossier(store: DossierStore, engine: sa.Engine) -> None:
+    def fail_print_job(*args: object) -> None:
+        statement, params = str(args[2]), args[3]
+        if statement.lstrip().upper().startswith("INSERT INTO PRINT_JOBS"):
+            raise sa.exc.OperationalError(statement, params, Exception("database or disk is full"))  # type: ignore[arg-type]
+
+    sa.event.listen(engine, "before_cursor_execute", fail_print_job)
+    try:
+        with pytest.raises(sa.exc.OperationalError):
+            store.submit(make_dossier(), make_receipt())
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", fail_print_job)
+    # No code without its receipt: nothing of the submission stayed behind.
+    assert count(engine, DossierRow) == count(engine, OutboxRow) == count(engine, PrintJobRow) == 0
+
+
+def test_a_conflicting_dossier_queues_no_receipt(store: DossierStore, engine: sa.Engine) -> None:
+    store.submit(make_dossier())
+    with pytest.raises(TrackingCodeConflict):
+        store.submit(make_dossier(fields={"reason": "Khác"}), make_receipt())
+    assert count(engine, PrintJobRow) == 0
+
+
+def test_the_store_queues_for_its_configured_targets(engine: sa.Engine) -> None:
+    hub_store = store_on(engine, clock=lambda: T0, targets=["hub"])
+    hub_store.submit(make_dossier())
+    assert [(i.target, i.idempotency_key) for i in hub_store.pending(now=T0)] == [("hub", "hub:7K3QXM9T2B")]
+
+
 def test_concurrent_double_submit_stores_once(url: str) -> None:
     workers = 6
     barrier = threading.Barrier(workers)
     errors: list[BaseException] = []
 
     def submit() -> None:
-        store = DossierStore(make_engine(url), Sealer(KEY), clock=lambda: T0)
+        store = store_on(make_engine(url), clock=lambda: T0)
         barrier.wait()
         try:
             store.submit(make_dossier())
@@ -180,7 +229,7 @@ def test_status_needs_no_key(store: DossierStore, engine: sa.Engine) -> None:
     store.submit(make_dossier())
     with engine.begin() as conn:
         conn.execute(sa.update(DossierRow).values(status="processing"))
-    keyless = DossierStore(engine, Sealer(os.urandom(KEY_SIZE)))
+    keyless = store_on(engine, os.urandom(KEY_SIZE))
     assert keyless.status("7K3QXM9T2B") == "processing"
 
 
@@ -199,7 +248,7 @@ def test_corrupt_row_is_reported_not_raised(
 
 def test_wrong_key_gives_unreadable_dossier(store: DossierStore, engine: sa.Engine) -> None:
     store.submit(make_dossier())
-    stored = DossierStore(engine, Sealer(os.urandom(KEY_SIZE))).get("7K3QXM9T2B")
+    stored = store_on(engine, os.urandom(KEY_SIZE)).get("7K3QXM9T2B")
     assert stored is not None and not stored.readable
     assert stored.problem is not None and "wrong key" in stored.problem
 
@@ -236,7 +285,7 @@ def test_mark_failed_then_sent(store: DossierStore) -> None:
 def test_pending_is_oldest_first_and_limited(store: DossierStore, engine: sa.Engine) -> None:
     codes = ["CCCCCCCCCC", "AAAAAAAAAA", "BBBBBBBBBB"]
     clock = [T0]
-    ticking = DossierStore(engine, Sealer(KEY), clock=lambda: clock[0])
+    ticking = store_on(engine, clock=lambda: clock[0])
     for code in codes:
         ticking.submit(make_dossier(code))
         clock[0] += dt.timedelta(minutes=1)
@@ -259,9 +308,9 @@ class FlakyTarget:
         self.failures = failures
         self.seen: list[str] = []
 
-    def deliver(self, item: OutboxItem, store: DossierStore) -> None:
+    def deliver(self, item: OutboxItem, source: DossierSource) -> None:
         self.seen.append(item.idempotency_key)
-        stored = store.get(item.tracking_code)
+        stored = source.get(item.tracking_code)
         assert stored is not None and stored.readable  # a remote target sends the content
         if self.failures:
             self.failures -= 1
@@ -269,7 +318,7 @@ class FlakyTarget:
 
 
 def test_failed_delivery_backs_off_exponentially(store: DossierStore, engine: sa.Engine) -> None:
-    store.submit(make_dossier(), target="hub")
+    store.submit(make_dossier(), targets=["hub"])
     hub = FlakyTarget(failures=3)
     targets = {"hub": hub}
     now = T0
@@ -288,7 +337,7 @@ def test_failed_delivery_backs_off_exponentially(store: DossierStore, engine: sa
 
 
 def test_unknown_target_is_recorded_not_raised(store: DossierStore, engine: sa.Engine) -> None:
-    store.submit(make_dossier(), target="hub")
+    store.submit(make_dossier(), targets=["hub"])
     assert deliver_pending(store, {"local": LocalTarget()}, T0) == DeliveryReport(failed=1)
     with engine.connect() as conn:
         assert "no submission target 'hub'" in (conn.scalar(sa.select(OutboxRow.last_error)) or "")

@@ -8,7 +8,9 @@ import datetime as dt
 import os
 import subprocess
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -18,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from db import migrate
 from db.engine import make_engine
 from db.models import DossierRow, PrintJobRow
+from db.print_jobs import SqlPrintJobRepository
 from devices.printer.fake import FakePrinter
 from devices.printer.sample import sample_receipt
 from kiosk.app.cli_print import add_print_commands
@@ -50,6 +53,10 @@ def sealer() -> Sealer:
     return Sealer(os.urandom(KEY_SIZE))
 
 
+def queue_on(engine: sa.Engine, sealer: Sealer, printer: Callable[[], Printer], **kwargs: Any) -> PrintQueue:
+    return PrintQueue(SqlPrintJobRepository(engine), sealer, printer, **kwargs)
+
+
 def receipt(code: str, name: str = "Trần Thị Bích Ngọc") -> Receipt:
     return dataclasses.replace(sample_receipt(), tracking_code=code, citizen_name=name)
 
@@ -64,7 +71,7 @@ READY = PrinterStatus(PrinterState.READY)
 
 def test_jobs_print_in_order(engine: sa.Engine, sealer: Sealer) -> None:
     printer = FakePrinter()
-    queue = PrintQueue(engine, sealer, lambda: printer, clock=lambda: NOW)
+    queue = queue_on(engine, sealer, lambda: printer, clock=lambda: NOW)
     ids = [queue.enqueue(receipt(code)) for code in CODES]
     assert ids == sorted(ids)
     assert [p.tracking_code for p in queue.pending()] == ["7K3QXM9T2B", "ABCDEFGHJK", "QQQQQ22222"]
@@ -81,7 +88,7 @@ def test_jobs_print_in_order(engine: sa.Engine, sealer: Sealer) -> None:
 
 def test_paper_out_keeps_the_job_and_its_place(engine: sa.Engine, sealer: Sealer) -> None:
     printer = FakePrinter(PAPER_OUT)
-    queue = PrintQueue(engine, sealer, lambda: printer)
+    queue = queue_on(engine, sealer, lambda: printer)
     first, second = (queue.enqueue(receipt(code)) for code in CODES[:2])
 
     report = queue.print_pending()
@@ -106,7 +113,7 @@ def test_paper_out_keeps_the_job_and_its_place(engine: sa.Engine, sealer: Sealer
 
 
 def test_the_name_is_stored_sealed(engine: sa.Engine, sealer: Sealer) -> None:
-    queue = PrintQueue(engine, sealer, FakePrinter)
+    queue = queue_on(engine, sealer, FakePrinter)
     queue.enqueue(receipt("7K3QX-M9T2B", name="Nguyễn Văn Bình"))
     with engine.connect() as conn:
         payload = conn.execute(sa.select(PrintJobRow.payload)).scalar_one()
@@ -116,10 +123,10 @@ def test_the_name_is_stored_sealed(engine: sa.Engine, sealer: Sealer) -> None:
 
 
 def test_an_unreadable_job_does_not_block_the_others(engine: sa.Engine, sealer: Sealer) -> None:
-    other_station = PrintQueue(engine, Sealer(os.urandom(KEY_SIZE)), FakePrinter)
+    other_station = queue_on(engine, Sealer(os.urandom(KEY_SIZE)), FakePrinter)
     other_station.enqueue(receipt(CODES[0]))
     printer = FakePrinter()
-    queue = PrintQueue(engine, sealer, lambda: printer)
+    queue = queue_on(engine, sealer, lambda: printer)
     queue.enqueue(receipt(CODES[1]))
 
     report = queue.print_pending()
@@ -131,7 +138,7 @@ def test_an_unreadable_job_does_not_block_the_others(engine: sa.Engine, sealer: 
 
 def test_reprint_queues_the_stored_receipt_again(engine: sa.Engine, sealer: Sealer) -> None:
     printer = FakePrinter()
-    queue = PrintQueue(engine, sealer, lambda: printer)
+    queue = queue_on(engine, sealer, lambda: printer)
     original = receipt("7K3QX-M9T2B")
     queue.enqueue(original)
     queue.print_pending()
@@ -155,7 +162,7 @@ class ExplodingPrinter(Printer):
 
 
 def test_a_printer_bug_is_reported_and_the_job_kept(engine: sa.Engine, sealer: Sealer) -> None:
-    queue = PrintQueue(engine, sealer, ExplodingPrinter)
+    queue = queue_on(engine, sealer, ExplodingPrinter)
     queue.enqueue(receipt(CODES[0]))
     report = queue.print_pending()
     assert report.error is not None and report.error.reason is PrinterErrorReason.FAILED
@@ -163,22 +170,94 @@ def test_a_printer_bug_is_reported_and_the_job_kept(engine: sa.Engine, sealer: S
     assert len(queue.pending()) == 1
 
 
-def test_print_receipt_raises_but_keeps_the_job(engine: sa.Engine, sealer: Sealer) -> None:
+def test_print_job_raises_but_keeps_the_job(engine: sa.Engine, sealer: Sealer) -> None:
     printer = FakePrinter(PAPER_OUT)
-    queue = PrintQueue(engine, sealer, lambda: printer)
+    queue = queue_on(engine, sealer, lambda: printer)
+    first = queue.enqueue(receipt(CODES[0]))
     with pytest.raises(PrinterError) as caught:
-        queue.print_receipt(receipt(CODES[0]))
+        queue.print_job(first)
     assert caught.value.reason is PrinterErrorReason.PAPER_OUT
-    assert len(queue.pending()) == 1
+    [kept] = queue.pending()
+    assert kept.job_id == first and kept.attempts == 1 and "paper_out" in (kept.last_error or "")
     printer.set_status(READY)
-    job = queue.print_receipt(receipt(CODES[1]))  # prints the older one first, then this one
+    job = queue.print_job(queue.enqueue(receipt(CODES[1])))
     assert job.completed
-    assert printed_codes(printer) == CODES[:2]
+    assert printed_codes(printer) == [CODES[1]]  # this one only: the older one waits for an officer
+    assert [p.job_id for p in queue.pending()] == [first]
+    with pytest.raises(LookupError):
+        queue.print_job(9999)
+
+
+def test_a_printed_job_does_not_print_twice(engine: sa.Engine, sealer: Sealer) -> None:
+    printer = FakePrinter()
+    queue = queue_on(engine, sealer, lambda: printer)
+    job = queue.enqueue(receipt(CODES[0]))
+    queue.print_job(job)
+    assert queue.print_job(job).completed  # a second ask (a double tap, a retry) prints nothing
+    assert printed_codes(printer) == CODES[:1]
+
+
+def test_a_citizens_print_prints_their_own_receipt_only(engine: sa.Engine, sealer: Sealer) -> None:
+    printer = FakePrinter(PAPER_OUT)
+    queue = queue_on(engine, sealer, lambda: printer)
+    names = ["Lò Văn Pó", "Giàng A Sử"]
+    older = [queue.enqueue(receipt(code, name)) for code, name in zip(CODES[:2], names, strict=True)]
+    for job in older:  # two earlier citizens' receipts, left waiting by a paper-out
+        with pytest.raises(PrinterError):
+            queue.print_for_citizen(job, lambda: None)
+    queue.citizen_left()
+    printer.set_status(READY)  # the roll is changed; the next citizen submits
+
+    mine = queue.enqueue(receipt(CODES[2], "Hoàng Thị Mỷ"))
+    assert queue.print_for_citizen(mine, lambda: None).completed
+    assert [p.receipt.citizen_name for p in printer.printed] == ["Hoàng Thị Mỷ"]
+    assert [p.job_id for p in queue.pending()] == older  # still waiting, for an officer
+    assert queue.retry_for_citizen().printed == 0  # and the worker leaves them alone
+    assert [p.receipt.citizen_name for p in printer.printed] == ["Hoàng Thị Mỷ"]
+
+    report = queue.print_pending()  # the officer: `kiosk print again`
+    assert (report.printed, report.error) == (2, None)
+    assert printed_codes(printer) == [CODES[2], CODES[0], CODES[1]]
+
+
+def test_the_waiting_citizens_receipt_is_retried_until_they_leave(engine: sa.Engine, sealer: Sealer) -> None:
+    printer = FakePrinter(PAPER_OUT)
+    queue = queue_on(engine, sealer, lambda: printer)
+    told: list[str] = []
+    job = queue.enqueue(receipt(CODES[0]))
+    with pytest.raises(PrinterError):
+        queue.print_for_citizen(job, lambda: told.append("printed"))
+    report = queue.retry_for_citizen()  # paper still out
+    assert report.printed == 0 and report.error is not None
+    assert report.error.reason is PrinterErrorReason.PAPER_OUT
+    assert told == [] and queue.pending()[0].attempts == 2
+
+    printer.set_status(READY)
+    assert queue.retry_for_citizen().printed == 1
+    assert told == ["printed"] and printed_codes(printer) == CODES[:1]
+    assert queue.retry_for_citizen().idle  # done: nothing more to retry
+    assert queue.pending() == []
+
+
+def test_a_receipt_left_by_a_citizen_who_went_waits_for_an_officer(engine: sa.Engine, sealer: Sealer) -> None:
+    printer = FakePrinter(PAPER_OUT)
+    queue = queue_on(engine, sealer, lambda: printer)
+    told: list[str] = []
+    job = queue.enqueue(receipt(CODES[0]))
+    with pytest.raises(PrinterError):
+        queue.print_for_citizen(job, lambda: told.append("printed"))
+    queue.citizen_left()  # the session reset
+    printer.set_status(READY)
+    assert queue.retry_for_citizen().idle
+    # A restarted kiosk knows no waiting citizen either.
+    assert queue_on(engine, sealer, lambda: printer).retry_for_citizen().idle
+    assert printed_codes(printer) == [] and told == []
+    assert [p.job_id for p in queue.pending()] == [job]
 
 
 def test_concurrent_passes_print_each_job_once(engine: sa.Engine, sealer: Sealer) -> None:
     printer = FakePrinter()
-    queue = PrintQueue(engine, sealer, lambda: printer)
+    queue = queue_on(engine, sealer, lambda: printer)
     for i in range(6):
         queue.enqueue(receipt(f"JOB{i:02d}"))
     threads = [threading.Thread(target=queue.print_pending) for _ in range(3)]
@@ -320,7 +399,7 @@ def test_officer_sees_the_queue_and_prints_again(tmp_path: Path, capsys: pytest.
     queue = make_print_queue(config, make_storage(config), Lazy(lambda: make_printer(config)))
     code = new_code()
     with pytest.raises(PrinterError):
-        queue.print_receipt(receipt(code))
+        queue.print_job(queue.enqueue(receipt(code)))
     assert run_cli(["--config", str(broken), "print", "queue"]) == 0
     out = capsys.readouterr().out
     assert code in out and "1 receipt(s) waiting" in out

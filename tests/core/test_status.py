@@ -14,15 +14,16 @@ import pytest
 import sqlalchemy as sa
 
 from db import migrate
+from db.dossiers import SqlDossierRepository
 from db.engine import make_engine
 from db.models import DossierRow
 from kiosk.app.cli_status import add_status_commands
 from kiosk.app.root import make_store
 from kiosk.catalog import load_catalog
 from kiosk.config import load_config
-from kiosk.dossier import Dossier
+from kiosk.dossier import Dossier, StoredDossier
 from kiosk.flow import Journey, LookUp, Phase, ReadCard
-from kiosk.outbox import DossierStore, StoredDossier
+from kiosk.outbox import DossierStore
 from kiosk.sealing import KEY_SIZE, Sealer
 from kiosk.slip import SlipSigner
 from kiosk.status import LookupOutcome, ScanRoute, StatusLookup, StatusResult, route_scan
@@ -75,7 +76,7 @@ def engine(tmp_path: Path) -> sa.Engine:
 
 @pytest.fixture
 def store(engine: sa.Engine) -> CountingStore:
-    real = DossierStore(engine, Sealer(os.urandom(KEY_SIZE)), clock=lambda: T0)
+    real = DossierStore(SqlDossierRepository(engine), Sealer(os.urandom(KEY_SIZE)), clock=lambda: T0)
     real.submit(
         Dossier(
             tracking_code=STORED,

@@ -19,6 +19,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from db import migrate
+from db.dossiers import SqlDossierRepository
 from db.engine import make_engine
 from db.models import DossierRow
 from kiosk.catalog import load_catalog
@@ -55,7 +56,8 @@ class Kiosk:
         url = f"sqlite:///{tmp_path / 'kiosk.db'}"
         migrate.upgrade(url)
         self.engine = make_engine(url)
-        store = DossierStore(self.engine, Sealer(os.urandom(KEY_SIZE)), clock=lambda: T0)
+        sealer = Sealer(os.urandom(KEY_SIZE))
+        store = DossierStore(SqlDossierRepository(self.engine), sealer, clock=lambda: T0)
         store.submit(Dossier(STORED, TAM_VANG, 1, STATION, T0, fields={}, holder={"full_name": "A"}))
         self.signer = SlipSigner(bytes(range(32)), STATION)
         self.lookup = StatusLookup(store, self.signer)

@@ -1,0 +1,160 @@
+"""`DossierRepository` over SQLAlchemy: dossiers, their outbox rows and their receipt, one database."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+
+from sqlalchemy import Engine, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from db.models import DossierRow, OutboxRow, PrintJobRow
+from kiosk.ports.storage import NewPrintJob, OutboxItem, SealedDossier
+
+
+def _sealed(row: DossierRow) -> SealedDossier:
+    return SealedDossier(
+        tracking_code=row.tracking_code,
+        service_code=row.service_code,
+        service_version=row.service_version,
+        station_id=row.station_id,
+        status=row.status,
+        submitted_at=row.submitted_at,
+        updated_at=row.updated_at,
+        fee_amount=row.fee_amount,
+        payment_status=row.payment_status,
+        payload=row.payload,
+        row_id=row.id,
+    )
+
+
+class SqlDossierRepository:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def add(
+        self,
+        dossier: SealedDossier,
+        targets: Sequence[str],
+        now: dt.datetime,
+        *,
+        check_same: Callable[[SealedDossier], None],
+        print_job: NewPrintJob | None = None,
+    ) -> int | None:
+        code = dossier.tracking_code
+        with Session(self._engine) as session, session.begin():
+            try:
+                # Insert first (no read before it): on SQLite the write lock is taken at once, so
+                # a concurrent writer waits for busy_timeout instead of failing.
+                with session.begin_nested():
+                    row = DossierRow(
+                        tracking_code=code,
+                        service_code=dossier.service_code,
+                        service_version=dossier.service_version,
+                        station_id=dossier.station_id,
+                        status=dossier.status,
+                        submitted_at=dossier.submitted_at,
+                        updated_at=dossier.updated_at,
+                        fee_amount=dossier.fee_amount,
+                        payment_status=dossier.payment_status,
+                        payload=dossier.payload,
+                    )
+                    session.add(row)
+            except IntegrityError:
+                existing = session.scalars(
+                    select(DossierRow).where(DossierRow.tracking_code == code)
+                ).one_or_none()
+                if existing is None:
+                    raise
+                check_same(_sealed(existing))  # raises TrackingCodeConflict: nothing is stored
+                row = existing
+            for target in targets:
+                try:
+                    with session.begin_nested():
+                        session.add(
+                            OutboxRow(
+                                dossier_id=row.id,
+                                target=target,
+                                idempotency_key=f"{target}:{code}",
+                                attempts=0,
+                                next_attempt_at=now,
+                                created_at=now,
+                            )
+                        )
+                except IntegrityError:
+                    pass  # already queued for this target
+            if print_job is None:
+                return None
+            queued = session.scalar(
+                select(PrintJobRow.id)
+                .where(PrintJobRow.tracking_code == print_job.tracking_code)
+                .order_by(PrintJobRow.id)
+                .limit(1)
+            )
+            if queued is not None:  # a retry of this submission: its receipt is queued already
+                return queued
+            job = PrintJobRow(
+                tracking_code=print_job.tracking_code,
+                created_at=print_job.created_at,
+                attempts=0,
+                last_error=None,
+                printed_at=None,
+                payload=print_job.payload,
+            )
+            session.add(job)
+            session.flush()
+            return job.id
+
+    def get(self, tracking_code: str) -> SealedDossier | None:
+        with Session(self._engine) as session:
+            row = session.scalars(
+                select(DossierRow).where(DossierRow.tracking_code == tracking_code)
+            ).one_or_none()
+            return None if row is None else _sealed(row)
+
+    def status(self, tracking_code: str) -> str | None:
+        with self._engine.connect() as conn:
+            return conn.execute(
+                select(DossierRow.status).where(DossierRow.tracking_code == tracking_code)
+            ).scalar_one_or_none()
+
+    def due(self, limit: int, now: dt.datetime) -> list[OutboxItem]:
+        query = (
+            select(
+                OutboxRow.id,
+                DossierRow.tracking_code,
+                OutboxRow.target,
+                OutboxRow.idempotency_key,
+                OutboxRow.attempts,
+            )
+            .join(DossierRow, OutboxRow.dossier_id == DossierRow.id)
+            .where(OutboxRow.sent_at.is_(None), OutboxRow.next_attempt_at <= now)
+            .order_by(OutboxRow.next_attempt_at, OutboxRow.id)
+            .limit(limit)
+        )
+        with self._engine.connect() as conn:
+            return [OutboxItem(*row) for row in conn.execute(query)]
+
+    def backlog(self) -> int:
+        with self._engine.connect() as conn:
+            count = conn.scalar(
+                select(func.count()).select_from(OutboxRow).where(OutboxRow.sent_at.is_(None))
+            )
+        return int(count or 0)
+
+    def mark_sent(self, outbox_id: int, now: dt.datetime) -> None:
+        with self._engine.begin() as conn:
+            conn.execute(
+                update(OutboxRow)
+                .where(OutboxRow.id == outbox_id, OutboxRow.sent_at.is_(None))
+                .values(sent_at=now, last_error=None)
+            )
+
+    def mark_failed(self, outbox_id: int, error: str, retry_at: dt.datetime) -> None:
+        with self._engine.begin() as conn:
+            conn.execute(
+                update(OutboxRow)
+                .where(OutboxRow.id == outbox_id, OutboxRow.sent_at.is_(None))
+                .values(attempts=OutboxRow.attempts + 1, last_error=error, next_attempt_at=retry_at)
+            )

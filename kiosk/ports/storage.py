@@ -1,0 +1,136 @@
+"""The storage ports: what the core needs from the station database, defined by the core.
+
+The core seals personal data before it reaches a repository (`kiosk.sealing`), so a repository
+only ever sees sealed bytes and the few clear columns officers and the status lookup need. `db/`
+implements these Protocols over SQLAlchemy; a test or a hub may bring its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+MAX_ERROR_CHARS = 2000  # how much of a delivery or print error the core keeps on a row
+
+
+@dataclass(frozen=True)
+class SealedDossier:
+    """A dossier row: clear columns plus `payload`, the sealed fields, holder and consent."""
+
+    tracking_code: str
+    service_code: str
+    service_version: int
+    station_id: str
+    status: str
+    submitted_at: dt.datetime
+    updated_at: dt.datetime
+    fee_amount: int
+    payment_status: str
+    payload: bytes
+    row_id: int = 0  # assigned by the repository; 0 for a dossier not stored yet
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    outbox_id: int
+    tracking_code: str
+    target: str
+    idempotency_key: str  # stable across retries: the receiver drops duplicates by it
+    attempts: int
+
+
+@dataclass(frozen=True)
+class NewPrintJob:
+    """A receipt to queue: its tracking code in the clear, the `Receipt` sealed."""
+
+    tracking_code: str
+    created_at: dt.datetime
+    payload: bytes
+
+
+@dataclass(frozen=True)
+class StoredPrintJob:
+    job_id: int
+    tracking_code: str
+    payload: bytes
+    printed_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class PendingPrint:
+    """A queued receipt, as an officer's screen or `kiosk doctor` lists it (nothing decrypted)."""
+
+    job_id: int
+    tracking_code: str
+    created_at: dt.datetime
+    attempts: int
+    last_error: str | None
+
+
+class DossierRepository(Protocol):
+    """Dossiers and their outbox rows."""
+
+    def add(
+        self,
+        dossier: SealedDossier,
+        targets: Sequence[str],
+        now: dt.datetime,
+        *,
+        check_same: Callable[[SealedDossier], None],
+        print_job: NewPrintJob | None = None,
+    ) -> int | None:
+        """Store `dossier`, an outbox row per target and `print_job`, in one transaction.
+
+        If the tracking code is taken, `check_same(existing)` raises
+        `kiosk.dossier.TrackingCodeConflict` unless it is this very dossier (a retry), and the
+        error leaves nothing stored; on a retry only what is missing is added (outbox rows for new
+        targets, the print job if none was queued for the code). Returns the print job's id (on a
+        retry, the one already queued), or None without a print job.
+        """
+        ...
+
+    def get(self, tracking_code: str) -> SealedDossier | None: ...
+
+    def status(self, tracking_code: str) -> str | None:
+        """The dossier's status by the unique index on tracking codes."""
+        ...
+
+    def due(self, limit: int, now: dt.datetime) -> list[OutboxItem]:
+        """Undelivered outbox rows due at `now`, oldest due first."""
+        ...
+
+    def backlog(self) -> int:
+        """Undelivered outbox rows, due or not."""
+        ...
+
+    def mark_sent(self, outbox_id: int, now: dt.datetime) -> None: ...
+
+    def mark_failed(self, outbox_id: int, error: str, retry_at: dt.datetime) -> None:
+        """Count a failed attempt, keep `error`, and hold the row back until `retry_at`."""
+        ...
+
+
+class PrintJobRepository(Protocol):
+    """Receipts waiting for the printer, kept until printed."""
+
+    def add(self, job: NewPrintJob) -> int: ...
+
+    def get(self, job_id: int) -> StoredPrintJob | None: ...
+
+    def latest(self, tracking_code: str) -> StoredPrintJob | None:
+        """The newest job for a code, printed or not (what an officer's reprint copies)."""
+        ...
+
+    def next_unprinted(self, after_id: int = 0) -> StoredPrintJob | None:
+        """The oldest unprinted job with an id above `after_id`."""
+        ...
+
+    def pending(self, limit: int) -> list[PendingPrint]:
+        """Unprinted jobs, oldest first."""
+        ...
+
+    def mark_printed(self, job_id: int, now: dt.datetime) -> None: ...
+
+    def mark_failed(self, job_id: int, error: str) -> None: ...
