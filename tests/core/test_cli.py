@@ -40,3 +40,14 @@ def test_bad_config_stops_with_named_key(tmp_path: Path, capsys) -> None:  # typ
     path.write_text('[printer]\nbackend = "laser"\n', "utf-8")
     assert main(["--config", str(path), "config", "check"]) == 2
     assert "'printer.backend'" in capsys.readouterr().err
+
+
+def test_doctor_masks_the_database_password(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "kiosk.toml"
+    url = "postgresql+psycopg://kiosk:s3cret-Pw@127.0.0.1:1/kiosk"  # nothing listens on port 1
+    path.write_text(f'[paths]\ndata_dir = "{tmp_path / "data"}"\n[database]\nurl = "{url}"\n', "utf-8")
+    assert main(["--config", str(path), "doctor", "--demo"]) == 1
+    captured = capsys.readouterr()
+    out = captured.out + captured.err
+    assert "FAIL database" in out and "postgresql+psycopg://kiosk:***@127.0.0.1:1/kiosk" in out
+    assert "s3cret-Pw" not in out

@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError, StatementError
 
 from db import migrate
 from db.dossiers import SqlDossierRepository
-from db.engine import BUSY_TIMEOUT_MS, make_engine
+from db.engine import BUSY_TIMEOUT_MS, make_engine, redact, redacted_url
 from db.models import Base, DossierRow, OutboxRow
 from db.print_jobs import SqlPrintJobRepository
 from db.schema import SCHEMA_REVISION
@@ -318,3 +318,32 @@ def test_new_revision_follows_the_numbering(
     assert f"down_revision = '{SCHEMA_REVISION}'" in text or f'down_revision = "{SCHEMA_REVISION}"' in text
     migrate.upgrade(url)  # the rendered template is a valid, empty revision
     assert migrate.current_revision(url) == following
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        (
+            "postgresql+psycopg://kiosk:s3cr%40t@hub.example/kiosk",
+            "postgresql+psycopg://kiosk:***@hub.example/kiosk",
+        ),
+        (
+            "postgresql://kiosk@/kiosk?host=/run/pg&password=hunter22",
+            "postgresql://kiosk@/kiosk?host=/run/pg&password=***",
+        ),
+        ("postgresql://u:pa:ss/w@h/db", "postgresql://u:***@h/db"),  # everything up to the @ is the password
+        ("sqlite:////var/lib/kiosk/kiosk.sqlite3", "sqlite:////var/lib/kiosk/kiosk.sqlite3"),
+        ("postgresql://hub.example/kiosk?user=a@b", "postgresql://hub.example/kiosk?user=a@b"),
+    ],
+)
+def test_database_urls_are_shown_without_their_password(url: str, shown: str) -> None:
+    assert redacted_url(url) == shown
+
+
+def test_an_error_message_loses_the_password_too() -> None:
+    url = "postgresql://kiosk:s3cr%40t@hub.example/kiosk"
+    message = f"connection to {url} failed: password 's3cr@t' rejected"
+    assert (
+        redact(message, url)
+        == "connection to postgresql://kiosk:***@hub.example/kiosk failed: password '***' rejected"
+    )
