@@ -22,6 +22,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from db import migrate
+from db.dossiers import SqlDossierRepository
 from db.engine import make_engine
 from db.models import DossierRow
 from kiosk import trackcode
@@ -89,7 +90,7 @@ def main() -> None:
         wal = path.with_name(path.name + "-wal")
         size_mb = (path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)) / 1e6
 
-        store = DossierStore(engine, Sealer(os.urandom(KEY_SIZE)))
+        store = DossierStore(SqlDossierRepository(engine), Sealer(os.urandom(KEY_SIZE)))
         sample = rng.sample(codes, args.lookups)
         for code in sample[:50]:  # warm the page cache and the connection pool
             store.status(code)

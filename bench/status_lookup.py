@@ -27,6 +27,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from db import migrate
+from db.dossiers import SqlDossierRepository
 from db.engine import make_engine
 from db.models import DossierRow
 from kiosk import trackcode
@@ -121,7 +122,7 @@ def main() -> None:
         size_mb = (path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)) / 1e6
 
         signer = SlipSigner(os.urandom(32), STATION)
-        lookup = StatusLookup(DossierStore(engine, sealer), signer)
+        lookup = StatusLookup(DossierStore(SqlDossierRepository(engine), sealer), signer)
         sample = rng.sample(stored, args.lookups)
         for code in sample[:50]:  # warm the page cache and the connection pool
             lookup(code)
