@@ -43,6 +43,7 @@ class SqlDossierRepository:
         print_job: NewPrintJob | None = None,
     ) -> int | None:
         code = dossier.tracking_code
+        retry = False  # the dossier was stored before: this is a retry of the same submission
         with Session(self._engine) as session, session.begin():
             try:
                 # Insert first (no read before it): on SQLite the write lock is taken at once, so
@@ -68,7 +69,7 @@ class SqlDossierRepository:
                 if existing is None:
                     raise
                 check_same(_sealed(existing))  # raises TrackingCodeConflict: nothing is stored
-                row = existing
+                row, retry = existing, True
             for target in targets:
                 try:
                     with session.begin_nested():
@@ -86,14 +87,15 @@ class SqlDossierRepository:
                     pass  # already queued for this target
             if print_job is None:
                 return None
-            queued = session.scalar(
-                select(PrintJobRow.id)
-                .where(PrintJobRow.tracking_code == print_job.tracking_code)
-                .order_by(PrintJobRow.id)
-                .limit(1)
-            )
-            if queued is not None:  # a retry of this submission: its receipt is queued already
-                return queued
+            if retry:
+                queued = session.scalar(
+                    select(PrintJobRow.id)
+                    .where(PrintJobRow.tracking_code == print_job.tracking_code)
+                    .order_by(PrintJobRow.id)
+                    .limit(1)
+                )
+                if queued is not None:  # its receipt was queued with it the first time
+                    return queued
             job = PrintJobRow(
                 tracking_code=print_job.tracking_code,
                 created_at=print_job.created_at,
