@@ -36,6 +36,12 @@ class Outcome:
     result: Any = None
     error: BaseException | None = None
 
+    @property
+    def eventful(self) -> bool:
+        """Worth a line in a log: the pass failed, or its report says it did something (reports
+        with an `idle` property, such as `DeliveryReport` and `PrintReport`)."""
+        return self.error is not None or getattr(self.result, "idle", True) is False
+
 
 class StationWorker:
     """Runs `tasks` until stopped: every task at start, then each whenever its interval is up.

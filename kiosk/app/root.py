@@ -7,7 +7,7 @@ the idle screen can paint before they load.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
@@ -163,15 +163,17 @@ def build_worker(
     print_queue: Callable[[], PrintQueue] | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
     clock: Clock = local_now,
+    first: Sequence[Task] = (),
 ) -> StationWorker:
     """The station worker: outbox delivery to the configured target, and, inside the kiosk
     (`print_queue` given), retries of the receipt of a citizen still at the done screen. A
     worker of its own process gets no print task: it knows no citizen, and a waiting receipt
-    whose citizen has gone is printed when an officer asks (`kiosk.printing`)."""
+    whose citizen has gone is printed when an officer asks (`kiosk.printing`). `first` are
+    tasks of the caller's own, run before these (the process's systemd watchdog ping)."""
     from kiosk.outbox import deliver_pending
 
     targets = make_targets(config)  # a bad target stops here, before the first pass
-    tasks = [Task("deliver", DELIVERY_EVERY_S, lambda: deliver_pending(store(), targets, clock()))]
+    tasks = [*first, Task("deliver", DELIVERY_EVERY_S, lambda: deliver_pending(store(), targets, clock()))]
     if print_queue is not None:
         queue = print_queue
         tasks.append(Task("print-retry", PRINT_RETRY_EVERY_S, lambda: queue().retry_for_citizen()))

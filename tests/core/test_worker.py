@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import queue
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -196,7 +197,11 @@ def test_kiosk_worker_delivers_then_stops_on_a_signal(tmp_path: Path, stop_signa
     store.submit(dossier(new_code()))
     assert store.backlog() == 1
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
+    systemd = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)  # as systemd listens for a notify unit
+    systemd.bind(str(tmp_path / "notify"))
+    systemd.settimeout(WAIT_S)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KIOSK_", "WATCHDOG_", "NOTIFY_"))}
+    env |= {"NOTIFY_SOCKET": str(tmp_path / "notify"), "WATCHDOG_USEC": "200000"}
     process = subprocess.Popen(
         [sys.executable, "-m", "kiosk.app.cli", "--config", str(config_path), "worker"],
         stdout=subprocess.PIPE,
@@ -209,11 +214,17 @@ def test_kiosk_worker_delivers_then_stops_on_a_signal(tmp_path: Path, stop_signa
         lines.wait_for("worker: delivering to 'local'")
         lines.wait_for("deliver: DeliveryReport(sent=1, failed=0)")
         assert store.backlog() == 0
+        notes = [systemd.recv(100) for _ in range(3)]
+        assert b"READY=1" in notes and notes.count(b"WATCHDOG=1") >= 1  # pinged from the loop
         process.send_signal(stop_signal)
         lines.wait_for(f"worker: {stop_signal.name}, stopping")
         lines.wait_for("worker: stopped")
         assert process.wait(timeout=WAIT_S) == 0
+        while (note := systemd.recv(100)) == b"WATCHDOG=1":
+            pass
+        assert note == b"STOPPING=1"
     finally:
+        systemd.close()
         if process.poll() is None:
             process.kill()
             process.wait()
