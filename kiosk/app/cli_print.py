@@ -31,7 +31,7 @@ def add_print_commands(subparsers: Any) -> None:
 
     queue = commands.add_parser("queue", help="receipts waiting for the printer (paper out, offline)")
     queue.set_defaults(func=run_queue)
-    again = commands.add_parser("again", help="print waiting receipts now, or reprint one (CODE)")
+    again = commands.add_parser("again", help="print the waiting receipts now, or reprint only CODE's")
     again.add_argument("code", metavar="CODE", nargs="?", help="a tracking code to reprint")
     again.set_defaults(func=run_again)
 
@@ -59,7 +59,10 @@ def run_queue(args: argparse.Namespace) -> int:
 
 
 def run_again(args: argparse.Namespace) -> int:
-    """Print what waits now (after paper was loaded), or queue one receipt again and print it."""
+    """Print what waits now (after paper was loaded), or queue one receipt again and print that
+    one only (for the citizen at the counter: nobody else's receipt comes out with it)."""
+    from kiosk.ports.printer import PrinterError
+    from kiosk.sealing import SealError
     from kiosk.trackcode import normalize
 
     queue = _queue(args)
@@ -69,10 +72,18 @@ def run_again(args: argparse.Namespace) -> int:
             print(f"{args.code!r} is not a tracking code")
             return EXIT_FAILED
         try:
-            queue.reprint(code)
+            queue.print_job(queue.reprint(code))
         except LookupError:
             print(f"no receipt was ever queued for {args.code}")
             return EXIT_FAILED
+        except SealError as exc:
+            print(f"the stored receipt for {args.code} cannot be read with this station's key: {exc}")
+            return EXIT_FAILED
+        except PrinterError as exc:
+            print(f"printed 0; stopped: {exc} (the copy stays queued)")
+            return EXIT_FAILED
+        print("printed 1")
+        return 0
     report = queue.print_pending()
     print(f"printed {report.printed}" + (f"; stopped: {report.error}" if report.error else ""))
     return EXIT_FAILED if report.error else 0

@@ -412,3 +412,31 @@ def test_officer_sees_the_queue_and_prints_again(tmp_path: Path, capsys: pytest.
     assert "0 receipt(s) waiting" in capsys.readouterr().out
     assert run_cli(["--config", str(fixed), "print", "again", display(code)]) == 0  # an officer's reprint
     assert len(list((tmp_path / "data" / "receipts").glob("*.pdf"))) == 2
+
+
+def test_print_again_code_prints_that_receipt_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kiosk.app.root import Lazy, make_print_queue, make_printer, make_storage
+    from kiosk.config import load_config
+    from kiosk.trackcode import display, new_code
+
+    config_path = write_config(tmp_path, 'backend = "pdf"')
+    config = load_config(config_path)
+    queue = make_print_queue(config, make_storage(config), Lazy(lambda: make_printer(config)))
+    mine, stranger = new_code(), new_code()
+    queue.print_job(queue.enqueue(receipt(mine, "Lò Văn Pó")))
+    queue.enqueue(receipt(stranger, "Giàng A Sử"))  # left waiting by someone else
+    capsys.readouterr()
+
+    assert run_cli(["--config", str(config_path), "print", "again", display(mine)]) == 0
+    assert "printed 1" in capsys.readouterr().out
+    files = sorted((tmp_path / "data" / "receipts").glob("*.pdf"))
+    assert len(files) == 2 and all(mine in f.name.replace("-", "") for f in files)
+    assert [p.tracking_code for p in queue.pending()] == [stranger]  # still waiting, not handed out
+
+    (tmp_path / "other").mkdir()  # another station's data folder (its own key) on this database
+    database = f'[database]\nurl = "{config.database_url}"'
+    other_key = write_config(tmp_path / "other", f'backend = "pdf"\n{database}')
+    assert run_cli(["--config", str(other_key), "print", "again", display(mine)]) == 1
+    assert "cannot be read with this station's key" in capsys.readouterr().out
