@@ -24,8 +24,6 @@ from kiosk.runner import Runner
 from kiosk.worker import Outcome, StationWorker, Task
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
-
     from kiosk.outbox import DossierStore
     from kiosk.ports.printer import Printer
     from kiosk.ports.storage import DossierRepository, PrintJobRepository
@@ -81,10 +79,9 @@ def make_card_reader(config: Config) -> CardReader:
 
 @dataclass(frozen=True)
 class Storage:
-    """The station database (migrated to this build's schema), its repositories, and the key
-    sealing personal data."""
+    """The station database's repositories (migrated to this build's schema) and the key sealing
+    personal data."""
 
-    engine: Engine
     sealer: Sealer
     dossiers: DossierRepository
     print_jobs: PrintJobRepository
@@ -101,7 +98,7 @@ def make_storage(config: Config) -> Storage:
     engine = make_engine(url)
     ensure_schema(engine, url)
     sealer = Sealer(load_or_create_key(config.data_key_file))
-    return Storage(engine, sealer, SqlDossierRepository(engine), SqlPrintJobRepository(engine))
+    return Storage(sealer, SqlDossierRepository(engine), SqlPrintJobRepository(engine))
 
 
 def make_store(config: Config, storage: Storage | None = None) -> DossierStore:
