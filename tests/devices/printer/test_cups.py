@@ -29,6 +29,7 @@ from PIL import Image
 
 from db.engine import make_engine
 from db.migrate import upgrade
+from db.print_jobs import SqlPrintJobRepository
 from devices.printer.cups import CupsPrinter, ascii_title, pdf_page_size_mm, status_from_attributes
 from devices.printer.receipt_pdf import render_receipt_pdf
 from devices.printer.sample import sample_receipt
@@ -250,7 +251,8 @@ def test_disabled_queue_is_stopped_and_gets_no_job(cupsd: Cupsd) -> None:
 def test_paper_out_keeps_the_job_until_the_printer_is_fixed(cupsd: Cupsd, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'kiosk.sqlite3'}"
     upgrade(url)
-    queue = PrintQueue(make_engine(url), Sealer(os.urandom(KEY_SIZE)), lambda: printer(cupsd, "Thermal"))
+    jobs = SqlPrintJobRepository(make_engine(url))
+    queue = PrintQueue(jobs, Sealer(os.urandom(KEY_SIZE)), lambda: printer(cupsd, "Thermal"))
     conn = cupsd.connection()
     receipt = sample_receipt()
     job_id = queue.enqueue(receipt)
