@@ -15,6 +15,7 @@ from kiosk.app.root import KioskApp, build_app
 
 if TYPE_CHECKING:
     from devices.scanner.serial import SerialLineReader
+    from ui.scan_filter import ScanKeyFilter
 from kiosk.config import Config
 from kiosk.ports.voice import Silent, Voice
 from ui.qt_runner import QtRunner
@@ -121,6 +122,7 @@ class KioskUi:
         self.ticker.timeout.connect(self._refresh_countdown)
         self.touch_watcher = TouchWatcher(self.app.journey.touch)
         self.serial_scanner: SerialLineReader | None = None
+        self.scan_filter: ScanKeyFilter | None = None  # installed after the first paint
         self.windowed = windowed
 
     def _refresh_countdown(self) -> None:
@@ -184,6 +186,11 @@ class KioskUi:
             log.error("the station worker did not stop in time")
         if self.serial_scanner is not None:
             self.serial_scanner.stop()
+        qt_app = QApplication.instance()
+        if qt_app is not None:  # application-wide filters would outlive this kiosk (and eat keys)
+            qt_app.removeEventFilter(self.touch_watcher)
+            if self.scan_filter is not None:
+                qt_app.removeEventFilter(self.scan_filter)
         self.app.controller.stop()
         self.runner.wait()
 

@@ -44,7 +44,7 @@ def run_worker(args: argparse.Namespace) -> int:
     try:
         worker.start()
         notify("READY=1")
-        print(f"worker: delivering to {config['submission.target']!r}", flush=True)
+        print(f"worker: delivering to {config.submission.target!r}", flush=True)
         received = signal.sigwait(STOP_SIGNALS)
         notify("STOPPING=1")
         print(f"worker: {signal.Signals(received).name}, stopping", flush=True)

@@ -106,7 +106,7 @@ def make_store(config: Config, storage: Storage | None = None) -> DossierStore:
     from kiosk.outbox import DossierStore
 
     storage = storage or make_storage(config)
-    return DossierStore(storage.dossiers, storage.sealer, targets=[config["submission.target"]])
+    return DossierStore(storage.dossiers, storage.sealer, targets=[config.submission.target])
 
 
 def _local_target(config: Config) -> SubmissionTarget:
@@ -121,7 +121,7 @@ TARGETS: dict[str, Callable[[Config], SubmissionTarget]] = {"local": _local_targ
 
 def make_targets(config: Config) -> dict[str, SubmissionTarget]:
     """The configured submission target by name; an unknown name is a configuration error."""
-    name = config["submission.target"]
+    name = config.submission.target
     factory = TARGETS.get(name)
     if factory is None:
         known = ", ".join(sorted(TARGETS))
