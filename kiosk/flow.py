@@ -533,8 +533,9 @@ class Journey:
                 adding_person=False, values={**state.values, state.step.id: people}, card=card, errors={}
             )
             return
-        if result.passive_auth is PassiveAuth.FORGED:
-            # The chip's data do not match its signature: never used, the citizen sees an officer.
+        if result.passive_auth in (PassiveAuth.FORGED, PassiveAuth.UNVERIFIABLE):
+            # The chip's data do not match its signature, or its signature cannot be checked (a
+            # broken EF.SOD must not pass where an altered one fails): the citizen sees an officer.
             card = replace(state.card, phase=CardPhase.FAILED, progress=0.0, error=None)
             self._set(card=card, errors={"_card": MSG_CARD_FORGED})
             return

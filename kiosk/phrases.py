@@ -68,6 +68,10 @@ CARD_ERRORS: dict[CardErrorReason, Text] = {
         "The card did not answer. Lift it and place it again",
     ),
     CardErrorReason.NEEDS_KEY: T("Ông/Bà nhập 12 số in trên thẻ", "Type the 12 digits printed on the card"),
+    CardErrorReason.BAD_DATA: T(
+        "Không đọc được dữ liệu trong thẻ. Ông/Bà gặp cán bộ tại quầy",
+        "The card's data cannot be read. Please see the officer at the counter",
+    ),
 }
 
 # Stages as the reader reports them (kiosk.ports.card.ReadProgress), as the citizen should hear them.

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from devices.card.icao.channel import Transport
 from devices.card.icao.document_reader import DocumentFiles, DocumentReader, ReadStats
 from devices.card.icao.lds.dg1 import parse_dg1
-from devices.card.icao.lds.dg2 import parse_dg2
+from devices.card.icao.lds.dg2 import FaceImage, parse_dg2
 from devices.card.icao.lds.dg13 import parse_dg13
 from devices.card.icao.lds.errors import LdsError
 from devices.card.icao.lds.mrz import Mrz
@@ -23,7 +23,6 @@ from kiosk.ports.card import (
     CardErrorReason,
     CardRead,
     Holder,
-    PassiveAuth,
     ProgressCallback,
 )
 
@@ -61,14 +60,31 @@ def holder_from_mrz(mrz: Mrz) -> Holder:
     )
 
 
+def _face(dg2: bytes | None) -> FaceImage | None:
+    """The face, or None when DG2 is absent or malformed: a photo never fails the read (passive
+    authentication still covers the DG2 bytes)."""
+    if dg2 is None:
+        return None
+    try:
+        return parse_dg2(dg2)
+    except LdsError as exc:
+        log.warning("DG2 cannot be parsed, reading on without a photo: %s", exc)
+        return None
+
+
 def build_card_read(files: DocumentFiles, trust: TrustStore) -> ReadOutcome:
+    """Raises `CardError(BAD_DATA)` when DG1 or DG13 cannot be parsed: the bytes came through
+    secure messaging intact, so reading again gives the same bytes."""
     raw = files.files
     try:
         mrz = parse_dg1(raw["DG1"])
-        dg13 = parse_dg13(raw["DG13"]) if "DG13" in raw else None
-        face = parse_dg2(raw["DG2"]) if "DG2" in raw else None
     except LdsError as exc:
-        raise CardError(CardErrorReason.BAD_RESPONSE, str(exc)) from exc
+        raise CardError(CardErrorReason.BAD_DATA, f"DG1: {exc}") from exc
+    try:
+        dg13 = parse_dg13(raw["DG13"]) if "DG13" in raw else None
+    except LdsError as exc:
+        raise CardError(CardErrorReason.BAD_DATA, f"DG13: {exc}") from exc
+    face = _face(raw.get("DG2"))
     if dg13 is not None:
         fields = dg13.as_fields()
         if not fields["id_number"] and mrz.optional_data[:12].isdigit():
@@ -79,10 +95,7 @@ def build_card_read(files: DocumentFiles, trust: TrustStore) -> ReadOutcome:
         holder = holder_from_mrz(mrz)
         kind = "passport"
     groups = {int(name[2:]): content for name, content in raw.items() if name.startswith("DG")}
-    if "SOD" in raw:
-        report = verify(raw["SOD"], groups, trust)
-    else:
-        report = PassiveAuthReport(PassiveAuth.FORGED, "no EF.SOD on the chip")
+    report = verify(raw.get("SOD"), groups, trust)
     card = CardRead(
         holder=holder,
         document_kind=kind,

@@ -37,6 +37,9 @@ class CardErrorReason(enum.Enum):
     BAD_RESPONSE = "bad_response"  # chip answered garbage or failed a MAC
     TIMEOUT = "timeout"  # chip or reader stopped answering
     NEEDS_KEY = "needs_key"  # the card needs a CAN/MRZ and none was given
+    # The chip answered (secure messaging intact) but its files cannot be parsed: reading again
+    # gives the same bytes, so this is not retried; the citizen sees the officer.
+    BAD_DATA = "bad_data"
 
 
 class CardError(Exception):
@@ -98,6 +101,9 @@ class PassiveAuth(enum.Enum):
     CHAIN_UNKNOWN = "chain_unknown"  # hashes and DS signature valid, CSCA not in the trust store
     FORGED = "forged"  # a hash or signature does not match: altered or forged
     NOT_CHECKED = "not_checked"  # no SOD read (e.g. a test backend)
+    # No EF.SOD, or one that cannot be parsed or uses an algorithm not implemented here: nothing
+    # was proven either way, so the data are not used (a broken SOD must not pass where a forged fails).
+    UNVERIFIABLE = "unverifiable"
 
 
 @dataclass(frozen=True)

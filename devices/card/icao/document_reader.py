@@ -251,7 +251,7 @@ class DocumentReader:
         try:
             return parse_com(content).data_groups
         except LdsError as exc:
-            raise CardError(CardErrorReason.BAD_RESPONSE, f"EF.COM: {exc}") from exc
+            raise self._malformed(f"EF.COM: {exc}") from exc
 
     def _read_protected(
         self, ef: ElementaryFile, files: dict[str, bytes], stage: str | None = None
@@ -317,10 +317,10 @@ class DocumentReader:
             try:
                 _, length, header = tlv.read_header(bytes(data))
             except LdsError as exc:
-                raise CardError(CardErrorReason.BAD_RESPONSE, f"{ef.name}: {exc}") from exc
+                raise self._malformed(f"{ef.name}: {exc}") from exc
             total = header + length
             if total > MAX_FILE:
-                raise CardError(CardErrorReason.BAD_RESPONSE, f"{ef.name} claims {total} bytes")
+                raise self._malformed(f"{ef.name} claims {total} bytes")
             self._report_file(stage, len(data), total)
             while len(data) < total:
                 offset = len(data)
@@ -341,6 +341,12 @@ class DocumentReader:
             if exc.sw == iso.SW_SECURITY_NOT_SATISFIED and ef in OPTIONAL_FILES:
                 return None  # e.g. a group behind Extended Access Control: read without it
             raise CardError(CardErrorReason.BAD_RESPONSE, str(exc)) from exc
+
+    def _malformed(self, detail: str) -> CardError:
+        """A file that cannot be parsed. Under secure messaging its bytes passed the MAC check, so
+        the chip holds them as read (BAD_DATA, not retried); in clear they may be a bad transfer."""
+        reason = CardErrorReason.BAD_RESPONSE if self._channel.sm is None else CardErrorReason.BAD_DATA
+        return CardError(reason, detail)
 
     def _report_file(self, stage: str, done: int, total: int) -> None:
         if stage == "access":

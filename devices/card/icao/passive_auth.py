@@ -2,7 +2,10 @@
 
 Outcomes: VALID (hashes, signature and chain to a trusted CSCA), CHAIN_UNKNOWN (hashes and the
 Document Signer's signature verify, but no CSCA in the trust folder issued the DS certificate),
-FORGED (a hash, the signature, or the DS certificate's signature by a matching CSCA fails).
+FORGED (a hash, the signature, or the DS certificate's signature by a matching CSCA fails),
+UNVERIFIABLE (no EF.SOD, an EF.SOD or certificate that cannot be parsed, or an algorithm this
+kiosk does not implement: nothing was shown to be altered, but nothing was proven either).
+`verify` returns one of them for any input; it raises nothing.
 Certificate validity periods are not enforced: an expired DS certificate does not make a
 document forged (9303-12 §7.1.2, documents outlive their signer certificates).
 """
@@ -14,14 +17,13 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from asn1crypto import cms
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
 from devices.card.icao.lds.errors import LdsError
-from devices.card.icao.lds.sod import LDS_SECURITY_OBJECT_OID, parse_sod
+from devices.card.icao.lds.sod import LDS_SECURITY_OBJECT_OID, SecurityObject, Signer, parse_sod
 from kiosk.ports.card import PassiveAuth
 
 log = logging.getLogger(__name__)
@@ -61,7 +63,7 @@ class TrustStore:
                     found.extend(x509.load_pem_x509_certificates(data))
                 else:
                     found.append(x509.load_der_x509_certificate(data))
-            except ValueError as exc:
+            except (ValueError, x509.InvalidVersion) as exc:
                 log.warning("trust folder: skipping %s (%s)", path.name, exc)
         return cls(found)
 
@@ -69,99 +71,126 @@ class TrustStore:
         return [ca for ca in self.certificates if ca.subject == certificate.issuer]
 
 
+class _Unverifiable(Exception):
+    """The SOD cannot be checked (unparseable, or an algorithm not implemented here)."""
+
+
+class _Forged(Exception):
+    """A check ran and failed: the data or the signature were altered."""
+
+
+# What cryptography raises for a certificate or key it cannot use (InvalidVersion is no ValueError).
+_UNUSABLE = (ValueError, TypeError, UnsupportedAlgorithm, x509.InvalidVersion)
+
+
+def _hash(name: str) -> hashes.HashAlgorithm:
+    if name not in _HASHES:
+        raise _Unverifiable(f"unsupported hash algorithm {name}")
+    return _HASHES[name]()
+
+
 def _digest(algorithm: str, data: bytes) -> bytes:
-    if algorithm not in _HASHES:
-        raise LdsError(f"unsupported hash algorithm {algorithm}")
+    _hash(algorithm)
     return hashlib.new(algorithm, data).digest()
 
 
-def _signer_certificate(signed: cms.SignedData, signer: cms.SignerInfo) -> x509.Certificate:
-    sid = signer["sid"]
-    for choice in signed["certificates"] or []:
-        if choice.name != "certificate":
-            continue
-        cert = choice.chosen
-        if sid.name == "issuer_and_serial_number":
-            matches = (
-                cert.issuer == sid.chosen["issuer"]
-                and cert.serial_number == sid.chosen["serial_number"].native
-            )
+def _signer_certificate(security: SecurityObject) -> x509.Certificate:
+    signer = security.signer
+    for cert in security.certificates:
+        if signer.key_identifier is not None:
+            matches = cert.key_identifier == signer.key_identifier
         else:
-            matches = cert.key_identifier == sid.chosen.native
+            matches = (cert.issuer, cert.serial_number) == (signer.issuer, signer.serial_number)
         if matches:
-            return x509.load_der_x509_certificate(cert.dump())
-    raise LdsError("EF.SOD does not carry its Document Signer certificate")
+            try:
+                return x509.load_der_x509_certificate(cert.der)
+            except _UNUSABLE as exc:
+                raise _Unverifiable(f"Document Signer certificate cannot be parsed: {exc}") from exc
+    raise _Unverifiable("EF.SOD does not carry its Document Signer certificate")
 
 
-def _verify_signature(cert: x509.Certificate, signer: cms.SignerInfo, signed_bytes: bytes) -> None:
-    """Raise InvalidSignature when the SignerInfo signature does not verify."""
-    digest_name = signer["digest_algorithm"]["algorithm"].native
-    if digest_name not in _HASHES:
-        raise LdsError(f"unsupported digest {digest_name}")
-    algorithm = _HASHES[digest_name]()
-    signature = bytes(signer["signature"].native)
-    key = cert.public_key()
-    sig_algo = signer["signature_algorithm"]
-    if isinstance(key, ec.EllipticCurvePublicKey):
-        key.verify(signature, signed_bytes, ec.ECDSA(algorithm))
-    elif isinstance(key, rsa.RSAPublicKey):
-        if sig_algo["algorithm"].native == "rsassa_pss":
-            params = sig_algo["parameters"]
-            pss_hash = _HASHES[params["hash_algorithm"]["algorithm"].native]()
-            pad: padding.AsymmetricPadding = padding.PSS(
-                padding.MGF1(pss_hash), int(params["salt_length"].native)
-            )
-            key.verify(signature, signed_bytes, pad, pss_hash)
-        else:
-            key.verify(signature, signed_bytes, padding.PKCS1v15(), algorithm)
-    else:
-        raise LdsError("unsupported Document Signer key type")
-
-
-def verify(sod: bytes, data_groups: dict[int, bytes], trust: TrustStore) -> PassiveAuthReport:
-    """Check the data groups read against EF.SOD and EF.SOD against the trust store."""
+def _verify_signature(cert: x509.Certificate, signer: Signer) -> None:
+    """Raise _Forged when the SignerInfo signature does not verify (RFC 5652 §5.6)."""
+    algorithm = _hash(signer.digest_algorithm)
     try:
-        security = parse_sod(sod)
-        for number, content in sorted(data_groups.items()):
-            expected = security.hashes.get(number)
-            if expected is None:
-                return PassiveAuthReport(PassiveAuth.FORGED, f"DG{number} is not in EF.SOD")
-            if _digest(security.hash_algorithm, content) != expected:
-                return PassiveAuthReport(PassiveAuth.FORGED, f"DG{number} hash does not match")
-        signers = security.signed_data["signer_infos"]
-        if len(signers) != 1:
-            raise LdsError("EF.SOD must have exactly one SignerInfo")
-        signer = signers[0]
-        attributes = signer["signed_attrs"]
-        if not attributes:
-            raise LdsError("EF.SOD SignerInfo has no signed attributes")
-        digest_name = signer["digest_algorithm"]["algorithm"].native
-        digest_ok = content_type_ok = False
-        for attribute in attributes:
-            kind = attribute["type"].native
-            if kind == "message_digest":
-                value = bytes(attribute["values"][0].native)
-                digest_ok = value == _digest(digest_name, security.encapsulated)
-            elif kind == "content_type":
-                content_type_ok = attribute["values"][0].dotted == LDS_SECURITY_OBJECT_OID
-        if not (digest_ok and content_type_ok):
-            return PassiveAuthReport(PassiveAuth.FORGED, "signed attributes do not match the content")
-        certificate = _signer_certificate(security.signed_data, signer)
-        signed_bytes = b"\x31" + attributes.dump()[1:]  # RFC 5652 §5.4: DER of the SET OF
-        try:
-            _verify_signature(certificate, signer, signed_bytes)
-        except InvalidSignature:
-            return PassiveAuthReport(PassiveAuth.FORGED, "EF.SOD signature does not verify")
-    except (LdsError, ValueError, KeyError, TypeError) as exc:
-        return PassiveAuthReport(PassiveAuth.FORGED, f"EF.SOD unusable: {exc}")
-    issuers = trust.issuers_of(certificate)
-    if not issuers:
+        key = cert.public_key()
+        if isinstance(key, ec.EllipticCurvePublicKey):
+            key.verify(signer.signature, signer.signed_attributes, ec.ECDSA(algorithm))
+        elif isinstance(key, rsa.RSAPublicKey):
+            if signer.signature_algorithm == "rsassa_pss":
+                pss_hash = _hash(signer.pss_hash_algorithm or "")
+                pad: padding.AsymmetricPadding = padding.PSS(
+                    padding.MGF1(pss_hash), signer.pss_salt_length or 0
+                )
+                key.verify(signer.signature, signer.signed_attributes, pad, pss_hash)
+            else:
+                key.verify(signer.signature, signer.signed_attributes, padding.PKCS1v15(), algorithm)
+        else:
+            raise _Unverifiable(f"unsupported Document Signer key type {type(key).__name__}")
+    except InvalidSignature as exc:
+        raise _Forged("EF.SOD signature does not verify") from exc
+    except _UNUSABLE as exc:
+        raise _Unverifiable(f"Document Signer key or signature unusable: {exc}") from exc
+
+
+def _check_sod(security: SecurityObject, data_groups: dict[int, bytes]) -> x509.Certificate:
+    """Hashes, signed attributes and signature; the DS certificate when all of them hold."""
+    for number, content in sorted(data_groups.items()):
+        expected = security.hashes.get(number)
+        if expected is None:
+            raise _Forged(f"DG{number} is not in EF.SOD")
+        if _digest(security.hash_algorithm, content) != expected:
+            raise _Forged(f"DG{number} hash does not match")
+    signer = security.signer
+    if signer.message_digest is None or signer.content_type is None:
+        raise _Unverifiable("EF.SOD signed attributes lack the message digest or content type")
+    if (
+        signer.message_digest != _digest(signer.digest_algorithm, security.encapsulated)
+        or signer.content_type != LDS_SECURITY_OBJECT_OID
+    ):
+        raise _Forged("signed attributes do not match the content")
+    certificate = _signer_certificate(security)
+    _verify_signature(certificate, signer)
+    return certificate
+
+
+def _check_chain(certificate: x509.Certificate, trust: TrustStore) -> PassiveAuthReport:
+    """9303-11 §5.1.1 step 2: the DS certificate was signed by a trusted CSCA."""
+    try:  # cryptography decodes names lazily: a malformed issuer fails here, not at load
+        issuers = trust.issuers_of(certificate)
         issuer_name = certificate.issuer.rfc4514_string()
+    except _UNUSABLE as exc:
+        return PassiveAuthReport(PassiveAuth.UNVERIFIABLE, f"DS certificate issuer unreadable: {exc}")
+    if not issuers:
         return PassiveAuthReport(PassiveAuth.CHAIN_UNKNOWN, f"no CSCA for {issuer_name}")
+    unusable = ""
     for issuer in issuers:
         try:
             certificate.verify_directly_issued_by(issuer)
-        except (InvalidSignature, ValueError, TypeError):
+        except InvalidSignature:
+            continue
+        except _UNUSABLE as exc:
+            unusable = str(exc)  # e.g. a CSCA key or DS signature algorithm not supported
             continue
         return PassiveAuthReport(PassiveAuth.VALID)
+    if unusable:
+        return PassiveAuthReport(PassiveAuth.UNVERIFIABLE, f"DS certificate cannot be checked: {unusable}")
     return PassiveAuthReport(PassiveAuth.FORGED, "DS certificate not signed by the CSCA it names")
+
+
+def verify(sod: bytes | None, data_groups: dict[int, bytes], trust: TrustStore) -> PassiveAuthReport:
+    """Check the data groups read against EF.SOD (None: the chip has none) and EF.SOD against the
+    trust store. Any input gives a report; nothing is raised."""
+    if sod is None:
+        return PassiveAuthReport(PassiveAuth.UNVERIFIABLE, "no EF.SOD on the chip")
+    try:
+        security = parse_sod(sod)
+    except LdsError as exc:
+        return PassiveAuthReport(PassiveAuth.UNVERIFIABLE, f"EF.SOD cannot be parsed: {exc}")
+    try:
+        certificate = _check_sod(security, data_groups)
+    except _Forged as exc:
+        return PassiveAuthReport(PassiveAuth.FORGED, str(exc))
+    except _Unverifiable as exc:
+        return PassiveAuthReport(PassiveAuth.UNVERIFIABLE, str(exc))
+    return _check_chain(certificate, trust)

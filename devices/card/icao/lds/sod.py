@@ -1,4 +1,8 @@
-"""EF.SOD (ICAO 9303-10 §4.6.2): CMS SignedData over the LDS security object (data-group hashes)."""
+"""EF.SOD (ICAO 9303-10 §4.6.2): CMS SignedData over the LDS security object (data-group hashes).
+
+`parse_sod` decodes everything passive authentication needs into plain values, so that all of
+asn1crypto's lazy parsing happens here and a malformed SOD raises `LdsError` and nothing else.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,8 @@ from devices.card.icao.lds import tlv
 from devices.card.icao.lds.errors import LdsError
 
 LDS_SECURITY_OBJECT_OID = "2.23.136.1.1.1"  # id-icao-mrtd-security-ldsSecurityObject
+# What asn1crypto raises on malformed DER, from `load` or later from lazy field access.
+_ASN1_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError)
 
 
 class DataGroupHash(core.Sequence):
@@ -42,11 +48,103 @@ class LdsSecurityObject(core.Sequence):
 
 
 @dataclass(frozen=True)
+class EmbeddedCertificate:
+    """A certificate carried in the SignedData, with what a SignerIdentifier is matched on."""
+
+    der: bytes
+    issuer: str  # asn1crypto's normalised form of the issuer Name (RFC 5280 §7.1 comparison)
+    serial_number: int
+    key_identifier: bytes | None  # subjectKeyIdentifier extension
+
+
+@dataclass(frozen=True)
+class Signer:
+    """The one SignerInfo of EF.SOD (RFC 5652 §5.3)."""
+
+    issuer: str | None  # sid = issuerAndSerialNumber
+    serial_number: int | None
+    key_identifier: bytes | None  # sid = subjectKeyIdentifier
+    digest_algorithm: str  # asn1crypto name: "sha256", ... (or the dotted OID when unknown)
+    signature_algorithm: str  # "sha256_ecdsa", "rsassa_pkcs1v15", "rsassa_pss", ...
+    pss_hash_algorithm: str | None  # RSASSA-PSS parameters (RFC 4055 §3.1)
+    pss_salt_length: int | None
+    signature: bytes
+    signed_attributes: bytes  # DER of the SET OF Attribute: what the signature covers (§5.4)
+    message_digest: bytes | None
+    content_type: str | None  # dotted OID
+
+
+@dataclass(frozen=True)
 class SecurityObject:
     hash_algorithm: str  # "sha1", "sha256", ...
     hashes: dict[int, bytes]
-    signed_data: cms.SignedData
     encapsulated: bytes  # DER of the LDSSecurityObject (the signed content)
+    signer: Signer
+    certificates: tuple[EmbeddedCertificate, ...]
+
+
+def _single_value(attribute: cms.CMSAttribute) -> core.Asn1Value:
+    values = attribute["values"]
+    if len(values) != 1:
+        raise LdsError(f"signed attribute {attribute['type'].dotted} must have one value")
+    return values[0]
+
+
+def _signer(info: cms.SignerInfo) -> Signer:
+    sid = info["sid"]
+    issuer = serial = key_id = None
+    if sid.name == "issuer_and_serial_number":
+        issuer = sid.chosen["issuer"].hashable
+        serial = int(sid.chosen["serial_number"].native)
+    else:
+        key_id = bytes(sid.chosen.native)
+    attributes = info["signed_attrs"]
+    if not attributes:
+        raise LdsError("EF.SOD SignerInfo has no signed attributes (9303-10 §4.6.2.1)")
+    message_digest = content_type = None
+    for attribute in attributes:
+        kind = attribute["type"].native
+        if kind == "message_digest":
+            message_digest = bytes(_single_value(attribute).native)
+        elif kind == "content_type":
+            content_type = str(_single_value(attribute).dotted)
+    algorithm = info["signature_algorithm"]
+    pss_hash = pss_salt = None
+    if algorithm["algorithm"].native == "rsassa_pss":
+        params = algorithm["parameters"]
+        pss_hash = str(params["hash_algorithm"]["algorithm"].native)
+        pss_salt = int(params["salt_length"].native)
+    return Signer(
+        issuer=issuer,
+        serial_number=serial,
+        key_identifier=key_id,
+        digest_algorithm=str(info["digest_algorithm"]["algorithm"].native),
+        signature_algorithm=str(algorithm["algorithm"].native),
+        pss_hash_algorithm=pss_hash,
+        pss_salt_length=pss_salt,
+        signature=bytes(info["signature"].native),
+        signed_attributes=b"\x31" + attributes.dump()[1:],  # [0] IMPLICIT → SET OF, RFC 5652 §5.4
+        message_digest=message_digest,
+        content_type=content_type,
+    )
+
+
+def _certificates(signed: cms.SignedData) -> tuple[EmbeddedCertificate, ...]:
+    found = []
+    for choice in signed["certificates"] or []:
+        if choice.name != "certificate":
+            continue
+        cert = choice.chosen
+        key_id = cert.key_identifier
+        found.append(
+            EmbeddedCertificate(
+                der=cert.dump(),
+                issuer=cert.issuer.hashable,
+                serial_number=int(cert.serial_number),
+                key_identifier=bytes(key_id) if key_id is not None else None,
+            )
+        )
+    return tuple(found)
 
 
 def parse_sod(data: bytes) -> SecurityObject:
@@ -56,6 +154,7 @@ def parse_sod(data: bytes) -> SecurityObject:
         if info["content_type"].native != "signed_data":
             raise LdsError("EF.SOD is not CMS SignedData")
         signed = info["content"]
+        signed.native  # noqa: B018  # force a full parse so malformed DER fails here
         encap = signed["encap_content_info"]
         if encap["content_type"].dotted != LDS_SECURITY_OBJECT_OID:
             raise LdsError("EF.SOD does not hold an LDS security object")
@@ -68,12 +167,16 @@ def parse_sod(data: bytes) -> SecurityObject:
             int(item["data_group_number"].native): bytes(item["data_group_hash_value"].native)
             for item in lso["data_group_hash_values"]
         }
-        signed.native  # noqa: B018  # force a full parse so malformed DER fails here
+        signers = signed["signer_infos"]
+        if len(signers) != 1:
+            raise LdsError("EF.SOD must have exactly one SignerInfo")
+        signer = _signer(signers[0])
+        certificates = _certificates(signed)
     except LdsError:
         raise
-    except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
+    except _ASN1_ERRORS as exc:
         raise LdsError(f"malformed EF.SOD: {exc}") from exc
-    return SecurityObject(str(algorithm), hashes, signed, bytes(raw))
+    return SecurityObject(str(algorithm), hashes, bytes(raw), signer, certificates)
 
 
 def build_lds_security_object(hash_algorithm: str, hashes: dict[int, bytes]) -> bytes:
