@@ -57,6 +57,7 @@ class ChipOptions:
     alter_dg13: bool = False  # change one DG13 byte after signing (passive auth → FORGED)
     unknown_csca: bool = False  # sign with a chain whose CSCA is not in the test trust folder
     emrtd_application: bool = True  # False: a contactless card that is not an ID document
+    face_image: bytes | None = None  # served (and signed) in DG2 instead of the drawn face
 
 
 @dataclass(frozen=True)
@@ -226,6 +227,7 @@ def personalise_cccd(profile: CitizenProfile, options: ChipOptions | None = None
     if not holder.card_serial:
         holder = replace(holder, card_serial=card_serial(holder))
     image, width, height = face.make_face_jpeg(holder.id_number, options.photo, options.photo_format)
+    image = options.face_image or image
     dg13 = build_dg13(holder, options.parents_layout)
     groups = {
         1: build_dg1(cccd_mrz(holder)),

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from devices.card.emulated import face
 from devices.card.emulated.personalise import PassportProfile
 from devices.card.emulated.reader import EmulatedCardReader
 from devices.card.emulated.vpcd import VPCD_READER, VirtualCardSlot
@@ -33,6 +34,19 @@ def citizens() -> list[CitizenProfile]:
 def guest_passport() -> PassportProfile:
     raw = json.loads(CITIZENS.read_text("utf-8"))["foreign_guests"][0]
     return PassportProfile.from_dict(raw)
+
+
+def declare_jpeg_size(jpeg: bytes, width: int, height: int) -> bytes:
+    """`jpeg` with its frame header (SOF0, ITU T.81 §B.2.2) claiming `width` × `height` pixels."""
+    at = jpeg.index(b"\xff\xc0") + 5  # marker, Lf (2), P (1), then Y (2) and X (2)
+    return jpeg[:at] + height.to_bytes(2, "big") + width.to_bytes(2, "big") + jpeg[at + 4 :]
+
+
+@pytest.fixture(scope="session")
+def face_bomb() -> bytes:
+    """A 3 KB JPEG face declaring 65535 × 65535 pixels (4.3 Gpx): a decompression bomb."""
+    jpeg, _, _ = face.make_face_jpeg("bomb")
+    return declare_jpeg_size(jpeg, 0xFFFF, 0xFFFF)
 
 
 @pytest.fixture
