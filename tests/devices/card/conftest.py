@@ -43,6 +43,11 @@ def declare_jpeg_size(jpeg: bytes, width: int, height: int) -> bytes:
 
 
 @pytest.fixture(scope="session")
+def jpeg_declaring() -> Callable[[bytes, int, int], bytes]:
+    return declare_jpeg_size
+
+
+@pytest.fixture(scope="session")
 def face_bomb() -> bytes:
     """A 3 KB JPEG face declaring 65535 × 65535 pixels (4.3 Gpx): a decompression bomb."""
     jpeg, _, _ = face.make_face_jpeg("bomb")
