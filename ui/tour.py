@@ -24,6 +24,7 @@ from kiosk.ports.voice import Silent
 from kiosk.runner import InlineRunner
 from kiosk.samples import sample_value
 from ui.compose import kiosk_window
+from ui.window import settle
 
 
 def _slug(text: str) -> str:
@@ -72,7 +73,7 @@ class Tour:
         self.app.controller.start()
 
     def shot(self, service: str, name: str) -> None:
-        QApplication.processEvents()
+        settle()
         state = self.app.journey.state()
         index = len(self.entries) + 1
         path = self.out / f"{index:03d}-{_slug(service)}-{_slug(name)}.png"
