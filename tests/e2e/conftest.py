@@ -22,6 +22,7 @@ from kiosk.catalog import Field
 from kiosk.config import load_config
 from kiosk.flow import FlowState
 from kiosk.ports.voice import Silent
+from kiosk.samples import sample_value
 from kiosk.telex import TONES
 from ui.app import KioskUi
 from ui.widgets.address_picker import AddressPicker
@@ -99,6 +100,74 @@ class Citizen:
             self.tap(keyboard.shift_button)
         # Marked letters have their own keys, always printed in lower case.
         self.tap(find_button(keyboard, ch.lower() if ch.lower() in MARKED else ch))
+
+    # -- a journey -----------------------------------------------------------------------
+    def start(self, code: str, profile: CitizenProfile) -> None:
+        """From the idle screen to the service's first question, the citizen's card read."""
+        self.tap(self.window.screens["idle"])
+        self.wait_for("menu")
+        self.tap(self.window.screens["menu"].tiles[code])  # type: ignore[attr-defined]
+        self.wait_for("intro")
+        self.next()
+        self.wait_for("consent")
+        self.next()
+        self.wait_for("card")
+        self.place_card(profile)
+        self.wait_for("identity")
+        self.next()
+
+    def walk_to_review(self, guests: list[CitizenProfile]) -> dict[str, Any]:
+        """Every step answered (the guests' cards read on a people step); the answers given."""
+        answers: dict[str, Any] = {}
+        service = self.state().service
+        assert service is not None
+        for _ in range(len(service.steps)):
+            screen = self.screen()
+            step = self.state().step
+            assert step is not None
+            if screen == "review":
+                break
+            if screen == "people":
+                self.add_guests(guests)
+            else:
+                assert screen == "form", screen
+                answers.update(self.answer_step())
+            self.next()
+            state = self.state()
+            assert not state.errors, (step.id, state.errors)
+            assert state.step is not step, f"stuck on {step.id}"
+            self.wait_for(state.screen)
+        assert self.screen() == "review"
+        return answers
+
+    def answer_step(self) -> dict[str, Any]:
+        """Every question of the form step on screen (a choice may reveal another one)."""
+        given: dict[str, Any] = {}
+        while True:
+            state = self.state()
+            assert state.service is not None and state.step is not None
+            asked = [
+                f
+                for f in state.service.fields_of(state.step, state.values)
+                if not f.readonly and f.id not in given
+            ]
+            if not asked:
+                return given
+            fdef = asked[0]
+            value = sample_value(fdef, dict(state.values), self.ui.app.journey.today())
+            self.answer(fdef, value)
+            assert self.state().values.get(fdef.id) == value, fdef.id
+            given[fdef.id] = value
+
+    def add_guests(self, guests: list[CitizenProfile]) -> None:
+        people: Any = self.window.screens["people"]
+        for count, guest in enumerate(guests, 1):
+            self.tap(people.add)
+            self.wait_for("card")
+            self.place_card(guest)
+            self.qtbot.waitUntil(
+                lambda n=count: self.screen() == "people" and len(self.state().people) == n, timeout=10000
+            )
 
     # -- steps ---------------------------------------------------------------------------
     def place_card(self, profile: CitizenProfile) -> None:

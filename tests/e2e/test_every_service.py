@@ -12,7 +12,6 @@ from pypdf import PdfReader
 from PySide6.QtWidgets import QLabel
 
 from kiosk.catalog import load_catalog
-from kiosk.samples import sample_value
 from kiosk.validation import display_value
 
 SERVICES = [service.code for service in load_catalog().services]
@@ -23,37 +22,6 @@ def shown_texts(widget: Any) -> list[str]:
     return [w.text() for w in widget.findChildren(QLabel) if w.isVisible()]
 
 
-def answer_step(citizen: Any) -> dict[str, Any]:
-    """Every question of the form step on screen (a choice may reveal another one), as tapped."""
-    given: dict[str, Any] = {}
-    journey = citizen.ui.app.journey
-    while True:
-        state = citizen.state()
-        asked = [
-            f
-            for f in state.service.fields_of(state.step, state.values)
-            if not f.readonly and f.id not in given
-        ]
-        if not asked:
-            return given
-        fdef = asked[0]
-        value = sample_value(fdef, dict(state.values), journey.today())
-        citizen.answer(fdef, value)
-        assert citizen.state().values.get(fdef.id) == value, fdef.id
-        given[fdef.id] = value
-
-
-def add_guests(citizen: Any, guests: list[Any]) -> None:
-    people = citizen.window.screens["people"]
-    for count, guest in enumerate(guests, 1):
-        citizen.tap(people.add)
-        citizen.wait_for("card")
-        citizen.place_card(guest)
-        citizen.qtbot.waitUntil(
-            lambda n=count: citizen.screen() == "people" and len(citizen.state().people) == n, timeout=10000
-        )
-
-
 @pytest.mark.parametrize("code", SERVICES)
 def test_service_tapped_to_printed_receipt(citizen: Any, code: str) -> None:
     window = citizen.window
@@ -61,36 +29,9 @@ def test_service_tapped_to_printed_receipt(citizen: Any, code: str) -> None:
     profile = next(p for p in app.demo_profiles if p.holder.full_name == NAME)
     guests = [p for p in app.demo_profiles if p.holder.full_name != NAME][:2]
 
-    citizen.tap(window.screens["idle"])
-    citizen.wait_for("menu")
-    citizen.tap(window.screens["menu"].tiles[code])
-    citizen.wait_for("intro")
-    citizen.next()
-    citizen.wait_for("consent")
-    citizen.next()
-    citizen.wait_for("card")
-    citizen.place_card(profile)
-    citizen.wait_for("identity")
-    citizen.next()
-
+    citizen.start(code, profile)
     service = citizen.state().service
-    answers: dict[str, Any] = {}
-    for _ in range(len(service.steps)):
-        screen = citizen.screen()
-        step = citizen.state().step
-        if screen == "review":
-            break
-        if screen == "people":
-            add_guests(citizen, guests)
-        else:
-            assert screen == "form", screen
-            answers.update(answer_step(citizen))
-        citizen.next()
-        state = citizen.state()
-        assert not state.errors, (step.id, state.errors)
-        assert state.step is not step, f"stuck on {step.id}"
-        citizen.wait_for(state.screen)
-    assert citizen.screen() == "review"
+    answers = citizen.walk_to_review(guests)
 
     review = shown_texts(window.screens["review"])
     assert f"{NAME} — {profile.holder.id_number}" in review
