@@ -135,7 +135,7 @@ def settle() -> None:
     """Let Qt finish what a change started: widgets added to a visible layout show on the next
     turn of the event loop, their layout then asks for a new size, and a scroll area resizes its
     content on the turn after that. The tour and the tests look at the screen once it is still."""
-    for _ in range(4):
+    for _ in range(2):
         QApplication.sendPostedEvents()
         QApplication.processEvents()
 
