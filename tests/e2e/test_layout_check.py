@@ -4,6 +4,7 @@ of each other. Proved on the lodging review with three guests, broken on purpose
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import Any
 
@@ -40,9 +41,9 @@ def test_review_with_three_guests_fits(review: Any) -> None:
     for guest in review.guests:
         assert any(text.startswith(guest.holder.full_name) for text in labels), guest.holder.full_name
     assert window.overflow() == 0
-    edits = [b for b in rows(review).widget().findChildren(QPushButton)]
+    edits = rows(review).widget().findChildren(QPushButton)
     tops = sorted(b.geometry().top() for b in edits)
-    assert all(b - a >= edits[0].height() for a, b in zip(tops, tops[1:], strict=False))  # never stacked
+    assert all(b - a >= edits[0].height() for a, b in itertools.pairwise(tops))  # never stacked
 
 
 def test_review_fits_in_its_first_frame_after_a_change(review: Any) -> None:
