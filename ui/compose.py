@@ -18,7 +18,13 @@ from ui.window import KioskWindow
 def screen_context(app: KioskApp) -> ScreenContext:
     cards: list[tuple[str, Callable[[], None]]] = list(app.demo.cards)
     passports: list[tuple[str, Callable[[], None]]] = list(app.demo.passports)
-    return ScreenContext(app.journey, cards, app.appointments, app.payment, passports)
+    return ScreenContext(
+        app.journey,
+        demo_cards=cards,
+        demo_passports=passports,
+        appointments=app.appointments,
+        payment=app.payment,
+    )
 
 
 def kiosk_window(app: KioskApp, voice: Voice, screen_height: int) -> KioskWindow:
