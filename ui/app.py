@@ -68,6 +68,7 @@ class KioskUi:
         self.serial_scanner: SerialLineReader | None = None
         self.scan_filter: ScanKeyFilter | None = None  # installed after the first paint
         self.windowed = windowed
+        self.closed = False
 
     def _refresh_countdown(self) -> None:
         if self.app.journey.state().idle_warning:
@@ -110,6 +111,8 @@ class KioskUi:
             self.serial_scanner.start(on_line)
 
     def _warm_up(self) -> None:
+        if self.closed:  # first painted only as it closed: start no worker, install no filter
+            return
         # What happens without a citizen (outbox delivery, the waiting citizen's receipt) runs on
         # the station worker's own thread, never on the UI thread.
         self.app.worker.start()
@@ -125,6 +128,7 @@ class KioskUi:
         )
 
     def close(self) -> None:
+        self.closed = True
         self.ticker.stop()
         if not self.app.worker.stop():
             log.error("the station worker did not stop in time")
