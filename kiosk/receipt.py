@@ -1,4 +1,5 @@
-"""What a receipt shows: one data object rendered to PDF (and later to thermal raster)."""
+"""What a receipt shows: one data object, drawn by every printer backend (the PDF page of
+`devices/printer/receipt_pdf.py`, the thermal raster of `devices/printer/raster.py`)."""
 
 from __future__ import annotations
 

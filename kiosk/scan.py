@@ -1,6 +1,6 @@
 """What a scanned line is: a status-slip payload, a tracking code, an ID card's QR, or unknown.
 
-ID card QR layouts (see /work/shared/reference/cccd-chip.md):
+ID card QR layouts (the project's chip reference, `cccd-chip.md`):
 
 - 2021 CCCD, front: 7 fields separated by ``|``:
   ``ID (12 digits) | old CMND (9 digits, may be empty) | full name | DOB ddmmyyyy | sex | address |

@@ -10,18 +10,15 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from devices.card.profiles import CitizenProfile
-from kiosk.app.root import KioskApp, build_app
+from kiosk.app.root import build_app, make_voice
+from kiosk.config import Config
+from kiosk.ports.voice import Silent, Voice
+from ui.compose import kiosk_window
+from ui.qt_runner import QtRunner
 
 if TYPE_CHECKING:
     from devices.scanner.serial import SerialLineReader
     from ui.scan_filter import ScanKeyFilter
-from kiosk.config import Config
-from kiosk.ports.voice import Silent, Voice
-from ui.qt_runner import QtRunner
-from ui.screens.base import ScreenContext
-from ui.theme import load_fonts
-from ui.window import KioskWindow
 
 log = logging.getLogger(__name__)
 
@@ -53,68 +50,15 @@ class TouchWatcher(QObject):
         return False
 
 
-def demo_cards(app: KioskApp) -> list[tuple[str, Callable[[], None]]]:
-    """Demo mode: buttons that place a demo citizen's card and fill its number, as a QR scan would."""
-    if app.config.card.backend != "emulated":
-        return []
-
-    def place(profile: CitizenProfile) -> Callable[[], None]:
-        def action() -> None:
-            app.card_reader().insert(profile)  # type: ignore[attr-defined]
-            app.journey.set_id_number(profile.holder.id_number)
-
-        return action
-
-    return [(p.holder.full_name, place(p)) for p in app.demo_profiles]
-
-
-# Demo passports for guests: one Vietnamese (accepted in a lodging notification) and the ICAO
-# specimen (a foreigner: refused there, with the message saying where to go).
-DEMO_PASSPORTS = (
-    ("NGUYEN THI HANG", "C1234567", "2003-11-28", "2033-11-20", "VNM", "F"),
-    ("ANNA MARIA ERIKSSON", "L898902C3", "1974-08-12", "2012-04-15", "UTO", "F"),
-)
-
-
-def demo_passports(app: KioskApp) -> list[tuple[str, Callable[[], None]]]:
-    if app.config.card.backend != "emulated":
-        return []
-    from devices.card.emulated.personalise import PassportProfile
-
-    def place(
-        name: str, number: str, birth: str, expiry: str, nationality: str, sex: str
-    ) -> Callable[[], None]:
-        def action() -> None:
-            profile = PassportProfile(number, birth[2:].replace("-", ""), expiry[2:].replace("-", ""),
-                                      nationality, name, sex)  # fmt: skip
-            app.card_reader().insert_passport(profile)  # type: ignore[attr-defined]
-            app.journey.set_passport_key(number, birth, expiry)
-
-        return action
-
-    return [(f"{row[0]} ({row[4]})", place(*row)) for row in DEMO_PASSPORTS]
-
-
-def make_voice() -> Voice:
-    from devices.audio.espeak import EspeakVoice
-
-    voice = EspeakVoice()
-    return voice if voice.available else Silent()
-
-
 class KioskUi:
     """The Qt side of a running kiosk: window, timers and background warm-up."""
 
     def __init__(self, config: Config, *, windowed: bool, voice: Voice | None = None) -> None:
         self.runner = QtRunner()
         self.app = build_app(config, self.runner)
-        load_fonts()
-        ctx = ScreenContext(
-            self.app.journey, demo_cards(self.app) if config.demo else [], self.app.appointments
-        )
         screen = QApplication.primaryScreen()
         height = screen.geometry().height() if screen is not None and not windowed else 1080
-        self.window = KioskWindow(ctx, voice or Silent(), config.ui.theme, height)
+        self.window = kiosk_window(self.app, voice or Silent(), height)
         self.window.allow_close = windowed
         self.ticker = QTimer()
         self.ticker.setInterval(1000)
@@ -124,6 +68,7 @@ class KioskUi:
         self.serial_scanner: SerialLineReader | None = None
         self.scan_filter: ScanKeyFilter | None = None  # installed after the first paint
         self.windowed = windowed
+        self.closed = False
 
     def _refresh_countdown(self) -> None:
         if self.app.journey.state().idle_warning:
@@ -166,6 +111,8 @@ class KioskUi:
             self.serial_scanner.start(on_line)
 
     def _warm_up(self) -> None:
+        if self.closed:  # first painted only as it closed: start no worker, install no filter
+            return
         # What happens without a citizen (outbox delivery, the waiting citizen's receipt) runs on
         # the station worker's own thread, never on the UI thread.
         self.app.worker.start()
@@ -181,6 +128,7 @@ class KioskUi:
         )
 
     def close(self) -> None:
+        self.closed = True
         self.ticker.stop()
         if not self.app.worker.stop():
             log.error("the station worker did not stop in time")

@@ -17,16 +17,14 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.app.root import build_app
 from kiosk.catalog import Service
-from kiosk.config import load_config
+from kiosk.config import Config, load_config
 from kiosk.flow import Phase
 from kiosk.ports.clock import local_now
 from kiosk.ports.voice import Silent
 from kiosk.runner import InlineRunner
 from kiosk.samples import sample_value
-from ui.app import demo_cards, demo_passports
-from ui.screens.base import ScreenContext
-from ui.theme import load_fonts
-from ui.window import KioskWindow
+from ui.compose import kiosk_window
+from ui.window import settle
 
 
 def _slug(text: str) -> str:
@@ -43,6 +41,12 @@ TOUR_SETTINGS = {
 }
 
 
+def tour_config(data_dir: Path, language: str = "vi", theme: str = "normal") -> Config:
+    """Demo mode in a scratch data folder, with every way to pay."""
+    settings = {**TOUR_SETTINGS, "paths.data_dir": str(data_dir), "ui.language": language, "ui.theme": theme}
+    return load_config(overrides=settings, demo=True, environ={})
+
+
 class TourClock:
     """Wall time that the tour can move forward to show the idle warning."""
 
@@ -57,40 +61,19 @@ class TourClock:
 
 
 class Tour:
-    def __init__(
-        self, out: Path, size: tuple[int, int], language: str, data_dir: Path, theme: str = "normal"
-    ) -> None:
+    def __init__(self, out: Path, size: tuple[int, int], config: Config) -> None:
         self.out = out
         self.size = size
         self.entries: list[dict[str, Any]] = []
-        settings = {
-            **TOUR_SETTINGS,
-            "paths.data_dir": str(data_dir),
-            "ui.language": language,
-            "ui.theme": theme,
-        }
-        config = load_config(overrides=settings, demo=True, environ={})
         self.clock = TourClock()
         self.app = build_app(config, InlineRunner(), self.clock)
-        load_fonts()
-        self.window = KioskWindow(
-            ScreenContext(
-                self.app.journey,
-                demo_cards(self.app),
-                self.app.appointments,
-                self.app.payment,
-                demo_passports(self.app),
-            ),
-            Silent(),
-            config.ui.theme,
-            size[1],
-        )
+        self.window = kiosk_window(self.app, Silent(), size[1])
         self.window.resize(*size)
         self.window.show()
         self.app.controller.start()
 
     def shot(self, service: str, name: str) -> None:
-        QApplication.processEvents()
+        settle()
         state = self.app.journey.state()
         index = len(self.entries) + 1
         path = self.out / f"{index:03d}-{_slug(service)}-{_slug(name)}.png"
@@ -171,6 +154,8 @@ class Tour:
                 journey.next()
                 if journey.state().step is step:
                     self.shot(code, f"{step.id}-errors")
+                else:  # nothing required: back to the step to show it answered
+                    journey.back()
                 values = dict(journey.state().values)
                 for fdef in service.fields_of(step, values):
                     if not fdef.readonly:
@@ -259,7 +244,7 @@ def run_tour(
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication([])
     with tempfile.TemporaryDirectory(prefix="kiosk-tour-") as scratch:
-        tour = Tour(out, size, language, Path(scratch), theme)
+        tour = Tour(out, size, tour_config(Path(scratch), language, theme))
         entries = tour.run()
         tour.window.allow_close = True
         tour.window.close()

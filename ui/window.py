@@ -78,6 +78,68 @@ def _ancestors(widget: QWidget, stop: QWidget) -> list[QWidget]:
     return chain
 
 
+def _is_leaf(widget: QWidget) -> bool:
+    """What a citizen reads or touches: text, pictures, buttons and inputs."""
+    if isinstance(widget, QLabel):
+        return bool(widget.text()) or (widget.pixmap() is not None and not widget.pixmap().isNull())
+    return isinstance(widget, (QPushButton, QLineEdit))
+
+
+def _scroll_area(widget: QWidget, stop: QWidget) -> QScrollArea | None:
+    """The innermost scroll area `widget` scrolls in, if any."""
+    for parent in _ancestors(widget, stop):
+        if isinstance(parent, QScrollArea):
+            return parent
+    return None
+
+
+def _squeezed(widget: QWidget) -> int:
+    """Pixels missing from the height (or width) the widget needs to show all of itself."""
+    if isinstance(widget, QLabel) and widget.wordWrap():
+        needed = widget.heightForWidth(widget.width())
+    else:  # a style sheet's min-height shows in minimumHeight(), not in the size hint
+        needed = max(widget.minimumSizeHint().height(), widget.minimumHeight())
+    return max(needed - widget.height(), widget.minimumSizeHint().width() - widget.width())
+
+
+def _overlap(screen: QWidget, leaves: list[QWidget]) -> int:
+    """The deepest overlap of two leaves (one inside the other, as a label in a button, is fine).
+
+    Two leaves in the same scroll area are compared in full, scrolled into view or not; a leaf
+    and something outside its scroll area only where the viewport shows the leaf."""
+    boxes = []
+    for widget in leaves:
+        box = QRect(widget.mapTo(screen, QPoint(0, 0)), widget.size())
+        shown = box
+        for parent in _ancestors(widget, screen):
+            if isinstance(parent, QScrollArea):
+                viewport = parent.viewport()
+                shown = shown.intersected(QRect(viewport.mapTo(screen, QPoint(0, 0)), viewport.size()))
+        boxes.append((box, shown, _scroll_area(widget, screen), widget))
+    boxes.sort(key=lambda b: b[0].top())
+    worst = 0
+    for index, (box, shown, area, widget) in enumerate(boxes):
+        for other, other_shown, other_area, other_widget in boxes[index + 1 :]:
+            if other.top() > box.bottom():
+                break  # sorted by top: nothing further down can reach this box
+            if widget.isAncestorOf(other_widget) or other_widget.isAncestorOf(widget):
+                continue
+            a, b = (box, other) if area is other_area else (shown, other_shown)
+            if a.intersects(b):
+                overlap = a.intersected(b)
+                worst = max(worst, min(overlap.width(), overlap.height()))
+    return worst
+
+
+def settle() -> None:
+    """Let Qt finish what a change started: widgets added to a visible layout show on the next
+    turn of the event loop, their layout then asks for a new size, and a scroll area resizes its
+    content on the turn after that. The tour and the tests look at the screen once it is still."""
+    for _ in range(2):
+        QApplication.sendPostedEvents()
+        QApplication.processEvents()
+
+
 def step_dots(index: int, count: int) -> str:
     return " ".join("●" if i <= index else "○" for i in range(count))
 
@@ -161,35 +223,31 @@ class KioskWindow(QWidget):
 
     # -- rendering ------------------------------------------------------------------------
     def overflow(self) -> int:
-        """How many pixels the worst-squeezed widget of the current screen lacks (0 = all fits).
+        """How many pixels the worst-laid-out widget of the current screen lacks (0 = all fits).
 
-        Labels, buttons and inputs are compared with the height they need at their actual width;
-        content inside scroll areas is exempt (it scrolls on purpose)."""
+        Every visible label, button and input, inside scroll areas too, is compared with the size
+        it needs at its actual width (a squeezed row cuts its text); buttons, inputs and labels
+        must not overlap each other; and nothing may stick out of the screen, or sideways out of
+        the scroll area it is in (a scroll area only scrolls up and down for a finger)."""
         screen = self.stack.currentWidget()
         if screen is None:
             return 0
-        worst = 0
-        leaves = [
-            w
-            for w in screen.findChildren(QWidget)
-            if w.isVisible()
-            and isinstance(w, (QLabel, QPushButton, QLineEdit))
-            and not any(isinstance(a, QScrollArea) for a in _ancestors(w, screen))
-        ]
-        boxes = [QRect(w.mapTo(screen, QPoint(0, 0)), w.size()) for w in leaves if not isinstance(w, QLabel)]
-        for index, box in enumerate(boxes):  # inputs and buttons pushed on top of each other
-            for other in boxes[index + 1 :]:
-                if box.intersects(other):
-                    overlap = box.intersected(other)
-                    worst = max(worst, min(overlap.width(), overlap.height()))
+        leaves = [w for w in screen.findChildren(QWidget) if w.isVisible() and _is_leaf(w)]
+        worst = _overlap(screen, leaves)
         for widget in leaves:
-            if isinstance(widget, QLabel) and widget.wordWrap():
-                needed = widget.heightForWidth(widget.width())
-            else:  # a style sheet's min-height shows in minimumHeight(), not in the size hint
-                needed = max(widget.minimumSizeHint().height(), widget.minimumHeight())
-            corner = widget.mapTo(screen, widget.rect().bottomRight())
-            squeezed = max(needed - widget.height(), widget.minimumSizeHint().width() - widget.width())
-            worst = max(worst, squeezed, corner.y() - screen.height(), corner.x() - screen.width())
+            worst = max(worst, _squeezed(widget))
+            area = _scroll_area(widget, screen)
+            if area is None:
+                corner = widget.mapTo(screen, widget.rect().bottomRight())
+                worst = max(worst, corner.y() - screen.height() + 1, corner.x() - screen.width() + 1)
+            else:  # scrolled content may be below the fold, but never cut off at the side
+                viewport = area.viewport()
+                corner = widget.mapTo(viewport, widget.rect().bottomRight())
+                worst = max(worst, corner.x() - viewport.width() + 1)
+        for area in screen.findChildren(QScrollArea):
+            if area.isVisible() and _scroll_area(area, screen) is None:
+                corner = area.mapTo(screen, area.rect().bottomRight())
+                worst = max(worst, corner.y() - screen.height() + 1, corner.x() - screen.width() + 1)
         return max(0, worst)
 
     def current_screen(self) -> Screen:

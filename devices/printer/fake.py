@@ -1,4 +1,4 @@
-"""`FakePrinter`: an in-memory printer for UI and flow tests, and demos without paper.
+"""`FakePrinter`: an in-memory printer for tests (not a `printer.backend`: demo mode prints PDFs).
 
 The test sets the status (paper out, offline...) and reads back what was printed. Receipts are
 really rendered, so bad receipt data fails here as it would on a real printer.

@@ -1,8 +1,9 @@
 """What goes on a receipt slip, in order, independent of how it is drawn.
 
 `receipt_blocks` turns a `Receipt` into a list of blocks with the fixed Vietnamese wording, dates
-formatted and all text NFC-normalised. The PDF renderer draws these blocks; a thermal (raster)
-renderer can draw the same list, so both slips say the same thing.
+formatted and all text NFC-normalised. Both renderers draw this list, the PDF page
+(`receipt_pdf.py`, for the pdf and cups backends) and the thermal raster (`raster.py`, for escpos),
+so every slip says the same thing.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
 from devices.card.profiles import CitizenProfile, load_profiles
+from kiosk.app.demo import DemoDocuments, demo_documents
 from kiosk.appointments import AppointmentSettings
 from kiosk.catalog import Catalog, load_catalog
 from kiosk.config import Config, ConfigError
@@ -20,6 +21,7 @@ from kiosk.flow import Journey
 from kiosk.payment import Method, PaymentOptions
 from kiosk.ports.card import CardReader
 from kiosk.ports.clock import Clock, local_now
+from kiosk.ports.voice import Silent, Voice
 from kiosk.runner import Runner
 from kiosk.worker import Outcome, StationWorker, Task
 
@@ -177,6 +179,14 @@ def build_worker(
     return StationWorker(tasks, on_outcome)
 
 
+def make_voice() -> Voice:
+    """espeak-ng when installed; a station without it stays silent rather than failing."""
+    from devices.audio.espeak import EspeakVoice
+
+    voice = EspeakVoice()
+    return voice if voice.available else Silent()
+
+
 class Lazy(Generic[T]):
     """Built on first use (the UI warms it in the background after the first paint), then kept."""
 
@@ -204,6 +214,7 @@ class KioskApp:
     print_queue: Lazy[PrintQueue]
     worker: StationWorker  # started and stopped by the UI (`ui/app.py`)
     demo_profiles: list[CitizenProfile]
+    demo: DemoDocuments  # the card screen's demo buttons: empty unless demo mode on the emulated reader
     appointments: AppointmentSettings
     payment: PaymentOptions
 
@@ -236,6 +247,9 @@ def build_app(config: Config, runner: Runner, clock: Clock = local_now) -> Kiosk
         lookup,
         lambda code: signer().sign(code),
     )
+    # Demo documents are placed on the emulated reader: with a real one there is nothing to place.
+    demo = config.demo and config.card.backend == "emulated"
+    demo_profiles = load_profiles() if demo else []
     return KioskApp(
         config=config,
         catalog=catalog,
@@ -246,7 +260,8 @@ def build_app(config: Config, runner: Runner, clock: Clock = local_now) -> Kiosk
         printer=printer,
         print_queue=print_queue,
         worker=build_worker(config, store, print_queue),
-        demo_profiles=load_profiles() if config.demo else [],
+        demo_profiles=demo_profiles,
+        demo=demo_documents(card_reader, journey, demo_profiles) if demo else DemoDocuments(),
         appointments=appointment_settings(config),
         payment=payment_options(config),
     )

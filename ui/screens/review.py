@@ -9,7 +9,7 @@ from kiosk.flow import FlowState
 from kiosk.text import Text
 from kiosk.validation import display_value
 from ui.screens.base import Screen, ScreenContext
-from ui.widgets.basics import button, clear_layout, label, scroll_area
+from ui.widgets.basics import button, label, scroll_area
 
 
 class ReviewScreen(Screen):
@@ -22,11 +22,8 @@ class ReviewScreen(Screen):
         self.error = label("", "error")
         column.addWidget(self.error)
         self.table = QWidget()
-        self.grid = QGridLayout(self.table)
-        self.grid.setVerticalSpacing(14)
-        self.grid.setHorizontalSpacing(30)
-        area = scroll_area(self.table)
-        column.addWidget(area, 1)
+        self.area = scroll_area(self.table)
+        column.addWidget(self.area, 1)
 
     def show_state(self, state: FlowState) -> None:
         service, step = state.service, state.step
@@ -35,21 +32,27 @@ class ReviewScreen(Screen):
         lang = state.language
         self.title.setText(step.title.get(lang))
         self.error.setText(state.submit_error.get(lang) if state.submit_error else "")
-        clear_layout(self.table)
-        self.grid = self.table.layout()  # type: ignore[assignment]
+        # A new table, filled before it is shown: its rows are laid out at their natural height
+        # before the scroll area sizes it (rows added to a shown table would appear a turn later,
+        # squeezed into the old height for a frame). setWidget deletes the previous table.
+        self.table = QWidget()
+        grid = QGridLayout(self.table)
+        grid.setVerticalSpacing(14)
+        grid.setHorizontalSpacing(30)
         row = 0
         if state.holder is not None:
-            self.grid.addWidget(label(phrases.REVIEW_PERSON.get(lang), "muted"), row, 0)
-            self.grid.addWidget(label(f"{state.holder.full_name} — {state.holder.id_number}", "big"), row, 1)
+            grid.addWidget(label(phrases.REVIEW_PERSON.get(lang), "muted"), row, 0)
+            grid.addWidget(label(f"{state.holder.full_name} — {state.holder.id_number}", "big"), row, 1)
             row += 1
         active = {f.id for f in service.active_fields(state.values)}
         for index in state.active_steps:
             form_step = service.steps[index]
             rows: list[tuple[str, str]] = []
-            if form_step.kind == "people":
+            if form_step.kind == "people":  # one row per guest, the step's name on the first
                 guests = state.values.get(form_step.id, [])
-                names = "\n".join(f"{g.get('full_name', '')} ({g.get('date_of_birth', '')})" for g in guests)
-                rows.append((form_step.title.get(lang), names or "—"))
+                names = [f"{g.get('full_name', '')} ({g.get('date_of_birth', '')})" for g in guests]
+                for index, name in enumerate(names or ["—"]):
+                    rows.append((form_step.title.get(lang) if index == 0 else "", name))
             for fid in form_step.fields:
                 if fid in active:
                     fdef = service.fields[fid]
@@ -57,15 +60,16 @@ class ReviewScreen(Screen):
             readonly_only = all(service.fields[fid].readonly for fid in form_step.fields if fid in active)
             editable = form_step.kind == "people" or (form_step.kind == "form" and not readonly_only)
             for caption, value in rows:
-                self.grid.addWidget(label(caption, "muted"), row, 0)
-                self.grid.addWidget(label(value, "big"), row, 1)
-                if editable:
+                grid.addWidget(label(caption, "muted"), row, 0)
+                grid.addWidget(label(value, "big"), row, 1)
+                if editable and (caption or form_step.kind != "people"):  # a guest list: one "Sửa"
                     edit = button(phrases.REVIEW_EDIT.get(lang))
                     edit.clicked.connect(lambda _=False, sid=form_step.id: self.journey.edit_step(sid))
-                    self.grid.addWidget(edit, row, 2)
+                    grid.addWidget(edit, row, 2)
                 row += 1
-        self.grid.setColumnStretch(1, 1)
-        self.grid.setRowStretch(row, 1)
+        grid.setColumnStretch(1, 1)
+        grid.setRowStretch(row, 1)
+        self.area.setWidget(self.table)
 
     def primary_text(self, state: FlowState) -> Text | None:
         return phrases.SEND_AGAIN if state.submit_error else phrases.SEND

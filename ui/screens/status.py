@@ -1,10 +1,7 @@
 """'Check my application': scan the slip's QR or type the tracking code, see where it stands.
 
-Also the keyboard-wedge scanner's way into the UI, `ScanKeyFilter`: installed once on the
-application, it sees every key press, holds keys while it cannot yet tell a scanner burst from a
-person typing (`devices.scanner.WedgeDetector`), replays a person's keys to where they were going
-and hands a scanner's line to `kiosk.status.route_scan` — so a slip scanned on the idle screen
-opens this screen, and an ID card's QR at the card step fills the ID number.
+A scan reaches this screen through `kiosk.status.route_scan` (from the keyboard-wedge filter in
+`ui/scan_filter.py` or a serial scanner): a slip scanned on the idle screen opens it.
 """
 
 from __future__ import annotations

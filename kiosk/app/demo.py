@@ -1,0 +1,87 @@
+"""Demo mode's documents: buttons on the card screen that place a fictional citizen's card (or a
+guest's passport) on the emulated reader and fill its number, as a QR scan of the card would.
+
+Defined once here, so `kiosk run --demo`, `kiosk tour` and the tests offer the same documents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from devices.card.profiles import CitizenProfile
+from kiosk.flow import Journey
+from kiosk.ports.card import CardReader
+
+if TYPE_CHECKING:
+    from devices.card.emulated.personalise import PassportProfile
+
+
+@dataclass(frozen=True)
+class DemoPassport:
+    name: str  # "SURNAME GIVEN NAMES", as in the MRZ
+    number: str
+    date_of_birth: str  # ISO
+    date_of_expiry: str  # ISO
+    nationality: str  # ICAO 9303 three-letter code
+    sex: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.nationality})"
+
+    def profile(self) -> PassportProfile:
+        from devices.card.emulated.personalise import PassportProfile  # the chip crypto: only on use
+
+        def yymmdd(iso: str) -> str:
+            return iso[2:].replace("-", "")
+
+        return PassportProfile(
+            self.number, yymmdd(self.date_of_birth), yymmdd(self.date_of_expiry),
+            self.nationality, self.name, self.sex,
+        )  # fmt: skip
+
+
+# Guests' passports: one Vietnamese (accepted in a lodging notification) and the ICAO specimen
+# (a foreigner: refused there, with the message saying where to go).
+DEMO_PASSPORTS = (
+    DemoPassport("NGUYEN THI HANG", "C1234567", "2003-11-28", "2033-11-20", "VNM", "F"),
+    DemoPassport("ANNA MARIA ERIKSSON", "L898902C3", "1974-08-12", "2012-04-15", "UTO", "F"),
+)
+
+
+class DemoDocument(NamedTuple):
+    label: str
+    place: Callable[[], None]
+
+
+@dataclass(frozen=True)
+class DemoDocuments:
+    cards: tuple[DemoDocument, ...] = ()
+    passports: tuple[DemoDocument, ...] = ()
+
+
+def demo_documents(
+    reader: Callable[[], CardReader], journey: Journey, profiles: list[CitizenProfile]
+) -> DemoDocuments:
+    """A button for each demo citizen's card and each demo passport (the reader must be emulated)."""
+
+    def emulator() -> Any:  # EmulatedCardReader: its insert methods are not part of the port
+        return reader()
+
+    def card(profile: CitizenProfile) -> DemoDocument:
+        def place() -> None:
+            emulator().insert(profile)
+            journey.set_id_number(profile.holder.id_number)
+
+        return DemoDocument(profile.holder.full_name, place)
+
+    def passport(document: DemoPassport) -> DemoDocument:
+        def place() -> None:
+            emulator().insert_passport(document.profile())
+            journey.set_passport_key(document.number, document.date_of_birth, document.date_of_expiry)
+
+        return DemoDocument(document.label, place)
+
+    return DemoDocuments(tuple(card(p) for p in profiles), tuple(passport(p) for p in DEMO_PASSPORTS))

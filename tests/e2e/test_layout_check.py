@@ -1,0 +1,81 @@
+"""The layout check (`KioskWindow.overflow`, used by these tests and the tour's manifest) sees what a
+citizen would see cut: rows squeezed inside a scroll area, text cut at the side, buttons on top
+of each other. Proved on the lodging review with three guests, broken on purpose."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QScrollArea
+
+from ui.window import settle
+
+NAME = "Trần Văn Đức"
+LODGING = "2.001159"
+
+
+@pytest.fixture
+def review(citizen: Any) -> Iterator[Any]:
+    """The lodging notification's review screen with three guests' cards read."""
+    app = citizen.ui.app
+    profile = next(p for p in app.demo_profiles if p.holder.full_name == NAME)
+    guests = [p for p in app.demo_profiles if p.holder.full_name != NAME][:3]
+    citizen.start(LODGING, profile)
+    citizen.walk_to_review(guests)
+    citizen.guests = guests
+    yield citizen
+
+
+def rows(citizen: Any) -> QScrollArea:
+    (area,) = citizen.window.screens["review"].findChildren(QScrollArea)
+    return area
+
+
+def test_review_with_three_guests_fits(review: Any) -> None:
+    window = review.window
+    labels = [w.text() for w in rows(review).widget().findChildren(QLabel)]
+    for guest in review.guests:
+        assert any(text.startswith(guest.holder.full_name) for text in labels), guest.holder.full_name
+    assert window.overflow() == 0
+    edits = rows(review).widget().findChildren(QPushButton)
+    tops = sorted(b.geometry().top() for b in edits)
+    assert all(b - a >= edits[0].height() for a, b in itertools.pairwise(tops))  # never stacked
+
+
+def test_review_fits_in_its_first_frame_after_a_change(review: Any) -> None:
+    """Switching the language rebuilds the rows: they must not be squeezed for even one frame."""
+    for _ in range(2):
+        review.tap(review.window.language_button)
+        QApplication.processEvents()  # one turn of the event loop: what the next paint shows
+        assert review.window.overflow() == 0
+
+
+def test_squeezed_row_inside_the_scroll_area_is_seen(review: Any) -> None:
+    guest = next(w for w in rows(review).widget().findChildren(QLabel) if w.text().startswith("Giàng"))
+    needed = guest.heightForWidth(guest.width())
+    guest.setFixedHeight(needed // 2)  # half its lines cut off, as a squeezed grid row does
+    settle()
+    assert review.window.overflow() >= needed - needed // 2
+
+
+def test_text_cut_at_the_side_of_the_scroll_area_is_seen(review: Any) -> None:
+    area = rows(review)
+    area.widget().setMinimumWidth(area.viewport().width() + 120)  # wider than the screen shows
+    settle()
+    viewport = area.viewport()
+    cut = max(
+        b.mapTo(viewport, b.rect().bottomRight()).x() - viewport.width() + 1
+        for b in area.widget().findChildren(QPushButton)
+    )
+    assert cut > 100  # the "Sửa" column is off the right edge
+    assert review.window.overflow() >= cut
+
+
+def test_buttons_on_top_of_each_other_are_seen(review: Any) -> None:
+    first, second = [b for b in rows(review).widget().findChildren(QPushButton)][:2]
+    second.move(first.pos() + QPoint(0, first.height() // 2))  # as a squeezed grid stacks them
+    assert review.window.overflow() >= first.height() // 2 - 1

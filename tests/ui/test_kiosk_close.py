@@ -1,0 +1,29 @@
+"""A closed kiosk leaves nothing behind in the application: the next one (tests, a restart in the
+same process) gets every key and touch itself."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QLineEdit
+
+from kiosk.config import load_config
+from ui.app import KioskUi
+
+
+def test_closed_kiosk_no_longer_filters_keys(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    ui = KioskUi(
+        load_config(overrides={"paths.data_dir": str(tmp_path)}, demo=True, environ={}), windowed=True
+    )
+    qtbot.addWidget(ui.window)
+    ui.show()
+    qtbot.waitUntil(lambda: ui.scan_filter is not None, timeout=5000)  # warmed up after the first paint
+    ui.close()
+    touches = []
+    ui.touch_watcher._on_touch = lambda: touches.append(1)  # what it calls if still installed
+    edit = QLineEdit()
+    qtbot.addWidget(edit)
+    edit.show()
+    qtbot.keyClicks(edit, "Thon 3")
+    assert edit.text() == "Thon 3"  # no scanner filter holding the keys back
+    assert touches == []  # nor a touch watcher counting them for the closed kiosk
