@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -55,7 +56,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
     path = sqlite_file(url)
     if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        # Private from the start: SQLite gives the -wal and -shm files the mode of the database
+        # file, so creating it 0600 (in a 0700 folder) covers all three.
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
     engine = create_engine(url, **kwargs)
 
     @event.listens_for(engine, "connect")

@@ -161,3 +161,27 @@ class PrintJobRow(Base):
     printed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     # The `kiosk.receipt.Receipt` as JSON, sealed with "print:<tracking code>" as context.
     payload: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class StationKeyRow(Base):
+    """A key this database was used with (`kiosk.keys`): its id only, never the key."""
+
+    __tablename__ = "station_keys"
+    __table_args__ = (CheckConstraint("state IN ('current', 'retired', 'lost')", name="state"),)
+
+    purpose: Mapped[str] = mapped_column(String(16), primary_key=True)  # "data" or "slip"
+    key_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    state: Mapped[str] = mapped_column(String(16))
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class DailyCountRow(Base):
+    """Anonymous statistics kept when old dossiers are purged (`kiosk.retention`): how many
+    dossiers of a service ended in a status on a day, nothing about who."""
+
+    __tablename__ = "daily_counts"
+
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)  # YYYY-MM-DD, station's local date
+    service_code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)

@@ -361,11 +361,38 @@ class SecurityKeys(Section):
     data_key_file = Setting(
         OptionalPath(folder=False),
         None,
-        "32-byte key sealing personal data at rest. Empty: data_dir/data.key.",
+        "32-byte key sealing personal data at rest; best kept outside data_dir (then a copy of the "
+        "data folder carries no key). Empty: the systemd credential data.key if the service has "
+        "one, else data_dir/data.key. Never replaced silently: see `kiosk keys`.",
     )
     slip_key_file = Setting(
-        OptionalPath(folder=False), None, "Key signing the QR on status slips. Empty: data_dir/slip.key."
+        OptionalPath(folder=False),
+        None,
+        "Key signing the QR on status slips. Empty: the systemd credential slip.key if the service "
+        "has one, else data_dir/slip.key.",
     )
+
+
+class RetentionKeys(Section):
+    section = "retention"
+    days = Setting(
+        Int(7, 3650),
+        365,
+        "Days a dossier, its receipt (PDF files too) and print jobs are kept; `kiosk purge` and the "
+        "daily purge remove older ones, keeping anonymous counts per day, service and status. A "
+        "dossier not yet delivered is never purged.",
+    )
+
+
+class BackupKeys(Section):
+    section = "backup"
+    dir = Setting(
+        OptionalPath(folder=True),
+        None,
+        "Folder (or mounted USB disk) for the nightly database backup. Empty: no nightly backup "
+        "(`kiosk backup --to` still works). Keys are never copied there unless asked.",
+    )
+    keep = Setting(Int(1, 366), 14, "How many backups to keep in backup.dir; older ones are removed.")
 
 
 class PaymentKeys(Section):
@@ -420,7 +447,7 @@ class CatalogKeys(Section):
 
 SECTIONS: tuple[type[Section], ...] = (
     StationKeys, PathKeys, DatabaseKeys, CardKeys, PrinterKeys, SubmissionKeys, UiKeys, SecurityKeys,
-    PaymentKeys, AppointmentKeys, ScannerKeys, CatalogKeys,
+    RetentionKeys, BackupKeys, PaymentKeys, AppointmentKeys, ScannerKeys, CatalogKeys,
 )  # fmt: skip
 KEYS: tuple[Setting[Any], ...] = tuple(s for section in SECTIONS for s in section.settings())
 KEYS_BY_NAME: dict[str, Setting[Any]] = {key.name: key for key in KEYS}
@@ -439,14 +466,21 @@ class Config:
     submission: SubmissionKeys
     ui: UiKeys
     security: SecurityKeys
+    retention: RetentionKeys
+    backup: BackupKeys
     payment: PaymentKeys
     appointment: AppointmentKeys
     scanner: ScannerKeys
     catalog: CatalogKeys
 
-    def __init__(self, values: Mapping[str, Any], demo: bool = False) -> None:
+    def __init__(
+        self, values: Mapping[str, Any], demo: bool = False, credentials_dir: Path | None = None
+    ) -> None:
         self.values: Mapping[str, Any] = MappingProxyType(dict(values))
         self.demo = demo
+        # systemd's $CREDENTIALS_DIRECTORY (LoadCredential=/LoadCredentialEncrypted=): keys there
+        # are used in place of the data folder's (systemd/README.md).
+        self.credentials_dir = credentials_dir
         for section in SECTIONS:
             setattr(self, section.section, section(self.values))
 
@@ -477,13 +511,21 @@ class Config:
     def receipts_dir(self) -> Path:
         return self.printer.pdf_dir or self.data_dir / "receipts"
 
+    def _key_file(self, configured: Path | None, name: str) -> Path:
+        """The configured path; else a systemd credential of that name; else data_dir/name."""
+        if configured is not None:
+            return configured
+        if self.credentials_dir is not None and (self.credentials_dir / name).is_file():
+            return self.credentials_dir / name
+        return self.data_dir / name
+
     @property
     def slip_key_file(self) -> Path:
-        return self.security.slip_key_file or self.data_dir / "slip.key"
+        return self._key_file(self.security.slip_key_file, "slip.key")
 
     @property
     def data_key_file(self) -> Path:
-        return self.security.data_key_file or self.data_dir / "data.key"
+        return self._key_file(self.security.data_key_file, "data.key")
 
     @property
     def cache_dir(self) -> Path:
@@ -561,7 +603,8 @@ def load_config(
         values["card.backend"] = "emulated"
         values["printer.backend"] = "pdf"
         values["submission.target"] = "local"
-    return Config(values, demo=demo)
+    credentials = env.get("CREDENTIALS_DIRECTORY", "")
+    return Config(values, demo=demo, credentials_dir=Path(credentials) if credentials else None)
 
 
 def example_toml() -> str:

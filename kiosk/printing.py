@@ -67,14 +67,15 @@ def receipt_from_json(data: dict[str, Any]) -> Receipt:
     return Receipt(**fields)
 
 
-def _context(tracking_code: str) -> bytes:
+def receipt_context(tracking_code: str) -> bytes:
+    """The associated data a receipt is sealed with: its tracking code, apart from dossiers' own."""
     return b"print:" + tracking_code.encode()
 
 
 def seal_receipt(sealer: Sealer, receipt: Receipt, now: dt.datetime) -> NewPrintJob:
     """The print job for `receipt`, sealed for its tracking code."""
     code = canonical_code(receipt.tracking_code)
-    return NewPrintJob(code, now, sealer.seal(receipt_to_json(receipt), context=_context(code)))
+    return NewPrintJob(code, now, sealer.seal(receipt_to_json(receipt), context=receipt_context(code)))
 
 
 @dataclass(frozen=True)
@@ -226,7 +227,7 @@ class PrintQueue:
     # --- internals --------------------------------------------------------------------------------
 
     def _receipt(self, job: StoredPrintJob) -> Receipt:
-        return receipt_from_json(self._sealer.open(job.payload, context=_context(job.tracking_code)))
+        return receipt_from_json(self._sealer.open(job.payload, context=receipt_context(job.tracking_code)))
 
     def _readable(self, job: StoredPrintJob) -> Receipt | None:
         try:

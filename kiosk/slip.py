@@ -24,10 +24,10 @@ Why HMAC-SHA256 truncated to 80 bits and not Ed25519:
   leaves the station), only by presenting slips to the kiosk one at a time. NIST SP 800-107
   allows truncated HMAC tags of 64 bits and more for such online use.
 
-Keys rotate: the key id says which key signed a slip. Move ``slip.key`` to
-``slip.key.retired-<date>`` and restart; a fresh key is created, old slips still verify with the
-retired one (`signer_from_config` loads both). The version lets a future format change the
-layout or the MAC length while old slips are still recognised.
+Keys rotate (`kiosk keys rotate --slip`): the key id says which key signed a slip; the old key is
+kept as ``slip.key.retired-<id>`` and old slips still verify with it. Which key file may be used
+or made is `kiosk.keys`' decision. The version lets a future format change the layout or the MAC
+length while old slips are still recognised.
 
 Scanned text is upper-cased before checking: a wedge scanner with Caps Lock on inverts the case
 of everything it types, and the payload has no lower-case characters, so nothing is lost.
@@ -42,14 +42,8 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING
 
-from kiosk.keyfile import KeyFileSizeError, read_or_create_key
 from kiosk.trackcode import ALPHABET, is_valid
-
-if TYPE_CHECKING:
-    from kiosk.config import Config
 
 KEY_SIZE = 32
 VERSION = 1
@@ -179,39 +173,3 @@ class SlipSigner:
         if not is_valid(shape["code"]):  # only a signer bug could get here
             return SlipProblem(SlipProblemKind.MALFORMED, "signed slip carries an invalid tracking code")
         return VerifiedSlip(shape["code"], shape["station"], shape["kid"], VERSION)
-
-
-# -- keys -----------------------------------------------------------------------------------------
-
-
-def load_or_create_slip_key(path: Path) -> bytes:
-    """Read the station's slip key, creating a random one (mode 0600) on first use.
-
-    Losing it only means old slips no longer verify (their codes can still be typed).
-    """
-    try:
-        return read_or_create_key(path, KEY_SIZE)
-    except KeyFileSizeError as exc:
-        raise SlipError(
-            f"slip key file {path} holds {exc.size} bytes, expected {KEY_SIZE}: refusing to use it "
-            "(restore it from backup, or move it aside to make a new key: printed slips then need "
-            "their code typed)"
-        ) from None
-
-
-def retired_key_files(path: Path) -> list[Path]:
-    """Earlier keys kept next to the current one: ``slip.key.retired-*``."""
-    return sorted(path.parent.glob(f"{path.name}.retired*")) if path.parent.is_dir() else []
-
-
-def signer_from_config(config: Config) -> SlipSigner:
-    """The station's signer: its current slip key (created on first use) and any retired ones."""
-    path = config.slip_key_file
-    key = load_or_create_slip_key(path)
-    retired = []
-    for old in retired_key_files(path):
-        data = old.read_bytes()
-        if len(data) != KEY_SIZE:
-            raise SlipError(f"retired slip key {old} holds {len(data)} bytes, expected {KEY_SIZE}")
-        retired.append(data)
-    return SlipSigner(key, config.station.id, retired_keys=retired)

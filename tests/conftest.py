@@ -37,3 +37,13 @@ def missing_text() -> Iterator[MissingText]:
         logger.removeHandler(handler)
     if handler.records:
         pytest.fail("missing translation: " + "; ".join(r.getMessage() for r in handler.records))
+
+
+@pytest.fixture(autouse=True)
+def process_umask() -> Iterator[None]:
+    """`kiosk.app.cli.main` sets a private umask for its process; a test calling it in-process
+    gets the test run's umask back afterwards."""
+    before = os.umask(0o022)
+    os.umask(before)
+    yield
+    os.umask(before)

@@ -5,6 +5,8 @@ until CUPS reports it completed. If the queue stops (paper out, backend failure)
 goes offline while our job waits, the job is cancelled in CUPS and the failure raised: the caller's
 durable queue (`kiosk.printing`) keeps the receipt and prints it again later, so a receipt is
 never printed twice by a CUPS job resuming on its own after an officer re-enables the queue.
+Every job is purged from CUPS when done (Cancel-Job with purge-job): its spooled file holds the
+citizen's name, and CUPS would otherwise keep it as long as `PreserveJobFiles` says.
 
 A new connection is opened for every call (cheap on the local socket): no handle goes stale when
 cupsd restarts, and pycups connections are not shared between threads. Every pycups error is
@@ -260,6 +262,7 @@ class CupsPrinter(Printer):
                 raise _map_error(exc, f"following job {job}") from exc
             state = attrs.get("job-state")
             if state == JOB_COMPLETED:
+                self._purge(conn, job_id)
                 return PrintJob(completed=True, job_id=job)
             if state in (JOB_CANCELED, JOB_ABORTED):
                 why = attrs.get("job-printer-state-message") or attrs.get("job-state-reasons") or ""
@@ -284,9 +287,17 @@ class CupsPrinter(Printer):
             self._sleep(self.poll_s)
 
     def _cancel(self, conn: Any, job_id: int) -> None:
-        """Best effort: the job is retried from our own queue, never resumed by CUPS."""
+        """Best effort: the job is retried from our own queue, never resumed by CUPS, and its
+        spooled file (the citizen's receipt) is purged with it."""
         with contextlib.suppress(Exception):  # already finished or gone: nothing left to cancel
-            conn.cancelJob(job_id, purge_job=False)
+            conn.cancelJob(job_id, purge_job=True)
+
+    def _purge(self, conn: Any, job_id: int) -> None:
+        """Drop a finished job's spooled file and history now, whatever `PreserveJobFiles` and
+        `PreserveJobHistory` say (CUPS keeps them a day by default; systemd/README.md). Best
+        effort: the receipt is printed either way."""
+        with contextlib.suppress(Exception):
+            conn.cancelJob(job_id, purge_job=True)
 
 
 _JOB_WORD = {JOB_CANCELED: "was cancelled", JOB_ABORTED: "was aborted"}

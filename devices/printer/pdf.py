@@ -1,7 +1,9 @@
 """`PdfPrinter`: receipts as PDF files in a folder (demo kiosks, tests, an archive of slips).
 
 Each file appears whole or not at all (written to a temp file in the same folder, then renamed),
-so a watcher or a later CUPS/archive step never picks up half a PDF.
+so a watcher or a later CUPS/archive step never picks up half a PDF. A receipt holds the
+citizen's name and answers: files are 0600 in a 0700 folder, temp files a crash left behind are
+removed when the printer is made, and `kiosk purge` removes receipts past `retention.days`.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from kiosk.ports.printer import (
     PrintJob,
 )
 from kiosk.receipt import Receipt
+from kiosk.retention import remove_partial_receipts
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 
@@ -31,6 +34,7 @@ class PdfPrinter(Printer):
     def __init__(self, out_dir: Path, *, clock: Callable[[], dt.datetime] = dt.datetime.now) -> None:
         self.out_dir = Path(out_dir)
         self._clock = clock  # injectable so tests can pin the file name
+        remove_partial_receipts(self.out_dir)
 
     def describe(self) -> str:
         return f"PDF files in {self.out_dir}"
@@ -50,7 +54,7 @@ class PdfPrinter(Printer):
         except Exception as exc:  # a layout bug must still reach the UI as "could not print"
             raise PrinterError(PrinterErrorReason.FAILED, f"rendering failed: {exc!r}") from exc
         try:
-            self.out_dir.mkdir(parents=True, exist_ok=True)
+            self.out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
             path = self._write(pdf, self._file_name(receipt.tracking_code))
         except OSError as exc:
             raise PrinterError(
@@ -77,7 +81,6 @@ class PdfPrinter(Printer):
                 f.write(data)
                 f.flush()
                 os.fsync(f.fileno())
-            os.chmod(tmp, 0o644)  # mkstemp makes 0600; the officer's archive tools read these
             os.replace(tmp, final)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

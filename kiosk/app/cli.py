@@ -5,15 +5,23 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
+from kiosk.app.cli_backup import add_backup_commands
+from kiosk.app.cli_keys import add_keys_commands
 from kiosk.app.cli_print import add_print_commands
 from kiosk.app.cli_status import add_status_commands
 from kiosk.app.cli_worker import add_worker_command
 from kiosk.catalog import CatalogError
 from kiosk.config import Config, ConfigError, example_toml, load_config
+from kiosk.keyfile import KeyProblem
+
+# Everything the kiosk writes (database and its -wal/-shm, keys, receipts, backups, caches) is
+# personal data or protects it: files 0600, folders 0700.
+PRIVATE_UMASK = 0o077
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -167,6 +175,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_print_commands(sub)
     add_status_commands(sub)
     add_worker_command(sub)
+    add_keys_commands(sub)
+    add_backup_commands(sub)
     return parser
 
 
@@ -178,10 +188,14 @@ def main(argv: list[str] | None = None) -> int:
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING)
+    os.umask(PRIVATE_UMASK)
     try:
         return int(args.func(args))
     except ConfigError as exc:
         print(f"kiosk: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except KeyProblem as exc:
+        print(f"kiosk: keys: {exc}", file=sys.stderr)
         return 2
     except CatalogError as exc:  # one line per problem, each naming its file
         for problem in exc.problems:

@@ -111,10 +111,9 @@ def run_test(args: argparse.Namespace) -> int:
 
 def run_receipt(args: argparse.Namespace) -> int:
     from devices.printer.receipt_pdf import render_receipt_pdf
-    from kiosk.app.root import make_catalog, make_store, station_of
+    from kiosk.app.root import make_catalog, make_signer, make_storage, make_store, station_of
     from kiosk.controller import build_receipt
     from kiosk.ports.card import Holder
-    from kiosk.slip import signer_from_config
     from kiosk.trackcode import normalize
 
     config = load_config(args.config)
@@ -122,7 +121,8 @@ def run_receipt(args: argparse.Namespace) -> int:
     if code is None:
         print(f"{args.code!r} is not a tracking code")
         return EXIT_FAILED
-    stored = make_store(config).get(code)
+    storage = make_storage(config)
+    stored = make_store(config, storage).get(code)
     if stored is None:
         from db.engine import redacted_url
 
@@ -143,7 +143,7 @@ def run_receipt(args: argparse.Namespace) -> int:
     values.update({k: v for k, v in dossier.holder.items() if k in known})
     holder = Holder(**values)
     station = station_of(config)
-    slip = signer_from_config(config).sign(dossier.tracking_code)
+    slip = make_signer(config, storage).sign(dossier.tracking_code)
     receipt = build_receipt(station, dossier, service, holder, "vi", slip)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(render_receipt_pdf(receipt))

@@ -5,7 +5,8 @@
     kiosk slip sign 7K3QX-M9T2B               print the QR payload for a code (tests, officers)
 
 `status` exits 0 when the dossier is found, 1 otherwise (unknown, forged, mistyped, an ID card's
-QR), 2 when the slip key cannot be used. Both use this station's database and slip key.
+QR), 2 when a key cannot be used. Both use this station's database and slip key, checked as the
+kiosk checks them (`kiosk.keys`): a lookup never makes a key.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ import sys
 from typing import Any
 
 from kiosk.config import Config, load_config
-from kiosk.slip import SlipError, signer_from_config
+from kiosk.keyfile import KeyProblem
+from kiosk.slip import SlipError
 from kiosk.status import LookupOutcome, StatusLookup
 from kiosk.trackcode import display, normalize
 
@@ -46,15 +48,16 @@ def _config(args: argparse.Namespace) -> Config:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from kiosk.app.root import make_store  # SQLAlchemy only for the commands that need it
+    from kiosk.app.root import make_signer, make_storage, make_store  # SQLAlchemy only when needed
 
     config = _config(args)
     try:
-        signer = signer_from_config(config)
-    except (SlipError, OSError) as exc:
-        print(f"kiosk: slip key: {exc}", file=sys.stderr)
+        storage = make_storage(config)
+        signer = make_signer(config, storage)
+    except (KeyProblem, SlipError, OSError) as exc:
+        print(f"kiosk: keys: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    result = StatusLookup(make_store(config), signer)(args.qr if args.qr is not None else args.code)
+    result = StatusLookup(make_store(config, storage), signer)(args.qr if args.qr is not None else args.code)
     if args.json:
         print(json.dumps(result.as_json(), ensure_ascii=False))
     elif result.outcome is LookupOutcome.FOUND:
@@ -75,10 +78,13 @@ def cmd_slip_sign(args: argparse.Namespace) -> int:
     if code is None:
         print(f"kiosk: {args.code!r} is not a tracking code (check character or length)", file=sys.stderr)
         return EXIT_ERROR
+    from kiosk.app.root import make_signer, make_storage
+
+    config = _config(args)
     try:
-        signer = signer_from_config(_config(args))
-    except (SlipError, OSError) as exc:
-        print(f"kiosk: slip key: {exc}", file=sys.stderr)
+        signer = make_signer(config, make_storage(config))
+    except (KeyProblem, SlipError, OSError) as exc:
+        print(f"kiosk: keys: {exc}", file=sys.stderr)
         return EXIT_ERROR
     print(signer.sign(code))
     return 0

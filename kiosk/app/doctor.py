@@ -107,11 +107,34 @@ def _queues(config: Config) -> Check:
     return Check("queues", waiting == 0, detail + (": see `kiosk print queue`" if waiting else ""))
 
 
+def _keys(config: Config) -> list[Check]:
+    """The data and slip keys against the ids the database recorded; nothing is made or written."""
+    from db.engine import redact
+    from kiosk.app.root import make_ledger
+    from kiosk.keys import DATA, SLIP, describe_key
+
+    try:
+        ledger = make_ledger(config)
+    except Exception as exc:
+        return [Check("keys", False, redact(str(exc), config.database_url))]
+    checks = []
+    for name, purpose, path in (
+        ("data key", DATA, config.data_key_file),
+        ("slip key", SLIP, config.slip_key_file),
+    ):
+        ok, line = describe_key(purpose, path, ledger)
+        checks.append(Check(name, ok, line))
+    return checks
+
+
 def run_checks(config: Config) -> list[Check]:
     checks = [_catalog(config), _database(config), _card_reader(config), _printer(config)]
     checks += [_payment(config), _fonts()]
-    if checks[1].ok:  # the queues live in the database
-        checks.append(_queues(config))
+    if checks[1].ok:  # the keys are checked against the database, and the queues live in it
+        keys = _keys(config)
+        checks += keys
+        if all(c.ok for c in keys) and config.data_key_file.exists():  # else nothing is sealed yet
+            checks.append(_queues(config))
     return checks
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
 from devices.card.profiles import CitizenProfile, load_profiles
@@ -26,11 +27,13 @@ from kiosk.runner import Runner
 from kiosk.worker import Outcome, StationWorker, Task
 
 if TYPE_CHECKING:
+    from kiosk.backup import BackupReport
     from kiosk.outbox import DossierStore
     from kiosk.ports.printer import Printer
-    from kiosk.ports.storage import DossierRepository, PrintJobRepository
+    from kiosk.ports.storage import DossierRepository, KeyLedger, PrintJobRepository, RetentionRepository
     from kiosk.ports.target import SubmissionTarget
     from kiosk.printing import PrintQueue
+    from kiosk.retention import PurgeReport
     from kiosk.sealing import Sealer
     from kiosk.slip import SlipSigner
     from kiosk.status import StatusLookup
@@ -82,25 +85,90 @@ def make_card_reader(config: Config) -> CardReader:
 @dataclass(frozen=True)
 class Storage:
     """The station database's repositories (migrated to this build's schema) and the key sealing
-    personal data."""
+    personal data, checked against the database (`kiosk.keys`: a missing or changed key raises
+    `KeyProblem` before anything is written)."""
 
     sealer: Sealer
     dossiers: DossierRepository
     print_jobs: PrintJobRepository
+    keys: KeyLedger
+
+
+def make_ledger(config: Config) -> KeyLedger:
+    """The database's record of its keys, without opening any key (`kiosk keys`, doctor)."""
+    from db.engine import make_engine
+    from db.keys import SqlKeyLedger
+    from db.schema import ensure_schema
+
+    url = config.database_url
+    engine = make_engine(url)
+    ensure_schema(engine, url)
+    return SqlKeyLedger(engine)
 
 
 def make_storage(config: Config) -> Storage:
     from db.dossiers import SqlDossierRepository
     from db.engine import make_engine
+    from db.keys import SqlKeyLedger
     from db.print_jobs import SqlPrintJobRepository
     from db.schema import ensure_schema
-    from kiosk.sealing import Sealer, load_or_create_key
+    from kiosk.keys import open_sealer
 
     url = config.database_url
     engine = make_engine(url)
     ensure_schema(engine, url)
-    sealer = Sealer(load_or_create_key(config.data_key_file))
-    return Storage(sealer, SqlDossierRepository(engine), SqlPrintJobRepository(engine))
+    ledger = SqlKeyLedger(engine)
+    sealer = open_sealer(config.data_key_file, ledger)
+    return Storage(sealer, SqlDossierRepository(engine), SqlPrintJobRepository(engine), ledger)
+
+
+def make_retention(config: Config) -> RetentionRepository:
+    from db.engine import make_engine
+    from db.retention import SqlRetention
+    from db.schema import ensure_schema
+
+    url = config.database_url
+    engine = make_engine(url)
+    ensure_schema(engine, url)
+    return SqlRetention(engine)
+
+
+def purge_old(config: Config, repository: RetentionRepository, clock: Clock = local_now) -> PurgeReport:
+    """One purge (`kiosk purge`, the worker's daily task): rows and the pdf backend's receipts."""
+    from kiosk.retention import purge
+
+    receipts = config.receipts_dir if config.printer.backend == "pdf" else None
+    return purge(repository, receipts, clock(), config.retention.days)
+
+
+def backup_now(
+    config: Config,
+    folder: Path,
+    clock: Clock = local_now,
+    *,
+    with_keys: bool = False,
+    only_if_due: bool = False,
+) -> BackupReport:
+    """A backup of the station database into `folder` (`kiosk backup`, the worker's nightly task).
+    Keys only `with_keys`; `only_if_due`: nothing unless the newest backup there is a day old."""
+    from db.backup import backup_database
+    from kiosk.backup import BackupReport, backup_due, take_backup
+    from kiosk.keyfile import retired_key_files
+
+    now = clock()
+    if only_if_due and not backup_due(folder, now):
+        return BackupReport(None)
+    keys: list[Path] = []
+    if with_keys:
+        for path in (config.data_key_file, config.slip_key_file):
+            keys += [p for p in (path, *retired_key_files(path)) if p.is_file()]
+    return take_backup(
+        lambda dest: backup_database(config.database_url, dest),
+        folder,
+        now,
+        keep=config.backup.keep,
+        key_files=keys,
+    )
 
 
 def make_store(config: Config, storage: Storage | None = None) -> DossierStore:
@@ -144,10 +212,11 @@ def make_print_queue(config: Config, storage: Storage, printer: Callable[[], Pri
     return PrintQueue(storage.print_jobs, storage.sealer, printer)
 
 
-def make_signer(config: Config) -> SlipSigner:
-    from kiosk.slip import signer_from_config
+def make_signer(config: Config, storage: Storage) -> SlipSigner:
+    """The station's slip signer: its slip key (checked like the data key) and retired ones."""
+    from kiosk.keys import open_signer
 
-    return signer_from_config(config)
+    return open_signer(config.slip_key_file, config.station.id, storage.keys)
 
 
 def make_status_lookup(store: DossierStore, signer: SlipSigner) -> StatusLookup:
@@ -168,14 +237,26 @@ def build_worker(
     (`print_queue` given), retries of the receipt of a citizen still at the done screen. A
     worker of its own process gets no print task: it knows no citizen, and a waiting receipt
     whose citizen has gone is printed when an officer asks (`kiosk.printing`). `first` are
-    tasks of the caller's own, run before these (the process's systemd watchdog ping)."""
+    tasks of the caller's own, run before these (the process's systemd watchdog ping). Every
+    worker also purges daily (`retention.days`) and, with `backup.dir` set, backs up nightly."""
+    from kiosk.backup import BACKUP_EVERY_S
     from kiosk.outbox import deliver_pending
+    from kiosk.retention import PURGE_EVERY_S
 
     targets = make_targets(config)  # a bad target stops here, before the first pass
     tasks = [*first, Task("deliver", DELIVERY_EVERY_S, lambda: deliver_pending(store(), targets, clock()))]
     if print_queue is not None:
         queue = print_queue
         tasks.append(Task("print-retry", PRINT_RETRY_EVERY_S, lambda: queue().retry_for_citizen()))
+    # Purge and backup run wherever a worker runs (kiosk thread, worker unit, or both): a second
+    # purge finds nothing, and a backup is only taken when the newest one is a day old.
+    retention: Lazy[RetentionRepository] = Lazy(lambda: make_retention(config))
+    tasks.append(Task("purge", PURGE_EVERY_S, lambda: purge_old(config, retention(), clock)))
+    folder = config.backup.dir
+    if folder is not None:
+        tasks.append(
+            Task("backup", BACKUP_EVERY_S, lambda: backup_now(config, folder, clock, only_if_due=True))
+        )
     return StationWorker(tasks, on_outcome)
 
 
@@ -234,7 +315,7 @@ def build_app(config: Config, runner: Runner, clock: Clock = local_now) -> Kiosk
     printer: Lazy[Printer] = Lazy(lambda: make_printer(config))  # reportlab loads at the first print
     print_queue: Lazy[PrintQueue] = Lazy(lambda: make_print_queue(config, storage(), printer))
     station = station_of(config)
-    signer: Lazy[SlipSigner] = Lazy(lambda: make_signer(config))
+    signer: Lazy[SlipSigner] = Lazy(lambda: make_signer(config, storage()))
     lookup: Lazy[StatusLookup] = Lazy(lambda: make_status_lookup(store(), signer()))
     controller = KioskController(
         journey,

@@ -134,3 +134,55 @@ class PrintJobRepository(Protocol):
     def mark_printed(self, job_id: int, now: dt.datetime) -> None: ...
 
     def mark_failed(self, job_id: int, error: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class SealedRow:
+    """A row holding sealed bytes, as a key rotation re-seals it."""
+
+    table: str  # "dossiers" or "print_jobs"
+    row_id: int
+    tracking_code: str
+    payload: bytes
+
+
+class KeyLedger(Protocol):
+    """Which keys this database was used with (`kiosk.keys`): ids only, never the keys."""
+
+    def current_key(self, purpose: str) -> str | None:
+        """The id of the key last recorded for `purpose` ("data", "slip"), None if none was."""
+        ...
+
+    def record_key(self, purpose: str, key_id: str, *, previous: str = "retired") -> None:
+        """Make `key_id` the current key for `purpose`; the one before it becomes `previous`
+        ("retired": still held, "lost": gone)."""
+        ...
+
+    def sealed_rows(self) -> int:
+        """Dossiers and print jobs stored: what a lost data key would leave unreadable."""
+        ...
+
+    def newest_sealed(self) -> list[SealedRow]:
+        """The newest dossier and the newest print job, to check a key against."""
+        ...
+
+    def reseal_all(self, reseal: Callable[[SealedRow], bytes], purpose: str, key_id: str) -> int:
+        """Replace every sealed payload by `reseal(row)` and record `key_id` as current, in one
+        transaction (nothing changes if `reseal` raises); returns the number of rows."""
+        ...
+
+
+@dataclass(frozen=True)
+class PurgedRows:
+    dossiers: int
+    print_jobs: int
+    kept_unsent: int  # old dossiers kept because an outbox row of theirs is not delivered yet
+
+
+class RetentionRepository(Protocol):
+    def purge_before(self, cutoff: dt.datetime, day_of: Callable[[dt.datetime], str]) -> PurgedRows:
+        """In one transaction: count every dossier submitted before `cutoff` into the daily counts
+        (day `day_of(submitted_at)`, service, status), then delete it with its outbox rows and
+        print jobs; print jobs created before `cutoff` go too. A dossier with an undelivered outbox
+        row is kept, with its print jobs."""
+        ...

@@ -250,7 +250,7 @@ def test_wrong_key_gives_unreadable_dossier(store: DossierStore, engine: sa.Engi
     store.submit(make_dossier())
     stored = store_on(engine, os.urandom(KEY_SIZE)).get("7K3QXM9T2B")
     assert stored is not None and not stored.readable
-    assert stored.problem is not None and "wrong key" in stored.problem
+    assert stored.problem is not None and "sealed with key" in stored.problem
 
 
 def test_payload_moved_to_another_row_does_not_open(store: DossierStore, engine: sa.Engine) -> None:

@@ -349,7 +349,7 @@ def test_print_test_reports_a_failure(tmp_path: Path, capsys: pytest.CaptureFixt
 
 
 def test_receipt_command_renders_a_stored_dossier(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from kiosk.app.root import make_store
+    from kiosk.app.root import make_signer, make_storage, make_store
     from kiosk.catalog import load_catalog
     from kiosk.config import load_config
     from kiosk.controller import mask_id
@@ -360,7 +360,9 @@ def test_receipt_command_renders_a_stored_dossier(tmp_path: Path, capsys: pytest
     config = load_config(config_path)
     service = load_catalog().services[0]
     code = new_code()
-    make_store(config).submit(
+    storage = make_storage(config)
+    make_signer(config, storage)  # the kiosk signs a slip before it stores the dossier
+    make_store(config, storage).submit(
         Dossier(
             tracking_code=code,
             service_code=service.code,
@@ -438,5 +440,8 @@ def test_print_again_code_prints_that_receipt_only(
     (tmp_path / "other").mkdir()  # another station's data folder (its own key) on this database
     database = f'[database]\nurl = "{config.database_url}"'
     other_key = write_config(tmp_path / "other", f'backend = "pdf"\n{database}')
-    assert run_cli(["--config", str(other_key), "print", "again", display(mine)]) == 1
-    assert "cannot be read with this station's key" in capsys.readouterr().out
+    from kiosk.app.cli import main
+
+    assert main(["--config", str(other_key), "print", "again", display(mine)]) == 2
+    assert "data key file" in capsys.readouterr().err  # refused: no new key over sealed data
+    assert not (tmp_path / "other" / "data" / "data.key").exists()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import stat
 import subprocess
 from pathlib import Path
 
@@ -11,9 +10,7 @@ import pytest
 import qrcode
 from qrcode.util import MODE_ALPHA_NUM
 
-from kiosk.config import load_config
 from kiosk.slip import (
-    KEY_SIZE,
     STATION_MAX,
     SlipError,
     SlipProblem,
@@ -21,9 +18,7 @@ from kiosk.slip import (
     SlipSigner,
     VerifiedSlip,
     key_id,
-    load_or_create_slip_key,
     looks_like_slip,
-    signer_from_config,
     slip_station_id,
 )
 from kiosk.trackcode import ALPHABET, check_char
@@ -176,27 +171,3 @@ def test_key_sizes_are_checked() -> None:
     with pytest.raises(SlipError):
         SlipSigner(KEY, "X", retired_keys=[b"short"])
 
-
-def test_key_file_created_private_then_reused(tmp_path: Path) -> None:
-    path = tmp_path / "keys" / "slip.key"
-    key = load_or_create_slip_key(path)
-    assert len(key) == KEY_SIZE
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert load_or_create_slip_key(path) == key
-    assert [p.name for p in path.parent.iterdir()] == ["slip.key"]  # no temp file left behind
-    path.write_bytes(b"truncated")
-    with pytest.raises(SlipError, match="expected 32"):
-        load_or_create_slip_key(path)
-
-
-def test_signer_from_config_uses_the_station_and_retired_keys(tmp_path: Path) -> None:
-    config = load_config(overrides={"paths.data_dir": str(tmp_path), "station.id": "HN-BD-01"}, environ={})
-    first = signer_from_config(config)
-    old_payload = first.sign(CODE)
-    assert old_payload.startswith("KS1.HN-BD-01.")
-    # Rotation: the key moves aside, a new one is made, old slips still verify.
-    config.slip_key_file.rename(config.slip_key_file.with_name("slip.key.retired-20261126"))
-    second = signer_from_config(config)
-    assert second.key_id != first.key_id or second.sign(CODE) != old_payload
-    assert isinstance(second.verify(old_payload), VerifiedSlip)
-    assert second.sign(CODE) != old_payload

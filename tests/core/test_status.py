@@ -18,7 +18,7 @@ from db.dossiers import SqlDossierRepository
 from db.engine import make_engine
 from db.models import DossierRow
 from kiosk.app.cli_status import add_status_commands
-from kiosk.app.root import make_store
+from kiosk.app.root import make_signer, make_storage, make_store
 from kiosk.catalog import load_catalog
 from kiosk.config import load_config
 from kiosk.dossier import Dossier, StoredDossier
@@ -280,7 +280,10 @@ def run_cli(argv: list[str]) -> int:
 def config_file(tmp_path: Path) -> Path:
     path = tmp_path / "kiosk.toml"
     path.write_text(f'[paths]\ndata_dir = "{tmp_path / "data"}"\n[station]\nid = "{STATION}"\n', "utf-8")
-    store = make_store(load_config(path))
+    config = load_config(path)
+    storage = make_storage(config)
+    make_signer(config, storage)  # the kiosk signs a slip before it stores the dossier
+    store = make_store(config, storage)
     store.submit(Dossier(STORED, "1.003677", 1, STATION, T0, fields={}, holder={"full_name": "Trần Văn Đức"}))
     return path
 

@@ -138,7 +138,7 @@ def test_the_worker_delivers_to_the_configured_target(
     assert [i.target for i in store.pending()] == ["hub"]  # queued for the configured target
 
     worker = build_worker(config, Lazy(lambda: store), on_outcome=outcomes)
-    assert [t.name for t in worker.tasks] == ["deliver"]  # no print task outside the kiosk
+    assert [t.name for t in worker.tasks] == ["deliver", "purge"]  # no print task outside the kiosk
     worker_stopper.append(worker)
     worker.start()
     assert outcomes.next() == Outcome("deliver", result=DeliveryReport(sent=1))
