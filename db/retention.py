@@ -80,9 +80,9 @@ def _add_counts(session: Session, counts: Counter[tuple[str, str, str]]) -> None
 def daily_counts(engine: Engine) -> list[tuple[str, str, str, int]]:
     """(day, service, status, count), oldest day first: what statistics read after a purge."""
     with engine.connect() as conn:
-        rows: Iterable[tuple[str, str, str, int]] = conn.execute(
+        rows = conn.execute(
             select(
                 DailyCountRow.day, DailyCountRow.service_code, DailyCountRow.status, DailyCountRow.count
             ).order_by(DailyCountRow.day, DailyCountRow.service_code, DailyCountRow.status)
-        ).tuples()
-        return list(rows)
+        )
+        return [(day, service, status, count) for day, service, status, count in rows]
