@@ -33,11 +33,12 @@ class SqlKeyLedger:
             with Session(self._engine) as session, session.begin():
                 _record(session, purpose, key_id, previous)
 
-    def sealed_rows(self) -> int:
+    def sealed_rows(self, *, dossiers_only: bool = False) -> int:
         with self._engine.connect() as conn:
-            dossiers = conn.execute(select(func.count()).select_from(DossierRow)).scalar_one()
-            jobs = conn.execute(select(func.count()).select_from(PrintJobRow)).scalar_one()
-        return int(dossiers) + int(jobs)
+            count = int(conn.execute(select(func.count()).select_from(DossierRow)).scalar_one())
+            if not dossiers_only:
+                count += int(conn.execute(select(func.count()).select_from(PrintJobRow)).scalar_one())
+        return count
 
     def newest_sealed(self) -> list[SealedRow]:
         rows = []

@@ -115,7 +115,7 @@ def open_keys(purpose: str, path: Path, ledger: KeyLedger, *, create: bool = Tru
             _finish_rotation(kind, path, recorded)
         key = _read(kind, path)
         if key is None:
-            if recorded is not None or ledger.sealed_rows():
+            if recorded is not None or ledger.sealed_rows(dossiers_only=purpose == SLIP):
                 used = f" with key {recorded}" if recorded else ""
                 raise KeyProblem(
                     f"{kind.label} file {path} is missing, and this database {kind.what_it_protects}"

@@ -158,8 +158,9 @@ class KeyLedger(Protocol):
         ("retired": still held, "lost": gone)."""
         ...
 
-    def sealed_rows(self) -> int:
-        """Dossiers and print jobs stored: what a lost data key would leave unreadable."""
+    def sealed_rows(self, *, dossiers_only: bool = False) -> int:
+        """Dossiers and print jobs stored: what a lost data key would leave unreadable (the
+        dossiers alone: how many slips were issued)."""
         ...
 
     def newest_sealed(self) -> list[SealedRow]:
