@@ -204,6 +204,17 @@ def test_receipt_prints_through_cups_pdf(cupsd: Cupsd, tmp_path: Path) -> None:
     assert ink_fraction(printed, tmp_path) > 0.02  # not a blank page
 
 
+def test_a_printed_job_leaves_no_spooled_receipt(cupsd: Cupsd) -> None:
+    """This cupsd keeps job files a day (the default PreserveJobFiles): the kiosk purges its own."""
+    spool = cupsd.socket.parent / "spool"
+    job = printer(cupsd, "KioskPDF").print_receipt(sample_receipt())
+    assert job.completed and job.job_id
+    job_number = int(job.job_id.rsplit("-", 1)[1])
+    assert job_number not in cupsd.connection().getJobs(which_jobs="all")
+    assert not [p.name for p in spool.glob(f"d{job_number:05d}-*")]  # the document (the receipt)
+    assert not [p.name for p in spool.glob(f"c{job_number:05d}")]  # its attributes (the title)
+
+
 def test_submitted_pdf_has_the_vietnamese_text(tmp_path: Path) -> None:
     # What we hand CUPS (cups-pdf re-renders it, so the text is checked on our side).
     path = tmp_path / "submitted.pdf"
