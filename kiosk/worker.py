@@ -1,8 +1,9 @@
 """The station worker: what happens without a citizen, on one thread, without Qt.
 
 The work is a list of `Task`s, each one pass of something periodic: deliver the outbox to the
-configured target, retry the receipt of a citizen still at the kiosk; purge, backup and heartbeat
-will be one more task each. Tasks run one after another on the worker's thread (they share the
+configured target, retry the receipt of a citizen still at the kiosk, purge what is past the
+retention period (`kiosk.retention`), back the database up (`kiosk.backup`); a heartbeat will be
+one more. Tasks run one after another on the worker's thread (they share the
 database, so nothing is gained by running them side by side), each at its own interval. A task
 that raises is logged and reported as an `Outcome`, and the worker carries on with the next.
 
