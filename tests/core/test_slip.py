@@ -170,4 +170,3 @@ def test_key_sizes_are_checked() -> None:
         SlipSigner(b"short", "X")
     with pytest.raises(SlipError):
         SlipSigner(KEY, "X", retired_keys=[b"short"])
-
