@@ -127,9 +127,28 @@ def _keys(config: Config) -> list[Check]:
     return checks
 
 
+def _backup(config: Config) -> Check:
+    """With `backup.dir` set: is the newest backup there recent (the USB disk plugged in)?"""
+    import time
+
+    from kiosk.backup import BACKUP_AGE_S, backups
+
+    folder = config.backup.dir
+    if folder is None:
+        return Check("backup", True, "no backup.dir: nightly backups off (`kiosk backup --to DIR` by hand)")
+    if not folder.is_dir():
+        return Check("backup", False, f"{folder} is not there (USB disk unplugged?)")
+    found = backups(folder)
+    if not found:
+        return Check("backup", False, f"no backup in {folder} yet")
+    age_h = (time.time() - found[-1].stat().st_mtime) / 3600
+    detail = f"newest {found[-1].name}, {age_h:.0f} h old, {len(found)} kept in {folder}"
+    return Check("backup", age_h < 2 * BACKUP_AGE_S / 3600, detail)
+
+
 def run_checks(config: Config) -> list[Check]:
     checks = [_catalog(config), _database(config), _card_reader(config), _printer(config)]
-    checks += [_payment(config), _fonts()]
+    checks += [_payment(config), _fonts(), _backup(config)]
     if checks[1].ok:  # the keys are checked against the database, and the queues live in it
         keys = _keys(config)
         checks += keys

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import re
 import sqlite3
 import stat
 from pathlib import Path
@@ -206,3 +207,34 @@ def test_the_database_is_private_without_the_command_line_umask(tmp_path: Path) 
     assert [mode(p) for p in (tmp_path / "receipts").iterdir()] == [0o600] and mode(
         tmp_path / "receipts"
     ) == 0o700
+
+
+def test_doctor_says_whether_the_nightly_backup_is_there(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    usb = tmp_path / "usb"
+    station = write_config(tmp_path / "station", f'[backup]\ndir = "{usb}"\n')
+    config = load_config(station, environ={})
+    assert main(["--config", str(station), "db", "upgrade"]) == 0
+    assert main(["--config", str(station), "doctor", "--demo"]) == 1
+    assert re.search(rf"FAIL backup +{usb} is not there", capsys.readouterr().out)
+    report = backup_now(config, usb)
+    assert main(["--config", str(station), "doctor", "--demo"]) == 0
+    assert re.search(r"OK +backup +newest kiosk-", capsys.readouterr().out)
+    assert report.path is not None
+    os.utime(report.path, (0, 0))  # the disk was not plugged in for days
+    assert main(["--config", str(station), "doctor", "--demo"]) == 1
+    assert "FAIL backup" in capsys.readouterr().out
+
+
+def test_a_backup_from_before_a_rotation_restores_and_opens(tmp_path: Path) -> None:
+    from kiosk.keys import DATA, rotate_key
+
+    station = write_config(tmp_path / "station")
+    config = load_config(station, environ={})
+    codes = submit_confirmed(config, 2)
+    before = backup_now(config, tmp_path / "usb")
+    rotate_key(DATA, config.data_key_file, make_storage(config).keys)
+    assert main(["--config", str(station), "restore", str(before.path)]) == 0
+    store = make_store(config, make_storage(config))  # the old key is kept as retired: it opens
+    assert all(store.get(code).readable for code in codes)  # type: ignore[union-attr]
