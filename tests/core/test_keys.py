@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import os
 import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ import sqlalchemy as sa
 
 from db.engine import make_engine
 from db.keys import SqlKeyLedger
+from db.migrate import upgrade
 from db.models import DossierRow, PrintJobRow, StationKeyRow
 from devices.printer.sample import sample_receipt
 from kiosk.app.cli import main
@@ -309,3 +311,26 @@ def test_a_print_job_sealed_for_a_code_reseals_with_its_own_context(tmp_path: Pa
     job = new.print_jobs.latest(code)
     assert job is not None and blob_key_id(job.payload) == new.sealer.key_id
     assert new.sealer.open(job.payload, context=b"print:" + code.encode())["tracking_code"]
+
+
+def test_two_kiosks_starting_together_on_an_empty_database_share_one_key(tmp_path: Path) -> None:
+    config = config_for(tmp_path)
+    upgrade(config.database_url)  # the schema exists (its concurrent creation is another test's)
+    barrier = threading.Barrier(4)
+    ids: list[str] = []
+    errors: list[BaseException] = []
+
+    def start() -> None:
+        barrier.wait()
+        try:
+            ids.append(make_storage(config).sealer.key_id)
+        except BaseException as exc:  # collected and shown by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and len(set(ids)) == 1
+    assert key_rows(config) == {(DATA, ids[0], "current")}
