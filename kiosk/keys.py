@@ -89,7 +89,8 @@ def _finish_rotation(kind: _Kind, path: Path, recorded: str | None) -> None:
     if new is None:
         return
     if recorded is None or kind.key_id(new) != recorded:
-        successor.unlink()  # the rotation never committed: its key sealed nothing
+        # Not (yet) the database's key: a rotation that failed, or one still re-sealing in another
+        # process. Left alone: deleting it under a rotation about to commit would lose its key.
         return
     current = _read(kind, path)
     if current is not None and kind.key_id(current) != recorded:
@@ -227,6 +228,8 @@ def rotate_key(purpose: str, path: Path, ledger: KeyLedger, *, keep_old: bool = 
     except BaseException:
         successor.unlink(missing_ok=True)
         raise
+    if _read(kind, successor) != new:  # replaced meanwhile by someone else's attempt: ours counts now
+        write_key(successor, new)
     _finish_rotation(kind, path, new_id)
     dropped = 0
     if not keep_old:

@@ -334,3 +334,15 @@ def test_two_kiosks_starting_together_on_an_empty_database_share_one_key(tmp_pat
         thread.join()
     assert errors == [] and len(set(ids)) == 1
     assert key_rows(config) == {(DATA, ids[0], "current")}
+
+
+def test_a_successor_key_the_database_never_switched_to_is_left_alone(tmp_path: Path) -> None:
+    """A rotation that failed, or is still re-sealing in another process: its key is not used,
+    and not deleted under it either."""
+    config = config_for(tmp_path)
+    storage, codes = station_with_data(config)
+    successor = next_path(config.data_key_file)
+    successor.write_bytes(os.urandom(32))
+    restarted = make_storage(config)
+    assert restarted.sealer.key_id == storage.sealer.key_id and successor.exists()
+    assert make_store(config, restarted).get(codes[0]).readable  # type: ignore[union-attr]
