@@ -71,9 +71,14 @@ def take_backup(
     *,
     keep: int,
     key_files: Sequence[Path] = (),
+    make_folder: bool = True,
 ) -> BackupReport:
     """`copy(path)` writes the database to `path` whole or not at all; then the keys if any are
-    given, then the oldest backups beyond `keep` are removed (with their key folders)."""
+    given, then the oldest backups beyond `keep` are removed (with their key folders). Without
+    `make_folder` a missing folder is an error: the nightly backup must not fill the system disk
+    under the mount point of a USB disk that is not plugged in."""
+    if not make_folder and not folder.is_dir():
+        raise BackupError(f"backup folder {folder} is not there (USB disk unplugged?)")
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as exc:

@@ -156,7 +156,7 @@ def backup_now(
     from kiosk.keyfile import retired_key_files
 
     now = clock()
-    if only_if_due and not backup_due(folder, now):
+    if only_if_due and folder.is_dir() and not backup_due(folder, now):
         return BackupReport(None)
     keys: list[Path] = []
     if with_keys:
@@ -168,6 +168,7 @@ def backup_now(
         now,
         keep=config.backup.keep,
         key_files=keys,
+        make_folder=not only_if_due,  # the nightly task writes only to a folder that is there
     )
 
 

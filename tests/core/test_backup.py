@@ -140,6 +140,10 @@ def test_the_nightly_task_backs_up_once_a_day(tmp_path: Path) -> None:
     submit_confirmed(config, 1)
     worker = build_worker(config, lambda: make_store(config))
     [task] = [t for t in worker.tasks if t.name == "backup"]
+    with pytest.raises(BackupError, match="not there"):  # the USB disk is not plugged in
+        task.run()
+    assert not usb.exists()  # nothing written under its mount point
+    usb.mkdir()
     first = task.run()
     assert not first.idle and len(backups(usb)) == 1
     assert task.run().idle  # the newest is minutes old: not due
