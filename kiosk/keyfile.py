@@ -34,7 +34,7 @@ def read_key(path: Path, size: int) -> bytes | None:
     """
     try:
         key = path.read_bytes()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # no such file (or folder on its path)
         return None
     if len(key) != size:
         raise KeyFileSizeError(path, len(key), size)

@@ -126,7 +126,10 @@ def open_keys(purpose: str, path: Path, ledger: KeyLedger, *, create: bool = Tru
                 )
             if not create:
                 return None
-            key = create_key(path, KEY_SIZE)
+            try:
+                key = create_key(path, KEY_SIZE)
+            except OSError as exc:  # a read-only credentials folder, a full disk
+                raise KeyProblem(f"{kind.label} file {path} cannot be made: {exc.strerror or exc}") from None
             ledger.record_key(purpose, kind.key_id(key))
             return KeyRing(path, key, ())
         old = tuple(read_retired_keys(path, KEY_SIZE))

@@ -346,3 +346,11 @@ def test_a_successor_key_the_database_never_switched_to_is_left_alone(tmp_path: 
     restarted = make_storage(config)
     assert restarted.sealer.key_id == storage.sealer.key_id and successor.exists()
     assert make_store(config, restarted).get(codes[0]).readable  # type: ignore[union-attr]
+
+
+def test_a_key_that_cannot_be_made_is_a_key_problem(tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("x")
+    config = config_for(tmp_path, **{"security.data_key_file": str(blocked / "data.key")})
+    with pytest.raises(KeyProblem, match=r"data key file .*not-a-folder/data\.key cannot be made"):
+        make_storage(config)
