@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from kiosk.catalog import Service
@@ -175,16 +175,7 @@ class KioskController:
 
         def read() -> tuple[CardRead, dict[str, str] | None]:
             result = self._card_reader().read(effect.key, progress)
-            residence = today_address(result.holder.residence)
-            if result.photo:  # JPEG 2000 faces become PNG here, off the UI thread
-                from devices.card.photo import PhotoError, displayable
-
-                try:
-                    result = replace(result, photo=displayable(result.photo).data)
-                except PhotoError as exc:
-                    log.warning("photo cannot be shown: %s", exc)
-                    result = replace(result, photo=None)
-            return result, residence
+            return result, today_address(result.holder.residence)
 
         self.runner.run(read, lambda done: self.journey.card_read(*done), failed)
 

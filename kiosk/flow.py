@@ -541,7 +541,7 @@ class Journey:
             return
         self._set(
             holder=result.holder,
-            photo=result.photo,
+            photo=result.face,
             card_check=result.passive_auth.value,
             residence_address=residence_address,
             values=self._prefilled(result.holder, residence_address),
