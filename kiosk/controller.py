@@ -12,9 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from kiosk import phrases
 from kiosk.catalog import Service
 from kiosk.dossier import Dossier, TrackingCodeConflict
-from kiosk.flow import FlowState, Journey, LookUp, Phase, ReadCard, Submit
+from kiosk.flow.effects import LookUp, ReadCard, Submit
+from kiosk.flow.journey import Journey
+from kiosk.flow.state import FlowState, Phase
 from kiosk.payment import PaymentStatus, fee_line
 from kiosk.ports.card import (
     CardError,
@@ -30,17 +33,10 @@ from kiosk.runner import Runner
 
 if TYPE_CHECKING:
     from kiosk.status import StatusResult
-from kiosk.text import Text
 from kiosk.trackcode import display, new_code
 from kiosk.validation import display_value
 
 log = logging.getLogger(__name__)
-
-MSG_SUBMIT_FAILED = Text.of(
-    "Chưa gửi được hồ sơ. Ông/Bà bấm Gửi lại hoặc gọi cán bộ.",
-    "The application could not be sent. Press Send again or call an officer.",
-)
-
 
 class DossierSink(Protocol):
     def submit(self, dossier: Dossier, receipt: Receipt) -> int | None:
@@ -236,7 +232,7 @@ class KioskController:
 
         def failed(exc: BaseException) -> None:
             log.error("submission failed: %s", exc)
-            self.journey.submit_failed(MSG_SUBMIT_FAILED)
+            self.journey.submit_failed(phrases.SUBMIT_FAILED)
 
         self.runner.run(store, stored, failed)
 
@@ -249,7 +245,7 @@ class KioskController:
 
     def _printed_late(self, tracking_code: str) -> None:
         state = self.journey.state()
-        if state.phase is Phase.DONE and state.tracking_code == tracking_code:  # still that citizen
+        if state.phase is Phase.DONE and state.review.tracking_code == tracking_code:  # still that citizen
             self.journey.printed(True)
 
     def _look_up(self, effect: LookUp) -> None:

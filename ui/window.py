@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk import phrases
-from kiosk.flow import FlowState, Phase
+from kiosk.flow.state import FlowState, Phase
 from kiosk.ports.voice import Voice
 from ui.screens.base import Screen, ScreenContext
 from ui.theme import stylesheet
@@ -267,9 +267,9 @@ class KioskWindow(QWidget):
             self._last_screen = state.screen
             if state.screen not in ("idle",):
                 self.speak()
-        if state.lookup_result is not None and state.lookup_result is not self._last_result:
+        if state.lookup.result is not None and state.lookup.result is not self._last_result:
             self.speak()  # the status arrives after the screen: read it out as it comes
-        self._last_result = state.lookup_result
+        self._last_result = state.lookup.result
 
         service = state.service
         if service is not None:
