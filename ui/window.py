@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from kiosk import phrases
 from kiosk.flow.state import FlowState, Phase
+from kiosk.flow.steps import STEP_KINDS
 from kiosk.ports.voice import Voice
 from ui.screens.base import Screen, ScreenContext
 from ui.theme import stylesheet
@@ -33,19 +34,15 @@ from ui.widgets.overlay import Overlay
 
 # Screen name -> "module:class". Screens are built when first shown, so start-up builds only the
 # idle screen and the first paint does not wait for keyboards, keypads and pictograms.
+# The phases' screens are named here; every step kind of the core's registry has its screen in
+# ui/screens/<kind>.py as <Kind>Screen, so a new step kind needs no edit here.
 SCREENS: dict[str, str] = {
     "idle": "ui.screens.idle:IdleScreen",
     "menu": "ui.screens.menu:MenuScreen",
-    "intro": "ui.screens.intro:IntroScreen",
-    "consent": "ui.screens.consent:ConsentScreen",
-    "people": "ui.screens.people:PeopleScreen",
-    "card": "ui.screens.card:CardScreen",
-    "identity": "ui.screens.identity:IdentityScreen",
-    "form": "ui.screens.form:FormScreen",
-    "review": "ui.screens.review:ReviewScreen",
     "submitting": "ui.screens.done:SubmittingScreen",
     "done": "ui.screens.done:DoneScreen",
     "status": "ui.screens.status:StatusScreen",
+    **{kind: f"ui.screens.{kind}:{kind.capitalize()}Screen" for kind in STEP_KINDS},
 }
 
 
