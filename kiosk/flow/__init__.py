@@ -4,7 +4,10 @@
   status lookup);
 - `effects`: what the journey asks the outside to do (read a card, submit, look up a status);
 - `steps`: the registry of step kinds, one module per kind with its enter / validate / leave;
-- `journey`: the `Journey`, which takes the citizen's intents and the devices' results.
+- `journey`: the `Journey` the UI and the controller use, its intents by concern: `walk` (the
+  state, its listeners, moving between steps), `reader` (the card and its events), `guests`
+  (a people step), `lookup` (the status screen), and in `journey` itself the service, its
+  answers, the session and the submission's results.
 
 No Qt, no I/O: every path is testable with a fake clock.
 """
