@@ -146,7 +146,7 @@ class Journey(CardIntents, GuestIntents, LookupIntents):
     def submitted(self, tracking_code: str) -> None:
         # The ways to pay are decided here, for this dossier's fee and code; the screen shows them.
         amount = self._state.fee_amount
-        offers = tuple(self.payment.offers(amount, tracking_code)) if amount > 0 else ()
+        offers = tuple(self.payment.offers(amount, tracking_code)) if amount > 0 and self.payment else ()
         review = ReviewState(tracking_code=tracking_code, print_state="printing", offers=offers)
         self._set(phase=Phase.DONE, review=review)
 

@@ -36,8 +36,10 @@ class Walk:
         self._warn_after = dt.timedelta(seconds=idle_warning_s)
         self._reset_after = dt.timedelta(seconds=idle_warning_s + idle_reset_s)
         self._default_language = language
-        self.appointments = appointments or AppointmentSettings()
-        self.payment = payment or PaymentOptions()
+        # The station's settings, from the composition root; None: none configured (no appointment
+        # days offered, no ways to pay shown: the citizen asks the officer).
+        self.appointments = appointments
+        self.payment = payment
         self._effects: list[Effect] = []
         self._listeners: list[Callable[[FlowState], None]] = []
         self._reader_attached = True

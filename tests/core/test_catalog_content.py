@@ -22,7 +22,7 @@ from kiosk.flow.effects import Submit
 from kiosk.flow.journey import Journey
 from kiosk.flow.state import Phase
 from kiosk.ports.card import CardRead
-from kiosk.samples import sample_value
+from kiosk.samples import default_appointments, sample_value
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ROOT / "resources" / "services"
@@ -328,7 +328,13 @@ def test_every_branch_reaches_submit(code: str, answers: dict[str, str]) -> None
     catalog = load_catalog()
     service = catalog.get(code)
     profiles = load_profiles()
-    journey = Journey(catalog, lambda: dt.datetime(2026, 11, 26, 9, 0), idle_warning_s=600, idle_reset_s=600)
+    journey = Journey(
+        catalog,
+        lambda: dt.datetime(2026, 11, 26, 9, 0),
+        idle_warning_s=600,
+        idle_reset_s=600,
+        appointments=default_appointments(),
+    )
 
     def read(holder: Any) -> None:
         journey.card_inserted()

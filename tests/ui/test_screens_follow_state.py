@@ -74,7 +74,7 @@ def test_the_appointment_picker_offers_the_core_days(qtbot: QtBot) -> None:
 
 
 def test_the_done_screen_shows_the_offers_in_the_state(qtbot: QtBot) -> None:
-    payment = PaymentOptions(methods=("cash", "vietqr"), vietqr_bin="970436", vietqr_account="0000000000")
+    payment = PaymentOptions(("cash", "vietqr"), "970436", "0000000000", "")
     journey = Journey(CATALOG, lambda: NOW, payment=payment)
     journey.start()
     journey.choose_service("1.010910")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from kiosk.admission import AdmissionRule
@@ -27,7 +27,7 @@ class StepEnv:
     """What the steps may consult besides the state: the time and the station's settings."""
 
     now: dt.datetime
-    appointments: AppointmentSettings = field(default_factory=AppointmentSettings)
+    appointments: AppointmentSettings | None = None  # None: no appointments are offered
 
     @property
     def today(self) -> dt.date:

@@ -24,9 +24,9 @@ class Form(StepKind):
         assert step is not None and service is not None
         fields = service.fields_of(step, state.form.values)
         values = with_date_defaults(fields, state.form.values, env.today)
-        booking = any(f.type == "appointment" for f in fields)
-        days = tuple(env.appointments.open_days(env.today)) if booking else ()
-        slots = env.appointments.slots if booking else ()
+        settings = env.appointments if any(f.type == "appointment" for f in fields) else None
+        days = tuple(settings.open_days(env.today)) if settings else ()
+        slots = settings.slots if settings else ()
         form = state.form
         if values == form.values and (days, slots) == (form.appointment_days, form.appointment_slots):
             return state
@@ -60,7 +60,7 @@ def field_errors(fields: list[Field], values: Mapping[str, Any], env: StepEnv) -
         booked = values.get(fdef.id)
         if fdef.type != "appointment" or fdef.id in errors or not isinstance(booked, Mapping):
             continue
-        if not env.appointments.accepts(booked, env.today):
+        if env.appointments is None or not env.appointments.accepts(booked, env.today):
             errors[fdef.id] = fdef.messages.get("not_offered") or phrases.APPOINTMENT_NOT_OFFERED
     return errors
 
