@@ -615,7 +615,7 @@ def code_version() -> str:
     Part of the cache key, so a new build never reads what an older build pickled (a changed
     dataclass would load with missing or stale fields).
     """
-    classes = (Catalog, Service, Step, Field, Option, Condition, Fee, FeeCase, Paper, Text)
+    classes = (Catalog, Service, Step, Field, Option, Condition, Fee, FeeCase, Paper, Text, AdmissionRule)
     digest = hashlib.sha256()
     for name in sorted({__name__, *(cls.__module__ for cls in classes)}):
         module_file = sys.modules[name].__file__

@@ -154,3 +154,15 @@ def test_an_incomplete_booking_asks_for_one(value: object) -> None:
     j.set_value("appointment", value)
     j.next()
     assert "appointment" in j.state().form.errors
+
+
+def test_without_station_settings_nothing_is_offered() -> None:
+    """A journey not given the station's settings (the root always gives them) invents none."""
+    j = journey()
+    to_appointment(j)
+    assert j.state().form.appointment_days == ()
+    j.set_value("appointment", {"date": "2026-11-27", "time": "08:30"})
+    j.next()
+    assert j.state().form.errors["appointment"] == phrases.APPOINTMENT_NOT_OFFERED
+    j.submitted(new_code())
+    assert j.state().review.offers == ()  # the done screen asks the citizen to see the officer
