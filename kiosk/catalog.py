@@ -325,7 +325,7 @@ class _Reader:
             if outcome is None:
                 self.problem(f"{where}: admit.passive_auth: unknown {name!r} (known: {', '.join(known)})")
             elif outcome in NEVER_ACCEPTED:
-                self.problem(f"{where}: admit.passive_auth: a {outcome.value} chip is never accepted")
+                self.problem(f"{where}: admit.passive_auth: a chip that is {outcome.value} is never accepted")
             else:
                 outcomes.append(outcome)
         if not documents or not outcomes:

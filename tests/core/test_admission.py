@@ -94,6 +94,17 @@ def test_forged_is_refused_whatever_the_rule_says(reader: EmulatedCardReader) ->
     assert not admit(lax, read_card(reader, GUEST, "forged")).admitted
 
 
+@pytest.mark.parametrize("kind", ["cccd", "passport"])
+def test_an_unverifiable_chip_is_refused_as_a_forged_one(reader: EmulatedCardReader, kind: str) -> None:
+    """A broken EF.SOD must not pass where an altered one fails: the same 'see the officer'."""
+    holder = read_card(reader, GUEST, "valid").holder
+    broken = CardRead(holder=holder, document_kind=kind, passive_auth=PassiveAuth.UNVERIFIABLE)
+    verdict = admit(AdmissionRule(("cccd", "passport"), passive_auth=tuple(PassiveAuth)), broken)
+    assert not verdict.admitted and verdict.passive_auth is PassiveAuth.UNVERIFIABLE
+    forged = phrases.ADMIT_PASSPORT_FORGED if kind == "passport" else phrases.ADMIT_CARD_FORGED
+    assert verdict.reason == forged
+
+
 def test_strict_rule_refuses_an_unknown_chain(reader: EmulatedCardReader) -> None:
     strict = AdmissionRule(passive_auth=(PassiveAuth.VALID,))
     verdict = admit(strict, read_card(reader, GUEST, "unknown_chain"))
@@ -223,7 +234,12 @@ def test_catalog_rule_keeps_the_kind_defaults_it_does_not_name(tmp_path: Path) -
 @pytest.mark.parametrize(
     ("step_id", "line", "problem"),
     [
-        ("card", 'admit = { passive_auth = ["forged"] }', "a forged chip is never accepted"),
+        ("card", 'admit = { passive_auth = ["forged"] }', "a chip that is forged is never accepted"),
+        (
+            "card",
+            'admit = { passive_auth = ["unverifiable"] }',
+            "a chip that is unverifiable is never accepted",
+        ),
         ("card", 'admit = { documents = ["licence"] }', "admit.documents: unknown 'licence'"),
         ("guests", 'admit = { nationalities = ["Viet Nam"] }', "is not a 3-letter ICAO code"),
         ("card", 'admit = { chips = ["x"] }', "admit has unknown key 'chips'"),
