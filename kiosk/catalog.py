@@ -16,9 +16,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from kiosk.admission import DOCUMENT_KINDS, NEVER_ACCEPTED, AdmissionRule
+from kiosk.ports.card import PassiveAuth
 from kiosk.text import LANGUAGES, Text, fold, nfc
 
-STEP_KINDS = ("intro", "consent", "card", "identity", "form", "people", "review")
 FIELD_TYPES = ("text", "date", "choice", "phone", "id_number", "address", "checklist", "appointment")
 DATE_BOUNDS = ("today",)
 GROUPS = ("residence", "identity", "other")
@@ -90,6 +91,7 @@ class Step:
     when: Condition | None = None
     min_items: int = 1  # people steps
     max_items: int = 20
+    admit: AdmissionRule | None = None  # card / people steps: what they accept (None = the kind's rule)
 
 
 @dataclass(frozen=True)
@@ -299,6 +301,37 @@ class _Reader:
         values = raw.get("values", [raw.get("value")])
         return Condition(str(raw["field"]), tuple(str(v) for v in values))
 
+    def admission(self, raw: Any, where: str, rule: AdmissionRule) -> AdmissionRule | None:
+        """`admit = { documents = [...], nationalities = [...], passive_auth = [...] }`; a key left
+        out keeps the step kind's `rule`."""
+        if not isinstance(raw, dict):
+            self.problem(f"{where}: admit must be a table {{ documents, nationalities, passive_auth }}")
+            return None
+        for extra in sorted(set(raw) - {"documents", "nationalities", "passive_auth"}):
+            self.problem(f"{where}: admit has unknown key '{extra}'")
+        documents = tuple(str(d) for d in raw.get("documents", rule.documents))
+        for document in documents:
+            if document not in DOCUMENT_KINDS:
+                known_documents = ", ".join(DOCUMENT_KINDS)
+                self.problem(f"{where}: admit.documents: unknown {document!r} (known: {known_documents})")
+        nationalities = tuple(str(n) for n in raw.get("nationalities", rule.nationalities))
+        for code in nationalities:
+            if not re.fullmatch(r"[A-Z]{3}", code):
+                self.problem(f"{where}: admit.nationalities: {code!r} is not a 3-letter ICAO code")
+        known = {outcome.value: outcome for outcome in PassiveAuth}
+        outcomes: list[PassiveAuth] = []
+        for name in raw.get("passive_auth", [o.value for o in rule.passive_auth]):
+            outcome = known.get(str(name))
+            if outcome is None:
+                self.problem(f"{where}: admit.passive_auth: unknown {name!r} (known: {', '.join(known)})")
+            elif outcome in NEVER_ACCEPTED:
+                self.problem(f"{where}: admit.passive_auth: a chip that is {outcome.value} is never accepted")
+            else:
+                outcomes.append(outcome)
+        if not documents or not outcomes:
+            self.problem(f"{where}: admit accepts nothing")
+        return AdmissionRule(documents, nationalities, tuple(outcomes))
+
     def service(self, raw: dict[str, Any]) -> Service:
         fields: dict[str, Field] = {}
         for fraw in raw.get("fields", []):
@@ -308,12 +341,23 @@ class _Reader:
             if parsed.id in fields:
                 self.problem(f"field '{parsed.id}' defined twice")
             fields[parsed.id] = parsed
+        from kiosk.flow.steps import KINDS  # the registry imports this module's types
+
         steps: list[Step] = []
         for index, sraw in enumerate(raw.get("steps", [])):
             kind = sraw.get("kind")
-            if kind not in STEP_KINDS:
-                self.problem(f"step {index + 1} has unknown kind {kind!r} (known: {', '.join(STEP_KINDS)})")
+            if kind not in KINDS:
+                known = ", ".join(sorted(KINDS))
+                self.problem(f"step {index + 1} has unknown kind {kind!r} (known: {known})")
                 continue
+            admit = None
+            reads_documents = KINDS[kind].admission
+            if "admit" in sraw:
+                where = f"step '{sraw.get('id', kind)}'"
+                if reads_documents is None:
+                    self.problem(f"{where}: only steps that read documents take 'admit'")
+                else:
+                    admit = self.admission(sraw["admit"], where, reads_documents)
             step_fields = tuple(sraw.get("fields", []))
             for fid in step_fields:
                 if fid not in fields:
@@ -330,6 +374,7 @@ class _Reader:
                     when=self.condition(sraw.get("when"), f"step '{sraw.get('id', kind)}'"),
                     min_items=int(sraw.get("min", 1)),
                     max_items=int(sraw.get("max", 20)),
+                    admit=admit,
                 )
             )
         kinds = [step.kind for step in steps]
@@ -570,7 +615,7 @@ def code_version() -> str:
     Part of the cache key, so a new build never reads what an older build pickled (a changed
     dataclass would load with missing or stale fields).
     """
-    classes = (Catalog, Service, Step, Field, Option, Condition, Fee, FeeCase, Paper, Text)
+    classes = (Catalog, Service, Step, Field, Option, Condition, Fee, FeeCase, Paper, Text, AdmissionRule)
     digest = hashlib.sha256()
     for name in sorted({__name__, *(cls.__module__ for cls in classes)}):
         module_file = sys.modules[name].__file__

@@ -9,12 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from kiosk import phrases
 from kiosk.catalog import Service
 from kiosk.dossier import Dossier, TrackingCodeConflict
-from kiosk.flow import FlowState, Journey, LookUp, Phase, ReadCard, Submit
+from kiosk.flow.effects import LookUp, ReadCard, Submit
+from kiosk.flow.journey import Journey
+from kiosk.flow.state import FlowState, Phase
 from kiosk.payment import PaymentStatus, fee_line
 from kiosk.ports.card import (
     CardError,
@@ -30,17 +33,10 @@ from kiosk.runner import Runner
 
 if TYPE_CHECKING:
     from kiosk.status import StatusResult
-from kiosk.text import Text
 from kiosk.trackcode import display, new_code
 from kiosk.validation import display_value
 
 log = logging.getLogger(__name__)
-
-MSG_SUBMIT_FAILED = Text.of(
-    "Chưa gửi được hồ sơ. Ông/Bà bấm Gửi lại hoặc gọi cán bộ.",
-    "The application could not be sent. Press Send again or call an officer.",
-)
-
 
 class DossierSink(Protocol):
     def submit(self, dossier: Dossier, receipt: Receipt) -> int | None:
@@ -79,7 +75,7 @@ def build_receipt(
     qr_payload: str = "",
 ) -> Receipt:
     """What the slip shows; `qr_payload` is the signed slip text (the bare code if none given)."""
-    lines = [("Số định danh", mask_id(holder.id_number))]
+    lines = [(phrases.RECEIPT_ID_NUMBER.get("vi"), mask_id(holder.id_number))]
     for fdef in service.form_fields():
         lines.append((fdef.label.get(language), display_value(fdef, dossier.fields.get(fdef.id), language)))
     status = PaymentStatus.UNPAID if dossier.fee_amount else PaymentStatus.NOT_REQUIRED
@@ -175,16 +171,7 @@ class KioskController:
 
         def read() -> tuple[CardRead, dict[str, str] | None]:
             result = self._card_reader().read(effect.key, progress)
-            residence = today_address(result.holder.residence)
-            if result.photo:  # JPEG 2000 faces become PNG here, off the UI thread
-                from devices.card.photo import PhotoError, displayable
-
-                try:
-                    result = replace(result, photo=displayable(result.photo).data)
-                except PhotoError as exc:
-                    log.warning("photo cannot be shown: %s", exc)
-                    result = replace(result, photo=None)
-            return result, residence
+            return result, today_address(result.holder.residence)
 
         self.runner.run(read, lambda done: self.journey.card_read(*done), failed)
 
@@ -245,7 +232,7 @@ class KioskController:
 
         def failed(exc: BaseException) -> None:
             log.error("submission failed: %s", exc)
-            self.journey.submit_failed(MSG_SUBMIT_FAILED)
+            self.journey.submit_failed(phrases.SUBMIT_FAILED)
 
         self.runner.run(store, stored, failed)
 
@@ -258,7 +245,7 @@ class KioskController:
 
     def _printed_late(self, tracking_code: str) -> None:
         state = self.journey.state()
-        if state.phase is Phase.DONE and state.tracking_code == tracking_code:  # still that citizen
+        if state.phase is Phase.DONE and state.review.tracking_code == tracking_code:  # still that citizen
             self.journey.printed(True)
 
     def _look_up(self, effect: LookUp) -> None:

@@ -275,3 +275,42 @@ PASSPORT: dict[str, Text] = {
 }
 PASSPORT_PLACE = T("Hộ chiếu của khách", "The guest's passport")
 CHECK_STATUS = T("Xem kết quả hồ sơ đã nộp", "Check an application you sent")
+
+# -- the journey (kiosk/flow) and its controller ---------------------------------------------------
+
+NEED_CARD = T("Ông/Bà đặt thẻ lên đầu đọc và nhập số trên thẻ", "Place your card and type its number")
+NEED_PEOPLE = T("Ông/Bà đọc thẻ của ít nhất một khách", "Read at least one guest's card")
+RECEIPT_ID_NUMBER = T("Số định danh", "ID number")  # the receipt's first line (kiosk/controller.py)
+SUBMIT_FAILED = T(
+    "Chưa gửi được hồ sơ. Ông/Bà bấm Gửi lại hoặc gọi cán bộ.",
+    "The application could not be sent. Press Send again or call an officer.",
+)
+APPOINTMENT_NOT_OFFERED = T(
+    "Ông/Bà chọn một ngày và giờ hẹn trong các ô trên màn hình",
+    "Please choose one of the days and times shown",
+)
+# Admission of a document read from the chip (kiosk/admission.py): why it cannot be used.
+ADMIT_CARD_FORGED = T(
+    "Không xác thực được dữ liệu trong thẻ. Ông/Bà gặp cán bộ tại quầy",
+    "The card's data could not be verified. Please see the officer at the counter",
+)
+ADMIT_PASSPORT_FORGED = T(
+    "Không xác thực được dữ liệu trong hộ chiếu. Ông/Bà gặp cán bộ tại quầy",
+    "The passport's data could not be verified. Please see the officer at the counter",
+)
+ADMIT_UNVERIFIED = T(
+    "Chưa xác minh được nơi cấp giấy tờ này. Ông/Bà gặp cán bộ tại quầy",
+    "Who issued this document could not be checked. Please see the officer at the counter",
+)
+ADMIT_CARD_ONLY = T(
+    "Ở đây cần thẻ căn cước gắn chip. Ông/Bà đặt thẻ căn cước lên đầu đọc",
+    "A chip ID card is needed here. Please place your ID card on the reader",
+)
+ADMIT_DOCUMENT_REFUSED = T(
+    "Giấy tờ này không dùng được ở đây. Ông/Bà hỏi cán bộ",
+    "This document cannot be used here. Ask the officer",
+)
+ADMIT_FOREIGNER = T(
+    "Khách nước ngoài không khai ở đây: Ông/Bà báo cán bộ",
+    "Foreign guests are declared with the officer, not here",
+)

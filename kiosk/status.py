@@ -23,11 +23,12 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from kiosk.flow.state import CardPhase, Phase
 from kiosk.scan import ScanKind, parse_scan
 from kiosk.slip import SlipProblem, VerifiedSlip
 
 if TYPE_CHECKING:
-    from kiosk.flow import Journey
+    from kiosk.flow.journey import Journey
 
 log = logging.getLogger(__name__)
 
@@ -128,13 +129,11 @@ def route_scan(journey: Journey, line: str) -> ScanRoute:
     - Anything on the status screen: looked up (a garbled line shows "check the code").
     - Otherwise ignored, so a stray scan never throws away an application in progress.
     """
-    from kiosk.flow import CardPhase, Phase  # kiosk.flow imports this module
-
     state = journey.state()
     scan = parse_scan(line)
     if scan.is_id_card and scan.card is not None:
         step = state.step
-        at_card_step = step is not None and step.kind == "card" and state.holder is None
+        at_card_step = step is not None and step.kind == "card" and state.card.holder is None
         if at_card_step and state.card.phase is not CardPhase.READING:
             journey.set_id_number(scan.card.id_number)
             return ScanRoute.ID_NUMBER
@@ -143,7 +142,7 @@ def route_scan(journey: Journey, line: str) -> ScanRoute:
         return ScanRoute.LOOKUP
     status_query = scan.kind in (ScanKind.SLIP, ScanKind.TRACKING_CODE)
     free = state.phase in (Phase.IDLE, Phase.MENU) or (
-        state.phase is Phase.DONE and state.print_state != "printing"
+        state.phase is Phase.DONE and state.review.print_state != "printing"
     )
     if status_query and free:
         journey.lookup_submit(line)

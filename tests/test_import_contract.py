@@ -91,20 +91,8 @@ def python_files() -> list[Path]:
     return sorted(p for top in ("kiosk", "devices", "db") for p in (ROOT / top).rglob("*.py"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 8 in progress: kiosk/controller.py (devices.card.photo) still breaks the contract; "
-    "remove this mark when it is moved",
-)
 def test_the_arrows_point_inwards() -> None:
     problems = violations(python_files())
-    assert not problems, "import contract broken:\n" + "\n".join(problems)
-
-
-def test_storage_and_the_worker_keep_the_contract_already() -> None:
-    """Holds now, while the mark above waits for the card code: storage policy, ports, worker, db."""
-    moved = [p for p in python_files() if p.relative_to(ROOT).as_posix() != "kiosk/controller.py"]
-    problems = violations(moved)
     assert not problems, "import contract broken:\n" + "\n".join(problems)
 
 

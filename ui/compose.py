@@ -22,8 +22,6 @@ def screen_context(app: KioskApp) -> ScreenContext:
         app.journey,
         demo_cards=cards,
         demo_passports=passports,
-        appointments=app.appointments,
-        payment=app.payment,
     )
 
 

@@ -11,7 +11,8 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
 from devices.scanner.wedge import WedgeDetector, WedgeVerdict
-from kiosk.flow import Journey, Phase
+from kiosk.flow.journey import Journey
+from kiosk.flow.state import Phase
 from kiosk.scan import ScanKind, parse_scan
 from kiosk.status import ScanRoute, route_scan
 

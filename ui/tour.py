@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication
 from kiosk.app.root import build_app
 from kiosk.catalog import Service
 from kiosk.config import Config, load_config
-from kiosk.flow import Phase
+from kiosk.flow.state import Phase
 from kiosk.ports.clock import local_now
 from kiosk.ports.voice import Silent
 from kiosk.runner import InlineRunner
@@ -87,7 +87,7 @@ class Tour:
                 "step": state.step.id if state.step else "",
                 "language": state.language,
                 "overflow_px": self.window.overflow(),
-                "tracking_code": state.tracking_code,
+                "tracking_code": state.review.tracking_code,
             }
         )
 
@@ -156,10 +156,10 @@ class Tour:
                     self.shot(code, f"{step.id}-errors")
                 else:  # nothing required: back to the step to show it answered
                     journey.back()
-                values = dict(journey.state().values)
+                values = dict(journey.state().form.values)
                 for fdef in service.fields_of(step, values):
                     if not fdef.readonly:
-                        values[fdef.id] = sample_value(fdef, values, today, self.app.appointments)
+                        values[fdef.id] = sample_value(fdef, values, today, self.app.journey.appointments)
                         journey.set_value(fdef.id, values[fdef.id])
                 self.shot(code, f"{step.id}-filled")
                 journey.next()

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk import phrases
-from kiosk.flow import FlowState, Phase
+from kiosk.flow.state import FlowState, Phase
+from kiosk.flow.steps import STEP_KINDS
 from kiosk.ports.voice import Voice
 from ui.screens.base import Screen, ScreenContext
 from ui.theme import stylesheet
@@ -33,19 +34,15 @@ from ui.widgets.overlay import Overlay
 
 # Screen name -> "module:class". Screens are built when first shown, so start-up builds only the
 # idle screen and the first paint does not wait for keyboards, keypads and pictograms.
+# The phases' screens are named here; every step kind of the core's registry has its screen in
+# ui/screens/<kind>.py as <Kind>Screen, so a new step kind needs no edit here.
 SCREENS: dict[str, str] = {
     "idle": "ui.screens.idle:IdleScreen",
     "menu": "ui.screens.menu:MenuScreen",
-    "intro": "ui.screens.intro:IntroScreen",
-    "consent": "ui.screens.consent:ConsentScreen",
-    "people": "ui.screens.people:PeopleScreen",
-    "card": "ui.screens.card:CardScreen",
-    "identity": "ui.screens.identity:IdentityScreen",
-    "form": "ui.screens.form:FormScreen",
-    "review": "ui.screens.review:ReviewScreen",
     "submitting": "ui.screens.done:SubmittingScreen",
     "done": "ui.screens.done:DoneScreen",
     "status": "ui.screens.status:StatusScreen",
+    **{kind: f"ui.screens.{kind}:{kind.capitalize()}Screen" for kind in STEP_KINDS},
 }
 
 
@@ -267,9 +264,9 @@ class KioskWindow(QWidget):
             self._last_screen = state.screen
             if state.screen not in ("idle",):
                 self.speak()
-        if state.lookup_result is not None and state.lookup_result is not self._last_result:
+        if state.lookup.result is not None and state.lookup.result is not self._last_result:
             self.speak()  # the status arrives after the screen: read it out as it comes
-        self._last_result = state.lookup_result
+        self._last_result = state.lookup.result
 
         service = state.service
         if service is not None:

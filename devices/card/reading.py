@@ -17,6 +17,7 @@ from devices.card.icao.lds.dg13 import parse_dg13
 from devices.card.icao.lds.errors import LdsError
 from devices.card.icao.lds.mrz import Mrz
 from devices.card.icao.passive_auth import PassiveAuthReport, TrustStore, verify
+from devices.card.photo import PhotoError, displayable
 from kiosk.ports.card import (
     AccessKey,
     CardError,
@@ -72,6 +73,15 @@ def _face(dg2: bytes | None) -> FaceImage | None:
         return None
 
 
+def _shown_face(image: bytes) -> bytes | None:
+    """The face as a UI can show it (JPEG 2000 becomes PNG here, on the reading thread)."""
+    try:
+        return displayable(image).data
+    except PhotoError as exc:
+        log.warning("photo cannot be shown: %s", exc)
+        return None
+
+
 def build_card_read(files: DocumentFiles, trust: TrustStore) -> ReadOutcome:
     """Raises `CardError(BAD_DATA)` when DG1 or DG13 cannot be parsed: the bytes came through
     secure messaging intact, so reading again gives the same bytes."""
@@ -101,6 +111,7 @@ def build_card_read(files: DocumentFiles, trust: TrustStore) -> ReadOutcome:
         document_kind=kind,
         photo=face.image if face else None,
         photo_format=face.format if face else "",
+        face=_shown_face(face.image) if face else None,
         passive_auth=report.outcome,
         apdu_count=files.stats.apdu_count,
         data_groups=dict(raw),

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from devices.card.profiles import CitizenProfile
-from kiosk.flow import Journey
+from kiosk.flow.journey import Journey
 from kiosk.ports.card import CardReader
 
 if TYPE_CHECKING:

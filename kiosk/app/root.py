@@ -18,7 +18,7 @@ from kiosk.appointments import AppointmentSettings
 from kiosk.catalog import Catalog, load_catalog
 from kiosk.config import Config, ConfigError
 from kiosk.controller import KioskController, Station
-from kiosk.flow import Journey
+from kiosk.flow.journey import Journey
 from kiosk.payment import Method, PaymentOptions
 from kiosk.ports.card import CardReader
 from kiosk.ports.clock import Clock, local_now
@@ -297,8 +297,6 @@ class KioskApp:
     worker: StationWorker  # started and stopped by the UI (`ui/app.py`)
     demo_profiles: list[CitizenProfile]
     demo: DemoDocuments  # the card screen's demo buttons: empty unless demo mode on the emulated reader
-    appointments: AppointmentSettings
-    payment: PaymentOptions
 
 
 def build_app(config: Config, runner: Runner, clock: Clock = local_now) -> KioskApp:
@@ -309,6 +307,9 @@ def build_app(config: Config, runner: Runner, clock: Clock = local_now) -> Kiosk
         idle_warning_s=config.ui.idle_warning_seconds,
         idle_reset_s=config.ui.idle_reset_seconds,
         language=config.ui.language,
+        # The station's opening days and ways to pay reach the journey here, not through the UI.
+        appointments=appointment_settings(config),
+        payment=payment_options(config),
     )
     card_reader: Lazy[CardReader] = Lazy(lambda: make_card_reader(config))  # crypto loads after paint
     storage: Lazy[Storage] = Lazy(lambda: make_storage(config))
@@ -344,6 +345,4 @@ def build_app(config: Config, runner: Runner, clock: Clock = local_now) -> Kiosk
         worker=build_worker(config, store, print_queue),
         demo_profiles=demo_profiles,
         demo=demo_documents(card_reader, journey, demo_profiles) if demo else DemoDocuments(),
-        appointments=appointment_settings(config),
-        payment=payment_options(config),
     )

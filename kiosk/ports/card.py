@@ -142,6 +142,9 @@ class CardRead:
     document_kind: str  # "cccd" or "passport" (any other eMRTD)
     photo: bytes | None = None  # DG2 image bytes as stored (JPEG or JPEG 2000)
     photo_format: str = ""  # "jpeg" / "jp2" / ""
+    # The face ready for any UI (JPEG as stored, JPEG 2000 converted to PNG by the reader);
+    # None when there is no photo or it cannot be decoded.
+    face: bytes | None = None
     passive_auth: PassiveAuth = PassiveAuth.NOT_CHECKED
     apdu_count: int = 0
     data_groups: dict[str, bytes] = field(default_factory=dict, repr=False)

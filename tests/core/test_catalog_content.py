@@ -18,9 +18,11 @@ import pytest
 
 from devices.card.profiles import load_profiles
 from kiosk.catalog import check_catalog, load_catalog
-from kiosk.flow import Journey, Phase, Submit
+from kiosk.flow.effects import Submit
+from kiosk.flow.journey import Journey
+from kiosk.flow.state import Phase
 from kiosk.ports.card import CardRead
-from kiosk.samples import sample_value
+from kiosk.samples import default_appointments, sample_value
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ROOT / "resources" / "services"
@@ -326,7 +328,13 @@ def test_every_branch_reaches_submit(code: str, answers: dict[str, str]) -> None
     catalog = load_catalog()
     service = catalog.get(code)
     profiles = load_profiles()
-    journey = Journey(catalog, lambda: dt.datetime(2026, 11, 26, 9, 0), idle_warning_s=600, idle_reset_s=600)
+    journey = Journey(
+        catalog,
+        lambda: dt.datetime(2026, 11, 26, 9, 0),
+        idle_warning_s=600,
+        idle_reset_s=600,
+        appointments=default_appointments(),
+    )
 
     def read(holder: Any) -> None:
         journey.card_inserted()
@@ -352,14 +360,14 @@ def test_every_branch_reaches_submit(code: str, answers: dict[str, str]) -> None
             journey.add_person()
             read(profiles[-1].holder)
         else:
-            for fdef in service.fields_of(step, state.values):
+            for fdef in service.fields_of(step, state.form.values):
                 if not fdef.readonly:
                     value = answers.get(
-                        fdef.id, sample_value(fdef, dict(journey.state().values), journey.today())
+                        fdef.id, sample_value(fdef, dict(journey.state().form.values), journey.today())
                     )
                     journey.set_value(fdef.id, value)
         journey.next()
-        assert not journey.state().errors, (code, step.id, journey.state().errors)
+        assert not journey.state().form.errors, (code, step.id, journey.state().form.errors)
     assert journey.state().phase is Phase.SUBMITTING
     assert any(isinstance(effect, Submit) for effect in journey.take_effects())
     expected_fee = EXPECTED[code][2].get(next(iter(answers.items()), ("", "")), EXPECTED[code][1])

@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from devices.printer.sample import sample_receipt
 from kiosk.app.root import KioskApp, build_app
 from kiosk.config import load_config
-from kiosk.flow import Phase
+from kiosk.flow.state import Phase
 from kiosk.runner import InlineRunner
 from kiosk.trackcode import display, new_code
 
@@ -75,7 +75,7 @@ def submit_as_citizen(app: KioskApp) -> str:
     journey.next()
     state = journey.state()
     assert state.phase is Phase.DONE, state
-    return state.tracking_code
+    return state.review.tracking_code
 
 
 def retry_task(app: KioskApp):  # type: ignore[no-untyped-def]
@@ -92,14 +92,14 @@ def test_the_waiting_citizens_receipt_prints_when_paper_is_loaded(app: KioskApp,
     app.print_queue().enqueue(stranger)
 
     code = submit_as_citizen(app)
-    assert app.journey.state().print_state == "failed"  # paper out: "an officer will help"
+    assert app.journey.state().review.print_state == "failed"  # paper out: "an officer will help"
     [waiting] = [job for job in app.print_queue().pending() if job.tracking_code == code]
     assert waiting.attempts == 1
 
     assert not retry_task(app).run().printed  # still no paper: nothing printed, still waiting
     load_paper(paper)
     assert retry_task(app).run().printed == 1
-    assert app.journey.state().print_state == "printed"  # the done screen says "take your slip"
+    assert app.journey.state().review.print_state == "printed"  # the done screen says "take your slip"
     printed = receipts(paper)
     assert len(printed) == 1 and name in printed[0] and display(code) in printed[0]
     assert "Giàng A Sử" not in printed[0]
@@ -110,11 +110,11 @@ def test_the_waiting_citizens_receipt_prints_when_paper_is_loaded(app: KioskApp,
 
 def test_once_the_citizen_has_gone_their_receipt_waits_for_an_officer(app: KioskApp, paper: Path) -> None:
     code = submit_as_citizen(app)
-    assert app.journey.state().print_state == "failed"
+    assert app.journey.state().review.print_state == "failed"
     app.journey.reset()  # the session is wiped (timeout, or "Xong")
     load_paper(paper)
     submit_as_citizen(app)  # the next citizen: their own receipt prints, and only theirs
-    assert app.journey.state().print_state == "printed"
+    assert app.journey.state().review.print_state == "printed"
     assert retry_task(app).run().idle  # the worker does not print the one left behind
     assert len(receipts(paper)) == 1
     assert [job.tracking_code for job in app.print_queue().pending()] == [code]

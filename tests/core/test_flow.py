@@ -8,7 +8,9 @@ import pytest
 
 from devices.card.profiles import load_profiles
 from kiosk.catalog import load_catalog
-from kiosk.flow import CardPhase, Journey, Phase, ReadCard, Submit
+from kiosk.flow.effects import ReadCard, Submit
+from kiosk.flow.journey import Journey
+from kiosk.flow.state import CardPhase, Phase
 from kiosk.ports.card import AccessKey, CardErrorReason, CardRead, ReadProgress
 
 TAM_VANG = "1.003677"
@@ -78,23 +80,23 @@ def test_walks_to_submit(journey: Journey) -> None:
     assert effect.values["reason"] == "work"
     journey.submitted("0123456789")
     assert journey.state().screen == "done"
-    assert journey.state().tracking_code == "0123456789"
+    assert journey.state().review.tracking_code == "0123456789"
 
 
 def test_validation_messages_and_values_kept(journey: Journey) -> None:
     to_form(journey)
     journey.next()
-    assert journey.state().errors["destination"].get("vi") == "Ông/Bà nhập địa chỉ nơi sẽ đến"
+    assert journey.state().form.errors["destination"].get("vi") == "Ông/Bà nhập địa chỉ nơi sẽ đến"
     journey.set_value("destination", "Thôn 3, xã Tam Thăng")
     journey.next()
     journey.set_value("date_from", "2026-11-20")  # in the past (clock says 26/11/2026)
     journey.set_value("date_to", "2026-11-10")
     journey.next()
-    errors = journey.state().errors
+    errors = journey.state().form.errors
     assert errors["date_from"].get("vi") == "Ngày đi không được trước hôm nay"
     assert errors["date_to"].get("vi") == "Ngày về phải sau ngày đi"
     assert journey.state().step.id == "dates"  # type: ignore[union-attr]
-    assert journey.state().values["date_from"] == "2026-11-20"
+    assert journey.state().form.values["date_from"] == "2026-11-20"
 
 
 def test_back_keeps_entered_values(journey: Journey) -> None:
@@ -104,9 +106,9 @@ def test_back_keeps_entered_values(journey: Journey) -> None:
     journey.set_value("date_from", "2026-12-01")
     journey.back()
     assert journey.state().step.id == "destination"  # type: ignore[union-attr]
-    assert journey.state().values["destination"] == "Bản Lái, xã Phổng Lái, tỉnh Sơn La"
+    assert journey.state().form.values["destination"] == "Bản Lái, xã Phổng Lái, tỉnh Sơn La"
     journey.next()
-    assert journey.state().values["date_from"] == "2026-12-01"
+    assert journey.state().form.values["date_from"] == "2026-12-01"
 
 
 def test_back_from_first_step_reaches_menu_then_idle(journey: Journey) -> None:
@@ -130,7 +132,7 @@ def test_review_edit_jumps_to_step(journey: Journey) -> None:
     assert journey.state().screen == "review"
     journey.edit_step("dates")
     assert journey.state().step.id == "dates"  # type: ignore[union-attr]
-    assert journey.state().values["reason"] == "family"
+    assert journey.state().form.values["reason"] == "family"
 
 
 def test_timeout_warns_then_wipes(journey: Journey, clock: FakeClock) -> None:
@@ -146,8 +148,8 @@ def test_timeout_warns_then_wipes(journey: Journey, clock: FakeClock) -> None:
     journey.tick()
     state = journey.state()
     assert state.phase is Phase.IDLE
-    assert state.values == {}
-    assert state.holder is None
+    assert state.form.values == {}
+    assert state.card.holder is None
     assert state.card.id_number == ""
 
 
@@ -226,7 +228,7 @@ def test_not_me_forgets_card_data(journey: Journey) -> None:
     journey.confirm_identity(False)
     state = journey.state()
     assert state.screen == "card"
-    assert state.holder is None
+    assert state.card.holder is None
     assert state.card.id_number == ""
 
 
@@ -244,5 +246,5 @@ def test_submit_failure_returns_to_review_with_values(journey: Journey) -> None:
     journey.submit_failed(Text.of("lỗi", "error"))
     state = journey.state()
     assert state.screen == "review"
-    assert state.submit_error is not None
-    assert state.values["reason"] == "family"
+    assert state.review.submit_error is not None
+    assert state.form.values["reason"] == "family"

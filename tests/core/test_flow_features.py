@@ -9,7 +9,9 @@ import pytest
 
 from devices.card.profiles import load_profiles
 from kiosk.catalog import check_catalog, load_catalog
-from kiosk.flow import Journey, Phase, ReadCard, Submit
+from kiosk.flow.effects import ReadCard, Submit
+from kiosk.flow.journey import Journey
+from kiosk.flow.state import Phase
 from kiosk.ports.card import CardRead
 
 FIXTURES = Path(__file__).parent / "fixtures" / "services"
@@ -58,14 +60,14 @@ def test_refusing_consent_wipes(journey: Journey) -> None:
 
 def test_prefill_from_card(journey: Journey) -> None:
     to_details(journey)
-    assert journey.state().values["name"] == APPLICANT.full_name
+    assert journey.state().form.values["name"] == APPLICANT.full_name
 
 
 def test_conditional_field_and_step(journey: Journey) -> None:
     to_details(journey)
     journey.set_value("kind", "other")
     journey.next()
-    assert "kind_other" in journey.state().errors  # asked only for "other"
+    assert "kind_other" in journey.state().form.errors  # asked only for "other"
     journey.set_value("kind", "renew")
     journey.next()
     assert journey.state().step.id == "guests"  # type: ignore[union-attr]  # "lost" step skipped
@@ -82,7 +84,7 @@ def test_people_step_reads_guests(journey: Journey) -> None:
     journey.set_value("kind", "renew")
     journey.next()
     journey.next()
-    assert journey.state().errors["_people"].get("vi").startswith("Ông/Bà đọc thẻ")
+    assert journey.state().people.message.get("vi").startswith("Ông/Bà đọc thẻ")
     journey.card_removed()
     assert not journey.state().ask_done  # a card moving at the guest list is not "leaving"
     for guest in (GUEST_1, GUEST_2):
@@ -91,10 +93,10 @@ def test_people_step_reads_guests(journey: Journey) -> None:
         read(journey, guest)
         assert journey.state().screen == "people"
         journey.card_removed()
-    assert [p["full_name"] for p in journey.state().people] == [GUEST_1.full_name, GUEST_2.full_name]
+    assert [p["full_name"] for p in journey.state().guests] == [GUEST_1.full_name, GUEST_2.full_name]
     journey.remove_person(0)
-    assert [p["full_name"] for p in journey.state().people] == [GUEST_2.full_name]
-    assert journey.state().holder == APPLICANT  # the applicant's data stay
+    assert [p["full_name"] for p in journey.state().guests] == [GUEST_2.full_name]
+    assert journey.state().card.holder == APPLICANT  # the applicant's data stay
     journey.next()
     assert journey.state().step.id == "papers"  # type: ignore[union-attr]
 
@@ -112,7 +114,7 @@ def test_checklist_pattern_id_number_and_submit(journey: Journey) -> None:
     journey.set_value("plate", "29-ABC")
     journey.set_value("spouse_id", "123")
     journey.next()
-    errors = journey.state().errors
+    errors = journey.state().form.errors
     assert set(errors) == {"have", "plate", "spouse_id"}
     journey.set_value("have", ["photo", "form"])
     journey.set_value("plate", "29A-123.45")
@@ -161,8 +163,8 @@ def test_guest_passport_vietnamese_added_foreigner_refused(journey: Journey) -> 
     foreign = Holder(id_number="L898902C3", full_name="ERIKSSON ANNA MARIA", date_of_birth="12/08/1974",
                      nationality="UTO")  # fmt: skip
     journey.card_read(CardRead(holder=foreign, document_kind="passport"))
-    assert journey.state().people == []
-    assert "Khách nước ngoài không khai ở đây" in journey.state().errors["_card"].get("vi")
+    assert journey.state().guests == []
+    assert "Khách nước ngoài không khai ở đây" in journey.state().card.message.get("vi")
     journey.card_removed()
     journey.card_inserted()
     journey.set_passport_key("C1234567", "2003-11-28", "2033-11-20")
@@ -170,7 +172,7 @@ def test_guest_passport_vietnamese_added_foreigner_refused(journey: Journey) -> 
     vietnamese = Holder(id_number="C1234567", full_name="NGUYEN THI HANG", date_of_birth="28/11/2003",
                         nationality="VNM")  # fmt: skip
     journey.card_read(CardRead(holder=vietnamese, document_kind="passport"))
-    assert [p["document_kind"] for p in journey.state().people] == ["passport"]
+    assert [p["document_kind"] for p in journey.state().guests] == ["passport"]
     assert journey.state().screen == "people"
 
 
@@ -186,8 +188,8 @@ def test_forged_card_is_never_used(journey: Journey) -> None:
     journey.take_effects()
     journey.card_read(CardRead(holder=APPLICANT, document_kind="cccd", passive_auth=PassiveAuth.FORGED))
     state = journey.state()
-    assert state.holder is None and state.screen == "card"
-    assert "Không xác thực được" in state.errors["_card"].get("vi")
+    assert state.card.holder is None and state.screen == "card"
+    assert "Không xác thực được" in state.card.message.get("vi")
 
 
 def test_card_check_goes_with_the_submission(journey: Journey) -> None:

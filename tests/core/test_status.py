@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import datetime as dt
 import json
 import os
@@ -22,7 +21,9 @@ from kiosk.app.root import make_signer, make_storage, make_store
 from kiosk.catalog import load_catalog
 from kiosk.config import load_config
 from kiosk.dossier import Dossier, StoredDossier
-from kiosk.flow import Journey, LookUp, Phase, ReadCard
+from kiosk.flow.effects import LookUp, ReadCard
+from kiosk.flow.journey import Journey
+from kiosk.flow.state import Phase
 from kiosk.outbox import DossierStore
 from kiosk.sealing import KEY_SIZE, Sealer
 from kiosk.slip import SlipSigner
@@ -221,9 +222,9 @@ def to_card_step(journey: Journey) -> None:
 def test_slip_scanned_on_idle_opens_status_and_looks_up(journey: Journey, signer: SlipSigner) -> None:
     payload = signer.sign(STORED)
     assert route_scan(journey, payload) is ScanRoute.LOOKUP
-    assert journey.state().phase is Phase.STATUS and journey.state().lookup_busy
+    assert journey.state().phase is Phase.STATUS and journey.state().lookup.busy
     assert journey.take_effects() == [LookUp(payload)]
-    assert journey.state().lookup_text == ""  # the payload is not shown as if typed
+    assert journey.state().lookup.text == ""  # the payload is not shown as if typed
 
 
 def test_id_card_qr_at_the_card_step_fills_the_number(journey: Journey) -> None:
@@ -259,9 +260,9 @@ def test_id_card_on_idle_is_ignored(journey: Journey) -> None:
 
 
 def test_scan_while_the_slip_prints_waits(journey: Journey, signer: SlipSigner) -> None:
-    journey._state = dataclasses.replace(journey.state(), phase=Phase.DONE, print_state="printing")
+    journey.submitted(STORED)  # the done screen, the slip printing
     assert route_scan(journey, signer.sign(STORED)) is ScanRoute.IGNORED
-    journey._state = dataclasses.replace(journey.state(), print_state="printed")
+    journey.printed(True)
     assert route_scan(journey, signer.sign(STORED)) is ScanRoute.LOOKUP
 
 

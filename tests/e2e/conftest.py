@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QLineEdit, QPushButton, QScrollArea, QWidget
 from devices.card.profiles import CitizenProfile
 from kiosk.catalog import Field
 from kiosk.config import load_config
-from kiosk.flow import FlowState
+from kiosk.flow.state import FlowState
 from kiosk.ports.voice import Silent
 from kiosk.samples import sample_value
 from kiosk.telex import TONES
@@ -134,7 +134,7 @@ class Citizen:
                 answers.update(self.answer_step())
             self.next()
             state = self.state()
-            assert not state.errors, (step.id, state.errors)
+            assert not state.form.errors, (step.id, state.form.errors)
             assert state.step is not step, f"stuck on {step.id}"
             self.wait_for(state.screen)
         assert self.screen() == "review"
@@ -148,15 +148,15 @@ class Citizen:
             assert state.service is not None and state.step is not None
             asked = [
                 f
-                for f in state.service.fields_of(state.step, state.values)
+                for f in state.service.fields_of(state.step, state.form.values)
                 if not f.readonly and f.id not in given
             ]
             if not asked:
                 return given
             fdef = asked[0]
-            value = sample_value(fdef, dict(state.values), self.ui.app.journey.today())
+            value = sample_value(fdef, dict(state.form.values), self.ui.app.journey.today())
             self.answer(fdef, value)
-            assert self.state().values.get(fdef.id) == value, fdef.id
+            assert self.state().form.values.get(fdef.id) == value, fdef.id
             given[fdef.id] = value
 
     def add_guests(self, guests: list[CitizenProfile]) -> None:
@@ -166,7 +166,7 @@ class Citizen:
             self.wait_for("card")
             self.place_card(guest)
             self.qtbot.waitUntil(
-                lambda n=count: self.screen() == "people" and len(self.state().people) == n, timeout=10000
+                lambda n=count: self.screen() == "people" and len(self.state().guests) == n, timeout=10000
             )
 
     # -- steps ---------------------------------------------------------------------------

@@ -43,17 +43,19 @@ def test_service_tapped_to_printed_receipt(citizen: Any, code: str) -> None:
     assert window.overflow() == 0
 
     citizen.next()  # send
-    citizen.qtbot.waitUntil(lambda: citizen.state().print_state in ("printed", "failed"), timeout=20000)
+    citizen.qtbot.waitUntil(
+        lambda: citizen.state().review.print_state in ("printed", "failed"), timeout=20000
+    )
     state = citizen.state()
-    assert state.print_state == "printed"
-    stored = app.store().get(state.tracking_code)
+    assert state.review.print_state == "printed"
+    stored = app.store().get(state.review.tracking_code)
     assert stored is not None and stored.dossier is not None
     assert stored.dossier.service_code == code
     assert stored.dossier.holder["full_name"] == NAME
     assert stored.dossier.consented_at is not None
     for fid, value in answers.items():
         assert stored.dossier.fields[fid] == value, fid
-    code_shown = f"{state.tracking_code[:5]}-{state.tracking_code[5:]}"
+    code_shown = f"{state.review.tracking_code[:5]}-{state.review.tracking_code[5:]}"
     (pdf,) = app.config.receipts_dir.glob(f"{code_shown}-*.pdf")
     text = unicodedata.normalize("NFC", "".join(p.extract_text() for p in PdfReader(pdf).pages))
     assert NAME in text and code_shown in text

@@ -26,7 +26,7 @@ def offers(ctx: ScreenContext) -> dict[str, Any]:
 
 def settings(ui: KioskUi | Tour) -> dict[str, Any]:
     """The station's appointment days and ways to pay, as the application was built with them."""
-    return {"appointments": ui.app.appointments, "payment": ui.app.payment}
+    return {"appointments": ui.app.journey.appointments, "payment": ui.app.journey.payment}
 
 
 def test_tour_and_kiosk_get_the_same_screen_context(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

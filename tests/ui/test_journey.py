@@ -77,11 +77,12 @@ def test_citizen_journey_to_printed_receipt(qtbot, kiosk_ui: KioskUi) -> None:  
         w.text() for w in window.screens["form"].findChildren(QWidget, "error")
     ]  # type: ignore[misc]
     type_on_keyboard(qtbot, ui, "thoon 3 xax tam thawng")
-    assert ui.app.journey.state().values["destination"] == "Thôn 3 Xã Tam Thăng"  # words start upper-case
+    # words start upper-case
+    assert ui.app.journey.state().form.values["destination"] == "Thôn 3 Xã Tam Thăng"
     click(qtbot, window.primary_button)
 
     assert ui.app.journey.state().step.id == "dates"  # type: ignore[union-attr]
-    values = ui.app.journey.state().values
+    values = ui.app.journey.state().form.values
     today = dt.date.today()
     assert values["date_from"] == today.isoformat()
     assert values["date_to"] == (today + dt.timedelta(days=1)).isoformat()
@@ -89,8 +90,8 @@ def test_citizen_journey_to_printed_receipt(qtbot, kiosk_ui: KioskUi) -> None:  
     plus_day_from = next(b for b in pickers["date_from"].findChildren(QPushButton) if b.text() == "+")
     click(qtbot, plus_day_from)
     click(qtbot, window.primary_button)  # return day == leaving day: refused, values kept
-    assert ui.app.journey.state().errors["date_to"].get("vi") == "Ngày về phải sau ngày đi"
-    assert ui.app.journey.state().values["date_from"] == (today + dt.timedelta(days=1)).isoformat()
+    assert ui.app.journey.state().form.errors["date_to"].get("vi") == "Ngày về phải sau ngày đi"
+    assert ui.app.journey.state().form.values["date_from"] == (today + dt.timedelta(days=1)).isoformat()
     plus_month_to = [b for b in pickers["date_to"].findChildren(QPushButton) if b.text() == "+"][1]
     click(qtbot, plus_month_to)
     click(qtbot, window.primary_button)
@@ -101,10 +102,10 @@ def test_citizen_journey_to_printed_receipt(qtbot, kiosk_ui: KioskUi) -> None:  
     assert screen(ui) == "review"
     click(qtbot, window.primary_button)
 
-    qtbot.waitUntil(lambda: ui.app.journey.state().print_state == "printed", timeout=20000)
+    qtbot.waitUntil(lambda: ui.app.journey.state().review.print_state == "printed", timeout=20000)
     state = ui.app.journey.state()
     assert screen(ui) == "done"
-    code = state.tracking_code
+    code = state.review.tracking_code
     assert len(code) == 10
 
     stored = ui.app.store().get(code)
@@ -125,7 +126,7 @@ def test_citizen_journey_to_printed_receipt(qtbot, kiosk_ui: KioskUi) -> None:  
 
     click(qtbot, window.primary_button)  # "Xong": back to the start, session wiped
     assert screen(ui) == "idle"
-    assert ui.app.journey.state().holder is None
+    assert ui.app.journey.state().card.holder is None
     qtbot.wait(50)  # let the dropped screens be deleted
     shown = [w.text() for w in window.findChildren(QLabel)] + [
         w.text() for w in window.findChildren(QLineEdit)

@@ -46,9 +46,9 @@ def fill_step(qtbot, ui: KioskUi, guests: list) -> None:  # type: ignore[no-unty
             assert ui.window.stack.currentWidget() is ui.window.screens["card"]
             ui.app.card_reader().insert(guest)  # type: ignore[attr-defined]
             journey.set_id_number(guest.holder.id_number)
-            qtbot.waitUntil(lambda: not journey.state().adding_person, timeout=10000)
+            qtbot.waitUntil(lambda: not journey.state().people.adding, timeout=10000)
         return
-    values = dict(state.values)
+    values = dict(state.form.values)
     for fdef in state.service.fields_of(step, values):
         if not fdef.readonly:
             values[fdef.id] = sample_value(fdef, values, journey.today())
@@ -66,7 +66,7 @@ def test_service_invalid_answer_message_and_values_kept(qtbot, kiosk_ui: KioskUi
         state = journey.state()
         assert state.service is not None and state.step is not None
         required = [
-            f for f in state.service.fields_of(state.step, state.values) if f.required and not f.readonly
+            f for f in state.service.fields_of(state.step, state.form.values) if f.required and not f.readonly
         ]
         if state.step.kind == "form" and required and all(f.type != "date" for f in required):
             break
@@ -79,17 +79,17 @@ def test_service_invalid_answer_message_and_values_kept(qtbot, kiosk_ui: KioskUi
     journey.next()  # nothing entered
     state = journey.state()
     assert state.step is not None and state.step.id == step_id  # stays
-    message = state.errors[field.id].get("vi")
+    message = state.form.errors[field.id].get("vi")
     qtbot.waitUntil(lambda: message in error_texts(ui), timeout=2000)
     # Fill this step, go on, come back: the answers are still there.
     fill_step(qtbot, ui, guests)
-    entered = {f.id: journey.state().values[f.id] for f in required}
+    entered = {f.id: journey.state().form.values[f.id] for f in required}
     journey.next()
     assert journey.state().step is not None and journey.state().step.id != step_id  # type: ignore[union-attr]
     journey.back()
     while journey.state().step is not None and journey.state().step.id != step_id:  # type: ignore[union-attr]
         journey.back()
-    assert {f.id: journey.state().values[f.id] for f in required} == entered
+    assert {f.id: journey.state().form.values[f.id] for f in required} == entered
     assert not error_texts(ui)
 
 

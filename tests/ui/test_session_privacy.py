@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
 
 from kiosk.catalog import load_catalog
-from kiosk.flow import Journey
+from kiosk.flow.journey import Journey
 from kiosk.trackcode import new_code
 from ui.scan_filter import ScanKeyFilter
 

@@ -24,7 +24,9 @@ from db.engine import make_engine
 from db.models import DossierRow
 from kiosk.catalog import load_catalog
 from kiosk.dossier import Dossier
-from kiosk.flow import Journey, LookUp, Phase
+from kiosk.flow.effects import LookUp
+from kiosk.flow.journey import Journey
+from kiosk.flow.state import Phase
 from kiosk.outbox import DossierStore
 from kiosk.runner import InlineRunner
 from kiosk.sealing import KEY_SIZE, Sealer
@@ -132,14 +134,14 @@ def test_typing_on_the_keypad_then_look_up(qtbot, kiosk: Kiosk) -> None:  # type
     assert screen.code.text() == f"{STORED[:5]}-{STORED[5:7]}•••"
     qtbot.mouseClick(screen.keypad.erase_button, Qt.MouseButton.LeftButton)
     press(qtbot, kiosk, STORED[6:] + "Z")  # an eleventh key is ignored
-    assert kiosk.journey.state().lookup_text == STORED
+    assert kiosk.journey.state().lookup.text == STORED
     assert screen.code.text() == display(STORED)
     primary = screen.primary_text(kiosk.journey.state())
     assert primary is not None and primary.get("vi") == "Tra cứu"
     shoot(screen, "typed")
 
     screen.on_primary()  # what the window's primary button does
-    result = kiosk.journey.state().lookup_result
+    result = kiosk.journey.state().lookup.result
     assert result is not None and result.outcome is LookupOutcome.FOUND
     assert screen.result_box.isVisible()
     assert "Đã tiếp nhận" in texts(kiosk) and "Nộp ngày 24/11/2026" in texts(kiosk)
@@ -148,7 +150,7 @@ def test_typing_on_the_keypad_then_look_up(qtbot, kiosk: Kiosk) -> None:  # type
     shoot(screen, "found_received")
 
     qtbot.mouseClick(screen.keypad.clear_button, Qt.MouseButton.LeftButton)
-    assert kiosk.journey.state().lookup_text == "" and screen.code.text() == "•••••-•••••"
+    assert kiosk.journey.state().lookup.text == "" and screen.code.text() == "•••••-•••••"
     assert not screen.result_box.isVisible()  # typing again clears the old answer
 
 
@@ -192,9 +194,9 @@ def test_wedge_scan_of_a_slip(qtbot, kiosk: Kiosk, scanner: ScanKeyFilter) -> No
     qtbot.keyClicks(kiosk.screen, payload)  # a burst: microseconds between keys
     qtbot.keyClick(kiosk.screen, Qt.Key.Key_Return)
     assert scanner.scans == [payload]
-    result = kiosk.journey.state().lookup_result
+    result = kiosk.journey.state().lookup.result
     assert result is not None and result.outcome is LookupOutcome.FOUND
-    assert kiosk.journey.state().lookup_text == ""  # none of the scanner's keys were typed
+    assert kiosk.journey.state().lookup.text == ""  # none of the scanner's keys were typed
     assert kiosk.screen.code.text() == display(STORED)
 
 
@@ -209,23 +211,23 @@ def test_wedge_scan_of_a_forged_slip(qtbot, kiosk: Kiosk, scanner: ScanKeyFilter
 
 def test_person_at_a_usb_keyboard_types_the_code(qtbot, kiosk: Kiosk, scanner: ScanKeyFilter) -> None:  # type: ignore[no-untyped-def]
     qtbot.keyClicks(kiosk.screen, display(STORED).lower(), delay=60)  # a quick typist: 60 ms a key
-    qtbot.waitUntil(lambda: kiosk.journey.state().lookup_text == STORED, timeout=2000)
+    qtbot.waitUntil(lambda: kiosk.journey.state().lookup.text == STORED, timeout=2000)
     assert scanner.scans == []
     qtbot.keyClick(kiosk.screen, Qt.Key.Key_Return, delay=60)
-    result = kiosk.journey.state().lookup_result
+    result = kiosk.journey.state().lookup.result
     assert result is not None and result.outcome is LookupOutcome.FOUND
 
 
 def test_typing_then_a_scan(qtbot, kiosk: Kiosk, scanner: ScanKeyFilter) -> None:  # type: ignore[no-untyped-def]
     qtbot.keyClicks(kiosk.screen, "AB", delay=80)
-    qtbot.waitUntil(lambda: kiosk.journey.state().lookup_text == "AB", timeout=2000)
+    qtbot.waitUntil(lambda: kiosk.journey.state().lookup.text == "AB", timeout=2000)
     qtbot.wait(80)
     qtbot.keyClicks(kiosk.screen, kiosk.signer.sign(STORED))
     qtbot.keyClick(kiosk.screen, Qt.Key.Key_Enter)
     assert len(scanner.scans) == 1
-    result = kiosk.journey.state().lookup_result
+    result = kiosk.journey.state().lookup.result
     assert result is not None and result.outcome is LookupOutcome.FOUND
-    assert kiosk.journey.state().lookup_text == "AB"  # what the person typed stays
+    assert kiosk.journey.state().lookup.text == "AB"  # what the person typed stays
 
 
 def test_id_card_qr_on_the_status_screen(qtbot, kiosk: Kiosk, scanner: ScanKeyFilter) -> None:  # type: ignore[no-untyped-def]
@@ -244,7 +246,7 @@ def test_slip_scanned_on_the_idle_screen_opens_the_status(
     qtbot.keyClicks(kiosk.screen, kiosk.signer.sign(STORED))
     qtbot.keyClick(kiosk.screen, Qt.Key.Key_Return)
     assert kiosk.journey.state().phase is Phase.STATUS
-    result = kiosk.journey.state().lookup_result
+    result = kiosk.journey.state().lookup.result
     assert result is not None and result.outcome is LookupOutcome.FOUND
 
 
@@ -340,7 +342,7 @@ def test_in_the_kiosk_window_at_1366x768(qtbot, monkeypatch, tmp_path: Path) -> 
             qtbot.mouseClick(screen.keypad.keys[ch], Qt.MouseButton.LeftButton)
         assert ui.window.primary_button.isVisible() and ui.window.primary_button.text() == "Tra cứu"
         qtbot.mouseClick(ui.window.primary_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: ui.app.journey.state().lookup_result is not None, timeout=10000)
+        qtbot.waitUntil(lambda: ui.app.journey.state().lookup.result is not None, timeout=10000)
         assert screen.result_title.text() == "Không tìm thấy hồ sơ"  # an empty station database
         qtbot.waitUntil(lambda: ui.window.overflow() == 0, timeout=2000)  # once the layout settles
         layout = screen.layout()

@@ -8,24 +8,18 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
-from kiosk.app.root import appointment_settings, payment_options
-from kiosk.appointments import AppointmentSettings
-from kiosk.config import Config, load_config
-from kiosk.flow import FlowState, Journey
-from kiosk.payment import PaymentOptions
+from kiosk.flow.journey import Journey
+from kiosk.flow.state import FlowState
 from kiosk.text import Text
-
-
-def _defaults() -> Config:
-    return load_config(environ={})
 
 
 @dataclass
 class ScreenContext:
+    """What screens get besides the state: the journey to send intents to, and demo shortcuts.
+    Rules and settings (appointment days, ways to pay) are the journey's, carried in its state."""
+
     journey: Journey
     demo_cards: list[tuple[str, Callable[[], None]]] = field(default_factory=list)
-    appointments: AppointmentSettings = field(default_factory=lambda: appointment_settings(_defaults()))
-    payment: PaymentOptions = field(default_factory=lambda: payment_options(_defaults()))
     demo_passports: list[tuple[str, Callable[[], None]]] = field(default_factory=list)
 
 

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from kiosk import phrases
-from kiosk.flow import CardPhase, FlowState
+from kiosk.flow.state import CardPhase, FlowState
 from kiosk.text import Text
 from ui.screens.base import Screen, ScreenContext
 from ui.widgets.basics import button, label
@@ -115,14 +115,14 @@ class CardScreen(Screen):
     def show_state(self, state: FlowState) -> None:
         lang = state.language
         card = state.card
-        passport = state.adding_person and card.passport
+        passport = state.people.adding and state.people.passport
         if passport:
             self.title.setText(phrases.PASSPORT_PLACE.get(lang))
-        elif state.adding_person:
+        elif state.people.adding:
             self.title.setText(phrases.PEOPLE_CARD.get(lang))
         else:
             self.title.setText(state.step.title.get(lang) if state.step else "")
-        self.modes.setVisible(state.adding_person)
+        self.modes.setVisible(state.people.adding)
         self.card_mode.setText(phrases.GUEST_ID_CARD.get(lang))
         self.passport_mode.setText(phrases.GUEST_PASSPORT.get(lang))
         self.card_mode.setChecked(not passport)
@@ -160,8 +160,8 @@ class CardScreen(Screen):
         message = ""
         if card.phase is CardPhase.FAILED and card.error is not None:
             message = phrases.CARD_ERRORS[card.error].get(lang)
-        elif "_card" in state.errors:
-            message = state.errors["_card"].get(lang)
+        elif state.card.message is not None:
+            message = state.card.message.get(lang)
         self.error.setText(message)
         self.keypad.setEnabled(card.phase is not CardPhase.READING)
         if self.ctx.demo_cards:
@@ -172,4 +172,4 @@ class CardScreen(Screen):
                 choice.setVisible(passport)
 
     def primary_text(self, state: FlowState) -> Text | None:
-        return phrases.NEXT if state.holder is not None and not state.adding_person else None
+        return phrases.NEXT if state.card.holder is not None and not state.people.adding else None

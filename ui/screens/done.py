@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QProgressBar, QStackedLayout, QVBoxLayout, QWidget
 
 from kiosk import phrases
-from kiosk.flow import FlowState
+from kiosk.flow.state import FlowState
 from kiosk.payment import format_money
 from kiosk.text import Text
 from kiosk.trackcode import display
@@ -84,24 +84,23 @@ class DoneScreen(Screen):
 
     def show_state(self, state: FlowState) -> None:
         lang = state.language
-        if state.tracking_code != self._shown_code:  # a new dossier: start on the summary
-            self._shown_code = state.tracking_code
+        if state.review.tracking_code != self._shown_code:  # a new dossier: start on the summary
+            self._shown_code = state.review.tracking_code
             self.views.setCurrentIndex(0)
         self.title.setText(phrases.DONE_TITLE.get(lang))
         self.code_caption.setText(phrases.DONE_CODE.get(lang))
-        self.code.setText(display(state.tracking_code) if state.tracking_code else "")
+        self.code.setText(display(state.review.tracking_code) if state.review.tracking_code else "")
         printing = {"printing": phrases.PRINTING, "printed": phrases.PRINTED, "failed": phrases.PRINT_FAILED}
-        message = printing.get(state.print_state)
+        message = printing.get(state.review.print_state)
         self.printing.setText(message.get(lang) if message else "")
-        self.printing.setObjectName("error" if state.print_state == "failed" else "big")
+        self.printing.setObjectName("error" if state.review.print_state == "failed" else "big")
         self.printing.style().polish(self.printing)
         self.next_steps.setText(state.service.next_steps.get(lang) if state.service else "")
         amount = state.fee_amount
-        self.pay_button.setVisible(amount > 0 and bool(state.tracking_code))
+        self.pay_button.setVisible(amount > 0 and bool(state.review.tracking_code))
         self.pay_button.setText(phrases.PAY_FEE.get(lang).format(amount=format_money(amount, lang)))
-        if amount and state.tracking_code and state.service is not None:
-            offers = self.ctx.payment.offers(amount, state.tracking_code)
-            self.panel.show_offers(amount, state.service.fee.legal_basis, offers, lang)
+        if amount and state.review.tracking_code and state.service is not None:
+            self.panel.show_offers(amount, state.service.fee.legal_basis, state.review.offers, lang)
 
     def has_back(self, state: FlowState) -> bool:
         return False

@@ -6,7 +6,6 @@ day/month/year picker, choices large tiles, phone numbers the keypad.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -24,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from kiosk import phrases
 from kiosk.catalog import Field
-from kiosk.flow import FlowState
+from kiosk.flow.state import FlowState
 from kiosk.text import Text
 from kiosk.validation import display_value, parse_date
 from ui.screens.base import Screen, ScreenContext
@@ -93,14 +92,15 @@ class FormScreen(Screen):
         self._tiles.clear()
         self._bookings.clear()
         layout = self.body.layout()
-        fields = state.service.fields_of(state.step, state.values)
+        fields = state.service.fields_of(state.step, state.form.values)
         from_card = [f for f in fields if f.readonly]
         if from_card:  # data from the chip: a compact table, not inputs
             table = QGridLayout()
             table.setVerticalSpacing(6)
             for index, fdef in enumerate(from_card):
                 table.addWidget(label(fdef.label.get(lang), "muted"), index, 0)
-                table.addWidget(label(display_value(fdef, state.values.get(fdef.id), lang), "big"), index, 1)
+                shown = display_value(fdef, state.form.values.get(fdef.id), lang)
+                table.addWidget(label(shown, "big"), index, 1)
             table.addWidget(label(phrases.FROM_CARD.get(lang), "muted"), len(from_card), 1)
             table.setColumnStretch(1, 1)
             layout.addLayout(table)  # type: ignore[union-attr]
@@ -131,7 +131,7 @@ class FormScreen(Screen):
 
     def _input(self, fdef: Field, state: FlowState) -> QWidget:
         lang = state.language
-        value = state.values.get(fdef.id)
+        value = state.form.values.get(fdef.id)
         if fdef.type == "checklist":
             holder = QWidget()
             grid = QGridLayout(holder)
@@ -145,10 +145,9 @@ class FormScreen(Screen):
                 self._tiles.setdefault(fdef.id, []).append((option.value, tile))
             return holder
         if fdef.type == "appointment":
-            settings = self.ctx.appointments
-            booking = AppointmentPicker(
-                settings.open_days(self.journey.today()),
-                settings.slots,
+            booking = AppointmentPicker(  # the days and times the core offers (and accepts)
+                list(state.form.appointment_days),
+                state.form.appointment_slots,
                 (phrases.APPOINTMENT_DAY.get(lang), phrases.APPOINTMENT_TIME.get(lang)),
                 phrases.WEEKDAYS.get(lang).split(),
             )
@@ -159,15 +158,13 @@ class FormScreen(Screen):
         if fdef.type == "address":
             return self._address_input(fdef, value, lang)
         if fdef.type == "date":
-            default = self._default_date(fdef)
+            # The journey starts every date question at its default on entering the step.
             picker = DatePicker(
                 (phrases.DATE_DAY.get(lang), phrases.DATE_MONTH.get(lang), phrases.DATE_YEAR.get(lang)),
-                parse_date(value) or default,
+                parse_date(value) or self.journey.today(),
             )
             picker.changed.connect(lambda iso, fid=fdef.id: self.journey.set_value(fid, iso))
             self._pickers[fdef.id] = picker
-            if value is None:
-                self.journey.set_value(fdef.id, default.isoformat())
             return picker
         if fdef.type == "choice":
             holder = QWidget()
@@ -196,7 +193,7 @@ class FormScreen(Screen):
         return edit
 
     def _tick(self, field_id: str, option: str, on: bool) -> None:
-        current = self.journey.state().values.get(field_id)
+        current = self.journey.state().form.values.get(field_id)
         ticked = [v for v in (current if isinstance(current, list) else []) if v != option]
         if on:
             ticked.append(option)
@@ -241,38 +238,33 @@ class FormScreen(Screen):
         edit.setText(text)
         edit.textEdited.emit(text)
 
-    def _default_date(self, fdef: Field) -> dt.date:
-        values = self.journey.state().values  # includes defaults set for earlier fields just now
-        earlier = parse_date(values.get(fdef.after_field)) if fdef.after_field else None
-        return earlier + dt.timedelta(days=1) if earlier else self.journey.today()
-
     # -- rendering ------------------------------------------------------------------------
     def show_state(self, state: FlowState) -> None:
         if state.service is None or state.step is None:
             return
-        active = tuple(f.id for f in state.service.fields_of(state.step, state.values))
-        key = (state.service.code, state.step.id, state.language, active)
+        active = tuple(f.id for f in state.service.fields_of(state.step, state.form.values))
+        key = (state.service.code, state.step.id, state.language, active, state.form.appointment_days)
         if key != self._built_for:
             self._built_for = key
             self._build(state)
         lang = state.language
         self.title.setText(state.step.title.get(lang))
         for fid, error in self._errors.items():
-            message: Text | None = state.errors.get(fid)
+            message: Text | None = state.form.errors.get(fid)
             error.setText(message.get(lang) if message else "")
         for fid, edit in self._edits.items():
-            value = str(state.values.get(fid) or "")
+            value = str(state.form.values.get(fid) or "")
             if edit.text() != value:
                 edit.setText(value)
-            edit.setProperty("invalid", fid in state.errors)
+            edit.setProperty("invalid", fid in state.form.errors)
             edit.style().polish(edit)
         for fid, picker in self._pickers.items():
-            date = parse_date(state.values.get(fid))
+            date = parse_date(state.form.values.get(fid))
             if date is not None and date != picker.date():
                 picker.set_date(date)
         # Tiles and bookings follow the answers, however they were given (touch, review, demo).
         for fid, tiles in self._tiles.items():
-            answer = state.values.get(fid)
+            answer = state.form.values.get(fid)
             chosen = set(answer) if isinstance(answer, list) else {answer}
             for option, tile in tiles:
                 if tile.isChecked() != (option in chosen):
@@ -280,7 +272,7 @@ class FormScreen(Screen):
                     tile.setChecked(option in chosen)
                     tile.blockSignals(False)
         for fid, booking in self._bookings.items():
-            booked = state.values.get(fid)
+            booked = state.form.values.get(fid)
             booking.set_value(booked if isinstance(booked, dict) else None)
 
     def value_widgets(self) -> dict[str, Any]:

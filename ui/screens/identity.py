@@ -7,7 +7,7 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout
 
 from kiosk import phrases
-from kiosk.flow import FlowState
+from kiosk.flow.state import FlowState
 from kiosk.text import Text
 from ui.screens.base import Screen, ScreenContext
 from ui.widgets.basics import button, label
@@ -51,7 +51,7 @@ class IdentityScreen(Screen):
         lang = state.language
         self.title.setText(phrases.ID_TITLE.get(lang))
         self.not_me.setText(phrases.ID_NO.get(lang))
-        holder = state.holder
+        holder = state.card.holder
         if holder is None:
             return
         rows = (
@@ -64,15 +64,15 @@ class IdentityScreen(Screen):
         for (caption, value), c_label, v_label in zip(rows, self.captions, self.values, strict=True):
             c_label.setText(caption.get(lang))
             v_label.setText(value or "—")
-        if state.residence_address and state.residence_address.get("commune_name"):
+        if state.card.residence_address and state.card.residence_address.get("commune_name"):
             now = ", ".join(
-                state.residence_address[k]
+                state.card.residence_address[k]
                 for k in ("commune_name", "province_name")
-                if state.residence_address.get(k)
+                if state.card.residence_address.get(k)
             )
             self.values[-1].setText(f"{holder.residence}\n{phrases.ADDRESS_NOW.get(lang)}: {now}")
         image = QPixmap()
-        if state.photo and image.loadFromData(state.photo):
+        if state.card.photo and image.loadFromData(state.card.photo):
             self.photo.setPixmap(
                 image.scaled(
                     200, 270, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
@@ -88,5 +88,5 @@ class IdentityScreen(Screen):
         self.journey.confirm_identity(True)
 
     def spoken(self, state: FlowState) -> str:
-        name = state.holder.full_name if state.holder else ""
+        name = state.card.holder.full_name if state.card.holder else ""
         return f"{phrases.ID_TITLE.get(state.language)} {name}"

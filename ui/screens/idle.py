@@ -7,7 +7,7 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
 
 from kiosk import phrases
-from kiosk.flow import FlowState
+from kiosk.flow.state import FlowState
 from ui.screens.base import Screen, ScreenContext
 from ui.widgets.basics import button, label
 from ui.widgets.icons import pixmap

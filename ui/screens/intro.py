@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWi
 
 from kiosk import phrases
 from kiosk.catalog import Paper
-from kiosk.flow import FlowState
+from kiosk.flow.state import FlowState
 from kiosk.text import Text
 from ui.screens.base import Screen, ScreenContext
 from ui.widgets.basics import clear_layout, label, scroll_area

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk import phrases
-from kiosk.flow import FlowState
+from kiosk.flow.state import FlowState
 from ui.screens.base import Screen, ScreenContext
 from ui.widgets.basics import button, label, scroll_area
 

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
 from kiosk import phrases
 from kiosk.controller import mask_id
-from kiosk.flow import FlowState
+from kiosk.flow.state import FlowState
 from kiosk.text import Text
 from ui.screens.base import Screen, ScreenContext
 from ui.widgets.basics import button, clear_layout, label, scroll_area
@@ -36,7 +36,7 @@ class PeopleScreen(Screen):
     def show_state(self, state: FlowState) -> None:
         lang = state.language
         step = state.step
-        people = state.people
+        people = state.guests
         self.title.setText(step.title.get(lang) if step else "")
         self.count.setText(
             phrases.PEOPLE_COUNT.get(lang).format(n=len(people)) if people else phrases.PEOPLE_NONE.get(lang)
@@ -44,7 +44,7 @@ class PeopleScreen(Screen):
         full = step is not None and len(people) >= step.max_items
         self.add.setText((phrases.PEOPLE_FULL if full else phrases.PEOPLE_ADD).get(lang))
         self.add.setEnabled(not full)
-        message = state.errors.get("_people")
+        message = state.people.message
         self.error.setText(message.get(lang) if message else "")
         key = (lang, tuple(p.get("id_number") for p in people))
         if key == self._shown:

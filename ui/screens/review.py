@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
 from kiosk import phrases
-from kiosk.flow import FlowState
+from kiosk.flow.state import FlowState
 from kiosk.text import Text
 from kiosk.validation import display_value
 from ui.screens.base import Screen, ScreenContext
@@ -31,7 +31,7 @@ class ReviewScreen(Screen):
             return
         lang = state.language
         self.title.setText(step.title.get(lang))
-        self.error.setText(state.submit_error.get(lang) if state.submit_error else "")
+        self.error.setText(state.review.submit_error.get(lang) if state.review.submit_error else "")
         # A new table, filled before it is shown: its rows are laid out at their natural height
         # before the scroll area sizes it (rows added to a shown table would appear a turn later,
         # squeezed into the old height for a frame). setWidget deletes the previous table.
@@ -40,23 +40,24 @@ class ReviewScreen(Screen):
         grid.setVerticalSpacing(14)
         grid.setHorizontalSpacing(30)
         row = 0
-        if state.holder is not None:
+        holder = state.card.holder
+        if holder is not None:
             grid.addWidget(label(phrases.REVIEW_PERSON.get(lang), "muted"), row, 0)
-            grid.addWidget(label(f"{state.holder.full_name} — {state.holder.id_number}", "big"), row, 1)
+            grid.addWidget(label(f"{holder.full_name} — {holder.id_number}", "big"), row, 1)
             row += 1
-        active = {f.id for f in service.active_fields(state.values)}
+        active = {f.id for f in service.active_fields(state.form.values)}
         for index in state.active_steps:
             form_step = service.steps[index]
             rows: list[tuple[str, str]] = []
             if form_step.kind == "people":  # one row per guest, the step's name on the first
-                guests = state.values.get(form_step.id, [])
+                guests = state.form.values.get(form_step.id, [])
                 names = [f"{g.get('full_name', '')} ({g.get('date_of_birth', '')})" for g in guests]
                 for index, name in enumerate(names or ["—"]):
                     rows.append((form_step.title.get(lang) if index == 0 else "", name))
             for fid in form_step.fields:
                 if fid in active:
                     fdef = service.fields[fid]
-                    rows.append((fdef.label.get(lang), display_value(fdef, state.values.get(fid), lang)))
+                    rows.append((fdef.label.get(lang), display_value(fdef, state.form.values.get(fid), lang)))
             readonly_only = all(service.fields[fid].readonly for fid in form_step.fields if fid in active)
             editable = form_step.kind == "people" or (form_step.kind == "form" and not readonly_only)
             for caption, value in rows:
@@ -72,4 +73,4 @@ class ReviewScreen(Screen):
         self.area.setWidget(self.table)
 
     def primary_text(self, state: FlowState) -> Text | None:
-        return phrases.SEND_AGAIN if state.submit_error else phrases.SEND
+        return phrases.SEND_AGAIN if state.review.submit_error else phrases.SEND

@@ -13,7 +13,7 @@ from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout
 
 from kiosk import phrases
-from kiosk.flow import FlowState
+from kiosk.flow.state import FlowState
 from kiosk.status import LookupOutcome, StatusResult
 from kiosk.text import Text
 from kiosk.trackcode import ALPHABET, LENGTH, display
@@ -121,19 +121,19 @@ class StatusScreen(Screen):
 
     # -- input ----------------------------------------------------------------------------
     def _typed(self, state: FlowState | None = None) -> str:
-        text = (state or self.journey.state()).lookup_text
+        text = (state or self.journey.state()).lookup.text
         return text if len(text) <= LENGTH else ""  # a long scanned line is not shown as typed
 
     def _type(self, ch: str) -> None:
         state = self.journey.state()
-        if state.lookup_busy:
+        if state.lookup.busy:
             return
         typed = self._typed()
         if len(typed) < LENGTH:
             self.journey.lookup_input(typed + ch)
 
     def _erase(self) -> None:
-        if not self.journey.state().lookup_busy:
+        if not self.journey.state().lookup.busy:
             self.journey.lookup_input(self._typed()[:-1])
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -159,13 +159,13 @@ class StatusScreen(Screen):
     def show_state(self, state: FlowState) -> None:
         lang = state.language
         self.instruction.setText(phrases.LOOKUP_INSTRUCTION.get(lang))
-        result = state.lookup_result
+        result = state.lookup.result
         shown_code = result.tracking_code if result is not None and result.tracking_code else ""
         self.code.setText(display(shown_code) if shown_code else code_display(self._typed(state)))
         self.keypad.set_clear_text(phrases.LOOKUP_CLEAR.get(lang))
-        self.keypad.setEnabled(not state.lookup_busy)
+        self.keypad.setEnabled(not state.lookup.busy)
 
-        if state.lookup_busy:
+        if state.lookup.busy:
             self._show_result("hourglass", "", phrases.LOOKUP_BUSY.get(lang), "", "")
         elif result is None:
             self._show_result("", "", "", "", "")
@@ -203,18 +203,18 @@ class StatusScreen(Screen):
         self.result_when.setVisible(bool(when))
 
     def primary_text(self, state: FlowState) -> Text | None:
-        return phrases.LOOKUP_GO if state.lookup_text and not state.lookup_busy else None
+        return phrases.LOOKUP_GO if state.lookup.text and not state.lookup.busy else None
 
     def on_primary(self) -> None:
         self.journey.lookup_submit()
 
     def spoken(self, state: FlowState) -> str:
         lang = state.language
-        if state.lookup_busy:
+        if state.lookup.busy:
             return phrases.LOOKUP_BUSY.get(lang)
-        if state.lookup_result is None:
+        if state.lookup.result is None:
             return phrases.LOOKUP_INSTRUCTION.get(lang)
-        _picture, _role, title, detail = result_view(state.lookup_result)
+        _picture, _role, title, detail = result_view(state.lookup.result)
         return f"{title.get(lang)}. {detail.get(lang)}"
 
 

@@ -48,6 +48,7 @@ def test_every_citizen_reads_with_pace_can(
         assert reader.last_stats is not None and reader.last_stats.access_protocol == "PACE-CAN"
         assert card.photo is not None and card.photo_format == "jpeg"
         assert Image.open(io.BytesIO(card.photo)).size == (120, 160)
+        assert card.face == card.photo  # a JPEG face is shown as stored
 
 
 def test_pace_with_the_mrz(reader: EmulatedCardReader, citizens: list[CitizenProfile]) -> None:

@@ -24,7 +24,7 @@ from devices.card.profiles import CitizenProfile
 from kiosk import phrases
 from kiosk.app.root import KioskApp, build_app
 from kiosk.config import load_config
-from kiosk.flow import MSG_CARD_FORGED, CardPhase
+from kiosk.flow.state import CardPhase
 from kiosk.ports.card import AccessKey, CardError, CardErrorReason, PassiveAuth
 from kiosk.runner import InlineRunner
 
@@ -162,8 +162,8 @@ def test_journey_a_corrupt_sod_sends_the_citizen_to_the_officer(
     _place(app, reader, corrupt(personalise_cccd(citizens[0])), citizens[0])
     state = app.journey.state()
     assert state.card.phase is CardPhase.FAILED
-    assert state.errors["_card"] == MSG_CARD_FORGED  # "… gặp cán bộ tại quầy"
-    assert state.holder is None and state.screen == "card"  # nothing of the chip is used
+    assert state.card.message == phrases.ADMIT_CARD_FORGED  # "… gặp cán bộ tại quầy"
+    assert state.card.holder is None and state.screen == "card"  # nothing of the chip is used
     assert reader.reads == 1
 
 
@@ -187,5 +187,5 @@ def test_journey_a_face_bomb_goes_on_without_a_photo(
     _place(app, reader, personalise_cccd(citizens[0], ChipOptions(face_image=face_bomb)), citizens[0])
     state = app.journey.state()
     assert state.screen == "identity"
-    assert state.holder is not None and state.holder.id_number == citizens[0].holder.id_number
-    assert state.photo is None
+    assert state.card.holder is not None and state.card.holder.id_number == citizens[0].holder.id_number
+    assert state.card.photo is None

@@ -89,6 +89,8 @@ def test_jpeg2000_face(citizens: list[CitizenProfile]) -> None:
     assert card.photo_format == "jp2" and card.photo is not None
     shown = displayable(card.photo)
     assert (shown.mime, shown.width, shown.height) == ("image/png", 240, 320)
+    # The reader hands the UI the converted face: PNG, not the chip's JPEG 2000.
+    assert card.face == shown.data and card.face.startswith(b"\x89PNG")
 
 
 class DroppingTransport:

@@ -1,0 +1,158 @@
+"""The journey: takes the citizen's intents and the devices' results, and keeps the `FlowState`.
+
+The UI renders `Journey.state()` and calls the intent methods; device results come in through
+the `card_*` / `submitted` / `printed` / `lookup_done` methods. What the journey needs done outside
+itself it queues as effects (`kiosk.flow.effects`), which the controller drains. What a step does
+depends on its kind (`kiosk.flow.steps`); the intents live by concern: the walk between steps
+(`walk`), the card (`reader`), the guests (`guests`), the status lookup (`lookup`), and here the
+service, its answers, the session and the submission.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from kiosk.flow.guests import GuestIntents
+from kiosk.flow.lookup import LookupIntents
+from kiosk.flow.reader import CardIntents
+from kiosk.flow.state import CardPhase, CardState, FlowState, FormState, Phase, ReviewState
+from kiosk.flow.steps.base import clear_messages
+from kiosk.text import Text
+
+
+class Journey(CardIntents, GuestIntents, LookupIntents):
+    def choose_service(self, code: str) -> None:
+        self.touch()
+        service = self.catalog.get(code)
+        # A new service starts clean: consent is per service, and the card is read again for it
+        # (automatically, if it is still on the reader and its number was typed).
+        card = self._state.card
+        phase = self._card_waiting() if card.phase is CardPhase.READ else card.phase
+        self._put(
+            replace(
+                self._state,
+                phase=Phase.STEP,
+                service=service,
+                step_index=0,
+                consented_at=None,
+                card=replace(
+                    card,
+                    phase=phase,
+                    holder=None,
+                    photo=None,
+                    residence_address=None,
+                    passive_auth="",
+                    message=None,
+                ),
+                people=replace(self._state.people, adding=False, message=None),
+                form=FormState(),
+            )
+        )
+
+    def set_value(self, field_id: str, value: Any) -> None:
+        self.touch()
+        form = self._state.form
+        errors = {k: v for k, v in form.errors.items() if k != field_id}
+        self._set(form=replace(form, values={**form.values, field_id: value}, errors=errors))
+
+    def back(self) -> None:
+        self.touch()
+        state = self._state
+        if state.phase is Phase.STEP:
+            if state.people.adding:
+                self._set(people=replace(state.people, adding=False))
+            elif state.step_index == state.active_steps[0]:
+                menu = replace(
+                    state, phase=Phase.MENU, service=None, step_index=0, form=FormState(), consented_at=None
+                )
+                self._put(clear_messages(menu))
+            else:
+                self._put(clear_messages(replace(state, step_index=self._neighbour(state, -1))))
+        elif state.phase in (Phase.MENU, Phase.STATUS):
+            self.reset()
+
+    def edit_step(self, step_id: str) -> None:
+        """From the review screen: jump to the step that asks this, values kept."""
+        self.touch()
+        service = self._state.service
+        if service is None:
+            return
+        for index, step in enumerate(service.steps):
+            if step.id == step_id:
+                self._put(clear_messages(replace(self._state, step_index=index)))
+                return
+
+    def consent(self, agree: bool) -> None:
+        """Decree 13/2023: nothing is read or kept without consent; refusing ends the session."""
+        self.touch()
+        if not agree:
+            self.reset()
+            return
+        self._set(consented_at=self._clock())
+        self.next()
+
+    def set_language(self, language: str) -> None:
+        self.touch()
+        self._set(language=language)
+
+    def toggle_large_text(self) -> None:
+        self.touch()
+        self._set(large_text=not self._state.large_text)
+
+    def call_officer(self) -> None:
+        self.touch()
+        self._set(officer_called=True)
+
+    def dismiss_officer(self) -> None:
+        self.touch()
+        self._set(officer_called=False)
+
+    def answer_done(self, done: bool) -> None:
+        if done:
+            self.reset()
+        else:
+            self.touch()
+            self._set(ask_done=False)
+
+    def reset(self) -> None:
+        """Wipe the session: nothing the citizen entered or the card held stays in memory."""
+        self._effects.clear()
+        self._retried = False
+        self._last_touch = self._clock()
+        self._state = FlowState(
+            language=self._default_language,
+            card=CardState(phase=self._card_waiting(), reader_attached=self._reader_attached),
+        )
+        self._set()
+
+    def seconds_until_reset(self) -> int:
+        left = self._reset_after - (self._clock() - self._last_touch)
+        return max(0, int(left.total_seconds()))
+
+    def tick(self) -> None:
+        """Called about once a second: idle warning, then wipe."""
+        if self._state.phase is Phase.IDLE:
+            return
+        if self._state.phase is Phase.SUBMITTING:
+            self._last_touch = self._clock()  # never wipe while a submission is in flight
+            return
+        idle = self._clock() - self._last_touch
+        if idle >= self._reset_after:
+            self.reset()
+        elif idle >= self._warn_after and not self._state.idle_warning:
+            self._set(idle_warning=True)
+
+    def submitted(self, tracking_code: str) -> None:
+        # The ways to pay are decided here, for this dossier's fee and code; the screen shows them.
+        amount = self._state.fee_amount
+        offers = tuple(self.payment.offers(amount, tracking_code)) if amount > 0 and self.payment else ()
+        review = ReviewState(tracking_code=tracking_code, print_state="printing", offers=offers)
+        self._set(phase=Phase.DONE, review=review)
+
+    def submit_failed(self, message: Text) -> None:
+        # Back to review with everything kept; the citizen can try again or call an officer.
+        self._set(phase=Phase.STEP, review=replace(self._state.review, submit_error=message))
+
+    def printed(self, ok: bool) -> None:
+        self._set(review=replace(self._state.review, print_state="printed" if ok else "failed"))
