@@ -15,6 +15,7 @@ from kiosk.config import Config
 from kiosk.ports.voice import Silent, Voice
 from ui.compose import kiosk_window
 from ui.qt_runner import QtRunner
+from ui.watchdog import Watchdog
 
 if TYPE_CHECKING:
     from devices.scanner.serial import SerialLineReader
@@ -69,6 +70,7 @@ class KioskUi:
         self.scan_filter: ScanKeyFilter | None = None  # installed after the first paint
         self.windowed = windowed
         self.closed = False
+        self.watchdog = Watchdog()  # systemd: READY=1 at the first paint, pings from this event loop
 
     def _refresh_countdown(self) -> None:
         if self.app.journey.state().idle_warning:
@@ -113,6 +115,7 @@ class KioskUi:
     def _warm_up(self) -> None:
         if self.closed:  # first painted only as it closed: start no worker, install no filter
             return
+        self.watchdog.ready()
         # What happens without a citizen (outbox delivery, the waiting citizen's receipt) runs on
         # the station worker's own thread, never on the UI thread.
         self.app.worker.start()
@@ -129,6 +132,7 @@ class KioskUi:
 
     def close(self) -> None:
         self.closed = True
+        self.watchdog.stopping()
         self.ticker.stop()
         if not self.app.worker.stop():
             log.error("the station worker did not stop in time")

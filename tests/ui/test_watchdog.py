@@ -36,3 +36,40 @@ def test_no_watchdog_no_pings(qtbot) -> None:  # type: ignore[no-untyped-def]
     assert dog.interval is None
     qtbot.wait(300)
     assert sent == []
+
+
+def test_the_kiosk_says_ready_after_its_first_paint_and_pings(qtbot, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """`kiosk run` under systemd: READY=1 once the idle screen painted, then WATCHDOG=1 pings, then
+    STOPPING=1 when it closes — through a real notify socket."""
+    import socket
+
+    from kiosk.config import load_config
+    from ui.app import KioskUi
+
+    address = str(tmp_path / "notify")
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    server.bind(address)
+    server.setblocking(False)
+    monkeypatch.setenv("NOTIFY_SOCKET", address)
+    monkeypatch.setenv("WATCHDOG_USEC", "400000")
+    received: list[bytes] = []
+
+    def drain() -> list[bytes]:
+        while True:
+            try:
+                received.append(server.recv(100))
+            except BlockingIOError:
+                return received
+
+    config = load_config(overrides={"paths.data_dir": str(tmp_path / "data")}, demo=True, environ={})
+    ui = KioskUi(config, windowed=True)
+    qtbot.addWidget(ui.window)
+    try:
+        ui.show()
+        qtbot.waitUntil(lambda: b"READY=1" in drain(), timeout=10000)
+        qtbot.waitUntil(lambda: drain().count(b"WATCHDOG=1") >= 2, timeout=10000)
+    finally:
+        ui.close()
+        drain()
+        server.close()
+    assert received[-1] == b"STOPPING=1"
