@@ -90,7 +90,7 @@ def main() -> None:
         wal = path.with_name(path.name + "-wal")
         size_mb = (path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)) / 1e6
 
-        store = DossierStore(SqlDossierRepository(engine), Sealer(os.urandom(KEY_SIZE)))
+        store = DossierStore(SqlDossierRepository(engine, "kiosk-1"), Sealer(os.urandom(KEY_SIZE)))
         sample = rng.sample(codes, args.lookups)
         for code in sample[:50]:  # warm the page cache and the connection pool
             store.status(code)

@@ -122,7 +122,7 @@ def main() -> None:
         size_mb = (path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)) / 1e6
 
         signer = SlipSigner(os.urandom(32), STATION)
-        lookup = StatusLookup(DossierStore(SqlDossierRepository(engine), sealer), signer)
+        lookup = StatusLookup(DossierStore(SqlDossierRepository(engine, "kiosk-1"), sealer), signer)
         sample = rng.sample(stored, args.lookups)
         for code in sample[:50]:  # warm the page cache and the connection pool
             lookup(code)

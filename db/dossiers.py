@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.models import DossierRow, OutboxRow, PrintJobRow
+from db.print_jobs import new_row
 from kiosk.ports.storage import NewPrintJob, OutboxItem, SealedDossier
 
 
@@ -30,8 +31,13 @@ def _sealed(row: DossierRow) -> SealedDossier:
 
 
 class SqlDossierRepository:
-    def __init__(self, engine: Engine) -> None:
+    """Dossiers submitted at kiosk `kiosk_id`, whose receipts it queues for that kiosk's printer."""
+
+    def __init__(self, engine: Engine, kiosk_id: str) -> None:
+        if not kiosk_id:
+            raise ValueError("kiosk_id must not be empty: a receipt is queued for a kiosk's printer")
         self._engine = engine
+        self.kiosk_id = kiosk_id
 
     def add(
         self,
@@ -96,14 +102,7 @@ class SqlDossierRepository:
                 )
                 if queued is not None:  # its receipt was queued with it the first time
                     return queued
-            job = PrintJobRow(
-                tracking_code=print_job.tracking_code,
-                created_at=print_job.created_at,
-                attempts=0,
-                last_error=None,
-                printed_at=None,
-                payload=print_job.payload,
-            )
+            job = new_row(print_job, self.kiosk_id)
             session.add(job)
             session.flush()
             return job.id

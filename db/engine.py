@@ -13,6 +13,18 @@ from sqlalchemy.engine import make_url
 
 BUSY_TIMEOUT_MS = 5000
 
+# FULL: in WAL mode SQLite then fsyncs the WAL at every commit, so a submission is on disk before
+# `DossierStore.submit` returns and the citizen is shown a code (NORMAL syncs only at checkpoints:
+# a power cut could lose a dossier whose receipt was already printed). Costs ~1 fsync per commit;
+# bench/durability.py measures it. A module constant, not a setting: no station should pick NORMAL.
+SYNCHRONOUS = "FULL"
+
+# Execution option naming the BEGIN a connection's transactions start with. "BEGIN IMMEDIATE" takes
+# the write lock up front (waiting up to busy_timeout for it), for a read-then-write transaction
+# such as a migration: a deferred one that reads first fails with "database is locked" at its first
+# write if another connection wrote meanwhile, busy_timeout or not.
+SQLITE_BEGIN = "sqlite_begin"
+
 
 def sqlite_file(url: str) -> Path | None:
     """The database file of a file-backed SQLite URL, None for other URLs and in-memory ones."""
@@ -68,14 +80,16 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         # implicit transactions break SAVEPOINT and transactional DDL.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        # First: switching a new file to WAL needs a lock another kiosk starting at the same time
+        # may hold; without the timeout the switch fails at once with "database is locked".
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode=WAL")  # the kiosk reads while the sync worker writes
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA synchronous=NORMAL")  # durable at checkpoints; safe with WAL
+        cursor.execute(f"PRAGMA synchronous={SYNCHRONOUS}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql(conn.get_execution_options().get(SQLITE_BEGIN, "BEGIN"))
 
     return engine

@@ -10,11 +10,13 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection
 
-from db.engine import make_engine, sqlite_file
+from db.engine import SQLITE_BEGIN, make_engine, sqlite_file
 
 # A plain directory next to this file: found the same way in a checkout, an editable install and
 # a wheel (the migrations are packages, so setuptools ships their .py files).
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+MIGRATION_LOCK_ID = 0x6B696F736B  # "kiosk": the PostgreSQL advisory lock migrations hold
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -30,10 +32,15 @@ def head_revisions() -> set[str]:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
-    """Bring the database at `url` to `revision` (default: the newest). Safe to repeat."""
+    """Bring the database at `url` to `revision` (default: the newest). Safe to repeat, and safe
+    to run from two processes at once (two kiosks starting on an empty database): on SQLite the
+    write lock is taken before Alembic reads the revision, so the second waits for the first to
+    commit, then finds the schema made and does nothing."""
     engine = make_engine(url)
     try:
-        with engine.begin() as conn:
+        with engine.connect().execution_options(**{SQLITE_BEGIN: "BEGIN IMMEDIATE"}) as conn, conn.begin():
+            if conn.dialect.name == "postgresql":  # the same for a hub: one migrator at a time
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_ID})")
             command.upgrade(alembic_config(conn), revision)
     finally:
         engine.dispose()

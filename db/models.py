@@ -150,8 +150,11 @@ class PrintJobRow(Base):
     """
 
     __tablename__ = "print_jobs"
-    # The print worker's query: unprinted jobs, oldest first.
-    __table_args__ = (Index("ix_print_jobs_pending", "printed_at", "id"),)
+    # The print passes' query: this kiosk's unprinted jobs, oldest first.
+    __table_args__ = (
+        Index("ix_print_jobs_pending", "printed_at", "id"),
+        Index("ix_print_jobs_kiosk_pending", "kiosk_id", "printed_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     tracking_code: Mapped[str] = mapped_column(String(16), index=True)  # not unique: reprints
@@ -161,6 +164,11 @@ class PrintJobRow(Base):
     printed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     # The `kiosk.receipt.Receipt` as JSON, sealed with "print:<tracking code>" as context.
     payload: Mapped[bytes] = mapped_column(LargeBinary)
+    # The kiosk whose printer it is for ('' for jobs queued before revision 0003: any kiosk's).
+    kiosk_id: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # The print pass printing it now, until `lease_until` (see db.print_jobs); NULL when none.
+    claimed_by: Mapped[str | None] = mapped_column(String(128))
+    lease_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
 class StationKeyRow(Base):

@@ -288,6 +288,17 @@ class StationKeys(Section):
     help_text = Setting(
         Str(max_length=200), "Hỏi cán bộ tại quầy tiếp dân", "Where the citizen can ask, printed on receipts."
     )
+    # Not `id`: a station with two kiosks on one database has one station id (on every slip) and
+    # two kiosks, each printing its own citizens' receipts.
+    kiosk_id = Setting(
+        Str(
+            pattern=r"([A-Za-z0-9][A-Za-z0-9.-]{0,39})?",
+            shape="empty, or 1 to 40 letters, digits, '.' or '-'",
+        ),
+        "",
+        "This kiosk, among those sharing the station's database: its receipts print on its own "
+        "printer only. Empty: the machine's host name.",
+    )
 
 
 class PathKeys(Section):
@@ -502,6 +513,14 @@ class Config:
         import platformdirs  # only when no folder is configured
 
         return Path(platformdirs.user_data_dir("kiosk"))
+
+    @property
+    def kiosk_id(self) -> str:
+        if self.station.kiosk_id:
+            return self.station.kiosk_id
+        import socket
+
+        return socket.gethostname()[:64] or "kiosk"
 
     @property
     def database_url(self) -> str:

@@ -14,12 +14,20 @@ Who prints a job that is left waiting:
 
 A receipt carries the citizen's name, so it is stored sealed (`kiosk.sealing`), with the
 tracking code in the clear for officers' reprints.
+
+Jobs belong to a kiosk (the repository is this kiosk's), and every print first claims its job in
+the database (`PrintJobRepository.claim`), held for `LEASE` and dropped once the outcome is
+recorded: two passes (the worker's retry and an officer's `kiosk print again`, or two kiosks on one
+database) never print the same receipt. A pass killed mid-print leaves its claim to expire.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import secrets
+import socket
 import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -41,6 +49,16 @@ from kiosk.sealing import Sealer, SealError
 log = logging.getLogger(__name__)
 
 _CODE_CHARS = 16  # print_jobs.tracking_code
+
+# How long a claim holds a job. Far longer than a print (the printers time out within a minute),
+# short enough that a receipt whose pass died waits minutes, not hours, for the next pass.
+LEASE = dt.timedelta(minutes=5)
+
+
+def pass_owner() -> str:
+    """Who claims jobs: this process, told apart from others on the host and from a restarted
+    process that got the same pid."""
+    return f"{socket.gethostname()[:80]}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
 def _utcnow() -> dt.datetime:
@@ -96,7 +114,8 @@ class PrintQueue:
     """Receipts waiting for the printer, over a `PrintJobRepository`.
 
     `printer_factory` is asked for the printer on every print (the composition root's `Lazy`).
-    Printing is serialised by a lock, so two threads of this process never print the same job.
+    Each print claims its job for `owner` first (see the module's doc); within this process a lock
+    serialises printing too, so the printer gets one receipt at a time.
     """
 
     def __init__(
@@ -105,11 +124,13 @@ class PrintQueue:
         sealer: Sealer,
         printer_factory: Callable[[], Printer],
         clock: Clock = _utcnow,
+        owner: str | None = None,
     ) -> None:
         self._jobs = jobs
         self._sealer = sealer
         self._printer_factory = printer_factory
         self._clock = clock
+        self.owner = owner or pass_owner()
         self._lock = threading.Lock()  # held while printing
         # Jobs whose citizen is still at the kiosk -> told when the job prints on a retry.
         # In memory on purpose: a restart forgets them, and then they wait for an officer.
@@ -141,12 +162,23 @@ class PrintQueue:
 
     def print_job(self, job_id: int, now: dt.datetime | None = None) -> PrintJob:
         """Print this one job, unless it has printed already. Raises `PrinterError` if it does not
-        print (it stays queued, the error recorded), `LookupError` for an unknown job."""
+        print (it stays queued, the error recorded; or another pass holds it), `LookupError` for an
+        unknown job."""
         with self._lock:
             job = self._jobs.get(job_id)
             if job is None:
                 raise LookupError(f"no print job {job_id}")
             if job.printed_at is None:
+                at = now or self._clock()
+                if not self._jobs.claim(job_id, self.owner, at, at + LEASE):
+                    job = self._jobs.get(job_id)
+                    if job is None:
+                        raise LookupError(f"no print job {job_id}")
+                    if job.printed_at is None:  # another pass is printing it (or another kiosk's)
+                        raise PrinterError(
+                            PrinterErrorReason.FAILED, "this receipt is held by another print pass"
+                        )
+                    return PrintJob(completed=True, job_id=f"print-job-{job_id}")
                 receipt = self._readable(job)
                 if receipt is None:
                     raise PrinterError(PrinterErrorReason.FAILED, "the stored receipt cannot be read")
@@ -210,7 +242,8 @@ class PrintQueue:
         after = 0  # job ids already tried in this pass (unreadable ones are stepped over)
         with self._lock:
             while printed < limit:
-                job = self._jobs.next_unprinted(after)
+                at = now or self._clock()
+                job = self._jobs.claim_next(after, self.owner, at, at + LEASE)
                 if job is None:
                     break
                 after = job.job_id
@@ -235,11 +268,14 @@ class PrintQueue:
         except (SealError, KeyError, TypeError, ValueError) as exc:
             # Never printable with this key: keep the row for an officer, don't block the rest.
             log.error("print job %s (%s) cannot be read: %s", job.job_id, job.tracking_code, exc)
-            self._jobs.mark_failed(job.job_id, f"stored receipt cannot be read: {exc}"[:MAX_ERROR_CHARS])
+            self._jobs.mark_failed(
+                job.job_id, self.owner, f"stored receipt cannot be read: {exc}"[:MAX_ERROR_CHARS]
+            )
             return None
 
     def _print(self, job: StoredPrintJob, receipt: Receipt, now: dt.datetime | None) -> PrinterError | None:
-        """Print one job and record the outcome; the error if it did not print."""
+        """Print one claimed job and record the outcome (dropping the claim); the error if it did
+        not print."""
         try:
             self._printer_factory().print_receipt(receipt)
         except PrinterError as exc:
@@ -249,7 +285,7 @@ class PrintQueue:
             log.exception("print job %s (%s) failed", job.job_id, job.tracking_code)
             error = PrinterError(PrinterErrorReason.FAILED, f"{type(exc).__name__}: {exc}")
         else:
-            self._jobs.mark_printed(job.job_id, now or self._clock())
+            self._jobs.mark_printed(job.job_id, self.owner, now or self._clock())
             return None
-        self._jobs.mark_failed(job.job_id, str(error)[:MAX_ERROR_CHARS])
+        self._jobs.mark_failed(job.job_id, self.owner, str(error)[:MAX_ERROR_CHARS])
         return error

@@ -119,7 +119,10 @@ def make_storage(config: Config) -> Storage:
     ensure_schema(engine, url)
     ledger = SqlKeyLedger(engine)
     sealer = open_sealer(config.data_key_file, ledger)
-    return Storage(sealer, SqlDossierRepository(engine), SqlPrintJobRepository(engine), ledger)
+    kiosk = config.kiosk_id
+    return Storage(
+        sealer, SqlDossierRepository(engine, kiosk), SqlPrintJobRepository(engine, kiosk), ledger
+    )
 
 
 def make_retention(config: Config) -> RetentionRepository:

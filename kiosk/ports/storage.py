@@ -113,27 +113,46 @@ class DossierRepository(Protocol):
 
 
 class PrintJobRepository(Protocol):
-    """Receipts waiting for the printer, kept until printed."""
+    """Receipts waiting for a kiosk's printer, kept until printed.
 
-    def add(self, job: NewPrintJob) -> int: ...
+    A repository belongs to one kiosk (several may share a database): it queues, lists and claims
+    that kiosk's jobs only. A job is printed by the print pass holding its claim: `claim` and
+    `claim_next` take it atomically (one pass wins, on any kiosk or process) until `lease_until`,
+    after which another pass may take it over (its pass died while printing).
+    """
+
+    def add(self, job: NewPrintJob) -> int:
+        """Queue `job` for this kiosk's printer."""
+        ...
 
     def get(self, job_id: int) -> StoredPrintJob | None: ...
 
     def latest(self, tracking_code: str) -> StoredPrintJob | None:
-        """The newest job for a code, printed or not (what an officer's reprint copies)."""
+        """The newest job for a code on any kiosk, printed or not (what an officer's reprint copies)."""
         ...
 
-    def next_unprinted(self, after_id: int = 0) -> StoredPrintJob | None:
-        """The oldest unprinted job with an id above `after_id`."""
+    def claim(self, job_id: int, owner: str, now: dt.datetime, lease_until: dt.datetime) -> bool:
+        """Claim this kiosk's unprinted job `job_id` for `owner`; False if it is printed, another
+        kiosk's, or claimed by another pass whose lease has not expired."""
+        ...
+
+    def claim_next(
+        self, after_id: int, owner: str, now: dt.datetime, lease_until: dt.datetime
+    ) -> StoredPrintJob | None:
+        """Claim the oldest claimable unprinted job of this kiosk with an id above `after_id`."""
         ...
 
     def pending(self, limit: int) -> list[PendingPrint]:
-        """Unprinted jobs, oldest first."""
+        """This kiosk's unprinted jobs, oldest first."""
         ...
 
-    def mark_printed(self, job_id: int, now: dt.datetime) -> None: ...
+    def mark_printed(self, job_id: int, owner: str, now: dt.datetime) -> None:
+        """Record the print and drop `owner`'s claim."""
+        ...
 
-    def mark_failed(self, job_id: int, error: str) -> None: ...
+    def mark_failed(self, job_id: int, owner: str, error: str) -> None:
+        """Count a failed attempt, keep `error`, and drop `owner`'s claim (the job stays queued)."""
+        ...
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,7 @@ def test_sqlite_connections_are_tuned(url: str, tmp_path: Path) -> None:
     assert pragmas["journal_mode"] == "wal"
     assert pragmas["foreign_keys"] == 1
     assert pragmas["busy_timeout"] == BUSY_TIMEOUT_MS
-    assert pragmas["synchronous"] == 1  # NORMAL
+    assert pragmas["synchronous"] == 2  # FULL: the WAL is fsynced at each commit
 
 
 def test_upgrade_creates_tables_and_is_idempotent(url: str) -> None:
@@ -268,7 +268,7 @@ def test_postgresql_store_round_trip(pg_url: str) -> None:
     migrate.upgrade(pg_url)
     engine = make_engine(pg_url)
     sealer = Sealer(os.urandom(KEY_SIZE))
-    store = DossierStore(SqlDossierRepository(engine), sealer, clock=lambda: NOW)
+    store = DossierStore(SqlDossierRepository(engine, "kiosk-1"), sealer, clock=lambda: NOW)
     hanoi = dt.timezone(dt.timedelta(hours=7))
     dossier = Dossier(
         tracking_code=trackcode.new_code(),
@@ -297,7 +297,9 @@ def test_postgresql_store_round_trip(pg_url: str) -> None:
         job = store.submit(second, receipt)
         assert job is not None and store.submit(second, receipt) == job
         printer = FakePrinter()
-        queue = PrintQueue(SqlPrintJobRepository(engine), sealer, lambda: printer, clock=lambda: NOW)
+        queue = PrintQueue(
+            SqlPrintJobRepository(engine, "kiosk-1"), sealer, lambda: printer, clock=lambda: NOW
+        )
         assert queue.print_for_citizen(job, lambda: None).completed
         assert [p.receipt for p in printer.printed] == [receipt]
         assert queue.pending() == []

@@ -35,7 +35,7 @@ def make_receipt(code: str = "7K3QXM9T2B") -> Receipt:
 
 
 def store_on(engine: sa.Engine, key: bytes = KEY, **kwargs: Any) -> DossierStore:
-    return DossierStore(SqlDossierRepository(engine), Sealer(key), **kwargs)
+    return DossierStore(SqlDossierRepository(engine, "kiosk-1"), Sealer(key), **kwargs)
 
 
 def make_dossier(code: str = "7K3QXM9T2B", **changes: Any) -> Dossier:

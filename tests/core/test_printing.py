@@ -54,7 +54,7 @@ def sealer() -> Sealer:
 
 
 def queue_on(engine: sa.Engine, sealer: Sealer, printer: Callable[[], Printer], **kwargs: Any) -> PrintQueue:
-    return PrintQueue(SqlPrintJobRepository(engine), sealer, printer, **kwargs)
+    return PrintQueue(SqlPrintJobRepository(engine, "kiosk-1"), sealer, printer, **kwargs)
 
 
 def receipt(code: str, name: str = "Trần Thị Bích Ngọc") -> Receipt:

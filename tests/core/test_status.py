@@ -77,7 +77,9 @@ def engine(tmp_path: Path) -> sa.Engine:
 
 @pytest.fixture
 def store(engine: sa.Engine) -> CountingStore:
-    real = DossierStore(SqlDossierRepository(engine), Sealer(os.urandom(KEY_SIZE)), clock=lambda: T0)
+    real = DossierStore(
+        SqlDossierRepository(engine, "kiosk-1"), Sealer(os.urandom(KEY_SIZE)), clock=lambda: T0
+    )
     real.submit(
         Dossier(
             tracking_code=STORED,

@@ -59,7 +59,7 @@ class Kiosk:
         migrate.upgrade(url)
         self.engine = make_engine(url)
         sealer = Sealer(os.urandom(KEY_SIZE))
-        store = DossierStore(SqlDossierRepository(self.engine), sealer, clock=lambda: T0)
+        store = DossierStore(SqlDossierRepository(self.engine, "kiosk-1"), sealer, clock=lambda: T0)
         store.submit(Dossier(STORED, TAM_VANG, 1, STATION, T0, fields={}, holder={"full_name": "A"}))
         self.signer = SlipSigner(bytes(range(32)), STATION)
         self.lookup = StatusLookup(store, self.signer)

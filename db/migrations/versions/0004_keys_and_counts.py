@@ -1,7 +1,7 @@
 """Keys the database was used with; anonymous daily counts kept by the purge.
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-12-01
 
 Frozen types, final names (see 0001). Two new tables, nothing else changes.
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

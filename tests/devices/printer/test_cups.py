@@ -262,7 +262,7 @@ def test_disabled_queue_is_stopped_and_gets_no_job(cupsd: Cupsd) -> None:
 def test_paper_out_keeps_the_job_until_the_printer_is_fixed(cupsd: Cupsd, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'kiosk.sqlite3'}"
     upgrade(url)
-    jobs = SqlPrintJobRepository(make_engine(url))
+    jobs = SqlPrintJobRepository(make_engine(url), "kiosk-1")
     queue = PrintQueue(jobs, Sealer(os.urandom(KEY_SIZE)), lambda: printer(cupsd, "Thermal"))
     conn = cupsd.connection()
     receipt = sample_receipt()
