@@ -9,20 +9,18 @@ test removes the file standing in its way (the paper is loaded).
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from devices.printer.sample import sample_receipt
+from kiosk.app import scripted
 from kiosk.app.root import KioskApp, build_app
 from kiosk.config import load_config
 from kiosk.flow.state import Phase
 from kiosk.runner import InlineRunner
 from kiosk.trackcode import display, new_code
-
-TAM_VANG = "1.003677"
 
 
 @pytest.fixture
@@ -52,28 +50,7 @@ def receipts(paper: Path) -> list[str]:
 
 
 def submit_as_citizen(app: KioskApp) -> str:
-    """Tap through the lodging-absence service with the first demo card; the tracking code."""
-    journey = app.journey
-    profile = app.demo_profiles[0]
-    journey.start()
-    journey.choose_service(TAM_VANG)
-    journey.next()
-    journey.consent(True)
-    app.card_reader().insert(profile)  # type: ignore[attr-defined]
-    journey.set_id_number(profile.holder.id_number)
-    assert journey.state().screen == "identity", journey.state()
-    journey.confirm_identity(True)
-    today = dt.date.today()
-    journey.set_value("destination", "Thôn 3, xã Tam Thăng, thành phố Đà Nẵng")
-    journey.next()
-    journey.set_value("date_from", (today + dt.timedelta(days=1)).isoformat())
-    journey.set_value("date_to", (today + dt.timedelta(days=30)).isoformat())
-    journey.next()
-    journey.set_value("reason", "work")
-    journey.next()
-    assert journey.state().screen == "review", journey.state()
-    journey.next()
-    state = journey.state()
+    state = scripted.submit_as_citizen(app)
     assert state.phase is Phase.DONE, state
     return state.review.tracking_code
 
