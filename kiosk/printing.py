@@ -176,7 +176,8 @@ class PrintQueue:
                         raise LookupError(f"no print job {job_id}")
                     if job.printed_at is None:  # another pass is printing it (or another kiosk's)
                         raise PrinterError(
-                            PrinterErrorReason.FAILED, "this receipt is held by another print pass"
+                            PrinterErrorReason.FAILED,
+                            "this receipt is held by another print pass (or is another kiosk's)",
                         )
                     return PrintJob(completed=True, job_id=f"print-job-{job_id}")
                 receipt = self._readable(job)
