@@ -58,6 +58,16 @@ def redact(text: str, url: str) -> str:
     return text
 
 
+def quick_check(engine: Engine) -> str | None:
+    """None if SQLite's `PRAGMA quick_check` finds the file sound, else its first finding. A
+    damaged file may also raise `DatabaseError` here. Other backends check themselves: None."""
+    if engine.dialect.name != "sqlite":
+        return None
+    with engine.connect() as conn:
+        findings = [str(row[0]) for row in conn.exec_driver_sql("PRAGMA quick_check")]
+    return None if findings == ["ok"] else findings[0]
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An Engine for `url`; extra keyword arguments go to `sqlalchemy.create_engine`.
 

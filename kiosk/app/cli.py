@@ -1,4 +1,9 @@
-"""The `kiosk` command: run the kiosk, render the screen tour, check the station, manage the database."""
+"""The `kiosk` command: run the kiosk, render the screen tour, check the station, manage the database.
+
+Exit codes: 0 done; 1 the command's own "no" (not found, not printed, problems listed); 2 the
+station cannot do it: bad configuration, a broken, locked or unreachable database, an unusable
+key, a full disk. Those print one line naming the fault, never a traceback (`main`).
+"""
 
 from __future__ import annotations
 
@@ -22,6 +27,8 @@ from kiosk.keyfile import KeyProblem
 # Everything the kiosk writes (database and its -wal/-shm, keys, receipts, backups, caches) is
 # personal data or protects it: files 0600, folders 0700.
 PRIVATE_UMASK = 0o077
+
+EXIT_BROKEN = 2
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -54,12 +61,26 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
-    from db.engine import redacted_url
+    from db.engine import make_engine, quick_check, redacted_url, sqlite_file
     from db.migrate import current_revision, upgrade
 
     config = _config(args)
-    upgrade(config.database_url)
-    print(f"{redacted_url(config.database_url)}: at revision {current_revision(config.database_url)}")
+    url = config.database_url
+    path = sqlite_file(url)
+    if path is not None and path.exists():  # never migrate (or call current) a damaged file
+        engine = make_engine(url)
+        try:
+            finding = quick_check(engine)
+        finally:
+            engine.dispose()
+        if finding is not None:
+            print(
+                f"kiosk: database: {path} is damaged ({finding}): restore it from the backup",
+                file=sys.stderr,
+            )
+            return EXIT_BROKEN
+    upgrade(url)
+    print(f"{redacted_url(url)}: at revision {current_revision(url)}")
     return 0
 
 
@@ -193,14 +214,46 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args))
     except ConfigError as exc:
         print(f"kiosk: configuration error: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_BROKEN
     except KeyProblem as exc:
         print(f"kiosk: keys: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_BROKEN
     except CatalogError as exc:  # one line per problem, each naming its file
         for problem in exc.problems:
             print(f"kiosk: catalog: {problem}", file=sys.stderr)
         return 1
+    except Exception as exc:
+        fault = station_fault(exc)
+        if fault is None:
+            raise  # a bug: its traceback is wanted
+        logging.getLogger(__name__).debug("%s", fault, exc_info=True)  # the traceback with -v
+        print(f"kiosk: {fault}", file=sys.stderr)
+        return EXIT_BROKEN
+
+
+def station_fault(exc: BaseException) -> str | None:
+    """One line for the declared kinds of station fault (database, keys, disk), None otherwise.
+
+    The error classes are looked up among the modules already imported: a module never imported
+    raised nothing, and `kiosk run` must not load the database and crypto stacks before its first
+    paint just to be able to name their errors.
+    """
+    sealing = sys.modules.get("kiosk.sealing")
+    if sealing is not None and isinstance(exc, sealing.SealError):
+        return f"data key: {exc}"
+    slip = sys.modules.get("kiosk.slip")
+    if slip is not None and isinstance(exc, slip.SlipError):
+        return f"slip key: {exc}"
+    if "sqlalchemy" in sys.modules:
+        from db.errors import storage_problem
+
+        problem = storage_problem(exc)
+        if problem is not None:
+            return f"database: {problem}"
+    if isinstance(exc, OSError):
+        where = f": {exc.filename}" if exc.filename else ""
+        return f"{exc.strerror or exc}{where}"
+    return None
 
 
 if __name__ == "__main__":

@@ -5,8 +5,9 @@
     kiosk slip sign 7K3QX-M9T2B               print the QR payload for a code (tests, officers)
 
 `status` exits 0 when the dossier is found, 1 otherwise (unknown, forged, mistyped, an ID card's
-QR), 2 when a key cannot be used. Both use this station's database and slip key, checked as the
-kiosk checks them (`kiosk.keys`): a lookup never makes a key.
+QR), 2 when the station cannot look it up (a key, the database: one line says which, see
+`kiosk.app.cli.main`). Both use this station's database and slip key, checked as the kiosk checks
+them (`kiosk.keys`): a lookup never makes a key.
 """
 
 from __future__ import annotations
