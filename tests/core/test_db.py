@@ -11,6 +11,7 @@ import pwd
 import shutil
 import subprocess
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -262,6 +263,34 @@ def test_postgresql_migrations_match_models(pg_url: str) -> None:
         assert _diffs(engine, Base.metadata) == []
     finally:
         engine.dispose()
+
+
+def test_postgresql_concurrent_first_starts_create_the_schema_once(pg_url: str) -> None:
+    admin = make_engine(pg_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql("CREATE DATABASE first_starts")
+    finally:
+        admin.dispose()
+    url = pg_url.replace("/postgres?", "/first_starts?")
+    together = threading.Barrier(3)
+    errors: list[BaseException] = []
+
+    def start() -> None:
+        together.wait()
+        try:
+            migrate.upgrade(url)
+        except BaseException as exc:
+            errors.append(exc)
+
+    kiosks = [threading.Thread(target=start) for _ in range(3)]
+    for kiosk in kiosks:
+        kiosk.start()
+    for kiosk in kiosks:
+        kiosk.join(60)
+    assert errors == []  # without the advisory lock: they deadlock, or "relation already exists"
+    assert not any(kiosk.is_alive() for kiosk in kiosks)
+    assert migrate.current_revision(url) == SCHEMA_REVISION
 
 
 def test_postgresql_store_round_trip(pg_url: str) -> None:
