@@ -33,11 +33,17 @@ class SqlPrintJobRepository:
     def _mine(self) -> Any:
         return PrintJobRow.kiosk_id.in_((self.kiosk_id, ANY_KIOSK))
 
-    def _claimable(self, now: dt.datetime) -> tuple[Any, ...]:
+    def _claimable(self, owner: str, now: dt.datetime) -> tuple[Any, ...]:
         return (
             PrintJobRow.printed_at.is_(None),
             self._mine(),
-            or_(PrintJobRow.claimed_by.is_(None), PrintJobRow.lease_until < now),
+            # Its own claim too: one whose outcome could not be recorded (disk full, locked) would
+            # otherwise hold the pass's own retry off until the lease ran out.
+            or_(
+                PrintJobRow.claimed_by.is_(None),
+                PrintJobRow.lease_until < now,
+                PrintJobRow.claimed_by == owner,
+            ),
         )
 
     def add(self, job: NewPrintJob) -> int:
@@ -63,7 +69,7 @@ class SqlPrintJobRepository:
         with self._engine.begin() as conn:
             result = conn.execute(
                 update(PrintJobRow)
-                .where(PrintJobRow.id == job_id, *self._claimable(now))
+                .where(PrintJobRow.id == job_id, *self._claimable(owner, now))
                 .values(claimed_by=owner, lease_until=lease_until)
             )
         return result.rowcount == 1
@@ -75,7 +81,7 @@ class SqlPrintJobRepository:
             with self._engine.connect() as conn:
                 candidate = conn.scalar(
                     select(PrintJobRow.id)
-                    .where(PrintJobRow.id > after_id, *self._claimable(now))
+                    .where(PrintJobRow.id > after_id, *self._claimable(owner, now))
                     .order_by(PrintJobRow.id)
                     .limit(1)
                 )

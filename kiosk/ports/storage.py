@@ -132,8 +132,9 @@ class PrintJobRepository(Protocol):
         ...
 
     def claim(self, job_id: int, owner: str, now: dt.datetime, lease_until: dt.datetime) -> bool:
-        """Claim this kiosk's unprinted job `job_id` for `owner`; False if it is printed, another
-        kiosk's, or claimed by another pass whose lease has not expired."""
+        """Claim this kiosk's unprinted job `job_id` for `owner` (again, if its claim is `owner`'s
+        already); False if it is printed, another kiosk's, or claimed by another pass whose lease
+        has not expired."""
         ...
 
     def claim_next(

@@ -155,6 +155,17 @@ def test_a_failed_print_releases_its_claim(engine: sa.Engine, sealer: Sealer) ->
     assert SqlPrintJobRepository(engine, "kiosk-1").claim(job, "officer", NOW, NOW + LEASE)  # free again
 
 
+def test_a_pass_takes_its_own_stale_claim_again(engine: sa.Engine, sealer: Sealer) -> None:
+    repo = SqlPrintJobRepository(engine, "kiosk-1")
+    job = queue(engine, sealer, "kiosk-1", FakePrinter(), "kiosk-ui").enqueue(receipt("7K3QX-M9T2B"))
+    # Its print failed and the failure could not be recorded (disk full): the claim stayed.
+    assert repo.claim(job, "kiosk-ui", NOW, NOW + LEASE)
+    assert not repo.claim(job, "officer-cli", NOW, NOW + LEASE)
+    printer = FakePrinter()
+    assert queue(engine, sealer, "kiosk-1", printer, "kiosk-ui").print_job(job).completed  # the retry
+    assert codes(printer) == ["7K3QX-M9T2B"]
+
+
 def test_repositories_need_a_kiosk(engine: sa.Engine) -> None:
     with pytest.raises(ValueError, match="kiosk"):
         SqlPrintJobRepository(engine, "")
