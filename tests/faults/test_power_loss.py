@@ -1,6 +1,9 @@
 """Scripted power loss: a kiosk process running journeys is SIGKILLed at random points (start-up
 and schema creation included), restarted on the same database, killed again. After every kill the
-database holds exactly the confirmed submissions, each with its receipt queued."""
+database holds exactly the confirmed submissions, each with its receipt queued.
+
+A SIGKILL loses what the process held, not what the kernel had yet to write: that half of a
+power cut is `test_fsync_order.py` (every commit is on the disk before its code is shown)."""
 
 from __future__ import annotations
 
