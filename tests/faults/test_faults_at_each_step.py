@@ -101,10 +101,6 @@ FAULTS: dict[str, Callable[[Fault], None]] = {
 }
 
 
-# A lost data key is replaced by a new one over the sealed dossiers (issue 9, item 4: the keys work).
-_KEY_REPLACED = pytest.mark.xfail(strict=True, reason="a missing data.key is silently replaced")
-
-
 @pytest.fixture
 def short_busy_timeout(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(db.engine, "BUSY_TIMEOUT_MS", 200)  # a locked database fails in 0.2 s, not 5
@@ -113,9 +109,7 @@ def short_busy_timeout(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 @pytest.mark.usefixtures("short_busy_timeout")
 @pytest.mark.parametrize("step", range(len(STEPS)), ids=STEPS)
-@pytest.mark.parametrize(
-    "kind", [pytest.param(k, marks=_KEY_REPLACED) if k == "data key missing" else k for k in FAULTS]
-)
+@pytest.mark.parametrize("kind", FAULTS)
 def test_a_fault_before_a_step(
     kind: str, step: int, template: tuple[Path, str], tmp_path: Path, check_database: Any
 ) -> None:
