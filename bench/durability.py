@@ -31,7 +31,7 @@ from kiosk.app.root import KioskApp, build_app, make_store
 from kiosk.app.scripted import journey_steps
 from kiosk.config import load_config
 from kiosk.dossier import Dossier
-from kiosk.flow import Phase
+from kiosk.flow.state import Phase
 from kiosk.outbox import DossierStore, LocalTarget, deliver_pending
 from kiosk.runner import InlineRunner
 from kiosk.trackcode import new_code
@@ -60,7 +60,7 @@ def one_journey(app: KioskApp) -> tuple[float, float]:
     steps[-1][1]()
     done = time.perf_counter()
     state = app.journey.state()
-    assert state.phase is Phase.DONE and state.print_state == "printed", state
+    assert state.phase is Phase.DONE and state.review.print_state == "printed", state
     app.journey.reset()
     return done - start, done - tapped
 

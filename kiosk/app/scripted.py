@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from kiosk.app.root import KioskApp
-from kiosk.flow import FlowState, Phase
+from kiosk.flow.state import FlowState, Phase
 
 TAM_VANG = "1.003677"  # lodging absence: card read, three form steps, review
 
@@ -58,7 +58,7 @@ def journey_steps(app: KioskApp, profile_index: int = 0) -> list[tuple[str, Call
 
 def submit_as_citizen(app: KioskApp, profile_index: int = 0) -> FlowState:
     """Tap through one journey; the state after "Gửi": `Phase.DONE` with the tracking code the
-    citizen is shown, or back at the review with `submit_error` set."""
+    citizen is shown (`review.tracking_code`), or back at the review with `review.submit_error` set."""
     for _name, step in journey_steps(app, profile_index):
         step()
     state = app.journey.state()

@@ -18,7 +18,7 @@ from kiosk.app import scripted
 from kiosk.app.cli import EXIT_BROKEN, main
 from kiosk.app.root import build_app
 from kiosk.config import load_config
-from kiosk.flow import Phase
+from kiosk.flow.state import Phase
 from kiosk.runner import InlineRunner
 from kiosk.trackcode import display
 
@@ -51,9 +51,9 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     app = build_app(config, InlineRunner())
     app.controller.start()
     state = scripted.submit_as_citizen(app)
-    assert state.phase is Phase.DONE and state.print_state == "failed"
+    assert state.phase is Phase.DONE and state.review.print_state == "failed"
     (root / "printer").unlink()
-    return root, display(state.tracking_code)
+    return root, display(state.review.tracking_code)
 
 
 @pytest.fixture

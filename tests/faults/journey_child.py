@@ -26,7 +26,7 @@ import db.engine
 from kiosk.app.root import build_app
 from kiosk.app.scripted import submit_as_citizen
 from kiosk.config import load_config
-from kiosk.flow import Phase
+from kiosk.flow.state import Phase
 from kiosk.runner import InlineRunner
 
 
@@ -56,7 +56,7 @@ def main() -> int:
     for _ in range(args.journeys):
         state = submit_as_citizen(app)
         if state.phase is Phase.DONE:
-            os.write(fd, f"{state.tracking_code}\n".encode())  # one write: a kill leaves no half line
+            os.write(fd, f"{state.review.tracking_code}\n".encode())  # one write: a kill leaves no half line
         app.journey.reset()
         if args.officer_pass:
             app.print_queue().print_pending()

@@ -20,7 +20,7 @@ import db.engine
 from kiosk.app.root import KioskApp, build_app
 from kiosk.app.scripted import journey_steps, submit_as_citizen
 from kiosk.config import load_config
-from kiosk.flow import Phase
+from kiosk.flow.state import Phase
 from kiosk.runner import InlineRunner
 
 STEPS = [
@@ -46,7 +46,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     data = tmp_path_factory.mktemp("template") / "data"
     state = submit_as_citizen(make_app(data))
     assert state.phase is Phase.DONE
-    return data, state.tracking_code
+    return data, state.review.tracking_code
 
 
 @dataclass
@@ -127,19 +127,19 @@ def test_a_fault_before_a_step(
     state = app.journey.state()
     shown = []
     if state.phase is Phase.DONE:
-        shown.append(state.tracking_code)
+        shown.append(state.review.tracking_code)
     else:
-        assert state.screen == "review" and state.submit_error is not None  # the citizen is told
+        assert state.screen == "review" and state.review.submit_error is not None  # the citizen is told
     fault.clear()
     if not shown:
         app.journey.next()  # "Gửi lại"
         state = app.journey.state()
         assert state.phase is Phase.DONE, state
-        shown.append(state.tracking_code)
+        shown.append(state.review.tracking_code)
     check_database(data / "kiosk.sqlite3", [earlier, *shown])
 
     # The citizen's receipt: printed for them, or by the officer's next `kiosk print again`.
-    if state.print_state != "printed":
+    if state.review.print_state != "printed":
         assert app.print_queue().print_pending().printed == 1
     assert app.print_queue().pending() == []
     printed = sorted(p.name for p in (data / "printer" / "receipts").glob("*.pdf"))
