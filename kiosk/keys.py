@@ -2,9 +2,10 @@
 
 The data key seals personal data (`kiosk.sealing`); the slip key signs the QR on status slips
 (`kiosk.slip`); the audit key chains the officers' audit log (`kiosk.audit`). The database
-records the id of the key it was used with (`KeyLedger`), never the key. A key file that is missing, or holds another key than the recorded one, stops the station
-with a `KeyProblem` saying which key it needs, before anything is written: a new key over existing
-data would leave a database that needs two keys, one of them lost. A new key is made only on a
+records the id of the key it was used with (`KeyLedger`), never the key. A key file that is
+missing, or holds another key than the recorded one, stops the station with a `KeyProblem` saying
+which key it needs, before anything is written: a new key over existing data would leave a
+database that needs two keys, one of them lost (an audit chain no key can verify). A new key is made only on a
 database that has never held data, or when an officer asks (`kiosk keys init`, `kiosk keys
 rotate`).
 
