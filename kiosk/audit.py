@@ -28,6 +28,7 @@ KEY_SIZE = 32
 GENESIS = "kiosk-audit-v1"  # the "previous link" of row 1
 HEAD_HEX = 16  # link prefix in a chain head: 64 bits, enough that a forged head needs the key
 PAGE = 1000  # rows per read while verifying
+MAX_LABEL = 64  # actor and action (`audit_log` columns)
 
 
 class AuditProblem(Exception):
@@ -103,6 +104,8 @@ class AuditLog:
         )
         if not entry.actor or not entry.action:
             raise AuditProblem("an audit row needs an actor and an action")
+        if len(entry.actor) > MAX_LABEL or len(entry.action) > MAX_LABEL:
+            raise AuditProblem(f"an audit row's actor and action are at most {MAX_LABEL} characters")
         return self._repository.append(entry, lambda seq, prev: compute_link(self._key, prev, seq, entry))
 
     def newest(self, limit: int) -> list[AuditRecord]:

@@ -26,8 +26,9 @@ LOCK_FOR = dt.timedelta(minutes=15)
 PIN_DIGITS = (6, 12)
 MIN_PASSWORD = 10
 MAX_NAME = 100
+MAX_ACTOR_ID = 32  # an officer id's length (`officers.officer_id`)
 
-_OFFICER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{1,31}")
+_OFFICER_ID = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._-]{{1,{MAX_ACTOR_ID - 1}}}")
 
 
 class OfficerProblem(Exception):
@@ -178,40 +179,52 @@ class Officers:
 
     # -- signing in -----------------------------------------------------------------------------
 
-    def authenticate(self, officer_id: str, pin: str, *, where: str = "kiosk") -> Officer:
-        """The officer whose PIN this is, or `PinRefused`. Audited either way (`where`: kiosk,
-        console)."""
+    def authenticate(
+        self, officer_id: str, secret: str, *, where: str = "kiosk", password: bool = False
+    ) -> Officer:
+        """The officer whose PIN (or console `password`) this is, or `PinRefused`. Audited either
+        way (`where`: kiosk, console). Wrong PINs and passwords count towards the same lock."""
         now = self._clock().astimezone(dt.UTC)
+        kind = "password" if password else "PIN"
+        action = f"{kind.lower()}_failed"
+        wrong = f"wrong officer id or {kind}"
+        locked = f"locked after {MAX_WRONG_PINS} wrong tries: try again later"
         officer = self._repository.get(officer_id.strip())
-        wrong = "wrong officer id or PIN"
         if officer is None:
-            self._burn(pin)  # as long as a real check: the time does not tell the id is unknown
-            self._audit.record(officer_id.strip() or "?", "pin_failed", f"{where}: unknown officer id")
+            self._burn(secret)  # as long as a real check: the time does not tell the id is unknown
+            label = officer_id.strip()[:MAX_ACTOR_ID] or "?"  # typed by anyone: kept short
+            self._audit.record(label, action, f"{where}: unknown officer id")
             raise PinRefused(wrong)
         if officer.locked_until is not None and officer.locked_until > now:
+            until = officer.locked_until
             self._audit.record(
-                officer.officer_id, "pin_locked", f"{where}: locked until {officer.locked_until:%H:%M:%S} UTC"
+                officer.officer_id, "pin_locked", f"{where}: locked until {until:%H:%M:%S} UTC"
             )
-            raise PinRefused(
-                f"locked after {MAX_WRONG_PINS} wrong PINs: try again later", officer.locked_until
-            )
-        if not self._matches(officer.pin_hash, pin):
+            raise PinRefused(locked, until)
+        stored = officer.password_hash if password else officer.pin_hash
+        if stored is None or not self._matches(stored, secret):
+            if stored is None:
+                self._burn(secret)
             failures = self._repository.count_failure(officer.officer_id)
             if failures >= MAX_WRONG_PINS:
                 until = now + LOCK_FOR
                 self._repository.lock(officer.officer_id, until)
-                self._audit.record(officer.officer_id, "pin_failed", f"{where}: wrong PIN {failures}, locked")
-                raise PinRefused(f"locked after {MAX_WRONG_PINS} wrong PINs: try again later", until)
-            self._audit.record(officer.officer_id, "pin_failed", f"{where}: wrong PIN {failures}")
+                self._audit.record(officer.officer_id, action, f"{where}: wrong {kind} {failures}, locked")
+                raise PinRefused(locked, until)
+            self._audit.record(officer.officer_id, action, f"{where}: wrong {kind} {failures}")
             raise PinRefused(wrong)
         if not officer.active:
-            self._audit.record(officer.officer_id, "pin_failed", f"{where}: account disabled")
+            self._audit.record(officer.officer_id, action, f"{where}: account disabled")
             raise PinRefused("this officer's account is disabled: ask the station head")
         if officer.failed_pins or officer.locked_until is not None:
             self._repository.clear_failures(officer.officer_id)
-        if self._hasher.check_needs_rehash(officer.pin_hash):
-            self._repository.set_pin(officer.officer_id, self._hasher.hash(pin))
-        self._audit.record(officer.officer_id, "login", where)
+        if self._hasher.check_needs_rehash(stored):  # hashed with older parameters
+            rehashed = self._hasher.hash(secret)
+            if password:
+                self._repository.set_password(officer.officer_id, rehashed)
+            else:
+                self._repository.set_pin(officer.officer_id, rehashed)
+        self._audit.record(officer.officer_id, "login", f"{where} ({kind})")
         return replace(officer, failed_pins=0, locked_until=None)
 
     def _matches(self, stored: str, pin: str) -> bool:
@@ -222,5 +235,5 @@ class Officers:
 
     def _burn(self, pin: str) -> None:
         if not self._dummy_hash:
-            self._dummy_hash = self._hasher.hash("0" * PIN_DIGITS[0] + "x")
+            self._dummy_hash = self._hasher.hash("0" * PIN_DIGITS[0] + "x")  # matches no PIN
         self._matches(self._dummy_hash, pin)

@@ -170,6 +170,9 @@ def test_empty_chain(engine: sa.Engine) -> None:
     assert result.ok and result.rows == 0 and result.head.short == "#0-"
     with pytest.raises(AuditProblem):
         log.record(" ", "login")
+    with pytest.raises(AuditProblem, match="at most 64"):
+        log.record("A" * 65, "login")
+    assert log.verify().rows == 0
 
 
 def test_text_is_stored_nfc(engine: sa.Engine) -> None:

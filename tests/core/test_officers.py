@@ -173,10 +173,38 @@ def test_only_a_station_head_manages_accounts(officers: Officers, audit: AuditLo
     assert actions(audit)[-1] == ("TP01", "officer_disable", "X1")
 
 
-def test_console_password(officers: Officers) -> None:
+def test_console_password(officers: Officers, audit: AuditLog) -> None:
     with pytest.raises(OfficerProblem, match="10 characters"):
         officers.set_password(CLI, "CB001", "ngắn")
+    with pytest.raises(PinRefused, match="wrong officer id or password"):  # none set yet
+        officers.authenticate("CB001", "mật khẩu dài đủ", password=True)
     officers.set_password(CLI, "CB001", "mật khẩu dài đủ")
     stored = officers.get("CB001")
     assert stored is not None and stored.password_hash is not None
-    assert FAST.verify(stored.password_hash, "mật khẩu dài đủ")
+    assert (
+        officers.authenticate("CB001", "mật khẩu dài đủ", where="console", password=True).officer_id
+        == "CB001"
+    )
+    assert actions(audit)[-1] == ("CB001", "login", "console (password)")
+    with pytest.raises(PinRefused):  # the PIN is not the password, nor the other way round
+        officers.authenticate("CB001", "472915", password=True)
+    with pytest.raises(PinRefused):
+        officers.authenticate("CB001", "mật khẩu dài đủ")
+
+
+def test_wrong_pins_and_passwords_count_towards_one_lock(officers: Officers) -> None:
+    officers.set_password(CLI, "CB001", "mật khẩu dài đủ")
+    for n in range(MAX_WRONG_PINS - 1):
+        with pytest.raises(PinRefused, match="wrong"):
+            officers.authenticate("CB001", "000001" if n % 2 else "đoán sai mật khẩu", password=n % 2 == 0)
+    with pytest.raises(PinRefused, match="locked"):
+        officers.authenticate("CB001", "000001")
+    with pytest.raises(PinRefused, match="locked"):
+        officers.authenticate("CB001", "mật khẩu dài đủ", password=True)
+
+
+def test_a_long_unknown_id_is_audited_short(officers: Officers, audit: AuditLog) -> None:
+    with pytest.raises(PinRefused):
+        officers.authenticate("X" * 500, "472915", where="console")
+    assert actions(audit)[-1] == ("X" * 32, "pin_failed", "console: unknown officer id")
+    assert audit.verify().ok
