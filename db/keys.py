@@ -9,7 +9,7 @@ from sqlalchemy import Engine, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.models import DossierRow, PrintJobRow, StationKeyRow
+from db.models import AuditRow, DossierRow, PrintJobRow, StationKeyRow
 from kiosk.ports.storage import SealedRow
 
 
@@ -39,6 +39,10 @@ class SqlKeyLedger:
             if not dossiers_only:
                 count += int(conn.execute(select(func.count()).select_from(PrintJobRow)).scalar_one())
         return count
+
+    def audit_rows(self) -> int:
+        with self._engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(AuditRow)).scalar_one())
 
     def newest_sealed(self) -> list[SealedRow]:
         rows = []

@@ -13,6 +13,7 @@ import enum
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     DateTime,
     Dialect,
@@ -132,15 +133,40 @@ class OutboxRow(Base):
 
 
 class AuditRow(Base):
-    """One officer action (status change, assist mode, export...), append-only."""
+    """One officer action (status change, assist mode, export...), append-only: a link of the
+    keyed hash chain of `kiosk.audit`. `id` is the row's number in the chain, given by the writer
+    (1, 2, 3... without gaps), not by the database."""
 
     __tablename__ = "audit_log"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
     actor: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(64))
     detail: Mapped[str] = mapped_column(Text, default="")
+    # HMAC-SHA256 (hex) over the previous row's link and this row's content; "" on rows from
+    # before revision 0005, which verification reports as unchained.
+    link: Mapped[str] = mapped_column(String(64), server_default="")
+
+
+_ROLE_VALUES = "'officer', 'station_head', 'technician'"  # kiosk.permissions.Role
+
+
+class OfficerRow(Base):
+    """An officer's account (`kiosk.officers`): argon2 hashes only, never a PIN or password."""
+
+    __tablename__ = "officers"
+    __table_args__ = (CheckConstraint(f"role IN ({_ROLE_VALUES})", name="role"),)
+
+    officer_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    pin_hash: Mapped[str] = mapped_column(String(255))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    failed_pins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
 class PrintJobRow(Base):

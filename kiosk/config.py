@@ -382,6 +382,12 @@ class SecurityKeys(Section):
         "Key signing the QR on status slips. Empty: the systemd credential slip.key if the service "
         "has one, else data_dir/slip.key.",
     )
+    audit_key_file = Setting(
+        OptionalPath(folder=False),
+        None,
+        "Key chaining the officers' audit log, so that rewriting it needs the key. Empty: the "
+        "systemd credential audit.key if the service has one, else data_dir/audit.key.",
+    )
 
 
 class RetentionKeys(Section):
@@ -545,6 +551,10 @@ class Config:
     @property
     def data_key_file(self) -> Path:
         return self._key_file(self.security.data_key_file, "data.key")
+
+    @property
+    def audit_key_file(self) -> Path:
+        return self._key_file(self.security.audit_key_file, "audit.key")
 
     @property
     def cache_dir(self) -> Path:

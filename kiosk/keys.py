@@ -1,10 +1,11 @@
-"""The station's two keys: when one may be made, and when the kiosk must refuse to start.
+"""The station's keys: when one may be made, and when the kiosk must refuse to start.
 
 The data key seals personal data (`kiosk.sealing`); the slip key signs the QR on status slips
-(`kiosk.slip`). The database records the id of the key it was used with (`KeyLedger`), never the
-key. A key file that is missing, or holds another key than the recorded one, stops the station
-with a `KeyProblem` saying which key it needs, before anything is written: a new key over existing
-data would leave a database that needs two keys, one of them lost. A new key is made only on a
+(`kiosk.slip`); the audit key chains the officers' audit log (`kiosk.audit`). The database
+records the id of the key it was used with (`KeyLedger`), never the key. A key file that is
+missing, or holds another key than the recorded one, stops the station with a `KeyProblem` saying
+which key it needs, before anything is written: a new key over existing data would leave a
+database that needs two keys, one of them lost (an audit chain no key can verify). A new key is made only on a
 database that has never held data, or when an officer asks (`kiosk keys init`, `kiosk keys
 rotate`).
 
@@ -21,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk import sealing, slip
+from kiosk import audit, sealing, slip
 from kiosk.keyfile import (
     KeyFileSizeError,
     KeyProblem,
@@ -39,7 +40,8 @@ from kiosk.printing import receipt_context
 
 DATA = "data"
 SLIP = "slip"
-KEY_SIZE = 32  # both keys; kiosk.sealing and kiosk.slip check it too
+AUDIT = "audit"
+KEY_SIZE = 32  # every key; kiosk.sealing, kiosk.slip and kiosk.audit check it too
 
 
 @dataclass(frozen=True)
@@ -48,11 +50,27 @@ class _Kind:
     label: str
     key_id: Callable[[bytes], str]
     what_it_protects: str
+    rows: Callable[[KeyLedger], int]  # what a new key would leave unreadable or unverifiable
 
 
 _KINDS = {
-    DATA: _Kind(DATA, "data key", sealing.key_id, "holds dossiers sealed"),
-    SLIP: _Kind(SLIP, "slip key", slip.key_id, "issued slips signed"),
+    DATA: _Kind(
+        DATA, "data key", sealing.key_id, "holds dossiers sealed", lambda ledger: ledger.sealed_rows()
+    ),
+    SLIP: _Kind(
+        SLIP,
+        "slip key",
+        slip.key_id,
+        "issued slips signed",
+        lambda ledger: ledger.sealed_rows(dossiers_only=True),
+    ),
+    AUDIT: _Kind(
+        AUDIT,
+        "audit key",
+        audit.audit_key_id,
+        "holds an audit log chained",
+        lambda ledger: ledger.audit_rows(),
+    ),
 }
 
 
@@ -116,7 +134,7 @@ def open_keys(purpose: str, path: Path, ledger: KeyLedger, *, create: bool = Tru
             _finish_rotation(kind, path, recorded)
         key = _read(kind, path)
         if key is None:
-            if recorded is not None or ledger.sealed_rows(dossiers_only=purpose == SLIP):
+            if recorded is not None or kind.rows(ledger):
                 used = f" with key {recorded}" if recorded else ""
                 raise KeyProblem(
                     f"{kind.label} file {path} is missing, and this database {kind.what_it_protects}"
@@ -202,6 +220,10 @@ def rotate_key(purpose: str, path: Path, ledger: KeyLedger, *, keep_old: bool = 
     """`kiosk keys rotate`: a new key; data rows are re-sealed with it. The old key is kept as
     ``<key>.retired-<id>`` (older backups and slips need it) unless `keep_old` is False."""
     kind = _KINDS[purpose]
+    if purpose == AUDIT:  # re-chaining would rewrite the history the chain vouches for
+        raise KeyProblem(
+            "the audit key is not rotated: its chain would have to be rewritten with the new key"
+        )
     ring = open_keys(purpose, path, ledger)
     if ring is None:  # pragma: no cover - open_keys creates or raises
         raise KeyProblem(f"no {kind.label} to rotate")
@@ -256,3 +278,9 @@ def describe_key(purpose: str, path: Path, ledger: KeyLedger) -> tuple[bool, str
         return True, f"none yet at {path}; made at the first start (empty database)"
     old = f", {len(ring.old)} retired" if ring.old else ""
     return True, f"{kind.key_id(ring.key)} at {path}{old}"
+
+
+def open_audit_key(path: Path, ledger: KeyLedger) -> bytes:
+    ring = open_keys(AUDIT, path, ledger)
+    assert ring is not None
+    return ring.key

@@ -17,6 +17,7 @@ from typing import Any
 
 from kiosk.app.cli_backup import add_backup_commands
 from kiosk.app.cli_keys import add_keys_commands
+from kiosk.app.cli_officer import add_officer_commands
 from kiosk.app.cli_print import add_print_commands
 from kiosk.app.cli_status import add_status_commands
 from kiosk.app.cli_worker import add_worker_command
@@ -198,6 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_worker_command(sub)
     add_keys_commands(sub)
     add_backup_commands(sub)
+    add_officer_commands(sub)
     return parser
 
 

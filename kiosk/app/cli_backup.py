@@ -69,7 +69,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
         check_backup(source)
         restored = []
         if args.with_keys:  # keys first: a database without its key would refuse to start
-            wanted = {"data.key": config.data_key_file, "slip.key": config.slip_key_file}
+            wanted = {
+                "data.key": config.data_key_file,
+                "slip.key": config.slip_key_file,
+                "audit.key": config.audit_key_file,
+            }
             restored = restore_keys(source, wanted, KEY_SIZE)
         restore_database(config.database_url, source)
     except (BackupError, OSError) as exc:

@@ -1,10 +1,11 @@
-"""`kiosk keys`: the data and slip keys, made or rotated only when an officer asks.
+"""`kiosk keys`: the data, slip and audit keys, made or rotated only when an officer asks.
 
     kiosk keys show                      where each key is, its id, the id the database expects
     kiosk keys init [--replace-lost]     make missing keys (over data only with --replace-lost)
     kiosk keys rotate [--data|--slip] [--drop-old]
                                          new keys; dossiers and receipts re-sealed with the new
                                          data key; old keys kept by id unless --drop-old
+                                         (the audit key is never rotated: see kiosk.audit)
 
 Stop the kiosk and the worker before a rotation: a process still running keeps the old key.
 Exit codes: 0 done, 2 a key problem (the message says which key and what to do).
@@ -53,14 +54,16 @@ def _config(args: argparse.Namespace) -> Config:
 
 
 def _paths(config: Config, args: argparse.Namespace) -> list[tuple[str, Any]]:
-    from kiosk.keys import DATA, SLIP  # the crypto only for these commands
+    from kiosk.keys import AUDIT, DATA, SLIP  # the crypto only for these commands
 
     both = [(DATA, config.data_key_file), (SLIP, config.slip_key_file)]
     if getattr(args, "data", False):
         return both[:1]
     if getattr(args, "slip", False):
         return both[1:]
-    return both
+    if args.keys_command == "rotate":  # the audit key is never rotated (kiosk.keys.rotate_key)
+        return both
+    return [*both, (AUDIT, config.audit_key_file)]
 
 
 def cmd_keys_show(args: argparse.Namespace) -> int:

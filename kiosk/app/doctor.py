@@ -108,10 +108,10 @@ def _queues(config: Config) -> Check:
 
 
 def _keys(config: Config) -> list[Check]:
-    """The data and slip keys against the ids the database recorded; nothing is made or written."""
+    """The station's keys against the ids the database recorded; nothing is made or written."""
     from db.engine import redact
     from kiosk.app.root import make_ledger
-    from kiosk.keys import DATA, SLIP, describe_key
+    from kiosk.keys import AUDIT, DATA, SLIP, describe_key
 
     try:
         ledger = make_ledger(config)
@@ -121,6 +121,7 @@ def _keys(config: Config) -> list[Check]:
     for name, purpose, path in (
         ("data key", DATA, config.data_key_file),
         ("slip key", SLIP, config.slip_key_file),
+        ("audit key", AUDIT, config.audit_key_file),
     ):
         ok, line = describe_key(purpose, path, ledger)
         checks.append(Check(name, ok, line))

@@ -27,7 +27,9 @@ from kiosk.runner import Runner
 from kiosk.worker import Outcome, StationWorker, Task
 
 if TYPE_CHECKING:
+    from kiosk.audit import AuditLog
     from kiosk.backup import BackupReport
+    from kiosk.officers import Officers
     from kiosk.outbox import DossierStore
     from kiosk.ports.printer import Printer
     from kiosk.ports.storage import DossierRepository, KeyLedger, PrintJobRepository, RetentionRepository
@@ -125,6 +127,32 @@ def make_storage(config: Config) -> Storage:
     )
 
 
+@dataclass(frozen=True)
+class OfficerDesk:
+    """Officers' accounts and the audit log every officer action is written to."""
+
+    officers: Officers
+    audit: AuditLog
+
+
+def make_officer_desk(config: Config, clock: Clock = local_now) -> OfficerDesk:
+    """Over the station database, with the audit key checked like the data key (`kiosk.keys`)."""
+    from db.audit import SqlAuditLog
+    from db.engine import make_engine
+    from db.keys import SqlKeyLedger
+    from db.officers import SqlOfficers
+    from db.schema import ensure_schema
+    from kiosk.audit import AuditLog
+    from kiosk.keys import open_audit_key
+    from kiosk.officers import Officers
+
+    url = config.database_url
+    engine = make_engine(url)
+    ensure_schema(engine, url)
+    audit = AuditLog(SqlAuditLog(engine), open_audit_key(config.audit_key_file, SqlKeyLedger(engine)), clock)
+    return OfficerDesk(Officers(SqlOfficers(engine), audit, clock), audit)
+
+
 def make_retention(config: Config) -> RetentionRepository:
     from db.engine import make_engine
     from db.retention import SqlRetention
@@ -163,7 +191,7 @@ def backup_now(
         return BackupReport(None)
     keys: list[Path] = []
     if with_keys:
-        for path in (config.data_key_file, config.slip_key_file):
+        for path in (config.data_key_file, config.slip_key_file, config.audit_key_file):
             keys += [p for p in (path, *retired_key_files(path)) if p.is_file()]
     return take_backup(
         lambda dest: backup_database(config.database_url, dest),

@@ -170,7 +170,7 @@ class KeyLedger(Protocol):
     """Which keys this database was used with (`kiosk.keys`): ids only, never the keys."""
 
     def current_key(self, purpose: str) -> str | None:
-        """The id of the key last recorded for `purpose` ("data", "slip"), None if none was."""
+        """The id of the key last recorded for `purpose` ("data", "slip", "audit"), None if none was."""
         ...
 
     def record_key(self, purpose: str, key_id: str, *, previous: str = "retired") -> None:
@@ -181,6 +181,10 @@ class KeyLedger(Protocol):
     def sealed_rows(self, *, dossiers_only: bool = False) -> int:
         """Dossiers and print jobs stored: what a lost data key would leave unreadable (the
         dossiers alone: how many slips were issued)."""
+        ...
+
+    def audit_rows(self) -> int:
+        """Rows of the audit log: what a new audit key could no longer verify."""
         ...
 
     def newest_sealed(self) -> list[SealedRow]:

@@ -1,0 +1,72 @@
+"""`AuditRepository` over SQLAlchemy: the `audit_log` table, appended to one link at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from db.models import AuditRow
+from kiosk.ports.officers import AuditEntry, AuditRecord
+
+APPEND_ATTEMPTS = 20  # concurrent writers: each retry reads the newer head
+
+
+_COLUMNS = (AuditRow.id, AuditRow.at, AuditRow.actor, AuditRow.action, AuditRow.detail, AuditRow.link)
+
+
+def _record(row: AuditRow) -> AuditRecord:
+    return AuditRecord(row.id, row.at, row.actor, row.action, row.detail, row.link)
+
+
+class SqlAuditLog:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def append(self, entry: AuditEntry, link: Callable[[int, str | None], str]) -> AuditRecord:
+        # The row number is the primary key: of two writers that read the same head, the second
+        # insert fails on it and that writer links again to the row the first one added.
+        for attempt in range(APPEND_ATTEMPTS):
+            try:
+                with Session(self._engine) as session, session.begin():
+                    last = session.execute(
+                        select(AuditRow.id, AuditRow.link).order_by(AuditRow.id.desc()).limit(1)
+                    ).first()
+                    seq = 1 if last is None else last.id + 1
+                    row = AuditRow(
+                        id=seq,
+                        at=entry.at,
+                        actor=entry.actor,
+                        action=entry.action,
+                        detail=entry.detail,
+                        link=link(seq, None if last is None else last.link),
+                    )
+                    session.add(row)
+                    session.flush()
+                    record = _record(row)
+                return record
+            except (IntegrityError, OperationalError):  # taken number; SQLite's stale snapshot
+                if attempt == APPEND_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def records(self, after_seq: int = 0, limit: int | None = None) -> list[AuditRecord]:
+        # Plain rows, not ORM objects: verification reads the whole table.
+        query = select(*_COLUMNS).where(AuditRow.id > after_seq).order_by(AuditRow.id)
+        if limit is not None:
+            query = query.limit(limit)
+        with self._engine.connect() as conn:
+            return [AuditRecord(*r) for r in conn.execute(query)]
+
+    def newest(self, limit: int) -> list[AuditRecord]:
+        with Session(self._engine) as session:
+            return [
+                _record(r)
+                for r in session.scalars(select(AuditRow).order_by(AuditRow.id.desc()).limit(limit))
+            ]
+
+    def count(self) -> int:
+        with self._engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(AuditRow)).scalar_one())
