@@ -314,3 +314,7 @@ ADMIT_FOREIGNER = T(
     "Khách nước ngoài không khai ở đây: Ông/Bà báo cán bộ",
     "Foreign guests are declared with the officer, not here",
 )
+
+# The station's health check found storage or keys unusable (`kiosk.health`): nobody new is let in.
+OUT_OF_SERVICE = T("Tạm ngừng phục vụ", "Out of service")
+OUT_OF_SERVICE_DETAIL = T("Ông/Bà vui lòng gặp cán bộ", "Please see the officer")

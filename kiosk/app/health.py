@@ -9,10 +9,11 @@ None of them makes a key or writes personal data: a check that "fixed" a lost ke
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from kiosk.config import Config
-from kiosk.health import Capability, Check
+from kiosk.health import Capability, Check, Health
 
 HEALTH_EVERY_S = 180.0  # a fault fixed by an officer brings the invitation back within 3 minutes
 
@@ -175,3 +176,17 @@ def service_checks(config: Config) -> list[Check]:
         checks.append(sealed_data(config))
     checks.append(slip_signing(config))
     return checks
+
+
+def kiosk_health(config: Config, opened: Sequence[Callable[[], object]]) -> Health:
+    """The kiosk's pass: its own storage and signer opened as a submission opens them (schema
+    made, keys checked against the database), then `service_checks`. What cannot be opened
+    stops both applications and lookups: the kiosk has nothing to look them up with."""
+    checks: list[Check] = []
+    for open_it in opened:
+        try:
+            open_it()
+        except Exception as exc:
+            checks.append(Check("storage", False, _reason(exc, config.database_url), _STORAGE_AND_LOOKUP))
+            break
+    return Health.of([*checks, *service_checks(config)])
