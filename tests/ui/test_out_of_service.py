@@ -73,6 +73,7 @@ def assert_out_of_service(qtbot, ui: KioskUi, *, lookup: bool) -> None:  # type:
     assert screen.prompt.text() == "Ông/Bà vui lòng gặp cán bộ"
     assert screen.officer.isVisible() and not screen.invitation.isVisible()
     assert screen.status_button.isVisible() is lookup
+    assert ui.window.overflow() == 0  # fits 1366×768 like every screen
     voice = ui.window.voice
     assert isinstance(voice, RecordingVoice)
     assert ("Tạm ngừng phục vụ. Ông/Bà vui lòng gặp cán bộ", "vi") in voice.said
