@@ -9,11 +9,16 @@ None of them makes a key or writes personal data: a check that "fixed" a lost ke
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.config import Config
 from kiosk.health import Capability, Check, Health
+
+if TYPE_CHECKING:
+    from kiosk.ports.storage import KeyLedger
 
 HEALTH_EVERY_S = 180.0  # a fault fixed by an officer brings the invitation back within 3 minutes
 
@@ -27,6 +32,23 @@ def _reason(exc: BaseException, url: str) -> str:
 
     text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
     return redact(text[0] if text else type(exc).__name__, url)
+
+
+@contextmanager
+def _ledger(config: Config) -> Iterator[KeyLedger]:
+    """The database's key ledger on an engine of its own, closed after the check: a pass every
+    few minutes must not leave connections behind for the garbage collector."""
+    from db.engine import make_engine
+    from db.keys import SqlKeyLedger
+    from db.schema import ensure_schema
+
+    url = config.database_url
+    engine = make_engine(url)
+    try:
+        ensure_schema(engine, url)
+        yield SqlKeyLedger(engine)
+    finally:
+        engine.dispose()
 
 
 def database_pages(config: Config) -> Check:
@@ -62,7 +84,6 @@ def sealed_data(config: Config) -> Check:
     replaced or damaged shows here before the next dossier is sealed with a key the others were
     not. The key is read as `kiosk.keys` reads it at start, but never made."""
     from db.engine import sqlite_file
-    from kiosk.app.root import make_ledger
     from kiosk.keyfile import KeyProblem
     from kiosk.keys import DATA, open_keys, sealed_context
     from kiosk.sealing import Sealer, SealError
@@ -72,9 +93,9 @@ def sealed_data(config: Config) -> Check:
     if path is not None and not path.is_file():
         return Check("sealed data", True, "no database yet: nothing sealed")
     try:
-        ledger = make_ledger(config)
-        ring = open_keys(DATA, config.data_key_file, ledger, create=False)
-        newest = ledger.newest_sealed()
+        with _ledger(config) as ledger:
+            ring = open_keys(DATA, config.data_key_file, ledger, create=False)
+            newest = ledger.newest_sealed()
     except KeyProblem as exc:
         return Check("sealed data", False, str(exc), _STORAGE)
     except Exception as exc:
@@ -98,7 +119,6 @@ def sealed_data(config: Config) -> Check:
 def slip_signing(config: Config) -> Check:
     """A test slip signed and verified with the station's slip key and id, as a submission would.
     No key yet is no fault: the first start makes one (`kiosk.keys`)."""
-    from kiosk.app.root import make_ledger
     from kiosk.keyfile import KeyProblem
     from kiosk.keys import SLIP, open_keys
     from kiosk.slip import SlipError, SlipSigner, VerifiedSlip
@@ -106,7 +126,8 @@ def slip_signing(config: Config) -> Check:
 
     path = config.slip_key_file
     try:
-        ring = open_keys(SLIP, path, make_ledger(config), create=False)
+        with _ledger(config) as ledger:
+            ring = open_keys(SLIP, path, ledger, create=False)
         if ring is None:
             return Check("slip signing", True, f"no slip key yet: {path} is made at the first start")
         signer = SlipSigner(ring.key, config.station.id, retired_keys=ring.old)
