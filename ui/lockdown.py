@@ -5,7 +5,8 @@ switch or leave a window (Alt+F4, Alt+Tab, Ctrl+W, Ctrl+Q, Ctrl+Alt+Backspace, S
 F11 …), every context menu (right-click, and the press-and-hold that touch screens turn into
 one) and every drag and drop. What the compositor itself would act on (VT switching, its own
 bindings) is for the compositor's config: `cage` has no shell, panel or edge gesture to reach, and
-without its `-s` flag no Ctrl+Alt+Fn switch to another virtual terminal. `PinPad` is the overlay behind Ctrl+Shift+F12: the right PIN (`kiosk.exit_pin`) leaves.
+without its `-s` flag no Ctrl+Alt+Fn switch to another virtual terminal. `PinPad` is the overlay
+behind Ctrl+Shift+F12: the right PIN (`kiosk.exit_pin`) leaves.
 """
 
 from __future__ import annotations
