@@ -308,6 +308,11 @@ class PathKeys(Section):
         None,
         "Folder for the database, keys and receipts. Empty: the platform's data folder.",
     )
+    min_free_mb = Setting(
+        Int(10, 100_000),
+        200,
+        "Free megabytes the data folder's disk must keep: below it the kiosk stops taking applications.",
+    )
 
 
 class DatabaseKeys(Section):
@@ -387,6 +392,12 @@ class SecurityKeys(Section):
         None,
         "Key chaining the officers' audit log, so that rewriting it needs the key. Empty: the "
         "systemd credential audit.key if the service has one, else data_dir/audit.key.",
+    )
+    exit_pin_hash = Setting(
+        Str(max_length=200, pattern=r"(\$argon2id\$\S+)?", shape="empty or an argon2id hash ($argon2id$…)"),
+        "",
+        "Argon2id hash of the PIN that leaves kiosk mode (Ctrl+Shift+F12; make one with `kiosk pin hash`). "
+        "Empty: the kiosk cannot be left from its screen.",
     )
 
 

@@ -38,6 +38,7 @@ from kiosk.validation import display_value
 
 log = logging.getLogger(__name__)
 
+
 class DossierSink(Protocol):
     def submit(self, dossier: Dossier, receipt: Receipt) -> int | None:
         """Store the dossier and queue its receipt in one transaction; the print job's id."""

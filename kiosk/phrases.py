@@ -314,3 +314,16 @@ ADMIT_FOREIGNER = T(
     "Khách nước ngoài không khai ở đây: Ông/Bà báo cán bộ",
     "Foreign guests are declared with the officer, not here",
 )
+
+# The station's health check found storage or keys unusable (`kiosk.health`): nobody new is let in.
+OUT_OF_SERVICE = T("Tạm ngừng phục vụ", "Out of service")
+OUT_OF_SERVICE_DETAIL = T("Ông/Bà vui lòng gặp cán bộ", "Please see the officer")
+
+# Leaving kiosk mode (Ctrl+Shift+F12): the officer's PIN pad.
+EXIT_PIN_TITLE = T("Cán bộ nhập mã PIN để thoát", "Officer: enter the PIN to leave kiosk mode")
+EXIT_PIN_WRONG = T("Mã PIN không đúng.", "Wrong PIN.")
+EXIT_PIN_LOCKED = T("Nhập sai nhiều lần.", "Too many wrong PINs.")
+EXIT_PIN_WAIT = T("Vui lòng chờ {seconds} giây.", "Please wait {seconds} seconds.")
+EXIT_PIN_NOT_SET = T(
+    "Chưa đặt mã PIN thoát (security.exit_pin_hash).", "No exit PIN is set (security.exit_pin_hash)."
+)

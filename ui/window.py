@@ -7,7 +7,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 
-from PySide6.QtCore import QPoint, QRect, Qt, QTimer
+from PySide6.QtCore import QEvent, QPoint, QRect, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QMouseEvent, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -23,9 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk import phrases
+from kiosk.exit_pin import ExitPin
 from kiosk.flow.state import FlowState, Phase
 from kiosk.flow.steps import STEP_KINDS
 from kiosk.ports.voice import Voice
+from ui.lockdown import PinPad
 from ui.screens.base import Screen, ScreenContext
 from ui.theme import stylesheet
 from ui.widgets.basics import button, label
@@ -154,6 +156,9 @@ class KioskWindow(QWidget):
             app.setProperty(THEME_PROPERTY, theme)  # pictograms follow the theme (ui/widgets/icons.py)
         self.screen_height = screen_height
         self.allow_close = False
+        self.kiosk_mode = False  # full screen for citizens: kept full screen, left only by the PIN
+        self.exit_pin = ExitPin("")  # the configured one is set by the kiosk (`ui/app.py`)
+        self._pin_pad: PinPad | None = None
         self._large_text: bool | None = None
         self.setWindowTitle("Kiosk")
 
@@ -211,11 +216,12 @@ class KioskWindow(QWidget):
         self.text_size_button.clicked.connect(journey.toggle_large_text)
         self.listen_button.clicked.connect(self.speak)
         self.officer_button.clicked.connect(journey.call_officer)
-        # Officer's way out of full-screen kiosk mode (officer PIN comes with officer mode).
+        # The officer's way out of kiosk mode: a PIN pad (officer mode will bring its own login).
         QShortcut(QKeySequence("Ctrl+Shift+F12"), self, self._officer_exit)
         journey.subscribe(self.show_state)
         self._last_screen = ""
         self._last_result: object = None
+        self._out_of_service = False
         self.show_state(journey.state())
 
     # -- rendering ------------------------------------------------------------------------
@@ -264,6 +270,10 @@ class KioskWindow(QWidget):
             self._last_screen = state.screen
             if state.screen not in ("idle",):
                 self.speak()
+        if state.out_of_service != self._out_of_service:
+            self._out_of_service = state.out_of_service
+            if state.out_of_service and state.phase is Phase.IDLE:
+                self.speak()  # "out of service, please see the officer", once as it happens
         if state.lookup.result is not None and state.lookup.result is not self._last_result:
             self.speak()  # the status arrives after the screen: read it out as it comes
         self._last_result = state.lookup.result
@@ -354,7 +364,16 @@ class KioskWindow(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         self.overlay.setGeometry(self.rect())
+        if self._pin_pad is not None:
+            self._pin_pad.setGeometry(self.rect())
         super().resizeEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        # In kiosk mode nothing may minimise the window or take it out of full screen (a window
+        # manager's key, a stray F11 that got through): it goes straight back.
+        if self.kiosk_mode and event.type() is QEvent.Type.WindowStateChange and not self.isFullScreen():
+            QTimer.singleShot(0, self, self.showFullScreen)
+        super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.allow_close:
@@ -363,5 +382,18 @@ class KioskWindow(QWidget):
             event.ignore()  # Alt+F4 and the like do not leave kiosk mode
 
     def _officer_exit(self) -> None:
+        if self.allow_close:  # windowed (development): no kiosk mode to leave
+            self.close()
+            return
+        if self._pin_pad is None:
+            self._pin_pad = PinPad(self, self.exit_pin, self._leave_kiosk_mode)
+        self._pin_pad.open(self.ctx.journey.state().language)
+
+    @property
+    def pin_pad(self) -> PinPad | None:
+        return self._pin_pad
+
+    def _leave_kiosk_mode(self) -> None:
+        self.kiosk_mode = False
         self.allow_close = True
         self.close()

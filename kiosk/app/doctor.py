@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from kiosk.app import health
 from kiosk.config import Config
-
-
-@dataclass(frozen=True)
-class Check:
-    name: str
-    ok: bool
-    detail: str
+from kiosk.health import Check
 
 
 def _catalog(config: Config) -> Check:
@@ -151,10 +144,14 @@ def run_checks(config: Config) -> list[Check]:
     checks = [_catalog(config), _database(config), _card_reader(config), _printer(config)]
     checks += [_payment(config), _fonts(), _backup(config)]
     if checks[1].ok:  # the keys are checked against the database, and the queues live in it
+        checks.append(health.database_pages(config))
         keys = _keys(config)
         checks += keys
-        if all(c.ok for c in keys) and config.data_key_file.exists():  # else nothing is sealed yet
-            checks.append(_queues(config))
+        if all(c.ok for c in keys):  # a key problem is its line already: nothing more to open
+            checks += [health.sealed_data(config), health.slip_signing(config)]
+            if config.data_key_file.exists():  # else nothing is sealed yet
+                checks.append(_queues(config))
+    checks += [health.free_disk(config), health.trust_store(config)]
     return checks
 
 

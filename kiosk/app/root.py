@@ -14,11 +14,13 @@ from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
 from devices.card.profiles import CitizenProfile, load_profiles
 from kiosk.app.demo import DemoDocuments, demo_documents
+from kiosk.app.health import HEALTH_EVERY_S, kiosk_health
 from kiosk.appointments import AppointmentSettings
 from kiosk.catalog import Catalog, load_catalog
 from kiosk.config import Config, ConfigError
 from kiosk.controller import KioskController, Station
 from kiosk.flow.journey import Journey
+from kiosk.health import Health
 from kiosk.payment import Method, PaymentOptions
 from kiosk.ports.card import CardReader
 from kiosk.ports.clock import Clock, local_now
@@ -330,6 +332,14 @@ class KioskApp:
     demo: DemoDocuments  # the card screen's demo buttons: empty unless demo mode on the emulated reader
 
 
+def _report_health(
+    config: Config, opened: Sequence[Callable[[], object]], journey: Journey, runner: Runner
+) -> Health:
+    result = kiosk_health(config, opened)
+    runner.post(lambda: journey.set_health(result))
+    return result
+
+
 def build_app(config: Config, runner: Runner, clock: Clock = local_now) -> KioskApp:
     catalog = make_catalog(config)
     journey = Journey(
@@ -361,6 +371,11 @@ def build_app(config: Config, runner: Runner, clock: Clock = local_now) -> Kiosk
         lookup,
         lambda code: signer().sign(code),
     )
+    # Storage and keys are checked at start and every few minutes; the journey hears the result
+    # on the UI thread and stops letting citizens in while they are unusable (`kiosk.health`).
+    health = Task(
+        "health", HEALTH_EVERY_S, lambda: _report_health(config, (storage, signer), journey, runner)
+    )
     # Demo documents are placed on the emulated reader: with a real one there is nothing to place.
     demo = config.demo and config.card.backend == "emulated"
     demo_profiles = load_profiles() if demo else []
@@ -373,7 +388,7 @@ def build_app(config: Config, runner: Runner, clock: Clock = local_now) -> Kiosk
         store=store,
         printer=printer,
         print_queue=print_queue,
-        worker=build_worker(config, store, print_queue),
+        worker=build_worker(config, store, print_queue, first=[health]),
         demo_profiles=demo_profiles,
         demo=demo_documents(card_reader, journey, demo_profiles) if demo else DemoDocuments(),
     )

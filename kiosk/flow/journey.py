@@ -16,14 +16,31 @@ from typing import Any
 from kiosk.flow.guests import GuestIntents
 from kiosk.flow.lookup import LookupIntents
 from kiosk.flow.reader import CardIntents
-from kiosk.flow.state import CardPhase, CardState, FlowState, FormState, Phase, ReviewState
+from kiosk.flow.state import CardPhase, CardState, FlowState, FormState, LookupState, Phase, ReviewState
 from kiosk.flow.steps.base import clear_messages
+from kiosk.health import Health
 from kiosk.text import Text
 
 
 class Journey(CardIntents, GuestIntents, LookupIntents):
+    def set_health(self, health: Health) -> None:
+        """The station's health check passed or failed (`kiosk.app.health`, every few minutes).
+
+        Out of service, nobody new is let in: a citizen at the menu is sent back to the idle
+        screen, which says to see the officer; one already in a service keeps going (what was
+        typed is not thrown away; sending says itself whether it worked). Fixed, the invitation
+        comes back by itself."""
+        state = replace(self._state, health=health)
+        if state.out_of_service and state.phase is Phase.MENU:
+            state = replace(state, phase=Phase.IDLE)
+        if not health.can_look_up and state.phase is Phase.STATUS and not state.lookup.busy:
+            state = replace(state, phase=Phase.IDLE, lookup=LookupState())
+        self._put(state)
+
     def choose_service(self, code: str) -> None:
         self.touch()
+        if self._state.out_of_service:
+            return
         service = self.catalog.get(code)
         # A new service starts clean: consent is per service, and the card is read again for it
         # (automatically, if it is still on the reader and its number was typed).
@@ -123,6 +140,7 @@ class Journey(CardIntents, GuestIntents, LookupIntents):
         self._state = FlowState(
             language=self._default_language,
             card=CardState(phase=self._card_waiting(), reader_attached=self._reader_attached),
+            health=self._state.health,
         )
         self._set()
 

@@ -15,9 +15,10 @@ if TYPE_CHECKING:
 
 class LookupIntents(Walk):
     def open_status(self) -> None:
-        """From the idle screen: 'check my application'."""
+        """From the idle screen: 'check my application' (while the database can be read)."""
         self.touch()
-        self._set(phase=Phase.STATUS, lookup=LookupState())
+        if self._state.health.can_look_up:
+            self._set(phase=Phase.STATUS, lookup=LookupState())
 
     def lookup_input(self, text: str) -> None:
         """What the citizen typed so far (the keypad) — not yet looked up."""

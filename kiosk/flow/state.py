@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from kiosk.catalog import Service, Step
+from kiosk.health import HEALTHY, Health
 from kiosk.payment import PaymentOffer
 from kiosk.ports.card import CardErrorReason, Holder
 from kiosk.text import Text
@@ -106,6 +107,13 @@ class FlowState:
     officer_called: bool = False
     language: str = "vi"
     large_text: bool = False
+    # The station's last health check (`kiosk.health`): not the session's, so a reset keeps it.
+    health: Health = HEALTHY
+
+    @property
+    def out_of_service(self) -> bool:
+        """No new application can be taken: the idle screen asks the citizen to see the officer."""
+        return not self.health.can_submit
 
     @property
     def step(self) -> Step | None:

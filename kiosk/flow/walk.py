@@ -92,7 +92,7 @@ class Walk:
 
     def start(self) -> None:
         self.touch()
-        if self._state.phase is Phase.IDLE:
+        if self._state.phase is Phase.IDLE and not self._state.out_of_service:
             self._set(phase=Phase.MENU)
 
     def next(self) -> None:

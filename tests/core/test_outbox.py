@@ -107,9 +107,7 @@ def test_submitting_twice_is_harmless(store: DossierStore, engine: sa.Engine) ->
     assert count(engine, OutboxRow) == 1
 
 
-def test_same_dossier_for_a_second_target_is_queued_there(
-    store: DossierStore, engine: sa.Engine
-) -> None:
+def test_same_dossier_for_a_second_target_is_queued_there(store: DossierStore, engine: sa.Engine) -> None:
     store.submit(make_dossier())
     store.submit(make_dossier(), targets=["district-hub"])
     assert count(engine, DossierRow) == 1
@@ -257,9 +255,7 @@ def test_payload_moved_to_another_row_does_not_open(store: DossierStore, engine:
     store.submit(make_dossier("AAAAAAAAAA"))
     store.submit(make_dossier("BBBBBBBBBB", holder={"full_name": "Lê Thị Mai"}))
     with engine.begin() as conn:
-        blob = conn.scalar(
-            sa.select(DossierRow.payload).where(DossierRow.tracking_code == "BBBBBBBBBB")
-        )
+        blob = conn.scalar(sa.select(DossierRow.payload).where(DossierRow.tracking_code == "BBBBBBBBBB"))
         conn.execute(
             sa.update(DossierRow).where(DossierRow.tracking_code == "AAAAAAAAAA").values(payload=blob)
         )

@@ -59,9 +59,7 @@ def pdf_path(receipt: Receipt, tmp_path_factory: pytest.TempPathFactory) -> Path
 
 def rasterise(pdf: Path, dpi: int) -> Path:
     prefix = pdf.with_suffix("")
-    subprocess.run(
-        ["pdftoppm", "-r", str(dpi), "-png", "-singlefile", str(pdf), str(prefix)], check=True
-    )
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", "-singlefile", str(pdf), str(prefix)], check=True)
     return prefix.with_suffix(".png")
 
 

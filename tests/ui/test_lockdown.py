@@ -1,0 +1,207 @@
+"""Kiosk mode on the real window: the known escape keys, right-click, press-and-hold and drops
+get nowhere; Ctrl+Shift+F12 opens the PIN pad; wrong PINs are slowed down; the right one leaves."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, QPointF, Qt, QTimer
+from PySide6.QtGui import QContextMenuEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QLineEdit, QMenu, QWidget
+
+from kiosk.config import load_config
+from kiosk.exit_pin import FIRST_LOCK_S, FREE_TRIES, ExitPin, hash_pin
+from tests.ui.conftest import RecordingVoice
+from ui.app import KioskUi
+from ui.screens.form import TouchLineEdit
+
+PIN = "2468"
+PIN_HASH = hash_pin(PIN)
+K = Qt.Key
+M = Qt.KeyboardModifier
+
+ESCAPES = [
+    (K.Key_F4, M.AltModifier),
+    (K.Key_Tab, M.AltModifier),
+    (K.Key_Tab, M.AltModifier | M.ShiftModifier),
+    (K.Key_Space, M.AltModifier),
+    (K.Key_W, M.ControlModifier),
+    (K.Key_Q, M.ControlModifier),
+    (K.Key_F4, M.ControlModifier),
+    (K.Key_Backspace, M.ControlModifier | M.AltModifier),
+    (K.Key_Delete, M.ControlModifier | M.AltModifier),
+    (K.Key_F1, M.ControlModifier | M.AltModifier),
+    (K.Key_Super_L, M.NoModifier),
+    (K.Key_Super_R, M.NoModifier),
+    (K.Key_Meta, M.NoModifier),
+    (K.Key_D, M.MetaModifier),
+    (K.Key_Escape, M.NoModifier),
+    (K.Key_Escape, M.ControlModifier),
+    (K.Key_Escape, M.AltModifier),
+    (K.Key_F11, M.NoModifier),
+    (K.Key_Menu, M.NoModifier),
+]
+
+
+# Shift, Ctrl and Alt pressed alone do nothing and reach the widgets (the combinations do not).
+MODIFIER_KEYS = {int(K.Key_Shift), int(K.Key_Control), int(K.Key_Alt)}
+
+
+class Seen(QObject):
+    """Installed on widgets: what the lockdown let through to them (bare modifiers aside)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.events: list[tuple[QEvent.Type, int]] = []
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.KeyPress, QEvent.Type.ContextMenu, QEvent.Type.Drop):
+            key = int(event.key()) if event.type() is QEvent.Type.KeyPress else 0  # type: ignore[attr-defined]
+            if key not in MODIFIER_KEYS:
+                self.events.append((event.type(), key))
+        return False
+
+
+class FakeMonotonic:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def kiosk(qtbot, tmp_path: Path) -> Iterator[KioskUi]:  # type: ignore[no-untyped-def]
+    config = load_config(
+        overrides={"paths.data_dir": str(tmp_path), "security.exit_pin_hash": PIN_HASH}, demo=True, environ={}
+    )
+    ui = KioskUi(config, windowed=False, voice=RecordingVoice())  # kiosk mode: full screen
+    qtbot.addWidget(ui.window)
+    ui.show()
+    qtbot.waitExposed(ui.window)
+    qtbot.waitUntil(ui.window.isFullScreen, timeout=5000)
+    yield ui
+    ui.close()
+
+
+def still_there(ui: KioskUi) -> bool:
+    return ui.window.isVisible() and ui.window.isFullScreen()
+
+
+def type_pin(qtbot, ui: KioskUi, pin: str) -> None:  # type: ignore[no-untyped-def]
+    pad = ui.window.pin_pad
+    assert pad is not None and pad.isVisible()
+    for digit in pin:
+        qtbot.mouseClick(pad.keys[digit], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(pad.keys["OK"], Qt.MouseButton.LeftButton)
+
+
+def test_escape_keys_get_nowhere(qtbot, kiosk: KioskUi) -> None:  # type: ignore[no-untyped-def]
+    window = kiosk.window
+    seen = Seen()
+    window.installEventFilter(seen)
+    for key, modifiers in ESCAPES:
+        qtbot.keyClick(window, key, modifiers)
+        assert still_there(kiosk), (key, modifiers)
+    assert seen.events == []  # not one escape key reached the window
+    qtbot.keyClick(window, K.Key_A)  # an ordinary key does (the wedge scanner types these)
+    assert seen.events == [(QEvent.Type.KeyPress, int(K.Key_A))]
+    window.close()  # what Alt+F4 asks of a window manager that acts on its own
+    window.setWindowState(Qt.WindowState.WindowNoState)  # and what F11 / a WM key would do
+    qtbot.waitUntil(lambda: still_there(kiosk), timeout=5000)
+    assert window.pin_pad is None  # and no escape key opened the PIN pad
+
+
+def text_field(qtbot, kiosk: KioskUi) -> QLineEdit:  # type: ignore[no-untyped-def]
+    """A form step's text box on the kiosk's screen: the widget with a menu and drops of its own."""
+    field = TouchLineEdit(kiosk.window.stack.currentWidget())
+    field.setText("Nguyễn Văn A")
+    field.show()
+    qtbot.waitExposed(field)
+    return field
+
+
+def test_no_context_menu_on_any_widget(qtbot, kiosk: KioskUi) -> None:  # type: ignore[no-untyped-def]
+    field = text_field(qtbot, kiosk)
+    widgets = [kiosk.window, *kiosk.window.findChildren(QWidget)]
+    seen = Seen()
+    for widget in widgets:
+        widget.installEventFilter(seen)
+    # If a menu opened it would block in exec(): close any popup so the test fails, not hangs.
+    guard = QTimer()
+    guard.timeout.connect(lambda: (popup := QApplication.activePopupWidget()) and popup.close())
+    guard.start(200)
+    try:
+        qtbot.mouseClick(field, Qt.MouseButton.RightButton)
+        for widget in widgets:
+            for reason in (
+                QContextMenuEvent.Reason.Mouse,
+                QContextMenuEvent.Reason.Other,
+            ):  # Other: press and hold
+                QApplication.sendEvent(widget, QContextMenuEvent(reason, QPoint(5, 5), QPoint(5, 5)))
+    finally:
+        guard.stop()
+    assert seen.events == []
+    assert QApplication.activePopupWidget() is None
+    assert not [m for m in QApplication.topLevelWidgets() if isinstance(m, QMenu) and m.isVisible()]
+
+
+# Qt 6 marks the QPoint constructor deprecated, and it is the one a drag-enter event has.
+@pytest.mark.filterwarnings("ignore:Function.*QDragEnterEvent:DeprecationWarning")
+def test_drops_are_refused(qtbot, kiosk: KioskUi) -> None:  # type: ignore[no-untyped-def]
+    field = text_field(qtbot, kiosk)
+    before = field.text()
+    data = QMimeData()
+    data.setText("file:///etc/passwd")
+    data.setUrls([])
+    enter = QDragEnterEvent(
+        QPoint(5, 5),
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(field, enter)
+    assert not enter.isAccepted()
+    drop = QDropEvent(
+        QPointF(5, 5),
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(field, drop)
+    assert not drop.isAccepted() and field.text() == before
+
+
+def test_the_pin_pad_leaves_only_with_the_right_pin(qtbot, kiosk: KioskUi) -> None:  # type: ignore[no-untyped-def]
+    clock = FakeMonotonic()
+    kiosk.window.exit_pin = ExitPin(PIN_HASH, clock)
+    qtbot.keyClick(kiosk.window, K.Key_F12, M.ControlModifier | M.ShiftModifier)
+    pad = kiosk.window.pin_pad
+    assert pad is not None and pad.isVisible() and still_there(kiosk)
+    for _ in range(FREE_TRIES):
+        type_pin(qtbot, kiosk, "1111")
+        assert still_there(kiosk)
+        assert "Mã PIN không đúng" in pad.message.text()
+        assert pad.shown.text().strip() == ""  # the digits are gone after each try
+    assert f"{int(FIRST_LOCK_S)} giây" in pad.message.text()
+    type_pin(qtbot, kiosk, PIN)  # locked: even the right PIN waits
+    assert still_there(kiosk) and "Nhập sai nhiều lần" in pad.message.text()
+    qtbot.mouseClick(pad.cancel_button, Qt.MouseButton.LeftButton)
+    assert not pad.isVisible() and still_there(kiosk)
+    clock.now += FIRST_LOCK_S
+    qtbot.keyClick(kiosk.window, K.Key_F12, M.ControlModifier | M.ShiftModifier)
+    assert pad.isVisible()
+    type_pin(qtbot, kiosk, PIN)
+    qtbot.waitUntil(lambda: not kiosk.window.isVisible(), timeout=5000)
+
+
+def test_without_a_configured_pin_the_pad_says_so(qtbot, kiosk: KioskUi) -> None:  # type: ignore[no-untyped-def]
+    kiosk.window.exit_pin = ExitPin("")
+    qtbot.keyClick(kiosk.window, K.Key_F12, M.ControlModifier | M.ShiftModifier)
+    type_pin(qtbot, kiosk, PIN)
+    pad = kiosk.window.pin_pad
+    assert pad is not None and "security.exit_pin_hash" in pad.message.text() and still_there(kiosk)
