@@ -58,6 +58,9 @@ class ChipOptions:
     unknown_csca: bool = False  # sign with a chain whose CSCA is not in the test trust folder
     emrtd_application: bool = True  # False: a contactless card that is not an ID document
     face_image: bytes | None = None  # served (and signed) in DG2 instead of the drawn face
+    bare_errors: bool = False  # under SM, answer errors with a bare status word (session goes on)
+    max_read: int | None = None  # refuse a READ BINARY with a larger Le by a bare 6700
+    absent_files: frozenset[str] = frozenset()  # e.g. {"SOD", "COM", "DG13"}: not on the chip
 
 
 @dataclass(frozen=True)
@@ -218,6 +221,8 @@ def _finish(groups: dict[int, bytes], options: ChipOptions) -> dict[int, bytes]:
     files = {data_group(n).fid: content for n, content in groups.items()}
     files[SOD.fid] = sign_sod(groups, chain)
     files[COM.fid] = build_com(sorted(groups))
+    for name in options.absent_files:  # removed after signing: EF.COM and the SOD still list them
+        files.pop(COM.fid if name == "COM" else SOD.fid if name == "SOD" else data_group(int(name[2:])).fid)
     return files
 
 
