@@ -48,7 +48,7 @@ def add_card_commands(subparsers: Any) -> None:
     source = read.add_mutually_exclusive_group(required=True)
     source.add_argument("--emulated", action="store_true", help="in-process emulated chip")
     source.add_argument(
-        "--reader", metavar="NAME", help="PC/SC reader name (substring); '' = first contactless"
+        "--reader", metavar="NAME", help="PC/SC reader name (substring); '' = the first reader with a card"
     )
     key = read.add_mutually_exclusive_group(required=True)
     key.add_argument("--id", metavar="ID12", help="12-digit ID number (CAN = its last 6 digits)")
