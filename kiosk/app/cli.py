@@ -14,6 +14,7 @@ from kiosk.app.cli_backup import add_backup_commands
 from kiosk.app.cli_keys import add_keys_commands
 from kiosk.app.cli_print import add_print_commands
 from kiosk.app.cli_status import add_status_commands
+from kiosk.app.cli_trust import add_trust_commands
 from kiosk.app.cli_worker import add_worker_command
 from kiosk.catalog import CatalogError
 from kiosk.config import Config, ConfigError, example_toml, load_config
@@ -177,6 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_worker_command(sub)
     add_keys_commands(sub)
     add_backup_commands(sub)
+    add_trust_commands(sub)
     return parser
 
 
