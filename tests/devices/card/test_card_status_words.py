@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from devices.card.emulated import face
 from devices.card.emulated.chip import EmulatedChip
@@ -246,3 +248,53 @@ def test_6cxx_gives_the_length_to_read_again(
     reader.insert(citizens[0], ChipOptions(wrong_le_6c=True, bare_errors=True))
     card = reader.read(_can(citizens[0]))
     assert card.passive_auth is PassiveAuth.VALID
+
+
+# -- random answers: a clear outcome, never a hang ---------------------------------------------------
+SM_FUZZ = settings(max_examples=200, deadline=None)
+
+
+def _one_exchange(keys: SessionKeys, ssc: int, response: bytes) -> ApduChannel:
+    """A channel in session at `ssc` whose chip will answer READ_DG1 with `response`."""
+    channel = ApduChannel(ScriptedTransport([(SecureMessaging(keys, ssc).wrap(READ_DG1).encode(), response)]))
+    channel.sm = SecureMessaging(keys, ssc)
+    return channel
+
+
+@SM_FUZZ
+@given(sw=st.integers(0x6100, 0x6FFF))
+def test_random_bare_status_words(sw: int) -> None:
+    keys = SessionKeys.derive(bytes(16), SessionCipher.AES128)
+    channel = ApduChannel(
+        ScriptedTransport([(SecureMessaging(keys, 5).wrap(READ_DG1).encode(), sw.to_bytes(2, "big"))])
+    )
+    channel.sm = SecureMessaging(keys, 5)
+    try:
+        answer = channel.send(READ_DG1)
+    except SessionLost:
+        assert sw in (iso.SW_SM_MISSING, iso.SW_SM_INCORRECT) and channel.sm is None
+    else:
+        assert answer.sw == sw and channel.sm is not None and channel.sm.ssc == 7
+
+
+@SM_FUZZ
+@given(cut=st.integers(0, 40), flip=st.integers(0, 255))
+def test_truncated_or_altered_protected_answers_are_bad_responses(cut: int, flip: int) -> None:
+    keys = SessionKeys.derive(bytes(16), SessionCipher.DES3)
+    good = ChipSecureMessaging(keys, 1).wrap_response(ResponseApdu(DG1_BYTES, iso.SW_OK)).encode()
+    broken = bytearray(good[: max(len(good) - cut, 0)])
+    if broken and flip:
+        broken[flip % len(broken)] ^= flip
+    channel = ApduChannel(
+        ScriptedTransport([(SecureMessaging(keys, 0).wrap(READ_DG1).encode(), bytes(broken))])
+    )
+    channel.sm = SecureMessaging(keys, 0)
+    if bytes(broken) == good:
+        assert channel.send(READ_DG1).data == DG1_BYTES
+        return
+    try:
+        answer = channel.send(READ_DG1)
+    except (CardError, SessionLost) as exc:
+        assert not isinstance(exc, CardError) or exc.reason is CardErrorReason.BAD_RESPONSE
+    else:  # only a cut down to a bare status word can pass: then it is that status word
+        assert len(broken) == 2 and answer.data == b""
