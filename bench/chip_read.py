@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 from devices.card.emulated.personalise import yymmdd  # noqa: E402
 from devices.card.emulated.pki import TEST_TRUST_DIR  # noqa: E402
 from devices.card.emulated.vpcd import VPCD_READER  # noqa: E402
-from devices.card.icao.document_reader import MAX_BLOCK, ReadStats  # noqa: E402
+from devices.card.icao.document_reader import MAX_BLOCK, MAX_BLOCK_DES3, ReadStats  # noqa: E402
 from devices.card.pcsc import PcscCardReader  # noqa: E402
 from devices.card.profiles import load_profiles  # noqa: E402
 from kiosk.ports.card import AccessKey  # noqa: E402
@@ -57,7 +57,8 @@ class Scenario:
 
 
 def minimum_apdus(stats: ReadStats, access: str, sfi: bool) -> int:
-    blocks = sum(math.ceil(size / MAX_BLOCK) for name, size in stats.file_sizes.items())
+    block = MAX_BLOCK_DES3 if access == "BAC" else MAX_BLOCK  # the session cipher's longest read
+    blocks = sum(math.ceil(size / block) for name, size in stats.file_sizes.items())
     files = len(stats.file_sizes)
     # BAC: failed EF.CardAccess probe, SELECT AID, GET CHALLENGE + EXTERNAL AUTHENTICATE.
     # PACE: SELECT AID, MSE:Set AT + 4 × GENERAL AUTHENTICATE.

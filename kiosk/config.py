@@ -328,7 +328,7 @@ class CardKeys(Section):
     section = "card"
     backend = Setting(Choice("pcsc", "emulated"), "pcsc", "Card reader backend.")
     reader = Setting(
-        Str(max_length=200), "", "PC/SC reader name (substring). Empty: the first contactless reader."
+        Str(max_length=200), "", "PC/SC reader name (substring). Empty: the first reader that has a card."
     )
     trust_dir = Setting(
         OptionalPath(folder=True, must_exist=True),

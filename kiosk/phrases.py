@@ -72,6 +72,10 @@ CARD_ERRORS: dict[CardErrorReason, Text] = {
         "Không đọc được dữ liệu trong thẻ. Ông/Bà gặp cán bộ tại quầy",
         "The card's data cannot be read. Please see the officer at the counter",
     ),
+    CardErrorReason.MRZ_INVALID: T(
+        "Thông tin trong thẻ không hợp lệ. Ông/Bà gặp cán bộ tại quầy",
+        "The card's details are not valid. Please see the officer at the counter",
+    ),
 }
 
 # Stages as the reader reports them (kiosk.ports.card.ReadProgress), as the citizen should hear them.

@@ -13,7 +13,7 @@ from __future__ import annotations
 import concurrent.futures
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -73,13 +73,14 @@ def _error(hresult: int, what: str) -> CardError:
     return CardError(CardErrorReason.BAD_RESPONSE, message)
 
 
-def choose_reader(names: list[str], wanted: str | None) -> str | None:
-    """The reader named `wanted` (case-insensitive substring), else the first contactless one."""
+def choose_reader(names: list[str], wanted: str | None, with_card: Collection[str] = ()) -> str | None:
+    """The reader named `wanted` (case-insensitive substring). Without a name: the first reader
+    that has a card (contactless ones first), else the first contactless one, else the first."""
     if wanted:
         return next((n for n in names if wanted.lower() in n.lower()), None)
     contactless = [n for n in names if any(hint in n.lower() for hint in CONTACTLESS_HINTS)]
-    candidates = contactless or names
-    return candidates[0] if candidates else None
+    ordered = contactless + [n for n in names if n not in contactless]
+    return next((n for n in ordered if n in with_card), ordered[0] if ordered else None)
 
 
 class _PcscSession:
@@ -115,19 +116,33 @@ class _PcscSession:
             return []
         return list(names)
 
-    def card_in(self, reader: str) -> bool:
+    def readers_with_card(self, names: list[str]) -> set[str]:
+        """The readers among `names` that hold a card now (one status query for all)."""
         scard = _scard()
+        if not names:
+            return set()
         hresult, states = self.call(
-            scard.SCardGetStatusChange, self._context, 0, [(reader, scard.SCARD_STATE_UNAWARE)]
+            scard.SCardGetStatusChange,
+            self._context,
+            0,
+            [(name, scard.SCARD_STATE_UNAWARE) for name in names],
         )
-        return hresult == scard.SCARD_S_SUCCESS and bool(states[0][1] & scard.SCARD_STATE_PRESENT)
+        if hresult != scard.SCARD_S_SUCCESS:
+            return set()
+        return {name for name, state, _atr in states if state & scard.SCARD_STATE_PRESENT}
+
+    def choose(self, wanted: str | None) -> tuple[str | None, list[str], set[str]]:
+        """The reader to use (see `choose_reader`), the readers listed now and those with a card.
+        Listed afresh each time, so a reader plugged in after start-up is used."""
+        names = self.reader_names()
+        with_card = self.readers_with_card(names) if not wanted else set()
+        return choose_reader(names, wanted, with_card), names, with_card
 
     def open(self, wanted: str | None) -> str:
         """Establish, choose the reader, connect and begin a transaction; return the reader name."""
         scard = _scard()
         self.establish()
-        names = self.reader_names()
-        name = choose_reader(names, wanted)
+        name, names, _ = self.choose(wanted)
         if name is None:
             raise CardError(CardErrorReason.NO_READER, f"readers: {names}")
         protocols = scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1
@@ -255,8 +270,10 @@ class PcscCardReader(CardReader):
         session = _PcscSession(self._timeout)
         try:
             session.establish()
-            name = choose_reader(session.reader_names(), self._wanted)
-            return name is not None and session.card_in(name)
+            name, _, with_card = session.choose(self._wanted)
+            if self._wanted and name is not None:
+                with_card = session.readers_with_card([name])
+            return name is not None and name in with_card
         except CardError:
             return False
         finally:

@@ -83,13 +83,16 @@ def _shown_face(image: bytes) -> bytes | None:
 
 
 def build_card_read(files: DocumentFiles, trust: TrustStore) -> ReadOutcome:
-    """Raises `CardError(BAD_DATA)` when DG1 or DG13 cannot be parsed: the bytes came through
-    secure messaging intact, so reading again gives the same bytes."""
+    """Raises `CardError(BAD_DATA)` when DG1 or DG13 cannot be parsed (the bytes came through
+    secure messaging intact, so reading again gives the same bytes), `CardError(MRZ_INVALID)`
+    when DG1's check digits are wrong: such a document is refused."""
     raw = files.files
     try:
         mrz = parse_dg1(raw["DG1"])
     except LdsError as exc:
         raise CardError(CardErrorReason.BAD_DATA, f"DG1: {exc}") from exc
+    if not mrz.check_digits_valid:  # 9303-3 §4.9: a genuine document's check digits add up
+        raise CardError(CardErrorReason.MRZ_INVALID, f"DG1 check digit wrong: {', '.join(mrz.failed_checks)}")
     try:
         dg13 = parse_dg13(raw["DG13"]) if "DG13" in raw else None
     except LdsError as exc:

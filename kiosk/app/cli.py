@@ -20,6 +20,7 @@ from kiosk.app.cli_keys import add_keys_commands
 from kiosk.app.cli_officer import add_officer_commands
 from kiosk.app.cli_print import add_print_commands
 from kiosk.app.cli_status import add_status_commands
+from kiosk.app.cli_trust import add_trust_commands
 from kiosk.app.cli_worker import add_worker_command
 from kiosk.catalog import CatalogError
 from kiosk.config import Config, ConfigError, example_toml, load_config
@@ -222,6 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
         dest="pin_command", required=True
     )
     pin.add_parser("hash", help="print the security.exit_pin_hash for a PIN").set_defaults(func=cmd_pin_hash)
+    add_trust_commands(sub)
     return parser
 
 

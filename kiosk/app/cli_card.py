@@ -33,6 +33,7 @@ from devices.card.icao.lds.dg13 import parse_dg13
 from devices.card.pcsc import PcscCardReader
 from devices.card.profiles import CitizenProfile, load_profiles
 from devices.card.reading import ReadOutcome
+from kiosk.phrases import CARD_ERRORS
 from kiosk.ports.card import AccessKey, CardError, CardReader
 
 EXIT_CARD_ERROR = 2
@@ -47,7 +48,7 @@ def add_card_commands(subparsers: Any) -> None:
     source = read.add_mutually_exclusive_group(required=True)
     source.add_argument("--emulated", action="store_true", help="in-process emulated chip")
     source.add_argument(
-        "--reader", metavar="NAME", help="PC/SC reader name (substring); '' = first contactless"
+        "--reader", metavar="NAME", help="PC/SC reader name (substring); '' = the first reader with a card"
     )
     key = read.add_mutually_exclusive_group(required=True)
     key.add_argument("--id", metavar="ID12", help="12-digit ID number (CAN = its last 6 digits)")
@@ -57,6 +58,7 @@ def add_card_commands(subparsers: Any) -> None:
     read.add_argument("--index", type=int, help="--emulated: which citizen to place (default: the --id one)")
     read.add_argument("--guest", type=int, help="--emulated: place foreign guest N's passport instead")
     read.add_argument("--large-photo", action="store_true", help="--emulated: a ~20 KB face image")
+    _add_chip_behaviour(read, "--emulated: ")
     read.add_argument("--no-photo", action="store_true", help="skip DG2 (the face image)")
     read.add_argument("--photo-out", type=Path, metavar="FILE", help="write the face image here")
     read.add_argument("--trust", type=Path, metavar="DIR", help="CSCA certificate folder")
@@ -70,9 +72,23 @@ def add_card_commands(subparsers: Any) -> None:
     emulate.add_argument("--large-photo", action="store_true", help="a ~20 KB face image")
     emulate.add_argument("--bac-only", action="store_true", help="no EF.CardAccess / PACE")
     emulate.add_argument("--no-sfi", action="store_true", help="refuse READ BINARY by short file id")
+    _add_chip_behaviour(emulate, "")
     emulate.add_argument("--host", default=VPCD_HOST, help="vpcd address (loopback by default)")
     emulate.add_argument("--port", type=int, default=VPCD_PORT, help="vpcd port")
     emulate.set_defaults(func=run_emulate)
+
+
+def _add_chip_behaviour(parser: argparse.ArgumentParser, prefix: str) -> None:
+    """Behaviour of real chips the emulated one can show (see ChipOptions)."""
+    parser.add_argument("--bare-errors", action="store_true", help=prefix + "errors as bare SWs under SM")
+    parser.add_argument("--max-read", type=int, metavar="N", help=prefix + "refuse reads over N bytes (6700)")
+    parser.add_argument(
+        "--absent", action="append", default=[], choices=("COM", "SOD", "DG2", "DG13"),
+        help=prefix + "leave this file off the chip (repeatable)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--wrong-check-digit", action="store_true", help=prefix + "DG1 with a wrong MRZ check digit"
+    )
 
 
 def _access_key(args: argparse.Namespace) -> AccessKey:
@@ -101,6 +117,10 @@ def _card_image(args: argparse.Namespace, wanted_id: str | None) -> tuple[CardIm
         photo=LARGE if args.large_photo else SMALL,
         pace=not getattr(args, "bac_only", False),
         sfi=not getattr(args, "no_sfi", False),
+        bare_errors=args.bare_errors,
+        max_read=args.max_read,
+        absent_files=frozenset(args.absent),
+        wrong_check_digit=args.wrong_check_digit,
     )
     if args.guest is not None:
         guest = _guests(args.profile)[args.guest]
@@ -182,6 +202,7 @@ def run_read(args: argparse.Namespace) -> int:
             print(json.dumps(failure, ensure_ascii=False))
         else:
             print(f"card read failed: {exc.reason.value} {exc.detail}", file=sys.stderr)
+            print(CARD_ERRORS[exc.reason].get("en"), file=sys.stderr)
         return EXIT_CARD_ERROR
     elapsed = (time.perf_counter() - started) * 1000
     outcome: ReadOutcome | None = getattr(reader, "last_outcome", None)

@@ -40,6 +40,8 @@ class CardErrorReason(enum.Enum):
     # The chip answered (secure messaging intact) but its files cannot be parsed: reading again
     # gives the same bytes, so this is not retried; the citizen sees the officer.
     BAD_DATA = "bad_data"
+    # DG1's MRZ check digits do not add up: the document is refused, the citizen sees the officer.
+    MRZ_INVALID = "mrz_invalid"
 
 
 class CardError(Exception):

@@ -4,6 +4,8 @@ It answers SELECT (AID, EF; the master file answers 6D00 as on a CCCD), READ BIN
 short file identifier, 6282 / 6Cxx / 6B00 at the end of a file), BAC (GET CHALLENGE, EXTERNAL
 AUTHENTICATE), PACE-GM (MSE:Set AT, four GENERAL AUTHENTICATE steps, CAN or MRZ password) and
 secure messaging (3DES or AES). Any plain command or SM error inside a session ends the session.
+Errors under SM are wrapped (DO99 + MAC) unless `bare_errors` asks for bare status words, as many
+real chips send; `max_read` makes it refuse long reads with a bare 6700 (never wrapped).
 """
 
 from __future__ import annotations
@@ -90,6 +92,7 @@ class EmulatedChip:
         self.sm: ChipSecureMessaging | None = None
         self._rnd_ic: bytes | None = None
         self._pace: _PaceState | None = None
+        self._bare = False  # answer the current command without secure messaging
 
     @property
     def authenticated(self) -> bool:
@@ -112,7 +115,12 @@ class EmulatedChip:
                 except SecureMessagingError:
                     self.sm = None
                     return _sw(iso.SW_SM_INCORRECT).encode()
-                return sm.wrap_response(self._dispatch(inner)).encode()
+                self._bare = False
+                response = self._dispatch(inner)
+                if self._bare or (self.options.bare_errors and not response.data and not response.ok):
+                    sm.increment()  # the response counts in the SSC although it carries no MAC
+                    return response.encode()
+                return sm.wrap_response(response).encode()
         elif command.cla & 0x0C == 0x0C:
             return _sw(iso.SW_SM_MISSING).encode()
         return self._dispatch(command).encode()
@@ -187,6 +195,9 @@ class EmulatedChip:
         if offset >= len(data):
             return _sw(iso.SW_WRONG_P1P2_OFFSET)
         wanted = command.le or 256
+        if self.options.max_read is not None and wanted > self.options.max_read:
+            self._bare = True
+            return _sw(iso.SW_WRONG_LENGTH)
         chunk = data[offset : offset + wanted]
         if len(chunk) < wanted:
             if self.options.wrong_le_6700:

@@ -58,6 +58,10 @@ class ChipOptions:
     unknown_csca: bool = False  # sign with a chain whose CSCA is not in the test trust folder
     emrtd_application: bool = True  # False: a contactless card that is not an ID document
     face_image: bytes | None = None  # served (and signed) in DG2 instead of the drawn face
+    bare_errors: bool = False  # under SM, answer errors with a bare status word (session goes on)
+    max_read: int | None = None  # refuse a READ BINARY with a larger Le by a bare 6700
+    absent_files: frozenset[str] = frozenset()  # e.g. {"SOD", "COM", "DG13"}: not on the chip
+    wrong_check_digit: bool = False  # DG1's date-of-birth check digit is wrong (signed as it is)
 
 
 @dataclass(frozen=True)
@@ -218,7 +222,17 @@ def _finish(groups: dict[int, bytes], options: ChipOptions) -> dict[int, bytes]:
     files = {data_group(n).fid: content for n, content in groups.items()}
     files[SOD.fid] = sign_sod(groups, chain)
     files[COM.fid] = build_com(sorted(groups))
+    for name in options.absent_files:  # removed after signing: EF.COM and the SOD still list them
+        files.pop(COM.fid if name == "COM" else SOD.fid if name == "SOD" else data_group(int(name[2:])).fid)
     return files
+
+
+def _checked(mrz: str, options: ChipOptions) -> str:
+    """The MRZ, or with `wrong_check_digit` its date-of-birth check digit changed (TD1 or TD3)."""
+    if not options.wrong_check_digit:
+        return mrz
+    at = 36 if len(mrz) == 90 else 63
+    return mrz[:at] + str((int(mrz[at]) + 1) % 10) + mrz[at + 1 :]
 
 
 def personalise_cccd(profile: CitizenProfile, options: ChipOptions | None = None) -> CardImage:
@@ -230,7 +244,7 @@ def personalise_cccd(profile: CitizenProfile, options: ChipOptions | None = None
     image = options.face_image or image
     dg13 = build_dg13(holder, options.parents_layout)
     groups = {
-        1: build_dg1(cccd_mrz(holder)),
+        1: build_dg1(_checked(cccd_mrz(holder), options)),
         2: build_dg2(image, width, height),
         3: tlv.encode(DG3.tag, tlv.encode(0x7F61, tlv.encode(0x02, b"\x00"))),
         13: dg13,
@@ -283,7 +297,7 @@ def personalise_passport(passport: PassportProfile, options: ChipOptions | None 
         secondary_identifier=" ".join(words[:-1]),
     )
     image, width, height = face.make_face_jpeg(passport.document_number, options.photo, options.photo_format)
-    groups = {1: build_dg1(mrz), 2: build_dg2(image, width, height)}
+    groups = {1: build_dg1(_checked(mrz, options)), 2: build_dg2(image, width, height)}
     files = _finish(groups, options)
     mrz_info = mrz_information(passport.document_number, passport.date_of_birth, passport.date_of_expiry)
     return CardImage(files, mrz_info, None, options)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from typing import Protocol
 
-from devices.card.icao.apdu import CommandApdu, ResponseApdu
+from devices.card.icao.apdu import SW_SM_INCORRECT, SW_SM_MISSING, CommandApdu, ResponseApdu
 from devices.card.icao.secure_messaging import SecureMessaging, SecureMessagingError
 from kiosk.ports.card import CardError, CardErrorReason
 
@@ -22,8 +22,13 @@ class Transport(Protocol):
         ...
 
 
+# 9303-11 §9.8.6 / ISO 7816-4: SM data objects missing or incorrect. Only these two status words
+# mean the chip has dropped the session; any other bare status word is its answer to the command.
+SESSION_ENDED_SW = (SW_SM_MISSING, SW_SM_INCORRECT)
+
+
 class SessionLost(Exception):
-    """The chip answered a bare status word inside secure messaging: the session has ended."""
+    """The chip answered 6987/6988 inside secure messaging: the session has ended."""
 
     def __init__(self, sw: int) -> None:
         super().__init__(f"secure messaging session ended (SW {sw:04X})")
@@ -51,7 +56,13 @@ class ApduChannel:
         return self._decode(self.transmit_raw(command.encode()))
 
     def send(self, command: CommandApdu) -> ResponseApdu:
-        """Send through secure messaging when a session is up, plain otherwise."""
+        """Send through secure messaging when a session is up, plain otherwise.
+
+        ISO 7816-4 lets a chip answer an error (6A82, 6B00, 6700, 6Cxx, 6982…) without SM data
+        objects: that bare status word is returned and the session goes on. Both sides counted the
+        command and the response, so the SSC stays in step (as in JMRTD). 6987/6988 raise
+        `SessionLost`.
+        """
         sm = self.sm
         if sm is None:
             return self._decode(self.transmit_raw(command.encode()))
@@ -62,7 +73,7 @@ class ApduChannel:
         except SecureMessagingError as exc:
             self.sm = None
             raise CardError(CardErrorReason.BAD_RESPONSE, str(exc)) from exc
-        if not response.data and response.sw != 0x9000:
+        if not response.data and response.sw in SESSION_ENDED_SW:
             self.sm = None
             raise SessionLost(response.sw)
         return plain

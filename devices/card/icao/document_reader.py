@@ -4,7 +4,9 @@ ICAO 9303-11 §4.2 order: read EF.CardAccess; PACE when the chip offers a suite 
 or MRZ password), else BAC with the MRZ; select the eMRTD application; read EF.COM, DG1, DG13,
 EF.SOD and — last, it is the long one — DG2. Reads use the short file identifier in P1 when the
 chip accepts it (one APDU per block, the first block also gives the file length), else SELECT +
-offset reads. Blocks are at most 223 bytes so a protected response fits a short APDU.
+offset reads. Blocks are at most 223 bytes (AES) or 231 (3DES) so that a protected response fits a
+short APDU, fewer when the chip refuses them (6700, 6Cxx). A bare status word under secure messaging
+is the chip's answer; only 6987/6988 end the session, which is then re-established once.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from devices.card.icao import apdu as iso
 from devices.card.icao.apdu import CommandApdu, ResponseApdu, StatusError
 from devices.card.icao.bac import BacAuthenticationFailed, perform_bac
 from devices.card.icao.channel import ApduChannel, SessionLost, Transport
+from devices.card.icao.crypto import SessionCipher
 from devices.card.icao.lds import tlv
 from devices.card.icao.lds.card_access import PaceInfo, pace_infos
 from devices.card.icao.lds.com import parse_com
@@ -36,10 +39,14 @@ from devices.card.icao.pace import (
 )
 from kiosk.ports.card import AccessKey, CardError, CardErrorReason, ProgressCallback, ReadProgress
 
-MAX_BLOCK = 223  # JMRTD's default: a protected answer to Le = 223 still fits a short APDU
+# The longest Le whose protected answer (DO87 with padding, DO99, DO8E) still fits a short
+# response APDU of 256 bytes: 223 with AES (16-byte padding), 231 with 3DES (8-byte padding).
+# Before secure messaging (EF.CardAccess) the AES figure is used.
+MAX_BLOCK = 223
+MAX_BLOCK_DES3 = 231
 HEADER_PROBE = 8  # enough for any LDS tag (≤ 2 bytes) and length (≤ 4 bytes) field
 MAX_OFFSET = 0x7FFF  # READ BINARY B0 with a 15-bit offset (odd INS B1 is not used)
-MAX_FILE = MAX_OFFSET + MAX_BLOCK + 1  # the largest file B0 reads can reach
+MAX_FILE = MAX_OFFSET + MAX_BLOCK_DES3 + 1  # the largest file B0 reads can reach
 OPTIONAL_FILES = (COM, DG2, DG13)
 WRONG_KEY_SW = (iso.SW_WRONG_KEY, iso.SW_SECURITY_NOT_SATISFIED, iso.SW_SM_INCORRECT)
 # Status words by which a chip refuses READ BINARY with a short file identifier.
@@ -98,17 +105,22 @@ class DocumentReader:
         *,
         progress: ProgressCallback | None = None,
         with_photo: bool = True,
-        block_size: int = MAX_BLOCK,
+        block_size: int | None = None,
         prefer_sfi: bool = True,
         random: Callable[[int], bytes] = os.urandom,
     ) -> None:
-        if not 1 <= block_size <= MAX_BLOCK:
-            raise ValueError(f"block size must be 1..{MAX_BLOCK}")
+        if block_size is not None and not HEADER_PROBE <= block_size <= MAX_BLOCK_DES3:
+            raise ValueError(f"block size must be {HEADER_PROBE}..{MAX_BLOCK_DES3}")
         self._channel = ApduChannel(transport)
         self._key = key
         self._progress = progress
         self._with_photo = with_photo
-        self._block = block_size
+        self._block_limit = block_size  # None: what the session cipher allows
+        self._block = min(block_size or MAX_BLOCK, MAX_BLOCK)
+        # Learnt from the chip's answers: the longest read it answered, the shortest it refused.
+        self._block_good = HEADER_PROBE
+        self._block_refused = (block_size or MAX_BLOCK_DES3) + 1
+        self._partial: dict[str, bytearray] = {}
         self._sfi = prefer_sfi
         self._random = random
         self.stats = ReadStats(sfi_used=prefer_sfi)
@@ -162,8 +174,18 @@ class DocumentReader:
             self._access_total = ACCESS_STEPS_BAC
             self._select_application()
             self._bac()
+        self._block = self._session_block()
         self.stats.access_ms = (time.perf_counter() - started) * 1000
         self._report_access()
+
+    def _session_block(self) -> int:
+        """The block size for this session: the cipher's limit, the caller's, and what the chip
+        refused before (a re-established session keeps what was learnt)."""
+        sm = self._channel.sm
+        longest = MAX_BLOCK_DES3 if sm is not None and sm.keys.cipher is SessionCipher.DES3 else MAX_BLOCK
+        longest = min(longest, self._block_limit or longest)
+        self._block_refused = min(self._block_refused, longest + 1)  # never probe beyond it
+        return max(self._block_refused - 1, self._block_good)
 
     @staticmethod
     def _pace_suite(card_access: bytes | None) -> PaceSuite | None:
@@ -256,7 +278,8 @@ class DocumentReader:
     def _read_protected(
         self, ef: ElementaryFile, files: dict[str, bytes], stage: str | None = None
     ) -> bytes | None:
-        """Read a file of the application; if the chip dropped the session, re-establish once."""
+        """Read a file of the application. If the chip drops the session (6987/6988), access
+        control is re-established once and the read resumes where it stopped."""
         try:
             return self._read_file(ef, stage or ef.name)
         except SessionLost:
@@ -287,6 +310,30 @@ class DocumentReader:
             response = self._read_binary(p1, 0, HEADER_PROBE)
         return response
 
+    def _read_block(self, offset: int, remaining: int) -> ResponseApdu:
+        """One READ BINARY inside a file whose length is known, so Le never overshoots its end.
+
+        A 6700 then means "Le too long for this chip": the block size is searched between the
+        longest read that worked and the shortest refused (a handful of APDUs, once per read).
+        A 6Cxx answer names the length the chip accepts; it becomes the block size.
+        """
+        while True:
+            wanted = min(self._block, remaining)
+            response = self._read_binary(offset >> 8, offset & 0xFF, wanted)
+            if response.sw == iso.SW_WRONG_LENGTH and wanted > self._block_good:
+                self._block_refused = min(self._block_refused, wanted)
+                self._block = (self._block_good + self._block_refused) // 2
+                continue
+            if response.sw in (iso.SW_OK, iso.SW_END_OF_FILE) and response.data:
+                got = len(response.data)
+                if got < wanted:  # answered after 6Cxx with the length the chip accepts
+                    self._block = max(got, 1)
+                    self._block_refused = min(self._block_refused, wanted)
+                self._block_good = max(self._block_good, got)
+                if self._block_refused - self._block_good > 1 and self._block == self._block_good:
+                    self._block = (self._block_good + self._block_refused) // 2  # probe upwards
+            return response
+
     def _first_block(self, ef: ElementaryFile) -> bytes:
         if self._sfi:
             response = self._read_first(0x80 | ef.sfi)
@@ -298,20 +345,31 @@ class DocumentReader:
                 raise StatusError(response.sw, f"READ BINARY {ef.name}")
             if ef is not CARD_ACCESS:  # (in the master file a refusal says nothing of the DGs)
                 self._sfi = False  # the chip refuses SFI: SELECT + offsets from now on
-        selected = self._send(CommandApdu(0x00, iso.INS_SELECT, 0x02, 0x0C, ef.fid.to_bytes(2, "big")))
-        if selected.sw == iso.SW_FILE_NOT_FOUND:
-            raise FileAbsent
-        if not selected.ok:
-            raise StatusError(selected.sw, f"SELECT {ef.name}")
+        self._select_file(ef)
         response = self._read_first(0)
         if response.sw not in (iso.SW_OK, iso.SW_END_OF_FILE):
             raise StatusError(response.sw, f"READ BINARY {ef.name}")
         return response.data
 
+    def _select_file(self, ef: ElementaryFile) -> None:
+        selected = self._send(CommandApdu(0x00, iso.INS_SELECT, 0x02, 0x0C, ef.fid.to_bytes(2, "big")))
+        if selected.sw == iso.SW_FILE_NOT_FOUND:
+            raise FileAbsent
+        if not selected.ok:
+            raise StatusError(selected.sw, f"SELECT {ef.name}")
+
     def _read_file(self, ef: ElementaryFile, stage: str) -> bytes | None:
-        """Read a whole EF (None when absent). The length comes from the first block's TLV header."""
+        """Read a whole EF (None when absent). The length comes from the first block's TLV header.
+
+        What was read so far is kept in `self._partial` so that a read interrupted by a lost
+        session resumes (SELECT, then offsets) instead of starting again."""
         try:
-            data = bytearray(self._first_block(ef))
+            partial = self._partial.pop(ef.name, None)
+            if partial is None:
+                data = bytearray(self._first_block(ef))
+            else:
+                data = partial
+                self._select_file(ef)  # after access control again no EF is current
             if not data:
                 raise CardError(CardErrorReason.BAD_RESPONSE, f"{ef.name}: empty answer")
             try:
@@ -326,8 +384,9 @@ class DocumentReader:
                 offset = len(data)
                 if offset > MAX_OFFSET:
                     raise CardError(CardErrorReason.BAD_RESPONSE, f"{ef.name} is larger than 32 KB")
-                wanted = min(self._block, total - offset)
-                response = self._read_binary(offset >> 8, offset & 0xFF, wanted)
+                self._partial[ef.name] = data
+                response = self._read_block(offset, total - offset)
+                del self._partial[ef.name]
                 if response.sw not in (iso.SW_OK, iso.SW_END_OF_FILE) or not response.data:
                     raise StatusError(response.sw, f"READ BINARY {ef.name} at {offset}")
                 data += response.data

@@ -109,7 +109,7 @@ def _signer_certificate(security: SecurityObject) -> x509.Certificate:
     raise _Unverifiable("EF.SOD does not carry its Document Signer certificate")
 
 
-def _verify_signature(cert: x509.Certificate, signer: Signer) -> None:
+def _verify_signature(cert: x509.Certificate, signer: Signer, what: str = "EF.SOD") -> None:
     """Raise _Forged when the SignerInfo signature does not verify (RFC 5652 §5.6)."""
     algorithm = _hash(signer.digest_algorithm)
     try:
@@ -126,11 +126,20 @@ def _verify_signature(cert: x509.Certificate, signer: Signer) -> None:
             else:
                 key.verify(signer.signature, signer.signed_attributes, padding.PKCS1v15(), algorithm)
         else:
-            raise _Unverifiable(f"unsupported Document Signer key type {type(key).__name__}")
+            raise _Unverifiable(f"unsupported {what} signer key type {type(key).__name__}")
     except InvalidSignature as exc:
-        raise _Forged("EF.SOD signature does not verify") from exc
+        raise _Forged(f"{what} signature does not verify") from exc
     except _UNUSABLE as exc:
-        raise _Unverifiable(f"Document Signer key or signature unusable: {exc}") from exc
+        raise _Unverifiable(f"{what} signer key or signature unusable: {exc}") from exc
+
+
+def signature_problem(cert: x509.Certificate, signer: Signer, what: str) -> str | None:
+    """Why `signer`'s signature by `cert` does not verify, None when it does (any CMS content)."""
+    try:
+        _verify_signature(cert, signer, what)
+    except (_Forged, _Unverifiable) as exc:
+        return str(exc)
+    return None
 
 
 def _check_sod(security: SecurityObject, data_groups: dict[int, bytes]) -> x509.Certificate:

@@ -78,8 +78,9 @@ class SecureMessaging(_Channel):
     def unwrap(self, response: ResponseApdu) -> ResponseApdu:
         """Check the response MAC (§9.8.5) and return the plain response.
 
-        A bare status word without DO8E means the chip ended the session (or answered an error
-        unprotected); it is returned as is and the caller decides.
+        A bare status word (no data objects) is an unprotected answer: an error the chip may send
+        in clear, or 6987/6988 when it ended the session. It is returned as is, the SSC counted
+        for it as for a protected answer; the caller decides.
         """
         self.increment()
         if not response.data:

@@ -62,8 +62,12 @@ class Mrz:
     secondary_identifier: str  # given names
     optional_data: str
     optional_data_2: str
-    check_digits_valid: bool
+    failed_checks: tuple[str, ...]  # the fields whose check digit is wrong, in MRZ order
     text: str
+
+    @property
+    def check_digits_valid(self) -> bool:
+        return not self.failed_checks
 
     @property
     def full_name(self) -> str:
@@ -85,6 +89,10 @@ def parse_mrz(text: str) -> Mrz:
     raise LdsError(f"an MRZ of {len(text)} characters is neither TD1 (90) nor TD3 (88)")
 
 
+def _failed(*checks: tuple[str, str, str]) -> tuple[str, ...]:
+    return tuple(name for name, field, digit in checks if check_digit(field) != digit)
+
+
 def _parse_td1(text: str) -> Mrz:
     line1, line2, line3 = text[:30], text[30:60], text[60:]
     number, number_check, optional1 = line1[5:14], line1[14], line1[15:30]
@@ -93,11 +101,11 @@ def _parse_td1(text: str) -> Mrz:
         # its check digit follows the last character.
         extra, _, rest = optional1.partition("<")
         number, number_check, optional1 = number + extra[:-1], extra[-1:], rest
-    valid = (
-        check_digit(number) == number_check
-        and check_digit(line2[0:6]) == line2[6]
-        and check_digit(line2[8:14]) == line2[14]
-        and check_digit(line1[5:30] + line2[0:7] + line2[8:15] + line2[18:29]) == line2[29]
+    failed = _failed(
+        ("document number", number, number_check),
+        ("date of birth", line2[0:6], line2[6]),
+        ("date of expiry", line2[8:14], line2[14]),
+        ("composite", line1[5:30] + line2[0:7] + line2[8:15] + line2[18:29], line2[29]),
     )
     primary, secondary = _names(line3)
     return Mrz(
@@ -113,18 +121,18 @@ def _parse_td1(text: str) -> Mrz:
         secondary_identifier=secondary,
         optional_data=optional1.rstrip("<"),
         optional_data_2=line2[18:29].rstrip("<"),
-        check_digits_valid=valid,
+        failed_checks=failed,
         text=text,
     )
 
 
 def _parse_td3(text: str) -> Mrz:
     line1, line2 = text[:44], text[44:]
-    valid = (
-        check_digit(line2[0:9]) == line2[9]
-        and check_digit(line2[13:19]) == line2[19]
-        and check_digit(line2[21:27]) == line2[27]
-        and check_digit(line2[0:10] + line2[13:20] + line2[21:43]) == line2[43]
+    failed = _failed(
+        ("document number", line2[0:9], line2[9]),
+        ("date of birth", line2[13:19], line2[19]),
+        ("date of expiry", line2[21:27], line2[27]),
+        ("composite", line2[0:10] + line2[13:20] + line2[21:43], line2[43]),
     )
     primary, secondary = _names(line1[5:44])
     return Mrz(
@@ -140,7 +148,7 @@ def _parse_td3(text: str) -> Mrz:
         secondary_identifier=secondary,
         optional_data=line2[28:42].rstrip("<"),
         optional_data_2="",
-        check_digits_valid=valid,
+        failed_checks=failed,
         text=text,
     )
 

@@ -90,7 +90,8 @@ def _single_value(attribute: cms.CMSAttribute) -> core.Asn1Value:
     return values[0]
 
 
-def _signer(info: cms.SignerInfo) -> Signer:
+def parse_signer_info(info: cms.SignerInfo) -> Signer:
+    """The fields of a CMS SignerInfo that signature checks need (EF.SOD, CSCA master lists)."""
     sid = info["sid"]
     issuer = serial = key_id = None
     if sid.name == "issuer_and_serial_number":
@@ -100,7 +101,7 @@ def _signer(info: cms.SignerInfo) -> Signer:
         key_id = bytes(sid.chosen.native)
     attributes = info["signed_attrs"]
     if not attributes:
-        raise LdsError("EF.SOD SignerInfo has no signed attributes (9303-10 §4.6.2.1)")
+        raise LdsError("SignerInfo has no signed attributes (9303-10 §4.6.2.1)")
     message_digest = content_type = None
     for attribute in attributes:
         kind = attribute["type"].native
@@ -170,7 +171,7 @@ def parse_sod(data: bytes) -> SecurityObject:
         signers = signed["signer_infos"]
         if len(signers) != 1:
             raise LdsError("EF.SOD must have exactly one SignerInfo")
-        signer = _signer(signers[0])
+        signer = parse_signer_info(signers[0])
         certificates = _certificates(signed)
     except LdsError:
         raise
