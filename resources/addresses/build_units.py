@@ -1,8 +1,8 @@
 """Regenerate units.json from the `vietnam-provinces` package (run by hand when the package updates).
 
 units.json is the record of what was taken from the package; the kiosk reads the index that
-build_index.py makes of it (run `python -m resources.addresses.build_index` after this). The package's Python tables cost ~1.5 s and ~190 MB to import
-and its versions with the pre-2025 tables need Python >= 3.12. To refresh:
+build_index.py makes of it (run it after this). The package's Python tables cost ~1.5 s and ~190 MB
+to import and its versions with the pre-2025 tables need Python >= 3.12. To refresh:
 
     pip download vietnam-provinces==2026.9.0 --no-deps --python-version 3.12 --only-binary=:all: -d /tmp/vp
     unzip -q /tmp/vp/vietnam_provinces-*.whl -d /tmp/vp/x
