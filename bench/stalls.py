@@ -1,0 +1,227 @@
+"""UI stalls and memory through the first journey after start: touch → next screen painted, per transition.
+
+Each round starts a fresh `KioskUi` (demo: emulated card, SQLite, PDF printer) in a new process under
+an Xvfb this script starts, waits `--settle` seconds after the first paint (a citizen arrives), then
+taps through a whole journey by mouse clicks on the real widgets (service "Khai báo tạm vắng", the
+demo card placed by its button, an address typed on the keyboard, dates, a reason, review, submit,
+print, "Xong"), and a second journey after it. Per touch it records:
+
+- painted: from the touch to the first paint of the screen it leads to (for the card read and the
+  submission, the screen after the background work: identity, done);
+- stall: the longest interval in which the UI thread did not run its 2 ms heartbeat timer, from the
+  touch to that paint — the time a finger would wait for any response;
+
+and the PSS of the process at idle before the first journey, after it and the reset, and after the
+second. Figures are medians and maxima over the rounds, per transition.
+
+    .venv/bin/python bench/stalls.py [--rounds 5] [--tree /work/main]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+from startup import xvfb  # bench/ is on sys.path when run as a script
+
+HERE = Path(__file__).resolve().parent
+TARGET_MS = 50.0
+
+CHILD = r'''
+import json, sys, time
+from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QPushButton, QWidget
+
+data_dir, settle = sys.argv[1], float(sys.argv[2])
+app = QApplication(sys.argv[:1])
+from kiosk.config import load_config
+from ui.app import KioskUi
+
+NAME = "Giàng Thị Mỷ"  # a demo card from Sa Pa: her three-level address is converted
+now = time.perf_counter
+
+
+def pss_mb():
+    for line in open("/proc/self/smaps_rollup"):
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) / 1024
+
+
+class Heartbeat(QObject):
+    """Beats every 2 ms on the UI thread; a gap is time the thread was busy or blocked."""
+    def __init__(self):
+        super().__init__()
+        self.beats = [now()]
+        self.timer = QTimer(self)
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(2)
+        self.timer.timeout.connect(lambda: self.beats.append(now()))
+        self.timer.start()
+
+    def longest_gap(self, start, end):
+        gaps = [b - a for a, b in zip(self.beats, self.beats[1:]) if b > start and a < end]
+        return max(gaps, default=0.0)
+
+
+class Paints(QObject):
+    """When each screen last finished painting (the turn after its paint event)."""
+    def __init__(self, window):
+        super().__init__()
+        self.window = window
+        self.last = {}
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and isinstance(obj, QWidget):
+            for name, screen in list(self.window.screens.items()):
+                if obj is screen or screen.isAncestorOf(obj):
+                    QTimer.singleShot(0, lambda n=name: self.last.__setitem__(n, now()))
+        return False
+
+
+config = load_config(overrides={"paths.data_dir": data_dir}, demo=True, environ={})
+ui = KioskUi(config, windowed=True)
+paints = Paints(ui.window)
+app.installEventFilter(paints)
+ui.show()
+beat = Heartbeat()
+
+
+ALL = QEventLoop.ProcessEventsFlag.AllEvents
+
+
+def spin_until(cond, timeout=30.0):
+    deadline = now() + timeout
+    while not cond():
+        if now() > deadline:
+            raise TimeoutError("waiting for the kiosk")
+        app.processEvents(ALL | QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+
+
+def spin(seconds):
+    end = now() + seconds
+    spin_until(lambda: now() >= end)
+
+
+def state():
+    return ui.app.journey.state()
+
+
+rows = []
+
+
+def tap(label, widget, screen, until=lambda: True):
+    """Click `widget`; wait for `screen` to be current, `until()` true and the screen painted after."""
+    spin_until(widget.isVisible)
+    start = now()
+    QTest.mouseClick(widget, Qt.MouseButton.LeftButton)
+    spin_until(lambda: state().screen == screen and until() and paints.last.get(screen, 0) > start)
+    painted = paints.last[screen]
+    rows.append({"label": label, "painted": painted - start, "stall": beat.longest_gap(start, painted)})
+    spin(0.3)  # a finger is not faster than this
+
+
+def button(parent, text):
+    found = [b for b in parent.findChildren(QPushButton) if b.text() == text and b.isVisible()]
+    assert found, (text, [b.text() for b in parent.findChildren(QPushButton) if b.isVisible()])
+    return found[0]
+
+
+def key(text):
+    form = ui.window.screens["form"]
+    if text == " ":
+        return button(form, "Dấu cách")
+    return next(b for b in form.findChildren(QPushButton) if b.isVisible() and b.text().lower() == text)
+
+
+def journey(n):
+    w = ui.window
+    tap(f"{n}: idle → menu", w.screens["idle"], "menu")
+    tap(f"{n}: menu → intro", w.screens["menu"].tiles["1.003677"], "intro")
+    tap(f"{n}: intro → consent", w.primary_button, "consent")
+    tap(f"{n}: consent → card", w.primary_button, "card")
+    tap(f"{n}: card placed, read → identity", button(w.screens["card"], NAME), "identity")
+    tap(f"{n}: identity → form", w.primary_button, "form")
+    for ch in "thoon 3 xax tam thawng":
+        tap(f"{n}: keyboard key", key(ch), "form")
+    tap(f"{n}: form → next step", w.primary_button, "form", lambda: state().step.id == "dates")
+    tap(f"{n}: form → next step", w.primary_button, "form", lambda: state().step.id == "reason")
+    reason = button(w.screens["form"], "Thăm người thân")
+    tap(f"{n}: choice", reason, "form", lambda: state().values.get("reason"))
+    tap(f"{n}: form → review", w.primary_button, "review")
+    tap(f"{n}: submit → printed", w.primary_button, "done", lambda: state().print_state == "printed")
+    tap(f"{n}: done → idle", w.primary_button, "idle")
+
+
+spin_until(lambda: "idle" in paints.last)
+spin(settle)
+memory = {"idle": pss_mb()}
+journey("1")
+spin(settle)
+memory["after journey 1 + reset"] = pss_mb()
+journey("2")
+spin(settle)
+memory["after journey 2 + reset"] = pss_mb()
+print(json.dumps({"rows": rows, "memory": memory}), flush=True)
+ui.close()
+'''
+
+
+def run_round(python: str, tree: Path, data_dir: Path, display: str, settle: float) -> dict:
+    env = dict(os.environ, DISPLAY=display, PYTHONPATH=str(tree))
+    env.pop("QT_QPA_PLATFORM", None)  # real xcb painting
+    out = subprocess.run(
+        [python, "-c", CHILD, str(data_dir), str(settle)],
+        cwd=tree,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if out.returncode != 0:
+        raise RuntimeError(out.stderr[-3000:])
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--settle", type=float, default=3.0, help="s of idle before/after each journey")
+    parser.add_argument("--tree", type=Path, default=HERE.parent, help="kiosk source tree to measure")
+    args = parser.parse_args()
+    print(f"load before: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
+    painted: dict[str, list[float]] = defaultdict(list)
+    stall: dict[str, list[float]] = defaultdict(list)
+    memory: dict[str, list[float]] = defaultdict(list)
+    with tempfile.TemporaryDirectory() as data_dir, xvfb() as display:
+        run_round(sys.executable, args.tree.resolve(), Path(data_dir), display, 0.5)  # creates the database
+        for _ in range(args.rounds):
+            result = run_round(sys.executable, args.tree.resolve(), Path(data_dir), display, args.settle)
+            for row in result["rows"]:
+                painted[row["label"]].append(row["painted"] * 1000)
+                stall[row["label"]].append(row["stall"] * 1000)
+            for name, value in result["memory"].items():
+                memory[name].append(value)
+    print(f"load after:  {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
+    print(f"{'touch':38s} {'n':>4s} {'painted median':>15s} {'max':>6s} {'stall median':>13s} {'max':>6s}")
+    for label in painted:
+        p, s = painted[label], stall[label]
+        flag = "" if max(s) <= TARGET_MS and max(p) <= TARGET_MS else "  > 50 ms"
+        print(
+            f"{label:38s} {len(p):4d} {statistics.median(p):12.0f} ms {max(p):6.0f} "
+            f"{statistics.median(s):10.0f} ms {max(s):6.0f}{flag}"
+        )
+    idle = statistics.median(memory["idle"])
+    for name, values in memory.items():
+        value = statistics.median(values)
+        print(f"PSS {name:28s} {value:6.1f} MB ({value - idle:+.1f} MB vs idle; median of {len(values)})")
+
+
+if __name__ == "__main__":
+    main()
