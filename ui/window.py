@@ -340,7 +340,13 @@ class KioskWindow(QWidget):
         missing = [name for name in SCREENS if name not in self.screens]
         if not missing or self.ctx.journey.state().phase is not Phase.IDLE:
             return
-        _ = self.screens[missing[0]]  # looking it up builds it
+        screen = self.screens[missing[0]]  # looking it up builds it
+        # Style sheet and layout resolved now rather than on the touch that first shows it.
+        screen.resize(self.stack.size())
+        screen.ensurePolished()
+        layout = screen.layout()
+        if layout is not None:
+            layout.activate()
         QTimer.singleShot(0, self, self.prebuild)  # cancelled with the window
 
     def speak(self) -> None:
