@@ -46,6 +46,10 @@ SCREENS: dict[str, str] = {
 }
 
 
+# Pre-building starts this long after a session wipe, once the idle screen is up.
+PREBUILD_AFTER_WIPE_MS = 300
+
+
 class Screens(dict[str, Screen]):
     """Screens by name, each created (and added to the stack) on first use."""
 
@@ -330,8 +334,8 @@ class KioskWindow(QWidget):
             screen = self.screens.pop(name)
             self.stack.removeWidget(screen)
             screen.deleteLater()
-        if dropped:
-            QTimer.singleShot(0, self, self.prebuild)  # cancelled with the window
+        if dropped:  # after the idle screen has painted: building the menu first delayed it ~40 ms
+            QTimer.singleShot(PREBUILD_AFTER_WIPE_MS, self, self.prebuild)  # cancelled with the window
 
     def prebuild(self) -> None:
         """Build the screens not built yet, one per turn of the event loop, while nobody is using
