@@ -16,7 +16,8 @@ print, "Xong"), and a second journey after it. Per touch it records:
 and the PSS of the process at idle before the first journey, after it and the reset, and after the
 second. Figures are medians and maxima over the rounds, per transition.
 
-    .venv/bin/python bench/stalls.py [--rounds 5] [--tree /work/main]
+    .venv/bin/python bench/stalls.py [--rounds 5]                          # this tree
+    .venv/bin/python bench/stalls.py --kiosk main=/tmp/main --kiosk this=.  # before/after
 """
 
 from __future__ import annotations
@@ -218,40 +219,60 @@ def run_round(python: str, tree: Path, data_dir: Path, display: str, settle: flo
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--settle", type=float, default=3.0, help="s of idle before/after each journey")
-    parser.add_argument("--tree", type=Path, default=HERE.parent, help="kiosk source tree to measure")
-    args = parser.parse_args()
-    print(f"load before: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
+def report(label: str, rounds: list[dict]) -> None:
     response: dict[str, list[float]] = defaultdict(list)
     painted: dict[str, list[float]] = defaultdict(list)
     stall: dict[str, list[float]] = defaultdict(list)
     memory: dict[str, list[float]] = defaultdict(list)
-    with tempfile.TemporaryDirectory() as data_dir, xvfb() as display:
-        run_round(sys.executable, args.tree.resolve(), Path(data_dir), display, 0.5)  # creates the database
-        for _ in range(args.rounds):
-            result = run_round(sys.executable, args.tree.resolve(), Path(data_dir), display, args.settle)
-            for row in result["rows"]:
-                response[row["label"]].append(row["response"] * 1000)
-                painted[row["label"]].append(row["painted"] * 1000)
-                stall[row["label"]].append(row["stall"] * 1000)
-            for name, value in result["memory"].items():
-                memory[name].append(value)
-    print(f"load after:  {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
-    print("median / max in ms; '!' marks a maximum over 50 ms")
+    for result in rounds:
+        for row in result["rows"]:
+            response[row["label"]].append(row["response"] * 1000)
+            painted[row["label"]].append(row["painted"] * 1000)
+            stall[row["label"]].append(row["stall"] * 1000)
+        for name, value in result["memory"].items():
+            memory[name].append(value)
+    print(f"\n== {label}: median / max in ms over {len(rounds)} rounds; '!' marks a maximum over 50 ms")
     print(f"{'touch':36s} {'n':>3s} {'response':>13s} {'painted':>13s} {'UI stall':>13s}")
-    for label in painted:
+    for touch in painted:
         cells = []
-        for values in (response[label], painted[label], stall[label]):
+        for values in (response[touch], painted[touch], stall[touch]):
             mark = "!" if max(values) > TARGET_MS else " "
             cells.append(f"{statistics.median(values):5.0f} / {max(values):4.0f}{mark}")
-        print(f"{label:36s} {len(painted[label]):3d} {' '.join(cells)}")
+        print(f"{touch:36s} {len(painted[touch]):3d} {' '.join(cells)}")
     idle = statistics.median(memory["idle"])
     for name, values in memory.items():
         value = statistics.median(values)
-        print(f"PSS {name:28s} {value:6.1f} MB ({value - idle:+.1f} MB vs idle; median of {len(values)})")
+        print(f"PSS {name:28s} {value:6.1f} MB ({value - idle:+.1f} MB vs idle)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--settle", type=float, default=3.0, help="s of idle before/after each journey")
+    parser.add_argument(
+        "--kiosk",
+        action="append",
+        metavar="LABEL=TREE",
+        help="a kiosk source tree to measure (repeatable, rounds interleaved; default: this tree)",
+    )
+    args = parser.parse_args()
+    kiosks = [
+        (s.split("=", 1)[0], Path(s.split("=", 1)[1]).resolve())
+        for s in args.kiosk or [f"this={HERE.parent}"]
+    ]
+    print(f"load before: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
+    results: dict[str, list[dict]] = {label: [] for label, _ in kiosks}
+    with tempfile.TemporaryDirectory() as tmp, xvfb() as display:
+        data = {label: Path(tmp) / label for label, _ in kiosks}
+        for label, tree in kiosks:
+            data[label].mkdir()
+            run_round(sys.executable, tree, data[label], display, 0.5)  # creates the database
+        for _ in range(args.rounds):
+            for label, tree in kiosks:  # interleaved: each tree sees the same machine load
+                results[label].append(run_round(sys.executable, tree, data[label], display, args.settle))
+    print(f"load after:  {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
+    for label, rounds in results.items():
+        report(label, rounds)
 
 
 if __name__ == "__main__":
