@@ -59,22 +59,29 @@ class Launch:
 
 @contextmanager
 def xvfb() -> Iterator[str]:
-    """A private X server on a free display; yields its name (":N")."""
-    read, write = os.pipe()
-    server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write), "-screen", "0", f"{SIZE[0]}x{SIZE[1]}x24", "-nolisten", "tcp"],
-        pass_fds=(write,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write)
-    with os.fdopen(read) as pipe:
-        display = ":" + pipe.readline().strip()
-    try:
-        yield display
-    finally:
-        server.terminate()
-        server.wait(10)
+    """A private X server on a free display from :200 up; yields its name (":N")."""
+    for number in range(200, 300):
+        if Path(f"/tmp/.X{number}-lock").exists() or Path(f"/tmp/.X11-unix/X{number}").exists():
+            continue
+        server = subprocess.Popen(
+            ["Xvfb", f":{number}", "-screen", "0", f"{SIZE[0]}x{SIZE[1]}x24", "-nolisten", "tcp", "-noreset"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while server.poll() is None and not Path(f"/tmp/.X11-unix/X{number}").exists():
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        if server.poll() is not None:  # taken meanwhile: try the next one
+            continue
+        try:
+            yield f":{number}"
+        finally:
+            server.terminate()
+            server.wait(10)
+        return
+    raise RuntimeError("no free X display in :200–:299")
 
 
 def session_pss_mb(sid: int) -> float:
