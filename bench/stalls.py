@@ -172,9 +172,9 @@ def journey(n):
     tap(f"{n}: form → next step", w.primary_button, "form", lambda: state().step.id == "dates")
     tap(f"{n}: form → next step", w.primary_button, "form", lambda: state().step.id == "reason")
     reason = button(w.screens["form"], "Thăm người thân")
-    tap(f"{n}: choice", reason, "form", lambda: state().values.get("reason"))
+    tap(f"{n}: choice", reason, "form", lambda: state().form.values.get("reason"))
     tap(f"{n}: form → review", w.primary_button, "review")
-    tap(f"{n}: submit → printed", w.primary_button, "done", lambda: state().print_state == "printed")
+    tap(f"{n}: submit → printed", w.primary_button, "done", lambda: state().review.print_state == "printed")
     tap(f"{n}: done → idle", w.primary_button, "idle")
 
 

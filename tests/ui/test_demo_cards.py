@@ -21,5 +21,5 @@ def test_demo_card_button_places_the_card_and_reads_it(qtbot, kiosk_ui: KioskUi)
     button = next(b for b in card.findChildren(QPushButton) if b.text() == NAME and b.isVisible())
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: journey.state().screen == "identity", timeout=10000)
-    holder = journey.state().holder
+    holder = journey.state().card.holder
     assert holder is not None and holder.full_name == NAME

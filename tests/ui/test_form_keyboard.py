@@ -34,16 +34,16 @@ def test_keyboard_types_into_the_current_step_only(qtbot, kiosk_ui: KioskUi) -> 
     keyboard = form._keyboard  # type: ignore[attr-defined]
 
     tap_keys(qtbot, form, "ab")
-    assert journey.state().values["brand"] == "Ab"
+    assert journey.state().form.values["brand"] == "Ab"
     journey.next()
     assert journey.state().step.id == "color"  # type: ignore[union-attr]
     assert form._keyboard is keyboard  # type: ignore[attr-defined]  # kept, not rebuilt
     tap_keys(qtbot, form, "cd")
-    assert journey.state().values["color"] == "Cd"
-    assert journey.state().values["brand"] == "Ab"  # the earlier step's field is not typed into
+    assert journey.state().form.values["color"] == "Cd"
+    assert journey.state().form.values["brand"] == "Ab"  # the earlier step's field is not typed into
 
     journey.set_language("en")
     tap_keys(qtbot, form, "e")
-    assert journey.state().values["color"] == "Cde"
+    assert journey.state().form.values["color"] == "Cde"
     space = [b.text() for b in form.findChildren(QPushButton) if b.isVisible()]
     assert "Space" in space and "Dấu cách" not in space  # the keys are labelled in the new language
