@@ -1,99 +1,209 @@
-"""Launch → idle screen painted, and memory at idle (PSS), beside a bare PySide6 window.
+"""Launch → idle painted and memory at idle: `kiosk run --demo` beside a bare PySide6 window and Chromium.
 
-Each figure is the median of several cold process launches (warm OS caches: one launch is
-discarded first). The bare window is six QLabel pages in a QStackedWidget, measured in the same
-run, so results compare across noisy machines. Run: .venv/bin/python bench/startup.py
+All in one run, under an Xvfb the script starts (1366×768, the stations' screen), with one outside
+criterion for "painted" for every program: the X damage probe of bench/xdamage.py (the last full frame
+of a new 1366×768 top-level window). Each round launches every variant once, in turn, so all see the
+same machine load; figures are medians over the rounds, and ratios are to the bare window of the same
+run. Memory is the PSS (/proc/PID/smaps_rollup) summed over the program's processes, `--idle` seconds
+after it painted (the kiosk has then finished its background warm-up and pre-building).
+
+    .venv/bin/python bench/startup.py                                       # this tree
+    .venv/bin/python bench/startup.py --kiosk main=/work/main --kiosk this=.  # before/after
+
+Variants:
+- bare: bench/bare_window.py, a 1366×768 QWidget with one QLabel, the same interpreter and PySide6.
+- kiosk: `python -m kiosk.app.cli run --demo --windowed` (the console script's code path; windowed
+  because a full-screen Qt window needs a window manager and Xvfb has none: the window is then
+  1366×768 at 0,0, the whole screen) in a fresh data directory that one warm-up launch has created.
+- chromium: Debian's chromium in kiosk mode on bench/idle.html (skipped if it is not installed:
+  `apt-get install chromium`).
 """
 
 from __future__ import annotations
 
+import argparse
 import os
+import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
 
-CHILD = r"""
-import os, sys, time
-T0 = float(sys.argv[2])
-mode = sys.argv[1]
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QLabel, QStackedWidget
+from xdamage import DamageProbe  # bench/ is on sys.path when run as a script
 
-def pss_mb():
-    for line in open("/proc/self/smaps_rollup"):
-        if line.startswith("Pss:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-class FirstPaint(QObject):
-    def __init__(self, on_paint):
-        super().__init__()
-        self.on_paint = on_paint
-        self.done = False
-    def eventFilter(self, obj, event):
-        if event.type() == QEvent.Type.Paint and not self.done:
-            self.done = True
-            self.on_paint()
-        return False
-
-app = QApplication(sys.argv[:1])
-painted = {}
-def report_later():
-    painted["t"] = time.time() - T0
-    # Let background warm-up (database, reportlab) finish, then measure memory at idle.
-    QTimer.singleShot(2500, lambda: (print(f"{painted['t']:.4f} {pss_mb():.1f}", flush=True), app.quit()))
-
-if mode == "bare":
-    stack = QStackedWidget()
-    for i in range(6):
-        stack.addWidget(QLabel(f"Screen {i}"))
-    watcher = FirstPaint(report_later)
-    stack.currentWidget().installEventFilter(watcher)
-    stack.resize(1366, 768)
-    stack.show()
-else:
-    from kiosk.config import load_config
-    from ui.app import KioskUi
-    config = load_config(overrides={"paths.data_dir": sys.argv[3]}, demo=True, environ={})
-    ui = KioskUi(config, windowed=True)
-    watcher = FirstPaint(report_later)
-    ui.window.screens["idle"].installEventFilter(watcher)
-    ui.show()
-app.exec()
-"""
+SIZE = (1366, 768)
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 
 
-def launch(mode: str, data_dir: str) -> tuple[float, float]:
-    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
-    t0 = time.time()
-    out = subprocess.run(
-        [sys.executable, "-c", CHILD, mode, repr(t0), data_dir],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=True,
-        timeout=120,
-    ).stdout.split()
-    return float(out[0]), float(out[1])
+@dataclass(frozen=True)
+class Variant:
+    name: str
+    argv: list[str]
+    env: dict[str, str]
+    cwd: Path
 
 
-def main(runs: int = 7) -> None:
-    with tempfile.TemporaryDirectory() as data_dir:
-        results: dict[str, list[tuple[float, float]]] = {"bare": [], "kiosk": []}
-        for mode in results:
-            launch(mode, data_dir)  # warm caches, create the database
-        for _ in range(runs):
-            for mode in results:  # interleaved: both see the same machine load
-                results[mode].append(launch(mode, data_dir))
-    for mode, rows in results.items():
-        paint = statistics.median(r[0] for r in rows)
-        pss = statistics.median(r[1] for r in rows)
-        print(
-            f"{mode:6s} launch→idle painted {paint * 1000:6.0f} ms   "
-            f"PSS at idle {pss:6.1f} MB   (median of {runs})"
+@dataclass(frozen=True)
+class Launch:
+    first: float  # s from launch to the first damage of its window
+    painted: float  # s from launch to its last full frame
+    pss_mb: float  # summed over the process's session, at idle
+
+
+@contextmanager
+def xvfb() -> Iterator[str]:
+    """A private X server on a free display from :200 up; yields its name (":N")."""
+    for number in range(200, 300):
+        if Path(f"/tmp/.X{number}-lock").exists() or Path(f"/tmp/.X11-unix/X{number}").exists():
+            continue
+        server = subprocess.Popen(
+            ["Xvfb", f":{number}", "-screen", "0", f"{SIZE[0]}x{SIZE[1]}x24", "-nolisten", "tcp", "-noreset"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
+        deadline = time.monotonic() + 10
+        while server.poll() is None and not Path(f"/tmp/.X11-unix/X{number}").exists():
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        if server.poll() is not None:  # taken meanwhile: try the next one
+            continue
+        try:
+            yield f":{number}"
+        finally:
+            server.terminate()
+            server.wait(10)
+        return
+    raise RuntimeError("no free X display in :200–:299")
+
+
+def session_pss_mb(sid: int) -> float:
+    """PSS of every process of the session `sid` (the program and any helpers it started)."""
+    total_kb = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if os.getsid(int(entry.name)) != sid:
+                continue
+            for line in (entry / "smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total_kb += int(line.split()[1])
+        except (OSError, ProcessLookupError):
+            continue  # gone meanwhile, or not ours to read
+    return total_kb / 1024
+
+
+def launch(variant: Variant, display: str, idle: float) -> Launch:
+    env = dict(os.environ, **variant.env, DISPLAY=display)
+    env.pop("QT_QPA_PLATFORM", None)  # the real xcb platform, not offscreen
+    with DamageProbe(display, SIZE) as probe:
+        start = time.monotonic()
+        proc = subprocess.Popen(
+            variant.argv,
+            cwd=variant.cwd,
+            env=env,
+            start_new_session=True,  # its own session: PSS over all its processes, one kill for all
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        try:
+            painted = probe.wait(timeout=60)
+            time.sleep(max(0.0, idle - (time.monotonic() - painted.painted)))
+            if proc.poll() is not None:
+                raise RuntimeError(f"{variant.name} exited: {proc.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
+            pss = session_pss_mb(proc.pid)
+        finally:
+            with suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+    return Launch(painted.first - start, painted.painted - start, pss)
+
+
+def variants(kiosks: list[tuple[str, Path]], work: Path) -> list[Variant]:
+    python = sys.executable
+    out = [Variant("bare", [python, str(HERE / "bare_window.py")], {}, ROOT)]
+    for label, tree in kiosks:
+        data = work / f"data-{label}"
+        data.mkdir()
+        env = {"PYTHONPATH": str(tree), "KIOSK_PATHS_DATA_DIR": str(data)}
+        argv = [python, "-m", "kiosk.app.cli", "run", "--demo", "--windowed"]
+        out.append(Variant(f"kiosk {label}" if len(kiosks) > 1 else "kiosk", argv, env, tree))
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        print("chromium not installed (apt-get install chromium): its column is skipped", file=sys.stderr)
+    else:
+        argv = [
+            chromium,
+            "--kiosk",
+            f"--window-size={SIZE[0]},{SIZE[1]}",
+            "--window-position=0,0",
+            "--no-first-run",
+            "--no-default-browser-check",
+            "--disable-background-networking",
+            f"--user-data-dir={work / 'chromium-profile'}",
+            (HERE / "idle.html").as_uri(),
+        ]
+        if os.geteuid() == 0:
+            argv.insert(1, "--no-sandbox")  # Chromium refuses to start as root otherwise
+        out.append(Variant("chromium", argv, {}, ROOT))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--idle", type=float, default=3.0, help="s after the paint to measure PSS")
+    parser.add_argument(
+        "--kiosk",
+        action="append",
+        metavar="LABEL=TREE",
+        help="a kiosk source tree to measure (repeatable; default: this tree)",
+    )
+    args = parser.parse_args()
+    kiosks = [
+        (s.split("=", 1)[0], Path(s.split("=", 1)[1]).resolve()) for s in args.kiosk or [f"this={ROOT}"]
+    ]
+    print(f"load before: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
+    results: dict[str, list[Launch]] = {}
+    with tempfile.TemporaryDirectory() as tmp, xvfb() as display:
+        runs = variants(kiosks, Path(tmp))
+        for variant in runs:
+            launch(variant, display, args.idle)  # warm-up: OS caches, the kiosk's database and catalog cache
+            results[variant.name] = []
+        for _ in range(args.rounds):
+            for variant in runs:
+                results[variant.name].append(launch(variant, display, args.idle))
+    print(f"load after:  {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
+    bare = results["bare"]
+    bare_paint = statistics.median(r.painted for r in bare)
+    bare_pss = statistics.median(r.pss_mb for r in bare)
+    print(f"{'':14s} {'first damage':>13s} {'painted':>9s} {'× bare':>7s} {'PSS idle':>9s} {'× bare':>7s}")
+    for name, rows in results.items():
+        first = statistics.median(r.first for r in rows)
+        paint = statistics.median(r.painted for r in rows)
+        pss = statistics.median(r.pss_mb for r in rows)
+        print(
+            f"{name:14s} {first * 1000:10.0f} ms {paint * 1000:6.0f} ms {paint / bare_paint:6.2f}× "
+            f"{pss:6.1f} MB {pss / bare_pss:6.2f}×"
+        )
+    print(f"medians of {args.rounds} rounds; painted range per variant:")
+    for name, rows in results.items():
+        paints = sorted(r.painted * 1000 for r in rows)
+        print(f"  {name:14s} {paints[0]:.0f}–{paints[-1]:.0f} ms")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 Since NQ 202/2025/QH15 an address is house/village/street – xã/phường/đặc khu – tỉnh/thành phố; cards
 issued earlier still print the three-level form with a quận/huyện. The unit lists and the old → new
 conversion come from the `vietnam-provinces` package (GSO codes), extracted to
-resources/addresses/units.json by resources/addresses/build_units.py. Nothing here is typed by hand.
+resources/addresses/units.json by resources/addresses/build_units.py and read from the index that
+resources/addresses/build_index.py makes of it. Nothing here is typed by hand.
 
 Codes are the official GSO codes as zero-padded strings: provinces "01".."96", communes "00004".."32248".
 """
@@ -177,40 +178,89 @@ class _OldWard:
     district: int
     partly_merged: bool
     new_communes: tuple[int, ...]
+    kind: str  # unit type as in _COMMUNE_TYPES' values
 
 
-class _Units:
-    """All unit tables and their search indexes, loaded from units.json once."""
+def _index(name: str) -> Any:
+    """One file of resources/addresses/index (see build_index.py there for what each holds)."""
+    return json.loads(resources.files("resources.addresses.index").joinpath(name).read_text("utf-8"))
+
+
+class _Country:
+    """What every look-up needs: the provinces, old provinces and which province each commune is in.
+
+    The tables are split by province and each part loads on first use (a few ms): loading them all
+    at once, folding and sorting 13,000 names, held the interpreter for ~85 ms on the first card read.
+    """
 
     def __init__(self, data: Mapping[str, Any]) -> None:
         self.source: str = data["source"]
-        self.provinces = {int(c): Province(f"{c:02d}", nfc(n)) for c, n in data["provinces"]}
-        self.communes = {int(c): Commune(f"{c:05d}", nfc(n), f"{p:02d}") for c, n, p in data["communes"]}
-        self.by_province: dict[str, list[Commune]] = {p.code: [] for p in self.provinces.values()}
-        for commune in self.communes.values():
-            self.by_province[commune.province_code].append(commune)
-        for items in self.by_province.values():
-            items.sort(key=lambda c: collation_key(c.short_name))
-        self.sorted_provinces = sorted(self.provinces.values(), key=lambda p: collation_key(p.short_name))
-        self.folded = {c.code: _number_words(c.name) for c in self.communes.values()}
-        # Old three-level units, indexed by folded base name.
+        self.sorted_provinces = [Province(f"{c:02d}", n) for c, n, _ in data["provinces"]]
+        self.provinces = {int(p.code): p for p in self.sorted_provinces}
+        self.province_bases = {c: base for c, _, base in data["provinces"]}
         self.old_provinces: dict[str, list[tuple[int, tuple[int, ...]]]] = {}
-        for code, name, new in data["old_provinces"]:
-            self.old_provinces.setdefault(_base(name, _OLD_PROVINCE_TYPES), []).append((code, tuple(new)))
-        self.old_districts: dict[tuple[int, str], list[tuple[int, str]]] = {}
-        for code, name, province in data["old_districts"]:
-            kind, base = _split_type(name, _DISTRICT_TYPES)
-            self.old_districts.setdefault((province, base), []).append((code, kind))
-        self.old_district_province = {code: province for code, _, province in data["old_districts"]}
-        self.old_wards: dict[str, list[_OldWard]] = {}
-        for code, name, district, partly, new in data["old_wards"]:
-            ward = _OldWard(code, nfc(name), district, bool(partly), tuple(new))
-            self.old_wards.setdefault(_base(name, _COMMUNE_TYPES), []).append(ward)
+        for code, base, new in data["old_provinces"]:
+            self.old_provinces.setdefault(base, []).append((code, tuple(new)))
+        self.commune_province: dict[int, int] = dict(data["commune_province"])
 
     def current_province(self, name: str) -> Province | None:
         wanted = _base(name, _OLD_PROVINCE_TYPES)
-        hits = [p for p in self.provinces.values() if _base(p.name, _OLD_PROVINCE_TYPES) == wanted]
+        hits = [self.provinces[c] for c, base in self.province_bases.items() if base == wanted]
         return hits[0] if len(hits) == 1 else None
+
+
+@dataclass(frozen=True)
+class _ProvinceCommunes:
+    """The communes of one current province in alphabetical order, with their folded names."""
+
+    items: tuple[Commune, ...]
+    folded: Mapping[str, str]  # commune code -> folded full name
+    folded_short: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class _OldProvince:
+    """One pre-2025 province: its districts and wards, by folded base name."""
+
+    districts: Mapping[str, tuple[tuple[int, str], ...]]  # base -> (district code, type)
+    wards: Mapping[str, tuple[_OldWard, ...]]
+
+
+@functools.cache
+def _country() -> _Country:
+    return _Country(_index("provinces.json"))
+
+
+@functools.cache
+def _communes_of(province_code: int) -> _ProvinceCommunes:
+    rows = _index(f"communes-{province_code:02d}.json")
+    code = f"{province_code:02d}"
+    items = tuple(Commune(f"{c:05d}", name, code) for c, name, _, _ in rows)
+    return _ProvinceCommunes(
+        items,
+        {f"{c:05d}": folded for c, _, folded, _ in rows},
+        {f"{c:05d}": short for c, _, _, short in rows},
+    )
+
+
+@functools.cache
+def _old_province(code: int) -> _OldProvince:
+    data = _index(f"old-{code:02d}.json")
+    districts: dict[str, list[tuple[int, str]]] = {}
+    for district, base, kind in data["districts"]:
+        districts.setdefault(base, []).append((district, kind))
+    wards: dict[str, list[_OldWard]] = {}
+    for ward, name, district, partly, new, base, kind in data["wards"]:
+        wards.setdefault(base, []).append(_OldWard(ward, name, district, bool(partly), tuple(new), kind))
+    return _OldProvince({k: tuple(v) for k, v in districts.items()}, {k: tuple(v) for k, v in wards.items()})
+
+
+def _commune_by_number(code: int) -> Commune | None:
+    province_code = _country().commune_province.get(code)
+    if province_code is None:
+        return None
+    wanted = f"{code:05d}"
+    return next(c for c in _communes_of(province_code).items if c.code == wanted)
 
 
 # Provinces renamed before the package's "old" snapshot, so cards may still print the earlier name.
@@ -256,25 +306,19 @@ def _base(text: str, types: Mapping[str, str]) -> str:
     return _split_type(text, types)[1]
 
 
-@functools.cache
-def _units() -> _Units:
-    raw = resources.files("resources.addresses").joinpath("units.json").read_text("utf-8")
-    return _Units(json.loads(raw))
-
-
 def data_source() -> str:
     """Which package and data date the unit tables come from (for the officer's "about" screen)."""
-    return _units().source
+    return _country().source
 
 
 def provinces() -> list[Province]:
     """The 34 provinces and centrally-run cities, in Vietnamese alphabetical order of their short names."""
-    return list(_units().sorted_provinces)
+    return list(_country().sorted_provinces)
 
 
 def province(code: str) -> Province:
     """Raises KeyError for an unknown code."""
-    found = _units().provinces.get(_int_code(code))
+    found = _country().provinces.get(_int_code(code))
     if found is None:
         raise KeyError(code)
     return found
@@ -282,11 +326,11 @@ def province(code: str) -> Province:
 
 def communes(province_code: str) -> list[Commune]:
     """The communes, wards and special zones of a province, in alphabetical order of their short names."""
-    return list(_units().by_province.get(province(province_code).code, []))
+    return list(_communes_of(int(province(province_code).code)).items)
 
 
 def commune(code: str) -> Commune:
-    found = _units().communes.get(_int_code(code))
+    found = _commune_by_number(_int_code(code))
     if found is None:
         raise KeyError(code)
     return found
@@ -300,9 +344,10 @@ def search_provinces(query: str) -> list[Province]:
 def search_communes(province_code: str, query: str) -> list[Commune]:
     """Communes of the province whose name contains `query` ignoring tones and case ("tam thang" finds
     "Xã Tam Thăng"); names starting with it first, then matches at a word start, then anywhere."""
-    folded = _units().folded
-    items = communes(province_code)
-    return _rank(items, query, lambda c: folded[c.code], lambda c: _number_words(c.short_name))
+    table = _communes_of(int(province(province_code).code))
+    return _rank(
+        list(table.items), query, lambda c: table.folded[c.code], lambda c: table.folded_short[c.code]
+    )
 
 
 def _rank(items: list[_T], query: str, full: Callable[[_T], str], short: Callable[[_T], str]) -> list[_T]:
@@ -336,7 +381,7 @@ def parse_old_address(text: str) -> OldAddressMatch:
     search to that district: a same-named commune elsewhere is never taken instead. An address already in
     the two-level form with current names is recognised as such.
     """
-    units = _units()
+    country = _country()
     clean = nfc(" ".join(text.split()))
     parts = [p.strip() for p in clean.split(",") if p.strip()]
     if not parts:
@@ -352,23 +397,24 @@ def parse_old_address(text: str) -> OldAddressMatch:
     match = functools.partial(OldAddressMatch, clean, street, old_commune, old_district, old_province)
 
     if not old_district:
-        current = _as_current(units, old_province, old_commune)
+        current = _as_current(country, old_province, old_commune)
         if current is not None:
             return match(province=current[0], commune=current[1], already_current=True)
 
     province_base = _base(old_province, _OLD_PROVINCE_TYPES)
     province_base = _RENAMED_PROVINCES.get(province_base, province_base)
-    province_entries = units.old_provinces.get(province_base, [])
+    province_entries = country.old_provinces.get(province_base, [])
     if not province_entries:
         return match(problems=(PROBLEM_PROVINCE_UNKNOWN,))
     old_province_code, new_codes = province_entries[0]
-    province_candidates = tuple(units.provinces[c] for c in new_codes)
+    province_candidates = tuple(country.provinces[c] for c in new_codes)
+    old = _old_province(old_province_code)
     problems: list[str] = []
 
     districts: set[int] | None = None  # None: no district given, search the whole old province
     if old_district:
         kind, base = _split_type(old_district, _DISTRICT_TYPES)
-        found = units.old_districts.get((old_province_code, base), [])
+        found = old.districts.get(base, ())
         same_kind = [code for code, k in found if k == kind]
         if len(found) == 1:
             districts = {found[0][0]}  # type may have changed since printing (Huyện → Thị xã Sa Pa)
@@ -383,14 +429,9 @@ def parse_old_address(text: str) -> OldAddressMatch:
         problems.append(PROBLEM_COMMUNE_MISSING)
     elif not problems:
         kind, base = _split_type(old_commune, _COMMUNE_TYPES)
-        wards = [
-            w
-            for w in units.old_wards.get(base, [])
-            if units.old_district_province.get(w.district) == old_province_code
-            and (districts is None or w.district in districts)
-        ]
+        wards = [w for w in old.wards.get(base, ()) if districts is None or w.district in districts]
         if len(wards) > 1:
-            typed = [w for w in wards if _split_type(w.name, _COMMUNE_TYPES)[0] == kind]
+            typed = [w for w in wards if w.kind == kind]
             wards = typed if len(typed) == 1 else wards
         if not wards:
             problems.append(PROBLEM_COMMUNE_UNKNOWN)
@@ -400,15 +441,15 @@ def parse_old_address(text: str) -> OldAddressMatch:
             problems.append(PROBLEM_COMMUNE_NOT_CONVERTED)
         elif len(wards[0].new_communes) > 1:
             problems.append(PROBLEM_COMMUNE_SPLIT)
-            commune_candidates = tuple(units.communes[c] for c in wards[0].new_communes)
+            commune_candidates = tuple(_existing_commune(c) for c in wards[0].new_communes)
         else:
-            new_commune = units.communes[wards[0].new_communes[0]]
+            new_commune = _existing_commune(wards[0].new_communes[0])
 
     new_province: Province | None = None
     if new_commune is not None:
-        new_province = units.provinces[int(new_commune.province_code)]
+        new_province = country.provinces[int(new_commune.province_code)]
     elif commune_candidates and len({c.province_code for c in commune_candidates}) == 1:
-        new_province = units.provinces[int(commune_candidates[0].province_code)]
+        new_province = country.provinces[int(commune_candidates[0].province_code)]
     elif len(province_candidates) == 1:
         new_province = province_candidates[0]
     else:
@@ -422,10 +463,18 @@ def parse_old_address(text: str) -> OldAddressMatch:
     )
 
 
-def _as_current(units: _Units, province_text: str, commune_text: str) -> tuple[Province, Commune] | None:
-    found = units.current_province(province_text)
+def _existing_commune(code: int) -> Commune:
+    found = _commune_by_number(code)
+    if found is None:  # the conversion table names a commune the unit list lacks: a data error
+        raise KeyError(f"{code:05d}")
+    return found
+
+
+def _as_current(country: _Country, province_text: str, commune_text: str) -> tuple[Province, Commune] | None:
+    found = country.current_province(province_text)
     if found is None or not commune_text:
         return None
     wanted = _number_words(commune_text)
-    hits = [c for c in units.by_province[found.code] if units.folded[c.code] == wanted]
+    table = _communes_of(int(found.code))
+    hits = [c for c in table.items if table.folded[c.code] == wanted]
     return (found, hits[0]) if len(hits) == 1 else None

@@ -48,6 +48,10 @@ SCREENS: dict[str, str] = {
 }
 
 
+# Pre-building starts this long after a session wipe, once the idle screen is up.
+PREBUILD_AFTER_WIPE_MS = 300
+
+
 class Screens(dict[str, Screen]):
     """Screens by name, each created (and added to the stack) on first use."""
 
@@ -340,8 +344,8 @@ class KioskWindow(QWidget):
             screen = self.screens.pop(name)
             self.stack.removeWidget(screen)
             screen.deleteLater()
-        if dropped:
-            QTimer.singleShot(0, self, self.prebuild)  # cancelled with the window
+        if dropped:  # after the idle screen has painted: building the menu first delayed it ~40 ms
+            QTimer.singleShot(PREBUILD_AFTER_WIPE_MS, self, self.prebuild)  # cancelled with the window
 
     def prebuild(self) -> None:
         """Build the screens not built yet, one per turn of the event loop, while nobody is using
@@ -350,7 +354,13 @@ class KioskWindow(QWidget):
         missing = [name for name in SCREENS if name not in self.screens]
         if not missing or self.ctx.journey.state().phase is not Phase.IDLE:
             return
-        _ = self.screens[missing[0]]  # looking it up builds it
+        screen = self.screens[missing[0]]  # looking it up builds it
+        # Style sheet and layout resolved now rather than on the touch that first shows it.
+        screen.resize(self.stack.size())
+        screen.ensurePolished()
+        layout = screen.layout()
+        if layout is not None:
+            layout.activate()
         QTimer.singleShot(0, self, self.prebuild)  # cancelled with the window
 
     def speak(self) -> None:

@@ -18,10 +18,9 @@ import sys
 from typing import Any
 
 from kiosk.config import Config, load_config
-from kiosk.keyfile import KeyProblem
-from kiosk.slip import SlipError
-from kiosk.status import LookupOutcome, StatusLookup
-from kiosk.trackcode import display, normalize
+
+# The lookup, slip and key modules load only when these commands run: every `kiosk` command
+# registers them, and `kiosk run` should not pay for them before its first paint.
 
 EXIT_FOUND = 0
 EXIT_NOT_FOUND = 1
@@ -50,6 +49,10 @@ def _config(args: argparse.Namespace) -> Config:
 
 def cmd_status(args: argparse.Namespace) -> int:
     from kiosk.app.root import make_signer, make_storage, make_store  # SQLAlchemy only when needed
+    from kiosk.keyfile import KeyProblem
+    from kiosk.slip import SlipError
+    from kiosk.status import LookupOutcome, StatusLookup
+    from kiosk.trackcode import display
 
     config = _config(args)
     try:
@@ -75,6 +78,10 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_slip_sign(args: argparse.Namespace) -> int:
+    from kiosk.keyfile import KeyProblem
+    from kiosk.slip import SlipError
+    from kiosk.trackcode import normalize
+
     code = normalize(args.code)
     if code is None:
         print(f"kiosk: {args.code!r} is not a tracking code (check character or length)", file=sys.stderr)

@@ -390,5 +390,5 @@ def build_app(config: Config, runner: Runner, clock: Clock = local_now) -> Kiosk
         print_queue=print_queue,
         worker=build_worker(config, store, print_queue, first=[health]),
         demo_profiles=demo_profiles,
-        demo=demo_documents(card_reader, journey, demo_profiles) if demo else DemoDocuments(),
+        demo=demo_documents(card_reader, journey, demo_profiles, runner) if demo else DemoDocuments(),
     )

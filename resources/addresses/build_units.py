@@ -1,11 +1,13 @@
 """Regenerate units.json from the `vietnam-provinces` package (run by hand when the package updates).
 
-The kiosk reads only units.json at run time: the package's Python tables cost ~1.5 s and ~190 MB to import
-and its versions with the pre-2025 tables need Python >= 3.12. To refresh:
+units.json is the record of what was taken from the package; the kiosk reads the index that
+build_index.py makes of it (run it after this). The package's Python tables cost ~1.5 s and ~190 MB
+to import and its versions with the pre-2025 tables need Python >= 3.12. To refresh:
 
     pip download vietnam-provinces==2026.9.0 --no-deps --python-version 3.12 --only-binary=:all: -d /tmp/vp
     unzip -q /tmp/vp/vietnam_provinces-*.whl -d /tmp/vp/x
     PYTHONPATH=/tmp/vp/x python -m resources.addresses.build_units
+    python -m resources.addresses.build_index
 
 Layout (lists, to stay small): provinces [code, name]; communes [code, name, province]; old_provinces
 [code, name, [new provinces]]; old_districts [code, name, old province]; old_wards [code, name, old district,

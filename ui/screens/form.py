@@ -72,18 +72,29 @@ class FormScreen(Screen):
         self._choices: dict[str, QButtonGroup] = {}
         self._tiles: dict[str, list[tuple[str, QPushButton]]] = {}
         self._bookings: dict[str, AppointmentPicker] = {}
-        self._keyboard: Keyboard | None = None
-        self._keypad: Keypad | None = None
+        # Built once with the screen (ahead, while the kiosk is idle) and kept across steps: making
+        # a 55-key keyboard took ~80 ms of the UI thread on each step that has a text field.
+        self._keyboard_language = ctx.journey.state().language
+        self._keyboard = self._new_keyboard(self._keyboard_language)
+        self._keypad = Keypad()
+        self._keypad.digit.connect(lambda d: self._append(d))
+        self._keypad.erase.connect(lambda: self._append(None))
+        for aid in (self._keyboard, self._keypad):
+            aid.hide()
+            self.aid.layout().addWidget(aid)  # type: ignore[union-attr]
         self._target: QLineEdit | None = None
+
+    def _new_keyboard(self, lang: str) -> Keyboard:
+        return Keyboard(phrases.KEY_SPACE.get(lang), phrases.KEY_DELETE.get(lang))
 
     # -- building -------------------------------------------------------------------------
     def _build(self, state: FlowState) -> None:
         assert state.service is not None and state.step is not None
         lang = state.language
         clear_layout(self.body)
-        clear_layout(self.aid)
-        self._keyboard = None
-        self._keypad = None
+        self._keyboard.detach()  # its field is gone with the body
+        self._keyboard.hide()
+        self._keypad.hide()
         self._target = None
         self._errors.clear()
         self._edits.clear()
@@ -213,22 +224,17 @@ class FormScreen(Screen):
         layout = self.aid.layout()
         assert layout is not None
         if field_type in ("phone", "id_number"):
-            if self._keypad is None:
-                self._keypad = Keypad()
-                self._keypad.digit.connect(lambda d: self._append(d))
-                self._keypad.erase.connect(lambda: self._append(None))
-                layout.addWidget(self._keypad)
             self._keypad.show()
-            if self._keyboard is not None:
-                self._keyboard.hide()
+            self._keyboard.hide()
         else:
-            if self._keyboard is None:
-                self._keyboard = Keyboard(phrases.KEY_SPACE.get(lang), phrases.KEY_DELETE.get(lang))
+            if lang != self._keyboard_language:  # its space and delete keys are labelled
+                layout.removeWidget(self._keyboard)
+                self._keyboard.deleteLater()
+                self._keyboard, self._keyboard_language = self._new_keyboard(lang), lang
                 layout.addWidget(self._keyboard)
             self._keyboard.attach(edit)
             self._keyboard.show()
-            if self._keypad is not None:
-                self._keypad.hide()
+            self._keypad.hide()
 
     def _append(self, digit: str | None) -> None:
         edit = self._target

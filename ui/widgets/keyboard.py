@@ -68,6 +68,10 @@ class Keyboard(QWidget):
         self._shift = not target.text() or target.text().endswith(" ")
         self._refresh_case()
 
+    def detach(self) -> None:
+        """Type into nothing until attached again (the screen rebuilt its fields)."""
+        self._target = None
+
     def _toggle_shift(self) -> None:
         self._shift = not self._shift
         self._refresh_case()

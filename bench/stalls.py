@@ -1,0 +1,279 @@
+"""UI stalls and memory through the first journey after start: touch → next screen painted, per transition.
+
+Each round starts a fresh `KioskUi` (demo: emulated card, SQLite, PDF printer) in a new process under
+an Xvfb this script starts, waits `--settle` seconds after the first paint (a citizen arrives), then
+taps through a whole journey by mouse clicks on the real widgets (service "Khai báo tạm vắng", the
+demo card placed by its button, an address typed on the keyboard, dates, a reason, review, submit,
+print, "Xong"), and a second journey after it. Per touch it records:
+
+- response: from the touch to the first paint of any screen after it (what the finger sees first:
+  for the card read the card screen's progress, for the submission the "submitting" screen);
+- painted: from the touch to the paint of the screen it leads to (for the card read and the
+  submission, the screen after the background work: identity, done);
+- stall: the longest interval in which the UI thread did not run its 2 ms heartbeat timer, from the
+  touch to that paint — the time a finger would wait for any response;
+
+and the PSS of the process at idle before the first journey, after it and the reset, and after the
+second. Figures are medians and maxima over the rounds, per transition.
+
+    .venv/bin/python bench/stalls.py [--rounds 5]                          # this tree
+    .venv/bin/python bench/stalls.py --kiosk main=/tmp/main --kiosk this=.  # before/after
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+from startup import xvfb  # bench/ is on sys.path when run as a script
+
+HERE = Path(__file__).resolve().parent
+TARGET_MS = 50.0
+
+CHILD = r'''
+import json, sys, time
+from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QPushButton, QWidget
+
+data_dir, settle = sys.argv[1], float(sys.argv[2])
+app = QApplication(sys.argv[:1])
+from kiosk.config import load_config
+from ui.app import KioskUi
+
+NAME = "Giàng Thị Mỷ"  # a demo card from Sa Pa: her three-level address is converted
+now = time.perf_counter
+
+
+def pss_mb():
+    for line in open("/proc/self/smaps_rollup"):
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) / 1024
+
+
+class Heartbeat(QObject):
+    """Beats every 2 ms on the UI thread; a gap is time the thread was busy or blocked."""
+    def __init__(self):
+        super().__init__()
+        self.beats = [now()]
+        self.timer = QTimer(self)
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(2)
+        self.timer.timeout.connect(lambda: self.beats.append(now()))
+        self.timer.start()
+
+    def longest_gap(self, start, end):
+        gaps = [b - a for a, b in zip(self.beats, self.beats[1:]) if b > start and a < end]
+        return max(gaps, default=0.0)
+
+
+class Paints(QObject):
+    """When each screen last finished painting (the turn after its paint event)."""
+    def __init__(self, window):
+        super().__init__()
+        self.window = window
+        self.last = {}
+        self.times = []  # every finished paint of a screen
+
+    def done(self, name):
+        self.last[name] = now()
+        self.times.append(self.last[name])
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and isinstance(obj, QWidget):
+            for name, screen in list(self.window.screens.items()):
+                if obj is screen or screen.isAncestorOf(obj):
+                    QTimer.singleShot(0, lambda n=name: self.done(n))
+        return False
+
+
+config = load_config(overrides={"paths.data_dir": data_dir}, demo=True, environ={})
+ui = KioskUi(config, windowed=True)
+paints = Paints(ui.window)
+app.installEventFilter(paints)
+ui.show()
+beat = Heartbeat()
+
+
+ALL = QEventLoop.ProcessEventsFlag.AllEvents
+
+
+def spin_until(cond, timeout=30.0):
+    deadline = now() + timeout
+    while not cond():
+        if now() > deadline:
+            raise TimeoutError("waiting for the kiosk")
+        app.processEvents(ALL | QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+        # What app.exec() does and processEvents() does not: delete what deleteLater() was asked to
+        # (the screens wiped at the end of a journey).
+        app.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+
+
+def spin(seconds):
+    end = now() + seconds
+    spin_until(lambda: now() >= end)
+
+
+def state():
+    return ui.app.journey.state()
+
+
+rows = []
+
+
+def tap(label, widget, screen, until=lambda: True):
+    """Click `widget`; wait for `screen` to be current, `until()` true and the screen painted after."""
+    spin_until(widget.isVisible)
+    start = now()
+    beat.beats = [b for b in beat.beats if b > start - 1.0]  # the probes' own memory stays flat
+    paints.times = []
+    QTest.mouseClick(widget, Qt.MouseButton.LeftButton)
+    spin_until(lambda: state().screen == screen and until() and paints.last.get(screen, 0) > start)
+    painted = paints.last[screen]
+    response = min(t for t in paints.times if t > start)  # the first paint after the touch
+    rows.append({
+        "label": label,
+        "response": response - start,
+        "painted": painted - start,
+        "stall": beat.longest_gap(start, painted),
+    })
+    spin(0.3)  # a finger is not faster than this
+
+
+def button(parent, text):
+    found = [b for b in parent.findChildren(QPushButton) if b.text() == text and b.isVisible()]
+    assert found, (text, [b.text() for b in parent.findChildren(QPushButton) if b.isVisible()])
+    return found[0]
+
+
+def key(text):
+    form = ui.window.screens["form"]
+    if text == " ":
+        return button(form, "Dấu cách")
+    return next(b for b in form.findChildren(QPushButton) if b.isVisible() and b.text().lower() == text)
+
+
+def journey(n):
+    w = ui.window
+    tap(f"{n}: idle → menu", w.screens["idle"], "menu")
+    tap(f"{n}: menu → intro", w.screens["menu"].tiles["1.003677"], "intro")
+    tap(f"{n}: intro → consent", w.primary_button, "consent")
+    tap(f"{n}: consent → card", w.primary_button, "card")
+    tap(f"{n}: card placed, read → identity", button(w.screens["card"], NAME), "identity")
+    tap(f"{n}: identity → form", w.primary_button, "form")
+    for ch in "thoon 3 xax tam thawng":
+        tap(f"{n}: keyboard key", key(ch), "form")
+    tap(f"{n}: form → next step", w.primary_button, "form", lambda: state().step.id == "dates")
+    tap(f"{n}: form → next step", w.primary_button, "form", lambda: state().step.id == "reason")
+    reason = button(w.screens["form"], "Thăm người thân")
+    tap(f"{n}: choice", reason, "form", lambda: state().form.values.get("reason"))
+    tap(f"{n}: form → review", w.primary_button, "review")
+    tap(f"{n}: submit → printed", w.primary_button, "done", lambda: state().review.print_state == "printed")
+    tap(f"{n}: done → idle", w.primary_button, "idle")
+
+
+from ui.window import SCREENS
+
+
+def warmed_up():
+    """The background warm-up is over: card reader and database made, every screen pre-built."""
+    app_ = ui.app
+    built = app_.card_reader._value is not None and app_.store._value is not None
+    return built and len(ui.window.screens) == len(SCREENS)
+
+
+spin_until(lambda: "idle" in paints.last)
+spin_until(warmed_up)
+spin(settle)
+memory = {"idle": pss_mb()}
+journey("1")
+spin(settle)
+memory["after journey 1 + reset"] = pss_mb()
+journey("2")
+spin(settle)
+memory["after journey 2 + reset"] = pss_mb()
+print(json.dumps({"rows": rows, "memory": memory}), flush=True)
+ui.close()
+'''
+
+
+def run_round(python: str, tree: Path, data_dir: Path, display: str, settle: float) -> dict:
+    env = dict(os.environ, DISPLAY=display, PYTHONPATH=str(tree))
+    env.pop("QT_QPA_PLATFORM", None)  # real xcb painting
+    out = subprocess.run(
+        [python, "-c", CHILD, str(data_dir), str(settle)],
+        cwd=tree,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if out.returncode != 0:
+        raise RuntimeError(out.stderr[-3000:])
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def report(label: str, rounds: list[dict]) -> None:
+    response: dict[str, list[float]] = defaultdict(list)
+    painted: dict[str, list[float]] = defaultdict(list)
+    stall: dict[str, list[float]] = defaultdict(list)
+    memory: dict[str, list[float]] = defaultdict(list)
+    for result in rounds:
+        for row in result["rows"]:
+            response[row["label"]].append(row["response"] * 1000)
+            painted[row["label"]].append(row["painted"] * 1000)
+            stall[row["label"]].append(row["stall"] * 1000)
+        for name, value in result["memory"].items():
+            memory[name].append(value)
+    print(f"\n== {label}: median / max in ms over {len(rounds)} rounds; '!' marks a maximum over 50 ms")
+    print(f"{'touch':36s} {'n':>3s} {'response':>13s} {'painted':>13s} {'UI stall':>13s}")
+    for touch in painted:
+        cells = []
+        for values in (response[touch], painted[touch], stall[touch]):
+            mark = "!" if max(values) > TARGET_MS else " "
+            cells.append(f"{statistics.median(values):5.0f} / {max(values):4.0f}{mark}")
+        print(f"{touch:36s} {len(painted[touch]):3d} {' '.join(cells)}")
+    idle = statistics.median(memory["idle"])
+    for name, values in memory.items():
+        value = statistics.median(values)
+        print(f"PSS {name:28s} {value:6.1f} MB ({value - idle:+.1f} MB vs idle)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--settle", type=float, default=3.0, help="s of idle before/after each journey")
+    parser.add_argument(
+        "--kiosk",
+        action="append",
+        metavar="LABEL=TREE",
+        help="a kiosk source tree to measure (repeatable, rounds interleaved; default: this tree)",
+    )
+    args = parser.parse_args()
+    kiosks = [
+        (s.split("=", 1)[0], Path(s.split("=", 1)[1]).resolve())
+        for s in args.kiosk or [f"this={HERE.parent}"]
+    ]
+    print(f"load before: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
+    results: dict[str, list[dict]] = {label: [] for label, _ in kiosks}
+    with tempfile.TemporaryDirectory() as tmp, xvfb() as display:
+        data = {label: Path(tmp) / label for label, _ in kiosks}
+        for label, tree in kiosks:
+            data[label].mkdir()
+            run_round(sys.executable, tree, data[label], display, 0.5)  # creates the database
+        for _ in range(args.rounds):
+            for label, tree in kiosks:  # interleaved: each tree sees the same machine load
+                results[label].append(run_round(sys.executable, tree, data[label], display, args.settle))
+    print(f"load after:  {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
+    for label, rounds in results.items():
+        report(label, rounds)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,49 @@
+"""The form's keyboard is built once with the screen and kept across steps: it must type into the
+field of the step on screen, never into one from an earlier step, and follow a language change."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton, QWidget
+
+from ui.app import KioskUi
+
+NAME = "Trần Văn Đức"
+
+
+def tap_keys(qtbot, form: QWidget, keys: str) -> None:  # type: ignore[no-untyped-def]
+    for key in keys:
+        qtbot.waitUntil(lambda: any(b.isVisible() for b in form.findChildren(QPushButton)), timeout=2000)
+        button = next(b for b in form.findChildren(QPushButton) if b.isVisible() and b.text().lower() == key)
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def test_keyboard_types_into_the_current_step_only(qtbot, kiosk_ui: KioskUi) -> None:  # type: ignore[no-untyped-def]
+    journey = kiosk_ui.app.journey
+    journey.start()
+    journey.choose_service("1.010910")  # vehicle registration: brand, then colour, both typed
+    journey.next()
+    journey.consent(True)
+    profile = next(p for p in kiosk_ui.app.demo_profiles if p.holder.full_name == NAME)
+    kiosk_ui.app.card_reader().insert(profile)  # type: ignore[attr-defined]
+    journey.set_id_number(profile.holder.id_number)
+    qtbot.waitUntil(lambda: journey.state().screen == "identity", timeout=10000)
+    journey.confirm_identity(True)
+    assert journey.state().step.id == "brand"  # type: ignore[union-attr]
+    form = kiosk_ui.window.screens["form"]
+    keyboard = form._keyboard  # type: ignore[attr-defined]
+
+    tap_keys(qtbot, form, "ab")
+    assert journey.state().form.values["brand"] == "Ab"
+    journey.next()
+    assert journey.state().step.id == "color"  # type: ignore[union-attr]
+    assert form._keyboard is keyboard  # type: ignore[attr-defined]  # kept, not rebuilt
+    tap_keys(qtbot, form, "cd")
+    assert journey.state().form.values["color"] == "Cd"
+    assert journey.state().form.values["brand"] == "Ab"  # the earlier step's field is not typed into
+
+    journey.set_language("en")
+    tap_keys(qtbot, form, "e")
+    assert journey.state().form.values["color"] == "Cde"
+    space = [b.text() for b in form.findChildren(QPushButton) if b.isVisible()]
+    assert "Space" in space and "Dấu cách" not in space  # the keys are labelled in the new language
