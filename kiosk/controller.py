@@ -76,7 +76,7 @@ def build_receipt(
     qr_payload: str = "",
 ) -> Receipt:
     """What the slip shows; `qr_payload` is the signed slip text (the bare code if none given)."""
-    lines = [(phrases.RECEIPT_ID_NUMBER.get("vi"), mask_id(holder.id_number))]
+    lines = [(phrases.ID_NUMBER.get("vi"), mask_id(holder.id_number))]
     for fdef in service.form_fields():
         lines.append((fdef.label.get(language), display_value(fdef, dossier.fields.get(fdef.id), language)))
     status = PaymentStatus.UNPAID if dossier.fee_amount else PaymentStatus.NOT_REQUIRED

@@ -284,7 +284,6 @@ CHECK_STATUS = T("Xem kết quả hồ sơ đã nộp", "Check an application yo
 
 NEED_CARD = T("Ông/Bà đặt thẻ lên đầu đọc và nhập số trên thẻ", "Place your card and type its number")
 NEED_PEOPLE = T("Ông/Bà đọc thẻ của ít nhất một khách", "Read at least one guest's card")
-RECEIPT_ID_NUMBER = T("Số định danh", "ID number")  # the receipt's first line (kiosk/controller.py)
 SUBMIT_FAILED = T(
     "Chưa gửi được hồ sơ. Ông/Bà bấm Gửi lại hoặc gọi cán bộ.",
     "The application could not be sent. Press Send again or call an officer.",

@@ -16,10 +16,12 @@ from kiosk.admission import AdmissionRule
 from kiosk.appointments import AppointmentSettings
 from kiosk.catalog import Step
 from kiosk.flow.effects import Effect
+from kiosk.flow.state import CardPhase
 from kiosk.ports.card import AccessKey, CardRead
 
 if TYPE_CHECKING:
     from kiosk.flow.state import FlowState
+    from kiosk.text import Text
 
 
 @dataclass(frozen=True)
@@ -93,3 +95,10 @@ def clear_messages(state: FlowState) -> FlowState:
         card=replace(state.card, message=None),
         people=replace(state.people, message=None),
     )
+
+
+def refused(state: FlowState, reason: Text | None) -> Leave:
+    """A read document that is not admitted is never used: the card screen says why (the citizen
+    is sent to the officer) and the journey stays on the step."""
+    card = replace(state.card, phase=CardPhase.FAILED, progress=0.0, error=None, message=reason)
+    return Leave(replace(state, card=card), advance=False)

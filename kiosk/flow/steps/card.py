@@ -9,7 +9,7 @@ from typing import Any
 from kiosk import phrases
 from kiosk.admission import AdmissionRule, admit
 from kiosk.flow.state import CardPhase, FlowState
-from kiosk.flow.steps.base import Leave, StepEnv, StepKind, clear_messages
+from kiosk.flow.steps.base import Leave, StepEnv, StepKind, clear_messages, refused
 from kiosk.ports.card import AccessKey, CardRead, Holder
 
 
@@ -33,11 +33,8 @@ class Card(StepKind):
         step = state.step
         assert step is not None
         verdict = admit(self.rule(step), read)
-        if not verdict.admitted:  # never used: the citizen is sent to the officer
-            card = replace(
-                state.card, phase=CardPhase.FAILED, progress=0.0, error=None, message=verdict.reason
-            )
-            return Leave(replace(state, card=card), advance=False)
+        if not verdict.admitted:
+            return refused(state, verdict.reason)
         card = replace(
             state.card,
             phase=CardPhase.READ,

@@ -8,7 +8,7 @@ from dataclasses import replace
 from kiosk import phrases
 from kiosk.admission import VIETNAM, AdmissionRule, admit
 from kiosk.flow.state import CardPhase, FlowState
-from kiosk.flow.steps.base import Leave, StepEnv, StepKind, clear_messages
+from kiosk.flow.steps.base import Leave, StepEnv, StepKind, clear_messages, refused
 from kiosk.ports.card import AccessKey, CardRead
 
 
@@ -52,10 +52,7 @@ class People(StepKind):
         assert step is not None
         verdict = admit(self.rule(step), read)
         if not verdict.admitted:
-            card = replace(
-                state.card, phase=CardPhase.FAILED, progress=0.0, error=None, message=verdict.reason
-            )
-            return Leave(replace(state, card=card), advance=False)
+            return refused(state, verdict.reason)
         guest = {k: v for k, v in vars(read.holder).items() if isinstance(v, str) and v}
         guest["document_kind"] = read.document_kind
         guest["passive_auth"] = verdict.outcome  # each guest's own check, for the officer
