@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sqlalchemy import Engine, func, select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from db.engine import SQLITE_BEGIN
 from db.models import AuditRow
 from kiosk.ports.officers import AuditEntry, AuditRecord
 
-APPEND_ATTEMPTS = 20  # concurrent writers: each retry reads the newer head
+APPEND_ATTEMPTS = 20  # concurrent writers on PostgreSQL: each retry reads the newer head
 
 
 _COLUMNS = (AuditRow.id, AuditRow.at, AuditRow.actor, AuditRow.action, AuditRow.detail, AuditRow.link)
@@ -24,13 +25,17 @@ def _record(row: AuditRow) -> AuditRecord:
 class SqlAuditLog:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        # SQLite: take the write lock before reading the head (waiting up to busy_timeout). A
+        # deferred transaction that read a head another writer then moved fails at its INSERT
+        # with "database is locked" at once, and quick retries ran out under load.
+        self._writer = engine.execution_options(**{SQLITE_BEGIN: "BEGIN IMMEDIATE"})
 
     def append(self, entry: AuditEntry, link: Callable[[int, str | None], str]) -> AuditRecord:
         # The row number is the primary key: of two writers that read the same head, the second
         # insert fails on it and that writer links again to the row the first one added.
         for attempt in range(APPEND_ATTEMPTS):
             try:
-                with Session(self._engine) as session, session.begin():
+                with Session(self._writer) as session, session.begin():
                     last = session.execute(
                         select(AuditRow.id, AuditRow.link).order_by(AuditRow.id.desc()).limit(1)
                     ).first()
@@ -47,7 +52,7 @@ class SqlAuditLog:
                     session.flush()
                     record = _record(row)
                 return record
-            except (IntegrityError, OperationalError):  # taken number; SQLite's stale snapshot
+            except IntegrityError:  # the number was taken meanwhile (PostgreSQL)
                 if attempt == APPEND_ATTEMPTS - 1:
                     raise
         raise AssertionError("unreachable")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -68,6 +70,21 @@ def quick_check(engine: Engine) -> str | None:
     return None if findings == ["ok"] else findings[0]
 
 
+def _switch_to_wal(cursor: Any) -> None:
+    # SQLite answers "database is locked" to the switch at once, without calling the busy
+    # handler, while another connection is switching the same new file or recovering its WAL
+    # (two kiosks starting together): retry for as long as busy_timeout would have waited.
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An Engine for `url`; extra keyword arguments go to `sqlalchemy.create_engine`.
 
@@ -93,7 +110,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         # First: switching a new file to WAL needs a lock another kiosk starting at the same time
         # may hold; without the timeout the switch fails at once with "database is locked".
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode=WAL")  # the kiosk reads while the sync worker writes
+        _switch_to_wal(cursor)  # the kiosk reads while the sync worker writes
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA synchronous={SYNCHRONOUS}")
         cursor.close()

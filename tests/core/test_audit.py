@@ -182,7 +182,6 @@ def test_text_is_stored_nfc(engine: sa.Engine) -> None:
     assert log.verify().ok
 
 
-@pytest.mark.xfail(strict=False, reason="flaky under load: database is locked (NOTES.md)")
 def test_concurrent_writers_make_one_chain(tmp_path: Path, engine: sa.Engine) -> None:
     url = f"sqlite:///{tmp_path / 'k.sqlite3'}"
     errors: list[BaseException] = []

@@ -183,7 +183,6 @@ print(schema_revision(engine))
 """
 
 
-@pytest.mark.xfail(strict=False, reason="flaky under load: database is locked (NOTES.md)")
 def test_concurrent_first_starts_create_the_schema_once(tmp_path: Path) -> None:
     from db.schema import SCHEMA_REVISION
 
