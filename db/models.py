@@ -32,6 +32,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 class DossierStatus(enum.StrEnum):
     RECEIVED = "received"  # stored at the station, not yet looked at
     PROCESSING = "processing"
+    NEEDS_INFO = "needs_info"  # the officer asked the citizen for more (note_for_citizen says what)
     DONE = "done"
     REJECTED = "rejected"
 
@@ -113,6 +114,114 @@ class DossierRow(Base):
     payment_status: Mapped[str] = mapped_column(
         String(16), default=PaymentStatus.NOT_REQUIRED.value, server_default=PaymentStatus.NOT_REQUIRED.value
     )
+    # Revision 0006 (officers' work). What the citizen sees with the status (slip, status screen).
+    note_for_citizen: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The dossier's number in the national online system, once an officer filed it there.
+    national_number: Mapped[str | None] = mapped_column(String(64))
+    # Officer who took over the session in assist mode (NULL: the citizen alone), and how the
+    # citizen's identity was checked when not read from a chip ("" when it was).
+    assisted_by: Mapped[str | None] = mapped_column(String(32))
+    identity_check: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # Keyed blind index for the console's search (kiosk.blind_index): space-separated HMAC tokens
+    # of the toneless name words, and of the ID number; never the plain text.
+    name_index: Mapped[str] = mapped_column(Text, default="", server_default="")
+    id_index: Mapped[str] = mapped_column(String(64), default="", server_default="", index=True)
+    # Seconds the citizen spent at the kiosk for this dossier (statistics); NULL when unknown.
+    session_seconds: Mapped[int | None] = mapped_column(Integer)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())  # done or rejected
+
+
+class DossierEventRow(Base):
+    """One step in a dossier's history (status change, filing, payment, note), by an officer."""
+
+    __tablename__ = "dossier_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    actor: Mapped[str] = mapped_column(String(32))  # officer id, or "kiosk"
+    kind: Mapped[str] = mapped_column(String(16))  # status / filed / payment / note / assist
+    status: Mapped[str | None] = mapped_column(String(16))  # the new status of a status change
+    note_for_citizen: Mapped[str] = mapped_column(Text, default="", server_default="")
+    note_internal: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Seconds an officer spent filing it online (kind "filed"), for the statistics.
+    seconds: Mapped[int | None] = mapped_column(Integer)
+
+
+class PaymentRow(Base):
+    """A payment an officer confirmed: cash with a receipt number, or a VietQR transfer seen."""
+
+    __tablename__ = "payments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    method: Mapped[str] = mapped_column(String(16))  # "cash" / "vietqr"
+    amount: Mapped[int] = mapped_column(Integer)  # whole đồng
+    receipt_number: Mapped[str] = mapped_column(String(32), unique=True)
+    confirmed_by: Mapped[str] = mapped_column(String(32))
+    confirmed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class OfficerCallRow(Base):
+    """A citizen's "Gọi cán bộ": made by a kiosk, seen live by the console, answered by an officer."""
+
+    __tablename__ = "officer_calls"
+    __table_args__ = (Index("ix_officer_calls_open", "answered_at", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kiosk_id: Mapped[str] = mapped_column(String(64))
+    screen: Mapped[str] = mapped_column(String(64))  # the step the citizen is on
+    waited_seconds: Mapped[int] = mapped_column(Integer)  # how long the session had lasted
+    called_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    answered_by: Mapped[str | None] = mapped_column(String(32))
+    answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class KioskSessionRow(Base):
+    """One citizen session at a kiosk, anonymous (statistics: abandoned where, time at kiosk)."""
+
+    __tablename__ = "kiosk_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kiosk_id: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+    ended_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    service_code: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    last_step: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    outcome: Mapped[str] = mapped_column(String(16))  # submitted / abandoned / timed_out
+    assisted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class TargetRow(Base):
+    """A station head's target (chỉ tiêu) for a period: e.g. 2026-12, "dossiers", 300."""
+
+    __tablename__ = "targets"
+
+    period: Mapped[str] = mapped_column(String(10), primary_key=True)  # YYYY-MM, YYYY-Www or YYYY-MM-DD
+    metric: Mapped[str] = mapped_column(String(32), primary_key=True)
+    service_code: Mapped[str] = mapped_column(String(64), primary_key=True, default="")  # "": all
+    target: Mapped[int] = mapped_column(Integer)
+
+
+class StationSettingRow(Base):
+    """A station setting the station head edits in the console (name, help text)."""
+
+    __tablename__ = "station_settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class ConsoleSessionRow(Base):
+    """A logged-in console session: the SHA-256 of its cookie token, never the token."""
+
+    __tablename__ = "console_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    officer_id: Mapped[str] = mapped_column(ForeignKey("officers.officer_id"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    last_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
 class OutboxRow(Base):

@@ -59,5 +59,9 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_print_jobs_pending"), table_name="print_jobs")
     op.drop_index(op.f("ix_print_jobs_tracking_code"), table_name="print_jobs")
     op.drop_table("print_jobs")
-    op.drop_column("dossiers", "payment_status")
-    op.drop_column("dossiers", "fee_amount")
+    # Batch (a table copy): after 0006 rebuilt `dossiers`, the payment CHECK is a table constraint
+    # that SQLite's own DROP COLUMN refuses to leave dangling.
+    with op.batch_alter_table("dossiers") as batch:
+        batch.drop_constraint(op.f("ck_dossiers_payment_status"), type_="check")
+        batch.drop_column("payment_status")
+        batch.drop_column("fee_amount")
