@@ -54,7 +54,7 @@ MARGIN_X = 8  # dots inside the printable width: nothing touches the edge of the
 MARGIN_TOP = 2 * DOTS_PER_MM  # the printer has fed past the previous cut already
 MARGIN_BOTTOM = 2 * DOTS_PER_MM  # the cut command feeds on before cutting
 GAP = round(1.8 * DOTS_PER_MM)
-QR_SIZE = 34 * DOTS_PER_MM  # as on the PDF: phones read it at arm's length
+QR_SIZE = 38 * DOTS_PER_MM  # as on the PDF: phones read it at arm's length (QR version 6: 0.75 mm modules)
 QR_QUIET_ZONE = 4  # modules (ISO/IEC 18004)
 
 # (face, size in pt) per style. Faces as on the PDF; sizes a step smaller, near a thermal printer's

@@ -48,7 +48,7 @@ CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN_X
 MARGIN_TOP = 5 * mm
 MARGIN_BOTTOM = 8 * mm  # clear of the tear bar / cutter
 GAP = 1.8 * mm  # between blocks
-QR_SIZE = 34 * mm  # phones read it at arm's length; modules stay ≥ 0.7 mm
+QR_SIZE = 38 * mm  # phones read it at arm's length; version 6 (49 modules with the quiet zone): ≥ 0.75 mm
 QR_QUIET_ZONE = 4  # modules of white round the symbol
 
 # Be Vietnam Pro's glyph box reaches 1.223 em above the baseline (capitals with stacked marks,

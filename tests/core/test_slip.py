@@ -11,7 +11,9 @@ import qrcode
 from qrcode.util import MODE_ALPHA_NUM
 
 from kiosk.slip import (
+    HMAC_VERSION,
     STATION_MAX,
+    VERSION,
     SlipError,
     SlipProblem,
     SlipProblemKind,
@@ -19,6 +21,7 @@ from kiosk.slip import (
     VerifiedSlip,
     key_id,
     looks_like_slip,
+    public_key_id,
     slip_station_id,
 )
 from kiosk.trackcode import ALPHABET, check_char
@@ -39,8 +42,9 @@ def qr_for(payload: str) -> qrcode.QRCode:  # type: ignore[type-arg]
 def test_sign_then_verify() -> None:
     signer = SlipSigner(KEY, "HCM-Q1-03")
     payload = signer.sign(CODE)
-    assert payload.startswith("KS1.HCM-Q1-03." + CODE + ".")
-    assert signer.verify(payload) == VerifiedSlip(CODE, "HCM-Q1-03", key_id(KEY), 1)
+    assert payload.startswith("KS2.HCM-Q1-03." + CODE + ".")
+    assert signer.verify(payload) == VerifiedSlip(CODE, "HCM-Q1-03", signer.public_key_id, VERSION)
+    assert signer.public_key_id == public_key_id(signer.public_key) and signer.key_id == key_id(KEY)
     # Caps Lock on a wedge scanner inverts case; surrounding whitespace/CR from a scanner.
     assert isinstance(signer.verify(payload.lower()), VerifiedSlip)
     assert isinstance(signer.verify(f"  {payload}\r\n"), VerifiedSlip)
@@ -62,7 +66,6 @@ def test_round_trip_through_a_printed_qr(tmp_path: Path, station: str) -> None:
     payload = signer.sign(CODE)
     qr = qr_for(payload)
     assert qr.version <= 6, f"QR version {qr.version} for {len(payload)} characters"
-    assert qr.version <= 3  # what the format is sized for (55 characters at most)
     assert all(chunk.mode == MODE_ALPHA_NUM for chunk in qr.data_list)
     png = tmp_path / "slip.png"
     qr.make_image().save(str(png))
@@ -78,9 +81,10 @@ def test_round_trip_through_a_printed_qr(tmp_path: Path, station: str) -> None:
     assert isinstance(result, VerifiedSlip) and result.tracking_code == CODE
 
 
-def test_every_single_character_change_is_rejected() -> None:
+@pytest.mark.parametrize("version", [VERSION, HMAC_VERSION])
+def test_every_single_character_change_is_rejected(version: int) -> None:
     signer = SlipSigner(KEY, "HCM-Q1-03")
-    payload = signer.sign(CODE)
+    payload = signer.sign(CODE) if version == VERSION else signer.sign_hmac(CODE)
     tried = 0
     for index, original in enumerate(payload):
         # Several replacements per position: neighbours in the alphabet, a separator, a space.
@@ -102,26 +106,70 @@ def test_altered_code_with_a_valid_check_character_is_forged() -> None:
     assert isinstance(result, SlipProblem) and result.kind is SlipProblemKind.FORGED
 
 
-def test_other_stations_and_keys() -> None:
+@pytest.mark.parametrize("version", [VERSION, HMAC_VERSION])
+def test_other_stations_and_keys(version: int) -> None:
+    def sign(signer: SlipSigner) -> str:
+        return signer.sign(CODE) if version == VERSION else signer.sign_hmac(CODE)
+
+    def kid(key: bytes) -> str:
+        return SlipSigner(key, "X").public_key_id if version == VERSION else key_id(key)
+
     ours = SlipSigner(KEY, "HCM-Q1-03")
-    assert key_id(KEY) != key_id(OTHER_KEY)  # fixed keys: the test is deterministic
-    same_station_other_key = SlipSigner(OTHER_KEY, "HCM-Q1-03").sign(CODE)
+    assert kid(KEY) != kid(OTHER_KEY)  # fixed keys: the test is deterministic
+    same_station_other_key = sign(SlipSigner(OTHER_KEY, "HCM-Q1-03"))
     result = ours.verify(same_station_other_key)
     assert isinstance(result, SlipProblem) and result.kind is SlipProblemKind.UNKNOWN_KEY
-    other_station = SlipSigner(KEY, "HN-BD-01").sign(CODE)
+    other_station = sign(SlipSigner(KEY, "HN-BD-01"))
     result = ours.verify(other_station)
     assert isinstance(result, SlipProblem) and result.kind is SlipProblemKind.WRONG_STATION
-    # Another key whose id is made to look like ours: the MAC still fails.
-    forged = same_station_other_key.replace(f".{key_id(OTHER_KEY)}.", f".{key_id(KEY)}.")
+    # Another key whose id is made to look like ours: the signature still fails.
+    forged = same_station_other_key.replace(f".{kid(OTHER_KEY)}.", f".{kid(KEY)}.")
     result = ours.verify(forged)
     assert isinstance(result, SlipProblem) and result.kind is SlipProblemKind.FORGED
 
 
+def test_a_slip_from_another_station_verifies_with_the_keys_the_hub_handed_out() -> None:
+    station_a = SlipSigner(KEY, "XA-DONG-TAM")
+    station_b = SlipSigner(OTHER_KEY, "PHUONG-BA-DINH")
+    known = {station_a.station_id: station_a.public_keys, station_b.station_id: station_b.public_keys}
+    at_b = SlipSigner(OTHER_KEY, "PHUONG-BA-DINH", keyring=lambda s: known.get(s, ()))
+    assert at_b.verify(station_a.sign(CODE)) == VerifiedSlip(
+        CODE, "XA-DONG-TAM", station_a.public_key_id, VERSION
+    )
+    # Station B signing a slip as station A: B's key is not one of A's.
+    posing = SlipSigner(OTHER_KEY, "XA-DONG-TAM").sign(CODE)
+    result = at_b.verify(posing)
+    assert isinstance(result, SlipProblem) and result.kind is SlipProblemKind.UNKNOWN_KEY
+    # ...even with A's key id written on it.
+    relabelled = posing.replace(f".{station_b.public_key_id}.", f".{station_a.public_key_id}.")
+    result = at_b.verify(relabelled)
+    assert isinstance(result, SlipProblem) and result.kind is SlipProblemKind.FORGED
+    # Version 1 slips carry a station secret: only the issuing station checks them.
+    result = at_b.verify(station_a.sign_hmac(CODE))
+    assert isinstance(result, SlipProblem) and result.kind is SlipProblemKind.WRONG_STATION
+
+
+def test_version_1_slips_still_verify_at_their_station() -> None:
+    signer = SlipSigner(KEY, "HCM-Q1-03")
+    old = signer.sign_hmac(CODE)
+    assert old.startswith("KS1.HCM-Q1-03.") and len(old) == 44
+    assert signer.verify(old) == VerifiedSlip(CODE, "HCM-Q1-03", key_id(KEY), HMAC_VERSION)
+
+
+def test_the_hmac_key_and_the_signing_key_are_different_keys() -> None:
+    from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+
+    seed = SlipSigner(KEY, "X")._signing_key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+    assert seed != KEY and len(seed) == 32
+
+
 def test_retired_keys_still_verify_but_never_sign() -> None:
-    old_payload = SlipSigner(OTHER_KEY, "HCM-Q1-03").sign(CODE)
+    old = SlipSigner(OTHER_KEY, "HCM-Q1-03")
     rotated = SlipSigner(KEY, "HCM-Q1-03", retired_keys=[OTHER_KEY])
-    assert isinstance(rotated.verify(old_payload), VerifiedSlip)
-    assert f".{key_id(KEY)}." in rotated.sign(CODE)
+    assert isinstance(rotated.verify(old.sign(CODE)), VerifiedSlip)
+    assert isinstance(rotated.verify(old.sign_hmac(CODE)), VerifiedSlip)
+    assert f".{rotated.public_key_id}." in rotated.sign(CODE) and rotated.public_key_id != old.public_key_id
+    assert rotated.public_keys[0] == rotated.public_key and len(rotated.public_keys) == 2
 
 
 @pytest.mark.parametrize(
@@ -133,7 +181,8 @@ def test_retired_keys_still_verify_but_never_sign() -> None:
         ("KS1.HCM-Q1-03." + CODE + ".AB.0123456789ABCDEF.EXTRA", SlipProblemKind.MALFORMED),
         ("KS1.HCM_Q1_03." + CODE + ".AB.0123456789ABCDEF", SlipProblemKind.MALFORMED),
         ("KS1.HCM-Q1-03." + CODE + ".AB.0123456789ABCDEU", SlipProblemKind.MALFORMED),  # U: not Crockford
-        ("KS2.HCM-Q1-03." + CODE + ".AB.0123456789ABCDEF", SlipProblemKind.UNSUPPORTED_VERSION),
+        ("KS2.HCM-Q1-03." + CODE + ".AB.0123456789ABCDEF", SlipProblemKind.MALFORMED),  # a v1 length
+        ("KS3.HCM-Q1-03." + CODE + ".AB.0123456789ABCDEF", SlipProblemKind.UNSUPPORTED_VERSION),
         ("KS17.whatever", SlipProblemKind.UNSUPPORTED_VERSION),
         ("079085001234||Trần Văn Đức|02031985|Nam|Hà Nội|01012022", SlipProblemKind.MALFORMED),
         ("\x00\x1b[2J" * 50, SlipProblemKind.MALFORMED),

@@ -294,7 +294,7 @@ def config_file(tmp_path: Path) -> Path:
 def test_cli_sign_then_status(config_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run_cli(["--config", str(config_file), "slip", "sign", display(STORED).lower()]) == 0
     payload = capsys.readouterr().out.strip()
-    assert payload.startswith(f"KS1.{STATION}.{STORED}.")
+    assert payload.startswith(f"KS2.{STATION}.{STORED}.")
     assert (config_file.parent / "data" / "slip.key").stat().st_mode & 0o777 == 0o600
 
     assert run_cli(["--config", str(config_file), "status", "--qr", payload, "--json"]) == 0

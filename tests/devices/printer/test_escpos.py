@@ -140,7 +140,7 @@ def test_native_qr_stream_decodes_to_the_raster_and_the_payload(tmp_path: Path) 
     assert (decoded.inits, decoded.cuts) == (1, 1)
     assert decoded.qr_payloads == [receipt.qr_payload.encode()]
     # About 34 mm at 8 dots/mm for this payload's symbol (version 4: 33 modules).
-    assert decoded.qr_module_sizes == [8]
+    assert decoded.qr_module_sizes == [9]  # 38 mm × 8 dots // 33 modules (version 4)
     pieces = render_receipt_raster(receipt, 576, native_qr=True)
     images = [p for p in pieces if isinstance(p, Image.Image)]
     assert same_pixels(decoded.image, stack(images))

@@ -125,7 +125,7 @@ def test_native_qr_leaves_a_slot_between_two_images() -> None:
     slot = pieces[1]
     assert isinstance(slot, QrSlot) and slot.payload == receipt.qr_payload
     # 33 modules (version 4) x 8 dots ≈ 33 mm, as the PDF's 34 mm.
-    assert slot.module_dots == 8
+    assert slot.module_dots == 9  # 38 mm × 8 dots // 33 modules (version 4)
     assert native_qr_module_dots("x" * 600) >= 1  # a huge payload still gets a valid size
 
 
