@@ -14,8 +14,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from kiosk.app.root import make_print_queue, make_storage
 from kiosk.config import load_config
 from kiosk.ports.printer import PrinterError, PrinterErrorReason, PrintJob
