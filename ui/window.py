@@ -190,7 +190,6 @@ class KioskWindow(QWidget):
         for widget in (self.language_button, self.text_size_button, self.listen_button, self.officer_button):
             top_row.addWidget(widget)
         column.addWidget(top)
-        self._column = column
 
         self.stack = QStackedWidget()
         # The stack takes the size the screen has; each screen is checked to fit 1366×768 (tests).
@@ -208,6 +207,7 @@ class KioskWindow(QWidget):
         self.primary_button.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
         bottom_row.addWidget(self.back_button)
         bottom_row.addStretch(1)
+        self._bottom_row = bottom_row
         bottom_row.addWidget(self.primary_button)
         self.bottom = bottom
         column.addWidget(bottom)
@@ -401,8 +401,10 @@ class KioskWindow(QWidget):
             event.ignore()  # Alt+F4 and the like do not leave kiosk mode
 
     def add_band(self, band: QWidget) -> None:
-        """A band under the top bar, on every screen (assist mode's "Cán bộ đang hỗ trợ")."""
-        self._column.insertWidget(1, band)
+        """A mark in the bottom bar on every screen, between Back and the primary action (assist
+        mode's "Cán bộ đang hỗ trợ"): it takes no height from the screens."""
+        self._bottom_row.insertWidget(2, band)
+        self._bottom_row.addStretch(1)
 
     def open_officer(self) -> None:
         if self.officer is not None:

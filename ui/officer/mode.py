@@ -34,6 +34,7 @@ from kiosk.printing import canonical_code
 from kiosk.runner import Runner
 from ui.officer.assist_bar import AssistBar
 from ui.officer.health import HealthPanel
+from ui.officer.identity import IdentityPanel
 from ui.officer.login import OfficerLogin
 from ui.officer.menu import OfficerMenu
 from ui.officer.reprint import ReprintPanel
@@ -74,8 +75,9 @@ class OfficerUi(QWidget):
         )
         self.health = HealthPanel(self._refresh_health, self._to_menu)
         self.reprint = ReprintPanel(self._print_again, self._to_menu)
+        self.identity = IdentityPanel(self._identity, self.close_mode)
         self.pages = QStackedWidget()
-        for page in (self.login, self.menu, self.health, self.reprint):
+        for page in (self.login, self.menu, self.health, self.reprint, self.identity):
             self.pages.addWidget(page)
         self.dialog = QFrame()
         self.dialog.setObjectName("dialog")
@@ -88,8 +90,8 @@ class OfficerUi(QWidget):
         row.addWidget(self.dialog)
         outer.addLayout(row)
 
-        # Assist mode's band lives in the window's column (`KioskWindow.add_band`), not in here.
-        self.assist_bar = AssistBar(self._identity, self.hand_back)
+        # Assist mode's mark lives in the window's bottom bar (`KioskWindow.add_band`), not in here.
+        self.assist_bar = AssistBar(self.hand_back)
         self._journey.subscribe(self._on_state)
         self.timer = QTimer(self)
         self.timer.setInterval(TIMEOUT_CHECK_MS)
@@ -108,6 +110,9 @@ class OfficerUi(QWidget):
         else:
             self.login.open(self.language)
             self.pages.setCurrentWidget(self.login)
+        self._show()
+
+    def _show(self) -> None:
         parent = self.parentWidget()
         if parent is not None:
             self.setGeometry(parent.rect())
@@ -191,15 +196,19 @@ class OfficerUi(QWidget):
         self.hide()
 
     def hand_back(self) -> None:
+        """Back to the citizen; first, for a citizen not proven by a chip, how identity was checked."""
         state = self._journey.state()
         if state.needs_identity_check and not state.identity_check:
-            self.assist_bar.say(phrases.ASSIST_NEED_IDENTITY.get(self.language))
+            self.identity.open(self.language)
+            self.pages.setCurrentWidget(self.identity)
+            self._show()
             return
         self.sign_out("handed back")
 
     def _identity(self, check: IdentityCheck) -> None:
         self.mode.touch()
         self._journey.set_identity_check(identity_text(check))
+        self.sign_out("handed back")
 
     def _on_state(self, state: FlowState) -> None:
         self.assist_bar.show_state(state)
