@@ -404,7 +404,7 @@ class KioskWindow(QWidget):
         """A mark in the bottom bar on every screen, between Back and the primary action (assist
         mode's "Cán bộ đang hỗ trợ"): it takes no height from the screens."""
         self._bottom_row.insertWidget(2, band)
-        self._bottom_row.addStretch(1)
+        self._bottom_row.insertStretch(3, 1)  # the primary action stays bottom-right
 
     def open_officer(self) -> None:
         if self.officer is not None:
