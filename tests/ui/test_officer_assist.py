@@ -68,6 +68,9 @@ def test_take_over_fill_in_hand_back_marks_the_dossier(qtbot: Any, tmp_path: Pat
         assert dict(state.form.values) == kept and person.screen() == screen  # nothing lost
         settle()
         assert bar.isVisible() and bar.banner.text() == "Cán bộ đang hỗ trợ: 1001"
+        primary = ui.window.primary_button
+        assert bar.geometry().right() < primary.geometry().left()  # the primary action stays right
+        assert primary.geometry().right() > ui.window.width() - 40
         assert ui.window.overflow() == 0
 
         person.next()  # the officer's fingers, on the citizen's screens: on from the citizen's answers
