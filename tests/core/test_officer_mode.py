@@ -174,5 +174,5 @@ def test_a_station_file_with_the_retired_exit_pin_still_starts(
     config = load_config(old, environ={})
     assert config.officer.timeout_seconds == 120
     assert "'security.exit_pin_hash' is no longer read" in caplog.text and "leave_kiosk" in caplog.text
-    with pytest.raises(ConfigError, match="unknown key 'security.exit_pin_hash'"):
+    with pytest.raises(ConfigError, match=r"unknown key 'security\.exit_pin_hash'"):
         load_config(overrides={"security.exit_pin_hash": "x"}, environ={})  # not on a new command line
