@@ -409,7 +409,8 @@ class OfficerKeys(Section):
     chime = Setting(
         Bool(),
         False,
-        "Sound a chime at the kiosk when a citizen's 'Gọi cán bộ' has reached the station console.",
+        "Sound a chime at the kiosk (ALSA `aplay`) once a citizen's 'Gọi cán bộ' has reached the station "
+        "console.",
     )
 
 

@@ -71,6 +71,7 @@ class Reporting:
     calls: Callable[[], CallDesk]
     sessions: Callable[[], SessionLog]
     audit: Callable[[], AuditLog]
+    chime: Callable[[], None] | None = None  # played once a call is delivered (`officer.chime`)
 
 
 @dataclass(frozen=True)
@@ -286,6 +287,8 @@ class KioskController:
         def call() -> bool:
             delivered = reporting.calls().call(reporting.kiosk_id, effect.screen, effect.waited_seconds)
             reporting.audit().record(actor, "officer_call", where if delivered else f"{where}: not stored")
+            if delivered and reporting.chime is not None:
+                reporting.chime()
             return delivered
 
         def failed(exc: BaseException) -> None:

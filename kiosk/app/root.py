@@ -321,6 +321,14 @@ def build_worker(
     return StationWorker(tasks, on_outcome)
 
 
+def make_chime() -> Callable[[], None] | None:
+    """The call-delivered chime through ALSA; None where `aplay` is not installed."""
+    from devices.audio.chime import AplayChime
+
+    chime = AplayChime()
+    return chime if chime.available else None
+
+
 def make_voice() -> Voice:
     """espeak-ng when installed; a station without it stays silent rather than failing."""
     from devices.audio.espeak import EspeakVoice
@@ -412,6 +420,7 @@ def build_app(config: Config, runner: Runner, clock: Clock = local_now) -> Kiosk
         Lazy(lambda: make_call_desk(config)),
         Lazy(lambda: make_session_log(config)),
         lambda: officer_desk().audit,
+        make_chime() if config.officer.chime else None,
     )
     signer: Lazy[SlipSigner] = Lazy(lambda: make_signer(config, storage()))
     lookup: Lazy[StatusLookup] = Lazy(lambda: make_status_lookup(store(), signer()))

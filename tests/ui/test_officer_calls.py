@@ -1,9 +1,11 @@
-""""Gọi cán bộ" through the real window: the call stored in `officer_calls` (what the station
+""" "Gọi cán bộ" through the real window: the call stored in `officer_calls` (what the station
 console shows live) and audited before the citizen is told an officer is coming; with the
 database unreachable the citizen is told to go to the counter, on screen and by voice."""
 
 from __future__ import annotations
 
+import os
+import wave
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,7 @@ from sqlalchemy import select
 
 from db.engine import make_engine
 from db.models import OfficerCallRow
+from devices.audio.chime import chime_wav
 from kiosk import phrases
 from kiosk.config import load_config
 from tests.ui.conftest import RecordingVoice
@@ -78,3 +81,25 @@ def test_database_unavailable_says_go_to_the_counter(qtbot: Any, kiosk_without_d
     assert ui.window.overlay.title.text() == counter
     assert (counter, "vi") in ui.window.voice.said  # type: ignore[attr-defined]
     assert (phrases.OFFICER_CALLED.get("vi"), "vi") not in ui.window.voice.said  # type: ignore[attr-defined]
+
+
+def test_a_delivered_call_sounds_the_chime(
+    qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    heard = tmp_path / "heard.wav"
+    aplay = bin_dir / "aplay"  # ALSA's player as the kiosk calls it, writing what it is given
+    aplay.write_text(f'#!/bin/sh\n[ "$1 $2" = "-q -" ] && cat > {heard}\n', "utf-8")
+    aplay.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+    ui = make_kiosk(qtbot, tmp_path / "kiosk", **{"officer.chime": True})
+    try:
+        tap(qtbot, ui.window.officer_button)
+        qtbot.waitUntil(lambda: heard.is_file() and heard.stat().st_size == len(chime_wav()), timeout=10000)
+        with wave.open(str(heard)) as wav:
+            assert (wav.getnchannels(), wav.getsampwidth(), wav.getframerate()) == (1, 2, 22050)
+            assert 0.4 < wav.getnframes() / wav.getframerate() < 0.6
+        assert ui.app.journey.state().officer_call_delivered is True
+    finally:
+        ui.close()
