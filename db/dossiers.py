@@ -114,6 +114,20 @@ class SqlDossierRepository:
             ).one_or_none()
             return None if row is None else _sealed(row)
 
+    def set_session_marks(
+        self, tracking_code: str, *, assisted_by: str | None, identity_check: str, session_seconds: int
+    ) -> None:
+        with self._engine.begin() as conn:
+            conn.execute(
+                update(DossierRow)
+                .where(DossierRow.tracking_code == tracking_code)
+                .values(
+                    assisted_by=assisted_by,
+                    identity_check=identity_check[:200],
+                    session_seconds=session_seconds,
+                )
+            )
+
     def status(self, tracking_code: str) -> str | None:
         with self._engine.connect() as conn:
             return conn.execute(

@@ -9,6 +9,7 @@ An unknown key or a bad value stops start-up with a `ConfigError` that names the
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import textwrap
@@ -97,6 +98,8 @@ class Bool(Kind[bool]):
     def to_toml(self, value: bool) -> str:
         return "true" if value else "false"
 
+
+log = logging.getLogger(__name__)
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -393,11 +396,21 @@ class SecurityKeys(Section):
         "Key chaining the officers' audit log, so that rewriting it needs the key. Empty: the "
         "systemd credential audit.key if the service has one, else data_dir/audit.key.",
     )
-    exit_pin_hash = Setting(
-        Str(max_length=200, pattern=r"(\$argon2id\$\S+)?", shape="empty or an argon2id hash ($argon2id$…)"),
-        "",
-        "Argon2id hash of the PIN that leaves kiosk mode (Ctrl+Shift+F12; make one with `kiosk pin hash`). "
-        "Empty: the kiosk cannot be left from its screen.",
+
+
+class OfficerKeys(Section):
+    section = "officer"
+    timeout_seconds = Setting(
+        Int(30, 3600),
+        120,
+        "Seconds without a touch before officer mode (Ctrl+Shift+F12, or five taps in the top-left "
+        "corner) signs the officer out and returns to the citizen's screen.",
+    )
+    chime = Setting(
+        Bool(),
+        False,
+        "Sound a chime at the kiosk (ALSA `aplay`) once a citizen's 'Gọi cán bộ' has reached the station "
+        "console.",
     )
 
 
@@ -475,8 +488,14 @@ class CatalogKeys(Section):
 
 SECTIONS: tuple[type[Section], ...] = (
     StationKeys, PathKeys, DatabaseKeys, CardKeys, PrinterKeys, SubmissionKeys, UiKeys, SecurityKeys,
+    OfficerKeys,
     RetentionKeys, BackupKeys, PaymentKeys, AppointmentKeys, ScannerKeys, CatalogKeys,
 )  # fmt: skip
+# Keys of earlier releases, ignored with a warning for one release, then unknown like any other.
+RETIRED: dict[str, str] = {
+    "security.exit_pin_hash": "kiosk mode is left by an officer with the leave_kiosk permission "
+    "(Ctrl+Shift+F12, officer ID and PIN; `kiosk officer add`); delete the key",
+}
 KEYS: tuple[Setting[Any], ...] = tuple(s for section in SECTIONS for s in section.settings())
 KEYS_BY_NAME: dict[str, Setting[Any]] = {key.name: key for key in KEYS}
 if len(KEYS_BY_NAME) != len(KEYS):
@@ -494,6 +513,7 @@ class Config:
     submission: SubmissionKeys
     ui: UiKeys
     security: SecurityKeys
+    officer: OfficerKeys
     retention: RetentionKeys
     backup: BackupKeys
     payment: PaymentKeys
@@ -627,6 +647,9 @@ def load_config(
             raise ConfigError(f"{where}: not valid TOML ({exc})") from None
         for name, value in _flatten(table, where).items():
             key = KEYS_BY_NAME.get(name)
+            if key is None and name in RETIRED:  # a station's old file still starts its kiosk
+                log.warning("%s: '%s' is no longer read: %s", where, name, RETIRED[name])
+                continue
             if key is None:
                 raise ConfigError(f"{where}: unknown key '{name}'")
             values[name] = _check_toml(key, value, where)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from kiosk import phrases
 from kiosk.catalog import Service
 from kiosk.dossier import Dossier, TrackingCodeConflict
-from kiosk.flow.effects import LookUp, ReadCard, Submit
+from kiosk.flow.effects import CallOfficer, LookUp, ReadCard, RecordSession, Submit
 from kiosk.flow.journey import Journey
 from kiosk.flow.state import FlowState, Phase
 from kiosk.payment import PaymentStatus, fee_line
@@ -32,6 +32,9 @@ from kiosk.receipt import Receipt
 from kiosk.runner import Runner
 
 if TYPE_CHECKING:
+    from kiosk.audit import AuditLog
+    from kiosk.ports.calls import CallDesk
+    from kiosk.ports.sessions import SessionLog
     from kiosk.status import StatusResult
 from kiosk.trackcode import display, new_code
 from kiosk.validation import display_value
@@ -44,6 +47,12 @@ class DossierSink(Protocol):
         """Store the dossier and queue its receipt in one transaction; the print job's id."""
         ...
 
+    def mark_session(
+        self, tracking_code: str, *, assisted_by: str, identity_check: str, session_seconds: int
+    ) -> None:
+        """The kiosk's marks on a stored dossier: who assisted, how identity was checked, time taken."""
+        ...
+
 
 class ReceiptPrinter(Protocol):
     def print_for_citizen(self, job_id: int, on_late_print: Callable[[], None]) -> Any:
@@ -51,6 +60,18 @@ class ReceiptPrinter(Protocol):
         ...
 
     def citizen_left(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Reporting:
+    """What this kiosk tells the officers: "Gọi cán bộ" calls, anonymous session statistics, and
+    the audit rows of both. Factories: the database opens after the first paint."""
+
+    kiosk_id: str
+    calls: Callable[[], CallDesk]
+    sessions: Callable[[], SessionLog]
+    audit: Callable[[], AuditLog]
+    chime: Callable[[], None] | None = None  # played once a call is delivered (`officer.chime`)
 
 
 @dataclass(frozen=True)
@@ -119,6 +140,7 @@ class KioskController:
         clock: Callable[[], dt.datetime],
         status_lookup: Callable[[], Callable[[str], StatusResult]],
         sign_slip: Callable[[str], str] = lambda code: code,
+        reporting: Reporting | None = None,
     ) -> None:
         self.journey = journey
         # Factories: the chip crypto, SQLAlchemy and reportlab load after the idle screen paints.
@@ -127,6 +149,7 @@ class KioskController:
         self._printer = printer
         self._status_lookup = status_lookup
         self.sign_slip = sign_slip  # tracking code -> the signed text the slip's QR carries
+        self._reporting = reporting
         self.runner = runner
         self.station = station
         self._clock = clock
@@ -178,7 +201,13 @@ class KioskController:
 
     # -- submission and receipt -----------------------------------------------------------
     def _submit(self, effect: Submit) -> None:
-        language = self.journey.state().language
+        state = self.journey.state()
+        language = state.language
+        marks = {
+            "assisted_by": state.assisted_by,
+            "identity_check": state.identity_check,
+            "session_seconds": self.journey.session_seconds(),
+        }
         holder = effect.holder
         submitted_at = self._clock()
 
@@ -210,6 +239,7 @@ class KioskController:
                     job = self._sink().submit(dossier, receipt)
                 except TrackingCodeConflict:
                     continue
+                self._mark(dossier.tracking_code, marks)
                 return dossier.tracking_code, receipt, job
             raise RuntimeError("no free tracking code after 5 tries")
 
@@ -236,6 +266,46 @@ class KioskController:
             self.journey.submit_failed(phrases.SUBMIT_FAILED)
 
         self.runner.run(store, stored, failed)
+
+    def _mark(self, code: str, marks: dict[str, Any]) -> None:
+        """The dossier is stored: a fault here must not make the citizen send it again (a second
+        dossier), so it is logged and the submission stands."""
+        try:
+            self._sink().mark_session(code, **marks)
+        except Exception:
+            log.exception("dossier %s stored, but its kiosk marks were not", code)
+
+    # -- officers: calls and statistics ----------------------------------------------------
+    def _call_officer(self, effect: CallOfficer) -> None:
+        reporting = self._reporting
+        if reporting is None:
+            self.journey.officer_call_done(False)
+            return
+        where = f"screen {effect.screen}, waited {effect.waited_seconds} s"
+        actor = f"kiosk:{reporting.kiosk_id}"
+
+        def call() -> bool:
+            delivered = reporting.calls().call(reporting.kiosk_id, effect.screen, effect.waited_seconds)
+            reporting.audit().record(actor, "officer_call", where if delivered else f"{where}: not stored")
+            if delivered and reporting.chime is not None:
+                reporting.chime()
+            return delivered
+
+        def failed(exc: BaseException) -> None:
+            log.error("call for an officer not delivered: %s", exc)
+            self.journey.officer_call_done(False)
+
+        self.runner.run(call, self.journey.officer_call_done, failed)
+
+    def _record_session(self, effect: RecordSession) -> None:
+        reporting = self._reporting
+        if reporting is None:
+            return
+        self.runner.run(
+            lambda: reporting.sessions().record(reporting.kiosk_id, effect.summary),
+            lambda _done: None,
+            lambda exc: log.error("session statistics not stored: %s", exc),
+        )
 
     def _printed(self, _job: Any) -> None:
         self.journey.printed(True)
@@ -279,3 +349,7 @@ class KioskController:
                 self._submit(effect)
             elif isinstance(effect, LookUp):
                 self._look_up(effect)
+            elif isinstance(effect, CallOfficer):
+                self._call_officer(effect)
+            elif isinstance(effect, RecordSession):
+                self._record_session(effect)

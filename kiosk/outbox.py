@@ -100,6 +100,18 @@ class DossierStore:
             print_job=print_job,
         )
 
+    def mark_session(
+        self, tracking_code: str, *, assisted_by: str, identity_check: str, session_seconds: int
+    ) -> None:
+        """The kiosk's marks on a stored dossier, in clear columns (no personal data): the officer
+        who assisted (assist mode), how they checked identity, and the session's length."""
+        self._repository.set_session_marks(
+            tracking_code,
+            assisted_by=assisted_by or None,
+            identity_check=identity_check,
+            session_seconds=session_seconds,
+        )
+
     def _check_same(self, existing: SealedDossier, dossier: Dossier) -> None:
         stored = self._open(existing)
         if stored.dossier is None:

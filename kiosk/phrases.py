@@ -322,11 +322,73 @@ ADMIT_FOREIGNER = T(
 OUT_OF_SERVICE = T("Tạm ngừng phục vụ", "Out of service")
 OUT_OF_SERVICE_DETAIL = T("Ông/Bà vui lòng gặp cán bộ", "Please see the officer")
 
-# Leaving kiosk mode (Ctrl+Shift+F12): the officer's PIN pad.
-EXIT_PIN_TITLE = T("Cán bộ nhập mã PIN để thoát", "Officer: enter the PIN to leave kiosk mode")
-EXIT_PIN_WRONG = T("Mã PIN không đúng.", "Wrong PIN.")
-EXIT_PIN_LOCKED = T("Nhập sai nhiều lần.", "Too many wrong PINs.")
-EXIT_PIN_WAIT = T("Vui lòng chờ {seconds} giây.", "Please wait {seconds} seconds.")
-EXIT_PIN_NOT_SET = T(
-    "Chưa đặt mã PIN thoát (security.exit_pin_hash).", "No exit PIN is set (security.exit_pin_hash)."
+# "Gọi cán bộ": the citizen is told an officer is coming only once the call was stored.
+OFFICER_CALLING = T("Đang gọi cán bộ…", "Calling an officer…")
+OFFICER_CALL_FAILED = T(
+    "Chưa gọi được cán bộ. Xin Ông/Bà đến quầy tiếp dân",
+    "The call did not go through. Please go to the counter",
 )
+
+# Officer mode (Ctrl+Shift+F12, or five taps in the top-left corner): the officer's own screens.
+OFFICER_SIGN_IN = T("Cán bộ đăng nhập", "Officer sign-in")
+OFFICER_ENTER_ID = T("Nhập mã cán bộ", "Enter your officer ID")
+OFFICER_ENTER_PIN = T("Nhập mã PIN", "Enter your PIN")
+OFFICER_WRONG = T("Sai mã cán bộ hoặc mã PIN.", "Wrong officer ID or PIN.")
+OFFICER_LOCKED = T(
+    "Đã khóa do nhập sai nhiều lần. Thử lại sau {time}.",
+    "Locked after too many wrong PINs. Try again after {time}.",
+)
+OFFICER_DISABLED = T(
+    "Tài khoản này đã bị khóa: hỏi trưởng công an.", "This account is disabled: ask the station head."
+)
+OFFICER_UNAVAILABLE = T(
+    "Không đăng nhập được: cơ sở dữ liệu không dùng được.", "Cannot sign in: the database is unavailable."
+)
+OFFICER_MENU_TITLE = T("Cán bộ: {name}", "Officer: {name}")
+OFFICER_TIMEOUT = T(
+    "Tự đăng xuất sau {seconds} giây không thao tác", "Signs out after {seconds} seconds without a touch"
+)
+OFFICER_ASSIST = T("Hỗ trợ người dân", "Assist the citizen")
+OFFICER_HEALTH = T("Tình trạng thiết bị", "Device health")
+OFFICER_REPRINT = T("In lại phiếu", "Reprint a receipt")
+OFFICER_PRINT_WAITING = T("In phiếu đang chờ", "Print waiting receipts")
+OFFICER_LEAVE_KIOSK = T("Thoát chế độ kiosk", "Leave kiosk mode")
+OFFICER_SIGN_OUT = T("Đăng xuất", "Sign out")
+OFFICER_REFUSED = T("Tài khoản này không có quyền làm việc này.", "This account may not do that.")
+OFFICER_PRINTED = T("Đã in {count} phiếu.", "{count} receipt(s) printed.")
+OFFICER_NOTHING_WAITING = T("Không có phiếu nào đang chờ.", "No receipt is waiting.")
+OFFICER_PRINT_FAILED = T("Máy in chưa in được: {reason}", "The printer did not print: {reason}")
+OFFICER_REPRINT_TITLE = T("Nhập mã hồ sơ cần in lại", "Type the tracking code to reprint")
+OFFICER_REPRINT_DONE = T("Đã in lại phiếu {code}.", "Receipt {code} reprinted.")
+OFFICER_REPRINT_UNKNOWN = T("Không có phiếu nào với mã {code}.", "No receipt has the code {code}.")
+OFFICER_WORKING = T("Đang làm…", "Working…")
+OFFICER_FAILED = T("Chưa làm được: {reason}", "Not done: {reason}")
+HEALTH_REFRESH = T("Kiểm tra lại", "Check again")
+HEALTH_LINES = {
+    "reader": T("Đầu đọc thẻ", "Card reader"),
+    "card": T("Thẻ trên đầu đọc", "Card on the reader"),
+    "printer": T("Máy in", "Printer"),
+    "receipts": T("Phiếu chờ in", "Receipts waiting"),
+    "scanner": T("Máy quét mã", "Code scanner"),
+    "database": T("Cơ sở dữ liệu", "Database"),
+    "keys": T("Khóa mã hóa", "Keys"),
+    "outbox": T("Hồ sơ chờ gửi", "Dossiers waiting to be sent"),
+    "disk": T("Ổ đĩa", "Disk"),
+    "sync": T("Lần gửi gần nhất", "Last sync"),
+}
+
+# Assist mode: the officer fills in on the citizen's own screens, marked so everyone sees it.
+ASSIST_BANNER = T("Cán bộ đang hỗ trợ: {officer}", "An officer is assisting: {officer}")
+ASSIST_HAND_BACK = T("Trả lại người dân", "Hand back")
+ASSIST_IDENTITY = T("Đã kiểm tra danh tính bằng:", "Identity checked by:")
+ASSIST_NEED_IDENTITY = T(
+    "Chọn cách đã kiểm tra danh tính trước khi trả lại.",
+    "Choose how identity was checked before handing back.",
+)
+# Keyed by `kiosk.officer_mode.IdentityCheck` values.
+IDENTITY_CHECKS = {
+    "card_seen": T("Xem thẻ căn cước", "ID card seen"),
+    "passport_seen": T("Xem hộ chiếu", "Passport seen"),
+    "paper_id": T("Giấy xác nhận số định danh", "ID-number confirmation"),
+    "known_person": T("Cán bộ biết người này", "Known to the officer"),
+}

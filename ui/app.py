@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.app.root import build_app, make_voice
 from kiosk.config import Config
-from kiosk.exit_pin import ExitPin
 from kiosk.ports.voice import Silent, Voice
 from ui.compose import kiosk_window
 from ui.lockdown import Lockdown
@@ -63,7 +62,6 @@ class KioskUi:
         height = screen.geometry().height() if screen is not None and not windowed else 1080
         self.window = kiosk_window(self.app, voice or Silent(), height)
         self.window.allow_close = windowed
-        self.window.exit_pin = ExitPin(config.security.exit_pin_hash)
         self.lockdown = Lockdown()  # no way out for a citizen: escape keys, menus, drops
         self.ticker = QTimer()
         self.ticker.setInterval(1000)
@@ -93,6 +91,8 @@ class KioskUi:
         if qt_app is not None:
             qt_app.installEventFilter(self.touch_watcher)
             qt_app.installEventFilter(self.lockdown)
+            if self.window.officer is not None:  # its corner taps, and touches keeping it signed in
+                qt_app.installEventFilter(self.window.officer)
         self.ticker.start()
         # After the first paint, off the UI thread: the card reader (chip crypto) and the database.
         # Started earlier, those imports would compete with the first paint for the interpreter lock.
@@ -148,6 +148,8 @@ class KioskUi:
         if qt_app is not None:  # application-wide filters would outlive this kiosk (and eat keys)
             qt_app.removeEventFilter(self.touch_watcher)
             qt_app.removeEventFilter(self.lockdown)
+            if self.window.officer is not None:
+                qt_app.removeEventFilter(self.window.officer)
             if self.scan_filter is not None:
                 qt_app.removeEventFilter(self.scan_filter)
         self.app.controller.stop()

@@ -26,5 +26,10 @@ def screen_context(app: KioskApp) -> ScreenContext:
 
 
 def kiosk_window(app: KioskApp, voice: Voice, screen_height: int) -> KioskWindow:
+    from ui.officer.mode import OfficerUi
+
     load_fonts()
-    return KioskWindow(screen_context(app), voice, app.config.ui.theme, screen_height)
+    window = KioskWindow(screen_context(app), voice, app.config.ui.theme, screen_height)
+    window.officer = OfficerUi(window, app, app.controller.runner, window.leave_kiosk_mode)
+    window.add_band(window.officer.assist_bar)
+    return window

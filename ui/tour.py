@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.app.root import build_app
 from kiosk.catalog import Service
@@ -72,7 +72,8 @@ class Tour:
         self.window.show()
         self.app.controller.start()
 
-    def shot(self, service: str, name: str) -> None:
+    def shot(self, service: str, name: str, page: QWidget | None = None) -> None:
+        """`page`: an officer's page over the screen, checked for its layout instead."""
         settle()
         state = self.app.journey.state()
         index = len(self.entries) + 1
@@ -86,7 +87,7 @@ class Tour:
                 "name": name,
                 "step": state.step.id if state.step else "",
                 "language": state.language,
-                "overflow_px": self.window.overflow(),
+                "overflow_px": self.window.overflow(page),
                 "tracking_code": state.review.tracking_code,
             }
         )
@@ -104,6 +105,7 @@ class Tour:
             self._walk(service, reader, profile, today)
         self._status()
         self._overlays(reader, profile)
+        self._officer(reader, profile)
         return self.entries
 
     def _status(self) -> None:
@@ -236,6 +238,59 @@ class Tour:
         journey.touch()
         reader.remove()
         self.shot("", "card-removed-ask-done")
+
+
+    def _officer(self, reader: Any, profile: Any) -> None:
+        """Officer mode: sign-in, menu, device health, reprint, and assist mode on a citizen's step."""
+        from kiosk.app.root import make_officer_desk
+        from kiosk.officers import Actor
+        from kiosk.permissions import Role
+
+        officer = self.window.officer
+        assert officer is not None
+        make_officer_desk(self.app.config, self.clock).officers.add(
+            Actor.command_line("tour"), "1001", "Nguyễn Thị Hằng", Role.STATION_HEAD, TOUR_PIN
+        )
+        journey = self.app.journey
+        journey.reset()
+        self.window.open_officer()
+        keypad = officer.login.keypad
+        for digit in "1001":
+            keypad.key_for(digit).click()
+        keypad.ok_key.click()
+        self.shot("", "officer-sign-in", officer.login)
+        for digit in TOUR_PIN:
+            keypad.key_for(digit).click()
+        keypad.ok_key.click()
+        self.shot("", "officer-menu", officer.menu)
+        officer.menu.buttons["health"].click()  # inline runner: the lines are there at once
+        self.shot("", "officer-health", officer.health)
+        officer.health.back_button.click()
+        officer.menu.buttons["reprint"].click()
+        self.shot("", "officer-reprint", officer.reprint)
+        officer.reprint.back_button.click()
+        officer.identity.open(journey.state().language)
+        officer.pages.setCurrentWidget(officer.identity)
+        self.shot("", "officer-identity-check", officer.identity)
+        officer.menu.buttons["sign_out"].click()
+        journey.start()
+        journey.choose_service(self.app.catalog.services[0].code)
+        journey.next()
+        journey.consent(True)
+        reader.remove()
+        reader.insert(profile)
+        journey.set_id_number(profile.holder.id_number)
+        journey.next()
+        self.window.open_officer()
+        for digit in "1001" + "#" + TOUR_PIN:
+            (keypad.ok_key if digit == "#" else keypad.key_for(digit)).click()
+        keypad.ok_key.click()
+        officer.menu.buttons["assist"].click()
+        self.shot("", "assist-mode")
+        officer.assist_bar.hand_back_button.click()
+
+
+TOUR_PIN = "135790"
 
 
 def run_tour(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QPoint, QRect, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QMouseEvent, QResizeEvent, QShortcut
@@ -23,16 +24,17 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk import phrases
-from kiosk.exit_pin import ExitPin
 from kiosk.flow.state import FlowState, Phase
 from kiosk.flow.steps import STEP_KINDS
 from kiosk.ports.voice import Voice
-from ui.lockdown import PinPad
 from ui.screens.base import Screen, ScreenContext
 from ui.theme import stylesheet
 from ui.widgets.basics import button, label
 from ui.widgets.icons import THEME_PROPERTY
 from ui.widgets.overlay import Overlay
+
+if TYPE_CHECKING:
+    from ui.officer.mode import OfficerUi
 
 # Screen name -> "module:class". Screens are built when first shown, so start-up builds only the
 # idle screen and the first paint does not wait for keyboards, keypads and pictograms.
@@ -160,9 +162,9 @@ class KioskWindow(QWidget):
             app.setProperty(THEME_PROPERTY, theme)  # pictograms follow the theme (ui/widgets/icons.py)
         self.screen_height = screen_height
         self.allow_close = False
-        self.kiosk_mode = False  # full screen for citizens: kept full screen, left only by the PIN
-        self.exit_pin = ExitPin("")  # the configured one is set by the kiosk (`ui/app.py`)
-        self._pin_pad: PinPad | None = None
+        self.kiosk_mode = False  # full screen for citizens: kept full screen, left by an officer only
+        self.officer: OfficerUi | None = None  # officer mode (`ui/officer/mode.py`), set by `ui/compose.py`
+        self._call_delivered: bool | None = None
         self._large_text: bool | None = None
         self.setWindowTitle("Kiosk")
 
@@ -205,6 +207,7 @@ class KioskWindow(QWidget):
         self.primary_button.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
         bottom_row.addWidget(self.back_button)
         bottom_row.addStretch(1)
+        self._bottom_row = bottom_row
         bottom_row.addWidget(self.primary_button)
         self.bottom = bottom
         column.addWidget(bottom)
@@ -220,8 +223,8 @@ class KioskWindow(QWidget):
         self.text_size_button.clicked.connect(journey.toggle_large_text)
         self.listen_button.clicked.connect(self.speak)
         self.officer_button.clicked.connect(journey.call_officer)
-        # The officer's way out of kiosk mode: a PIN pad (officer mode will bring its own login).
-        QShortcut(QKeySequence("Ctrl+Shift+F12"), self, self._officer_exit)
+        # Officer mode (also five taps in the top-left corner): its sign-in over any screen.
+        QShortcut(QKeySequence("Ctrl+Shift+F12"), self, self.open_officer)
         journey.subscribe(self.show_state)
         self._last_screen = ""
         self._last_result: object = None
@@ -229,14 +232,15 @@ class KioskWindow(QWidget):
         self.show_state(journey.state())
 
     # -- rendering ------------------------------------------------------------------------
-    def overflow(self) -> int:
-        """How many pixels the worst-laid-out widget of the current screen lacks (0 = all fits).
+    def overflow(self, screen: QWidget | None = None) -> int:
+        """How many pixels the worst-laid-out widget of the current screen (or of `screen`, such
+        as an officer's page) lacks (0 = all fits).
 
         Every visible label, button and input, inside scroll areas too, is compared with the size
         it needs at its actual width (a squeezed row cuts its text); buttons, inputs and labels
         must not overlap each other; and nothing may stick out of the screen, or sideways out of
         the scroll area it is in (a scroll area only scrolls up and down for a finger)."""
-        screen = self.stack.currentWidget()
+        screen = screen or self.stack.currentWidget()
         if screen is None:
             return 0
         leaves = [w for w in screen.findChildren(QWidget) if w.isVisible() and _is_leaf(w)]
@@ -309,12 +313,15 @@ class KioskWindow(QWidget):
         journey = self.ctx.journey
         lang = state.language
         if state.officer_called:
+            delivered = state.officer_call_delivered
+            said = {True: phrases.OFFICER_CALLED, False: phrases.OFFICER_CALL_FAILED}
+            text = (phrases.OFFICER_CALLING if delivered is None else said[delivered]).get(lang)
             self.overlay.show_question(
-                "officer",
-                phrases.OFFICER_CALLED.get(lang),
-                "",
-                [(phrases.CLOSE.get(lang), "primary", journey.dismiss_officer)],
+                "officer", text, "", [(phrases.CLOSE.get(lang), "primary", journey.dismiss_officer)]
             )
+            if delivered is not None and delivered is not self._call_delivered:
+                self.voice.say(text, lang)  # only what is true: called, or go to the counter
+            self._call_delivered = delivered
         elif state.idle_warning:
             detail = phrases.IDLE_WARNING_DETAIL.get(lang).format(seconds=journey.seconds_until_reset())
             self.overlay.show_question(
@@ -335,6 +342,8 @@ class KioskWindow(QWidget):
             )
         else:
             self.overlay.dismiss()
+        if not state.officer_called:
+            self._call_delivered = None
 
     def _drop_screens(self) -> None:
         """Session wipe: every screen but the idle one is destroyed (with whatever a citizen typed
@@ -374,8 +383,8 @@ class KioskWindow(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         self.overlay.setGeometry(self.rect())
-        if self._pin_pad is not None:
-            self._pin_pad.setGeometry(self.rect())
+        if self.officer is not None:
+            self.officer.setGeometry(self.rect())
         super().resizeEvent(event)
 
     def changeEvent(self, event: QEvent) -> None:
@@ -391,19 +400,18 @@ class KioskWindow(QWidget):
         else:
             event.ignore()  # Alt+F4 and the like do not leave kiosk mode
 
-    def _officer_exit(self) -> None:
-        if self.allow_close:  # windowed (development): no kiosk mode to leave
-            self.close()
-            return
-        if self._pin_pad is None:
-            self._pin_pad = PinPad(self, self.exit_pin, self._leave_kiosk_mode)
-        self._pin_pad.open(self.ctx.journey.state().language)
+    def add_band(self, band: QWidget) -> None:
+        """A mark in the bottom bar on every screen, between Back and the primary action (assist
+        mode's "Cán bộ đang hỗ trợ"): it takes no height from the screens."""
+        self._bottom_row.insertWidget(2, band)
+        self._bottom_row.insertStretch(3, 1)  # the primary action stays bottom-right
 
-    @property
-    def pin_pad(self) -> PinPad | None:
-        return self._pin_pad
+    def open_officer(self) -> None:
+        if self.officer is not None:
+            self.officer.open()
 
-    def _leave_kiosk_mode(self) -> None:
+    def leave_kiosk_mode(self) -> None:
+        """An officer with `leave_kiosk` asked (`ui/officer/mode.py`): out of full screen, closed."""
         self.kiosk_mode = False
         self.allow_close = True
         self.close()

@@ -54,24 +54,6 @@ def cmd_tour(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_pin_hash(args: argparse.Namespace) -> int:
-    """The value for `security.exit_pin_hash`: the PIN is asked twice and never echoed or stored."""
-    import getpass
-
-    from kiosk.exit_pin import hash_pin
-
-    pin = getpass.getpass("Exit PIN (4 to 12 digits): ")
-    if getpass.getpass("Again: ") != pin:
-        print("kiosk: the two PINs differ", file=sys.stderr)
-        return 1
-    try:
-        print(hash_pin(pin))
-    except ValueError as exc:
-        print(f"kiosk: {exc}", file=sys.stderr)
-        return 1
-    return 0
-
-
 def cmd_doctor(args: argparse.Namespace) -> int:
     from kiosk.app.doctor import format_checks, run_checks
 
@@ -219,10 +201,6 @@ def build_parser() -> argparse.ArgumentParser:
     add_keys_commands(sub)
     add_backup_commands(sub)
     add_officer_commands(sub)
-    pin = sub.add_parser("pin", help="the officer's exit PIN").add_subparsers(
-        dest="pin_command", required=True
-    )
-    pin.add_parser("hash", help="print the security.exit_pin_hash for a PIN").set_defaults(func=cmd_pin_hash)
     add_trust_commands(sub)
     return parser
 

@@ -6,6 +6,7 @@ the idle screen can paint before they load.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -18,9 +19,10 @@ from kiosk.app.health import HEALTH_EVERY_S, kiosk_health
 from kiosk.appointments import AppointmentSettings
 from kiosk.catalog import Catalog, load_catalog
 from kiosk.config import Config, ConfigError
-from kiosk.controller import KioskController, Station
+from kiosk.controller import KioskController, Reporting, Station
 from kiosk.flow.journey import Journey
 from kiosk.health import Health
+from kiosk.officer_mode import OfficerMode
 from kiosk.payment import Method, PaymentOptions
 from kiosk.ports.card import CardReader
 from kiosk.ports.clock import Clock, local_now
@@ -33,7 +35,9 @@ if TYPE_CHECKING:
     from kiosk.backup import BackupReport
     from kiosk.officers import Officers
     from kiosk.outbox import DossierStore
+    from kiosk.ports.calls import CallDesk
     from kiosk.ports.printer import Printer
+    from kiosk.ports.sessions import SessionLog
     from kiosk.ports.storage import DossierRepository, KeyLedger, PrintJobRepository, RetentionRepository
     from kiosk.ports.target import SubmissionTarget
     from kiosk.printing import PrintQueue
@@ -153,6 +157,29 @@ def make_officer_desk(config: Config, clock: Clock = local_now) -> OfficerDesk:
     ensure_schema(engine, url)
     audit = AuditLog(SqlAuditLog(engine), open_audit_key(config.audit_key_file, SqlKeyLedger(engine)), clock)
     return OfficerDesk(Officers(SqlOfficers(engine), audit, clock), audit)
+
+
+def make_call_desk(config: Config) -> CallDesk:
+    """"Gọi cán bộ" into the station database's `officer_calls`, which the console shows live."""
+    from db.calls import SqlCallDesk
+    from db.engine import make_engine
+    from db.schema import ensure_schema
+
+    url = config.database_url
+    engine = make_engine(url)
+    ensure_schema(engine, url)
+    return SqlCallDesk(engine)
+
+
+def make_session_log(config: Config) -> SessionLog:
+    from db.engine import make_engine
+    from db.schema import ensure_schema
+    from db.sessions import SqlSessionLog
+
+    url = config.database_url
+    engine = make_engine(url)
+    ensure_schema(engine, url)
+    return SqlSessionLog(engine)
 
 
 def make_retention(config: Config) -> RetentionRepository:
@@ -294,6 +321,14 @@ def build_worker(
     return StationWorker(tasks, on_outcome)
 
 
+def make_chime() -> Callable[[], None] | None:
+    """The call-delivered chime through ALSA; None where `aplay` is not installed."""
+    from devices.audio.chime import AplayChime
+
+    chime = AplayChime()
+    return chime if chime.available else None
+
+
 def make_voice() -> Voice:
     """espeak-ng when installed; a station without it stays silent rather than failing."""
     from devices.audio.espeak import EspeakVoice
@@ -317,6 +352,24 @@ class Lazy(Generic[T]):
             return self._value
 
 
+class WorkerLog:
+    """The newest pass of each station-worker task and when it ran (the officer's health screen
+    shows the last delivery: "last sync")."""
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._last: dict[str, tuple[dt.datetime, Outcome]] = {}
+
+    def __call__(self, outcome: Outcome) -> None:  # on the worker's thread
+        with self._lock:
+            self._last[outcome.task] = (self._clock(), outcome)
+
+    def last(self, task: str) -> tuple[dt.datetime, Outcome] | None:
+        with self._lock:
+            return self._last.get(task)
+
+
 @dataclass
 class KioskApp:
     config: Config
@@ -330,6 +383,9 @@ class KioskApp:
     worker: StationWorker  # started and stopped by the UI (`ui/app.py`)
     demo_profiles: list[CitizenProfile]
     demo: DemoDocuments  # the card screen's demo buttons: empty unless demo mode on the emulated reader
+    officer_mode: OfficerMode  # officers signing in at this kiosk (`ui/officer/`)
+    officer_desk: Lazy[OfficerDesk]
+    worker_log: WorkerLog
 
 
 def _report_health(
@@ -358,6 +414,14 @@ def build_app(config: Config, runner: Runner, clock: Clock = local_now) -> Kiosk
     printer: Lazy[Printer] = Lazy(lambda: make_printer(config))  # reportlab loads at the first print
     print_queue: Lazy[PrintQueue] = Lazy(lambda: make_print_queue(config, storage(), printer))
     station = station_of(config)
+    officer_desk: Lazy[OfficerDesk] = Lazy(lambda: make_officer_desk(config, clock))
+    reporting = Reporting(
+        config.kiosk_id,
+        Lazy(lambda: make_call_desk(config)),
+        Lazy(lambda: make_session_log(config)),
+        lambda: officer_desk().audit,
+        make_chime() if config.officer.chime else None,
+    )
     signer: Lazy[SlipSigner] = Lazy(lambda: make_signer(config, storage()))
     lookup: Lazy[StatusLookup] = Lazy(lambda: make_status_lookup(store(), signer()))
     controller = KioskController(
@@ -370,6 +434,7 @@ def build_app(config: Config, runner: Runner, clock: Clock = local_now) -> Kiosk
         clock,
         lookup,
         lambda code: signer().sign(code),
+        reporting,
     )
     # Storage and keys are checked at start and every few minutes; the journey hears the result
     # on the UI thread and stops letting citizens in while they are unusable (`kiosk.health`).
@@ -379,6 +444,10 @@ def build_app(config: Config, runner: Runner, clock: Clock = local_now) -> Kiosk
     # Demo documents are placed on the emulated reader: with a real one there is nothing to place.
     demo = config.demo and config.card.backend == "emulated"
     demo_profiles = load_profiles() if demo else []
+    worker_log = WorkerLog(clock)
+    officer_mode = OfficerMode(
+        lambda: officer_desk().officers, lambda: officer_desk().audit, clock, config.officer.timeout_seconds
+    )
     return KioskApp(
         config=config,
         catalog=catalog,
@@ -388,7 +457,10 @@ def build_app(config: Config, runner: Runner, clock: Clock = local_now) -> Kiosk
         store=store,
         printer=printer,
         print_queue=print_queue,
-        worker=build_worker(config, store, print_queue, first=[health]),
+        worker=build_worker(config, store, print_queue, worker_log, clock, first=[health]),
         demo_profiles=demo_profiles,
         demo=demo_documents(card_reader, journey, demo_profiles, runner) if demo else DemoDocuments(),
+        officer_mode=officer_mode,
+        officer_desk=officer_desk,
+        worker_log=worker_log,
     )

@@ -9,6 +9,7 @@ from typing import Any
 
 from kiosk.catalog import Service
 from kiosk.ports.card import AccessKey, Holder
+from kiosk.ports.sessions import SessionSummary
 
 
 @dataclass(frozen=True)
@@ -36,4 +37,19 @@ class LookUp:
     text: str
 
 
-Effect = ReadCard | Submit | LookUp
+@dataclass(frozen=True)
+class CallOfficer:
+    """Effect: deliver "Gọi cán bộ" to the station console (`kiosk.ports.calls`)."""
+
+    screen: str
+    waited_seconds: int
+
+
+@dataclass(frozen=True)
+class RecordSession:
+    """Effect: store the anonymous summary of a session that just ended (`kiosk.ports.sessions`)."""
+
+    summary: SessionSummary
+
+
+Effect = ReadCard | Submit | LookUp | CallOfficer | RecordSession

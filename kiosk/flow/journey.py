@@ -10,19 +10,60 @@ service, its answers, the session and the submission.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 from typing import Any
 
+from kiosk.flow.effects import CallOfficer, RecordSession
 from kiosk.flow.guests import GuestIntents
 from kiosk.flow.lookup import LookupIntents
 from kiosk.flow.reader import CardIntents
 from kiosk.flow.state import CardPhase, CardState, FlowState, FormState, LookupState, Phase, ReviewState
 from kiosk.flow.steps.base import clear_messages
 from kiosk.health import Health
+from kiosk.ports.sessions import SessionOutcome, SessionSummary
 from kiosk.text import Text
 
 
 class Journey(CardIntents, GuestIntents, LookupIntents):
+    # The session in progress, for its anonymous summary (`kiosk.ports.sessions`) when it ends.
+    _session_started: dt.datetime | None = None
+    _session_service = ""
+    _session_step = ""
+    _session_submitted = False
+
+    def _put(self, state: FlowState) -> None:
+        if state.phase is not Phase.IDLE:
+            if self._session_started is None:
+                self._session_started = self._clock()
+            if state.service is not None:
+                self._session_service = state.service.code
+            step = state.step
+            self._session_step = step.id if step is not None else state.phase.value
+            self._session_submitted = self._session_submitted or state.phase is Phase.DONE
+        super()._put(state)
+
+    def session_seconds(self) -> int:
+        """How long the session in progress has lasted (0 at the idle screen)."""
+        if self._session_started is None:
+            return 0
+        return max(0, int((self._clock() - self._session_started).total_seconds()))
+
+    def _end_session(self, timed_out: bool) -> SessionSummary | None:
+        """The summary of the session ending now; None if there was none, or it only looked a
+        status up (that is no application, abandoned or not)."""
+        started, self._session_started = self._session_started, None
+        service, step, submitted = self._session_service, self._session_step, self._session_submitted
+        self._session_service, self._session_step, self._session_submitted = "", "", False
+        if started is None or (not service and step == Phase.STATUS.value):
+            return None
+        if submitted:
+            outcome = SessionOutcome.SUBMITTED
+        else:
+            outcome = SessionOutcome.TIMED_OUT if timed_out else SessionOutcome.ABANDONED
+        assisted = bool(self._state.assisted_by)
+        return SessionSummary(started, self._clock(), service, step, outcome, assisted)
+
     def set_health(self, health: Health) -> None:
         """The station's health check passed or failed (`kiosk.app.health`, every few minutes).
 
@@ -118,12 +159,41 @@ class Journey(CardIntents, GuestIntents, LookupIntents):
         self._set(large_text=not self._state.large_text)
 
     def call_officer(self) -> None:
+        """"Gọi cán bộ": the call goes to the station console; the citizen is told an officer is
+        coming only once it was stored (`officer_call_done`)."""
         self.touch()
-        self._set(officer_called=True)
+        state = self._state
+        if state.officer_called and state.officer_call_delivered is None:
+            return  # on its way already: one call, not one per tap
+        step = state.step
+        screen = step.id if step is not None else state.phase.value
+        self._effects.append(CallOfficer(screen, self.session_seconds()))
+        self._set(officer_called=True, officer_call_delivered=None)
+
+    def officer_call_done(self, delivered: bool) -> None:
+        if self._state.officer_called:
+            self._set(officer_call_delivered=delivered)
 
     def dismiss_officer(self) -> None:
         self.touch()
-        self._set(officer_called=False)
+        self._set(officer_called=False, officer_call_delivered=None)
+
+    # -- assist mode: an officer fills in for the citizen, on the same screens -----------------
+    def take_over(self, officer_id: str) -> None:
+        """The officer takes over with everything entered kept (from the idle screen: a new session)."""
+        self.touch()
+        if self._state.phase is Phase.IDLE:
+            self.start()
+        self._set(assisted_by=officer_id, assisting=True, officer_called=False, officer_call_delivered=None)
+
+    def hand_back(self) -> None:
+        """Back to the citizen; the session stays marked as assisted (`assisted_by`)."""
+        self.touch()
+        self._set(assisting=False)
+
+    def set_identity_check(self, text: str) -> None:
+        self.touch()
+        self._set(identity_check=text)
 
     def answer_done(self, done: bool) -> None:
         if done:
@@ -132,8 +202,10 @@ class Journey(CardIntents, GuestIntents, LookupIntents):
             self.touch()
             self._set(ask_done=False)
 
-    def reset(self) -> None:
-        """Wipe the session: nothing the citizen entered or the card held stays in memory."""
+    def reset(self, *, timed_out: bool = False) -> None:
+        """Wipe the session: nothing the citizen entered or the card held stays in memory. Its
+        anonymous summary is queued for the statistics (`timed_out`: by the idle reset)."""
+        summary = self._end_session(timed_out)
         self._effects.clear()
         self._retried = False
         self._last_touch = self._clock()
@@ -142,6 +214,8 @@ class Journey(CardIntents, GuestIntents, LookupIntents):
             card=CardState(phase=self._card_waiting(), reader_attached=self._reader_attached),
             health=self._state.health,
         )
+        if summary is not None:
+            self._effects.append(RecordSession(summary))
         self._set()
 
     def seconds_until_reset(self) -> int:
@@ -157,7 +231,7 @@ class Journey(CardIntents, GuestIntents, LookupIntents):
             return
         idle = self._clock() - self._last_touch
         if idle >= self._reset_after:
-            self.reset()
+            self.reset(timed_out=True)
         elif idle >= self._warn_after and not self._state.idle_warning:
             self._set(idle_warning=True)
 

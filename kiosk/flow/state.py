@@ -105,6 +105,14 @@ class FlowState:
     idle_warning: bool = False
     ask_done: bool = False  # card removed mid-journey: "are you done?"
     officer_called: bool = False
+    # None while "Gọi cán bộ" is on its way; then whether the call was stored where officers see it.
+    officer_call_delivered: bool | None = None
+    # Assist mode: the officer who took over this session at some point (kept after the hand-back:
+    # the dossier is marked), whether they are filling in now, and how they checked the identity
+    # of a citizen not read from a chip (`kiosk.officer_mode.identity_text`).
+    assisted_by: str = ""
+    assisting: bool = False
+    identity_check: str = ""
     language: str = "vi"
     large_text: bool = False
     # The station's last health check (`kiosk.health`): not the session's, so a reset keeps it.
@@ -114,6 +122,12 @@ class FlowState:
     def out_of_service(self) -> bool:
         """No new application can be taken: the idle screen asks the citizen to see the officer."""
         return not self.health.can_submit
+
+    @property
+    def needs_identity_check(self) -> bool:
+        """An officer assisting must record how they checked identity: the applicant was not read
+        from a chip whose signature verified."""
+        return bool(self.assisted_by) and (self.card.holder is None or self.card.passive_auth != "valid")
 
     @property
     def step(self) -> Step | None:

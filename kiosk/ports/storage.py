@@ -93,6 +93,13 @@ class DossierRepository(Protocol):
 
     def get(self, tracking_code: str) -> SealedDossier | None: ...
 
+    def set_session_marks(
+        self, tracking_code: str, *, assisted_by: str | None, identity_check: str, session_seconds: int
+    ) -> None:
+        """Store the kiosk's marks on a stored dossier (`assisted_by`, `identity_check`,
+        `session_seconds` columns)."""
+        ...
+
     def status(self, tracking_code: str) -> str | None:
         """The dossier's status by the unique index on tracking codes."""
         ...

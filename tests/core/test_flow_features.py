@@ -9,10 +9,11 @@ import pytest
 
 from devices.card.profiles import load_profiles
 from kiosk.catalog import check_catalog, load_catalog
-from kiosk.flow.effects import ReadCard, Submit
+from kiosk.flow.effects import ReadCard, RecordSession, Submit
 from kiosk.flow.journey import Journey
 from kiosk.flow.state import Phase
 from kiosk.ports.card import CardRead
+from kiosk.ports.sessions import SessionOutcome
 
 FIXTURES = Path(__file__).parent / "fixtures" / "services"
 PEOPLE = load_profiles()
@@ -55,7 +56,8 @@ def test_refusing_consent_wipes(journey: Journey) -> None:
     journey.next()
     journey.consent(False)
     assert journey.state().phase is Phase.IDLE
-    assert journey.take_effects() == []
+    (ended,) = journey.take_effects()  # nothing read or sent: only the anonymous session summary
+    assert isinstance(ended, RecordSession) and ended.summary.outcome is SessionOutcome.ABANDONED
 
 
 def test_prefill_from_card(journey: Journey) -> None:

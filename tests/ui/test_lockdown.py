@@ -1,5 +1,5 @@
 """Kiosk mode on the real window: the known escape keys, right-click, press-and-hold and drops
-get nowhere; Ctrl+Shift+F12 opens the PIN pad; wrong PINs are slowed down; the right one leaves."""
+get nowhere; Ctrl+Shift+F12 opens the officer's sign-in (leaving is tested in test_officer_mode.py)."""
 
 from __future__ import annotations
 
@@ -12,13 +12,10 @@ from PySide6.QtGui import QContextMenuEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QMenu, QWidget
 
 from kiosk.config import load_config
-from kiosk.exit_pin import FIRST_LOCK_S, FREE_TRIES, ExitPin, hash_pin
 from tests.ui.conftest import RecordingVoice
 from ui.app import KioskUi
 from ui.screens.form import TouchLineEdit
 
-PIN = "2468"
-PIN_HASH = hash_pin(PIN)
 K = Qt.Key
 M = Qt.KeyboardModifier
 
@@ -64,18 +61,10 @@ class Seen(QObject):
         return False
 
 
-class FakeMonotonic:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
 def kiosk(qtbot, tmp_path: Path) -> Iterator[KioskUi]:  # type: ignore[no-untyped-def]
     config = load_config(
-        overrides={"paths.data_dir": str(tmp_path), "security.exit_pin_hash": PIN_HASH}, demo=True, environ={}
+        overrides={"paths.data_dir": str(tmp_path)}, demo=True, environ={}
     )
     ui = KioskUi(config, windowed=False, voice=RecordingVoice())  # kiosk mode: full screen
     qtbot.addWidget(ui.window)
@@ -88,14 +77,6 @@ def kiosk(qtbot, tmp_path: Path) -> Iterator[KioskUi]:  # type: ignore[no-untype
 
 def still_there(ui: KioskUi) -> bool:
     return ui.window.isVisible() and ui.window.isFullScreen()
-
-
-def type_pin(qtbot, ui: KioskUi, pin: str) -> None:  # type: ignore[no-untyped-def]
-    pad = ui.window.pin_pad
-    assert pad is not None and pad.isVisible()
-    for digit in pin:
-        qtbot.mouseClick(pad.keys[digit], Qt.MouseButton.LeftButton)
-    qtbot.mouseClick(pad.keys["OK"], Qt.MouseButton.LeftButton)
 
 
 def test_escape_keys_get_nowhere(qtbot, kiosk: KioskUi) -> None:  # type: ignore[no-untyped-def]
@@ -111,7 +92,7 @@ def test_escape_keys_get_nowhere(qtbot, kiosk: KioskUi) -> None:  # type: ignore
     window.close()  # what Alt+F4 asks of a window manager that acts on its own
     window.setWindowState(Qt.WindowState.WindowNoState)  # and what F11 / a WM key would do
     qtbot.waitUntil(lambda: still_there(kiosk), timeout=5000)
-    assert window.pin_pad is None  # and no escape key opened the PIN pad
+    assert window.officer is not None and not window.officer.isVisible()  # nor the officer's sign-in
 
 
 def text_field(qtbot, kiosk: KioskUi) -> QLineEdit:  # type: ignore[no-untyped-def]
@@ -176,32 +157,10 @@ def test_drops_are_refused(qtbot, kiosk: KioskUi) -> None:  # type: ignore[no-un
     assert not drop.isAccepted() and field.text() == before
 
 
-def test_the_pin_pad_leaves_only_with_the_right_pin(qtbot, kiosk: KioskUi) -> None:  # type: ignore[no-untyped-def]
-    clock = FakeMonotonic()
-    kiosk.window.exit_pin = ExitPin(PIN_HASH, clock)
+def test_the_officer_key_opens_the_sign_in_and_leaves_kiosk_mode_alone(qtbot, kiosk: KioskUi) -> None:  # type: ignore[no-untyped-def]
+    officer = kiosk.window.officer
+    assert officer is not None
     qtbot.keyClick(kiosk.window, K.Key_F12, M.ControlModifier | M.ShiftModifier)
-    pad = kiosk.window.pin_pad
-    assert pad is not None and pad.isVisible() and still_there(kiosk)
-    for _ in range(FREE_TRIES):
-        type_pin(qtbot, kiosk, "1111")
-        assert still_there(kiosk)
-        assert "Mã PIN không đúng" in pad.message.text()
-        assert pad.shown.text().strip() == ""  # the digits are gone after each try
-    assert f"{int(FIRST_LOCK_S)} giây" in pad.message.text()
-    type_pin(qtbot, kiosk, PIN)  # locked: even the right PIN waits
-    assert still_there(kiosk) and "Nhập sai nhiều lần" in pad.message.text()
-    qtbot.mouseClick(pad.cancel_button, Qt.MouseButton.LeftButton)
-    assert not pad.isVisible() and still_there(kiosk)
-    clock.now += FIRST_LOCK_S
-    qtbot.keyClick(kiosk.window, K.Key_F12, M.ControlModifier | M.ShiftModifier)
-    assert pad.isVisible()
-    type_pin(qtbot, kiosk, PIN)
-    qtbot.waitUntil(lambda: not kiosk.window.isVisible(), timeout=5000)
-
-
-def test_without_a_configured_pin_the_pad_says_so(qtbot, kiosk: KioskUi) -> None:  # type: ignore[no-untyped-def]
-    kiosk.window.exit_pin = ExitPin("")
-    qtbot.keyClick(kiosk.window, K.Key_F12, M.ControlModifier | M.ShiftModifier)
-    type_pin(qtbot, kiosk, PIN)
-    pad = kiosk.window.pin_pad
-    assert pad is not None and "security.exit_pin_hash" in pad.message.text() and still_there(kiosk)
+    assert officer.isVisible() and officer.pages.currentWidget() is officer.login and still_there(kiosk)
+    qtbot.mouseClick(officer.login.cancel_button, Qt.MouseButton.LeftButton)
+    assert not officer.isVisible() and still_there(kiosk)

@@ -1,0 +1,128 @@
+"""The officer's device-health screen at the kiosk: one line per part of the station, red or green,
+each saying what to do. Built from the running kiosk's own devices and the health checks the
+kiosk and `kiosk doctor` already run (`kiosk.app.health`); every line is a `Check` named by a key
+of `kiosk.phrases.HEALTH_LINES`. Runs off the UI thread: it touches the reader, the printer and
+the database. Never raises: a part that cannot even be asked is a red line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kiosk.app import health
+from kiosk.flow.state import Phase
+from kiosk.health import Check
+from kiosk.ports.printer import PrinterState
+
+if TYPE_CHECKING:
+    from kiosk.app.root import KioskApp
+
+SYNC_TASK = "deliver"  # the station worker's outbox task (`kiosk.app.root.build_worker`)
+BACKLOG_OK = 20  # more dossiers than this waiting to be sent: the target is not taking them
+
+PRINTER_TODO = {
+    PrinterState.PAPER_OUT: "load a new paper roll and close the cover",
+    PrinterState.OFFLINE: "check the printer's power and cable",
+    PrinterState.STOPPED: "the print queue is paused: resume it (cupsenable)",
+    PrinterState.ERROR: "see the printer's own display",
+}
+
+
+def _guarded(name: str, check: Callable[[], Check]) -> Check:
+    try:
+        return check()
+    except Exception as exc:
+        return Check(name, False, f"{type(exc).__name__}: {exc}")
+
+
+def _reader(app: KioskApp) -> Check:
+    names = app.card_reader().readers()
+    if not names:
+        return Check("reader", False, "no reader attached: plug the reader's USB cable in again")
+    return Check("reader", True, ", ".join(names))
+
+
+def _card(app: KioskApp) -> Check:
+    """A card lying on the reader with nobody in a session was forgotten by its owner."""
+    present = app.card_reader().card_present()
+    idle = app.journey.state().phase is Phase.IDLE
+    if present and idle:
+        return Check("card", False, "a card was left on the reader: keep it for its owner")
+    return Check("card", True, "card present" if present else "no card")
+
+
+def _printer(app: KioskApp) -> Check:
+    status = app.printer().status()
+    if status.ready:
+        return Check("printer", True, f"ready ({app.printer().describe()})")
+    todo = PRINTER_TODO.get(status.state, "see the printer")
+    message = f" ({status.message})" if status.message else ""
+    return Check("printer", False, f"{status.state.value}{message}: {todo}")
+
+
+def _receipts(app: KioskApp) -> Check:
+    waiting = len(app.print_queue().pending())
+    if waiting:
+        return Check("receipts", False, f"{waiting} waiting: fix the printer, then 'Print waiting receipts'")
+    return Check("receipts", True, "none waiting")
+
+
+def _scanner(app: KioskApp) -> Check:
+    port = app.config.scanner.serial_port
+    if not port:
+        return Check("scanner", True, "keyboard scanner: scan a slip on the status screen to test it")
+    if not Path(str(port)).exists():
+        return Check("scanner", False, f"{port} is not there: plug the scanner's cable in again")
+    return Check("scanner", True, str(port))
+
+
+def _outbox(app: KioskApp) -> Check:
+    backlog = app.store().backlog()
+    if backlog > BACKLOG_OK:
+        return Check("outbox", False, f"{backlog} not sent yet: check the network, then the last sync line")
+    return Check("outbox", True, f"{backlog} not sent yet")
+
+
+def _sync(app: KioskApp) -> Check:
+    last = app.worker_log.last(SYNC_TASK)
+    if last is None:
+        return Check("sync", True, "no delivery pass yet since start")
+    at, outcome = last
+    when = at.astimezone().strftime("%d/%m/%Y %H:%M")
+    failed = int(getattr(outcome.result, "failed", 0) or 0)
+    if outcome.error is not None or failed:
+        why = outcome.error or f"{failed} dossier(s) not accepted"
+        return Check("sync", False, f"{when}: {why}: check the network cable and the target")
+    return Check("sync", True, when)
+
+
+def _database(app: KioskApp) -> list[Check]:
+    """The kiosk's storage checks, as its health task runs them: pages, disk, sealed data, slips."""
+    by_name = {
+        "database pages": "database",
+        "free disk": "disk",
+        "sealed data": "keys",
+        "slip signing": "keys",
+    }
+    checks = health.service_checks(app.config)
+    return [Check(by_name.get(c.name, "database"), c.ok, f"{c.name}: {c.detail}") for c in checks]
+
+
+def device_lines(app: KioskApp) -> list[Check]:
+    """Every line of the health screen, in the order the screen shows them."""
+    lines = [
+        _guarded("reader", lambda: _reader(app)),
+        _guarded("card", lambda: _card(app)),
+        _guarded("printer", lambda: _printer(app)),
+        _guarded("receipts", lambda: _receipts(app)),
+        _guarded("scanner", lambda: _scanner(app)),
+    ]
+    try:
+        lines += _database(app)
+    except Exception as exc:
+        lines.append(Check("database", False, f"{type(exc).__name__}: {exc}"))
+    lines += [_guarded("outbox", lambda: _outbox(app)), _guarded("sync", lambda: _sync(app))]
+    order = ["reader", "card", "printer", "receipts", "scanner", "database", "keys", "outbox", "disk", "sync"]
+    return sorted(lines, key=lambda c: order.index(c.name))
