@@ -34,14 +34,15 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _grid(data: list[list[str]], widths: list[float], font_size: float = 8) -> Table:
+def _grid(data: list[list[str]], widths: list[float], font_size: float = 8, text_columns: int = 1) -> Table:
+    """A ruled table: the first `text_columns` columns left-aligned, the figures right-aligned."""
     table = Table(data, colWidths=widths, repeatRows=1)
     table.setStyle(
         TableStyle(
             [
                 ("FONT", (0, 0), (-1, -1), REGULAR, font_size),
                 ("FONT", (0, 0), (-1, 0), BOLD, font_size),
-                ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
+                ("ALIGN", (text_columns, 1), (-1, -1), "RIGHT"),
                 ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -101,6 +102,7 @@ def render_pdf(figures: Figures, header: ReportHeader) -> bytes:
                     *[[t.period, t.label, t.text] for t in figures.targets],
                 ],
                 [width * 0.14, width * 0.52, width * 0.34],
+                text_columns=2,
             ),
         ]
     if figures.abandoned_steps:
