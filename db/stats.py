@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, String, func, literal_column, select
+from sqlalchemy import ColumnElement, Engine, Integer, String, func, literal_column, select
 
 from db.models import DailyCountRow, DossierRow, KioskSessionRow, StationSettingRow, TargetRow
 from kiosk.ports import stats as port
@@ -60,19 +60,29 @@ class SqlStats:
         with self._engine.connect() as conn:
             return [port.FinishedCount(d, s, sd, int(n)) for d, s, sd, n in conn.execute(query)]
 
-    def kiosk_seconds(self, days: port.DayRange) -> list[port.SecondsCount]:
-        day = self._local_day(DossierRow.submitted_at, days.utc_offset)
+    def _seconds(self, key: Any, days: port.DayRange, step: int) -> list[tuple[Any, int, int]]:
+        # Integer division on both backends (integer operands): whole steps, rounded down.
+        size = literal_column(str(int(step)), Integer)
+        bucket = (DossierRow.session_seconds // size) * size
         query = (
-            select(day, DossierRow.service_code, DossierRow.session_seconds, func.count())
+            select(key, bucket, func.count())
             .where(
                 DossierRow.submitted_at >= days.start,
                 DossierRow.submitted_at < days.end,
                 DossierRow.session_seconds.is_not(None),
             )
-            .group_by(day, DossierRow.service_code, DossierRow.session_seconds)
+            .group_by(key, bucket)
         )
         with self._engine.connect() as conn:
-            return [port.SecondsCount(d, s, int(sec or 0), int(n)) for d, s, sec, n in conn.execute(query)]
+            return [(k, int(sec or 0), int(n)) for k, sec, n in conn.execute(query)]
+
+    def kiosk_seconds_by_day(self, days: port.DayRange, step: int) -> list[port.SecondsCount]:
+        day = self._local_day(DossierRow.submitted_at, days.utc_offset)
+        return [port.SecondsCount(d, "", sec, n) for d, sec, n in self._seconds(day, days, step)]
+
+    def kiosk_seconds_by_service(self, days: port.DayRange, step: int) -> list[port.SecondsCount]:
+        rows = self._seconds(DossierRow.service_code, days, step)
+        return [port.SecondsCount("", code, sec, n) for code, sec, n in rows]
 
     def abandoned(self, days: port.DayRange) -> list[port.AbandonedCount]:
         day = self._local_day(KioskSessionRow.started_at, days.utc_offset)

@@ -12,8 +12,9 @@ Conventions, stated once here:
 - "finished" is done or rejected; "on time" means within the service's processing days in the
   catalog, counted in working days (Monday to Friday, public holidays not known here) after the day
   of submission; a service without processing days is "không áp dụng" (not applicable);
-- median and p90 interpolate between the two nearest values (the usual definition: the median of
-  10, 20, 30, 40 s is 25 s).
+- time at the kiosk is counted in steps of `SECONDS_STEP` (10 s, rounded down), per day for all
+  services and per service over the whole report; median and p90 interpolate between the two
+  nearest values (the usual definition: the median of 10, 20, 30, 40 s is 25 s).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from kiosk.ports.stats import DayRange, StatsSource
 FINISHED_STATUSES = frozenset({"done", "rejected"})
 NOT_APPLICABLE = "không áp dụng"
 ALL_SERVICES = ""  # service code of the rows and targets that cover every service
+SECONDS_STEP = 10  # time at the kiosk, rounded down to this (keeps the histograms short)
 MAX_DAYS = 3 * 366  # a report longer than this is a mistyped date, not a report
 
 
@@ -287,6 +289,23 @@ def day_ranges(first: dt.date, last: dt.date, tz: dt.tzinfo) -> list[DayRange]:
     return ranges
 
 
+@dataclass
+class _Seconds:
+    """Time-at-kiosk histograms: per day for all services, per service for the whole range (a
+    histogram per day and service would be nearly a row per dossier at a busy station)."""
+
+    by_day: dict[dt.date, Counter[int]] = field(default_factory=dict)
+    by_service: dict[str, Counter[int]] = field(default_factory=dict)
+
+    def into(self, sums: dict[tuple[str, str], Tally], grain: Grain) -> None:
+        for day, histogram in self.by_day.items():
+            key = (period_of(day, grain), ALL_SERVICES)
+            sums.setdefault(key, Tally()).seconds.update(histogram)
+        for code, histogram in self.by_service.items():
+            sums.setdefault(("", code), Tally()).seconds.update(histogram)
+            sums.setdefault(("", ALL_SERVICES), Tally()).seconds.update(histogram)
+
+
 class Statistics:
     """Computes `Figures` from a `StatsSource`, with the catalog's services and the station's zone."""
 
@@ -305,15 +324,13 @@ class Statistics:
             raise StatsProblem(f"the report ends ({last}) before it starts ({first})")
         if (last - first).days >= MAX_DAYS:
             raise StatsProblem(f"a report covers at most {MAX_DAYS} days")
-        daily, steps = self._daily(first, last)
+        daily, steps, seconds = self._daily(first, last)
         periods = tuple(dict.fromkeys(period_of(d, grain) for d in days_between(first, last)))
         codes = sorted({code for _, code in daily})
-        rows: list[Row] = []
-        for period in periods:
-            rows += self._rows(
-                period, codes, {k: t for k, t in daily.items() if period_of(k[0], grain) == period}
-            )
-        totals = self._rows("", codes, daily)
+        sums = self._sums(daily, grain)
+        seconds.into(sums, grain)
+        rows = [row for period in periods for row in self._rows(period, codes, sums)]
+        totals = self._rows("", codes, sums)
         return Figures(
             first,
             last,
@@ -327,9 +344,12 @@ class Statistics:
         )
 
     # Tallies per (local day, service code), from every query of the source.
-    def _daily(self, first: dt.date, last: dt.date) -> tuple[dict[tuple[dt.date, str], Tally], Counter[str]]:
+    def _daily(
+        self, first: dt.date, last: dt.date
+    ) -> tuple[dict[tuple[dt.date, str], Tally], Counter[str], _Seconds]:
         daily: dict[tuple[dt.date, str], Tally] = {}
         steps: Counter[str] = Counter()
+        seconds = _Seconds()
 
         def tally(day: str, code: str) -> Tally:
             key = (dt.date.fromisoformat(day), code)
@@ -353,8 +373,10 @@ class Statistics:
                         dt.date.fromisoformat(f.submitted_day), dt.date.fromisoformat(f.day)
                     )
                     t.on_time += f.count if taken <= limit else 0
-            for k in self._source.kiosk_seconds(days):
-                tally(k.day, k.service_code).seconds[k.seconds] += k.count
+            for k in self._source.kiosk_seconds_by_day(days, SECONDS_STEP):
+                seconds.by_day.setdefault(dt.date.fromisoformat(k.day), Counter())[k.seconds] += k.count
+            for k in self._source.kiosk_seconds_by_service(days, SECONDS_STEP):
+                seconds.by_service.setdefault(k.service_code, Counter())[k.seconds] += k.count
             for a in self._source.abandoned(days):
                 tally(a.day, a.service_code).abandoned += a.count
                 steps[a.last_step or "(chưa rõ)"] += a.count
@@ -363,21 +385,35 @@ class Statistics:
             t.submitted += p.count
             t.eid += p.count if self.service(p.service_code).eid else 0
             t.finished += p.count if p.status in FINISHED_STATUSES else 0
-        return daily, steps
+        return daily, steps, seconds
 
-    def _rows(self, period: str, codes: list[str], daily: Mapping[tuple[dt.date, str], Tally]) -> list[Row]:
-        """A row per service, then the all-services row, summing the daily tallies given."""
-        everything = Tally()
-        rows = []
-        for code in codes:
-            sums = Tally(applicable=self.service(code).processing_days is not None)
-            for (_, c), t in daily.items():
-                if c == code:
-                    sums.add(t)
-            everything.add(sums)
-            rows.append(self._row(period, code, self.service(code).name, sums))
-        rows.append(self._row(period, ALL_SERVICES, "Tất cả dịch vụ", everything))
+    def _sums(self, daily: Mapping[tuple[dt.date, str], Tally], grain: Grain) -> dict[tuple[str, str], Tally]:
+        """Each daily tally added once into its period's and the whole range's, per service and for
+        all services: keys (period, code), "" standing for the whole range and for all services."""
+        sums: dict[tuple[str, str], Tally] = {}
+        for (day, code), t in daily.items():
+            period = period_of(day, grain)
+            for key in ((period, code), (period, ALL_SERVICES), ("", code), ("", ALL_SERVICES)):
+                if key not in sums:
+                    sums[key] = Tally(
+                        applicable=bool(key[1]) and self.service(code).processing_days is not None
+                    )
+                sums[key].add(t)
+        return sums
+
+    def _rows(self, period: str, codes: list[str], sums: Mapping[tuple[str, str], Tally]) -> list[Row]:
+        """A row per service, then the all-services row."""
+        rows = [
+            self._row(period, code, self.service(code).name, sums.get((period, code)) or self._empty(code))
+            for code in codes
+        ]
+        rows.append(
+            self._row(period, ALL_SERVICES, "Tất cả dịch vụ", sums.get((period, ALL_SERVICES)) or Tally())
+        )
         return rows
+
+    def _empty(self, code: str) -> Tally:
+        return Tally(applicable=self.service(code).processing_days is not None)
 
     @staticmethod
     def _row(period: str, code: str, name: str, t: Tally) -> Row:

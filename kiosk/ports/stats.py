@@ -54,10 +54,11 @@ class FinishedCount:
 
 @dataclass(frozen=True)
 class SecondsCount:
-    """`count` dossiers submitted on `day` whose citizen spent `seconds` at the kiosk."""
+    """`count` dossiers submitted on `day` (or of `service_code`) whose citizen spent `seconds`
+    (rounded down to a multiple of the step asked for) at the kiosk."""
 
-    day: str
-    service_code: str
+    day: str  # "" in the answer by service
+    service_code: str  # "" in the answer by day
     seconds: int
     count: int
 
@@ -99,8 +100,12 @@ class StatsSource(Protocol):
         """Dossiers whose `finished_at` falls on the range; `submitted_day` in the same offset."""
         ...
 
-    def kiosk_seconds(self, days: DayRange) -> list[SecondsCount]:
-        """Submitted dossiers with a known `session_seconds`, by submission day."""
+    def kiosk_seconds_by_day(self, days: DayRange, step: int) -> list[SecondsCount]:
+        """Submitted dossiers with a known `session_seconds`, by submission day and seconds."""
+        ...
+
+    def kiosk_seconds_by_service(self, days: DayRange, step: int) -> list[SecondsCount]:
+        """The same over the whole range, by service and seconds."""
         ...
 
     def abandoned(self, days: DayRange) -> list[AbandonedCount]: ...

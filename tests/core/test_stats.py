@@ -55,7 +55,7 @@ def local(*args: int) -> dt.datetime:
 
 # (service, submitted, assisted, status, finished, session seconds)
 DOSSIERS = [
-    (A, local(2026, 12, 6, 23, 30), True, "received", None, 300),  # Sunday: week 49
+    (A, local(2026, 12, 6, 23, 30), True, "received", None, 305),  # Sunday: week 49; 300 s in 10 s steps
     (A, local(2026, 12, 7, 0, 30), False, "done", local(2026, 12, 10, 10, 0), 600),  # 6 Dec in UTC; W50; 3 wd
     (
         A,
@@ -152,7 +152,8 @@ def check_december(figures: Figures) -> None:
     assert total.finished == 9
     # A: d2 on time (3 wd), d3 late (4 wd), d8 on time (1 wd); B not applicable
     assert (total.on_time, total.timed) == (2, 3)
-    # seconds 120, 200, 300, 600, 900, 1000: median (300 + 600) / 2, p90 between 900 and 1000
+    # seconds 120, 200, 300 (305 rounded down), 600, 900, 1000: median (300 + 600) / 2, p90 between
+    # 900 and 1000
     assert total.median_seconds == 450
     assert total.p90_seconds == pytest.approx(950)
     assert total.abandoned == 3

@@ -32,7 +32,10 @@ class Source:
     def finished(self, days: port.DayRange) -> list[port.FinishedCount]:
         return [port.FinishedCount("2026-12-02", "X", "2026-12-01", 2)]
 
-    def kiosk_seconds(self, days: port.DayRange) -> list[port.SecondsCount]:
+    def kiosk_seconds_by_day(self, days: port.DayRange, step: int) -> list[port.SecondsCount]:
+        return []
+
+    def kiosk_seconds_by_service(self, days: port.DayRange, step: int) -> list[port.SecondsCount]:
         return []
 
     def abandoned(self, days: port.DayRange) -> list[port.AbandonedCount]:
