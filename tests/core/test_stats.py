@@ -318,3 +318,38 @@ def test_the_same_figures_on_postgresql(pg_url: str) -> None:
         assert w50 is not None and w50.submitted == 4
     finally:
         engine.dispose()
+
+
+# -- the catalog's deadlines -------------------------------------------------------------------
+
+
+def test_processing_days_agree_with_the_texts() -> None:
+    from kiosk.catalog import load_catalog
+
+    catalog = load_catalog()
+    with_days = [s for s in catalog.services if s.processing_days is not None]
+    assert len(with_days) >= 10
+    for service in with_days:
+        assert f"{service.processing_days} ngày làm việc" in service.processing_time.get("vi"), service.code
+    assert [s.code for s in catalog.services if s.eid_activation] == ["1.011411"]
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ("processing_days = 0", "processing_days must be a whole number"),
+        ('processing_days = "7"', "processing_days must be a whole number"),
+        ("eid_activation = 1", "eid_activation must be true or false"),
+    ],
+)
+def test_bad_processing_days_are_named(tmp_path: Path, line: str, problem: str) -> None:
+    from importlib.resources import files
+
+    from kiosk.catalog import check_catalog
+
+    text = files("resources.services").joinpath("khai_bao_tam_vang.toml").read_text("utf-8")
+    (tmp_path / "khai_bao_tam_vang.toml").write_text(
+        text.replace('slug = "', f'{line}\nslug = "', 1), "utf-8"
+    )
+    _, problems = check_catalog(tmp_path)
+    assert any(problem in p for p in problems), problems
