@@ -267,7 +267,9 @@ def measure(label: str, url: str, runs: int, seed_s: float) -> tuple[list[str], 
 
     rows = int(str(count()))
     figures = month()
+    load = "/".join(f"{v:.1f}" for v in os.getloadavg())
     lines = [
+        f"{label}: load average {load} on {os.cpu_count()} CPUs before timing",
         f"{label}: {rows:,} dossiers seeded in {seed_s:.0f} s; "
         f"December: {figures.total.submitted:,} submitted, "
         f"{figures.total.finished:,} finished, {figures.total.abandoned:,} sessions abandoned"
