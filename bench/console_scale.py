@@ -272,7 +272,7 @@ def measure(label: str, url: str, runs: int, seed_s: float) -> tuple[list[str], 
         f"{label}: load average {load} on {os.cpu_count()} CPUs before timing",
         f"{label}: {rows:,} dossiers seeded in {seed_s:.0f} s; "
         f"December: {figures.total.submitted:,} submitted, "
-        f"{figures.total.finished:,} finished, {figures.total.abandoned:,} sessions abandoned"
+        f"{figures.total.finished:,} finished, {figures.total.abandoned:,} sessions abandoned",
     ]
     results = [
         ("`SELECT count(*) FROM dossiers` (reference)", timed(count, runs)),
