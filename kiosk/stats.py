@@ -31,6 +31,7 @@ from kiosk.ports.stats import DayRange, StatsSource
 FINISHED_STATUSES = frozenset({"done", "rejected"})
 NOT_APPLICABLE = "không áp dụng"
 ALL_SERVICES = ""  # service code of the rows and targets that cover every service
+NO_SERVICE = "-"  # the row of sessions abandoned before a service was chosen (stored as "")
 SECONDS_STEP = 10  # time at the kiosk, rounded down to this (keeps the histograms short)
 MAX_DAYS = 3 * 366  # a report longer than this is a mistyped date, not a report
 
@@ -315,7 +316,9 @@ class Statistics:
         self._tz = tz
 
     def service(self, code: str) -> ServiceInfo:
-        return self._services.get(code) or ServiceInfo(code, code or "(chưa chọn dịch vụ)")
+        if code == NO_SERVICE:
+            return ServiceInfo(code, "(chưa chọn dịch vụ)")
+        return self._services.get(code) or ServiceInfo(code, code)
 
     def figures(
         self, first: dt.date, last: dt.date, grain: Grain = Grain.DAY, station_name: str = ""
@@ -378,7 +381,7 @@ class Statistics:
             for k in self._source.kiosk_seconds_by_service(days, SECONDS_STEP):
                 seconds.by_service.setdefault(k.service_code, Counter())[k.seconds] += k.count
             for a in self._source.abandoned(days):
-                tally(a.day, a.service_code).abandoned += a.count
+                tally(a.day, a.service_code or NO_SERVICE).abandoned += a.count
                 steps[a.last_step or "(chưa rõ)"] += a.count
         for p in self._source.purged(first, last):
             t = tally(p.day, p.service_code)

@@ -22,6 +22,7 @@ from db.engine import make_engine
 from db.models import DailyCountRow, DossierRow, KioskSessionRow, StationSettingRow, TargetRow
 from db.stats import SqlStats
 from kiosk.stats import (
+    NO_SERVICE,
     NOT_APPLICABLE,
     Figures,
     Grain,
@@ -80,6 +81,7 @@ SESSIONS = [
     (E, local(2026, 12, 15, 10, 0), "review", "timed_out"),
     (A, local(2026, 12, 15, 11, 0), "review", "submitted"),
     (A, local(2026, 11, 30, 10, 0), "card", "abandoned"),
+    ("", local(2026, 12, 16, 10, 0), "intro", "abandoned"),  # left before choosing a service
 ]
 TARGETS = [
     ("2026-12", "dossiers", "", 20),
@@ -156,14 +158,17 @@ def check_december(figures: Figures) -> None:
     # 900 and 1000
     assert total.median_seconds == 450
     assert total.p90_seconds == pytest.approx(950)
-    assert total.abandoned == 3
+    assert total.abandoned == 4
     assert total.eid == 2
     a, b, e = (figures.row("", code) for code in (A, B, E))
     assert a is not None and b is not None and e is not None
     assert (a.submitted, a.finished, a.on_time, a.timed) == (8, 8, 2, 3)
     assert (b.submitted, b.finished, b.on_time) == (4, 1, None)
     assert (e.submitted, e.finished, e.on_time, e.on_time_share, e.eid) == (2, 0, 0, None, 2)
-    assert figures.abandoned_steps == (("card", 2), ("review", 1))
+    assert figures.abandoned_steps == (("card", 2), ("intro", 1), ("review", 1))
+    none = figures.row("", NO_SERVICE)
+    assert none is not None and none.abandoned == 1 and none.service_name == "(chưa chọn dịch vụ)"
+    assert [r.service_code for r in figures.totals] == [NO_SERVICE, A, E, B, ""]
     targets = [(t.period, t.metric, t.service_code, t.achieved, t.target, t.text) for t in figures.targets]
     assert targets == [
         ("2026-12", Metric.DOSSIERS, "", 14, 20, "14 / 20 — 70,00%"),
