@@ -142,6 +142,9 @@ class Service:
     group: str = "other"
     unverified: tuple[str, ...] = ()
     order: int = 50  # menu position within the group: busy services first
+    # Working days the law gives to settle it (statistics: finished on time); None: not one number.
+    processing_days: int | None = None
+    eid_activation: bool = False  # its dossiers are e-ID (VNeID) activations in the reports
 
     def form_fields(self) -> list[Field]:
         return [self.fields[fid] for step in self.steps for fid in step.fields]
@@ -440,9 +443,16 @@ class _Reader:
             "fields",
             "unverified",
             "order",
+            "processing_days",
+            "eid_activation",
         }
         for extra in sorted(set(raw) - known_keys):
             self.problem(f"unknown key '{extra}'")
+        days = raw.get("processing_days")
+        if days is not None and (type(days) is not int or days < 1):
+            self.problem("processing_days must be a whole number of working days, at least 1")
+        if not isinstance(raw.get("eid_activation", False), bool):
+            self.problem("eid_activation must be true or false")
         for key in ("code", "slug", "pictogram"):
             if not isinstance(raw.get(key), str) or not raw[key]:
                 self.problem(f"missing '{key}'")
@@ -472,6 +482,8 @@ class _Reader:
             group=group,
             unverified=tuple(str(x) for x in raw.get("unverified", [])),
             order=int(raw.get("order", 50)),
+            processing_days=days if type(days) is int and days >= 1 else None,
+            eid_activation=raw.get("eid_activation") is True,
         )
 
 

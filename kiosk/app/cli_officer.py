@@ -65,7 +65,7 @@ def _desk(args: argparse.Namespace) -> Any:
     return make_officer_desk(load_config(getattr(args, "config", None)))
 
 
-def _actor() -> Any:
+def command_line_actor() -> Any:
     from kiosk.officers import Actor
 
     try:
@@ -100,7 +100,9 @@ def cmd_officer_add(args: argparse.Namespace) -> int:
         check_officer_id(args.officer_id)  # before the PIN is asked for
         check_name(args.name)
         desk = _desk(args)
-        officer = desk.officers.add(_actor(), args.officer_id, args.name, Role(args.role), read_pin())
+        officer = desk.officers.add(
+            command_line_actor(), args.officer_id, args.name, Role(args.role), read_pin()
+        )
     except OfficerProblem as exc:
         return _refused(exc)
     print(f"officer {officer.officer_id} ({officer.name}, {officer.role.value}) added")
@@ -111,7 +113,7 @@ def cmd_officer_active(args: argparse.Namespace) -> int:
     from kiosk.officers import OfficerProblem
 
     try:
-        officer = _desk(args).officers.set_active(_actor(), args.officer_id, args.active)
+        officer = _desk(args).officers.set_active(command_line_actor(), args.officer_id, args.active)
     except OfficerProblem as exc:
         return _refused(exc)
     print(f"officer {officer.officer_id} {'enabled' if officer.active else 'disabled'}")
@@ -125,7 +127,7 @@ def cmd_officer_reset_pin(args: argparse.Namespace) -> int:
         desk = _desk(args)
         if desk.officers.get(args.officer_id) is None:  # before the PIN is asked for
             raise OfficerProblem(f"no officer {args.officer_id!r}: see `kiosk officer list`")
-        desk.officers.reset_pin(_actor(), args.officer_id, read_pin())
+        desk.officers.reset_pin(command_line_actor(), args.officer_id, read_pin())
     except OfficerProblem as exc:
         return _refused(exc)
     print(f"officer {args.officer_id}: new PIN set, lock cleared")

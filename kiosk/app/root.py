@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from kiosk.retention import PurgeReport
     from kiosk.sealing import Sealer
     from kiosk.slip import SlipSigner
+    from kiosk.stats import Statistics
     from kiosk.status import StatusLookup
 
 T = TypeVar("T")
@@ -128,9 +129,7 @@ def make_storage(config: Config) -> Storage:
     ledger = SqlKeyLedger(engine)
     sealer = open_sealer(config.data_key_file, ledger)
     kiosk = config.kiosk_id
-    return Storage(
-        sealer, SqlDossierRepository(engine, kiosk), SqlPrintJobRepository(engine, kiosk), ledger
-    )
+    return Storage(sealer, SqlDossierRepository(engine, kiosk), SqlPrintJobRepository(engine, kiosk), ledger)
 
 
 @dataclass(frozen=True)
@@ -191,6 +190,31 @@ def make_retention(config: Config) -> RetentionRepository:
     engine = make_engine(url)
     ensure_schema(engine, url)
     return SqlRetention(engine)
+
+
+def station_zone() -> dt.tzinfo:
+    """The station's time zone: the system's, as `kiosk.retention.local_day` dates daily counts.
+    (Asia/Ho_Chi_Minh has had one offset, +07:00, since 1975: a fixed offset is exact there.)"""
+    return dt.datetime.now().astimezone().tzinfo or dt.UTC
+
+
+def make_statistics(config: Config, catalog: Catalog | None = None) -> tuple[Statistics, str]:
+    """The report figures over the station database, with the catalog's deadlines and e-ID
+    service, and the station's name (the console's setting, else `station.name`)."""
+    from db.engine import make_engine
+    from db.schema import ensure_schema
+    from db.stats import SqlStats
+    from kiosk.stats import ServiceInfo, Statistics
+
+    url = config.database_url
+    engine = make_engine(url)
+    ensure_schema(engine, url)
+    source = SqlStats(engine)
+    services = [
+        ServiceInfo(s.code, s.title.get("vi"), s.processing_days, s.eid_activation)
+        for s in (catalog or make_catalog(config)).services
+    ]
+    return Statistics(source, services, station_zone()), source.station_name() or config.station.name
 
 
 def purge_old(config: Config, repository: RetentionRepository, clock: Clock = local_now) -> PurgeReport:
