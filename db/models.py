@@ -105,7 +105,7 @@ class DossierRow(Base):
     service_version: Mapped[int] = mapped_column(Integer)
     station_id: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16), default=DossierStatus.RECEIVED.value)
-    submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)  # reports by period
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     # {"fields": ..., "holder": ...} sealed with the tracking code as context (see kiosk.outbox).
     payload: Mapped[bytes] = mapped_column(LargeBinary)
@@ -128,7 +128,7 @@ class DossierRow(Base):
     id_index: Mapped[str] = mapped_column(String(64), default="", server_default="", index=True)
     # Seconds the citizen spent at the kiosk for this dossier (statistics); NULL when unknown.
     session_seconds: Mapped[int | None] = mapped_column(Integer)
-    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())  # done or rejected
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), index=True)  # done/rejected
 
 
 class DossierEventRow(Base):

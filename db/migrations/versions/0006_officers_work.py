@@ -36,6 +36,10 @@ def upgrade() -> None:
         batch.add_column(sa.Column("session_seconds", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True))
         batch.create_index(batch.f("ix_dossiers_id_index"), ["id_index"], unique=False)
+        # The statistics count dossiers by period (kiosk.stats): without these every report reads
+        # the whole table (bench/README_console.md).
+        batch.create_index(batch.f("ix_dossiers_submitted_at"), ["submitted_at"], unique=False)
+        batch.create_index(batch.f("ix_dossiers_finished_at"), ["finished_at"], unique=False)
 
     op.create_table(
         "dossier_events",
@@ -135,6 +139,8 @@ def downgrade() -> None:
     op.drop_table("payments")
     op.drop_table("dossier_events")
     with op.batch_alter_table("dossiers") as batch:
+        batch.drop_index(batch.f("ix_dossiers_finished_at"))
+        batch.drop_index(batch.f("ix_dossiers_submitted_at"))
         batch.drop_index(batch.f("ix_dossiers_id_index"))
         for column in (
             "finished_at", "session_seconds", "id_index", "name_index", "identity_check",
