@@ -82,6 +82,14 @@ def _shown_face(image: bytes) -> bytes | None:
         return None
 
 
+def issue_date(ddmmyyyy: str) -> dt.date | None:
+    """DG13's issue date (dd/mm/yyyy), None when absent or in another form."""
+    try:
+        return dt.datetime.strptime(ddmmyyyy.strip(), "%d/%m/%Y").date()
+    except ValueError:
+        return None
+
+
 def build_card_read(files: DocumentFiles, trust: TrustStore) -> ReadOutcome:
     """Raises `CardError(BAD_DATA)` when DG1 or DG13 cannot be parsed (the bytes came through
     secure messaging intact, so reading again gives the same bytes), `CardError(MRZ_INVALID)`
@@ -108,7 +116,7 @@ def build_card_read(files: DocumentFiles, trust: TrustStore) -> ReadOutcome:
         holder = holder_from_mrz(mrz)
         kind = "passport"
     groups = {int(name[2:]): content for name, content in raw.items() if name.startswith("DG")}
-    report = verify(raw.get("SOD"), groups, trust)
+    report = verify(raw.get("SOD"), groups, trust, issue_date(holder.issue_date))
     card = CardRead(
         holder=holder,
         document_kind=kind,
