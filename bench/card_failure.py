@@ -130,9 +130,8 @@ def main() -> None:
             seconds, code = cli_on_frozen(probe)
             rows["cli"].append(seconds)
             reasons.add(f"cli exit {code}")
-        print(
-            f"APDU_TIMEOUT {APDU_TIMEOUT} s, CANCEL_GRACE {CANCEL_GRACE} s; {args.runs} runs; {sorted(reasons)}"
-        )
+        settings = f"APDU_TIMEOUT {APDU_TIMEOUT} s, CANCEL_GRACE {CANCEL_GRACE} s"
+        print(f"{settings}; {args.runs} runs; {sorted(reasons)}")
         print("| case | median | max |\n| --- | --- | --- |")
         labels = {
             "good": "full read with ~20 KB photo (reference)",
