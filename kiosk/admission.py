@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kiosk import phrases
-from kiosk.ports.card import CardRead, PassiveAuth
+from kiosk.ports.card import CardRead, ChipAuth, PassiveAuth
 from kiosk.text import Text, fold
 
 DOCUMENT_KINDS = ("cccd", "passport")  # CardRead.document_kind
@@ -94,6 +94,10 @@ def nationality_of(read: CardRead) -> str:
     return VIETNAM if fold(raw) in ("viet nam", "vnm") else raw.upper()
 
 
+def _forged(read: CardRead) -> Text:
+    return phrases.ADMIT_PASSPORT_FORGED if read.document_kind == "passport" else phrases.ADMIT_CARD_FORGED
+
+
 def admit(
     rule: AdmissionRule, read: CardRead, policy: TrustPolicy | None = None, *, guest: bool = False
 ) -> Admission:
@@ -101,14 +105,11 @@ def admit(
     first failed condition gives the reason."""
     check = read.passive_auth
     station = (policy or TrustPolicy()).accepted(guest)
+    if read.chip_auth is ChipAuth.FAILED:  # the right data on the wrong chip: a clone
+        return Admission(False, check, _forged(read))
     if check not in rule.passive_auth or check not in station or check in NEVER_ACCEPTED:
         if check in NEVER_ACCEPTED:
-            forged = (
-                phrases.ADMIT_PASSPORT_FORGED
-                if read.document_kind == "passport"
-                else phrases.ADMIT_CARD_FORGED
-            )
-            return Admission(False, check, forged)
+            return Admission(False, check, _forged(read))
         return Admission(False, check, phrases.ADMIT_UNVERIFIED)
     if read.document_kind not in rule.documents:
         reason = phrases.ADMIT_CARD_ONLY if rule.documents == ("cccd",) else phrases.ADMIT_DOCUMENT_REFUSED

@@ -89,6 +89,9 @@ def _add_chip_behaviour(parser: argparse.ArgumentParser, prefix: str) -> None:
     parser.add_argument(
         "--wrong-check-digit", action="store_true", help=prefix + "DG1 with a wrong MRZ check digit"
     )
+    parser.add_argument(
+        "--clone", action="store_true", help=prefix + "a clone: the card's files without DG14's private key"
+    )
 
 
 def _access_key(args: argparse.Namespace) -> AccessKey:
@@ -121,6 +124,7 @@ def _card_image(args: argparse.Namespace, wanted_id: str | None) -> tuple[CardIm
         max_read=args.max_read,
         absent_files=frozenset(args.absent),
         wrong_check_digit=args.wrong_check_digit,
+        clone=args.clone,
     )
     if args.guest is not None:
         guest = _guests(args.profile)[args.guest]
@@ -142,6 +146,8 @@ def _report(outcome: ReadOutcome, elapsed_ms: float) -> dict[str, Any]:
         "access": stats.access_protocol,
         "passive_auth": card.passive_auth.value,
         "passive_auth_detail": outcome.passive_auth.detail,
+        "chip_auth": card.chip_auth.value,
+        "chip_auth_detail": outcome.chip_auth_detail,
         "holder": dataclasses.asdict(card.holder),
         "dg13": parse_dg13(dg13).as_fields() if dg13 else None,
         "dg1": {
@@ -171,7 +177,7 @@ def _report(outcome: ReadOutcome, elapsed_ms: float) -> dict[str, Any]:
 
 def _print_human(report: dict[str, Any]) -> None:
     kind, access, outcome = report["document_kind"], report["access"], report["passive_auth"]
-    print(f"{kind} read with {access}: passive authentication {outcome}")
+    print(f"{kind} read with {access}: passive authentication {outcome}, chip {report['chip_auth']}")
     for name, value in (report["dg13"] or report["holder"]).items():
         if value:
             print(f"  {name:18} {value}")

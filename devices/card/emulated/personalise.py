@@ -2,7 +2,9 @@
 
 From a `CitizenProfile` it builds EF.CardAccess (the value real CCCDs carry), EF.COM, DG1 (TD1
 MRZ as laid out on the CCCD), DG2 (a generated face), DG3 (present but EAC-protected), DG13 (the
-real-card layout, with diacritics) and an EF.SOD signed by the test Document Signer.
+real-card layout, with diacritics), DG14 (a Chip Authentication key on brainpoolP256r1, derived
+from the ID number so that every process personalises the same card) and an EF.SOD signed by the
+test Document Signer. A `clone` has the same files but not DG14's private key.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from devices.card.icao.lds.com import build_com
 from devices.card.icao.lds.dg1 import build_dg1
 from devices.card.icao.lds.dg2 import build_dg2
 from devices.card.icao.lds.dg13 import UTF8_MARKER_OID
+from devices.card.icao.lds.dg14 import build_dg14
 from devices.card.icao.lds.files import COM, DG1, DG2, DG13, SOD, data_group
 from devices.card.icao.lds.mrz import build_td1, build_td3, check_digit, mrz_information
 from devices.card.icao.lds.sod import LDS_SECURITY_OBJECT_OID, build_lds_security_object
@@ -62,6 +65,8 @@ class ChipOptions:
     max_read: int | None = None  # refuse a READ BINARY with a larger Le by a bare 6700
     absent_files: frozenset[str] = frozenset()  # e.g. {"SOD", "COM", "DG13"}: not on the chip
     wrong_check_digit: bool = False  # DG1's date-of-birth check digit is wrong (signed as it is)
+    chip_auth: bool = True  # CCCD: DG14 with a Chip Authentication key, and the chip answers CA
+    clone: bool = False  # the right files and SOD on a chip without DG14's private key
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,7 @@ class CardImage:
     can: str | None
     options: ChipOptions = field(default_factory=ChipOptions)
     protected_files: frozenset[int] = frozenset({DG3.fid})  # answer 6982 (EAC needed)
+    chip_auth_key: ec.EllipticCurvePrivateKey | None = None  # what the chip holds for DG14's key
 
     @property
     def card_access(self) -> bytes | None:
@@ -227,6 +233,14 @@ def _finish(groups: dict[int, bytes], options: ChipOptions) -> dict[int, bytes]:
     return files
 
 
+def chip_auth_key(id_number: str) -> ec.EllipticCurvePrivateKey:
+    """The test Chip Authentication key of the card with this ID (brainpoolP256r1, as the CCCD)."""
+    curve = ec.BrainpoolP256R1()
+    order = 0xA9FB57DBA1EEA9BC3E660A909D838D718C397AA3B561A6F7901E0E82974856A7
+    seed = int.from_bytes(hashlib.sha256(b"kiosk test CA key " + id_number.encode()).digest(), "big")
+    return ec.derive_private_key(seed % (order - 1) + 1, curve)
+
+
 def _checked(mrz: str, options: ChipOptions) -> str:
     """The MRZ, or with `wrong_check_digit` its date-of-birth check digit changed (TD1 or TD3)."""
     if not options.wrong_check_digit:
@@ -249,13 +263,18 @@ def personalise_cccd(profile: CitizenProfile, options: ChipOptions | None = None
         3: tlv.encode(DG3.tag, tlv.encode(0x7F61, tlv.encode(0x02, b"\x00"))),
         13: dg13,
     }
+    key = chip_auth_key(holder.id_number) if options.chip_auth else None
+    if key is not None:
+        groups[14] = build_dg14(key.public_key())
+        if options.clone:  # the clone copied the files; the private key never leaves a chip
+            key = ec.generate_private_key(key.curve)
     files = _finish(groups, options)
     if options.alter_dg13:
         files[DG13.fid] = _alter(dg13, holder)
     mrz_info = mrz_information(
         holder.id_number[-9:], yymmdd(holder.date_of_birth), yymmdd(holder.expiry_date)
     )
-    return CardImage(files, mrz_info, holder.id_number[-6:], options)
+    return CardImage(files, mrz_info, holder.id_number[-6:], options, chip_auth_key=key)
 
 
 @dataclass(frozen=True)
