@@ -2,10 +2,11 @@
 
 It answers SELECT (AID, EF; the master file answers 6D00 as on a CCCD), READ BINARY (offset or
 short file identifier, 6282 / 6Cxx / 6B00 at the end of a file), BAC (GET CHALLENGE, EXTERNAL
-AUTHENTICATE), PACE-GM (MSE:Set AT, four GENERAL AUTHENTICATE steps, CAN or MRZ password) and
-secure messaging (3DES or AES), and Chip Authentication (MSE:Set AT 41A4 + GENERAL AUTHENTICATE
-with the terminal's ephemeral key; the answer goes under the old keys, then SM restarts with the
-new ones, 9303-11 §6.2). Any plain command or SM error inside a session ends the session.
+AUTHENTICATE), PACE-GM (MSE:Set AT, four GENERAL AUTHENTICATE steps, CAN or MRZ password),
+secure messaging (3DES or AES), Chip Authentication (MSE:Set AT 41A4 + GENERAL AUTHENTICATE with
+the terminal's ephemeral key; the answer goes under the old keys, then SM restarts with the new
+ones, 9303-11 §6.2) and Active Authentication (INTERNAL AUTHENTICATE, ECDSA, §6.1). Any plain
+command or SM error inside a session ends the session.
 Errors under SM are wrapped (DO99 + MAC) unless `bare_errors` asks for bare status words, as many
 real chips send; `max_read` makes it refuse long reads with a bare 6700 (never wrapped).
 """
@@ -15,7 +16,9 @@ from __future__ import annotations
 import os
 import secrets
 
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from ecdsa.ellipticcurve import INFINITY, PointJacobi
 
 from devices.card.emulated.personalise import CardImage
@@ -139,6 +142,7 @@ class EmulatedChip:
             iso.INS_EXTERNAL_AUTHENTICATE: self._external_authenticate,
             iso.INS_MSE: self._mse,
             iso.INS_GENERAL_AUTHENTICATE: self._general_authenticate,
+            iso.INS_INTERNAL_AUTHENTICATE: self._internal_authenticate,
         }
         handler = handlers.get(command.ins)
         if handler is None:
@@ -270,6 +274,19 @@ class EmulatedChip:
             return _sw(iso.SW_REFERENCE_DATA_NOT_USABLE)
         self._pace = _PaceState(suite, password)
         return _sw(iso.SW_OK)
+
+    # -- Active Authentication (9303-11 §6.1), ECDSA plain r‖s ------------------------------------
+    def _internal_authenticate(self, command: CommandApdu) -> ResponseApdu:
+        key = self.image.active_auth_key
+        if key is None:
+            return _sw(iso.SW_INS_NOT_SUPPORTED)
+        if self.sm is None:
+            return _sw(iso.SW_SECURITY_NOT_SATISFIED)
+        if len(command.data) != 8:
+            return _sw(iso.SW_WRONG_DATA)
+        r, s = decode_dss_signature(key.sign(command.data, ec.ECDSA(hashes.SHA256())))
+        size = (key.curve.key_size + 7) // 8
+        return _sw(iso.SW_OK, r.to_bytes(size, "big") + s.to_bytes(size, "big"))
 
     # -- Chip Authentication (9303-11 §6.2) -----------------------------------------------------
     def _mse_chip_auth(self, command: CommandApdu) -> ResponseApdu:

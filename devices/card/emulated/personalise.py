@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from devices.card.emulated import face
 from devices.card.emulated.pki import SignerChain, generate_chain, load_test_chain
+from devices.card.icao.active_auth import ECDSA_PLAIN_SHA256, build_dg15
 from devices.card.icao.lds import tlv
 from devices.card.icao.lds.com import build_com
 from devices.card.icao.lds.dg1 import build_dg1
@@ -66,7 +67,8 @@ class ChipOptions:
     absent_files: frozenset[str] = frozenset()  # e.g. {"SOD", "COM", "DG13"}: not on the chip
     wrong_check_digit: bool = False  # DG1's date-of-birth check digit is wrong (signed as it is)
     chip_auth: bool = True  # CCCD: DG14 with a Chip Authentication key, and the chip answers CA
-    clone: bool = False  # the right files and SOD on a chip without DG14's private key
+    active_auth: bool = False  # CCCD: DG15 with an ECDSA key (P-256) and INTERNAL AUTHENTICATE
+    clone: bool = False  # the right files and SOD on a chip without DG14's / DG15's private keys
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,7 @@ class CardImage:
     options: ChipOptions = field(default_factory=ChipOptions)
     protected_files: frozenset[int] = frozenset({DG3.fid})  # answer 6982 (EAC needed)
     chip_auth_key: ec.EllipticCurvePrivateKey | None = None  # what the chip holds for DG14's key
+    active_auth_key: ec.EllipticCurvePrivateKey | None = None  # … and for DG15's
 
     @property
     def card_access(self) -> bytes | None:
@@ -233,12 +236,12 @@ def _finish(groups: dict[int, bytes], options: ChipOptions) -> dict[int, bytes]:
     return files
 
 
-def chip_auth_key(id_number: str) -> ec.EllipticCurvePrivateKey:
-    """The test Chip Authentication key of the card with this ID (brainpoolP256r1, as the CCCD)."""
-    curve = ec.BrainpoolP256R1()
-    order = 0xA9FB57DBA1EEA9BC3E660A909D838D718C397AA3B561A6F7901E0E82974856A7
-    seed = int.from_bytes(hashlib.sha256(b"kiosk test CA key " + id_number.encode()).digest(), "big")
-    return ec.derive_private_key(seed % (order - 1) + 1, curve)
+def chip_auth_key(id_number: str, curve: ec.EllipticCurve | None = None) -> ec.EllipticCurvePrivateKey:
+    """A test key of the card with this ID: Chip Authentication on brainpoolP256r1 (as the
+    CCCD), or another curve (Active Authentication); the same in every process. The seed is
+    below both curves' orders (~2^255.4), so any 255-bit value is a valid private key."""
+    seed = hashlib.sha256(f"kiosk test chip key {curve.name if curve else ''} {id_number}".encode()).digest()
+    return ec.derive_private_key(int.from_bytes(seed, "big") >> 1 | 1, curve or ec.BrainpoolP256R1())
 
 
 def _checked(mrz: str, options: ChipOptions) -> str:
@@ -264,17 +267,24 @@ def personalise_cccd(profile: CitizenProfile, options: ChipOptions | None = None
         13: dg13,
     }
     key = chip_auth_key(holder.id_number) if options.chip_auth else None
-    if key is not None:
-        groups[14] = build_dg14(key.public_key())
-        if options.clone:  # the clone copied the files; the private key never leaves a chip
-            key = ec.generate_private_key(key.curve)
+    aa_key = chip_auth_key(holder.id_number, ec.SECP256R1()) if options.active_auth else None
+    if key is not None or aa_key is not None:
+        algorithm = ECDSA_PLAIN_SHA256 if aa_key is not None else ""
+        groups[14] = build_dg14(key.public_key() if key else None, aa_signature_algorithm=algorithm)
+    if aa_key is not None:
+        groups[15] = build_dg15(aa_key.public_key())
+    if options.clone:  # the clone copied the files; private keys never leave a chip
+        key = ec.generate_private_key(key.curve) if key else None
+        aa_key = ec.generate_private_key(aa_key.curve) if aa_key else None
     files = _finish(groups, options)
     if options.alter_dg13:
         files[DG13.fid] = _alter(dg13, holder)
     mrz_info = mrz_information(
         holder.id_number[-9:], yymmdd(holder.date_of_birth), yymmdd(holder.expiry_date)
     )
-    return CardImage(files, mrz_info, holder.id_number[-6:], options, chip_auth_key=key)
+    return CardImage(
+        files, mrz_info, holder.id_number[-6:], options, chip_auth_key=key, active_auth_key=aa_key
+    )
 
 
 @dataclass(frozen=True)

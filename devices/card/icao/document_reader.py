@@ -18,6 +18,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from devices.card.icao import apdu as iso
+from devices.card.icao.active_auth import (
+    ActiveAuthFailed,
+    ActiveAuthUnsupported,
+    dg15_key,
+    perform_active_authentication,
+)
 from devices.card.icao.apdu import CommandApdu, ResponseApdu, StatusError
 from devices.card.icao.bac import BacAuthenticationFailed, perform_bac
 from devices.card.icao.channel import ApduChannel, SessionLost, Transport
@@ -29,7 +35,18 @@ from devices.card.icao.lds.card_access import PaceInfo, pace_infos
 from devices.card.icao.lds.com import parse_com
 from devices.card.icao.lds.dg14 import parse_dg14
 from devices.card.icao.lds.errors import LdsError
-from devices.card.icao.lds.files import CARD_ACCESS, COM, DG1, DG2, DG13, DG14, EMRTD_AID, SOD, ElementaryFile
+from devices.card.icao.lds.files import (
+    CARD_ACCESS,
+    COM,
+    DG1,
+    DG2,
+    DG13,
+    DG14,
+    DG15,
+    EMRTD_AID,
+    SOD,
+    ElementaryFile,
+)
 from devices.card.icao.lds.mrz import mrz_information
 from devices.card.icao.pace import (
     PASSWORD_CAN,
@@ -50,7 +67,7 @@ MAX_BLOCK_DES3 = 231
 HEADER_PROBE = 8  # enough for any LDS tag (≤ 2 bytes) and length (≤ 4 bytes) field
 MAX_OFFSET = 0x7FFF  # READ BINARY B0 with a 15-bit offset (odd INS B1 is not used)
 MAX_FILE = MAX_OFFSET + MAX_BLOCK_DES3 + 1  # the largest file B0 reads can reach
-OPTIONAL_FILES = (COM, DG2, DG13, DG14)
+OPTIONAL_FILES = (COM, DG2, DG13, DG14, DG15)
 WRONG_KEY_SW = (iso.SW_WRONG_KEY, iso.SW_SECURITY_NOT_SATISFIED, iso.SW_SM_INCORRECT)
 # Status words by which a chip refuses READ BINARY with a short file identifier.
 SFI_REFUSED_SW = (
@@ -133,6 +150,7 @@ class DocumentReader:
         self._access_total = ACCESS_STEPS_PACE
         self.chip_auth = ChipAuth.NOT_CHECKED
         self.chip_auth_detail = "no DG14"
+        self._chip_checked = False  # Chip or Active Authentication attempted
         self._chip_auth_unconfirmed = False  # new keys in use, no answer under them yet
 
     # -- the whole read -------------------------------------------------------------------------
@@ -146,8 +164,9 @@ class DocumentReader:
             for ef, wanted in plan:
                 if not wanted:
                     continue
-                if self.chip_auth is ChipAuth.NOT_CHECKED and ef is not DG1 and 14 in listed:
-                    self._chip_authentication(files)
+                if not self._chip_checked and ef is not DG1:
+                    self._chip_checked = True
+                    self._chip_authentication(files, listed)
                 content = self._read_protected(ef, files)
                 if content is None and ef is DG1:
                     raise CardError(CardErrorReason.NOT_ID_CARD, "no DG1 on this chip")
@@ -162,26 +181,50 @@ class DocumentReader:
         return DocumentFiles(files, self.stats, self.chip_auth, self.chip_auth_detail)
 
     # -- Chip Authentication (9303-11 §6.2) -------------------------------------------------------
-    def _chip_authentication(self, files: dict[str, bytes]) -> None:
-        """Read DG14 and run Chip Authentication with its key. The outcome stays NOT_CHECKED when
-        there is nothing to run; FAILED when the chip refuses; GENUINE once it has answered under
-        the new keys (`_read_protected`). A failed CA re-establishes access control and the read
-        goes on, so that the officer sees the data of the clone."""
-        content = self._read_protected(DG14, files)
+    def _chip_authentication(self, files: dict[str, bytes], listed: tuple[int, ...]) -> None:
+        """Read DG14 and run Chip Authentication with its key; without it, Active Authentication
+        with DG15's. The outcome stays NOT_CHECKED when there is nothing to run; FAILED when the
+        chip refuses or signs wrongly; GENUINE once AA verifies, or once the chip has answered
+        under the CA keys (`_read_protected`). A failed CA re-establishes access control and the
+        read goes on, so that the officer sees the data of the clone."""
+        content = self._read_protected(DG14, files) if 14 in listed else None
+        dg14 = None
+        if content is not None:
+            files[DG14.name] = content
+            try:
+                dg14 = parse_dg14(content)
+                info, key = choose_chip_auth(dg14)
+            except (LdsError, ChipAuthUnsupported) as exc:
+                self.chip_auth_detail = str(exc)
+            else:
+                try:
+                    perform_chip_authentication(self._channel, info, key)
+                except (StatusError, SessionLost) as exc:
+                    self._chip_auth_failed(files, f"the chip refused Chip Authentication ({exc})")
+                    return
+                self._chip_auth_unconfirmed = True
+                return
+        if 15 in listed:
+            self._active_authentication(files, dg14.aa_signature_algorithm if dg14 else "")
+
+    def _active_authentication(self, files: dict[str, bytes], algorithm: str) -> None:
+        content = self._read_protected(DG15, files)
         if content is None:
             return
-        files[DG14.name] = content
+        files[DG15.name] = content
         try:
-            info, key = choose_chip_auth(parse_dg14(content))
-        except (LdsError, ChipAuthUnsupported) as exc:
+            key = dg15_key(content)
+            perform_active_authentication(self._channel, key, algorithm, self._random)
+        except (LdsError, ActiveAuthUnsupported) as exc:
             self.chip_auth_detail = str(exc)
             return
-        try:
-            perform_chip_authentication(self._channel, info, key)
-        except (StatusError, SessionLost) as exc:
-            self._chip_auth_failed(files, f"the chip refused Chip Authentication ({exc})")
+        except ActiveAuthFailed as exc:
+            self.chip_auth, self.chip_auth_detail = ChipAuth.FAILED, f"Active Authentication: {exc}"
             return
-        self._chip_auth_unconfirmed = True
+        except (StatusError, SessionLost) as exc:
+            self._chip_auth_failed(files, f"the chip refused Active Authentication ({exc})")
+            return
+        self.chip_auth, self.chip_auth_detail = ChipAuth.GENUINE, ""
 
     def _chip_auth_failed(self, files: dict[str, bytes], detail: str) -> None:
         self.chip_auth, self.chip_auth_detail = ChipAuth.FAILED, detail
@@ -306,7 +349,7 @@ class DocumentReader:
     def _read_com(self, files: dict[str, bytes]) -> tuple[int, ...]:
         content = self._read_protected(COM, files, stage="access")
         if content is None:
-            return (1, 2, 13, 14)  # no EF.COM: try the groups we want
+            return (1, 2, 13, 14, 15)  # no EF.COM: try the groups we want
         files[COM.name] = content
         try:
             return parse_com(content).data_groups

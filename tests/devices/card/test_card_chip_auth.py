@@ -137,3 +137,28 @@ class _Direct:
 
     def transmit(self, apdu: bytes) -> bytes:
         return self.chip.process(apdu)
+
+
+def test_active_authentication_genuine_and_clone(citizens: list[CitizenProfile]) -> None:
+    only_aa = ChipOptions(chip_auth=False, active_auth=True)
+    chip = EmulatedChip(personalise_cccd(citizens[4], only_aa))
+    outcome = read_card(_Direct(chip), _can(citizens[4]), TRUST)
+    assert (outcome.card.chip_auth, outcome.chip_auth_detail) == (ChipAuth.GENUINE, "")
+    assert "DG15" in outcome.card.data_groups and outcome.card.passive_auth is PassiveAuth.VALID
+    internal = [c for c in chip.commands if c.ins == iso.INS_INTERNAL_AUTHENTICATE]
+    assert len(internal) == 1 and len(internal[0].data) == 8  # the terminal's challenge
+    clone = read_card(_Direct(EmulatedChip(personalise_cccd(citizens[4], ChipOptions(
+        chip_auth=False, active_auth=True, clone=True)))), _can(citizens[4]), TRUST)  # fmt: skip
+    assert clone.card.chip_auth is ChipAuth.FAILED
+    assert (
+        clone.chip_auth_detail
+        == "Active Authentication: the chip's signature of the challenge does not verify"
+    )
+    assert not admit(AdmissionRule(), clone.card).admitted
+
+
+def test_chip_authentication_is_preferred_to_active_authentication(citizens: list[CitizenProfile]) -> None:
+    chip = EmulatedChip(personalise_cccd(citizens[0], ChipOptions(active_auth=True)))
+    outcome = read_card(_Direct(chip), _can(citizens[0]), TRUST)
+    assert outcome.card.chip_auth is ChipAuth.GENUINE
+    assert not any(c.ins == iso.INS_INTERNAL_AUTHENTICATE for c in chip.commands)

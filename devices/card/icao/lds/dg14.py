@@ -25,6 +25,7 @@ DG14_TAG = 0x6E
 ID_PK_ECDH = "0.4.0.127.0.7.2.2.1.2"
 ID_CA_ECDH = "0.4.0.127.0.7.2.2.3.2"  # + .1 3DES, .2 AES-128, .3 AES-192, .4 AES-256
 CA_ECDH_AES_128 = ID_CA_ECDH + ".2"
+ID_AA = "2.23.136.1.1.5"  # ActiveAuthenticationInfo: version, signatureAlgorithm (9303-11 §9.2.9)
 _ASN1_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError)
 
 
@@ -46,6 +47,7 @@ class ChipAuthKey:
 class Dg14:
     infos: tuple[ChipAuthInfo, ...]
     keys: tuple[ChipAuthKey, ...]
+    aa_signature_algorithm: str = ""  # dotted OID, for an ECDSA Active Authentication key
 
     def key_for(self, info: ChipAuthInfo) -> ChipAuthKey | None:
         """The public key an info refers to: same keyId, or the only key when there is one."""
@@ -108,12 +110,17 @@ def parse_dg14(data: bytes) -> Dg14:
     """Raises LdsError only."""
     found_infos: list[ChipAuthInfo] = []
     found_keys: list[ChipAuthKey] = []
+    aa_algorithm = ""
     security_infos = tlv.parse_single(tlv.parse_single(data, DG14_TAG).value, 0x31)
     for item in security_infos.children():
         fields = item.children() if item.tag == 0x30 else []
         if len(fields) < 2 or fields[0].tag != 0x06:
             raise LdsError("DG14: a SecurityInfo must be SEQUENCE { OID, ... }")
         protocol = decode_oid(fields[0].value)
+        if protocol == ID_AA:
+            if len(fields) > 2 and fields[2].tag == 0x06:
+                aa_algorithm = decode_oid(fields[2].value)
+            continue
         key_id = _integer(fields[2]) if len(fields) > 2 else None
         if protocol.startswith(ID_CA_ECDH + "."):
             found_infos.append(ChipAuthInfo(protocol, _integer(fields[1]), key_id))
@@ -127,14 +134,28 @@ def parse_dg14(data: bytes) -> Dg14:
                 found_keys.append(ChipAuthKey(key_id, None, loaded))
             else:
                 found_keys.append(ChipAuthKey(key_id, loaded.public_key))
-    return Dg14(tuple(found_infos), tuple(found_keys))
+    return Dg14(tuple(found_infos), tuple(found_keys), aa_algorithm)
 
 
-def build_dg14(public_key: ec.EllipticCurvePublicKey, protocol: str = CA_ECDH_AES_128) -> bytes:
-    """DG14 with one ChipAuthenticationInfo (version 1) and its public key (named curve)."""
-    spki = public_key.public_bytes(
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-    key_info = tlv.encode(0x30, tlv.encode(0x06, encode_oid(ID_PK_ECDH)) + spki)
-    ca_info = tlv.encode(0x30, tlv.encode(0x06, encode_oid(protocol)) + tlv.encode(0x02, b"\x01"))
-    return tlv.encode(DG14_TAG, tlv.encode(0x31, key_info + ca_info))
+def build_dg14(
+    public_key: ec.EllipticCurvePublicKey | None,
+    protocol: str = CA_ECDH_AES_128,
+    aa_signature_algorithm: str = "",
+) -> bytes:
+    """DG14 with one ChipAuthenticationInfo (version 1) and its public key (named curve), and/or
+    an ActiveAuthenticationInfo naming the ECDSA signature algorithm of DG15's key."""
+    infos = b""
+    if public_key is not None:
+        spki = public_key.public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        infos += tlv.encode(0x30, tlv.encode(0x06, encode_oid(ID_PK_ECDH)) + spki)
+        infos += tlv.encode(0x30, tlv.encode(0x06, encode_oid(protocol)) + tlv.encode(0x02, b"\x01"))
+    if aa_signature_algorithm:
+        infos += tlv.encode(
+            0x30,
+            tlv.encode(0x06, encode_oid(ID_AA))
+            + tlv.encode(0x02, b"\x01")
+            + tlv.encode(0x06, encode_oid(aa_signature_algorithm)),
+        )
+    return tlv.encode(DG14_TAG, tlv.encode(0x31, infos))
