@@ -352,7 +352,7 @@ class TrustKeys(Section):
         "Chip checks accepted for the applicant: valid (signed, issuer in card.trust_dir), "
         "chain_unknown (signed, issuer not in the trust folder: the officer is told to check the "
         "card by eye). A forged chip or a CCCD without a valid EF.SOD is never accepted. "
-        "Set [\"valid\"] once the CSCA certificates are imported (kiosk trust import).",
+        'Set ["valid"] once the CSCA certificates are imported (kiosk trust import).',
     )
     guests = Setting(
         StrList(choices=("valid", "chain_unknown"), min_items=1),
