@@ -10,7 +10,8 @@ the time spent inside SCardTransmit (pcscd, vpcd and the emulated chip), i.e. wh
 costs per APDU; the key agreement is PACE/BAC alone. The protocol minimum counts, for the same
 files: SELECT of the application, one READ BINARY per 223-byte block (the first block also
 gives the file length, so no header read), MSE:Set AT + 4 × GENERAL AUTHENTICATE for PACE
-(GET CHALLENGE + EXTERNAL AUTHENTICATE for BAC, after 1 failed EF.CardAccess probe).
+(GET CHALLENGE + EXTERNAL AUTHENTICATE for BAC, after 1 failed EF.CardAccess probe), and on a
+CCCD MSE:Set AT + GENERAL AUTHENTICATE of Chip Authentication (DG14 is among the files read).
 """
 
 from __future__ import annotations
@@ -63,6 +64,8 @@ def minimum_apdus(stats: ReadStats, access: str, sfi: bool) -> int:
     # BAC: failed EF.CardAccess probe, SELECT AID, GET CHALLENGE + EXTERNAL AUTHENTICATE.
     # PACE: SELECT AID, MSE:Set AT + 4 × GENERAL AUTHENTICATE.
     fixed = 1 + 1 + 2 if access == "BAC" else 1 + 5
+    # Chip Authentication (DG14 read): MSE:Set AT + GENERAL AUTHENTICATE; Active: INTERNAL AUTH.
+    fixed += 2 if "DG14" in stats.file_sizes else 1 if "DG15" in stats.file_sizes else 0
     return fixed + blocks + (0 if sfi else files)
 
 

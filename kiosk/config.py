@@ -336,7 +336,28 @@ class CardKeys(Section):
     trust_dir = Setting(
         OptionalPath(folder=True, must_exist=True),
         None,
-        "Folder of CSCA certificates for passive authentication. Empty: the bundled trust store.",
+        "Folder of CSCA certificates for passive authentication (`kiosk trust import`). Empty: none, "
+        "so every real chip is chain_unknown and `kiosk doctor` says so (the emulated backend "
+        "trusts its test CSCA).",
+    )
+
+
+class TrustKeys(Section):
+    """Station policy for the chip's passive authentication (kiosk/admission.py TrustPolicy)."""
+
+    section = "trust"
+    applicant = Setting(
+        StrList(choices=("valid", "chain_unknown"), min_items=1),
+        ("valid", "chain_unknown"),
+        "Chip checks accepted for the applicant: valid (signed, issuer in card.trust_dir), "
+        "chain_unknown (signed, issuer not in the trust folder: the officer is told to check the "
+        "card by eye). A forged chip or a CCCD without a valid EF.SOD is never accepted. "
+        'Set ["valid"] once the CSCA certificates are imported (kiosk trust import).',
+    )
+    guests = Setting(
+        StrList(choices=("valid", "chain_unknown"), min_items=1),
+        ("valid", "chain_unknown"),
+        "Chip checks accepted for the people added to a declaration (as trust.applicant).",
     )
 
 
@@ -487,9 +508,9 @@ class CatalogKeys(Section):
 
 
 SECTIONS: tuple[type[Section], ...] = (
-    StationKeys, PathKeys, DatabaseKeys, CardKeys, PrinterKeys, SubmissionKeys, UiKeys, SecurityKeys,
-    OfficerKeys,
-    RetentionKeys, BackupKeys, PaymentKeys, AppointmentKeys, ScannerKeys, CatalogKeys,
+    StationKeys, PathKeys, DatabaseKeys, CardKeys, TrustKeys, PrinterKeys, SubmissionKeys, UiKeys,
+    SecurityKeys, OfficerKeys, RetentionKeys, BackupKeys, PaymentKeys, AppointmentKeys, ScannerKeys,
+    CatalogKeys,
 )  # fmt: skip
 # Keys of earlier releases, ignored with a warning for one release, then unknown like any other.
 RETIRED: dict[str, str] = {
@@ -509,6 +530,7 @@ class Config:
     paths: PathKeys
     database: DatabaseKeys
     card: CardKeys
+    trust: TrustKeys
     printer: PrinterKeys
     submission: SubmissionKeys
     ui: UiKeys

@@ -3,14 +3,17 @@
 Each read establishes its own PC/SC context and keeps it until the card is disconnected — a
 connection outliving its context fails with "Context already released" (pyscard pitfall). Nothing
 is cached between reads: reader names and card handles are asked for every time. All PC/SC calls
-of a read run on one worker thread and every APDU has a timeout, so a hung reader gives
-`CardError(TIMEOUT)`, never a hang. The monitor thread turns reader and card changes into
-`CardEvent`s and PC/SC failures into reader-removed events, never into tracebacks.
+of a read run on one worker thread and every call has a timeout. A call that does not return in
+time is cancelled for real (`cancel.py`), so a chip that stops answering gives `CardError(TIMEOUT)`
+within `apdu_timeout + CANCEL_GRACE` and leaves no thread behind. The monitor thread turns reader
+and card changes into `CardEvent`s and PC/SC failures into reader-removed events, never into
+tracebacks.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import logging
 import threading
 from collections.abc import Callable, Collection
@@ -19,6 +22,7 @@ from typing import Any, TypeVar
 
 from devices.card.icao.document_reader import ReadStats
 from devices.card.icao.passive_auth import TrustStore
+from devices.card.pcsc_cancel import ESTABLISH_LOCK, ContextSocket
 from devices.card.reading import ReadOutcome, read_card
 from kiosk.ports.card import (
     AccessKey,
@@ -36,6 +40,10 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 REMOVAL_GRACE_MS = 1500
+# A PC/SC call that overran its timeout has this long to return once cancelled. With the default
+# APDU timeout the citizen hears "place the card again" within 6 s of the chip falling silent.
+APDU_TIMEOUT = 4.0
+CANCEL_GRACE = 1.0
 CONTACTLESS_HINTS = ("picc", "contactless", "cl ", "-cl", "nfc", "pcd", "acr122", "acr1252", "5x21", "5022")
 
 
@@ -84,27 +92,61 @@ def choose_reader(names: list[str], wanted: str | None, with_card: Collection[st
 
 
 class _PcscSession:
-    """One read: context → connect → transmit… → disconnect (reset) → release, on one worker."""
+    """One read: context → connect → transmit… → disconnect (reset) → release, on one worker.
+
+    A call that overruns its timeout is cancelled (SCardCancel, then the context's socket to
+    pcscd shut down) and the session is marked abandoned: `close` then only releases the context,
+    since a reset of a frozen card would block again. The worker thread is joined in `close`."""
 
     def __init__(self, timeout: float) -> None:
         self._timeout = timeout
-        self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="pcsc")
+        self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="pcsc-read")
+        self._socket = ContextSocket()
         self._context: Any = None
         self._card: Any = None
         self._protocol = 0
         self._reader = ""
+        self.abandoned = False
+        self._stuck = False  # the abandoned call did not return even with its socket shut
 
     def call(self, function: Callable[..., T], *args: Any) -> T:
+        if self.abandoned:
+            raise CardError(CardErrorReason.TIMEOUT, "the reader did not answer in time")
         future = self._pool.submit(function, *args)
         try:
             return future.result(timeout=self._timeout)
         except concurrent.futures.TimeoutError as exc:
+            self._abandon(future)
             raise CardError(CardErrorReason.TIMEOUT, "the reader did not answer in time") from exc
+
+    def _abandon(self, future: concurrent.futures.Future[Any]) -> None:
+        """Make the blocked call return: SCardCancel (enough for a status wait), then the socket."""
+        self.abandoned = True
+        scard = _scard()
+        if self._context is not None:
+            with contextlib.suppress(Exception):
+                scard.SCardCancel(self._context)
+        with contextlib.suppress(concurrent.futures.TimeoutError):
+            future.result(timeout=0.05)
+            return
+        if not self._socket.shut():
+            self._stuck = True
+            log.error("PC/SC call blocked and its pcscd socket is unknown: the worker thread stays")
+            return
+        try:
+            future.result(timeout=CANCEL_GRACE)
+        except concurrent.futures.TimeoutError:
+            self._stuck = True
+            log.error("PC/SC call still blocked %.1f s after its socket was shut", CANCEL_GRACE)
+        except Exception as exc:  # the call's own failure (SCARD_F_COMM_ERROR…): expected
+            log.debug("cancelled PC/SC call: %r", exc)
 
     def establish(self) -> None:
         """Get a PC/SC context, kept until `close` (connections must not outlive it)."""
         scard = _scard()
-        hresult, context = self.call(scard.SCardEstablishContext, scard.SCARD_SCOPE_USER)
+        hresult, context = self.call(
+            self._socket.establish, lambda: scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
+        )
         if hresult != scard.SCARD_S_SUCCESS:
             raise CardError(CardErrorReason.NO_READER, "the PC/SC service (pcscd) is not running")
         self._context = context
@@ -169,6 +211,10 @@ class _PcscSession:
         hresult, response = self.call(scard.SCardTransmit, self._card, self._protocol, list(apdu))
         if hresult != scard.SCARD_S_SUCCESS:
             raise self._explain(_error(hresult, "transmit"))
+        if len(response) < 2:
+            # What some drivers (vpcd among them) return when the card went away mid-exchange.
+            short = CardError(CardErrorReason.BAD_RESPONSE, "response shorter than a status word")
+            raise self._explain(short)
         return bytes(response)
 
     def _explain(self, error: CardError) -> CardError:
@@ -195,16 +241,17 @@ class _PcscSession:
     def close(self) -> None:
         scard = _scard()
         try:
-            if self._card is not None:
+            if self._card is not None and not self.abandoned:
                 # Reset: the chip drops its secure-messaging session; the next read starts clean.
                 self.call(scard.SCardDisconnect, self._card, scard.SCARD_RESET_CARD)
-            if self._context is not None:
-                self.call(scard.SCardReleaseContext, self._context)
         except CardError as exc:
-            log.warning("PC/SC close: %s", exc)
+            log.warning("PC/SC disconnect: %s", exc)
         finally:
+            if self._context is not None:
+                # Never blocks: after an abandoned call its socket is shut, so pcscd is not asked.
+                self._pool.submit(scard.SCardReleaseContext, self._context)
             self._card = self._context = None
-            self._pool.shutdown(wait=False)
+            self._pool.shutdown(wait=not self._stuck)
 
 
 class PcscCardReader(CardReader):
@@ -213,7 +260,7 @@ class PcscCardReader(CardReader):
         reader_name: str | None = None,
         *,
         trust_dir: Path | str | None = None,
-        apdu_timeout: float = 5.0,
+        apdu_timeout: float = APDU_TIMEOUT,
         poll_seconds: float = 0.25,
         prefer_sfi: bool = True,
     ) -> None:
@@ -326,7 +373,8 @@ class PcscCardReader(CardReader):
 
     def _watch_with_context(self, present: dict[str, bool]) -> None:
         scard = _scard()
-        hresult, context = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
+        with ESTABLISH_LOCK:  # (see pcsc_cancel: a read must not take this socket for its own)
+            hresult, context = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
         if hresult != scard.SCARD_S_SUCCESS:
             raise RuntimeError("pcscd is not running")
         self._monitor_context = context

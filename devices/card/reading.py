@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from devices.card.icao.channel import Transport
 from devices.card.icao.document_reader import DocumentFiles, DocumentReader, ReadStats
@@ -37,6 +37,7 @@ class ReadOutcome:
     stats: ReadStats
     mrz: Mrz
     passive_auth: PassiveAuthReport
+    chip_auth_detail: str = ""  # why Chip Authentication was not checked or failed
 
 
 def _date(yymmdd: str, *, past: bool) -> str:
@@ -82,6 +83,14 @@ def _shown_face(image: bytes) -> bytes | None:
         return None
 
 
+def issue_date(ddmmyyyy: str) -> dt.date | None:
+    """DG13's issue date (dd/mm/yyyy), None when absent or in another form."""
+    try:
+        return dt.datetime.strptime(ddmmyyyy.strip(), "%d/%m/%Y").date()
+    except ValueError:
+        return None
+
+
 def build_card_read(files: DocumentFiles, trust: TrustStore) -> ReadOutcome:
     """Raises `CardError(BAD_DATA)` when DG1 or DG13 cannot be parsed (the bytes came through
     secure messaging intact, so reading again gives the same bytes), `CardError(MRZ_INVALID)`
@@ -102,13 +111,13 @@ def build_card_read(files: DocumentFiles, trust: TrustStore) -> ReadOutcome:
         fields = dg13.as_fields()
         if not fields["id_number"] and mrz.optional_data[:12].isdigit():
             fields["id_number"] = mrz.optional_data[:12]
-        holder = Holder(**fields, document_number=mrz.document_number)
+        holder = Holder(**fields, document_number=mrz.document_number, chip_auth=files.chip_auth.value)
         kind = "cccd"
     else:
-        holder = holder_from_mrz(mrz)
+        holder = replace(holder_from_mrz(mrz), chip_auth=files.chip_auth.value)
         kind = "passport"
     groups = {int(name[2:]): content for name, content in raw.items() if name.startswith("DG")}
-    report = verify(raw.get("SOD"), groups, trust)
+    report = verify(raw.get("SOD"), groups, trust, issue_date(holder.issue_date))
     card = CardRead(
         holder=holder,
         document_kind=kind,
@@ -116,10 +125,11 @@ def build_card_read(files: DocumentFiles, trust: TrustStore) -> ReadOutcome:
         photo_format=face.format if face else "",
         face=_shown_face(face.image) if face else None,
         passive_auth=report.outcome,
+        chip_auth=files.chip_auth,
         apdu_count=files.stats.apdu_count,
         data_groups=dict(raw),
     )
-    return ReadOutcome(card, files.stats, mrz, report)
+    return ReadOutcome(card, files.stats, mrz, report, files.chip_auth_detail)
 
 
 def read_card(

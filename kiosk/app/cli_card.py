@@ -3,6 +3,8 @@
 `read` runs a full read (PACE or BAC, data groups, passive authentication) on the emulated reader
 or a PC/SC reader and prints what was read; `emulate` puts an emulated CCCD on pcscd's virtual
 reader (vsmartcard vpcd) until stopped, so any PC/SC program — this kiosk included — can read it.
+A read from a real reader never imports the emulator (`devices.card.emulated`): its imports are
+inside the functions that need it.
 """
 
 from __future__ import annotations
@@ -15,26 +17,16 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from devices.card.emulated.chip import EmulatedChip
-from devices.card.emulated.face import LARGE, SMALL
-from devices.card.emulated.personalise import (
-    CardImage,
-    ChipOptions,
-    PassportProfile,
-    personalise_cccd,
-    personalise_passport,
-)
-from devices.card.emulated.pki import TEST_TRUST_DIR
-from devices.card.emulated.reader import EmulatedCardReader
-from devices.card.emulated.vpcd import VPCD_HOST, VPCD_PORT, VirtualCardSlot
 from devices.card.icao.lds.dg13 import parse_dg13
 from devices.card.pcsc import PcscCardReader
-from devices.card.profiles import CitizenProfile, load_profiles
 from devices.card.reading import ReadOutcome
 from kiosk.phrases import CARD_ERRORS
 from kiosk.ports.card import AccessKey, CardError, CardReader
+
+if TYPE_CHECKING:
+    from devices.card.emulated.personalise import CardImage, PassportProfile
 
 EXIT_CARD_ERROR = 2
 
@@ -73,8 +65,8 @@ def add_card_commands(subparsers: Any) -> None:
     emulate.add_argument("--bac-only", action="store_true", help="no EF.CardAccess / PACE")
     emulate.add_argument("--no-sfi", action="store_true", help="refuse READ BINARY by short file id")
     _add_chip_behaviour(emulate, "")
-    emulate.add_argument("--host", default=VPCD_HOST, help="vpcd address (loopback by default)")
-    emulate.add_argument("--port", type=int, default=VPCD_PORT, help="vpcd port")
+    emulate.add_argument("--host", help="vpcd address (default: loopback, 127.0.0.1)")
+    emulate.add_argument("--port", type=int, help="vpcd port (default: 35963)")
     emulate.set_defaults(func=run_emulate)
 
 
@@ -88,6 +80,9 @@ def _add_chip_behaviour(parser: argparse.ArgumentParser, prefix: str) -> None:
     )  # fmt: skip
     parser.add_argument(
         "--wrong-check-digit", action="store_true", help=prefix + "DG1 with a wrong MRZ check digit"
+    )
+    parser.add_argument(
+        "--clone", action="store_true", help=prefix + "a clone: the card's files without DG14's private key"
     )
 
 
@@ -103,6 +98,8 @@ def _access_key(args: argparse.Namespace) -> AccessKey:
 
 
 def _guests(path: Path | None) -> list[PassportProfile]:
+    from devices.card.emulated.personalise import PassportProfile
+
     if path is None:
         from importlib import resources
 
@@ -113,6 +110,10 @@ def _guests(path: Path | None) -> list[PassportProfile]:
 
 
 def _card_image(args: argparse.Namespace, wanted_id: str | None) -> tuple[CardImage, str]:
+    from devices.card.emulated.face import LARGE, SMALL
+    from devices.card.emulated.personalise import ChipOptions, personalise_cccd, personalise_passport
+    from devices.card.profiles import load_profiles
+
     options = ChipOptions(
         photo=LARGE if args.large_photo else SMALL,
         pace=not getattr(args, "bac_only", False),
@@ -121,11 +122,12 @@ def _card_image(args: argparse.Namespace, wanted_id: str | None) -> tuple[CardIm
         max_read=args.max_read,
         absent_files=frozenset(args.absent),
         wrong_check_digit=args.wrong_check_digit,
+        clone=args.clone,
     )
     if args.guest is not None:
         guest = _guests(args.profile)[args.guest]
         return personalise_passport(guest, options), guest.name
-    citizens: list[CitizenProfile] = load_profiles(args.profile)
+    citizens = load_profiles(args.profile)
     if args.index is not None:
         profile = citizens[args.index]
     else:
@@ -142,6 +144,8 @@ def _report(outcome: ReadOutcome, elapsed_ms: float) -> dict[str, Any]:
         "access": stats.access_protocol,
         "passive_auth": card.passive_auth.value,
         "passive_auth_detail": outcome.passive_auth.detail,
+        "chip_auth": card.chip_auth.value,
+        "chip_auth_detail": outcome.chip_auth_detail,
         "holder": dataclasses.asdict(card.holder),
         "dg13": parse_dg13(dg13).as_fields() if dg13 else None,
         "dg1": {
@@ -171,7 +175,7 @@ def _report(outcome: ReadOutcome, elapsed_ms: float) -> dict[str, Any]:
 
 def _print_human(report: dict[str, Any]) -> None:
     kind, access, outcome = report["document_kind"], report["access"], report["passive_auth"]
-    print(f"{kind} read with {access}: passive authentication {outcome}")
+    print(f"{kind} read with {access}: passive authentication {outcome}, chip {report['chip_auth']}")
     for name, value in (report["dg13"] or report["holder"]).items():
         if value:
             print(f"  {name:18} {value}")
@@ -187,6 +191,9 @@ def run_read(args: argparse.Namespace) -> int:
         print(f"card read: {exc}", file=sys.stderr)
         return 1
     if args.emulated:
+        from devices.card.emulated.pki import TEST_TRUST_DIR
+        from devices.card.emulated.reader import EmulatedCardReader
+
         emulated = EmulatedCardReader(trust_dir=args.trust or TEST_TRUST_DIR)
         image, _label = _card_image(args, args.id)
         emulated.insert_image(image)
@@ -218,14 +225,18 @@ def run_read(args: argparse.Namespace) -> int:
 
 
 def run_emulate(args: argparse.Namespace) -> int:
+    from devices.card.emulated.chip import EmulatedChip
+    from devices.card.emulated.vpcd import VPCD_HOST, VPCD_PORT, VirtualCardSlot
+
     image, label = _card_image(args, None)
+    host, port = args.host or VPCD_HOST, args.port or VPCD_PORT
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
-    slot = VirtualCardSlot(args.host, args.port)
+    slot = VirtualCardSlot(host, port)
     slot.insert(EmulatedChip(image))
     slot.start()
-    print(f"emulating {label} on vpcd {args.host}:{args.port}; Ctrl-C to stop", flush=True)
+    print(f"emulating {label} on vpcd {host}:{port}; Ctrl-C to stop", flush=True)
     try:
         stop.wait()
     finally:

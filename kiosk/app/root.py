@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
 from devices.card.profiles import CitizenProfile, load_profiles
+from kiosk.admission import TrustPolicy
 from kiosk.app.demo import DemoDocuments, demo_documents
 from kiosk.app.health import HEALTH_EVERY_S, kiosk_health
 from kiosk.appointments import AppointmentSettings
@@ -24,7 +25,7 @@ from kiosk.flow.journey import Journey
 from kiosk.health import Health
 from kiosk.officer_mode import OfficerMode
 from kiosk.payment import Method, PaymentOptions
-from kiosk.ports.card import CardReader
+from kiosk.ports.card import CardReader, PassiveAuth
 from kiosk.ports.clock import Clock, local_now
 from kiosk.ports.voice import Silent, Voice
 from kiosk.runner import Runner
@@ -67,6 +68,13 @@ def appointment_settings(config: Config) -> AppointmentSettings:
         days_ahead=config.appointment.days_ahead,
         slots=config.appointment.slots,
         weekdays=config.appointment.weekdays,
+    )
+
+
+def trust_policy(config: Config) -> TrustPolicy:
+    return TrustPolicy(
+        applicant=tuple(PassiveAuth(v) for v in config.trust.applicant),
+        guests=tuple(PassiveAuth(v) for v in config.trust.guests),
     )
 
 
@@ -431,6 +439,7 @@ def build_app(config: Config, runner: Runner, clock: Clock = local_now) -> Kiosk
         # The station's opening days and ways to pay reach the journey here, not through the UI.
         appointments=appointment_settings(config),
         payment=payment_options(config),
+        trust=trust_policy(config),
     )
     card_reader: Lazy[CardReader] = Lazy(lambda: make_card_reader(config))  # crypto loads after paint
     storage: Lazy[Storage] = Lazy(lambda: make_storage(config))

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from kiosk.admission import TrustPolicy
 from kiosk.appointments import AppointmentSettings
 from kiosk.catalog import Catalog
 from kiosk.flow.effects import Effect, ReadCard
@@ -30,6 +31,7 @@ class Walk:
         language: str = "vi",
         appointments: AppointmentSettings | None = None,
         payment: PaymentOptions | None = None,
+        trust: TrustPolicy | None = None,
     ) -> None:
         self.catalog = catalog
         self._clock = clock
@@ -40,6 +42,7 @@ class Walk:
         # days offered, no ways to pay shown: the citizen asks the officer).
         self.appointments = appointments
         self.payment = payment
+        self.trust = trust or TrustPolicy()
         self._effects: list[Effect] = []
         self._listeners: list[Callable[[FlowState], None]] = []
         self._reader_attached = True
@@ -76,7 +79,7 @@ class Walk:
         self._set(card=replace(self._state.card, **changes))
 
     def _env(self) -> StepEnv:
-        return StepEnv(self._clock(), self.appointments)
+        return StepEnv(self._clock(), self.appointments, self.trust)
 
     def _kind(self) -> StepKind | None:
         step = self._state.step

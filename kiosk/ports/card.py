@@ -108,6 +108,15 @@ class PassiveAuth(enum.Enum):
     UNVERIFIABLE = "unverifiable"
 
 
+class ChipAuth(enum.Enum):
+    """Whether the chip is the one the data were signed for (Chip Authentication, ICAO 9303-11
+    §6.2): shown to officers as "chip genuine / not checked / failed"."""
+
+    GENUINE = "genuine"  # the chip proved it holds DG14's private key
+    NOT_CHECKED = "not_checked"  # no DG14, or nothing in it this kiosk implements
+    FAILED = "failed"  # the chip refused or could not answer under the new keys: a clone
+
+
 @dataclass(frozen=True)
 class Holder:
     """The holder's data as read from the chip (DG13 for a CCCD, DG1 for any eMRTD).
@@ -134,6 +143,9 @@ class Holder:
     old_id_number: str = ""
     card_serial: str = ""  # DG13 key 16, meaning unconfirmed: kept raw, never shown as the old ID
     document_number: str = ""  # from DG1 (passport number, or last 9 digits of the ID on a CCCD)
+    # ChipAuth value of the chip this was read from ("" when not read from a chip): kept with the
+    # person's data in the dossier, for the officer.
+    chip_auth: str = ""
 
 
 @dataclass(frozen=True)
@@ -148,6 +160,7 @@ class CardRead:
     # None when there is no photo or it cannot be decoded.
     face: bytes | None = None
     passive_auth: PassiveAuth = PassiveAuth.NOT_CHECKED
+    chip_auth: ChipAuth = ChipAuth.NOT_CHECKED
     apdu_count: int = 0
     data_groups: dict[str, bytes] = field(default_factory=dict, repr=False)
 

@@ -2,8 +2,11 @@
 
 It answers SELECT (AID, EF; the master file answers 6D00 as on a CCCD), READ BINARY (offset or
 short file identifier, 6282 / 6Cxx / 6B00 at the end of a file), BAC (GET CHALLENGE, EXTERNAL
-AUTHENTICATE), PACE-GM (MSE:Set AT, four GENERAL AUTHENTICATE steps, CAN or MRZ password) and
-secure messaging (3DES or AES). Any plain command or SM error inside a session ends the session.
+AUTHENTICATE), PACE-GM (MSE:Set AT, four GENERAL AUTHENTICATE steps, CAN or MRZ password),
+secure messaging (3DES or AES), Chip Authentication (MSE:Set AT 41A4 + GENERAL AUTHENTICATE with
+the terminal's ephemeral key; the answer goes under the old keys, then SM restarts with the new
+ones, 9303-11 §6.2) and Active Authentication (INTERNAL AUTHENTICATE, ECDSA, §6.1). Any plain
+command or SM error inside a session ends the session.
 Errors under SM are wrapped (DO99 + MAC) unless `bare_errors` asks for bare status words, as many
 real chips send; `max_read` makes it refuse long reads with a bare 6700 (never wrapped).
 """
@@ -13,6 +16,9 @@ from __future__ import annotations
 import os
 import secrets
 
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from ecdsa.ellipticcurve import INFINITY, PointJacobi
 
 from devices.card.emulated.personalise import CardImage
@@ -30,6 +36,7 @@ from devices.card.icao.crypto import (
 )
 from devices.card.icao.lds import tlv
 from devices.card.icao.lds.card_access import decode_oid, pace_infos
+from devices.card.icao.lds.dg14 import CA_ECDH_AES_128
 from devices.card.icao.lds.errors import LdsError
 from devices.card.icao.lds.files import CARD_ACCESS, EMRTD_AID
 from devices.card.icao.pace import (
@@ -92,6 +99,7 @@ class EmulatedChip:
         self.sm: ChipSecureMessaging | None = None
         self._rnd_ic: bytes | None = None
         self._pace: _PaceState | None = None
+        self._chip_auth_pending = False  # MSE:Set AT for Chip Authentication accepted
         self._bare = False  # answer the current command without secure messaging
 
     @property
@@ -134,6 +142,7 @@ class EmulatedChip:
             iso.INS_EXTERNAL_AUTHENTICATE: self._external_authenticate,
             iso.INS_MSE: self._mse,
             iso.INS_GENERAL_AUTHENTICATE: self._general_authenticate,
+            iso.INS_INTERNAL_AUTHENTICATE: self._internal_authenticate,
         }
         handler = handlers.get(command.ins)
         if handler is None:
@@ -237,6 +246,8 @@ class EmulatedChip:
 
     # -- PACE (9303-11 §4.4) --------------------------------------------------------------------
     def _mse(self, command: CommandApdu) -> ResponseApdu:
+        if (command.p1, command.p2) == (0x41, 0xA4):
+            return self._mse_chip_auth(command)
         card_access = self.image.card_access
         if card_access is None:
             return _sw(iso.SW_INS_NOT_SUPPORTED)
@@ -264,7 +275,52 @@ class EmulatedChip:
         self._pace = _PaceState(suite, password)
         return _sw(iso.SW_OK)
 
+    # -- Active Authentication (9303-11 §6.1), ECDSA plain r‖s ------------------------------------
+    def _internal_authenticate(self, command: CommandApdu) -> ResponseApdu:
+        key = self.image.active_auth_key
+        if key is None:
+            return _sw(iso.SW_INS_NOT_SUPPORTED)
+        if self.sm is None:
+            return _sw(iso.SW_SECURITY_NOT_SATISFIED)
+        if len(command.data) != 8:
+            return _sw(iso.SW_WRONG_DATA)
+        r, s = decode_dss_signature(key.sign(command.data, ec.ECDSA(hashes.SHA256())))
+        size = (key.curve.key_size + 7) // 8
+        return _sw(iso.SW_OK, r.to_bytes(size, "big") + s.to_bytes(size, "big"))
+
+    # -- Chip Authentication (9303-11 §6.2) -----------------------------------------------------
+    def _mse_chip_auth(self, command: CommandApdu) -> ResponseApdu:
+        if self.sm is None or self.image.chip_auth_key is None:
+            return _sw(
+                iso.SW_CONDITIONS_NOT_SATISFIED if self.sm is None else iso.SW_REFERENCE_DATA_NOT_USABLE
+            )
+        try:
+            fields = {item.tag: item.value for item in tlv.parse_all(command.data)}
+            protocol = decode_oid(fields[0x80])
+        except (LdsError, KeyError):
+            return _sw(iso.SW_WRONG_DATA)
+        if protocol != CA_ECDH_AES_128:
+            return _sw(iso.SW_REFERENCE_DATA_NOT_USABLE)
+        self._chip_auth_pending = True
+        return _sw(iso.SW_OK)
+
+    def _chip_auth(self, command: CommandApdu) -> ResponseApdu:
+        self._chip_auth_pending = False
+        key = self.image.chip_auth_key
+        assert key is not None and self.sm is not None
+        try:
+            point = tlv.parse_single(command.data, 0x7C).child(0x80).value
+            terminal = ec.EllipticCurvePublicKey.from_encoded_point(key.curve, point)
+        except (LdsError, ValueError):
+            return _sw(iso.SW_WRONG_DATA)
+        shared = key.exchange(ec.ECDH(), terminal)
+        # This answer still goes under the old keys (process() wraps it); then the new session.
+        self.sm = ChipSecureMessaging(SessionKeys.derive(shared, SessionCipher.AES128), 0)
+        return _sw(iso.SW_OK, tlv.encode(0x7C, b""))
+
     def _general_authenticate(self, command: CommandApdu) -> ResponseApdu:
+        if self._chip_auth_pending:
+            return self._chip_auth(command)
         state = self._pace
         if state is None:
             return _sw(iso.SW_CONDITIONS_NOT_SATISFIED)

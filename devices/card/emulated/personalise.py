@@ -2,7 +2,9 @@
 
 From a `CitizenProfile` it builds EF.CardAccess (the value real CCCDs carry), EF.COM, DG1 (TD1
 MRZ as laid out on the CCCD), DG2 (a generated face), DG3 (present but EAC-protected), DG13 (the
-real-card layout, with diacritics) and an EF.SOD signed by the test Document Signer.
+real-card layout, with diacritics), DG14 (a Chip Authentication key on brainpoolP256r1, derived
+from the ID number so that every process personalises the same card) and an EF.SOD signed by the
+test Document Signer. A `clone` has the same files but not DG14's private key.
 """
 
 from __future__ import annotations
@@ -19,11 +21,13 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from devices.card.emulated import face
 from devices.card.emulated.pki import SignerChain, generate_chain, load_test_chain
+from devices.card.icao.active_auth import ECDSA_PLAIN_SHA256, build_dg15
 from devices.card.icao.lds import tlv
 from devices.card.icao.lds.com import build_com
 from devices.card.icao.lds.dg1 import build_dg1
 from devices.card.icao.lds.dg2 import build_dg2
 from devices.card.icao.lds.dg13 import UTF8_MARKER_OID
+from devices.card.icao.lds.dg14 import build_dg14
 from devices.card.icao.lds.files import COM, DG1, DG2, DG13, SOD, data_group
 from devices.card.icao.lds.mrz import build_td1, build_td3, check_digit, mrz_information
 from devices.card.icao.lds.sod import LDS_SECURITY_OBJECT_OID, build_lds_security_object
@@ -62,6 +66,9 @@ class ChipOptions:
     max_read: int | None = None  # refuse a READ BINARY with a larger Le by a bare 6700
     absent_files: frozenset[str] = frozenset()  # e.g. {"SOD", "COM", "DG13"}: not on the chip
     wrong_check_digit: bool = False  # DG1's date-of-birth check digit is wrong (signed as it is)
+    chip_auth: bool = True  # CCCD: DG14 with a Chip Authentication key, and the chip answers CA
+    active_auth: bool = False  # CCCD: DG15 with an ECDSA key (P-256) and INTERNAL AUTHENTICATE
+    clone: bool = False  # the right files and SOD on a chip without DG14's / DG15's private keys
 
 
 @dataclass(frozen=True)
@@ -73,6 +80,8 @@ class CardImage:
     can: str | None
     options: ChipOptions = field(default_factory=ChipOptions)
     protected_files: frozenset[int] = frozenset({DG3.fid})  # answer 6982 (EAC needed)
+    chip_auth_key: ec.EllipticCurvePrivateKey | None = None  # what the chip holds for DG14's key
+    active_auth_key: ec.EllipticCurvePrivateKey | None = None  # … and for DG15's
 
     @property
     def card_access(self) -> bytes | None:
@@ -227,6 +236,14 @@ def _finish(groups: dict[int, bytes], options: ChipOptions) -> dict[int, bytes]:
     return files
 
 
+def chip_auth_key(id_number: str, curve: ec.EllipticCurve | None = None) -> ec.EllipticCurvePrivateKey:
+    """A test key of the card with this ID: Chip Authentication on brainpoolP256r1 (as the
+    CCCD), or another curve (Active Authentication); the same in every process. The seed is
+    below both curves' orders (~2^255.4), so any 255-bit value is a valid private key."""
+    seed = hashlib.sha256(f"kiosk test chip key {curve.name if curve else ''} {id_number}".encode()).digest()
+    return ec.derive_private_key(int.from_bytes(seed, "big") >> 1 | 1, curve or ec.BrainpoolP256R1())
+
+
 def _checked(mrz: str, options: ChipOptions) -> str:
     """The MRZ, or with `wrong_check_digit` its date-of-birth check digit changed (TD1 or TD3)."""
     if not options.wrong_check_digit:
@@ -249,13 +266,25 @@ def personalise_cccd(profile: CitizenProfile, options: ChipOptions | None = None
         3: tlv.encode(DG3.tag, tlv.encode(0x7F61, tlv.encode(0x02, b"\x00"))),
         13: dg13,
     }
+    key = chip_auth_key(holder.id_number) if options.chip_auth else None
+    aa_key = chip_auth_key(holder.id_number, ec.SECP256R1()) if options.active_auth else None
+    if key is not None or aa_key is not None:
+        algorithm = ECDSA_PLAIN_SHA256 if aa_key is not None else ""
+        groups[14] = build_dg14(key.public_key() if key else None, aa_signature_algorithm=algorithm)
+    if aa_key is not None:
+        groups[15] = build_dg15(aa_key.public_key())
+    if options.clone:  # the clone copied the files; private keys never leave a chip
+        key = ec.generate_private_key(key.curve) if key else None
+        aa_key = ec.generate_private_key(aa_key.curve) if aa_key else None
     files = _finish(groups, options)
     if options.alter_dg13:
         files[DG13.fid] = _alter(dg13, holder)
     mrz_info = mrz_information(
         holder.id_number[-9:], yymmdd(holder.date_of_birth), yymmdd(holder.expiry_date)
     )
-    return CardImage(files, mrz_info, holder.id_number[-6:], options)
+    return CardImage(
+        files, mrz_info, holder.id_number[-6:], options, chip_auth_key=key, active_auth_key=aa_key
+    )
 
 
 @dataclass(frozen=True)

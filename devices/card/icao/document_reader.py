@@ -18,15 +18,35 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from devices.card.icao import apdu as iso
+from devices.card.icao.active_auth import (
+    ActiveAuthFailed,
+    ActiveAuthUnsupported,
+    dg15_key,
+    perform_active_authentication,
+)
 from devices.card.icao.apdu import CommandApdu, ResponseApdu, StatusError
 from devices.card.icao.bac import BacAuthenticationFailed, perform_bac
 from devices.card.icao.channel import ApduChannel, SessionLost, Transport
+from devices.card.icao.chip_auth import ChipAuthUnsupported, perform_chip_authentication
+from devices.card.icao.chip_auth import choose as choose_chip_auth
 from devices.card.icao.crypto import SessionCipher
 from devices.card.icao.lds import tlv
 from devices.card.icao.lds.card_access import PaceInfo, pace_infos
 from devices.card.icao.lds.com import parse_com
+from devices.card.icao.lds.dg14 import parse_dg14
 from devices.card.icao.lds.errors import LdsError
-from devices.card.icao.lds.files import CARD_ACCESS, COM, DG1, DG2, DG13, EMRTD_AID, SOD, ElementaryFile
+from devices.card.icao.lds.files import (
+    CARD_ACCESS,
+    COM,
+    DG1,
+    DG2,
+    DG13,
+    DG14,
+    DG15,
+    EMRTD_AID,
+    SOD,
+    ElementaryFile,
+)
 from devices.card.icao.lds.mrz import mrz_information
 from devices.card.icao.pace import (
     PASSWORD_CAN,
@@ -37,7 +57,7 @@ from devices.card.icao.pace import (
     mrz_password,
     perform_pace,
 )
-from kiosk.ports.card import AccessKey, CardError, CardErrorReason, ProgressCallback, ReadProgress
+from kiosk.ports.card import AccessKey, CardError, CardErrorReason, ChipAuth, ProgressCallback, ReadProgress
 
 # The longest Le whose protected answer (DO87 with padding, DO99, DO8E) still fits a short
 # response APDU of 256 bytes: 223 with AES (16-byte padding), 231 with 3DES (8-byte padding).
@@ -47,7 +67,7 @@ MAX_BLOCK_DES3 = 231
 HEADER_PROBE = 8  # enough for any LDS tag (≤ 2 bytes) and length (≤ 4 bytes) field
 MAX_OFFSET = 0x7FFF  # READ BINARY B0 with a 15-bit offset (odd INS B1 is not used)
 MAX_FILE = MAX_OFFSET + MAX_BLOCK_DES3 + 1  # the largest file B0 reads can reach
-OPTIONAL_FILES = (COM, DG2, DG13)
+OPTIONAL_FILES = (COM, DG2, DG13, DG14, DG15)
 WRONG_KEY_SW = (iso.SW_WRONG_KEY, iso.SW_SECURITY_NOT_SATISFIED, iso.SW_SM_INCORRECT)
 # Status words by which a chip refuses READ BINARY with a short file identifier.
 SFI_REFUSED_SW = (
@@ -88,10 +108,13 @@ class ReadStats:
 
 @dataclass
 class DocumentFiles:
-    """The raw files read, by name ("CardAccess", "COM", "DG1", "DG13", "SOD", "DG2")."""
+    """The raw files read, by name ("CardAccess", "COM", "DG1", "DG14", "DG13", "SOD", "DG2"), and
+    the outcome of Chip Authentication."""
 
     files: dict[str, bytes]
     stats: ReadStats
+    chip_auth: ChipAuth = ChipAuth.NOT_CHECKED
+    chip_auth_detail: str = ""
 
     def data_group(self, number: int) -> bytes | None:
         return self.files.get(f"DG{number}")
@@ -125,6 +148,10 @@ class DocumentReader:
         self._random = random
         self.stats = ReadStats(sfi_used=prefer_sfi)
         self._access_total = ACCESS_STEPS_PACE
+        self.chip_auth = ChipAuth.NOT_CHECKED
+        self.chip_auth_detail = "no DG14"
+        self._chip_checked = False  # Chip or Active Authentication attempted
+        self._chip_auth_unconfirmed = False  # new keys in use, no answer under them yet
 
     # -- the whole read -------------------------------------------------------------------------
     def read(self) -> DocumentFiles:
@@ -137,6 +164,9 @@ class DocumentReader:
             for ef, wanted in plan:
                 if not wanted:
                     continue
+                if not self._chip_checked and ef is not DG1:
+                    self._chip_checked = True
+                    self._chip_authentication(files, listed)
                 content = self._read_protected(ef, files)
                 if content is None and ef is DG1:
                     raise CardError(CardErrorReason.NOT_ID_CARD, "no DG1 on this chip")
@@ -148,7 +178,58 @@ class DocumentReader:
             self.stats.total_ms = (time.perf_counter() - started) * 1000
             self.stats.sfi_used = self._sfi
             self.stats.file_sizes = {name: len(content) for name, content in files.items()}
-        return DocumentFiles(files, self.stats)
+        return DocumentFiles(files, self.stats, self.chip_auth, self.chip_auth_detail)
+
+    # -- Chip Authentication (9303-11 §6.2) -------------------------------------------------------
+    def _chip_authentication(self, files: dict[str, bytes], listed: tuple[int, ...]) -> None:
+        """Read DG14 and run Chip Authentication with its key; without it, Active Authentication
+        with DG15's. The outcome stays NOT_CHECKED when there is nothing to run; FAILED when the
+        chip refuses or signs wrongly; GENUINE once AA verifies, or once the chip has answered
+        under the CA keys (`_read_protected`). A failed CA re-establishes access control and the
+        read goes on, so that the officer sees the data of the clone."""
+        content = self._read_protected(DG14, files) if 14 in listed else None
+        dg14 = None
+        if content is not None:
+            files[DG14.name] = content
+            try:
+                dg14 = parse_dg14(content)
+                info, key = choose_chip_auth(dg14)
+            except (LdsError, ChipAuthUnsupported) as exc:
+                self.chip_auth_detail = str(exc)
+            else:
+                try:
+                    perform_chip_authentication(self._channel, info, key)
+                except (StatusError, SessionLost) as exc:
+                    self._chip_auth_failed(files, f"the chip refused Chip Authentication ({exc})")
+                    return
+                self._chip_auth_unconfirmed = True
+                return
+        if 15 in listed:
+            self._active_authentication(files, dg14.aa_signature_algorithm if dg14 else "")
+
+    def _active_authentication(self, files: dict[str, bytes], algorithm: str) -> None:
+        content = self._read_protected(DG15, files)
+        if content is None:
+            return
+        files[DG15.name] = content
+        try:
+            key = dg15_key(content)
+            perform_active_authentication(self._channel, key, algorithm, self._random)
+        except (LdsError, ActiveAuthUnsupported) as exc:
+            self.chip_auth_detail = str(exc)
+            return
+        except ActiveAuthFailed as exc:
+            self.chip_auth, self.chip_auth_detail = ChipAuth.FAILED, f"Active Authentication: {exc}"
+            return
+        except (StatusError, SessionLost) as exc:
+            self._chip_auth_failed(files, f"the chip refused Active Authentication ({exc})")
+            return
+        self.chip_auth, self.chip_auth_detail = ChipAuth.GENUINE, ""
+
+    def _chip_auth_failed(self, files: dict[str, bytes], detail: str) -> None:
+        self.chip_auth, self.chip_auth_detail = ChipAuth.FAILED, detail
+        self._chip_auth_unconfirmed = False
+        self._establish(files)
 
     def _report(self, stage: str, done: int, total: int) -> None:
         if self._progress is not None:
@@ -268,7 +349,7 @@ class DocumentReader:
     def _read_com(self, files: dict[str, bytes]) -> tuple[int, ...]:
         content = self._read_protected(COM, files, stage="access")
         if content is None:
-            return (1, 2, 13)  # no EF.COM: try the groups we want
+            return (1, 2, 13, 14, 15)  # no EF.COM: try the groups we want
         files[COM.name] = content
         try:
             return parse_com(content).data_groups
@@ -279,15 +360,35 @@ class DocumentReader:
         self, ef: ElementaryFile, files: dict[str, bytes], stage: str | None = None
     ) -> bytes | None:
         """Read a file of the application. If the chip drops the session (6987/6988), access
-        control is re-established once and the read resumes where it stopped."""
+        control is re-established once and the read resumes where it stopped.
+
+        The first answer after Chip Authentication confirms it (GENUINE); a chip that cannot
+        answer under the new keys (a MAC that fails, 6987/6988) did not hold the private key."""
         try:
-            return self._read_file(ef, stage or ef.name)
-        except SessionLost:
+            content = self._read_file(ef, stage or ef.name)
+        except SessionLost as exc:
+            if self._chip_auth_unconfirmed:
+                return self._read_after_failed_ca(ef, files, stage, exc)
             self._establish(files)
             try:
                 return self._read_file(ef, stage or ef.name)
-            except SessionLost as exc:
-                raise CardError(CardErrorReason.BAD_RESPONSE, str(exc)) from exc
+            except SessionLost as again:
+                raise CardError(CardErrorReason.BAD_RESPONSE, str(again)) from again
+        except CardError as exc:
+            if self._chip_auth_unconfirmed and exc.reason is CardErrorReason.BAD_RESPONSE:
+                return self._read_after_failed_ca(ef, files, stage, exc)
+            raise
+        if self._chip_auth_unconfirmed:
+            self.chip_auth, self.chip_auth_detail = ChipAuth.GENUINE, ""
+            self._chip_auth_unconfirmed = False
+        return content
+
+    def _read_after_failed_ca(
+        self, ef: ElementaryFile, files: dict[str, bytes], stage: str | None, exc: Exception
+    ) -> bytes | None:
+        self._partial.pop(ef.name, None)
+        self._chip_auth_failed(files, f"no valid answer under the Chip Authentication keys ({exc})")
+        return self._read_protected(ef, files, stage)
 
     def _send(self, command: CommandApdu) -> ResponseApdu:
         response = self._channel.send(command)

@@ -6,12 +6,15 @@ FORGED (a hash, the signature, or the DS certificate's signature by a matching C
 UNVERIFIABLE (no EF.SOD, an EF.SOD or certificate that cannot be parsed, or an algorithm this
 kiosk does not implement: nothing was shown to be altered, but nothing was proven either).
 `verify` returns one of them for any input; it raises nothing.
-Certificate validity periods are not enforced: an expired DS certificate does not make a
-document forged (9303-12 §7.1.2, documents outlive their signer certificates).
+The DS certificate must have been valid on the day the document was issued (the issue date of
+DG13 for a CCCD, else the SOD's signing time): it may have expired since (9303-12 §7.1.2,
+documents outlive their signer certificates), but a document issued outside that period was not
+signed by its legitimate holder of the key: FORGED. Without either date this is not checked.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 from dataclasses import dataclass
@@ -163,6 +166,14 @@ def _check_sod(security: SecurityObject, data_groups: dict[int, bytes]) -> x509.
     return certificate
 
 
+def _check_issue_date(certificate: x509.Certificate, issued: dt.date | None) -> None:
+    if issued is None:
+        return
+    start, end = certificate.not_valid_before_utc.date(), certificate.not_valid_after_utc.date()
+    if not start <= issued <= end:
+        raise _Forged(f"DS certificate not valid on the issue date {issued} (valid {start} to {end})")
+
+
 def _check_chain(certificate: x509.Certificate, trust: TrustStore) -> PassiveAuthReport:
     """9303-11 §5.1.1 step 2: the DS certificate was signed by a trusted CSCA."""
     try:  # cryptography decodes names lazily: a malformed issuer fails here, not at load
@@ -187,9 +198,12 @@ def _check_chain(certificate: x509.Certificate, trust: TrustStore) -> PassiveAut
     return PassiveAuthReport(PassiveAuth.FORGED, "DS certificate not signed by the CSCA it names")
 
 
-def verify(sod: bytes | None, data_groups: dict[int, bytes], trust: TrustStore) -> PassiveAuthReport:
+def verify(
+    sod: bytes | None, data_groups: dict[int, bytes], trust: TrustStore, issued: dt.date | None = None
+) -> PassiveAuthReport:
     """Check the data groups read against EF.SOD (None: the chip has none) and EF.SOD against the
-    trust store. Any input gives a report; nothing is raised."""
+    trust store; the DS certificate against `issued` (the document's issue date), else against
+    the SOD's signing time. Any input gives a report; nothing is raised."""
     if sod is None:
         return PassiveAuthReport(PassiveAuth.UNVERIFIABLE, "no EF.SOD on the chip")
     try:
@@ -198,6 +212,7 @@ def verify(sod: bytes | None, data_groups: dict[int, bytes], trust: TrustStore) 
         return PassiveAuthReport(PassiveAuth.UNVERIFIABLE, f"EF.SOD cannot be parsed: {exc}")
     try:
         certificate = _check_sod(security, data_groups)
+        _check_issue_date(certificate, issued or security.signer.signing_time)
     except _Forged as exc:
         return PassiveAuthReport(PassiveAuth.FORGED, str(exc))
     except _Unverifiable as exc:

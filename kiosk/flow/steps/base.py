@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from kiosk.admission import AdmissionRule
+from kiosk.admission import AdmissionRule, TrustPolicy
 from kiosk.appointments import AppointmentSettings
 from kiosk.catalog import Step
 from kiosk.flow.effects import Effect
@@ -24,12 +24,16 @@ if TYPE_CHECKING:
     from kiosk.text import Text
 
 
+DEFAULT_TRUST = TrustPolicy()
+
+
 @dataclass(frozen=True)
 class StepEnv:
     """What the steps may consult besides the state: the time and the station's settings."""
 
     now: dt.datetime
     appointments: AppointmentSettings | None = None  # None: no appointments are offered
+    trust: TrustPolicy = DEFAULT_TRUST  # what the station accepts of the chip checks
 
     @property
     def today(self) -> dt.date:

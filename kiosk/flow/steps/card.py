@@ -32,7 +32,7 @@ class Card(StepKind):
     ) -> Leave:
         step = state.step
         assert step is not None
-        verdict = admit(self.rule(step), read)
+        verdict = admit(self.rule(step), read, env.trust)
         if not verdict.admitted:
             return refused(state, verdict.reason)
         card = replace(

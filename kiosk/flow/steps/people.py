@@ -50,12 +50,14 @@ class People(StepKind):
     ) -> Leave:
         step = state.step
         assert step is not None
-        verdict = admit(self.rule(step), read)
+        verdict = admit(self.rule(step), read, env.trust, guest=True)
         if not verdict.admitted:
             return refused(state, verdict.reason)
         guest = {k: v for k, v in vars(read.holder).items() if isinstance(v, str) and v}
         guest["document_kind"] = read.document_kind
         guest["passive_auth"] = verdict.outcome  # each guest's own check, for the officer
+        if verdict.officer_note:
+            guest["passive_auth_note"] = verdict.officer_note
         guests = [p for p in state.guests if p.get("id_number") != guest.get("id_number")] + [guest]
         card = replace(state.card, phase=CardPhase.READ, progress=1.0, error=None, id_number="")
         form = replace(state.form, values={**state.form.values, step.id: guests})

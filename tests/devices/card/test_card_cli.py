@@ -101,3 +101,16 @@ def test_emulate_then_read_through_pcscd(pcscd: None) -> None:
         deadline = time.monotonic() + 10  # leave the reader empty for the next test
         while probe.card_present() and time.monotonic() < deadline:
             time.sleep(0.02)
+
+
+def test_card_read_from_a_reader_does_not_import_the_emulator() -> None:
+    probe = (
+        "import sys\n"
+        "from kiosk.app.cli import main\n"
+        "main(['card', 'read', '--reader', 'No Such Reader', '--id', '049098007788', '--json'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('devices.card.emulated')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    *_, last = done.stdout.strip().splitlines()
+    assert last == "[]"

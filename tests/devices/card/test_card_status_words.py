@@ -125,6 +125,11 @@ def test_any_other_bare_status_word_is_the_answer(sw: int) -> None:
     assert channel.sm is not None and channel.sm.ssc == 2
 
 
+def _pace_mse(command: CommandApdu) -> bool:
+    """MSE:Set AT for PACE (C1A4), not the one for Chip Authentication (41A4)."""
+    return command.ins == iso.INS_MSE and command.p1 == 0xC1
+
+
 def test_cccd_answering_errors_bare_reads_without_dg13_and_ef_com(citizens: list[CitizenProfile]) -> None:
     options = ChipOptions(bare_errors=True, absent_files=frozenset({"DG13", "COM"}))
     chip = EmulatedChip(personalise_cccd(citizens[0], options))
@@ -133,7 +138,7 @@ def test_cccd_answering_errors_bare_reads_without_dg13_and_ef_com(citizens: list
     assert bytes.fromhex("6A82") in transport.responses  # the chip did answer bare
     assert "DG1" in outcome.card.data_groups and outcome.card.photo is not None
     assert "DG13" not in outcome.card.data_groups and "COM" not in outcome.card.data_groups
-    assert sum(1 for c in chip.commands if c.ins == iso.INS_MSE) == 1  # PACE ran once
+    assert sum(1 for c in chip.commands if _pace_mse(c)) == 1  # PACE ran once
 
 
 @pytest.mark.parametrize("bare", [True, False])
@@ -175,10 +180,10 @@ def test_session_lost_mid_file_resumes_at_the_offset(citizens: list[CitizenProfi
 
     outcome = read_card(RecordingTransport(chip, drop), _can(citizens[0]), TRUST)
     assert dropped and outcome.card.passive_auth is PassiveAuth.VALID
-    assert sum(1 for c in chip.commands if c.ins == iso.INS_MSE) == 2  # re-established once
+    assert sum(1 for c in chip.commands if _pace_mse(c)) == 2  # re-established once
     # Asked again: EF.CardAccess (access control) and the lost block; nothing read before it.
     assert len(_reads(chip)) == len(_reads(clean)) + 2
-    after = chip.commands[[c.ins for c in chip.commands].index(iso.INS_MSE, 1) :]
+    after = chip.commands[[_pace_mse(c) for c in chip.commands].index(True, 1) :]
     resumed = next(c for c in after if c.ins == iso.INS_SELECT and c.p1 == 0x02)
     following = after[after.index(resumed) + 1]
     assert following.ins == iso.INS_READ_BINARY and (following.p1 << 8 | following.p2) > 0  # not from 0

@@ -116,7 +116,7 @@ def test_session_dropped_by_the_chip_is_re_established(citizens: list[CitizenPro
     outcome = read_card(transport, _can(citizens[0]), TrustStore.from_folder(TEST_TRUST_DIR))
     assert outcome.card.holder.id_number == citizens[0].holder.id_number
     assert outcome.card.passive_auth is PassiveAuth.VALID
-    assert sum(1 for c in chip.commands if c.ins == 0x22) == 2  # PACE ran twice
+    assert sum(1 for c in chip.commands if c.ins == 0x22 and c.p1 == 0xC1) == 2  # PACE ran twice
 
 
 class GarbageTransport:

@@ -30,6 +30,8 @@ def data_group(number: int) -> ElementaryFile:
 DG1 = data_group(1)
 DG2 = data_group(2)
 DG13 = data_group(13)
+DG14 = data_group(14)
+DG15 = data_group(15)
 
 TAG_TO_DATA_GROUP = {data_group(n).tag: n for n in range(1, 17)}
 

@@ -6,6 +6,7 @@ asn1crypto's lazy parsing happens here and a malformed SOD raises `LdsError` and
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from asn1crypto import algos, cms, core
@@ -72,6 +73,7 @@ class Signer:
     signed_attributes: bytes  # DER of the SET OF Attribute: what the signature covers (§5.4)
     message_digest: bytes | None
     content_type: str | None  # dotted OID
+    signing_time: dt.date | None = None  # RFC 5652 §11.3, when the signer put one
 
 
 @dataclass(frozen=True)
@@ -102,13 +104,16 @@ def parse_signer_info(info: cms.SignerInfo) -> Signer:
     attributes = info["signed_attrs"]
     if not attributes:
         raise LdsError("SignerInfo has no signed attributes (9303-10 §4.6.2.1)")
-    message_digest = content_type = None
+    message_digest = content_type = signing_time = None
     for attribute in attributes:
         kind = attribute["type"].native
         if kind == "message_digest":
             message_digest = bytes(_single_value(attribute).native)
         elif kind == "content_type":
             content_type = str(_single_value(attribute).dotted)
+        elif kind == "signing_time":
+            when = _single_value(attribute).native
+            signing_time = when.date() if isinstance(when, dt.datetime) else None
     algorithm = info["signature_algorithm"]
     pss_hash = pss_salt = None
     if algorithm["algorithm"].native == "rsassa_pss":
@@ -127,6 +132,7 @@ def parse_signer_info(info: cms.SignerInfo) -> Signer:
         signed_attributes=b"\x31" + attributes.dump()[1:],  # [0] IMPLICIT → SET OF, RFC 5652 §5.4
         message_digest=message_digest,
         content_type=content_type,
+        signing_time=signing_time,
     )
 
 
