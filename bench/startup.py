@@ -101,10 +101,10 @@ def session_pss_mb(sid: int) -> float:
     return total_kb / 1024
 
 
-def launch(variant: Variant, display: str, idle: float) -> Launch:
+def launch(variant: Variant, display: str, idle: float, quiet: float = 1.0) -> Launch:
     env = dict(os.environ, **variant.env, DISPLAY=display)
     env.pop("QT_QPA_PLATFORM", None)  # the real xcb platform, not offscreen
-    with DamageProbe(display, SIZE) as probe:
+    with DamageProbe(display, SIZE, quiet) as probe:
         start = time.monotonic()
         proc = subprocess.Popen(
             variant.argv,
@@ -168,6 +168,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--idle", type=float, default=3.0, help="s after the paint to measure PSS")
     parser.add_argument(
+        "--quiet",
+        type=float,
+        default=1.0,
+        help="s without a full frame that ends the launch: the kiosk's first frame is replaced by its "
+        "window once the core is loaded; a longer quiet makes 'painted' that window's frame",
+    )
+    parser.add_argument(
         "--kiosk",
         action="append",
         metavar="LABEL=TREE",
@@ -182,11 +189,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, xvfb() as display:
         runs = variants(kiosks, Path(tmp))
         for variant in runs:
-            launch(variant, display, args.idle)  # warm-up: OS caches, the kiosk's database and catalog cache
+            # warm-up: OS caches, the kiosk's database and catalog cache
+            launch(variant, display, args.idle, args.quiet)
             results[variant.name] = []
         for _ in range(args.rounds):
             for variant in runs:
-                results[variant.name].append(launch(variant, display, args.idle))
+                results[variant.name].append(launch(variant, display, args.idle, args.quiet))
     print(f"load after:  {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
     bare = results["bare"]
     bare_paint = statistics.median(r.painted for r in bare)

@@ -388,6 +388,18 @@ class SubmissionKeys(Section):
     target = Setting(Choice("local"), "local", "Where dossiers go after the outbox.")
 
 
+class WorkerKeys(Section):
+    section = "worker"
+    in_kiosk = Setting(
+        Bool(),
+        True,
+        "Deliver the outbox, purge and back up from a thread of `kiosk run`. Set false where "
+        "kiosk-worker.service runs (`kiosk worker` does that work; systemd/kiosk.service sets it "
+        "false): the kiosk then keeps only the retries of its present citizen's receipt and its "
+        "health checks.",
+    )
+
+
 class UiKeys(Section):
     section = "ui"
     language = Setting(Choice("vi", "en"), "vi", "Language of the citizen screens at start.")
@@ -508,9 +520,9 @@ class CatalogKeys(Section):
 
 
 SECTIONS: tuple[type[Section], ...] = (
-    StationKeys, PathKeys, DatabaseKeys, CardKeys, TrustKeys, PrinterKeys, SubmissionKeys, UiKeys,
-    SecurityKeys, OfficerKeys, RetentionKeys, BackupKeys, PaymentKeys, AppointmentKeys, ScannerKeys,
-    CatalogKeys,
+    StationKeys, PathKeys, DatabaseKeys, CardKeys, TrustKeys, PrinterKeys, SubmissionKeys, WorkerKeys,
+    UiKeys, SecurityKeys, OfficerKeys, RetentionKeys, BackupKeys, PaymentKeys, AppointmentKeys,
+    ScannerKeys, CatalogKeys,
 )  # fmt: skip
 # Keys of earlier releases, ignored with a warning for one release, then unknown like any other.
 RETIRED: dict[str, str] = {
@@ -533,6 +545,7 @@ class Config:
     trust: TrustKeys
     printer: PrinterKeys
     submission: SubmissionKeys
+    worker: WorkerKeys
     ui: UiKeys
     security: SecurityKeys
     officer: OfficerKeys
@@ -608,6 +621,12 @@ class Config:
     @property
     def audit_key_file(self) -> Path:
         return self._key_file(self.security.audit_key_file, "audit.key")
+
+    @property
+    def lock_file(self) -> Path:
+        """Held by `kiosk run` and `kiosk worker` while they run; `kiosk restore` checks it
+        (`kiosk.station_lock`)."""
+        return self.data_dir / "kiosk.lock"
 
     @property
     def cache_dir(self) -> Path:

@@ -68,6 +68,20 @@ def test_units_ask_for_what_an_unattended_station_needs() -> None:
     assert " -s " not in kiosk  # no VT switching out of the kiosk
 
 
+def test_the_kiosk_unit_leaves_delivery_to_the_worker_unit() -> None:
+    from kiosk.config import load_config
+
+    kiosk = (ROOT / "systemd" / "kiosk.service").read_text()
+    assert "kiosk-worker.service" in next(line for line in kiosk.splitlines() if line.startswith("Wants="))
+    environ = dict(
+        line.removeprefix("Environment=").split("=", 1)
+        for line in kiosk.splitlines()
+        if line.startswith("Environment=")
+    )
+    assert load_config(environ=environ).worker.in_kiosk is False
+    assert load_config(environ={}).worker.in_kiosk is True  # a kiosk run on its own delivers itself
+
+
 def test_notify_reaches_the_socket(tmp_path: Path) -> None:
     address = str(tmp_path / "notify")
     with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as server:

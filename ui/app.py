@@ -8,18 +8,17 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
-from kiosk.app.root import build_app, make_voice
-from kiosk.config import Config
 from kiosk.ports.voice import Silent, Voice
-from ui.compose import kiosk_window
 from ui.lockdown import Lockdown
 from ui.qt_runner import QtRunner
 from ui.watchdog import Watchdog
 
 if TYPE_CHECKING:
     from devices.scanner.serial import SerialLineReader
+    from kiosk.config import Config
     from ui.scan_filter import ScanKeyFilter
 
 log = logging.getLogger(__name__)
@@ -56,11 +55,12 @@ class KioskUi:
     """The Qt side of a running kiosk: window, timers and background warm-up."""
 
     def __init__(self, config: Config, *, windowed: bool, voice: Voice | None = None) -> None:
+        from kiosk.app.root import build_app  # the core: imported once the first frame is up (`run`)
+        from ui.compose import kiosk_window
+
         self.runner = QtRunner()
         self.app = build_app(config, self.runner)
-        screen = QApplication.primaryScreen()
-        height = screen.geometry().height() if screen is not None and not windowed else 1080
-        self.window = kiosk_window(self.app, voice or Silent(), height)
+        self.window = kiosk_window(self.app, voice or Silent(), screen_height(windowed))
         self.window.allow_close = windowed
         self.lockdown = Lockdown()  # no way out for a citizen: escape keys, menus, drops
         self.ticker = QTimer()
@@ -73,20 +73,15 @@ class KioskUi:
         self.windowed = windowed
         self.closed = False
         self.watchdog = Watchdog()  # systemd: READY=1 at the first paint, pings from this event loop
+        self.first_frame_gone: FirstPaint | None = None  # `run`: closes the first frame
 
     def _refresh_countdown(self) -> None:
         if self.app.journey.state().idle_warning:
             self.window.show_state(self.app.journey.state())
 
     def show(self) -> None:
-        if self.windowed:
-            self.window.resize(1366, 768)
-            self.window.show()
-        else:
-            self.window.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
-            self.window.kiosk_mode = True
-            self.window.showFullScreen()
-            QApplication.setOverrideCursor(Qt.CursorShape.BlankCursor)
+        self.window.kiosk_mode = not self.windowed
+        present(self.window, windowed=self.windowed)
         qt_app = QApplication.instance()
         if qt_app is not None:
             qt_app.installEventFilter(self.touch_watcher)
@@ -156,10 +151,51 @@ class KioskUi:
         self.runner.wait()
 
 
+def screen_height(windowed: bool) -> int:
+    screen = QApplication.primaryScreen()
+    return screen.geometry().height() if screen is not None and not windowed else 1080
+
+
+def present(window: QWidget, *, windowed: bool) -> None:
+    """Windowed at the stations' 1366×768 (development), else full screen, frameless, on top."""
+    if windowed:
+        window.resize(1366, 768)
+        window.show()
+    else:
+        window.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
+        window.showFullScreen()
+        QApplication.setOverrideCursor(Qt.CursorShape.BlankCursor)
+
+
 def run(config: Config, *, windowed: bool) -> int:
+    """The first frame (the idle screen from Qt and the phrases) paints before the core is even
+    imported; the kiosk is built behind it on the next turn of the event loop and takes its place."""
+    from ui.compose import FirstFrame
+
     qt_app = QApplication.instance() or QApplication(sys.argv[:1])
-    ui = KioskUi(config, windowed=windowed, voice=make_voice())
-    ui.show()
+    first = FirstFrame(config.ui.theme, screen_height(windowed), config.ui.language)
+    kiosk: list[KioskUi] = []
+
+    def close_first_frame() -> None:
+        first.close()
+        first.deleteLater()  # its widgets and its 1366×768 backing store (~4 MB)
+
+    def build() -> None:
+        # The frame is painted into the backing store but may still sit in the client's buffer to
+        # the display server: send it and wait for it to be drawn before the imports hold the loop.
+        QGuiApplication.sync()
+        from kiosk.app.root import make_voice
+
+        ui = KioskUi(config, windowed=windowed, voice=make_voice())
+        kiosk.append(ui)
+        ui.show()
+        ui.first_frame_gone = FirstPaint(close_first_frame)  # once the kiosk has painted
+        ui.window.installEventFilter(ui.first_frame_gone)
+
+    painted = FirstPaint(build)
+    first.installEventFilter(painted)
+    present(first, windowed=windowed)
     code = qt_app.exec()
-    ui.close()
+    for ui in kiosk:
+        ui.close()
     return int(code)

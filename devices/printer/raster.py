@@ -89,6 +89,11 @@ class QrSlot:
 Piece = Image.Image | QrSlot
 
 
+# Texts measured per face and size: a receipt's labels and common words recur; its names, addresses
+# and codes do not, and would otherwise grow the memo by every receipt printed.
+WIDTHS_KEPT = 4096
+
+
 @functools.cache
 def _font_bytes(face: str) -> bytes:
     return files("resources.fonts").joinpath(f"{face}.ttf").read_bytes()
@@ -115,6 +120,8 @@ class Face:
     def length(self, text: str) -> float:
         width = self._widths.get(text)
         if width is None:
+            if len(self._widths) >= WIDTHS_KEPT:  # names and codes differ on every receipt: bounded
+                self._widths.clear()
             width = self._widths[text] = self.font.getlength(text)
         return width
 

@@ -23,9 +23,9 @@ from kiosk.app.cli_report import add_report_command
 from kiosk.app.cli_status import add_status_commands
 from kiosk.app.cli_trust import add_trust_commands
 from kiosk.app.cli_worker import add_worker_command
-from kiosk.catalog import CatalogError
 from kiosk.config import Config, ConfigError, example_toml, load_config
 from kiosk.keyfile import KeyProblem
+from kiosk.station_lock import StationLock
 
 # Everything the kiosk writes (database and its -wal/-shm, keys, receipts, backups, caches) is
 # personal data or protects it: files 0600, folders 0700.
@@ -42,7 +42,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     config = _config(args)
     from ui.app import run  # Qt only for the commands that show a window
 
-    return run(config, windowed=args.windowed)
+    with StationLock(config.lock_file, exclusive=False):  # `kiosk restore` refuses while held
+        return run(config, windowed=args.windowed)
 
 
 def cmd_tour(args: argparse.Namespace) -> int:
@@ -224,11 +225,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyProblem as exc:
         print(f"kiosk: keys: {exc}", file=sys.stderr)
         return EXIT_BROKEN
-    except CatalogError as exc:  # one line per problem, each naming its file
-        for problem in exc.problems:
-            print(f"kiosk: catalog: {problem}", file=sys.stderr)
-        return 1
     except Exception as exc:
+        catalog = sys.modules.get("kiosk.catalog")  # not imported before `kiosk run` paints
+        if catalog is not None and isinstance(exc, catalog.CatalogError):
+            for problem in exc.problems:  # one line per problem, each naming its file
+                print(f"kiosk: catalog: {problem}", file=sys.stderr)
+            return 1
         fault = station_fault(exc)
         if fault is None:
             raise  # a bug: its traceback is wanted

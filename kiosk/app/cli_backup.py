@@ -1,7 +1,8 @@
 """`kiosk backup`, `kiosk restore` and `kiosk purge`: the station's data over time.
 
     kiosk backup [--to DIR] [--with-keys]   consistent copy of the database (default: backup.dir)
-    kiosk restore FILE [--with-keys]        the database replaced by a backup (stop the kiosk first)
+    kiosk restore FILE [--with-keys]        the database replaced by a backup (refused while a kiosk
+                                            or worker runs: they hold `kiosk.station_lock`)
     kiosk purge                             remove what is older than retention.days
 
 Keys are copied into a backup, or out of one, only with --with-keys. A restored database is
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.config import load_config
+from kiosk.station_lock import StationInUse, StationLock
 
 EXIT_FAILED = 1
 
@@ -65,7 +67,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
     config = load_config(args.config)
     source = args.file.expanduser().absolute()
+    lock = StationLock(config.lock_file, exclusive=True)
     try:
+        lock.acquire()  # held until done: a kiosk starting meanwhile waits for the restored file
         check_backup(source)
         restored = []
         if args.with_keys:  # keys first: a database without its key would refuse to start
@@ -76,9 +80,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
             }
             restored = restore_keys(source, wanted, KEY_SIZE)
         restore_database(config.database_url, source)
-    except (BackupError, OSError) as exc:
+    except (BackupError, StationInUse, OSError) as exc:
         print(f"kiosk: restore: {exc}", file=sys.stderr)
         return EXIT_FAILED
+    finally:
+        lock.release()
     keys = f", {len(restored)} key file(s) put back" if restored else ""
     print(f"{redacted_url(config.database_url)}: restored from {source}{keys}")
     return 0

@@ -14,6 +14,7 @@ from typing import Any
 
 from kiosk.app.sd_notify import notify, watchdog_interval
 from kiosk.config import load_config
+from kiosk.station_lock import StationLock
 from kiosk.worker import Outcome, Task
 
 STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
@@ -38,10 +39,12 @@ def run_worker(args: argparse.Namespace) -> int:
     interval = watchdog_interval()
     watchdog = [Task("watchdog", interval, lambda: notify("WATCHDOG=1"))] if interval else []
     worker = build_worker(config, Lazy(lambda: make_store(config)), on_outcome=_report, first=watchdog)
+    lock = StationLock(config.lock_file, exclusive=False)
     # The signals wait for the main thread in sigwait (blocked before the worker thread starts,
     # so it inherits the mask): no handler runs in the middle of the worker's own locking.
     signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
     try:
+        lock.acquire()  # `kiosk restore` refuses while a worker runs
         worker.start()
         notify("READY=1")
         print(f"worker: delivering to {config.submission.target!r}", flush=True)
@@ -50,6 +53,7 @@ def run_worker(args: argparse.Namespace) -> int:
         print(f"worker: {signal.Signals(received).name}, stopping", flush=True)
         stopped = worker.stop()
     finally:
+        lock.release()
         signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
     print("worker: stopped" if stopped else "worker: a pass did not finish in time", flush=True)
     return 0 if stopped else 1

@@ -325,22 +325,29 @@ def build_worker(
     on_outcome: Callable[[Outcome], None] | None = None,
     clock: Clock = local_now,
     first: Sequence[Task] = (),
+    station_tasks: bool = True,
 ) -> StationWorker:
     """The station worker: outbox delivery to the configured target, and, inside the kiosk
     (`print_queue` given), retries of the receipt of a citizen still at the done screen. A
     worker of its own process gets no print task: it knows no citizen, and a waiting receipt
     whose citizen has gone is printed when an officer asks (`kiosk.printing`). `first` are
     tasks of the caller's own, run before these (the process's systemd watchdog ping). Every
-    worker also purges daily (`retention.days`) and, with `backup.dir` set, backs up nightly."""
+    worker also purges daily (`retention.days`) and, with `backup.dir` set, backs up nightly:
+    those and the delivery are the `station_tasks`, which a kiosk leaves to the worker unit
+    when `worker.in_kiosk` is false."""
     from kiosk.backup import BACKUP_EVERY_S
     from kiosk.outbox import deliver_pending
     from kiosk.retention import PURGE_EVERY_S
 
     targets = make_targets(config)  # a bad target stops here, before the first pass
-    tasks = [*first, Task("deliver", DELIVERY_EVERY_S, lambda: deliver_pending(store(), targets, clock()))]
+    tasks = [*first]
+    if station_tasks:
+        tasks.append(Task("deliver", DELIVERY_EVERY_S, lambda: deliver_pending(store(), targets, clock())))
     if print_queue is not None:
         queue = print_queue
         tasks.append(Task("print-retry", PRINT_RETRY_EVERY_S, lambda: queue().retry_for_citizen()))
+    if not station_tasks:
+        return StationWorker(tasks, on_outcome)
     # Purge and backup run wherever a worker runs (kiosk thread, worker unit, or both): a second
     # purge finds nothing, and a backup is only taken when the newest one is a day old.
     retention: Lazy[RetentionRepository] = Lazy(lambda: make_retention(config))
@@ -490,7 +497,15 @@ def build_app(config: Config, runner: Runner, clock: Clock = local_now) -> Kiosk
         store=store,
         printer=printer,
         print_queue=print_queue,
-        worker=build_worker(config, store, print_queue, worker_log, clock, first=[health]),
+        worker=build_worker(
+            config,
+            store,
+            print_queue,
+            worker_log,
+            clock,
+            first=[health],
+            station_tasks=config.worker.in_kiosk,
+        ),
         demo_profiles=demo_profiles,
         demo=demo_documents(card_reader, journey, demo_profiles, runner) if demo else DemoDocuments(),
         officer_mode=officer_mode,

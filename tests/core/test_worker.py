@@ -228,3 +228,45 @@ def test_kiosk_worker_delivers_then_stops_on_a_signal(tmp_path: Path, stop_signa
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+# --- `worker.in_kiosk`: who delivers, the kiosk's thread or the worker unit -------------------------
+
+
+def kiosk_for(tmp_path: Path, **environ: str) -> root.KioskApp:
+    from kiosk.runner import InlineRunner
+
+    config = load_config(overrides={"paths.data_dir": str(tmp_path / "data")}, environ=environ, demo=True)
+    return root.build_app(config, InlineRunner())
+
+
+def run_each_task_once(worker: StationWorker) -> dict[str, Outcome]:
+    return {task.name: worker.run_task(task) for task in worker.tasks}
+
+
+@pytest.mark.parametrize("in_kiosk", ["true", "false"])
+def test_the_kiosk_delivers_itself_unless_the_worker_unit_does(tmp_path: Path, in_kiosk: str) -> None:
+    from kiosk.app.scripted import submit_as_citizen
+    from kiosk.flow.state import Phase
+
+    app = kiosk_for(tmp_path, KIOSK_WORKER_IN_KIOSK=in_kiosk)
+    app.controller.start()  # the card reader, as the kiosk's warm-up starts it
+    try:
+        assert submit_as_citizen(app).phase is Phase.DONE
+    finally:
+        app.controller.stop()
+    store = app.store()
+    assert store.backlog() == 1
+    outcomes = run_each_task_once(app.worker)
+    assert not [o for o in outcomes.values() if o.error is not None]
+    if in_kiosk == "true":
+        assert list(outcomes) == ["health", "deliver", "print-retry", "purge"]
+        assert store.backlog() == 0
+        return
+    # The kiosk keeps what needs its citizen (their receipt's retry) and its health checks; the
+    # submission waits for the worker unit, which delivers it once.
+    assert list(outcomes) == ["health", "print-retry"]
+    assert store.backlog() == 1
+    unit = build_worker(app.config, Lazy(lambda: make_store(app.config)))
+    assert unit.run_task(unit.tasks[0]) == Outcome("deliver", result=DeliveryReport(sent=1))
+    assert store.backlog() == 0

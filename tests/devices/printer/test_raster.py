@@ -146,3 +146,14 @@ def test_qr_modules_are_whole_dots() -> None:
     n = len(raster.qr_matrix("7K3QXM9T2B"))
     assert image.width == image.height and image.width % n == 0
     assert image.width <= raster.QR_SIZE
+
+
+def test_measured_widths_stay_bounded_over_many_receipts() -> None:
+    """Each receipt brings texts never seen before (names, codes): the width memo must not grow
+    with every receipt a station prints."""
+    from devices.printer.raster import BOLD, WIDTHS_KEPT, Face
+
+    face = Face(BOLD, 12)
+    for n in range(3 * WIDTHS_KEPT):
+        assert face.length(f"Mã hồ sơ {n:06d}") == face.font.getlength(f"Mã hồ sơ {n:06d}")
+    assert 0 < len(face._widths) <= WIDTHS_KEPT
