@@ -34,6 +34,13 @@ INTRO_LAW = T("Căn cứ", "Legal basis")
 FREE = T("Không thu lệ phí", "No fee")
 MONEY = T("{amount} đồng", "{amount} VND")
 
+CARD_WAYS = T(
+    "Đặt thẻ lên đầu đọc, hoặc đưa mã QR trên thẻ vào máy quét",
+    "Place the card on the reader, or hold the QR code on the card to the scanner",
+)
+CARD_PLACE_SHORT = T("Đặt thẻ", "Place the card")
+CARD_QR_SHORT = T("hoặc quét mã QR trên thẻ", "or scan the card's QR code")
+CLEAR_ALL = T("Xóa hết", "Clear all")
 CARD_ENTER_ID = T("Nhập 12 số in trên thẻ", "Type the 12 digits on the card")
 CARD_WAITING = T("Đang chờ thẻ trên đầu đọc", "Waiting for the card on the reader")
 CARD_PRESENT = T("Đã thấy thẻ. Ông/Bà nhập 12 số trên thẻ", "Card found. Type the 12 digits on the card")
@@ -138,7 +145,7 @@ LOOKUP_INSTRUCTION = T(
     "Quét mã QR trên phiếu hoặc nhập mã hồ sơ", "Scan the QR code on your slip or type the code"
 )
 LOOKUP_GO = T("Tra cứu", "Look up")
-LOOKUP_CLEAR = T("Xóa hết", "Clear")
+LOOKUP_CLEAR = CLEAR_ALL
 LOOKUP_BUSY = T("Đang tra cứu…", "Looking it up…")
 LOOKUP_SUBMITTED_ON = T("Nộp ngày {date}", "Submitted on {date}")
 STATUS_RECEIVED = T("Đã tiếp nhận", "Received")
@@ -253,8 +260,6 @@ ADDRESS: dict[str, Text] = {
     "filter_placeholder": T("Gõ vài chữ để tìm", "Type a few letters to search"),
     "street_placeholder": T("Ví dụ: Thôn 3", "For example: Thôn 3"),
     "no_match": T("Không thấy tên này. Ông/Bà gõ lại", "No such name. Please type again"),
-    "back": T("Quay lại", "Back"),
-    "done": T("Xong", "Done"),
     "space": T("Dấu cách", "Space"),
     "delete": T("Xóa", "Delete"),
 }

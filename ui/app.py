@@ -18,6 +18,8 @@ from ui.lockdown import Lockdown
 from ui.qt_runner import QtRunner
 from ui.watchdog import Watchdog
 
+WINDOWED_SIZE = (1366, 768)  # `kiosk run --windowed` (development): the smaller common panel
+
 if TYPE_CHECKING:
     from devices.scanner.serial import SerialLineReader
     from ui.scan_filter import ScanKeyFilter
@@ -59,8 +61,11 @@ class KioskUi:
         self.runner = QtRunner()
         self.app = build_app(config, self.runner)
         screen = QApplication.primaryScreen()
-        height = screen.geometry().height() if screen is not None and not windowed else 1080
-        self.window = kiosk_window(self.app, voice or Silent(), height)
+        if windowed or screen is None:
+            size = WINDOWED_SIZE
+        else:
+            size = (screen.geometry().width(), screen.geometry().height())
+        self.window = kiosk_window(self.app, voice or Silent(), size, screen)
         self.window.allow_close = windowed
         self.lockdown = Lockdown()  # no way out for a citizen: escape keys, menus, drops
         self.ticker = QTimer()
@@ -80,7 +85,7 @@ class KioskUi:
 
     def show(self) -> None:
         if self.windowed:
-            self.window.resize(1366, 768)
+            self.window.resize(*WINDOWED_SIZE)
             self.window.show()
         else:
             self.window.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)

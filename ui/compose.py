@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtGui import QScreen
+
 from kiosk.app.root import KioskApp
 from kiosk.ports.voice import Voice
 from ui.screens.base import ScreenContext
-from ui.theme import load_fonts
+from ui.theme import Metrics, load_fonts
 from ui.window import KioskWindow
 
 
@@ -25,11 +27,16 @@ def screen_context(app: KioskApp) -> ScreenContext:
     )
 
 
-def kiosk_window(app: KioskApp, voice: Voice, screen_height: int) -> KioskWindow:
+def kiosk_window(
+    app: KioskApp, voice: Voice, size: tuple[int, int], screen: QScreen | None = None
+) -> KioskWindow:
+    """The window for a screen of `size` pixels; its physical size from `ui.screen_diagonal_inch`,
+    else from `screen` (the display the kiosk is shown on)."""
     from ui.officer.mode import OfficerUi
 
     load_fonts()
-    window = KioskWindow(screen_context(app), voice, app.config.ui.theme, screen_height)
+    metrics = Metrics.of(*size, app.config.ui.screen_diagonal_inch, screen)
+    window = KioskWindow(screen_context(app), voice, app.config.ui.theme, metrics)
     window.officer = OfficerUi(window, app, app.controller.runner, window.leave_kiosk_mode)
     window.add_band(window.officer.assist_bar)
     return window

@@ -222,7 +222,6 @@ class Citizen:
         self.tap(picker.province_buttons()[value["province_code"]])
         self.tap(picker.commune_buttons()[value["commune_code"]])
         self.type_text(picker.keyboard, picker.street, value["street"])
-        self.tap(picker.done_button)
 
 
 def _ancestors(widget: QWidget) -> list[QWidget]:

@@ -46,6 +46,10 @@ class Screen(QWidget):
     def on_primary(self) -> None:
         self.journey.next()
 
+    def on_back(self) -> None:
+        """Back (bottom-left): a screen with steps of its own goes back through them first."""
+        self.journey.back()
+
     def has_back(self, state: FlowState) -> bool:
         return True
 

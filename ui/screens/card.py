@@ -31,9 +31,21 @@ class CardScreen(Screen):
         left = QVBoxLayout()
         self.title = label("", "h1")
         left.addWidget(self.title)
-        self.picture = QLabel()
-        self.picture.setPixmap(pixmap("card-on-reader", 300, 200))
-        self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # Both ways in: the card on the reader, or its QR code to the scanner (issue 11).
+        self.picture = QWidget()
+        ways = QHBoxLayout(self.picture)
+        ways.setContentsMargins(0, 0, 0, 0)
+        self.ways: list[QLabel] = []
+        for name, width in (("card-on-reader", 240), ("qr", 120)):
+            way = QVBoxLayout()
+            image = QLabel()
+            image.setPixmap(pixmap(name, width, 160))
+            image.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            way.addWidget(image, 1)
+            caption = label("", "", center=True)
+            way.addWidget(caption)
+            self.ways.append(caption)
+            ways.addLayout(way, width)
         left.addWidget(self.picture, 1)
         # People step: a guest may show a passport instead (number and dates typed, read with BAC).
         self.modes = QWidget()
@@ -69,6 +81,7 @@ class CardScreen(Screen):
         self.keypad = Keypad()
         self.keypad.digit.connect(self._digit)
         self.keypad.erase.connect(self._erase)
+        self.keypad.clear.connect(lambda: self.journey.set_id_number(""))
         right.addWidget(self.keypad)
         if ctx.demo_cards:
             self.demo = QWidget()
@@ -89,7 +102,7 @@ class CardScreen(Screen):
                 choice.clicked.connect(place)
                 demo_grid.addWidget(choice, 3 + index // 2, index % 2)
                 self.demo_passport_buttons.append(choice)
-            right.addWidget(self.demo)
+            left.addWidget(self.demo)  # beside the keypad there is no room at 1366×768
         right.addStretch(1)
         row.addLayout(right, 2)
         self._row = row
@@ -140,6 +153,9 @@ class CardScreen(Screen):
             self.passport_entry.clear()
         if self.passport_keyboard is not None:
             self.passport_keyboard.setVisible(passport)
+        self.ways[0].setText(phrases.CARD_PLACE_SHORT.get(lang))
+        self.ways[1].setText(phrases.CARD_QR_SHORT.get(lang))
+        self.keypad.set_clear_text(phrases.CLEAR_ALL.get(lang))
         self.id_prompt.setText(phrases.CARD_ENTER_ID.get(lang))
         self.id_value.setText(group_id(card.id_number))
         if not card.reader_attached:
@@ -154,7 +170,11 @@ class CardScreen(Screen):
             status = phrases.CARD_WAITING
         self.status.setText(status.get(lang))
         # With a passport, the number and dates need the room; the status shows once reading.
-        self.status.setVisible(not passport or card.phase in (CardPhase.READING, CardPhase.READ))
+        # After a failure the error line says what the reader found: a "waiting" status beside
+        # "the number does not match" told the citizen two things at once.
+        failed = card.phase is CardPhase.FAILED
+        reading = card.phase in (CardPhase.READING, CardPhase.READ)
+        self.status.setVisible(not failed and (not passport or reading))
         self.progress.setVisible(card.phase in (CardPhase.READING, CardPhase.READ))
         self.progress.setValue(round(card.progress * 100))
         message = ""
@@ -170,6 +190,11 @@ class CardScreen(Screen):
                 choice.setVisible(not passport)
             for choice in self.demo_passport_buttons:
                 choice.setVisible(passport)
+
+    def spoken(self, state: FlowState) -> str:
+        if state.people.adding:
+            return super().spoken(state)
+        return f"{super().spoken(state)}. {phrases.CARD_WAYS.get(state.language)}"
 
     def primary_text(self, state: FlowState) -> Text | None:
         return phrases.NEXT if state.card.holder is not None and not state.people.adding else None

@@ -6,7 +6,7 @@ day/month/year picker, choices large tiles, phone numbers the keypad.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QMouseEvent
@@ -32,6 +32,9 @@ from ui.widgets.basics import button, clear_layout, label
 from ui.widgets.date_picker import DatePicker
 from ui.widgets.keyboard import Keyboard
 from ui.widgets.keypad import Keypad
+
+if TYPE_CHECKING:
+    from ui.widgets.address_picker import AddressPicker
 
 
 def address_labels(language: str) -> dict[str, str]:
@@ -72,6 +75,7 @@ class FormScreen(Screen):
         self._choices: dict[str, QButtonGroup] = {}
         self._tiles: dict[str, list[tuple[str, QPushButton]]] = {}
         self._bookings: dict[str, AppointmentPicker] = {}
+        self._addresses: list[AddressPicker] = []
         # Built once with the screen (ahead, while the kiosk is idle) and kept across steps: making
         # a 55-key keyboard took ~80 ms of the UI thread on each step that has a text field.
         self._keyboard_language = ctx.journey.state().language
@@ -79,6 +83,7 @@ class FormScreen(Screen):
         self._keypad = Keypad()
         self._keypad.digit.connect(lambda d: self._append(d))
         self._keypad.erase.connect(lambda: self._append(None))
+        self._keypad.clear.connect(self._clear_target)
         for aid in (self._keyboard, self._keypad):
             aid.hide()
             self.aid.layout().addWidget(aid)  # type: ignore[union-attr]
@@ -102,6 +107,7 @@ class FormScreen(Screen):
         self._choices.clear()
         self._tiles.clear()
         self._bookings.clear()
+        self._addresses.clear()
         layout = self.body.layout()
         fields = state.service.fields_of(state.step, state.form.values)
         from_card = [f for f in fields if f.readonly]
@@ -211,12 +217,17 @@ class FormScreen(Screen):
         self.journey.set_value(field_id, ticked)
 
     def _address_input(self, fdef: Field, value: object, lang: str) -> QWidget:
-        from ui.widgets.address_picker import AddressPicker
+        from ui.widgets.address_picker import AddressPicker  # the unit lists load on first use
 
         picker = AddressPicker(address_labels(lang))
         picker.set_value(value if isinstance(value, dict) else None)
         picker.changed.connect(lambda v, fid=fdef.id: self.journey.set_value(fid, v))
+        self._addresses.append(picker)
         return picker
+
+    def on_back(self) -> None:
+        if not any(picker.back() for picker in self._addresses):
+            self.journey.back()
 
     def _use_aid(self, edit: QLineEdit, field_type: str, lang: str) -> None:
         """Show the keypad (phone) or the keyboard (text) under the citizen's finger for `edit`."""
@@ -224,6 +235,7 @@ class FormScreen(Screen):
         layout = self.aid.layout()
         assert layout is not None
         if field_type in ("phone", "id_number"):
+            self._keypad.set_clear_text(phrases.CLEAR_ALL.get(lang))
             self._keypad.show()
             self._keyboard.hide()
         else:
@@ -235,6 +247,12 @@ class FormScreen(Screen):
             self._keyboard.attach(edit)
             self._keyboard.show()
             self._keypad.hide()
+
+    def _clear_target(self) -> None:
+        edit = self._target
+        if edit is not None:
+            edit.setText("")
+            edit.textEdited.emit("")
 
     def _append(self, digit: str | None) -> None:
         edit = self._target
