@@ -212,8 +212,9 @@ FIELD_PROBLEMS: dict[str, Text] = {
         "Ông/Bà cần có đủ các giấy tờ này; nếu thiếu, Ông/Bà hỏi cán bộ",
         "You need all of these papers; if one is missing, ask an officer",
     ),
-    "address": T(
-        "Ông/Bà chọn tỉnh, xã và ghi số nhà, thôn", "Choose the province and commune and give the street"
+    "address": T(  # what to press, not what is wrong (the picker has no "done" button to forget)
+        "Ông/Bà chạm vào tên tỉnh, rồi tên xã, rồi ghi số nhà hoặc thôn",
+        "Touch the province, then the commune, then give the house number or village",
     ),
     "appointment": T("Ông/Bà chọn ngày và giờ hẹn", "Please choose a day and a time"),
 }

@@ -11,12 +11,14 @@ service, its answers, the session and the submission.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
 from kiosk.flow.effects import CallOfficer, RecordSession
 from kiosk.flow.guests import GuestIntents
 from kiosk.flow.lookup import LookupIntents
+from kiosk.flow.menu import busiest_first
 from kiosk.flow.reader import CardIntents
 from kiosk.flow.state import CardPhase, CardState, FlowState, FormState, LookupState, Phase, ReviewState
 from kiosk.flow.steps.base import clear_messages
@@ -77,6 +79,11 @@ class Journey(CardIntents, GuestIntents, LookupIntents):
         if not health.can_look_up and state.phase is Phase.STATUS and not state.lookup.busy:
             state = replace(state, phase=Phase.IDLE, lookup=LookupState())
         self._put(state)
+
+    def set_service_counts(self, counts: Mapping[str, int]) -> None:
+        """Dossiers this station took per service (its storage, now and then): the menu shows
+        the busiest first."""
+        self._put(replace(self._state, menu=busiest_first(self.catalog.services, counts)))
 
     def choose_service(self, code: str) -> None:
         self.touch()
@@ -213,6 +220,7 @@ class Journey(CardIntents, GuestIntents, LookupIntents):
             language=self._default_language,
             card=CardState(phase=self._card_waiting(), reader_attached=self._reader_attached),
             health=self._state.health,
+            menu=self._state.menu,
         )
         if summary is not None:
             self._effects.append(RecordSession(summary))

@@ -117,6 +117,8 @@ class FlowState:
     large_text: bool = False
     # The station's last health check (`kiosk.health`): not the session's, so a reset keeps it.
     health: Health = HEALTHY
+    # The menu's services, busiest at this station first (`kiosk.flow.menu`); kept by a reset.
+    menu: tuple[str, ...] = ()
 
     @property
     def out_of_service(self) -> bool:

@@ -12,6 +12,7 @@ from typing import Any
 from kiosk.appointments import AppointmentSettings
 from kiosk.catalog import Catalog
 from kiosk.flow.effects import Effect, ReadCard
+from kiosk.flow.menu import busiest_first
 from kiosk.flow.state import CardPhase, FlowState, Phase
 from kiosk.flow.steps import kind_of
 from kiosk.flow.steps.base import Leave, StepEnv, StepKind, clear_messages
@@ -45,7 +46,7 @@ class Walk:
         self._reader_attached = True
         self._card_present = False
         self._retried = False
-        self._state = FlowState(language=language)
+        self._state = FlowState(language=language, menu=busiest_first(catalog.services, {}))
         self._last_touch = clock()
 
     def state(self) -> FlowState:

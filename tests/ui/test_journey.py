@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QWidget
 
 from ui.app import KioskUi
+from ui.widgets.address_picker import AddressPicker
 
 NAME = "Hoàng Đình Nguyễn Thượng Khải Hoàn"
 
@@ -73,12 +74,15 @@ def test_citizen_journey_to_printed_receipt(qtbot, kiosk_ui: KioskUi) -> None:  
 
     assert ui.app.journey.state().step.id == "destination"  # type: ignore[union-attr]
     click(qtbot, window.primary_button)  # empty: refused with a message saying what to do
-    assert "Ông/Bà nhập địa chỉ nơi sẽ đến" in [
-        w.text() for w in window.screens["form"].findChildren(QWidget, "error")
-    ]  # type: ignore[misc]
-    type_on_keyboard(qtbot, ui, "thoon 3 xax tam thawng")
+    errors = [w.text() for w in window.screens["form"].findChildren(QWidget, "error")]
+    assert "Ông/Bà chạm vào tỉnh, rồi xã nơi sẽ đến, rồi ghi thôn hoặc số nhà" in errors
+    (picker,) = window.screens["form"].findChildren(AddressPicker)  # the place is picked, not typed
+    click(qtbot, picker.province_buttons()["48"])
+    click(qtbot, picker.commune_buttons()["20200"])
+    type_on_keyboard(qtbot, ui, "thoon 3")
     # words start upper-case
-    assert ui.app.journey.state().form.values["destination"] == "Thôn 3 Xã Tam Thăng"
+    assert ui.app.journey.state().form.values["destination"]["street"] == "Thôn 3"
+    assert ui.app.journey.state().form.values["destination"]["commune_name"] == "Phường Hòa Khánh"
     click(qtbot, window.primary_button)
 
     assert ui.app.journey.state().step.id == "dates"  # type: ignore[union-attr]

@@ -89,18 +89,18 @@ class CardScreen(Screen):
             demo_grid.setContentsMargins(0, 0, 0, 0)
             demo_grid.setSpacing(6)
             self.demo_title = label("", "muted")
-            demo_grid.addWidget(self.demo_title, 0, 0, 1, 2)
+            demo_grid.addWidget(self.demo_title, 0, 0, 1, 4)
             self.demo_card_buttons = []
             for index, (name, place) in enumerate(ctx.demo_cards[:4]):
                 choice = button(name, "demo")
                 choice.clicked.connect(place)
-                demo_grid.addWidget(choice, 1 + index // 2, index % 2)
+                demo_grid.addWidget(choice, 1, index)  # one row: the keypad needs the height
                 self.demo_card_buttons.append(choice)
             self.demo_passport_buttons = []
             for index, (name, place) in enumerate(ctx.demo_passports[:4]):
                 choice = button(name, "demo")
                 choice.clicked.connect(place)
-                demo_grid.addWidget(choice, 3 + index // 2, index % 2)
+                demo_grid.addWidget(choice, 1, index)  # the same cells: shown instead of the cards
                 self.demo_passport_buttons.append(choice)
             left.addWidget(self.demo)  # beside the keypad there is no room at 1366×768
         right.addStretch(1)
@@ -114,7 +114,9 @@ class CardScreen(Screen):
             self.passport_entry = PassportEntry(labels)
             self.passport_entry.entered.connect(self.journey.set_passport_key)
             self._left.insertWidget(2, self.passport_entry, 1)
-            self.passport_keyboard = Keyboard(labels["space"], labels["delete"])
+            self.passport_keyboard = Keyboard(  # passport numbers are codes: no Telex
+                labels["space"], labels["delete"], "code", phrases.CLEAR_ALL.get(lang)
+            )
             self._right.insertWidget(0, self.passport_keyboard)
             self.passport_entry.use_keyboard(self.passport_keyboard)
         return self.passport_entry
@@ -185,6 +187,14 @@ class CardScreen(Screen):
         self.error.setText(message)
         self.keypad.setEnabled(card.phase is not CardPhase.READING)
         if self.ctx.demo_cards:
+            # Beside the picture for a card; under the (shorter) code keyboard for a passport,
+            # where the left column holds the number and dates.
+            if passport and self._right.indexOf(self.demo) < 0:
+                self._left.removeWidget(self.demo)
+                self._right.insertWidget(1, self.demo)
+            elif not passport and self._left.indexOf(self.demo) < 0:
+                self._right.removeWidget(self.demo)
+                self._left.addWidget(self.demo)
             self.demo_title.setText(phrases.DEMO_CARDS.get(lang))
             for choice in self.demo_card_buttons:
                 choice.setVisible(not passport)

@@ -90,7 +90,9 @@ class FormScreen(Screen):
         self._target: QLineEdit | None = None
 
     def _new_keyboard(self, lang: str) -> Keyboard:
-        return Keyboard(phrases.KEY_SPACE.get(lang), phrases.KEY_DELETE.get(lang))
+        return Keyboard(
+            phrases.KEY_SPACE.get(lang), phrases.KEY_DELETE.get(lang), clear_text=phrases.CLEAR_ALL.get(lang)
+        )
 
     # -- building -------------------------------------------------------------------------
     def _build(self, state: FlowState) -> None:
@@ -203,10 +205,10 @@ class FormScreen(Screen):
         edit = TouchLineEdit(str(value or ""))
         edit.setMaxLength(fdef.max_length)
         edit.textEdited.connect(lambda text, fid=fdef.id: self.journey.set_value(fid, text))
-        edit.touched.connect(lambda e=edit, t=fdef.type: self._use_aid(e, t, lang))
+        edit.touched.connect(lambda e=edit, f=fdef: self._use_aid(e, f, lang))
         self._edits[fdef.id] = edit
         if self._target is None:
-            self._use_aid(edit, fdef.type, lang)
+            self._use_aid(edit, fdef, lang)
         return edit
 
     def _tick(self, field_id: str, option: str, on: bool) -> None:
@@ -229,21 +231,21 @@ class FormScreen(Screen):
         if not any(picker.back() for picker in self._addresses):
             self.journey.back()
 
-    def _use_aid(self, edit: QLineEdit, field_type: str, lang: str) -> None:
-        """Show the keypad (phone) or the keyboard (text) under the citizen's finger for `edit`."""
+    def _use_aid(self, edit: QLineEdit, fdef: Field, lang: str) -> None:
+        """Show the keypad (numbers) or the keyboard for this kind of text under the citizen's
+        finger for `edit`."""
         self._target = edit
-        layout = self.aid.layout()
-        assert layout is not None
-        if field_type in ("phone", "id_number"):
+        if fdef.type in ("phone", "id_number"):
             self._keypad.set_clear_text(phrases.CLEAR_ALL.get(lang))
             self._keypad.show()
             self._keyboard.hide()
         else:
-            if lang != self._keyboard_language:  # its space and delete keys are labelled
-                layout.removeWidget(self._keyboard)
-                self._keyboard.deleteLater()
-                self._keyboard, self._keyboard_language = self._new_keyboard(lang), lang
-                layout.addWidget(self._keyboard)
+            if lang != self._keyboard_language:  # its space, delete and clear keys are labelled
+                self._keyboard_language = lang
+                self._keyboard.set_labels(
+                    phrases.KEY_SPACE.get(lang), phrases.KEY_DELETE.get(lang), phrases.CLEAR_ALL.get(lang)
+                )
+            self._keyboard.set_mode(fdef.keyboard or "vietnamese")
             self._keyboard.attach(edit)
             self._keyboard.show()
             self._keypad.hide()
