@@ -184,6 +184,8 @@ ASK_DONE_YES = T("Xong, kết thúc", "Yes, finish")
 ASK_DONE_NO = T("Chưa, làm tiếp", "No, continue")
 
 DATE_DAY = T("Ngày", "Day")
+DATE_PLUS_WEEK = T("+1 tuần", "+1 week")
+DATE_PLUS_MONTH = T("+1 tháng", "+1 month")
 DATE_MONTH = T("Tháng", "Month")
 DATE_YEAR = T("Năm", "Year")
 KEY_SPACE = T("Dấu cách", "Space")

@@ -68,6 +68,7 @@ class FormState:
 
     values: Mapping[str, Any] = field(default_factory=dict)
     errors: Mapping[str, Text] = field(default_factory=dict)
+    date_starts: Mapping[str, str] = field(default_factory=dict)  # where each date picker starts (ISO)
     appointment_days: tuple[dt.date, ...] = ()  # the days an appointment field offers (and accepts)
     appointment_slots: tuple[str, ...] = ()
 

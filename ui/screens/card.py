@@ -36,10 +36,10 @@ class CardScreen(Screen):
         ways = QHBoxLayout(self.picture)
         ways.setContentsMargins(0, 0, 0, 0)
         self.ways: list[QLabel] = []
-        for name, width in (("card-on-reader", 240), ("qr", 120)):
+        for name, width in (("card-on-reader", 210), ("qr", 110)):
             way = QVBoxLayout()
             image = QLabel()
-            image.setPixmap(pixmap(name, width, 160))
+            image.setPixmap(pixmap(name, width, 140))
             image.setAlignment(Qt.AlignmentFlag.AlignCenter)
             way.addWidget(image, 1)
             caption = label("", "", center=True)
@@ -185,6 +185,7 @@ class CardScreen(Screen):
         elif state.card.message is not None:
             message = state.card.message.get(lang)
         self.error.setText(message)
+        self.error.setVisible(bool(message))  # an empty line would take the picture's room
         self.keypad.setEnabled(card.phase is not CardPhase.READING)
         if self.ctx.demo_cards:
             # Beside the picture for a card; under the (shorter) code keyboard for a passport,

@@ -177,10 +177,13 @@ class FormScreen(Screen):
         if fdef.type == "address":
             return self._address_input(fdef, value, lang)
         if fdef.type == "date":
-            # The journey starts every date question at its default on entering the step.
+            # Empty until chosen; the first key steps from where the journey says to start.
+            start = parse_date(state.form.date_starts.get(fdef.id)) or self.journey.today()
             picker = DatePicker(
                 (phrases.DATE_DAY.get(lang), phrases.DATE_MONTH.get(lang), phrases.DATE_YEAR.get(lang)),
-                parse_date(value) or self.journey.today(),
+                start,
+                parse_date(value),
+                (phrases.DATE_PLUS_WEEK.get(lang), phrases.DATE_PLUS_MONTH.get(lang)),
             )
             picker.changed.connect(lambda iso, fid=fdef.id: self.journey.set_value(fid, iso))
             self._pickers[fdef.id] = picker
@@ -286,8 +289,9 @@ class FormScreen(Screen):
             edit.style().polish(edit)
         for fid, picker in self._pickers.items():
             date = parse_date(state.form.values.get(fid))
-            if date is not None and date != picker.date():
-                picker.set_date(date)
+            start = parse_date(state.form.date_starts.get(fid))
+            if date != picker.date() or (start is not None and start != picker.shown_from() and date is None):
+                picker.set_date(date, start)
         # Tiles and bookings follow the answers, however they were given (touch, review, demo).
         for fid, tiles in self._tiles.items():
             answer = state.form.values.get(fid)
