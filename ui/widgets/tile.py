@@ -6,7 +6,7 @@ boundaries, `kiosk.wrap`), and takes the height its labels need at its width."""
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout
 
 from kiosk.wrap import keep_phrases
 from ui.widgets.basics import label
@@ -19,6 +19,10 @@ class Tile(QPushButton):
         self.setObjectName("tile")
         self.setCursor(Qt.CursorShape.BlankCursor)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # A button is as wide as its text by default; a tile shares the row and grows downwards.
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
         row = QHBoxLayout(self)
         row.setContentsMargins(16, 12, 16, 12)
         row.setSpacing(16)
