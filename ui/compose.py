@@ -22,6 +22,7 @@ def screen_context(app: KioskApp) -> ScreenContext:
     passports: list[tuple[str, Callable[[], None]]] = list(app.demo.passports)
     return ScreenContext(
         app.journey,
+        station_name=app.config.station.name,
         demo_cards=cards,
         demo_passports=passports,
     )

@@ -313,7 +313,8 @@ class KioskWindow(QWidget):
             self.progress.setText(f"{step_text}   {step_dots(number - 1, state.step_count)}")
         else:
             self.heading.setText(phrases.IDLE_TITLE.get(lang) if state.phase is Phase.IDLE else "")
-            self.progress.setText(phrases.IDLE_SUBTITLE.get(lang) if state.phase is Phase.IDLE else "")
+            station = self.ctx.station_name or phrases.IDLE_SUBTITLE.get(lang)
+            self.progress.setText(station if state.phase in (Phase.IDLE, Phase.MENU) else "")
         self.language_button.setText(phrases.OTHER_LANGUAGE.get(lang))
         self.text_size_button.setText(phrases.TEXT_SIZE.get(lang))
         self.listen_button.setText(phrases.LISTEN_AGAIN.get(lang))
@@ -354,9 +355,9 @@ class KioskWindow(QWidget):
                 "id-card",
                 phrases.ASK_DONE.get(lang),
                 "",
-                [
-                    (phrases.ASK_DONE_NO.get(lang), "", lambda: journey.answer_done(False)),
-                    (phrases.ASK_DONE_YES.get(lang), "primary", lambda: journey.answer_done(True)),
+                [  # the highlighted answer keeps what was typed; finishing wipes it
+                    (phrases.ASK_DONE_YES.get(lang), "", lambda: journey.answer_done(True)),
+                    (phrases.ASK_DONE_NO.get(lang), "primary", lambda: journey.answer_done(False)),
                 ],
             )
         else:

@@ -143,9 +143,11 @@ class Journey(CardIntents, GuestIntents, LookupIntents):
         service = self._state.service
         if service is None:
             return
+        state = self._state
         for index, step in enumerate(service.steps):
             if step.id == step_id:
-                self._put(clear_messages(replace(self._state, step_index=index)))
+                edited = replace(state, step_index=index, editing_from_review=tuple(state.active_steps))
+                self._put(clear_messages(edited))
                 return
 
     def consent(self, agree: bool) -> None:

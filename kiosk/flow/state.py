@@ -103,6 +103,9 @@ class FlowState:
     form: FormState = field(default_factory=FormState)
     review: ReviewState = field(default_factory=ReviewState)
     lookup: LookupState = field(default_factory=LookupState)
+    # "Sửa" on the review: the steps asked when it was pressed. While they stay the same, Continue
+    # on the edited step returns to the review instead of walking every later step again.
+    editing_from_review: tuple[int, ...] | None = None
     idle_warning: bool = False
     ask_done: bool = False  # card removed mid-journey: "are you done?"
     officer_called: bool = False

@@ -117,7 +117,15 @@ class Walk:
         self._effects.extend(leave.effects)
         state = leave.state
         if leave.advance:
-            state = clear_messages(replace(state, step_index=self._neighbour(state, +1)))
+            review = self._step_index_of("review")
+            asked = state.editing_from_review
+            if asked is not None and review is not None and tuple(state.active_steps) == asked:
+                following = review  # an answer changed from the review: straight back to it
+            else:
+                following = self._neighbour(state, +1)  # the change asks new steps: walk them
+            state = clear_messages(replace(state, step_index=following))
+            if state.step is not None and state.step.kind == "review":
+                state = replace(state, editing_from_review=None)
         self._put(state)
 
     def _maybe_read(self) -> None:

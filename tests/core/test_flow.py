@@ -259,3 +259,26 @@ def test_submit_failure_returns_to_review_with_values(journey: Journey) -> None:
     assert state.screen == "review"
     assert state.review.submit_error is not None
     assert state.form.values["reason"] == "family"
+
+
+def test_edit_from_the_review_returns_to_it(journey: Journey) -> None:
+    """'Sửa' on the review, then Continue: back to the review, not through every later step."""
+    to_form(journey)
+    journey.set_value("destination", DESTINATION)
+    journey.next()
+    journey.set_value("date_from", "2026-11-27")
+    journey.set_value("date_to", "2027-01-10")
+    journey.next()
+    journey.set_value("reason", "work")
+    journey.next()
+    assert journey.state().screen == "review"
+    journey.edit_step("destination")
+    assert journey.state().step.id == "destination"  # type: ignore[union-attr]
+    journey.set_value("destination", {**DESTINATION, "street": "Thôn 5"})
+    journey.next()
+    assert journey.state().screen == "review"
+    assert journey.state().editing_from_review is None
+    journey.back()  # and an ordinary walk afterwards goes step by step again
+    assert journey.state().step.id == "reason"  # type: ignore[union-attr]
+    journey.next()
+    assert journey.state().screen == "review"

@@ -19,6 +19,7 @@ class ScreenContext:
     Rules and settings (appointment days, ways to pay) are the journey's, carried in its state."""
 
     journey: Journey
+    station_name: str = ""  # the top bar names the station (config `station.name`)
     demo_cards: list[tuple[str, Callable[[], None]]] = field(default_factory=list)
     demo_passports: list[tuple[str, Callable[[], None]]] = field(default_factory=list)
 
