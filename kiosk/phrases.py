@@ -237,6 +237,10 @@ CONSENT_LAW = T(
 )
 CONSENT_YES = T("Đồng ý", "I agree")
 CONSENT_NO = T("Không đồng ý", "I do not agree")
+CONSENT_REFUSED = T(
+    "Ông/Bà không đồng ý nên máy không nhận hồ sơ. Mời Ông/Bà đến quầy, cán bộ sẽ giúp",
+    "Without your agreement the kiosk cannot take the application. Please go to the counter",
+)
 
 PEOPLE_ADD = T("Thêm khách: đọc thẻ", "Add a guest: read the card")
 PEOPLE_COUNT = T("Đã có {n} khách", "{n} guest(s) so far")

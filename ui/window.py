@@ -234,6 +234,7 @@ class KioskWindow(QWidget):
         journey.subscribe(self.show_state)
         self._last_screen = ""
         self._last_result: object = None
+        self._last_notice: object = None
         self._out_of_service = False
         self.show_state(journey.state())
 
@@ -301,6 +302,9 @@ class KioskWindow(QWidget):
             self._out_of_service = state.out_of_service
             if state.out_of_service and state.phase is Phase.IDLE:
                 self.speak()  # "out of service, please see the officer", once as it happens
+        if state.notice is not None and state.notice is not self._last_notice:
+            self.speak()  # "please go to the counter": said as the session ends
+        self._last_notice = state.notice
         if state.lookup.result is not None and state.lookup.result is not self._last_result:
             self.speak()  # the status arrives after the screen: read it out as it comes
         self._last_result = state.lookup.result

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from kiosk import phrases
 from kiosk.flow.effects import CallOfficer, RecordSession
 from kiosk.flow.guests import GuestIntents
 from kiosk.flow.lookup import LookupIntents
@@ -22,6 +23,7 @@ from kiosk.flow.menu import busiest_first
 from kiosk.flow.reader import CardIntents
 from kiosk.flow.state import CardPhase, CardState, FlowState, FormState, LookupState, Phase, ReviewState
 from kiosk.flow.steps.base import clear_messages
+from kiosk.flow.steps.form import date_starts
 from kiosk.health import Health
 from kiosk.ports.sessions import SessionOutcome, SessionSummary
 from kiosk.text import Text
@@ -119,7 +121,13 @@ class Journey(CardIntents, GuestIntents, LookupIntents):
         self.touch()
         form = self._state.form
         errors = {k: v for k, v in form.errors.items() if k != field_id}
-        self._set(form=replace(form, values={**form.values, field_id: value}, errors=errors))
+        values = {**form.values, field_id: value}
+        starts = form.date_starts
+        if starts and self._state.step is not None and self._state.service is not None:
+            # A return date's picker starts the day after the leaving date, once that is chosen.
+            fields = self._state.service.fields_of(self._state.step, values)
+            starts = date_starts(fields, values, self.today())
+        self._set(form=replace(form, values=values, errors=errors, date_starts=starts))
 
     def back(self) -> None:
         self.touch()
@@ -154,7 +162,8 @@ class Journey(CardIntents, GuestIntents, LookupIntents):
         """Decree 13/2023: nothing is read or kept without consent; refusing ends the session."""
         self.touch()
         if not agree:
-            self.reset()
+            self.reset()  # nothing kept; the idle screen says to go to the counter
+            self._set(notice=phrases.CONSENT_REFUSED)
             return
         self._set(consented_at=self._clock())
         self.next()

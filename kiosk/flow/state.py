@@ -106,6 +106,9 @@ class FlowState:
     # "Sửa" on the review: the steps asked when it was pressed. While they stay the same, Continue
     # on the edited step returns to the review instead of walking every later step again.
     editing_from_review: tuple[int, ...] | None = None
+    # Said on the idle screen after a session ended by the citizen's choice (consent refused):
+    # where to go instead. The next touch clears it.
+    notice: Text | None = None
     idle_warning: bool = False
     ask_done: bool = False  # card removed mid-journey: "are you done?"
     officer_called: bool = False

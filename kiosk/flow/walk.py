@@ -94,7 +94,7 @@ class Walk:
     def start(self) -> None:
         self.touch()
         if self._state.phase is Phase.IDLE and not self._state.out_of_service:
-            self._set(phase=Phase.MENU)
+            self._set(phase=Phase.MENU, notice=None)
 
     def next(self) -> None:
         self.touch()

@@ -282,3 +282,15 @@ def test_edit_from_the_review_returns_to_it(journey: Journey) -> None:
     assert journey.state().step.id == "reason"  # type: ignore[union-attr]
     journey.next()
     assert journey.state().screen == "review"
+
+
+def test_refusing_consent_says_where_to_go(journey: Journey) -> None:
+    journey.start()
+    journey.choose_service("1.003677")
+    journey.next()
+    journey.consent(False)
+    state = journey.state()
+    assert state.screen == "idle" and state.service is None  # nothing kept
+    assert state.notice is not None and "đến quầy" in state.notice.get("vi")
+    journey.start()
+    assert journey.state().notice is None
