@@ -28,10 +28,11 @@ from kiosk.text import Text
 from kiosk.validation import display_value, parse_date
 from ui.screens.base import Screen, ScreenContext
 from ui.widgets.appointment import AppointmentPicker
-from ui.widgets.basics import button, clear_layout, label
+from ui.widgets.basics import clear_layout, label
 from ui.widgets.date_picker import DatePicker
 from ui.widgets.keyboard import Keyboard
 from ui.widgets.keypad import Keypad
+from ui.widgets.tile import ChoiceTile
 
 if TYPE_CHECKING:
     from ui.widgets.address_picker import AddressPicker
@@ -156,8 +157,7 @@ class FormScreen(Screen):
             grid = QGridLayout(holder)
             ticked = set(value) if isinstance(value, list) else set()
             for index, option in enumerate(fdef.options):
-                tile = button(option.label.get(lang), "choice")
-                tile.setCheckable(True)
+                tile = ChoiceTile(option.label.get(lang))
                 tile.setChecked(option.value in ticked)
                 tile.toggled.connect(lambda on, fid=fdef.id, v=option.value: self._tick(fid, v, on))
                 grid.addWidget(tile, index // 2, index % 2)
@@ -194,8 +194,7 @@ class FormScreen(Screen):
             group = QButtonGroup(holder)
             group.setExclusive(True)
             for index, option in enumerate(fdef.options):
-                tile = button(option.label.get(lang), "choice")
-                tile.setCheckable(True)
+                tile = ChoiceTile(option.label.get(lang))
                 tile.setChecked(option.value == value)
                 tile.clicked.connect(
                     lambda _=False, fid=fdef.id, v=option.value: self.journey.set_value(fid, v)

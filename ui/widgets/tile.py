@@ -64,3 +64,51 @@ class Tile(QPushButton):
     def heightForWidth(self, width: int) -> int:
         layout = self.layout()
         return layout.totalHeightForWidth(width) if layout is not None else super().heightForWidth(width)
+
+
+class ChoiceTile(QPushButton):
+    """A checkable answer whose text wraps (at phrase boundaries) instead of being cut: long
+    options ("Chuyển khoản: Cổng Dịch vụ công, ngân hàng …") in large text."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.setObjectName("choice")
+        self.setCheckable(True)
+        self.setCursor(Qt.CursorShape.BlankCursor)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(14, 8, 14, 8)
+        self.caption = label(keep_phrases(text), "choice-text", center=True)
+        self.caption.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+        row.addWidget(self.caption)
+        self.toggled.connect(self._follow_check)
+
+    def _follow_check(self, on: bool) -> None:
+        self.caption.setProperty("checked", on)  # the theme colours a checked tile's text
+        self.caption.style().unpolish(self.caption)
+        self.caption.style().polish(self.caption)
+
+    def setChecked(self, on: bool) -> None:
+        super().setChecked(on)
+        self._follow_check(on)
+
+    def text(self) -> str:
+        return self.caption.text().replace("\u00a0", " ")
+
+    def sizeHint(self) -> QSize:
+        layout = self.layout()
+        return layout.sizeHint() if layout is not None else super().sizeHint()
+
+    def minimumSizeHint(self) -> QSize:
+        layout = self.layout()
+        return layout.minimumSize() if layout is not None else super().minimumSizeHint()
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        layout = self.layout()
+        return layout.totalHeightForWidth(width) if layout is not None else super().heightForWidth(width)
