@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QBoxLayout, QGridLayout, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from kiosk import phrases
 from kiosk.flow.state import CardPhase, FlowState
@@ -106,6 +107,13 @@ class CardScreen(Screen):
         right.addStretch(1)
         row.addLayout(right, 2)
         self._row = row
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # A portrait panel has the width of one column: the keypad goes under the picture.
+        portrait = event.size().height() > event.size().width()
+        direction = QBoxLayout.Direction
+        self._row.setDirection(direction.TopToBottom if portrait else direction.LeftToRight)
+        super().resizeEvent(event)
 
     def _passport(self, lang: str) -> PassportEntry:
         """Built on first use: the number and dates on the left, the keyboard on the right."""

@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtGui import QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QButtonGroup,
     QGridLayout,
     QHBoxLayout,
@@ -61,6 +62,7 @@ class FormScreen(Screen):
         column.addWidget(self.title)
         row = QHBoxLayout()
         row.setSpacing(40)
+        self._row = row
         self.body = QWidget()
         QVBoxLayout(self.body)
         row.addWidget(self.body, 2)
@@ -89,6 +91,13 @@ class FormScreen(Screen):
             aid.hide()
             self.aid.layout().addWidget(aid)  # type: ignore[union-attr]
         self._target: QLineEdit | None = None
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # A portrait panel has the width of one column: the keyboard goes under the question.
+        portrait = event.size().height() > event.size().width()
+        direction = QBoxLayout.Direction
+        self._row.setDirection(direction.TopToBottom if portrait else direction.LeftToRight)
+        super().resizeEvent(event)
 
     def _new_keyboard(self, lang: str) -> Keyboard:
         return Keyboard(
