@@ -48,7 +48,7 @@ class Keyboard(QWidget):
         column.setSpacing(8)
         column.setContentsMargins(0, 0, 0, 0)
         self._letter_keys: list[QPushButton] = []
-        self._extra: dict[str, list[QPushButton]] = {m: [] for m in MODES}
+        self._extra: dict[str, QPushButton] = {}  # one key per sign, shown in the modes that use it
         for index, keys in enumerate(ROWS):
             row = QHBoxLayout()
             row.setSpacing(8)
@@ -59,12 +59,11 @@ class Keyboard(QWidget):
                 if ch.isalpha():
                     self._letter_keys.append(key)
             if index == len(ROWS) - 1:
-                for owner, extra in EXTRA_KEYS.items():
-                    for ch in extra:
-                        key = button(ch, "key")
-                        key.clicked.connect(lambda _=False, c=ch: self._insert(c))
-                        row.addWidget(key)
-                        self._extra[owner].append(key)
+                for ch in dict.fromkeys("".join(EXTRA_KEYS.values())):
+                    key = button(ch, "key")
+                    key.clicked.connect(lambda _=False, c=ch: self._insert(c))
+                    row.addWidget(key)
+                    self._extra[ch] = key
             column.addLayout(row)
         self.marks = QWidget()  # Vietnamese only: the marked letters and the tones
         marks = QHBoxLayout(self.marks)
@@ -122,9 +121,8 @@ class Keyboard(QWidget):
         self.method_button.setVisible(vietnamese)
         self.shift_button.setVisible(mode != "code")
         self.space_button.setVisible(mode != "email")
-        for owner, keys in self._extra.items():
-            for key in keys:
-                key.setVisible(owner == mode)
+        for ch, key in self._extra.items():
+            key.setVisible(ch in EXTRA_KEYS[mode])
         self._shift = mode == "code" or (vietnamese and self._at_word_start())
         self._refresh()
 
