@@ -96,7 +96,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="kiosk-soak-") as scratch:
         config = load_config(overrides={"paths.data_dir": scratch}, demo=True, environ={})
         app = build_app(config, InlineRunner())
-        window = kiosk_window(app, Silent(), 768)
+        window = kiosk_window(app, Silent(), (1366, 768))
         window.resize(1366, 768)
         window.show()
         app.controller.start()

@@ -20,6 +20,9 @@ from kiosk.admission import DOCUMENT_KINDS, NEVER_ACCEPTED, AdmissionRule
 from kiosk.ports.card import PassiveAuth
 from kiosk.text import LANGUAGES, Text, fold, nfc
 
+# The on-screen keyboard a text field gets: letters and digits for codes and plates (upper case,
+# no Telex, so "RLHJA3907FY" stays as typed), e-mail with @ . - _; default Vietnamese.
+KEYBOARDS = ("code", "email")
 FIELD_TYPES = ("text", "date", "choice", "phone", "id_number", "address", "checklist", "appointment")
 DATE_BOUNDS = ("today",)
 GROUPS = ("residence", "identity", "other")
@@ -73,6 +76,7 @@ class Field:
     readonly: bool = False  # prefilled from the chip: shown, not edited
     when: Condition | None = None
     messages: Mapping[str, Text] = field(default_factory=dict)  # rule -> message override
+    keyboard: str = ""  # text fields: "" (Vietnamese, Telex or VNI), "code" or "email" (KEYBOARDS)
 
     def option_label(self, value: str, language: str) -> str:
         for option in self.options:
@@ -234,6 +238,7 @@ class _Reader:
             "readonly",
             "when",
             "example",
+            "keyboard",
         }
         for extra in sorted(set(raw) - known):
             self.problem(f"field '{fid}' has unknown key '{extra}'")
@@ -264,6 +269,9 @@ class _Reader:
                 self.problem(f"field '{fid}' has a pattern but no example of a valid answer")
             elif pattern and not re.fullmatch(pattern, example.upper()):
                 self.problem(f"field '{fid}': its example {example!r} does not match its pattern")
+        keyboard = str(raw.get("keyboard", ""))
+        if keyboard and (keyboard not in KEYBOARDS or ftype != "text"):
+            self.problem(f"field '{fid}': keyboard must be one of {', '.join(KEYBOARDS)}, on a text field")
         prefill = str(raw.get("prefill", ""))
         if prefill:
             attribute = prefill.removeprefix("holder.")
@@ -291,6 +299,7 @@ class _Reader:
             readonly=bool(raw.get("readonly", False)),
             when=self.condition(raw.get("when"), f"field '{fid}'"),
             messages=messages,
+            keyboard=keyboard,
         )
 
     def condition(self, raw: Any, where: str) -> Condition | None:

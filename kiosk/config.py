@@ -78,6 +78,30 @@ class Int(Kind[int]):
         return f"From {self.low} to {self.high}."
 
 
+class Float(Kind[float]):
+    def __init__(self, low: float, high: float) -> None:
+        self.low, self.high = low, high
+
+    def from_toml(self, value: object) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise BadValue(f"must be a number, got {value!r}")
+        if not self.low <= value <= self.high:
+            raise BadValue(f"must be a number from {self.low} to {self.high}, got {value}")
+        return float(value)
+
+    def from_text(self, text: str) -> float:
+        stripped = text.strip()
+        if not re.fullmatch(r"[+-]?[0-9]{1,6}(\.[0-9]{1,6})?", stripped):
+            raise BadValue(f"must be a number such as 21.5, got {text!r}")
+        return self.from_toml(float(stripped))
+
+    def to_toml(self, value: float) -> str:
+        return repr(float(value))
+
+    def describe(self) -> str:
+        return f"From {self.low} to {self.high}."
+
+
 class Bool(Kind[bool]):
     TRUE = ("true", "1", "yes", "on")
     FALSE = ("false", "0", "no", "off")
@@ -404,6 +428,12 @@ class UiKeys(Section):
     section = "ui"
     language = Setting(Choice("vi", "en"), "vi", "Language of the citizen screens at start.")
     theme = Setting(Choice("normal", "high_contrast"), "normal", "Look of the screens.")
+    screen_diagonal_inch = Setting(
+        Float(0.0, 100.0),
+        0.0,
+        "Diagonal of the touch screen in inches, for touch targets in millimetres. 0: as the "
+        "display reports it (a display reporting no plausible size counts as a small panel).",
+    )
     idle_warning_seconds = Setting(Int(5, 3600), 60, "Seconds without a touch before 'are you still there?'.")
     idle_reset_seconds = Setting(Int(5, 600), 20, "Seconds the warning stays before the session is wiped.")
 

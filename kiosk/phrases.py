@@ -34,6 +34,13 @@ INTRO_LAW = T("Căn cứ", "Legal basis")
 FREE = T("Không thu lệ phí", "No fee")
 MONEY = T("{amount} đồng", "{amount} VND")
 
+CARD_WAYS = T(
+    "Đặt thẻ lên đầu đọc, hoặc đưa mã QR trên thẻ vào máy quét",
+    "Place the card on the reader, or hold the QR code on the card to the scanner",
+)
+CARD_PLACE_SHORT = T("Đặt thẻ", "Place the card")
+CARD_QR_SHORT = T("hoặc quét mã QR trên thẻ", "or scan the card's QR code")
+CLEAR_ALL = T("Xóa hết", "Clear all")
 CARD_ENTER_ID = T("Nhập 12 số in trên thẻ", "Type the 12 digits on the card")
 CARD_WAITING = T("Đang chờ thẻ trên đầu đọc", "Waiting for the card on the reader")
 CARD_PRESENT = T("Đã thấy thẻ. Ông/Bà nhập 12 số trên thẻ", "Card found. Type the 12 digits on the card")
@@ -138,7 +145,7 @@ LOOKUP_INSTRUCTION = T(
     "Quét mã QR trên phiếu hoặc nhập mã hồ sơ", "Scan the QR code on your slip or type the code"
 )
 LOOKUP_GO = T("Tra cứu", "Look up")
-LOOKUP_CLEAR = T("Xóa hết", "Clear")
+LOOKUP_CLEAR = CLEAR_ALL
 LOOKUP_BUSY = T("Đang tra cứu…", "Looking it up…")
 LOOKUP_SUBMITTED_ON = T("Nộp ngày {date}", "Submitted on {date}")
 STATUS_RECEIVED = T("Đã tiếp nhận", "Received")
@@ -177,6 +184,8 @@ ASK_DONE_YES = T("Xong, kết thúc", "Yes, finish")
 ASK_DONE_NO = T("Chưa, làm tiếp", "No, continue")
 
 DATE_DAY = T("Ngày", "Day")
+DATE_PLUS_WEEK = T("+1 tuần", "+1 week")
+DATE_PLUS_MONTH = T("+1 tháng", "+1 month")
 DATE_MONTH = T("Tháng", "Month")
 DATE_YEAR = T("Năm", "Year")
 KEY_SPACE = T("Dấu cách", "Space")
@@ -205,8 +214,9 @@ FIELD_PROBLEMS: dict[str, Text] = {
         "Ông/Bà cần có đủ các giấy tờ này; nếu thiếu, Ông/Bà hỏi cán bộ",
         "You need all of these papers; if one is missing, ask an officer",
     ),
-    "address": T(
-        "Ông/Bà chọn tỉnh, xã và ghi số nhà, thôn", "Choose the province and commune and give the street"
+    "address": T(  # what to press, not what is wrong (the picker has no "done" button to forget)
+        "Ông/Bà chạm vào tên tỉnh, rồi tên xã, rồi ghi số nhà hoặc thôn",
+        "Touch the province, then the commune, then give the house number or village",
     ),
     "appointment": T("Ông/Bà chọn ngày và giờ hẹn", "Please choose a day and a time"),
 }
@@ -227,6 +237,10 @@ CONSENT_LAW = T(
 )
 CONSENT_YES = T("Đồng ý", "I agree")
 CONSENT_NO = T("Không đồng ý", "I do not agree")
+CONSENT_REFUSED = T(
+    "Ông/Bà không đồng ý nên máy không nhận hồ sơ. Mời Ông/Bà đến quầy, cán bộ sẽ giúp",
+    "Without your agreement the kiosk cannot take the application. Please go to the counter",
+)
 
 PEOPLE_ADD = T("Thêm khách: đọc thẻ", "Add a guest: read the card")
 PEOPLE_COUNT = T("Đã có {n} khách", "{n} guest(s) so far")
@@ -253,8 +267,6 @@ ADDRESS: dict[str, Text] = {
     "filter_placeholder": T("Gõ vài chữ để tìm", "Type a few letters to search"),
     "street_placeholder": T("Ví dụ: Thôn 3", "For example: Thôn 3"),
     "no_match": T("Không thấy tên này. Ông/Bà gõ lại", "No such name. Please type again"),
-    "back": T("Quay lại", "Back"),
-    "done": T("Xong", "Done"),
     "space": T("Dấu cách", "Space"),
     "delete": T("Xóa", "Delete"),
 }

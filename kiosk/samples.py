@@ -10,6 +10,8 @@ from kiosk.catalog import Field, Service
 from kiosk.config import AppointmentKeys
 
 SAMPLE_TEXT = "Thôn 3, xã Tam Thăng, thành phố Đà Nẵng"
+SAMPLE_CODE = "43A12345678"
+SAMPLE_EMAIL = "ten@vidu.vn"
 
 
 def default_appointments() -> AppointmentSettings:
@@ -42,6 +44,10 @@ def sample_value(
         return field.options[0].value
     if field.type == "phone":
         return "0912345678"
+    if field.keyboard == "code":  # plates, frame and licence numbers: what a code keyboard types
+        return SAMPLE_CODE[: field.max_length]
+    if field.keyboard == "email":
+        return SAMPLE_EMAIL
     return SAMPLE_TEXT[: field.max_length]
 
 

@@ -100,3 +100,45 @@ def telex_key(text: str, key: str) -> str:
         if changed is not None and changed != word:
             return prefix + changed
     return text + key
+
+
+# VNI: digits after the letters. 1-5 the tones, 6 the circumflex (â ê ô), 7 the horn (ơ ư),
+# 8 the breve (ă), 9 đ, 0 removes the tone.
+VNI_TONES = {"1": "s", "2": "f", "3": "r", "4": "x", "5": "j", "0": "z"}
+_VNI_MARKS = {
+    "6": {"a": "â", "e": "ê", "o": "ô"},
+    "7": {"o": "ơ", "u": "ư"},
+    "8": {"a": "ă"},
+    "9": {"d": "đ"},
+}
+
+
+def _vni_mark(word: str, key: str) -> str | None:
+    letters, tone = _split_tone(word)
+    table = _VNI_MARKS[key]
+    changed = letters
+    found = False
+    for i in range(len(letters) - 1, -1, -1):
+        target = table.get(letters[i].lower())
+        if target is not None:
+            marked = target.upper() if letters[i].isupper() else target
+            changed = changed[:i] + marked + changed[i + 1 :]
+            found = True
+            if key != "7" or i == 0 or letters[i - 1].lower() != "u":  # "uo" + 7 = "ươ"
+                break
+    return _with_tone(changed, tone) if found else None
+
+
+def vni_key(text: str, key: str) -> str:
+    """The text after typing `key` at its end with VNI rules on the last word (a digit after a
+    word without a vowel, or after a space, stays a digit: "Thôn 3", "Số 12")."""
+    head, sep, word = text.rpartition(" ")
+    if word and not word[-1].isdigit():
+        changed: str | None = None
+        if key in VNI_TONES:
+            changed = apply_tone(word, VNI_TONES[key])
+        elif key in _VNI_MARKS:
+            changed = _vni_mark(word, key)
+        if changed is not None and changed != word:
+            return head + sep + changed
+    return text + key

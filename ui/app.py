@@ -16,6 +16,8 @@ from ui.lockdown import Lockdown
 from ui.qt_runner import QtRunner
 from ui.watchdog import Watchdog
 
+WINDOWED_SIZE = (1366, 768)  # `kiosk run --windowed` (development): the smaller common panel
+
 if TYPE_CHECKING:
     from devices.scanner.serial import SerialLineReader
     from kiosk.config import Config
@@ -60,7 +62,9 @@ class KioskUi:
 
         self.runner = QtRunner()
         self.app = build_app(config, self.runner)
-        self.window = kiosk_window(self.app, voice or Silent(), screen_height(windowed))
+        self.window = kiosk_window(
+            self.app, voice or Silent(), screen_size(windowed), QApplication.primaryScreen()
+        )
         self.window.allow_close = windowed
         self.lockdown = Lockdown()  # no way out for a citizen: escape keys, menus, drops
         self.ticker = QTimer()
@@ -151,15 +155,18 @@ class KioskUi:
         self.runner.wait()
 
 
-def screen_height(windowed: bool) -> int:
+def screen_size(windowed: bool) -> tuple[int, int]:
+    """The screen's size in pixels; `WINDOWED_SIZE` for a development window."""
     screen = QApplication.primaryScreen()
-    return screen.geometry().height() if screen is not None and not windowed else 1080
+    if windowed or screen is None:
+        return WINDOWED_SIZE
+    return (screen.geometry().width(), screen.geometry().height())
 
 
 def present(window: QWidget, *, windowed: bool) -> None:
-    """Windowed at the stations' 1366×768 (development), else full screen, frameless, on top."""
+    """Windowed at `WINDOWED_SIZE` (development), else full screen, frameless, on top."""
     if windowed:
-        window.resize(1366, 768)
+        window.resize(*WINDOWED_SIZE)
         window.show()
     else:
         window.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
@@ -173,7 +180,10 @@ def run(config: Config, *, windowed: bool) -> int:
     from ui.compose import FirstFrame
 
     qt_app = QApplication.instance() or QApplication(sys.argv[:1])
-    first = FirstFrame(config.ui.theme, screen_height(windowed), config.ui.language)
+    from ui.theme import Metrics
+
+    metrics = Metrics.of(*screen_size(windowed), config.ui.screen_diagonal_inch, QApplication.primaryScreen())
+    first = FirstFrame(config.ui.theme, metrics, config.ui.language)
     kiosk: list[KioskUi] = []
 
     def close_first_frame() -> None:

@@ -15,10 +15,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QScreen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk import phrases
-from ui.theme import load_fonts, stylesheet
+from ui.theme import Metrics, load_fonts, stylesheet
 from ui.widgets.basics import button, label
 from ui.widgets.icons import pixmap
 
@@ -38,15 +39,21 @@ def screen_context(app: KioskApp) -> ScreenContext:
         app.journey,
         demo_cards=cards,
         demo_passports=passports,
+        station_name=app.config.station.name,
     )
 
 
-def kiosk_window(app: KioskApp, voice: Voice, screen_height: int) -> KioskWindow:
+def kiosk_window(
+    app: KioskApp, voice: Voice, size: tuple[int, int], screen: QScreen | None = None
+) -> KioskWindow:
+    """The window for a screen of `size` pixels; its physical size from `ui.screen_diagonal_inch`,
+    else from `screen` (the display the kiosk is shown on)."""
     from ui.officer.mode import OfficerUi
     from ui.window import KioskWindow
 
     load_fonts()
-    window = KioskWindow(screen_context(app), voice, app.config.ui.theme, screen_height)
+    metrics = Metrics.of(*size, app.config.ui.screen_diagonal_inch, screen)
+    window = KioskWindow(screen_context(app), voice, app.config.ui.theme, metrics)
     window.officer = OfficerUi(window, app, app.controller.runner, window.leave_kiosk_mode)
     window.add_band(window.officer.assist_bar)
     return window
@@ -61,11 +68,11 @@ class FirstFrame(QWidget):
 
     PICTURE_ROW = 130  # IdleScreen's service pictograms, drawn by the real window
 
-    def __init__(self, theme: str, screen_height: int, language: str) -> None:
+    def __init__(self, theme: str, metrics: Metrics, language: str) -> None:
         super().__init__()
         load_fonts()
         self.setWindowTitle("Kiosk")
-        self.setStyleSheet(stylesheet(theme, screen_height, False))
+        self.setStyleSheet(stylesheet(theme, metrics, False))
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)

@@ -61,16 +61,24 @@ class TourClock:
 
 
 class Tour:
-    def __init__(self, out: Path, size: tuple[int, int], config: Config) -> None:
+    def __init__(self, out: Path, size: tuple[int, int], config: Config, large_text: bool = False) -> None:
         self.out = out
         self.size = size
+        self.large_text = large_text
         self.entries: list[dict[str, Any]] = []
         self.clock = TourClock()
         self.app = build_app(config, InlineRunner(), self.clock)
-        self.window = kiosk_window(self.app, Silent(), size[1])
+        self.window = kiosk_window(self.app, Silent(), size)
         self.window.resize(*size)
         self.window.show()
         self.app.controller.start()
+
+    def reset(self) -> None:
+        """A new session, in large text for a large-text tour (a citizen switches it on first)."""
+        journey = self.app.journey
+        journey.reset()
+        if self.large_text:
+            journey.toggle_large_text()
 
     def shot(self, service: str, name: str, page: QWidget | None = None) -> None:
         """`page`: an officer's page over the screen, checked for its layout instead."""
@@ -87,7 +95,10 @@ class Tour:
                 "name": name,
                 "step": state.step.id if state.step else "",
                 "language": state.language,
+                "large_text": state.large_text,
                 "overflow_px": self.window.overflow(page),
+                "smallest_target_px": self.window.sizes()[0],
+                "smallest_text_px": self.window.sizes()[1],
                 "tracking_code": state.review.tracking_code,
             }
         )
@@ -97,7 +108,7 @@ class Tour:
         reader: Any = self.app.card_reader()
         profile = self.app.demo_profiles[-1]  # the long name and address: the hardest layout
         today = dt.date.today()
-        journey.reset()
+        self.reset()
         self.shot("", "idle")
         journey.start()
         self.shot("", "menu")
@@ -111,7 +122,7 @@ class Tour:
     def _status(self) -> None:
         """'Check my application': typed, scanned, forged and mistyped."""
         journey = self.app.journey
-        journey.reset()
+        self.reset()
         journey.open_status()
         self.shot("", "status-empty")
         codes = [e["tracking_code"] for e in self.entries if e.get("tracking_code")]
@@ -130,7 +141,7 @@ class Tour:
         """One service from the menu to the done screen, shooting every screen on the way."""
         journey = self.app.journey
         code = service.code
-        journey.reset()
+        self.reset()
         reader.remove()
         journey.start()
         journey.choose_service(code)
@@ -215,7 +226,7 @@ class Tour:
 
     def _overlays(self, reader: Any, profile: Any) -> None:
         journey = self.app.journey
-        journey.reset()
+        self.reset()
         journey.start()
         journey.call_officer()
         self.shot("", "officer-called")
@@ -230,7 +241,7 @@ class Tour:
         self.shot("", "identity-english")
         journey.set_language("vi")
         journey.toggle_large_text()
-        self.shot("", "identity-large-text")
+        self.shot("", "identity-other-text-size")
         journey.toggle_large_text()
         self.clock.advance(self.app.config.ui.idle_warning_seconds + 1)
         journey.tick()
@@ -294,12 +305,16 @@ TOUR_PIN = "135790"
 
 
 def run_tour(
-    out: Path, size: tuple[int, int] = (1366, 768), language: str = "vi", theme: str = "normal"
+    out: Path,
+    size: tuple[int, int] = (1366, 768),
+    language: str = "vi",
+    theme: str = "normal",
+    large_text: bool = False,
 ) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication([])
     with tempfile.TemporaryDirectory(prefix="kiosk-tour-") as scratch:
-        tour = Tour(out, size, tour_config(Path(scratch), language, theme))
+        tour = Tour(out, size, tour_config(Path(scratch), language, theme), large_text)
         entries = tour.run()
         tour.window.allow_close = True
         tour.window.close()
@@ -308,7 +323,15 @@ def run_tour(
     manifest = out / "manifest.json"
     manifest.write_text(
         json.dumps(
-            {"size": list(size), "language": language, "screens": entries}, ensure_ascii=False, indent=1
+            {
+                "size": list(size),
+                "language": language,
+                "large_text": large_text,
+                "px_per_mm": tour.window.metrics.px_per_mm,
+                "screens": entries,
+            },
+            ensure_ascii=False,
+            indent=1,
         ),
         "utf-8",
     )

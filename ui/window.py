@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QScrollArea,
@@ -28,7 +29,7 @@ from kiosk.flow.state import FlowState, Phase
 from kiosk.flow.steps import STEP_KINDS
 from kiosk.ports.voice import Voice
 from ui.screens.base import Screen, ScreenContext
-from ui.theme import stylesheet
+from ui.theme import Metrics, stylesheet
 from ui.widgets.basics import button, label
 from ui.widgets.icons import THEME_PROPERTY
 from ui.widgets.overlay import Overlay
@@ -151,7 +152,7 @@ def step_dots(index: int, count: int) -> str:
 
 class KioskWindow(QWidget):
     def __init__(
-        self, ctx: ScreenContext, voice: Voice, theme: str = "normal", screen_height: int = 1080
+        self, ctx: ScreenContext, voice: Voice, theme: str = "normal", metrics: Metrics | None = None
     ) -> None:
         super().__init__()
         self.ctx = ctx
@@ -160,7 +161,7 @@ class KioskWindow(QWidget):
         app = QApplication.instance()
         if app is not None:
             app.setProperty(THEME_PROPERTY, theme)  # pictograms follow the theme (ui/widgets/icons.py)
-        self.screen_height = screen_height
+        self.metrics = metrics or Metrics.of(1920, 1080)
         self.allow_close = False
         self.kiosk_mode = False  # full screen for citizens: kept full screen, left by an officer only
         self.officer: OfficerUi | None = None  # officer mode (`ui/officer/mode.py`), set by `ui/compose.py`
@@ -169,6 +170,9 @@ class KioskWindow(QWidget):
         self.setWindowTitle("Kiosk")
 
         column = QVBoxLayout(self)
+        # The window has the screen's size, whatever its content asks for: large text must not
+        # widen it past the screen (each screen is checked to fit instead, `overflow`).
+        column.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
 
@@ -179,6 +183,8 @@ class KioskWindow(QWidget):
         top_row.setContentsMargins(20, 6, 20, 6)
         self.heading = label("", "h2", wrap=False)
         self.progress = label("", "muted", wrap=False)
+        for line in (self.heading, self.progress):  # a long service name is cut, never widens the bar
+            line.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         heading_box = QVBoxLayout()
         heading_box.addWidget(self.heading)
         heading_box.addWidget(self.progress)
@@ -215,7 +221,7 @@ class KioskWindow(QWidget):
         self.overlay = Overlay(self)
 
         journey = ctx.journey
-        self.back_button.clicked.connect(journey.back)
+        self.back_button.clicked.connect(lambda: self.current_screen().on_back())
         self.primary_button.clicked.connect(lambda: self.current_screen().on_primary())
         self.language_button.clicked.connect(
             lambda: journey.set_language("en" if journey.state().language == "vi" else "vi")
@@ -228,6 +234,7 @@ class KioskWindow(QWidget):
         journey.subscribe(self.show_state)
         self._last_screen = ""
         self._last_result: object = None
+        self._last_notice: object = None
         self._out_of_service = False
         self.show_state(journey.state())
 
@@ -261,6 +268,19 @@ class KioskWindow(QWidget):
                 worst = max(worst, corner.y() - screen.height() + 1, corner.x() - screen.width() + 1)
         return max(0, worst)
 
+    def sizes(self) -> tuple[int, int]:
+        """The smallest touch target (height or width, px) and the smallest text (px) the citizen
+        sees now, over the top bar, the screen and the bottom bar (ux.md: ≥ 15 mm, ≥ 24 px at 1080p)."""
+        targets, texts = [], []
+        for widget in self.findChildren(QWidget):
+            if not widget.isVisible() or not _is_leaf(widget):
+                continue
+            if isinstance(widget, QPushButton):
+                targets.append(min(widget.width(), widget.height()))
+            if not isinstance(widget, QLabel) or widget.text():
+                texts.append(widget.font().pixelSize() if widget.font().pixelSize() > 0 else 0)
+        return min(targets, default=0), min(texts, default=0)
+
     def current_screen(self) -> Screen:
         return self.screens[self.ctx.journey.state().screen]
 
@@ -270,7 +290,7 @@ class KioskWindow(QWidget):
         lang = state.language
         if state.large_text != self._large_text:
             self._large_text = state.large_text
-            self.setStyleSheet(stylesheet(self.theme, self.screen_height, state.large_text))
+            self.setStyleSheet(stylesheet(self.theme, self.metrics, state.large_text))
         screen = self.screens[state.screen]
         screen.show_state(state)
         self.stack.setCurrentWidget(screen)
@@ -282,6 +302,9 @@ class KioskWindow(QWidget):
             self._out_of_service = state.out_of_service
             if state.out_of_service and state.phase is Phase.IDLE:
                 self.speak()  # "out of service, please see the officer", once as it happens
+        if state.notice is not None and state.notice is not self._last_notice:
+            self.speak()  # "please go to the counter": said as the session ends
+        self._last_notice = state.notice
         if state.lookup.result is not None and state.lookup.result is not self._last_result:
             self.speak()  # the status arrives after the screen: read it out as it comes
         self._last_result = state.lookup.result
@@ -294,7 +317,8 @@ class KioskWindow(QWidget):
             self.progress.setText(f"{step_text}   {step_dots(number - 1, state.step_count)}")
         else:
             self.heading.setText(phrases.IDLE_TITLE.get(lang) if state.phase is Phase.IDLE else "")
-            self.progress.setText(phrases.IDLE_SUBTITLE.get(lang) if state.phase is Phase.IDLE else "")
+            station = self.ctx.station_name or phrases.IDLE_SUBTITLE.get(lang)
+            self.progress.setText(station if state.phase in (Phase.IDLE, Phase.MENU) else "")
         self.language_button.setText(phrases.OTHER_LANGUAGE.get(lang))
         self.text_size_button.setText(phrases.TEXT_SIZE.get(lang))
         self.listen_button.setText(phrases.LISTEN_AGAIN.get(lang))
@@ -335,9 +359,9 @@ class KioskWindow(QWidget):
                 "id-card",
                 phrases.ASK_DONE.get(lang),
                 "",
-                [
-                    (phrases.ASK_DONE_NO.get(lang), "", lambda: journey.answer_done(False)),
-                    (phrases.ASK_DONE_YES.get(lang), "primary", lambda: journey.answer_done(True)),
+                [  # the highlighted answer keeps what was typed; finishing wipes it
+                    (phrases.ASK_DONE_YES.get(lang), "", lambda: journey.answer_done(True)),
+                    (phrases.ASK_DONE_NO.get(lang), "primary", lambda: journey.answer_done(False)),
                 ],
             )
         else:

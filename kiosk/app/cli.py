@@ -50,7 +50,7 @@ def cmd_tour(args: argparse.Namespace) -> int:
     from ui.tour import run_tour
 
     width, height = (int(x) for x in args.size.lower().split("x"))
-    manifest = run_tour(Path(args.out), (width, height), args.language, args.theme)
+    manifest = run_tour(Path(args.out), (width, height), args.language, args.theme, args.large_text)
     count = len(json.loads(manifest.read_text("utf-8"))["screens"])
     print(f"{count} screens written; manifest: {manifest}")
     return 0
@@ -162,6 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     tour.add_argument("--size", default="1366x768")
     tour.add_argument("--language", default="vi", choices=("vi", "en"))
     tour.add_argument("--theme", default="normal", choices=("normal", "high_contrast"))
+    tour.add_argument("--large-text", action="store_true", help="every screen in large text")
     tour.set_defaults(func=cmd_tour)
 
     doctor = sub.add_parser("doctor", help="check devices and database; non-zero exit on a fault")

@@ -14,6 +14,13 @@ from kiosk.app.root import KioskApp
 from kiosk.flow.state import FlowState, Phase
 
 TAM_VANG = "1.003677"  # lodging absence: card read, three form steps, review
+DESTINATION = {  # chosen in the address picker: province, commune, then the village typed
+    "province_code": "48",
+    "province_name": "Thành phố Đà Nẵng",
+    "commune_code": "20200",
+    "commune_name": "Phường Hòa Khánh",
+    "street": "Thôn 3",
+}
 
 
 def journey_steps(app: KioskApp, profile_index: int = 0) -> list[tuple[str, Callable[[], None]]]:
@@ -26,7 +33,7 @@ def journey_steps(app: KioskApp, profile_index: int = 0) -> list[tuple[str, Call
         app.card_reader().insert(profile)  # type: ignore[attr-defined]
         journey.set_id_number(profile.holder.id_number)
 
-    def answer(values: dict[str, str]) -> Callable[[], None]:
+    def answer(values: dict[str, object]) -> Callable[[], None]:
         def step() -> None:
             for field, value in values.items():
                 journey.set_value(field, value)
@@ -41,7 +48,7 @@ def journey_steps(app: KioskApp, profile_index: int = 0) -> list[tuple[str, Call
         ("consent", lambda: journey.consent(True)),
         ("read card", read_card),
         ("confirm identity", lambda: journey.confirm_identity(True)),
-        ("destination", answer({"destination": "Thôn 3, xã Tam Thăng, thành phố Đà Nẵng"})),
+        ("destination", answer({"destination": DESTINATION})),
         (
             "dates",
             answer(

@@ -11,15 +11,19 @@ service, its answers, the session and the submission.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from kiosk import phrases
 from kiosk.flow.effects import CallOfficer, RecordSession
 from kiosk.flow.guests import GuestIntents
 from kiosk.flow.lookup import LookupIntents
+from kiosk.flow.menu import busiest_first
 from kiosk.flow.reader import CardIntents
 from kiosk.flow.state import CardPhase, CardState, FlowState, FormState, LookupState, Phase, ReviewState
 from kiosk.flow.steps.base import clear_messages
+from kiosk.flow.steps.form import date_starts
 from kiosk.health import Health
 from kiosk.ports.sessions import SessionOutcome, SessionSummary
 from kiosk.text import Text
@@ -78,6 +82,11 @@ class Journey(CardIntents, GuestIntents, LookupIntents):
             state = replace(state, phase=Phase.IDLE, lookup=LookupState())
         self._put(state)
 
+    def set_service_counts(self, counts: Mapping[str, int]) -> None:
+        """Dossiers this station took per service (its storage, now and then): the menu shows
+        the busiest first."""
+        self._put(replace(self._state, menu=busiest_first(self.catalog.services, counts)))
+
     def choose_service(self, code: str) -> None:
         self.touch()
         if self._state.out_of_service:
@@ -112,7 +121,13 @@ class Journey(CardIntents, GuestIntents, LookupIntents):
         self.touch()
         form = self._state.form
         errors = {k: v for k, v in form.errors.items() if k != field_id}
-        self._set(form=replace(form, values={**form.values, field_id: value}, errors=errors))
+        values = {**form.values, field_id: value}
+        starts = form.date_starts
+        if starts and self._state.step is not None and self._state.service is not None:
+            # A return date's picker starts the day after the leaving date, once that is chosen.
+            fields = self._state.service.fields_of(self._state.step, values)
+            starts = date_starts(fields, values, self.today())
+        self._set(form=replace(form, values=values, errors=errors, date_starts=starts))
 
     def back(self) -> None:
         self.touch()
@@ -136,16 +151,19 @@ class Journey(CardIntents, GuestIntents, LookupIntents):
         service = self._state.service
         if service is None:
             return
+        state = self._state
         for index, step in enumerate(service.steps):
             if step.id == step_id:
-                self._put(clear_messages(replace(self._state, step_index=index)))
+                edited = replace(state, step_index=index, editing_from_review=tuple(state.active_steps))
+                self._put(clear_messages(edited))
                 return
 
     def consent(self, agree: bool) -> None:
         """Decree 13/2023: nothing is read or kept without consent; refusing ends the session."""
         self.touch()
         if not agree:
-            self.reset()
+            self.reset()  # nothing kept; the idle screen says to go to the counter
+            self._set(notice=phrases.CONSENT_REFUSED)
             return
         self._set(consented_at=self._clock())
         self.next()
@@ -213,6 +231,7 @@ class Journey(CardIntents, GuestIntents, LookupIntents):
             language=self._default_language,
             card=CardState(phase=self._card_waiting(), reader_attached=self._reader_attached),
             health=self._state.health,
+            menu=self._state.menu,
         )
         if summary is not None:
             self._effects.append(RecordSession(summary))

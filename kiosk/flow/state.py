@@ -68,6 +68,7 @@ class FormState:
 
     values: Mapping[str, Any] = field(default_factory=dict)
     errors: Mapping[str, Text] = field(default_factory=dict)
+    date_starts: Mapping[str, str] = field(default_factory=dict)  # where each date picker starts (ISO)
     appointment_days: tuple[dt.date, ...] = ()  # the days an appointment field offers (and accepts)
     appointment_slots: tuple[str, ...] = ()
 
@@ -102,6 +103,12 @@ class FlowState:
     form: FormState = field(default_factory=FormState)
     review: ReviewState = field(default_factory=ReviewState)
     lookup: LookupState = field(default_factory=LookupState)
+    # "Sửa" on the review: the steps asked when it was pressed. While they stay the same, Continue
+    # on the edited step returns to the review instead of walking every later step again.
+    editing_from_review: tuple[int, ...] | None = None
+    # Said on the idle screen after a session ended by the citizen's choice (consent refused):
+    # where to go instead. The next touch clears it.
+    notice: Text | None = None
     idle_warning: bool = False
     ask_done: bool = False  # card removed mid-journey: "are you done?"
     officer_called: bool = False
@@ -117,6 +124,8 @@ class FlowState:
     large_text: bool = False
     # The station's last health check (`kiosk.health`): not the session's, so a reset keeps it.
     health: Health = HEALTHY
+    # The menu's services, busiest at this station first (`kiosk.flow.menu`); kept by a reset.
+    menu: tuple[str, ...] = ()
 
     @property
     def out_of_service(self) -> bool:

@@ -13,6 +13,7 @@ from kiosk.admission import TrustPolicy
 from kiosk.appointments import AppointmentSettings
 from kiosk.catalog import Catalog
 from kiosk.flow.effects import Effect, ReadCard
+from kiosk.flow.menu import busiest_first
 from kiosk.flow.state import CardPhase, FlowState, Phase
 from kiosk.flow.steps import kind_of
 from kiosk.flow.steps.base import Leave, StepEnv, StepKind, clear_messages
@@ -48,7 +49,7 @@ class Walk:
         self._reader_attached = True
         self._card_present = False
         self._retried = False
-        self._state = FlowState(language=language)
+        self._state = FlowState(language=language, menu=busiest_first(catalog.services, {}))
         self._last_touch = clock()
 
     def state(self) -> FlowState:
@@ -96,7 +97,7 @@ class Walk:
     def start(self) -> None:
         self.touch()
         if self._state.phase is Phase.IDLE and not self._state.out_of_service:
-            self._set(phase=Phase.MENU)
+            self._set(phase=Phase.MENU, notice=None)
 
     def next(self) -> None:
         self.touch()
@@ -119,7 +120,15 @@ class Walk:
         self._effects.extend(leave.effects)
         state = leave.state
         if leave.advance:
-            state = clear_messages(replace(state, step_index=self._neighbour(state, +1)))
+            review = self._step_index_of("review")
+            asked = state.editing_from_review
+            if asked is not None and review is not None and tuple(state.active_steps) == asked:
+                following = review  # an answer changed from the review: straight back to it
+            else:
+                following = self._neighbour(state, +1)  # the change asks new steps: walk them
+            state = clear_messages(replace(state, step_index=following))
+            if state.step is not None and state.step.kind == "review":
+                state = replace(state, editing_from_review=None)
         self._put(state)
 
     def _maybe_read(self) -> None:

@@ -13,6 +13,15 @@ from kiosk.flow.journey import Journey
 from kiosk.flow.state import CardPhase, Phase
 from kiosk.ports.card import AccessKey, CardErrorReason, CardRead, ReadProgress
 
+# Temporary absence asks the destination through the address picker: province, commune, village.
+DESTINATION = {
+    "province_code": "48",
+    "province_name": "Thành phố Đà Nẵng",
+    "commune_code": "20200",
+    "commune_name": "Phường Hòa Khánh",
+    "street": "Thôn 3",
+}
+
 TAM_VANG = "1.003677"
 
 
@@ -64,7 +73,7 @@ def to_form(journey: Journey) -> None:
 
 def test_walks_to_submit(journey: Journey) -> None:
     to_form(journey)
-    journey.set_value("destination", "Thôn 3, xã Tam Thăng, thành phố Đà Nẵng")
+    journey.set_value("destination", DESTINATION)
     journey.next()
     journey.set_value("date_from", "2026-11-27")
     journey.set_value("date_to", "2027-12-01")
@@ -86,8 +95,10 @@ def test_walks_to_submit(journey: Journey) -> None:
 def test_validation_messages_and_values_kept(journey: Journey) -> None:
     to_form(journey)
     journey.next()
-    assert journey.state().form.errors["destination"].get("vi") == "Ông/Bà nhập địa chỉ nơi sẽ đến"
-    journey.set_value("destination", "Thôn 3, xã Tam Thăng")
+    assert journey.state().form.errors["destination"].get("vi") == (
+        "Ông/Bà chạm vào tỉnh, rồi xã nơi sẽ đến, rồi ghi thôn hoặc số nhà"
+    )
+    journey.set_value("destination", DESTINATION)
     journey.next()
     journey.set_value("date_from", "2026-11-20")  # in the past (clock says 26/11/2026)
     journey.set_value("date_to", "2026-11-10")
@@ -101,12 +112,12 @@ def test_validation_messages_and_values_kept(journey: Journey) -> None:
 
 def test_back_keeps_entered_values(journey: Journey) -> None:
     to_form(journey)
-    journey.set_value("destination", "Bản Lái, xã Phổng Lái, tỉnh Sơn La")
+    journey.set_value("destination", DESTINATION)
     journey.next()
     journey.set_value("date_from", "2026-12-01")
     journey.back()
     assert journey.state().step.id == "destination"  # type: ignore[union-attr]
-    assert journey.state().form.values["destination"] == "Bản Lái, xã Phổng Lái, tỉnh Sơn La"
+    assert journey.state().form.values["destination"] == DESTINATION
     journey.next()
     assert journey.state().form.values["date_from"] == "2026-12-01"
 
@@ -122,7 +133,7 @@ def test_back_from_first_step_reaches_menu_then_idle(journey: Journey) -> None:
 
 def test_review_edit_jumps_to_step(journey: Journey) -> None:
     to_form(journey)
-    journey.set_value("destination", "Thôn 3, xã Tam Thăng")
+    journey.set_value("destination", DESTINATION)
     journey.set_value("date_from", "2026-11-27")
     journey.set_value("date_to", "2026-12-27")
     journey.set_value("reason", "family")
@@ -137,7 +148,7 @@ def test_review_edit_jumps_to_step(journey: Journey) -> None:
 
 def test_timeout_warns_then_wipes(journey: Journey, clock: FakeClock) -> None:
     to_form(journey)
-    journey.set_value("destination", "Thôn 3, xã Tam Thăng")
+    journey.set_value("destination", DESTINATION)
     clock.advance(59)
     journey.tick()
     assert not journey.state().idle_warning
@@ -234,7 +245,7 @@ def test_not_me_forgets_card_data(journey: Journey) -> None:
 
 def test_submit_failure_returns_to_review_with_values(journey: Journey) -> None:
     to_form(journey)
-    journey.set_value("destination", "Thôn 3, xã Tam Thăng")
+    journey.set_value("destination", DESTINATION)
     journey.set_value("date_from", "2026-11-27")
     journey.set_value("date_to", "2026-12-27")
     journey.set_value("reason", "family")
@@ -248,3 +259,38 @@ def test_submit_failure_returns_to_review_with_values(journey: Journey) -> None:
     assert state.screen == "review"
     assert state.review.submit_error is not None
     assert state.form.values["reason"] == "family"
+
+
+def test_edit_from_the_review_returns_to_it(journey: Journey) -> None:
+    """'Sửa' on the review, then Continue: back to the review, not through every later step."""
+    to_form(journey)
+    journey.set_value("destination", DESTINATION)
+    journey.next()
+    journey.set_value("date_from", "2026-11-27")
+    journey.set_value("date_to", "2027-01-10")
+    journey.next()
+    journey.set_value("reason", "work")
+    journey.next()
+    assert journey.state().screen == "review"
+    journey.edit_step("destination")
+    assert journey.state().step.id == "destination"  # type: ignore[union-attr]
+    journey.set_value("destination", {**DESTINATION, "street": "Thôn 5"})
+    journey.next()
+    assert journey.state().screen == "review"
+    assert journey.state().editing_from_review is None
+    journey.back()  # and an ordinary walk afterwards goes step by step again
+    assert journey.state().step.id == "reason"  # type: ignore[union-attr]
+    journey.next()
+    assert journey.state().screen == "review"
+
+
+def test_refusing_consent_says_where_to_go(journey: Journey) -> None:
+    journey.start()
+    journey.choose_service("1.003677")
+    journey.next()
+    journey.consent(False)
+    state = journey.state()
+    assert state.screen == "idle" and state.service is None  # nothing kept
+    assert state.notice is not None and "đến quầy" in state.notice.get("vi")
+    journey.start()
+    assert journey.state().notice is None

@@ -209,20 +209,24 @@ class Citizen:
                 self.type_text(keyboard, edit, value)
 
     def pick_date(self, picker: DatePicker, target: dt.date) -> None:
-        plus_minus = picker.findChildren(QPushButton)  # per column: +, − (day, month, year)
+        plus_minus = [b for b in picker.findChildren(QPushButton) if b.text() in ("+", "−")]  # per column
+        while (target - picker.shown_from()).days >= 30:  # months ahead: "+1 tháng" steps
+            self.tap(picker.month_button)
         for column, wanted in ((2, lambda d: d.year), (1, lambda d: d.month), (0, lambda d: d)):
             for _ in range(400):
-                have, want = wanted(picker.date()), wanted(target)
+                have, want = wanted(picker.shown_from()), wanted(target)
                 if have == want:
                     break
                 self.tap(plus_minus[2 * column + (0 if have < want else 1)])
+        if picker.date() is None:  # the start itself: a step forward and back chooses it
+            self.tap(plus_minus[0])
+            self.tap(plus_minus[1])
         assert picker.date() == target
 
     def pick_address(self, picker: AddressPicker, value: dict[str, str]) -> None:
         self.tap(picker.province_buttons()[value["province_code"]])
         self.tap(picker.commune_buttons()[value["commune_code"]])
         self.type_text(picker.keyboard, picker.street, value["street"])
-        self.tap(picker.done_button)
 
 
 def _ancestors(widget: QWidget) -> list[QWidget]:

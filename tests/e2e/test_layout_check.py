@@ -79,3 +79,30 @@ def test_buttons_on_top_of_each_other_are_seen(review: Any) -> None:
     first, second = [b for b in rows(review).widget().findChildren(QPushButton)][:2]
     second.move(first.pos() + QPoint(0, first.height() // 2))  # as a squeezed grid stacks them
     assert review.window.overflow() >= first.height() // 2 - 1
+
+
+def test_large_text_never_widens_the_window(citizen: Any) -> None:
+    """Issue 11: large text made the window 1459 px wide on a 1366 px screen, and it stayed so for
+    the next citizens. The window keeps the screen's size; what does not fit is the check's."""
+    window = citizen.window
+    size = window.size()
+    citizen.tap(window.text_size_button)
+    settle()
+    assert citizen.ui.app.journey.state().large_text
+    assert window.size() == size and window.minimumSizeHint().width() <= size.width()
+    citizen.ui.app.journey.reset()  # the next citizen
+    settle()
+    assert window.size() == size and not citizen.ui.app.journey.state().large_text
+
+
+def test_a_squeezed_tile_on_the_menu_is_seen(citizen: Any) -> None:
+    """The menu's tiles wrap their names; one squeezed below the height its text needs is cut."""
+    citizen.ui.app.journey.start()
+    settle()
+    window = citizen.window
+    assert window.overflow() == 0
+    tile = next(iter(window.screens["menu"].tiles.values()))
+    needed = tile.heightForWidth(tile.width())
+    tile.setMaximumHeight(needed // 2)
+    settle()
+    assert window.overflow() >= tile.name.heightForWidth(tile.name.width()) // 4

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import QApplication
 app = QApplication([])
 import ui.app
 from ui.compose import FirstFrame
-frame = FirstFrame("normal", 768, "vi")
+from ui.theme import Metrics
+frame = FirstFrame("normal", Metrics.of(1366, 768), "vi")
 frame.resize(1366, 768)
 frame.show()
 app.processEvents()

@@ -17,8 +17,9 @@ from PySide6.QtSvg import QSvgRenderer
 ICON_DIR = Path(__file__).resolve().parents[2] / "resources" / "icons"
 
 SERVICE_ICONS = [
-    "house", "house-key", "suitcase", "bed", "house-cross", "house-check", "house-pen", "id-old",
-    "id-card", "phone-shield", "passport", "motorbike", "traffic-fine", "scales", "driving-licence",
+    "house", "house-key", "suitcase", "bed", "house-cross", "key-cross", "doc-check", "house-pen",
+    "calendar-plus", "id-old", "id-card-swap", "id-card-plus", "phone-shield", "passport", "motorbike",
+    "traffic-fine", "scales", "driving-licence",
 ]  # fmt: skip
 UI_ICONS = [
     "officer", "speaker", "back", "next", "check", "error", "warning", "hourglass", "printer", "qr",
@@ -62,6 +63,18 @@ def _painted_share(img: QImage) -> float:
 def test_every_required_icon_exists() -> None:
     missing = [name for name in REQUIRED if not (ICON_DIR / f"{name}.svg").is_file()]
     assert not missing, f"missing pictograms: {missing}"
+
+
+def test_every_service_has_its_own_pictogram() -> None:
+    """Pictures tell services apart (issue 11: three pairs shared one, seven of nine were houses)."""
+    from kiosk.catalog import load_catalog
+
+    services = load_catalog().services
+    pictograms = [s.pictogram for s in services]
+    assert len(set(pictograms)) == len(pictograms), sorted(pictograms)
+    assert set(pictograms) <= set(SERVICE_ICONS)
+    residence = [s.pictogram for s in services if s.group == "residence"]
+    assert sum(p.startswith("house") for p in residence) <= len(residence) // 2
 
 
 def test_there_are_icons_to_check() -> None:

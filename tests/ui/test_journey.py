@@ -14,6 +14,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QWidget
 
 from ui.app import KioskUi
+from ui.widgets.address_picker import AddressPicker
+from ui.widgets.date_picker import add_months
 
 NAME = "Hoàng Đình Nguyễn Thượng Khải Hoàn"
 
@@ -73,27 +75,32 @@ def test_citizen_journey_to_printed_receipt(qtbot, kiosk_ui: KioskUi) -> None:  
 
     assert ui.app.journey.state().step.id == "destination"  # type: ignore[union-attr]
     click(qtbot, window.primary_button)  # empty: refused with a message saying what to do
-    assert "Ông/Bà nhập địa chỉ nơi sẽ đến" in [
-        w.text() for w in window.screens["form"].findChildren(QWidget, "error")
-    ]  # type: ignore[misc]
-    type_on_keyboard(qtbot, ui, "thoon 3 xax tam thawng")
+    errors = [w.text() for w in window.screens["form"].findChildren(QWidget, "error")]
+    assert "Ông/Bà chạm vào tỉnh, rồi xã nơi sẽ đến, rồi ghi thôn hoặc số nhà" in errors
+    (picker,) = window.screens["form"].findChildren(AddressPicker)  # the place is picked, not typed
+    click(qtbot, picker.province_buttons()["48"])
+    click(qtbot, picker.commune_buttons()["20200"])
+    type_on_keyboard(qtbot, ui, "thoon 3")
     # words start upper-case
-    assert ui.app.journey.state().form.values["destination"] == "Thôn 3 Xã Tam Thăng"
+    assert ui.app.journey.state().form.values["destination"]["street"] == "Thôn 3"
+    assert ui.app.journey.state().form.values["destination"]["commune_name"] == "Phường Hòa Khánh"
     click(qtbot, window.primary_button)
 
     assert ui.app.journey.state().step.id == "dates"  # type: ignore[union-attr]
     values = ui.app.journey.state().form.values
     today = dt.date.today()
-    assert values["date_from"] == today.isoformat()
-    assert values["date_to"] == (today + dt.timedelta(days=1)).isoformat()
+    assert "date_from" not in values and "date_to" not in values  # chosen, never pre-filled
     pickers = window.screens["form"].value_widgets()  # type: ignore[attr-defined]
+    assert pickers["date_from"].date() is None
+    click(qtbot, window.primary_button)  # nothing chosen: refused, each date says so
+    assert set(ui.app.journey.state().form.errors) == {"date_from", "date_to"}
     plus_day_from = next(b for b in pickers["date_from"].findChildren(QPushButton) if b.text() == "+")
-    click(qtbot, plus_day_from)
-    click(qtbot, window.primary_button)  # return day == leaving day: refused, values kept
-    assert ui.app.journey.state().form.errors["date_to"].get("vi") == "Ngày về phải sau ngày đi"
+    click(qtbot, plus_day_from)  # steps from today: tomorrow
     assert ui.app.journey.state().form.values["date_from"] == (today + dt.timedelta(days=1)).isoformat()
-    plus_month_to = [b for b in pickers["date_to"].findChildren(QPushButton) if b.text() == "+"][1]
-    click(qtbot, plus_month_to)
+    click(qtbot, pickers["date_to"].month_button)  # "+1 tháng" from the day after leaving
+    leave = today + dt.timedelta(days=1)
+    back_on = add_months(leave + dt.timedelta(days=1), 1)
+    assert ui.app.journey.state().form.values["date_to"] == back_on.isoformat()
     click(qtbot, window.primary_button)
 
     assert ui.app.journey.state().step.id == "reason"  # type: ignore[union-attr]

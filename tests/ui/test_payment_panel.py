@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.payment import PaymentOffer, PaymentOptions, parse_emv
-from ui.theme import load_fonts, stylesheet
+from ui.theme import Metrics, load_fonts, stylesheet
 from ui.widgets.payment_panel import QR_MIN_PX, QR_QUIET_MODULES, PaymentPanel, qr_pixmap
 
 CODE = "HNR3FQM5QV"
@@ -50,7 +50,8 @@ def themed(qtbot: QtBot, request: pytest.FixtureRequest) -> Iterator[None]:
     assert isinstance(app, QApplication)
     load_fonts()
     previous = app.styleSheet()
-    app.setStyleSheet(stylesheet("normal", 768, large_text=getattr(request, "param", False)))
+    large = getattr(request, "param", False)
+    app.setStyleSheet(stylesheet("normal", Metrics.of(1366, 768), large_text=large))
     yield
     app.setStyleSheet(previous)
 

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from PySide6.QtWidgets import QLabel
 
+from kiosk.app.scripted import DESTINATION
 from kiosk.catalog import load_catalog
 from kiosk.samples import sample_value
 from ui.app import KioskUi
@@ -97,7 +98,7 @@ def test_dates_in_order_message(qtbot, kiosk_ui: KioskUi) -> None:  # type: igno
     ui = kiosk_ui
     journey = ui.app.journey
     start(qtbot, ui, "1.003677")
-    journey.set_value("destination", "Thôn 3, xã Tam Thăng")
+    journey.set_value("destination", DESTINATION)
     journey.next()
     today = journey.today()
     journey.set_value("date_from", (today + dt.timedelta(days=5)).isoformat())

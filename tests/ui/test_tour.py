@@ -1,4 +1,6 @@
-"""`kiosk tour` renders every step of every service, and every screen fits 1366×768 and 1920×1080."""
+"""`kiosk tour` renders every step of every service, and every screen fits the three common kiosk
+panels (1366×768, 1920×1080, portrait 1080×1920) in normal and large text, with touch targets of
+at least 15 mm and text of at least 24 px at 1080p (scaled), as ux.md asks."""
 
 from __future__ import annotations
 
@@ -9,19 +11,36 @@ import pytest
 from PySide6.QtGui import QImage
 
 from kiosk.catalog import load_catalog
+from ui.theme import TARGET_MM, Metrics
 from ui.tour import run_tour
 
+SIZES = [(1366, 768), (1920, 1080), (1080, 1920)]
 
-@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
-def test_tour_covers_every_step_and_fits(qapp, tmp_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    manifest = json.loads(run_tour(tmp_path, size).read_text("utf-8"))
+
+@pytest.mark.parametrize("large_text", [False, True], ids=["normal-text", "large-text"])
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_tour_covers_every_step_and_fits(  # type: ignore[no-untyped-def]
+    qapp, tmp_path: Path, size: tuple[int, int], large_text: bool
+) -> None:
+    manifest = json.loads(run_tour(tmp_path, size, large_text=large_text).read_text("utf-8"))
     screens = manifest["screens"]
     for service in load_catalog().services:
         shown = {e["step"] for e in screens if e["service"] == service.code}
         unconditional = {step.id for step in service.steps if step.when is None}
         assert unconditional <= shown, service.code  # conditional steps appear when their answer does
         assert any(e["service"] == service.code and e["screen"] == "done" for e in screens)
+    metrics = Metrics.of(*size)  # the tour's: no display size known, so the fallback panel
+    assert manifest["px_per_mm"] == pytest.approx(metrics.px_per_mm)
+    target = TARGET_MM * metrics.px_per_mm
+    problems = []
     for entry in screens:
         image = QImage(str(tmp_path / entry["file"]))
-        assert (image.width(), image.height()) == size, entry["file"]
-        assert entry["overflow_px"] == 0, f"{entry['file']} needs {entry['overflow_px']} px more height"
+        assert (image.width(), image.height()) == size, entry["file"]  # the window never grows
+        if entry["overflow_px"]:
+            problems.append(f"{entry['file']}: {entry['overflow_px']} px cut or overlapping")
+        if entry["smallest_target_px"] < target:
+            problems.append(f"{entry['file']}: a target of {entry['smallest_target_px']} px < {target:.0f}")
+        text = metrics.smallest_text_px(entry["large_text"])
+        if entry["smallest_text_px"] < text:
+            problems.append(f"{entry['file']}: text of {entry['smallest_text_px']} px < {text}")
+    assert not problems, "\n".join(problems)

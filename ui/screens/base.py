@@ -19,6 +19,7 @@ class ScreenContext:
     Rules and settings (appointment days, ways to pay) are the journey's, carried in its state."""
 
     journey: Journey
+    station_name: str = ""  # the top bar names the station (config `station.name`)
     demo_cards: list[tuple[str, Callable[[], None]]] = field(default_factory=list)
     demo_passports: list[tuple[str, Callable[[], None]]] = field(default_factory=list)
 
@@ -45,6 +46,10 @@ class Screen(QWidget):
 
     def on_primary(self) -> None:
         self.journey.next()
+
+    def on_back(self) -> None:
+        """Back (bottom-left): a screen with steps of its own goes back through them first."""
+        self.journey.back()
 
     def has_back(self, state: FlowState) -> bool:
         return True

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QBoxLayout, QGridLayout, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from kiosk import phrases
 from kiosk.flow.state import CardPhase, FlowState
@@ -31,9 +32,21 @@ class CardScreen(Screen):
         left = QVBoxLayout()
         self.title = label("", "h1")
         left.addWidget(self.title)
-        self.picture = QLabel()
-        self.picture.setPixmap(pixmap("card-on-reader", 300, 200))
-        self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # Both ways in: the card on the reader, or its QR code to the scanner (issue 11).
+        self.picture = QWidget()
+        ways = QHBoxLayout(self.picture)
+        ways.setContentsMargins(0, 0, 0, 0)
+        self.ways: list[QLabel] = []
+        for name, width in (("card-on-reader", 210), ("qr", 110)):
+            way = QVBoxLayout()
+            image = QLabel()
+            image.setPixmap(pixmap(name, width, 140))
+            image.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            way.addWidget(image, 1)
+            caption = label("", "", center=True)
+            way.addWidget(caption)
+            self.ways.append(caption)
+            ways.addLayout(way, width)
         left.addWidget(self.picture, 1)
         # People step: a guest may show a passport instead (number and dates typed, read with BAC).
         self.modes = QWidget()
@@ -69,6 +82,7 @@ class CardScreen(Screen):
         self.keypad = Keypad()
         self.keypad.digit.connect(self._digit)
         self.keypad.erase.connect(self._erase)
+        self.keypad.clear.connect(lambda: self.journey.set_id_number(""))
         right.addWidget(self.keypad)
         if ctx.demo_cards:
             self.demo = QWidget()
@@ -76,23 +90,30 @@ class CardScreen(Screen):
             demo_grid.setContentsMargins(0, 0, 0, 0)
             demo_grid.setSpacing(6)
             self.demo_title = label("", "muted")
-            demo_grid.addWidget(self.demo_title, 0, 0, 1, 2)
+            demo_grid.addWidget(self.demo_title, 0, 0, 1, 4)
             self.demo_card_buttons = []
             for index, (name, place) in enumerate(ctx.demo_cards[:4]):
                 choice = button(name, "demo")
                 choice.clicked.connect(place)
-                demo_grid.addWidget(choice, 1 + index // 2, index % 2)
+                demo_grid.addWidget(choice, 1, index)  # one row: the keypad needs the height
                 self.demo_card_buttons.append(choice)
             self.demo_passport_buttons = []
             for index, (name, place) in enumerate(ctx.demo_passports[:4]):
                 choice = button(name, "demo")
                 choice.clicked.connect(place)
-                demo_grid.addWidget(choice, 3 + index // 2, index % 2)
+                demo_grid.addWidget(choice, 1, index)  # the same cells: shown instead of the cards
                 self.demo_passport_buttons.append(choice)
-            right.addWidget(self.demo)
+            left.addWidget(self.demo)  # beside the keypad there is no room at 1366×768
         right.addStretch(1)
         row.addLayout(right, 2)
         self._row = row
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # A portrait panel has the width of one column: the keypad goes under the picture.
+        portrait = event.size().height() > event.size().width()
+        direction = QBoxLayout.Direction
+        self._row.setDirection(direction.TopToBottom if portrait else direction.LeftToRight)
+        super().resizeEvent(event)
 
     def _passport(self, lang: str) -> PassportEntry:
         """Built on first use: the number and dates on the left, the keyboard on the right."""
@@ -101,7 +122,9 @@ class CardScreen(Screen):
             self.passport_entry = PassportEntry(labels)
             self.passport_entry.entered.connect(self.journey.set_passport_key)
             self._left.insertWidget(2, self.passport_entry, 1)
-            self.passport_keyboard = Keyboard(labels["space"], labels["delete"])
+            self.passport_keyboard = Keyboard(  # passport numbers are codes: no Telex
+                labels["space"], labels["delete"], "code", phrases.CLEAR_ALL.get(lang)
+            )
             self._right.insertWidget(0, self.passport_keyboard)
             self.passport_entry.use_keyboard(self.passport_keyboard)
         return self.passport_entry
@@ -140,6 +163,9 @@ class CardScreen(Screen):
             self.passport_entry.clear()
         if self.passport_keyboard is not None:
             self.passport_keyboard.setVisible(passport)
+        self.ways[0].setText(phrases.CARD_PLACE_SHORT.get(lang))
+        self.ways[1].setText(phrases.CARD_QR_SHORT.get(lang))
+        self.keypad.set_clear_text(phrases.CLEAR_ALL.get(lang))
         self.id_prompt.setText(phrases.CARD_ENTER_ID.get(lang))
         self.id_value.setText(group_id(card.id_number))
         if not card.reader_attached:
@@ -154,7 +180,11 @@ class CardScreen(Screen):
             status = phrases.CARD_WAITING
         self.status.setText(status.get(lang))
         # With a passport, the number and dates need the room; the status shows once reading.
-        self.status.setVisible(not passport or card.phase in (CardPhase.READING, CardPhase.READ))
+        # After a failure the error line says what the reader found: a "waiting" status beside
+        # "the number does not match" told the citizen two things at once.
+        failed = card.phase is CardPhase.FAILED
+        reading = card.phase in (CardPhase.READING, CardPhase.READ)
+        self.status.setVisible(not failed and (not passport or reading))
         self.progress.setVisible(card.phase in (CardPhase.READING, CardPhase.READ))
         self.progress.setValue(round(card.progress * 100))
         message = ""
@@ -163,13 +193,27 @@ class CardScreen(Screen):
         elif state.card.message is not None:
             message = state.card.message.get(lang)
         self.error.setText(message)
+        self.error.setVisible(bool(message))  # an empty line would take the picture's room
         self.keypad.setEnabled(card.phase is not CardPhase.READING)
         if self.ctx.demo_cards:
+            # Beside the picture for a card; under the (shorter) code keyboard for a passport,
+            # where the left column holds the number and dates.
+            if passport and self._right.indexOf(self.demo) < 0:
+                self._left.removeWidget(self.demo)
+                self._right.insertWidget(1, self.demo)
+            elif not passport and self._left.indexOf(self.demo) < 0:
+                self._right.removeWidget(self.demo)
+                self._left.addWidget(self.demo)
             self.demo_title.setText(phrases.DEMO_CARDS.get(lang))
             for choice in self.demo_card_buttons:
                 choice.setVisible(not passport)
             for choice in self.demo_passport_buttons:
                 choice.setVisible(passport)
+
+    def spoken(self, state: FlowState) -> str:
+        if state.people.adding:
+            return super().spoken(state)
+        return f"{super().spoken(state)}. {phrases.CARD_WAYS.get(state.language)}"
 
     def primary_text(self, state: FlowState) -> Text | None:
         return phrases.NEXT if state.card.holder is not None and not state.people.adding else None

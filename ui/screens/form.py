@@ -6,11 +6,12 @@ day/month/year picker, choices large tiles, phone numbers the keypad.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtGui import QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QButtonGroup,
     QGridLayout,
     QHBoxLayout,
@@ -28,10 +29,14 @@ from kiosk.text import Text
 from kiosk.validation import display_value, parse_date
 from ui.screens.base import Screen, ScreenContext
 from ui.widgets.appointment import AppointmentPicker
-from ui.widgets.basics import button, clear_layout, label
+from ui.widgets.basics import clear_layout, label
 from ui.widgets.date_picker import DatePicker
 from ui.widgets.keyboard import Keyboard
 from ui.widgets.keypad import Keypad
+from ui.widgets.tile import ChoiceTile
+
+if TYPE_CHECKING:
+    from ui.widgets.address_picker import AddressPicker
 
 
 def address_labels(language: str) -> dict[str, str]:
@@ -57,6 +62,7 @@ class FormScreen(Screen):
         column.addWidget(self.title)
         row = QHBoxLayout()
         row.setSpacing(40)
+        self._row = row
         self.body = QWidget()
         QVBoxLayout(self.body)
         row.addWidget(self.body, 2)
@@ -72,6 +78,7 @@ class FormScreen(Screen):
         self._choices: dict[str, QButtonGroup] = {}
         self._tiles: dict[str, list[tuple[str, QPushButton]]] = {}
         self._bookings: dict[str, AppointmentPicker] = {}
+        self._addresses: list[AddressPicker] = []
         # Built once with the screen (ahead, while the kiosk is idle) and kept across steps: making
         # a 55-key keyboard took ~80 ms of the UI thread on each step that has a text field.
         self._keyboard_language = ctx.journey.state().language
@@ -79,13 +86,23 @@ class FormScreen(Screen):
         self._keypad = Keypad()
         self._keypad.digit.connect(lambda d: self._append(d))
         self._keypad.erase.connect(lambda: self._append(None))
+        self._keypad.clear.connect(self._clear_target)
         for aid in (self._keyboard, self._keypad):
             aid.hide()
             self.aid.layout().addWidget(aid)  # type: ignore[union-attr]
         self._target: QLineEdit | None = None
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # A portrait panel has the width of one column: the keyboard goes under the question.
+        portrait = event.size().height() > event.size().width()
+        direction = QBoxLayout.Direction
+        self._row.setDirection(direction.TopToBottom if portrait else direction.LeftToRight)
+        super().resizeEvent(event)
+
     def _new_keyboard(self, lang: str) -> Keyboard:
-        return Keyboard(phrases.KEY_SPACE.get(lang), phrases.KEY_DELETE.get(lang))
+        return Keyboard(
+            phrases.KEY_SPACE.get(lang), phrases.KEY_DELETE.get(lang), clear_text=phrases.CLEAR_ALL.get(lang)
+        )
 
     # -- building -------------------------------------------------------------------------
     def _build(self, state: FlowState) -> None:
@@ -102,6 +119,7 @@ class FormScreen(Screen):
         self._choices.clear()
         self._tiles.clear()
         self._bookings.clear()
+        self._addresses.clear()
         layout = self.body.layout()
         fields = state.service.fields_of(state.step, state.form.values)
         from_card = [f for f in fields if f.readonly]
@@ -148,8 +166,7 @@ class FormScreen(Screen):
             grid = QGridLayout(holder)
             ticked = set(value) if isinstance(value, list) else set()
             for index, option in enumerate(fdef.options):
-                tile = button(option.label.get(lang), "choice")
-                tile.setCheckable(True)
+                tile = ChoiceTile(option.label.get(lang))
                 tile.setChecked(option.value in ticked)
                 tile.toggled.connect(lambda on, fid=fdef.id, v=option.value: self._tick(fid, v, on))
                 grid.addWidget(tile, index // 2, index % 2)
@@ -169,10 +186,13 @@ class FormScreen(Screen):
         if fdef.type == "address":
             return self._address_input(fdef, value, lang)
         if fdef.type == "date":
-            # The journey starts every date question at its default on entering the step.
+            # Empty until chosen; the first key steps from where the journey says to start.
+            start = parse_date(state.form.date_starts.get(fdef.id)) or self.journey.today()
             picker = DatePicker(
                 (phrases.DATE_DAY.get(lang), phrases.DATE_MONTH.get(lang), phrases.DATE_YEAR.get(lang)),
-                parse_date(value) or self.journey.today(),
+                start,
+                parse_date(value),
+                (phrases.DATE_PLUS_WEEK.get(lang), phrases.DATE_PLUS_MONTH.get(lang)),
             )
             picker.changed.connect(lambda iso, fid=fdef.id: self.journey.set_value(fid, iso))
             self._pickers[fdef.id] = picker
@@ -183,8 +203,7 @@ class FormScreen(Screen):
             group = QButtonGroup(holder)
             group.setExclusive(True)
             for index, option in enumerate(fdef.options):
-                tile = button(option.label.get(lang), "choice")
-                tile.setCheckable(True)
+                tile = ChoiceTile(option.label.get(lang))
                 tile.setChecked(option.value == value)
                 tile.clicked.connect(
                     lambda _=False, fid=fdef.id, v=option.value: self.journey.set_value(fid, v)
@@ -197,10 +216,10 @@ class FormScreen(Screen):
         edit = TouchLineEdit(str(value or ""))
         edit.setMaxLength(fdef.max_length)
         edit.textEdited.connect(lambda text, fid=fdef.id: self.journey.set_value(fid, text))
-        edit.touched.connect(lambda e=edit, t=fdef.type: self._use_aid(e, t, lang))
+        edit.touched.connect(lambda e=edit, f=fdef: self._use_aid(e, f, lang))
         self._edits[fdef.id] = edit
         if self._target is None:
-            self._use_aid(edit, fdef.type, lang)
+            self._use_aid(edit, fdef, lang)
         return edit
 
     def _tick(self, field_id: str, option: str, on: bool) -> None:
@@ -211,30 +230,42 @@ class FormScreen(Screen):
         self.journey.set_value(field_id, ticked)
 
     def _address_input(self, fdef: Field, value: object, lang: str) -> QWidget:
-        from ui.widgets.address_picker import AddressPicker
+        from ui.widgets.address_picker import AddressPicker  # the unit lists load on first use
 
         picker = AddressPicker(address_labels(lang))
         picker.set_value(value if isinstance(value, dict) else None)
         picker.changed.connect(lambda v, fid=fdef.id: self.journey.set_value(fid, v))
+        self._addresses.append(picker)
         return picker
 
-    def _use_aid(self, edit: QLineEdit, field_type: str, lang: str) -> None:
-        """Show the keypad (phone) or the keyboard (text) under the citizen's finger for `edit`."""
+    def on_back(self) -> None:
+        if not any(picker.back() for picker in self._addresses):
+            self.journey.back()
+
+    def _use_aid(self, edit: QLineEdit, fdef: Field, lang: str) -> None:
+        """Show the keypad (numbers) or the keyboard for this kind of text under the citizen's
+        finger for `edit`."""
         self._target = edit
-        layout = self.aid.layout()
-        assert layout is not None
-        if field_type in ("phone", "id_number"):
+        if fdef.type in ("phone", "id_number"):
+            self._keypad.set_clear_text(phrases.CLEAR_ALL.get(lang))
             self._keypad.show()
             self._keyboard.hide()
         else:
-            if lang != self._keyboard_language:  # its space and delete keys are labelled
-                layout.removeWidget(self._keyboard)
-                self._keyboard.deleteLater()
-                self._keyboard, self._keyboard_language = self._new_keyboard(lang), lang
-                layout.addWidget(self._keyboard)
+            if lang != self._keyboard_language:  # its space, delete and clear keys are labelled
+                self._keyboard_language = lang
+                self._keyboard.set_labels(
+                    phrases.KEY_SPACE.get(lang), phrases.KEY_DELETE.get(lang), phrases.CLEAR_ALL.get(lang)
+                )
+            self._keyboard.set_mode(fdef.keyboard or "vietnamese")
             self._keyboard.attach(edit)
             self._keyboard.show()
             self._keypad.hide()
+
+    def _clear_target(self) -> None:
+        edit = self._target
+        if edit is not None:
+            edit.setText("")
+            edit.textEdited.emit("")
 
     def _append(self, digit: str | None) -> None:
         edit = self._target
@@ -266,8 +297,9 @@ class FormScreen(Screen):
             edit.style().polish(edit)
         for fid, picker in self._pickers.items():
             date = parse_date(state.form.values.get(fid))
-            if date is not None and date != picker.date():
-                picker.set_date(date)
+            start = parse_date(state.form.date_starts.get(fid))
+            if date != picker.date() or (start is not None and start != picker.shown_from() and date is None):
+                picker.set_date(date, start)
         # Tiles and bookings follow the answers, however they were given (touch, review, demo).
         for fid, tiles in self._tiles.items():
             answer = state.form.values.get(fid)

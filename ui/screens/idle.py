@@ -64,7 +64,8 @@ class IdleScreen(Screen):
         language = state.language
         closed = state.out_of_service
         self.title.setText((phrases.OUT_OF_SERVICE if closed else phrases.IDLE_TITLE).get(language))
-        self.prompt.setText((phrases.OUT_OF_SERVICE_DETAIL if closed else phrases.IDLE_TOUCH).get(language))
+        prompt = phrases.OUT_OF_SERVICE_DETAIL if closed else state.notice or phrases.IDLE_TOUCH
+        self.prompt.setText(prompt.get(language))
         self.invitation.setVisible(not closed)
         self.officer.setVisible(closed)
         self.status_button.setText(phrases.CHECK_STATUS.get(language))
@@ -80,7 +81,7 @@ class IdleScreen(Screen):
                 phrases.OUT_OF_SERVICE_DETAIL.get(state.language),
             )
             return ". ".join(closed)
-        return phrases.IDLE_TOUCH.get(state.language)
+        return (state.notice or phrases.IDLE_TOUCH).get(state.language)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self.journey.start()  # the journey refuses while out of service

@@ -1,69 +1,69 @@
-"""Service menu: one large tile per catalog service, pictogram and name."""
+"""Service menu: one tile per catalog service (pictogram, name, one-line explanation), the
+station's busiest first (`FlowState.menu`), as many columns as the screen's width allows, the
+rest reached by swiping."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
 from kiosk import phrases
 from kiosk.flow.state import FlowState
 from ui.screens.base import Screen, ScreenContext
-from ui.widgets.basics import button, label, scroll_area
+from ui.widgets.basics import label, scroll_area
+from ui.widgets.tile import Tile
 
-COLUMNS = 3
-GROUP_ORDER = ("residence", "identity", "other")
-
-
-def wrap_title(title: str, width: int = 24) -> str:
-    """Break a long official name over lines (QPushButton does not wrap text itself)."""
-    lines: list[str] = []
-    for word in title.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    return "\n".join(lines)
+TILE_MIN_WIDTH_AT_1080 = 460  # a name of two lines and its explanation beside an 80 px pictogram
 
 
 class MenuScreen(Screen):
     def __init__(self, ctx: ScreenContext) -> None:
         super().__init__(ctx)
         column = QVBoxLayout(self)
-        column.setContentsMargins(40, 20, 40, 10)
+        column.setContentsMargins(40, 12, 40, 10)
         self.title = label("", "h1")
         column.addWidget(self.title)
         inner = QWidget()
-        grid = QGridLayout(inner)
-        grid.setSpacing(18)
-        self.tiles: dict[str, QPushButton] = {}
-        self.headings: dict[str, QLabel] = {}
-        services = ctx.journey.catalog.services
-        row = 0
-        for group in GROUP_ORDER:
-            members = [s for s in services if s.group == group]
-            if not members:
-                continue
-            heading = label("", "h2")
-            self.headings[group] = heading
-            grid.addWidget(heading, row, 0, 1, COLUMNS)
-            row += 1
-            for index, service in enumerate(members):
-                tile = button("", "tile", service.pictogram, 80)
-                tile.setMinimumHeight(120)
-                tile.clicked.connect(lambda _=False, code=service.code: self.journey.choose_service(code))
-                grid.addWidget(tile, row + index // COLUMNS, index % COLUMNS)
-                self.tiles[service.code] = tile
-            row += (len(members) + COLUMNS - 1) // COLUMNS
-        grid.setRowStretch(row, 1)
-        area = scroll_area(inner)
-        column.addWidget(area, 1)
+        self.grid = QGridLayout(inner)
+        self.grid.setSpacing(16)
+        self.grid.setContentsMargins(0, 0, 40, 0)  # room for the scroll bar and its cue
+        self.tiles: dict[str, Tile] = {}
+        for service in ctx.journey.catalog.services:
+            tile = Tile(service.pictogram, 80)
+            tile.clicked.connect(lambda _=False, code=service.code: self.journey.choose_service(code))
+            self.tiles[service.code] = tile
+        self._order: tuple[str, ...] = ()
+        self._columns = 0
+        self.area = scroll_area(inner)
+        column.addWidget(self.area, 1)
+
+    def _place(self, order: tuple[str, ...], columns: int) -> None:
+        if (order, columns) == (self._order, self._columns):
+            return
+        self._order, self._columns = order, columns
+        for tile in self.tiles.values():
+            self.grid.removeWidget(tile)
+        for index, code in enumerate(order):
+            self.grid.addWidget(self.tiles[code], index // columns, index % columns)
+        for col in range(self.grid.columnCount()):
+            self.grid.setColumnStretch(col, 1 if col < columns else 0)
+        self.grid.setRowStretch(self.grid.rowCount(), 1)
+
+    def _columns_for(self, width: int) -> int:
+        """Columns for the width: the tile's width grows with the text size (the font's em)."""
+        tile_width = TILE_MIN_WIDTH_AT_1080 * self.fontMetrics().height() / 40
+        return max(1, min(3, int(width // tile_width)))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place(self._order or self.journey.state().menu, self._columns_for(self.area.viewport().width()))
 
     def show_state(self, state: FlowState) -> None:
         lang = state.language
         self.title.setText(phrases.MENU_TITLE.get(lang))
-        for group, heading in self.headings.items():
-            heading.setText(phrases.GROUPS[group].get(lang))
         for service in self.journey.catalog.services:
-            self.tiles[service.code].setText(wrap_title(service.title.get(lang)))
+            self.tiles[service.code].set_texts(service.title.get(lang), service.summary.get(lang))
+        self._place(state.menu, self._columns_for(self.area.viewport().width()))
 
     def spoken(self, state: FlowState) -> str:
         return phrases.MENU_TITLE.get(state.language)

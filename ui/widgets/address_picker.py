@@ -1,7 +1,10 @@
 """Address entry in three touch steps: province (grid), commune (list), then house/village/street text.
 
-All unit data and searching live in kiosk.addresses; this widget only shows them. A filter box on each
-list and the street box are typed with the on-screen Keyboard, which stays on the right throughout.
+All unit data and searching live in kiosk.addresses; this widget only shows them. The 34 provinces
+are a grid to swipe; the commune filter and the street box are typed with the on-screen Keyboard on
+the right. The picker has no buttons of its own (one primary action per screen, issue 11): it
+reports the address as soon as it is complete and on every change of the street, and the window's
+Back steps back through it (`back()`).
 """
 
 from __future__ import annotations
@@ -15,8 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QPushButton,
-    QScrollArea,
-    QScroller,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from kiosk import addresses
 from kiosk.addresses import Address, Commune, Province
-from ui.widgets.basics import button, label
+from ui.widgets.basics import button, label, scroll_area
 from ui.widgets.keyboard import Keyboard
 
 # Texts the caller passes in (from its phrase tables), by key.
@@ -35,16 +36,14 @@ LABEL_KEYS = (
     "filter_placeholder",  # "Gõ vài chữ để tìm"
     "street_placeholder",  # "Ví dụ: Thôn 3"
     "no_match",  # "Không thấy tên này. Ông/Bà gõ lại."
-    "back",  # "Quay lại"
-    "done",  # "Xong"
     "space",  # "Cách"
     "delete",  # "Xóa"
 )
-PROVINCE_COLUMNS = 2
+PROVINCE_COLUMNS = 3
 
 
 class AddressPicker(QWidget):
-    changed = Signal(dict)  # Address.to_dict(), emitted when the citizen confirms with "done"
+    changed = Signal(dict)  # Address.to_dict(), emitted whenever the address is complete and changes
 
     STEP_PROVINCE, STEP_COMMUNE, STEP_STREET = range(3)
 
@@ -65,30 +64,22 @@ class AddressPicker(QWidget):
         self.pages.addWidget(self._build_commune_page())
         self.pages.addWidget(self._build_street_page())
         self.keyboard = Keyboard(labels["space"], labels["delete"])
-        self.back_button = button(labels["back"])
-        self.back_button.clicked.connect(self.back)
-        self.done_button = button(labels["done"], "primary")
-        self.done_button.clicked.connect(self._confirm)
 
         body = QHBoxLayout()
         body.setSpacing(16)
         body.addWidget(self.pages, 1)
         body.addWidget(self.keyboard, 0, Qt.AlignmentFlag.AlignTop)
-        for widget in (self.back_button, self.done_button, self.summary):  # keep the layout still per step
-            policy = widget.sizePolicy()
-            policy.setRetainSizeWhenHidden(True)
-            widget.setSizePolicy(policy)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.back_button)
-        bottom.addStretch(1)
-        bottom.addWidget(self.done_button)
+        policy = self.summary.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # keep the layout still from step to step
+        self.summary.setSizePolicy(policy)
+        heading = QHBoxLayout()
+        heading.addWidget(self.title)
+        heading.addWidget(self.summary, 1)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(8)
-        column.addWidget(self.title)
-        column.addWidget(self.summary)
+        column.addLayout(heading)
         column.addLayout(body, 1)
-        column.addLayout(bottom)
         self._go(self.STEP_PROVINCE)
 
     # --- public API -------------------------------------------------------------------------------------
@@ -115,9 +106,12 @@ class AddressPicker(QWidget):
     def step(self) -> int:
         return self.pages.currentIndex()
 
-    def back(self) -> None:
+    def back(self) -> bool:
+        """One step back inside the picker; False at its first step (the window's Back goes on)."""
         if self.step() > self.STEP_PROVINCE:
             self._go(self.step() - 1)
+            return True
+        return False
 
     def province_buttons(self) -> dict[str, QPushButton]:
         """Province code → its button (for tests and the guided tour)."""
@@ -148,9 +142,10 @@ class AddressPicker(QWidget):
             key.clicked.connect(lambda _=False, p=item: self._choose_province(p))
             self._province_buttons[item.code] = key
         self._place_provinces([p.code for p in addresses.provinces()])
+        self.province_filter.hide()  # kept for a station's long list; 34 tiles are swiped
         column.addWidget(self.province_filter)
         column.addWidget(self.province_empty)
-        column.addWidget(_scroll(grid_host), 1)
+        column.addWidget(scroll_area(grid_host), 1)
         return page
 
     def _build_commune_page(self) -> QWidget:
@@ -166,7 +161,7 @@ class AddressPicker(QWidget):
         self._commune_list.setSpacing(8)
         self._commune_list.setContentsMargins(0, 0, 8, 0)
         self._commune_list.addStretch(1)
-        self._commune_scroll = _scroll(self._commune_host)
+        self._commune_scroll = scroll_area(self._commune_host)
         column.addWidget(self.commune_filter)
         column.addWidget(self.commune_empty)
         column.addWidget(self._commune_scroll, 1)
@@ -178,6 +173,7 @@ class AddressPicker(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         self.street = self._line_edit(self._labels["street_placeholder"])
         self.street.textChanged.connect(self._show_summary)
+        self.street.textEdited.connect(lambda _text: self._confirm())
         self.preview = label("", "big")
         self.preview.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         column.addWidget(self.street)
@@ -199,8 +195,8 @@ class AddressPicker(QWidget):
         self.title.setText(self._labels[title_key])
         target = (self.province_filter, self.commune_filter, self.street)[step]
         self.keyboard.attach(target)
-        self.back_button.setVisible(step > self.STEP_PROVINCE)
-        self.done_button.setVisible(step == self.STEP_STREET)
+        # 34 provinces need no search: the grid takes the keyboard's room on the first step.
+        self.keyboard.setVisible(step != self.STEP_PROVINCE)
         self._show_summary()
 
     def _place_provinces(self, codes: list[str]) -> None:
@@ -260,6 +256,7 @@ class AddressPicker(QWidget):
         for code, key in self._commune_buttons.items():
             key.setChecked(code == item.code)
         self._go(self.STEP_STREET)
+        self._confirm()
 
     def _address(self) -> Address | None:
         if self._province is None or self._commune is None:
@@ -278,13 +275,3 @@ class AddressPicker(QWidget):
         value = self.value()
         if value is not None:
             self.changed.emit(value)
-
-
-def _scroll(inner: QWidget) -> QScrollArea:
-    area = QScrollArea()
-    area.setWidget(inner)
-    area.setWidgetResizable(True)
-    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.TouchGesture)  # swipe to scroll
-    area.verticalScrollBar().setStyleSheet("QScrollBar:vertical { width: 28px; }")  # a finger can drag it
-    return area

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QLabel, QLayout, QPushButton, QScrollArea, QSizePolicy, QWidget
+from PySide6.QtWidgets import QLabel, QLayout, QPushButton, QScrollArea, QWidget
 
 from ui.widgets.icons import icon
+from ui.widgets.scroll import TouchScrollArea
 
 
 def label(text: str = "", role: str = "", *, wrap: bool = True, center: bool = False) -> QLabel:
@@ -32,13 +33,8 @@ def button(text: str = "", role: str = "", pictogram: str = "", icon_size: int =
 
 
 def scroll_area(inner: QWidget) -> QScrollArea:
-    """A touch-sized scrolling area for long lists. It takes the height the screen leaves it, so a
-    long list never pushes the frame (Back, primary action) off the screen."""
-    area = QScrollArea()
-    area.setWidgetResizable(True)
-    area.setWidget(inner)
-    area.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
-    return area
+    """A scrolling area for long lists: swipe, scroll cues, the height the screen leaves it."""
+    return TouchScrollArea(inner)
 
 
 def clear_layout(widget: QWidget) -> None:

@@ -11,8 +11,9 @@ from ui.widgets.basics import button
 class Keypad(QWidget):
     digit = Signal(str)
     erase = Signal()
+    clear = Signal()  # wrong digits go with one key
 
-    def __init__(self, erase_text: str = "⌫") -> None:
+    def __init__(self, erase_text: str = "⌫", clear_text: str = "Xóa hết") -> None:
         super().__init__()
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
@@ -23,6 +24,12 @@ class Keypad(QWidget):
         self.erase_button = button(erase_text, "key")
         self.erase_button.clicked.connect(self.erase.emit)
         grid.addWidget(self.erase_button, 3, 2)
+        self.clear_button = button(clear_text, "key")
+        self.clear_button.clicked.connect(self.clear.emit)
+        grid.addWidget(self.clear_button, 3, 0)
+
+    def set_clear_text(self, text: str) -> None:
+        self.clear_button.setText(text)
 
     def _add(self, grid: QGridLayout, digit: str, row: int, col: int) -> None:
         key = button(digit, "key")

@@ -23,15 +23,15 @@ class Form(StepKind):
         step, service = state.step, state.service
         assert step is not None and service is not None
         fields = service.fields_of(step, state.form.values)
-        values = with_date_defaults(fields, state.form.values, env.today)
+        starts = date_starts(fields, state.form.values, env.today)
         settings = env.appointments if any(f.type == "appointment" for f in fields) else None
         days = tuple(settings.open_days(env.today)) if settings else ()
         slots = settings.slots if settings else ()
         form = state.form
-        if values == form.values and (days, slots) == (form.appointment_days, form.appointment_slots):
+        if (starts, days, slots) == (form.date_starts, form.appointment_days, form.appointment_slots):
             return state
         return replace(
-            state, form=replace(form, values=values, appointment_days=days, appointment_slots=slots)
+            state, form=replace(form, date_starts=starts, appointment_days=days, appointment_slots=slots)
         )
 
     def validate(self, state: FlowState, env: StepEnv) -> FlowState | None:
@@ -41,15 +41,18 @@ class Form(StepKind):
         return replace(state, form=replace(state.form, errors=errors)) if errors else None
 
 
-def with_date_defaults(fields: list[Field], values: Mapping[str, Any], today: dt.date) -> dict[str, Any]:
-    """Unanswered date questions start at today, or the day after the date they must follow."""
-    filled = dict(values)
+def date_starts(fields: list[Field], values: Mapping[str, Any], today: dt.date) -> dict[str, str]:
+    """Where each date question's picker starts: today, or the day after the date it must follow.
+
+    Only where it starts: the answer stays empty until the citizen chooses (issue 11: pre-filled
+    dates let Continue declare dates nobody chose)."""
+    starts = {}
     for fdef in fields:
-        if fdef.type != "date" or fdef.readonly or filled.get(fdef.id) is not None:
+        if fdef.type != "date" or fdef.readonly:
             continue
-        earlier = parse_date(filled.get(fdef.after_field)) if fdef.after_field else None
-        filled[fdef.id] = (earlier + dt.timedelta(days=1) if earlier else today).isoformat()
-    return filled
+        earlier = parse_date(values.get(fdef.after_field)) if fdef.after_field else None
+        starts[fdef.id] = (earlier + dt.timedelta(days=1) if earlier else today).isoformat()
+    return starts
 
 
 def field_errors(fields: list[Field], values: Mapping[str, Any], env: StepEnv) -> dict[str, Text]:

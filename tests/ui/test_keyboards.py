@@ -1,0 +1,94 @@
+"""Keyboards by field type (issue 11): codes keep their letters, e-mail has its signs, names get
+Telex or VNI (switched on the keyboard) and come out NFC; cursor keys and clear-all everywhere."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit, QPushButton
+
+from ui.widgets.keyboard import Keyboard
+
+
+@pytest.fixture
+def board(qtbot) -> Iterator[tuple[Keyboard, QLineEdit]]:  # type: ignore[no-untyped-def]
+    keyboard = Keyboard("Dấu cách", "Xóa", clear_text="Xóa hết")
+    edit = QLineEdit()
+    qtbot.addWidget(keyboard)
+    qtbot.addWidget(edit)
+    keyboard.show()
+    keyboard.attach(edit)
+    yield keyboard, edit
+
+
+def press(qtbot, keyboard: Keyboard, keys: str) -> None:  # type: ignore[no-untyped-def]
+    for ch in keys:
+        if ch == " ":
+            target = keyboard.space_button
+        else:
+            shown = [b for b in keyboard.findChildren(QPushButton) if b.isVisible()]
+            hits = [b for b in shown if b.text() == ch]
+            hits = hits or [b for b in shown if b.text().lower() == ch.lower()]
+            assert hits, f"no key {ch!r} in the {keyboard.mode} keyboard"
+            target = hits[0]
+        qtbot.mouseClick(target, Qt.MouseButton.LeftButton)
+
+
+def test_code_keeps_its_letters(qtbot, board) -> None:  # type: ignore[no-untyped-def]
+    keyboard, edit = board
+    keyboard.set_mode("code")
+    keyboard.attach(edit)
+    press(qtbot, keyboard, "rlhja3907fy")  # Telex would make "Rlhjà3907y"
+    assert edit.text() == "RLHJA3907FY"
+    assert not keyboard.marks.isVisible() and not keyboard.method_button.isVisible()
+    press(qtbot, keyboard, "-.Đ")
+    assert edit.text() == "RLHJA3907FY-.Đ"
+
+
+def test_email_has_its_signs(qtbot, board) -> None:  # type: ignore[no-untyped-def]
+    keyboard, edit = board
+    keyboard.set_mode("email")
+    keyboard.attach(edit)
+    press(qtbot, keyboard, "ten_1@vidu.vn")
+    assert edit.text() == "ten_1@vidu.vn"  # no Telex ("vn" stays), lower case
+
+
+@pytest.mark.parametrize(
+    ("method", "keys"),
+    [("telex", "Nguyeenx Thuwowngf"), ("vni", "Nguye6n4 Thuo7ng2")],
+)
+def test_telex_and_vni_write_nfc_vietnamese(qtbot, board, method: str, keys: str) -> None:  # type: ignore[no-untyped-def]
+    keyboard, edit = board
+    if method != keyboard.method:
+        qtbot.mouseClick(keyboard.method_button, Qt.MouseButton.LeftButton)  # the visible switch
+    assert keyboard.method_button.text() == {"telex": "Telex", "vni": "VNI"}[method]
+    press(qtbot, keyboard, keys)
+    assert edit.text() == "Nguyễn Thường"
+    assert unicodedata.is_normalized("NFC", edit.text())
+
+
+def test_vni_digits_stay_digits_after_a_space(qtbot, board) -> None:  # type: ignore[no-untyped-def]
+    keyboard, edit = board
+    keyboard.set_method("vni")
+    press(qtbot, keyboard, "Tho6n 3 so61 12")
+    assert edit.text() == "Thôn 3 Số 12"
+
+
+def test_cursor_keys_and_clear_all(qtbot, board) -> None:  # type: ignore[no-untyped-def]
+    keyboard, edit = board
+    keyboard.set_mode("code")
+    keyboard.attach(edit)
+    press(qtbot, keyboard, "29B12345")
+    for _ in range(5):
+        qtbot.mouseClick(keyboard.left_button, Qt.MouseButton.LeftButton)
+    press(qtbot, keyboard, "-")  # a dash in the middle, where the cursor is
+    assert edit.text() == "29B-12345"
+    qtbot.mouseClick(keyboard.delete_button, Qt.MouseButton.LeftButton)  # deletes before the cursor
+    qtbot.mouseClick(keyboard.right_button, Qt.MouseButton.LeftButton)
+    press(qtbot, keyboard, "1")
+    assert edit.text() == "29B112345"
+    qtbot.mouseClick(keyboard.clear_button, Qt.MouseButton.LeftButton)
+    assert edit.text() == ""

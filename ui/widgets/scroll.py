@@ -1,0 +1,81 @@
+"""A scroll area for a finger: swipe to scroll (QScroller), a wide bar, and arrows that show there
+is more above or below (a thin bar alone went unseen, issue 11)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPolygonF
+from PySide6.QtWidgets import QScrollArea, QScroller, QScrollerProperties, QSizePolicy, QWidget
+
+CUE_COLOUR = QColor(0x0B, 0x3D, 0x91, 200)
+
+
+class ScrollCue(QWidget):
+    """A chevron at the top or bottom edge of the viewport: 'there is more this way'."""
+
+    def __init__(self, parent: QWidget, down: bool) -> None:
+        super().__init__(parent)
+        self.down = down
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)  # taps go through
+        self.hide()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(CUE_COLOUR)
+        w, h = self.width(), self.height()
+        tip, base = (h - 2.0, 2.0) if self.down else (2.0, h - 2.0)
+        painter.drawPolygon(QPolygonF([QPointF(0, base), QPointF(w, base), QPointF(w / 2, tip)]))
+
+
+class TouchScrollArea(QScrollArea):
+    """Scrolls up and down only; its content keeps its natural height (never squeezed)."""
+
+    def __init__(self, inner: QWidget) -> None:
+        super().__init__()
+        self.setWidgetResizable(True)
+        self.setWidget(inner)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Takes the height the screen leaves it, so a long list never pushes Back and the
+        # primary action off the screen.
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+        viewport = self.viewport()
+        # Touches swipe; a tap still reaches the button under the finger. (The left-mouse gesture
+        # would hold back every press for a quarter second to see whether it becomes a drag.)
+        QScroller.grabGesture(viewport, QScroller.ScrollerGestureType.TouchGesture)
+        scroller = QScroller.scroller(viewport)
+        properties = scroller.scrollerProperties()
+        no_overshoot = QScrollerProperties.OvershootPolicy.OvershootAlwaysOff
+        properties.setScrollMetric(QScrollerProperties.ScrollMetric.VerticalOvershootPolicy, no_overshoot)
+        properties.setScrollMetric(QScrollerProperties.ScrollMetric.HorizontalOvershootPolicy, no_overshoot)
+        scroller.setScrollerProperties(properties)
+        self.cue_up = ScrollCue(self, down=False)
+        self.cue_down = ScrollCue(self, down=True)
+        bar = self.verticalScrollBar()
+        bar.valueChanged.connect(self._update_cues)
+        bar.rangeChanged.connect(self._update_cues)
+        viewport.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.viewport() and event.type() is QEvent.Type.Resize:
+            self._update_cues()
+        return super().eventFilter(watched, event)
+
+    def _update_cues(self) -> None:
+        bar = self.verticalScrollBar()
+        viewport = self.viewport().geometry()
+        size = max(24, min(56, viewport.width() // 12))
+        x = viewport.left() + (viewport.width() - size * 2) // 2
+        self.cue_up.setGeometry(x, viewport.top() + 2, size * 2, size)
+        self.cue_down.setGeometry(x, viewport.bottom() - size - 1, size * 2, size)
+        self.cue_up.setVisible(bar.value() > bar.minimum())
+        self.cue_down.setVisible(bar.value() < bar.maximum())
+        self.cue_up.raise_()
+        self.cue_down.raise_()
+
+    def more_below(self) -> bool:
+        return self.cue_down.isVisibleTo(self)
+
+    def more_above(self) -> bool:
+        return self.cue_up.isVisibleTo(self)
