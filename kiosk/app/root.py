@@ -34,6 +34,7 @@ from kiosk.worker import Outcome, StationWorker, Task
 if TYPE_CHECKING:
     from kiosk.audit import AuditLog
     from kiosk.backup import BackupReport
+    from kiosk.blind_index import BlindIndex
     from kiosk.officers import Officers
     from kiosk.outbox import DossierStore
     from kiosk.ports.calls import CallDesk
@@ -252,7 +253,7 @@ def backup_now(
         return BackupReport(None)
     keys: list[Path] = []
     if with_keys:
-        for path in (config.data_key_file, config.slip_key_file, config.audit_key_file):
+        for path in (config.data_key_file, config.slip_key_file, config.audit_key_file, config.index_key_file):
             keys += [p for p in (path, *retired_key_files(path)) if p.is_file()]
     return take_backup(
         lambda dest: backup_database(config.database_url, dest),
@@ -265,11 +266,24 @@ def backup_now(
 
 
 def make_store(config: Config, storage: Storage | None = None) -> DossierStore:
-    """Dossiers are queued for the configured `submission.target`."""
+    """Dossiers are queued for the configured `submission.target`, indexed for the console's search."""
     from kiosk.outbox import DossierStore
 
     storage = storage or make_storage(config)
-    return DossierStore(storage.dossiers, storage.sealer, targets=[config.submission.target])
+    return DossierStore(
+        storage.dossiers,
+        storage.sealer,
+        targets=[config.submission.target],
+        index=make_blind_index(config, storage),
+    )
+
+
+def make_blind_index(config: Config, storage: Storage) -> BlindIndex:
+    """The console's search index key, checked against the database like the others (`kiosk.keys`)."""
+    from kiosk.blind_index import BlindIndex
+    from kiosk.keys import open_index_key
+
+    return BlindIndex(open_index_key(config.index_key_file, storage.keys))
 
 
 def _local_target(config: Config) -> SubmissionTarget:
