@@ -28,6 +28,7 @@ from ui.widgets.icons import pixmap
 STATUS_TEXT: dict[str, tuple[str, str, Text, Text]] = {
     "received": ("hourglass", "", phrases.STATUS_RECEIVED, phrases.STATUS_RECEIVED_TODO),
     "processing": ("hourglass", "", phrases.STATUS_PROCESSING, phrases.STATUS_PROCESSING_TODO),
+    "needs_info": ("officer", "", phrases.STATUS_NEEDS_INFO, phrases.STATUS_NEEDS_INFO_TODO),
     "done": ("check", "ok", phrases.STATUS_DONE, phrases.STATUS_DONE_TODO),
     "rejected": ("officer", "", phrases.STATUS_REJECTED, phrases.STATUS_REJECTED_TODO),
 }
@@ -177,7 +178,10 @@ class StatusScreen(Screen):
                 submitted = local_date(result.submitted_at)
                 submitted = phrases.LOOKUP_SUBMITTED_ON.get(lang).format(date=submitted) if submitted else ""
                 when = " · ".join(part for part in (service, submitted) if part)
-            self._show_result(picture, role, title.get(lang), detail.get(lang), when)
+            todo = detail.get(lang)
+            if result.outcome is LookupOutcome.FOUND and result.note:
+                todo = f"{todo}\n{phrases.STATUS_NOTE.get(lang).format(note=result.note)}"
+            self._show_result(picture, role, title.get(lang), todo, when)
 
     def _service_title(self, code: str, lang: str) -> str:
         for service in self.journey.catalog.services:
