@@ -18,6 +18,7 @@ from db.models import (
     OfficerCallRow,
     PaymentRow,
     StationSettingRow,
+    TargetRow,
 )
 from kiosk.ports.desk import (
     ConsoleSession,
@@ -28,6 +29,7 @@ from kiosk.ports.desk import (
     QueueQuery,
     QueueRow,
     ReceiptNumberTaken,
+    Target,
 )
 from kiosk.ports.storage import SealedDossier
 
@@ -130,7 +132,7 @@ class SqlDesk:
         self, tracking_code: str, expected: str, event: DossierEvent, finished_at: dt.datetime | None
     ) -> bool:
         with Session(self._writer) as session, session.begin():
-            changed = session.execute(
+            result = session.execute(
                 update(DossierRow)
                 .where(DossierRow.tracking_code == tracking_code, DossierRow.status == expected)
                 .values(
@@ -139,8 +141,8 @@ class SqlDesk:
                     updated_at=event.at,
                     finished_at=finished_at,
                 )
-            ).rowcount
-            if not changed:
+            )
+            if not getattr(result, "rowcount", 0):
                 return False
             session.add(_event_row(self._dossier_id(session, tracking_code), event))
             return True
@@ -204,7 +206,9 @@ class SqlDesk:
     def set_index(self, row_id: int, name_index: str, id_index: str) -> None:
         with self._engine.begin() as conn:
             conn.execute(
-                update(DossierRow).where(DossierRow.id == row_id).values(name_index=name_index, id_index=id_index)
+                update(DossierRow)
+                .where(DossierRow.id == row_id)
+                .values(name_index=name_index, id_index=id_index)
             )
 
 
@@ -229,7 +233,9 @@ class SqlConsoleSessions:
             row = db.get(ConsoleSessionRow, token_hash)
             if row is None:
                 return None
-            return ConsoleSession(row.token_hash, row.officer_id, row.csrf_token, row.created_at, row.last_seen_at)
+            return ConsoleSession(
+                row.token_hash, row.officer_id, row.csrf_token, row.created_at, row.last_seen_at
+            )
 
     def touch(self, token_hash: str, now: dt.datetime) -> None:
         with self._engine.begin() as conn:
@@ -291,3 +297,26 @@ class SqlSettings:
     def put(self, key: str, value: str) -> None:
         with Session(self._engine) as session, session.begin():
             session.merge(StationSettingRow(key=key, value=value))
+
+
+class SqlTargets:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def all(self) -> list[Target]:
+        statement = select(
+            TargetRow.period, TargetRow.metric, TargetRow.target, TargetRow.service_code
+        ).order_by(TargetRow.period.desc(), TargetRow.metric, TargetRow.service_code)
+        with self._engine.connect() as conn:
+            return [Target(*row) for row in conn.execute(statement)]
+
+    def put(self, target: Target) -> None:
+        with Session(self._engine) as session, session.begin():
+            session.merge(
+                TargetRow(
+                    period=target.period,
+                    metric=target.metric,
+                    service_code=target.service_code,
+                    target=target.target,
+                )
+            )

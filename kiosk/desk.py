@@ -29,6 +29,7 @@ from kiosk.ports.desk import (
     QueueRow,
     ReceiptNumberTaken,
 )
+from kiosk.receipt import Receipt
 from kiosk.sealing import Sealer, SealError
 
 RECEIVED, PROCESSING, NEEDS_INFO, DONE, REJECTED = "received", "processing", "needs_info", "done", "rejected"
@@ -122,6 +123,9 @@ class DossierDesk:
             raise DeskProblem(f"no dossier {tracking_code}")
         return found
 
+    def service_of(self, tracking_code: str) -> str:
+        return self._get(tracking_code).sealed.service_code
+
     def view(self, by: Actor, tracking_code: str) -> DossierView:
         """The dossier's page; its personal data only for a role that may see it (audited)."""
         desk = self._get(tracking_code)
@@ -205,7 +209,9 @@ class DossierDesk:
         self._repository.file_national(tracking_code, number, event)
         self._audit.record(by.label, "filed_national", f"{tracking_code} as {number} in {minutes} min")
 
-    def confirm_payment(self, by: Actor, tracking_code: str, method: str, receipt_number: str) -> PaymentRecord:
+    def confirm_payment(
+        self, by: Actor, tracking_code: str, method: str, receipt_number: str
+    ) -> PaymentRecord:
         """Cash with its receipt number, or a VietQR transfer the officer saw arrive."""
         self._allow(by, Action.CONFIRM_PAYMENT, tracking_code)
         if method not in ("cash", "vietqr"):
@@ -246,3 +252,22 @@ class DossierDesk:
                 return count
             after = rows[-1].row_id
 
+
+def payment_receipt(station_name: str, service_title: str, payment: PaymentRecord, code: str) -> Receipt:
+    """The paper receipt of a cash payment, printed by the station printer like a kiosk slip."""
+    amount = f"{payment.amount:,}".replace(",", ".") + " đồng"
+    return Receipt(
+        station_name=station_name,
+        service_title=f"Biên lai thu phí, lệ phí — {service_title}",
+        service_code="",
+        submitted_at=payment.confirmed_at,
+        tracking_code=trackcode.display(code),
+        qr_payload=code,
+        citizen_name="",
+        lines=[
+            ("Số biên lai", payment.receipt_number),
+            ("Số tiền", amount),
+            ("Cán bộ thu", payment.confirmed_by),
+        ],
+        fee_text=f"{amount} — đã nộp",
+    )

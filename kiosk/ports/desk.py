@@ -162,3 +162,23 @@ class SettingsRepository(Protocol):
     def get_all(self) -> dict[str, str]: ...
 
     def put(self, key: str, value: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class Target:
+    """A station head's target (chỉ tiêu): `period` YYYY-MM, a metric, its number."""
+
+    period: str
+    metric: str
+    target: int
+    service_code: str = ""  # "": every service
+
+
+class TargetRepository(Protocol):
+    def all(self) -> list[Target]:
+        """Every target, newest period first."""
+        ...
+
+    def put(self, target: Target) -> None:
+        """Add or replace the target of that period, metric and service."""
+        ...
