@@ -42,9 +42,13 @@ class Station:
     config: Config
     clock: FakeClock
     codes: list[str] = field(default_factory=list)
+    _app: Starlette | None = None
 
     def app(self) -> Starlette:
-        return build_console(self.config, clock=self.clock)
+        """The console (built once: a console serves many sessions)."""
+        if self._app is None:
+            self._app = build_console(self.config, clock=self.clock)
+        return self._app
 
 
 def write_station(folder: Path) -> Config:
@@ -85,10 +89,16 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Config, list[str]]
     return config, seed(config)
 
 
-@pytest.fixture
-def station(seeded: tuple[Config, list[str]]) -> Station:
+@pytest.fixture(scope="module")
+def shared_station(seeded: tuple[Config, list[str]]) -> Station:
     config, codes = seeded
     return Station(config, FakeClock(), codes)
+
+
+@pytest.fixture
+def station(shared_station: Station) -> Station:
+    shared_station.clock.now = T0
+    return shared_station
 
 
 @pytest.fixture
