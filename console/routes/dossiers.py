@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from console import labels
 from console.app import page
 from console.auth import SignedIn, require
-from console.filing import filing_pdf, filing_rows
+from console.filing import IDENTITY, filing_pdf, filing_rows
 from console.services import ConsoleServices
 from kiosk import trackcode
 from kiosk.desk import DeskProblem, DossierView, payment_receipt
@@ -53,7 +53,8 @@ def _context(services: ConsoleServices, view: DossierView) -> dict[str, Any]:
     dossier = view.stored.dossier
     holder = dict(dossier.holder) if dossier else {}
     passive = holder.pop("passive_auth", "")
-    answers = filing_rows(service, dossier) if dossier else []
+    # The card data has its own table: the answers are what the citizen entered.
+    answers = [row for row in filing_rows(service, dossier) if row[0] not in IDENTITY]
     return {
         "view": view,
         "sealed": sealed,
