@@ -54,6 +54,14 @@ def result_view(result: StatusResult) -> tuple[str, str, Text, Text]:
     return OUTCOME_TEXT[result.outcome]
 
 
+def what_to_do(result: StatusResult, lang: str) -> str:
+    """The what-to-do line, with the officer's note for the citizen when there is one."""
+    detail = result_view(result)[3].get(lang)
+    if result.outcome is LookupOutcome.FOUND and result.note:
+        return f"{detail}\n{phrases.STATUS_NOTE.get(lang).format(note=result.note)}"
+    return detail
+
+
 def code_display(typed: str) -> str:
     """What has been typed, grouped XXXXX-XXXXX, with a line for each character still missing."""
     padded = (typed + "•" * LENGTH)[:LENGTH]
@@ -178,10 +186,7 @@ class StatusScreen(Screen):
                 submitted = local_date(result.submitted_at)
                 submitted = phrases.LOOKUP_SUBMITTED_ON.get(lang).format(date=submitted) if submitted else ""
                 when = " · ".join(part for part in (service, submitted) if part)
-            todo = detail.get(lang)
-            if result.outcome is LookupOutcome.FOUND and result.note:
-                todo = f"{todo}\n{phrases.STATUS_NOTE.get(lang).format(note=result.note)}"
-            self._show_result(picture, role, title.get(lang), todo, when)
+            self._show_result(picture, role, title.get(lang), what_to_do(result, lang), when)
 
     def _service_title(self, code: str, lang: str) -> str:
         for service in self.journey.catalog.services:
@@ -218,8 +223,8 @@ class StatusScreen(Screen):
             return phrases.LOOKUP_BUSY.get(lang)
         if state.lookup.result is None:
             return phrases.LOOKUP_INSTRUCTION.get(lang)
-        _picture, _role, title, detail = result_view(state.lookup.result)
-        return f"{title.get(lang)}. {detail.get(lang)}"
+        _picture, _role, title, _detail = result_view(state.lookup.result)
+        return f"{title.get(lang)}. {what_to_do(state.lookup.result, lang)}"
 
 
 # -- keyboard-wedge scanners --------------------------------------------------------------------------
