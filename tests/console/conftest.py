@@ -79,7 +79,9 @@ def seed(config: Config) -> list[str]:
         codes.append(code)
     desk = make_officer_desk(config)
     for officer_id, role in ROLE_OF.items():
-        desk.officers.add(Actor.command_line("test"), officer_id, f"Cán bộ {officer_id}", role, PINS[officer_id])
+        desk.officers.add(
+            Actor.command_line("test"), officer_id, f"Cán bộ {officer_id}", role, PINS[officer_id]
+        )
     return codes
 
 
@@ -127,7 +129,12 @@ def login(client: TestClient, officer_id: str, secret: str | None = None) -> str
     form = client.get("/login")
     response = client.post(
         "/login",
-        data={"officer_id": officer_id, "secret": secret or PINS[officer_id], "kind": "pin", "csrf": csrf_of(form.text)},
+        data={
+            "officer_id": officer_id,
+            "secret": secret or PINS[officer_id],
+            "kind": "pin",
+            "csrf": csrf_of(form.text),
+        },
         follow_redirects=False,
     )
     assert response.status_code == 303, response.text

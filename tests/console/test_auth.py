@@ -26,7 +26,9 @@ def test_pages_need_a_login(client: TestClient) -> None:
     assert client.get("/calls.json").status_code == 401
 
 
-def test_login_sets_a_strict_httponly_cookie_whose_hash_only_is_stored(station: Station, client: TestClient) -> None:
+def test_login_sets_a_strict_httponly_cookie_whose_hash_only_is_stored(
+    station: Station, client: TestClient
+) -> None:
     form = client.get("/login")
     response = client.post(
         "/login",
@@ -47,7 +49,8 @@ def test_login_sets_a_strict_httponly_cookie_whose_hash_only_is_stored(station: 
 def test_a_wrong_pin_is_refused_and_audited(station: Station, client: TestClient) -> None:
     form = client.get("/login")
     response = client.post(
-        "/login", data={"officer_id": "officer", "secret": "111111", "kind": "pin", "csrf": csrf_of(form.text)}
+        "/login",
+        data={"officer_id": "officer", "secret": "111111", "kind": "pin", "csrf": csrf_of(form.text)},
     )
     assert response.status_code == 401 and "Sai mã cán bộ" in response.text
     assert client.get("/queue", follow_redirects=False).status_code == 303
@@ -70,7 +73,9 @@ def test_five_wrong_pins_lock_even_the_right_one(fresh_station: Station) -> None
 
 def test_login_without_the_forms_token_is_refused(client: TestClient) -> None:
     client.get("/login")
-    response = client.post("/login", data={"officer_id": "officer", "secret": PINS["officer"], "csrf": "forged"})
+    response = client.post(
+        "/login", data={"officer_id": "officer", "secret": PINS["officer"], "csrf": "forged"}
+    )
     assert response.status_code == 403
     assert client.get("/queue", follow_redirects=False).status_code == 303
 
@@ -81,7 +86,9 @@ def _session_cookie(response: object) -> str:
     return str(cookie.split(";")[0].split("=", 1)[1])
 
 
-def test_a_cookie_planted_before_login_is_not_the_session_after_it(station: Station, client: TestClient) -> None:
+def test_a_cookie_planted_before_login_is_not_the_session_after_it(
+    station: Station, client: TestClient
+) -> None:
     """Session fixation: whatever token the browser had, login makes a new one and ends the old."""
     planted = "attacker-chosen-token"
     form = client.get("/login")

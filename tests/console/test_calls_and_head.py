@@ -19,7 +19,8 @@ def ring(station: Station, kiosk: str, screen: str, waited: int, at: dt.datetime
     with engine.begin() as conn:
         conn.execute(
             text(
-                "INSERT INTO officer_calls (kiosk_id, screen, waited_seconds, called_at) VALUES (:k, :s, :w, :at)"
+                "INSERT INTO officer_calls (kiosk_id, screen, waited_seconds, called_at) "
+                "VALUES (:k, :s, :w, :at)"
             ),
             {"k": kiosk, "s": screen, "w": waited, "at": at.replace(tzinfo=None)},
         )
@@ -35,10 +36,17 @@ def test_calls_arrive_in_the_json_and_are_answered_once(fresh_station: Station) 
         [call] = client.get("/calls.json").json()["calls"]
         assert (call["kiosk"], call["screen"], call["waited_seconds"]) == ("kiosk-2", "review", 125)
         assert "kiosk-2" in client.get("/calls").text
-        assert client.post(f"/calls/{call['id']}/answer", data={"csrf": csrf}, follow_redirects=False).status_code == 303
+        assert (
+            client.post(
+                f"/calls/{call['id']}/answer", data={"csrf": csrf}, follow_redirects=False
+            ).status_code
+            == 303
+        )
         assert client.get("/calls.json").json() == {"calls": []}
         client.post(f"/calls/{call['id']}/answer", data={"csrf": csrf})
-        answered = [r for r in make_officer_desk(fresh_station.config).audit.newest(5) if r.action == "call_answered"]
+        answered = [
+            r for r in make_officer_desk(fresh_station.config).audit.newest(5) if r.action == "call_answered"
+        ]
         assert len(answered) == 1 and answered[0].actor == "officer"
 
 
@@ -46,12 +54,19 @@ def test_the_head_adds_disables_and_resets_officers(fresh_station: Station) -> N
     with TestClient(fresh_station.app(), base_url="http://127.0.0.1") as client:
         csrf = login(client, "head")
         bad = client.post(
-            "/head/officers/add", data={"csrf": csrf, "officer_id": "new", "name": "A", "role": "officer", "pin": "111111"}
+            "/head/officers/add",
+            data={"csrf": csrf, "officer_id": "new", "name": "A", "role": "officer", "pin": "111111"},
         )
         assert bad.status_code == 400 and "too easy" in bad.text
         client.post(
             "/head/officers/add",
-            data={"csrf": csrf, "officer_id": "lan", "name": "Lê Thị Lan", "role": "officer", "pin": "582047"},
+            data={
+                "csrf": csrf,
+                "officer_id": "lan",
+                "name": "Lê Thị Lan",
+                "role": "officer",
+                "pin": "582047",
+            },
         )
         assert "Lê Thị Lan" in client.get("/head/officers").text
         with TestClient(fresh_station.app(), base_url="http://127.0.0.1") as lan:
@@ -69,12 +84,23 @@ def test_the_head_adds_disables_and_resets_officers(fresh_station: Station) -> N
 def test_settings_and_targets(fresh_station: Station) -> None:
     with TestClient(fresh_station.app(), base_url="http://127.0.0.1") as client:
         csrf = login(client, "head")
-        client.post("/head/settings", data={"csrf": csrf, "station_name": "Công an xã Tân Phú", "help_text": "Quầy 2"})
+        client.post(
+            "/head/settings", data={"csrf": csrf, "station_name": "Công an xã Tân Phú", "help_text": "Quầy 2"}
+        )
         page = client.get("/head/settings").text
         assert "Công an xã Tân Phú" in page.split("</header>")[0]  # the header uses it
-        assert client.post("/head/targets", data={"csrf": csrf, "period": "2026-13", "metric": "dossiers", "target": "5"}).status_code == 400
-        client.post("/head/targets", data={"csrf": csrf, "period": "2026-12", "metric": "online", "target": "300"})
-        client.post("/head/targets", data={"csrf": csrf, "period": "2026-12", "metric": "online", "target": "320"})
+        assert (
+            client.post(
+                "/head/targets", data={"csrf": csrf, "period": "2026-13", "metric": "dossiers", "target": "5"}
+            ).status_code
+            == 400
+        )
+        client.post(
+            "/head/targets", data={"csrf": csrf, "period": "2026-12", "metric": "online", "target": "300"}
+        )
+        client.post(
+            "/head/targets", data={"csrf": csrf, "period": "2026-12", "metric": "online", "target": "320"}
+        )
         page = client.get("/head/settings").text
         assert "320" in page and ">300<" not in page
 

@@ -34,7 +34,9 @@ def test_the_page_shows_card_data_answers_and_the_chip_check_and_is_audited(
     assert ("officer", "view_dossier", code) in newest_actions(station, 1)
 
 
-def test_status_changes_reach_the_citizens_lookup(fresh_station: Station, capsys: pytest.CaptureFixture[str]) -> None:
+def test_status_changes_reach_the_citizens_lookup(
+    fresh_station: Station, capsys: pytest.CaptureFixture[str]
+) -> None:
     code = fresh_station.codes[0]
     with TestClient(fresh_station.app(), base_url="http://127.0.0.1") as client:
         csrf = login(client, "officer")
@@ -42,7 +44,12 @@ def test_status_changes_reach_the_citizens_lookup(fresh_station: Station, capsys
         assert missing.status_code == 400 and "note for the citizen" in missing.text  # needs a note
         response = client.post(
             f"/dossiers/{code}/status",
-            data={"csrf": csrf, "status": "needs_info", "note_for_citizen": "Mang theo sổ hộ khẩu cũ", "note_internal": "x"},
+            data={
+                "csrf": csrf,
+                "status": "needs_info",
+                "note_for_citizen": "Mang theo sổ hộ khẩu cũ",
+                "note_internal": "x",
+            },
             follow_redirects=False,
         )
         assert response.status_code == 303
@@ -51,9 +58,13 @@ def test_status_changes_reach_the_citizens_lookup(fresh_station: Station, capsys
         assert looked_up["status"] == "needs_info" and looked_up["note"] == "Mang theo sổ hộ khẩu cũ"
         page = client.get(f"/dossiers/{code}").text
         assert "Cần bổ sung" in page and "Mang theo sổ hộ khẩu cũ" in page
-        assert ("officer", "status_change", f"{code} received -> needs_info") in newest_actions(fresh_station, 3)
+        assert ("officer", "status_change", f"{code} received -> needs_info") in newest_actions(
+            fresh_station, 3
+        )
         for status in ("processing", "done"):
-            client.post(f"/dossiers/{code}/status", data={"csrf": csrf, "status": status, "note_for_citizen": ""})
+            client.post(
+                f"/dossiers/{code}/status", data={"csrf": csrf, "status": status, "note_for_citizen": ""}
+            )
         assert main(["--config", config_file(fresh_station), "status", code, "--json"]) == 0
         assert json.loads(capsys.readouterr().out)["status"] == "done"
         again = client.post(f"/dossiers/{code}/status", data={"csrf": csrf, "status": "processing"})
@@ -72,9 +83,13 @@ def test_filing_in_the_national_system(fresh_station: Station) -> None:
     code = fresh_station.codes[0]
     with TestClient(fresh_station.app(), base_url="http://127.0.0.1") as client:
         csrf = login(client, "officer")
-        bad = client.post(f"/dossiers/{code}/filed", data={"csrf": csrf, "national_number": "X", "minutes": "abc"})
+        bad = client.post(
+            f"/dossiers/{code}/filed", data={"csrf": csrf, "national_number": "X", "minutes": "abc"}
+        )
         assert bad.status_code == 400
-        client.post(f"/dossiers/{code}/filed", data={"csrf": csrf, "national_number": "G01.123.456", "minutes": "7"})
+        client.post(
+            f"/dossiers/{code}/filed", data={"csrf": csrf, "national_number": "G01.123.456", "minutes": "7"}
+        )
         page = client.get(f"/dossiers/{code}").text
         assert "G01.123.456" in page and "(7 phút)" in page
         assert client.get("/queue").text.count("G01.123.456") == 1
@@ -93,10 +108,13 @@ def test_cash_payment_with_a_receipt_number_once(fresh_station: Station) -> None
         assert response.status_code == 303
         page = client.get(f"/dossiers/{code}").text
         assert "Đã nộp" in page and "BL-0001" in page
-        twice = client.post(f"/dossiers/{code}/payment", data={"csrf": csrf, "method": "cash", "receipt_number": "BL-2"})
+        twice = client.post(
+            f"/dossiers/{code}/payment", data={"csrf": csrf, "method": "cash", "receipt_number": "BL-2"}
+        )
         assert twice.status_code == 400
         free = client.post(
-            f"/dossiers/{fresh_station.codes[0]}/payment", data={"csrf": csrf, "method": "cash", "receipt_number": "BL-3"}
+            f"/dossiers/{fresh_station.codes[0]}/payment",
+            data={"csrf": csrf, "method": "cash", "receipt_number": "BL-3"},
         )
         assert free.status_code == 400 and "no fee" in free.text
     receipts = list(fresh_station.config.receipts_dir.glob("*.pdf"))

@@ -46,7 +46,14 @@ def test_search_by_id_number_and_tracking_code(station: Station, client: TestCli
 
 @pytest.mark.parametrize(
     "query",
-    ["' OR '1'='1", "%", "_", "xyz%' OR 1=1 --", "\"; DROP TABLE dossiers; --", "' UNION SELECT payload FROM dossiers --"],
+    [
+        "' OR '1'='1",
+        "%",
+        "_",
+        "xyz%' OR 1=1 --",
+        '"; DROP TABLE dossiers; --',
+        "' UNION SELECT payload FROM dossiers --",
+    ],
 )
 def test_sql_injection_in_search_finds_nothing_and_breaks_nothing(
     station: Station, client: TestClient, query: str
@@ -107,4 +114,6 @@ def test_index_rebuild_indexes_dossiers_stored_before(fresh_station: Station) ->
         assert codes_on(client.get("/queue", params={"q": "nguyen thi hang"}).text) == set()
         config_file = fresh_station.config.data_dir.parent / "kiosk.toml"
         assert main(["--config", str(config_file), "index", "rebuild"]) == 0
-        assert codes_on(client.get("/queue", params={"q": "nguyen thi hang"}).text) == {fresh_station.codes[0]}
+        assert codes_on(client.get("/queue", params={"q": "nguyen thi hang"}).text) == {
+            fresh_station.codes[0]
+        }

@@ -183,7 +183,9 @@ def test_each_status_in_plain_words(qtbot, kiosk: Kiosk, status: str, headline: 
 
 def test_the_officers_note_is_shown_and_read_with_the_status(qtbot, kiosk: Kiosk) -> None:  # type: ignore[no-untyped-def]
     with kiosk.engine.begin() as conn:  # as the console's status change leaves it (kiosk.desk)
-        conn.execute(sa.update(DossierRow).values(status="needs_info", note_for_citizen="Mang theo sổ tạm trú"))
+        conn.execute(
+            sa.update(DossierRow).values(status="needs_info", note_for_citizen="Mang theo sổ tạm trú")
+        )
     kiosk.journey.lookup_submit(kiosk.signer.sign(STORED))
     screen = kiosk.screen
     assert "Lời nhắn của cán bộ: Mang theo sổ tạm trú" in screen.result_detail.text()

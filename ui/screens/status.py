@@ -179,7 +179,7 @@ class StatusScreen(Screen):
         elif result is None:
             self._show_result("", "", "", "", "")
         else:
-            picture, role, title, detail = result_view(result)
+            picture, role, title, _detail = result_view(result)
             when = ""
             if result.outcome is LookupOutcome.FOUND:
                 service = self._service_title(result.service_code, lang)
