@@ -86,7 +86,10 @@ class SqlDesk:
         statement = (
             select(*_QUEUE_COLUMNS)
             .where(and_(True, *where))
-            .order_by(DossierRow.submitted_at.desc(), DossierRow.id.desc())
+            # Newest first by row id (rows are added as they are submitted): SQLite walks the
+            # primary key backwards and stops at the page's last row, where ordering by
+            # submitted_at (no index) would sort every match first.
+            .order_by(DossierRow.id.desc())
             .limit(query.limit)
             .offset(query.offset)
         )
