@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from console import labels
@@ -16,6 +16,7 @@ from console.filing import IDENTITY, filing_pdf, filing_rows
 from console.services import ConsoleServices
 from kiosk import trackcode
 from kiosk.desk import DeskProblem, DossierView, payment_receipt
+from kiosk.dossier import StoredDossier
 from kiosk.permissions import Action
 from kiosk.ports.printer import PrinterError
 
@@ -25,10 +26,15 @@ router = APIRouter()
 def _code(code: str) -> str:
     normal = trackcode.normalize(code)
     if normal is None:
-        from fastapi import HTTPException
-
         raise HTTPException(404, "Không có hồ sơ này.")
     return normal
+
+
+def _personal(services: ConsoleServices, who: SignedIn, code: str, purpose: str) -> StoredDossier:
+    try:
+        return services.desk.open_personal(who.actor, code, purpose)
+    except DeskProblem:
+        raise HTTPException(404, "Không có hồ sơ này.") from None
 
 
 def _dossier_page(
@@ -38,8 +44,6 @@ def _dossier_page(
     try:
         view = services.desk.view(who.actor, code)
     except DeskProblem:
-        from fastapi import HTTPException
-
         raise HTTPException(404, "Không có hồ sơ này.") from None
     return page(request, "dossier.html", who, status_code, **_context(services, view), message=message)
 
@@ -150,12 +154,7 @@ async def filing(
 ) -> Response:
     services: ConsoleServices = request.app.state.services
     code = _code(code)
-    try:
-        stored = services.desk.open_personal(who.actor, code, "filing view")
-    except DeskProblem:
-        from fastapi import HTTPException
-
-        raise HTTPException(404, "Không có hồ sơ này.") from None
+    stored = _personal(services, who, code, "filing view")
     dossier = stored.dossier
     service = _service(services, dossier.service_code if dossier else "")
     rows = filing_rows(service, dossier) if dossier else []
@@ -178,7 +177,7 @@ async def export_json(
 ) -> Response:
     services: ConsoleServices = request.app.state.services
     code = _code(code)
-    stored = services.desk.open_personal(who.actor, code, "json")
+    stored = _personal(services, who, code, "json")
     dossier = stored.dossier
     service = _service(services, dossier.service_code if dossier else "")
     body = {
@@ -206,7 +205,7 @@ async def export_pdf(
 ) -> Response:
     services: ConsoleServices = request.app.state.services
     code = _code(code)
-    stored = services.desk.open_personal(who.actor, code, "pdf")
+    stored = _personal(services, who, code, "pdf")
     dossier = stored.dossier
     service = _service(services, dossier.service_code if dossier else "")
     rows = filing_rows(service, dossier) if dossier else []

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from kiosk.app.cli import main
 from kiosk.app.root import make_officer_desk
+from kiosk.trackcode import check_char
 from tests.console.conftest import Station, login
 
 
@@ -144,4 +145,7 @@ def test_filing_help_and_exports_are_audited(station: Station, client: TestClien
 def test_an_unknown_or_malformed_code_is_a_404(client: TestClient) -> None:
     login(client, "officer")
     assert client.get("/dossiers/AAAAAAAAAA").status_code == 404
+    unknown = "7K3QXM9T2" + check_char("7K3QXM9T2")  # well-formed, not stored
+    for tail in ("", "/filing", "/export.json", "/export.pdf"):
+        assert client.get(f"/dossiers/{unknown}{tail}").status_code == 404, tail
     assert client.get("/dossiers/..%2F..%2Fetc").status_code == 404
