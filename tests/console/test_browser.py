@@ -25,7 +25,7 @@ pytestmark = [
         reason="needs Debian chromium and chromium-driver (scripts/setup.sh installs them)",
     ),
 ]
-WAIT_S = 15  # upper bound for a page or a poll to show something; never a measured time
+WAIT_S = 30  # upper bound for a page or a poll to show something (loaded CI); never a measured time
 
 
 def free_port() -> int:
@@ -53,7 +53,7 @@ def server(fresh_station: Station) -> Iterator[str]:
         stderr=subprocess.PIPE,
     )
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while True:
             if process.poll() is not None:
                 raise AssertionError(
