@@ -27,6 +27,9 @@ def _sealed(row: DossierRow) -> SealedDossier:
         payment_status=row.payment_status,
         payload=row.payload,
         row_id=row.id,
+        name_index=row.name_index,
+        id_index=row.id_index,
+        note_for_citizen=row.note_for_citizen,
     )
 
 
@@ -66,6 +69,8 @@ class SqlDossierRepository:
                         fee_amount=dossier.fee_amount,
                         payment_status=dossier.payment_status,
                         payload=dossier.payload,
+                        name_index=dossier.name_index,
+                        id_index=dossier.id_index,
                     )
                     session.add(row)
             except IntegrityError:

@@ -459,6 +459,12 @@ class SecurityKeys(Section):
         "Key chaining the officers' audit log, so that rewriting it needs the key. Empty: the "
         "systemd credential audit.key if the service has one, else data_dir/audit.key.",
     )
+    index_key_file = Setting(
+        OptionalPath(folder=False),
+        None,
+        "Key of the blind index the console searches names and ID numbers by (kiosk.blind_index). "
+        "Empty: the systemd credential index.key if the service has one, else data_dir/index.key.",
+    )
 
 
 class OfficerKeys(Section):
@@ -549,10 +555,32 @@ class CatalogKeys(Section):
     )
 
 
+class ConsoleKeys(Section):
+    section = "console"
+    listen = Setting(
+        Str(
+            max_length=100,
+            pattern=r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):[0-9]{1,5}",
+            shape="HOST:PORT (an IPv6 address in brackets)",
+        ),
+        "127.0.0.1:8080",
+        "Address the officers' web console (`kiosk serve`) listens on: the station's network only.",
+    )
+    tls_cert = Setting(
+        OptionalPath(folder=False),
+        None,
+        "PEM certificate for HTTPS (with tls_key). Empty: plain HTTP, for a loopback address only.",
+    )
+    tls_key = Setting(OptionalPath(folder=False), None, "PEM private key of tls_cert.")
+    idle_logout_minutes = Setting(
+        Int(1, 480), 15, "Minutes without a request after which an officer's console session ends."
+    )
+
+
 SECTIONS: tuple[type[Section], ...] = (
     StationKeys, PathKeys, DatabaseKeys, CardKeys, TrustKeys, PrinterKeys, SubmissionKeys, WorkerKeys,
     UiKeys, SecurityKeys, OfficerKeys, RetentionKeys, BackupKeys, PaymentKeys, AppointmentKeys,
-    ScannerKeys, CatalogKeys,
+    ScannerKeys, CatalogKeys, ConsoleKeys,
 )  # fmt: skip
 # Keys of earlier releases, ignored with a warning for one release, then unknown like any other.
 RETIRED: dict[str, str] = {
@@ -585,6 +613,7 @@ class Config:
     appointment: AppointmentKeys
     scanner: ScannerKeys
     catalog: CatalogKeys
+    console: ConsoleKeys
 
     def __init__(
         self, values: Mapping[str, Any], demo: bool = False, credentials_dir: Path | None = None
@@ -657,6 +686,10 @@ class Config:
         """Held by `kiosk run` and `kiosk worker` while they run; `kiosk restore` checks it
         (`kiosk.station_lock`)."""
         return self.data_dir / "kiosk.lock"
+
+    @property
+    def index_key_file(self) -> Path:
+        return self._key_file(self.security.index_key_file, "index.key")
 
     @property
     def cache_dir(self) -> Path:

@@ -44,6 +44,7 @@ class StoredDossier:
     problem: str | None = None
     fee_amount: int = 0
     payment_status: str = "not_required"
+    note_for_citizen: str = ""  # the officer's note shown with the status (slip, status screen)
 
     @property
     def readable(self) -> bool:

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk import audit, sealing, slip
+from kiosk import audit, blind_index, sealing, slip
 from kiosk.keyfile import (
     KeyFileSizeError,
     KeyProblem,
@@ -41,6 +41,7 @@ from kiosk.printing import receipt_context
 DATA = "data"
 SLIP = "slip"
 AUDIT = "audit"
+INDEX = "index"
 KEY_SIZE = 32  # every key; kiosk.sealing, kiosk.slip and kiosk.audit check it too
 
 
@@ -70,6 +71,12 @@ _KINDS = {
         audit.audit_key_id,
         "holds an audit log chained",
         lambda ledger: ledger.audit_rows(),
+    ),
+    # The blind index is rebuilt from the sealed data (`kiosk index rebuild`), so a database from
+    # before it gets a new key without refusal; once recorded, a missing key is refused as for
+    # the others (every search would silently find nothing).
+    INDEX: _Kind(
+        INDEX, "index key", blind_index.index_key_id, "holds a search index made", lambda ledger: 0
     ),
 }
 
@@ -224,6 +231,9 @@ def rotate_key(purpose: str, path: Path, ledger: KeyLedger, *, keep_old: bool = 
         raise KeyProblem(
             "the audit key is not rotated: its chain would have to be rewritten with the new key"
         )
+    if purpose == INDEX:
+        raise KeyProblem("the index key is not rotated: it only hides search tokens, which `kiosk index "
+                         "rebuild` makes again")
     ring = open_keys(purpose, path, ledger)
     if ring is None:  # pragma: no cover - open_keys creates or raises
         raise KeyProblem(f"no {kind.label} to rotate")
@@ -282,5 +292,11 @@ def describe_key(purpose: str, path: Path, ledger: KeyLedger) -> tuple[bool, str
 
 def open_audit_key(path: Path, ledger: KeyLedger) -> bytes:
     ring = open_keys(AUDIT, path, ledger)
+    assert ring is not None
+    return ring.key
+
+
+def open_index_key(path: Path, ledger: KeyLedger) -> bytes:
+    ring = open_keys(INDEX, path, ledger)
     assert ring is not None
     return ring.key

@@ -17,9 +17,10 @@ import datetime as dt
 import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from kiosk.blind_index import BlindIndex
 from kiosk.dossier import Dossier, StoredDossier, TrackingCodeConflict
 from kiosk.ports.clock import Clock
 from kiosk.ports.storage import MAX_ERROR_CHARS, DossierRepository, OutboxItem, SealedDossier
@@ -46,6 +47,8 @@ class DossierStore:
     """Dossiers and their outbox over a `DossierRepository`, sealed with this station's key.
 
     `targets` are the outbox rows a submission gets: the configured `submission.target`.
+    `index` makes the blind index the console searches by (`kiosk.blind_index`); without it a
+    dossier is stored unindexed (`kiosk index rebuild` indexes it later).
     """
 
     def __init__(
@@ -54,11 +57,13 @@ class DossierStore:
         sealer: Sealer,
         clock: Clock = _utcnow,
         targets: Sequence[str] = (LOCAL_TARGET,),
+        index: BlindIndex | None = None,
     ) -> None:
         self._repository = repository
         self._sealer = sealer
         self._clock = clock
         self._targets = tuple(targets)
+        self._index = index
 
     # --- dossiers -------------------------------------------------------------------------
 
@@ -91,6 +96,9 @@ class DossierStore:
             payment_status="unpaid" if dossier.fee_amount else "not_required",
             payload=payload,
         )
+        if self._index is not None:
+            indexed = self._index.of_holder(dossier.holder)
+            sealed = replace(sealed, name_index=indexed.name_index, id_index=indexed.id_index)
         print_job = None if receipt is None else seal_receipt(self._sealer, receipt, now)
         return self._repository.add(
             sealed,
@@ -170,6 +178,7 @@ class DossierStore:
             problem=problem,
             fee_amount=row.fee_amount,
             payment_status=row.payment_status,
+            note_for_citizen=row.note_for_citizen,
         )
 
     def status(self, tracking_code: str) -> str | None:

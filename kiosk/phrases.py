@@ -154,6 +154,12 @@ STATUS_PROCESSING = T("Đang xử lý", "Being processed")
 STATUS_PROCESSING_TODO = T("Cán bộ đang giải quyết hồ sơ.", "An officer is working on your application.")
 STATUS_DONE = T("Đã có kết quả — Ông/Bà đến nhận tại quầy", "Ready — please collect it at the counter")
 STATUS_DONE_TODO = T("Ông/Bà mang theo phiếu và thẻ căn cước.", "Bring this slip and your ID card.")
+STATUS_NEEDS_INFO = T("Cần bổ sung — Ông/Bà xem lời nhắn", "More is needed — please read the note")
+STATUS_NEEDS_INFO_TODO = T(
+    "Ông/Bà bổ sung theo lời nhắn của cán bộ, mang theo phiếu này.",
+    "Bring what the officer's note asks for, with this slip.",
+)
+STATUS_NOTE = T("Lời nhắn của cán bộ: {note}", "Officer's note: {note}")
 STATUS_REJECTED = T("Không được chấp nhận — Ông/Bà hỏi cán bộ", "Not accepted — please ask an officer")
 STATUS_REJECTED_TODO = T("Cán bộ sẽ giải thích lý do.", "An officer will explain why.")
 LOOKUP_FORGED = T("Phiếu không hợp lệ", "This slip is not valid")

@@ -46,10 +46,11 @@ class LookupOutcome(enum.Enum):
 class StatusResult:
     outcome: LookupOutcome
     tracking_code: str = ""
-    status: str = ""  # DossierStatus value when found: received / processing / done / rejected
+    status: str = ""  # when found: received / processing / needs_info / done / rejected
     service_code: str = ""
     submitted_at: dt.datetime | None = None
     updated_at: dt.datetime | None = None
+    note: str = ""  # the officer's note for the citizen, with the status (`kiosk.desk`)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -59,6 +60,7 @@ class StatusResult:
             "service_code": self.service_code,
             "submitted_at": self.submitted_at.isoformat() if self.submitted_at else None,
             "updated_at": self.updated_at.isoformat() if self.updated_at else None,
+            "note": self.note,
         }
 
 
@@ -106,6 +108,7 @@ class StatusLookup:
             service_code=stored.dossier.service_code if stored.dossier is not None else "",
             submitted_at=stored.submitted_at,
             updated_at=stored.updated_at,
+            note=stored.note_for_citizen,
         )
 
 

@@ -8,6 +8,7 @@ scripts/dev/misc_checks.py does the same for its Qt wrapper).
   SQLAlchemy, Alembic or any device library;
 - devices import neither ui nor db (nor the outer ring, nor the configuration);
 - db imports neither ui nor devices (nor the outer ring);
+- the console (`console/`) imports neither ui, devices, db nor the outer ring: only the core;
 - nothing but ui and the outer ring imports ui.
 """
 
@@ -30,6 +31,8 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "core": ("ui", "devices", "db", "kiosk.app", *QT, *DATABASE, *DEVICE_LIBRARIES),
     "devices": ("ui", "db", "kiosk.app", "kiosk.config", *QT, *DATABASE),
     "db": ("ui", "devices", "kiosk.app", *QT),
+    # The console works through the core; the composition root hands it its repositories.
+    "console": ("ui", "devices", "db", "kiosk.app", *QT, *DATABASE, *DEVICE_LIBRARIES),
 }
 
 
@@ -37,7 +40,7 @@ def layer_of(path: Path) -> str | None:
     parts = path.relative_to(ROOT).parts
     if parts[0] == "kiosk":
         return None if len(parts) > 1 and parts[1] == "app" else "core"
-    if parts[0] in ("devices", "db"):
+    if parts[0] in ("devices", "db", "console"):
         return parts[0]
     return None
 
@@ -88,7 +91,7 @@ def violations(files: list[Path]) -> list[str]:
 
 
 def python_files() -> list[Path]:
-    return sorted(p for top in ("kiosk", "devices", "db") for p in (ROOT / top).rglob("*.py"))
+    return sorted(p for top in ("kiosk", "devices", "db", "console") for p in (ROOT / top).rglob("*.py"))
 
 
 def test_the_arrows_point_inwards() -> None:
@@ -115,6 +118,7 @@ def test_only_ui_and_the_outer_ring_import_ui() -> None:
         ("kiosk/probe.py", "from kiosk import app\n", "core"),
         ("devices/probe.py", "from kiosk.config import Config\n", "devices"),
         ("db/probe.py", "from devices.card import pcsc\n", "db"),
+        ("console/probe.py", "from db.desk import SqlDesk\n", "console"),
     ],
 )
 def test_the_check_sees_hidden_imports(tmp_path: Path, where: str, source: str, layer: str) -> None:

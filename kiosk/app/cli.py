@@ -20,6 +20,7 @@ from kiosk.app.cli_keys import add_keys_commands
 from kiosk.app.cli_officer import add_officer_commands
 from kiosk.app.cli_print import add_print_commands
 from kiosk.app.cli_report import add_report_command
+from kiosk.app.cli_serve import add_serve_commands
 from kiosk.app.cli_status import add_status_commands
 from kiosk.app.cli_trust import add_trust_commands
 from kiosk.app.cli_worker import add_worker_command
@@ -206,6 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_officer_commands(sub)
     add_report_command(sub)
     add_trust_commands(sub)
+    add_serve_commands(sub)
     return parser
 
 

@@ -77,6 +77,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
                 "data.key": config.data_key_file,
                 "slip.key": config.slip_key_file,
                 "audit.key": config.audit_key_file,
+                "index.key": config.index_key_file,
             }
             restored = restore_keys(source, wanted, KEY_SIZE)
         restore_database(config.database_url, source)

@@ -54,16 +54,16 @@ def _config(args: argparse.Namespace) -> Config:
 
 
 def _paths(config: Config, args: argparse.Namespace) -> list[tuple[str, Any]]:
-    from kiosk.keys import AUDIT, DATA, SLIP  # the crypto only for these commands
+    from kiosk.keys import AUDIT, DATA, INDEX, SLIP  # the crypto only for these commands
 
     both = [(DATA, config.data_key_file), (SLIP, config.slip_key_file)]
     if getattr(args, "data", False):
         return both[:1]
     if getattr(args, "slip", False):
         return both[1:]
-    if args.keys_command == "rotate":  # the audit key is never rotated (kiosk.keys.rotate_key)
+    if args.keys_command == "rotate":  # the audit and index keys are never rotated (kiosk.keys)
         return both
-    return [*both, (AUDIT, config.audit_key_file)]
+    return [*both, (AUDIT, config.audit_key_file), (INDEX, config.index_key_file)]
 
 
 def cmd_keys_show(args: argparse.Namespace) -> int:

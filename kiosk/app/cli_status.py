@@ -71,6 +71,8 @@ def cmd_status(args: argparse.Namespace) -> int:
             f"{display(result.tracking_code)}: {result.status} "
             f"(service {result.service_code or '?'}, submitted {submitted}, updated {updated})"
         )
+        if result.note:
+            print(f"note: {result.note}")
     else:
         code = f"{display(result.tracking_code)}: " if result.tracking_code else ""
         print(f"{code}{result.outcome.value}")

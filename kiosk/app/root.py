@@ -32,8 +32,12 @@ from kiosk.runner import Runner
 from kiosk.worker import Outcome, StationWorker, Task
 
 if TYPE_CHECKING:
+    from fastapi import FastAPI
+
     from kiosk.audit import AuditLog
     from kiosk.backup import BackupReport
+    from kiosk.blind_index import BlindIndex
+    from kiosk.desk import DossierDesk
     from kiosk.officers import Officers
     from kiosk.outbox import DossierStore
     from kiosk.ports.calls import CallDesk
@@ -42,6 +46,7 @@ if TYPE_CHECKING:
     from kiosk.ports.storage import DossierRepository, KeyLedger, PrintJobRepository, RetentionRepository
     from kiosk.ports.target import SubmissionTarget
     from kiosk.printing import PrintQueue
+    from kiosk.receipt import Receipt
     from kiosk.retention import PurgeReport
     from kiosk.sealing import Sealer
     from kiosk.slip import SlipSigner
@@ -252,7 +257,12 @@ def backup_now(
         return BackupReport(None)
     keys: list[Path] = []
     if with_keys:
-        for path in (config.data_key_file, config.slip_key_file, config.audit_key_file):
+        for path in (
+            config.data_key_file,
+            config.slip_key_file,
+            config.audit_key_file,
+            config.index_key_file,
+        ):
             keys += [p for p in (path, *retired_key_files(path)) if p.is_file()]
     return take_backup(
         lambda dest: backup_database(config.database_url, dest),
@@ -265,11 +275,24 @@ def backup_now(
 
 
 def make_store(config: Config, storage: Storage | None = None) -> DossierStore:
-    """Dossiers are queued for the configured `submission.target`."""
+    """Dossiers are queued for the configured `submission.target`, indexed for the console's search."""
     from kiosk.outbox import DossierStore
 
     storage = storage or make_storage(config)
-    return DossierStore(storage.dossiers, storage.sealer, targets=[config.submission.target])
+    return DossierStore(
+        storage.dossiers,
+        storage.sealer,
+        targets=[config.submission.target],
+        index=make_blind_index(config, storage),
+    )
+
+
+def make_blind_index(config: Config, storage: Storage) -> BlindIndex:
+    """The console's search index key, checked against the database like the others (`kiosk.keys`)."""
+    from kiosk.blind_index import BlindIndex
+    from kiosk.keys import open_index_key
+
+    return BlindIndex(open_index_key(config.index_key_file, storage.keys))
 
 
 def _local_target(config: Config) -> SubmissionTarget:
@@ -512,3 +535,54 @@ def build_app(config: Config, runner: Runner, clock: Clock = local_now) -> Kiosk
         officer_desk=officer_desk,
         worker_log=worker_log,
     )
+
+
+def make_desk(config: Config, desk: OfficerDesk | None = None, clock: Clock = local_now) -> DossierDesk:
+    """The officers' work on dossiers (`kiosk.desk`) over the station database."""
+    from db.desk import SqlDesk
+    from db.engine import make_engine
+    from kiosk.desk import DossierDesk
+
+    storage = make_storage(config)
+    desk = desk or make_officer_desk(config, clock)
+    return DossierDesk(
+        SqlDesk(make_engine(config.database_url)),
+        storage.sealer,
+        make_blind_index(config, storage),
+        desk.audit,
+        clock,
+    )
+
+
+def build_console(config: Config, clock: Clock = local_now) -> FastAPI:
+    """The station web console (`kiosk serve`) over the station database and keys."""
+    import datetime as dt
+
+    from console.app import create_app
+    from console.services import ConsoleServices
+    from db.desk import SqlCallBoard, SqlConsoleSessions, SqlSettings, SqlTargets
+    from db.engine import make_engine
+
+    officer_desk = make_officer_desk(config, clock)
+    engine = make_engine(config.database_url)
+    printer: Lazy[Printer] = Lazy(lambda: make_printer(config))
+
+    def print_receipt(receipt: Receipt) -> None:
+        printer().print_receipt(receipt)
+
+    services = ConsoleServices(
+        officers=officer_desk.officers,
+        audit=officer_desk.audit,
+        desk=make_desk(config, officer_desk, clock),
+        sessions=SqlConsoleSessions(engine),
+        calls=SqlCallBoard(engine),
+        settings=SqlSettings(engine),
+        targets=SqlTargets(engine),
+        catalog=make_catalog(config),
+        station_name=config.station.name,
+        idle_logout=dt.timedelta(minutes=config.console.idle_logout_minutes),
+        secure_cookies=config.console.tls_cert is not None,
+        clock=clock,
+        print_receipt=print_receipt,
+    )
+    return create_app(services)

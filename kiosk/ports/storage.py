@@ -30,6 +30,10 @@ class SealedDossier:
     payment_status: str
     payload: bytes
     row_id: int = 0  # assigned by the repository; 0 for a dossier not stored yet
+    # The keyed blind index of the holder's name and ID number (`kiosk.blind_index`), never plain.
+    name_index: str = ""
+    id_index: str = ""
+    note_for_citizen: str = ""  # what an officer wrote for the citizen with the status
 
 
 @dataclass(frozen=True)

@@ -182,7 +182,9 @@ def test_id_card_qr_is_not_a_status_query(lookup: StatusLookup, store: CountingS
 
 
 def test_result_as_json() -> None:
-    result = StatusResult(LookupOutcome.FOUND, STORED, "done", "1.003677", T0, T0 + dt.timedelta(days=2))
+    result = StatusResult(
+        LookupOutcome.FOUND, STORED, "done", "1.003677", T0, T0 + dt.timedelta(days=2), "Mang theo phiếu"
+    )
     data: dict[str, Any] = json.loads(json.dumps(result.as_json()))
     assert data == {
         "outcome": "found",
@@ -191,6 +193,7 @@ def test_result_as_json() -> None:
         "service_code": "1.003677",
         "submitted_at": "2026-11-26T02:30:00+00:00",
         "updated_at": "2026-11-28T02:30:00+00:00",
+        "note": "Mang theo phiếu",
     }
     assert StatusResult(LookupOutcome.MISTYPED).as_json()["submitted_at"] is None
 

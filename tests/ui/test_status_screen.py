@@ -165,6 +165,7 @@ def test_only_the_crockford_alphabet_has_keys(kiosk: Kiosk) -> None:
     [
         ("received", "Đã tiếp nhận", "hourglass"),
         ("processing", "Đang xử lý", "hourglass"),
+        ("needs_info", "Cần bổ sung — Ông/Bà xem lời nhắn", "officer"),
         ("done", "Đã có kết quả — Ông/Bà đến nhận tại quầy", "check"),
         ("rejected", "Không được chấp nhận — Ông/Bà hỏi cán bộ", "officer"),
     ],
@@ -178,6 +179,18 @@ def test_each_status_in_plain_words(qtbot, kiosk: Kiosk, status: str, headline: 
     assert screen.code.text() == display(STORED)  # the scanned slip's code is shown
     assert screen.spoken(kiosk.journey.state()).startswith(headline)
     shoot(screen, f"found_{status}")
+
+
+def test_the_officers_note_is_shown_and_read_with_the_status(qtbot, kiosk: Kiosk) -> None:  # type: ignore[no-untyped-def]
+    with kiosk.engine.begin() as conn:  # as the console's status change leaves it (kiosk.desk)
+        conn.execute(
+            sa.update(DossierRow).values(status="needs_info", note_for_citizen="Mang theo sổ tạm trú")
+        )
+    kiosk.journey.lookup_submit(kiosk.signer.sign(STORED))
+    screen = kiosk.screen
+    assert "Lời nhắn của cán bộ: Mang theo sổ tạm trú" in screen.result_detail.text()
+    assert "Mang theo sổ tạm trú" in screen.spoken(kiosk.journey.state())
+    shoot(screen, "found_needs_info_note")
 
 
 def test_wrong_check_character_says_check_the_code(qtbot, kiosk: Kiosk) -> None:  # type: ignore[no-untyped-def]

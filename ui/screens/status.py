@@ -28,6 +28,7 @@ from ui.widgets.icons import pixmap
 STATUS_TEXT: dict[str, tuple[str, str, Text, Text]] = {
     "received": ("hourglass", "", phrases.STATUS_RECEIVED, phrases.STATUS_RECEIVED_TODO),
     "processing": ("hourglass", "", phrases.STATUS_PROCESSING, phrases.STATUS_PROCESSING_TODO),
+    "needs_info": ("officer", "", phrases.STATUS_NEEDS_INFO, phrases.STATUS_NEEDS_INFO_TODO),
     "done": ("check", "ok", phrases.STATUS_DONE, phrases.STATUS_DONE_TODO),
     "rejected": ("officer", "", phrases.STATUS_REJECTED, phrases.STATUS_REJECTED_TODO),
 }
@@ -51,6 +52,14 @@ def result_view(result: StatusResult) -> tuple[str, str, Text, Text]:
     if result.outcome is LookupOutcome.FOUND:
         return STATUS_TEXT.get(result.status, STATUS_TEXT["processing"])
     return OUTCOME_TEXT[result.outcome]
+
+
+def what_to_do(result: StatusResult, lang: str) -> str:
+    """The what-to-do line, with the officer's note for the citizen when there is one."""
+    detail = result_view(result)[3].get(lang)
+    if result.outcome is LookupOutcome.FOUND and result.note:
+        return f"{detail}\n{phrases.STATUS_NOTE.get(lang).format(note=result.note)}"
+    return detail
 
 
 def code_display(typed: str) -> str:
@@ -170,14 +179,14 @@ class StatusScreen(Screen):
         elif result is None:
             self._show_result("", "", "", "", "")
         else:
-            picture, role, title, detail = result_view(result)
+            picture, role, title, _detail = result_view(result)
             when = ""
             if result.outcome is LookupOutcome.FOUND:
                 service = self._service_title(result.service_code, lang)
                 submitted = local_date(result.submitted_at)
                 submitted = phrases.LOOKUP_SUBMITTED_ON.get(lang).format(date=submitted) if submitted else ""
                 when = " · ".join(part for part in (service, submitted) if part)
-            self._show_result(picture, role, title.get(lang), detail.get(lang), when)
+            self._show_result(picture, role, title.get(lang), what_to_do(result, lang), when)
 
     def _service_title(self, code: str, lang: str) -> str:
         for service in self.journey.catalog.services:
@@ -214,8 +223,8 @@ class StatusScreen(Screen):
             return phrases.LOOKUP_BUSY.get(lang)
         if state.lookup.result is None:
             return phrases.LOOKUP_INSTRUCTION.get(lang)
-        _picture, _role, title, detail = result_view(state.lookup.result)
-        return f"{title.get(lang)}. {detail.get(lang)}"
+        _picture, _role, title, _detail = result_view(state.lookup.result)
+        return f"{title.get(lang)}. {what_to_do(state.lookup.result, lang)}"
 
 
 # -- keyboard-wedge scanners --------------------------------------------------------------------------

@@ -1,0 +1,113 @@
+"""The console's FastAPI application, made from the services the composition root built."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from console import labels
+from console.auth import NotSignedIn, SignedIn
+from console.services import ConsoleServices
+from kiosk.permissions import Action
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=HERE / "templates")
+templates.env.globals.update(
+    STATUS=labels.STATUS_LABELS,
+    PAYMENT=labels.PAYMENT_LABELS,
+    METHOD=labels.METHOD_LABELS,
+    ROLES=labels.ROLE_LABELS,
+    EVENTS=labels.EVENT_LABELS,
+    Action=Action,
+)
+
+
+def _local(value: dt.datetime | None) -> str:
+    return value.astimezone().strftime("%d/%m/%Y %H:%M") if value else ""
+
+
+def _money(value: int) -> str:
+    return f"{value:,}".replace(",", ".") + " đ"
+
+
+templates.env.filters["local"] = _local
+templates.env.filters["money"] = _money
+
+NAV: tuple[tuple[str, str, Action | None], ...] = (
+    ("/queue", "Hồ sơ", Action.CHANGE_STATUS),
+    ("/calls", "Gọi cán bộ", Action.ANSWER_CALL),
+    ("/stats", "Thống kê", Action.VIEW_STATISTICS),
+    ("/head/officers", "Cán bộ", Action.MANAGE_OFFICERS),
+    ("/head/settings", "Cài đặt", Action.EDIT_SETTINGS),
+    ("/head/audit", "Nhật ký", Action.VIEW_AUDIT),
+)
+
+
+def page(
+    request: Request, name: str, who: SignedIn | None, status_code: int = 200, **context: Any
+) -> Response:
+    services: ConsoleServices = request.app.state.services
+    station = services.settings.get_all().get("station_name") or services.station_name
+    nav = [
+        (href, text) for href, text, action in NAV if who is not None and (action is None or who.may(action))
+    ]
+    return templates.TemplateResponse(
+        request,
+        name,
+        {
+            "who": who,
+            "csrf": who.csrf if who else "",
+            "nav": nav,
+            "station": station,
+            **context,
+        },
+        status_code=status_code,
+    )
+
+
+def create_app(services: ConsoleServices) -> FastAPI:
+    from console.routes import calls, dossiers, head, login, queue
+
+    app = FastAPI(title="kiosk console", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.services = services
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    for module in (login, queue, dossiers, calls, head):
+        app.include_router(module.router)
+
+    @app.exception_handler(NotSignedIn)
+    async def to_login(request: Request, exc: NotSignedIn) -> Response:
+        if request.url.path.endswith(".json"):
+            return Response('{"error": "not signed in"}', 401, media_type="application/json")
+        return RedirectResponse("/login", 303)
+
+    @app.exception_handler(HTTPException)
+    async def refused(request: Request, exc: HTTPException) -> Response:
+        if request.url.path.endswith(".json"):
+            return Response(f'{{"error": {exc.status_code}}}', exc.status_code, media_type="application/json")
+        return page(request, "error.html", None, exc.status_code, message=exc.detail, code=exc.status_code)
+
+    @app.middleware("http")
+    async def headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        # Pages hold personal data: never cached, never framed, no third-party anything.
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'; form-action 'self'"
+        )
+        return response
+
+    @app.get("/", response_class=HTMLResponse)
+    async def home(request: Request) -> Response:
+        return RedirectResponse("/home", 303)
+
+    return app

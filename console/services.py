@@ -1,0 +1,33 @@
+"""What the console's pages work with, handed over by the composition root."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from kiosk.audit import AuditLog
+from kiosk.catalog import Catalog
+from kiosk.desk import DossierDesk
+from kiosk.officers import Officers
+from kiosk.ports.clock import Clock
+from kiosk.ports.desk import CallBoard, ConsoleSessionRepository, SettingsRepository, TargetRepository
+from kiosk.receipt import Receipt
+
+
+@dataclass(frozen=True)
+class ConsoleServices:
+    officers: Officers
+    audit: AuditLog
+    desk: DossierDesk
+    sessions: ConsoleSessionRepository
+    calls: CallBoard
+    settings: SettingsRepository
+    targets: TargetRepository
+    catalog: Catalog
+    station_name: str
+    idle_logout: dt.timedelta
+    secure_cookies: bool  # served over TLS: cookies only over HTTPS
+    clock: Clock
+    # Prints a cash payment's receipt on the station printer (raises `PrinterError`); None: none.
+    print_receipt: Callable[[Receipt], None] | None = None

@@ -1,0 +1,325 @@
+"""The officers' desk over SQLAlchemy: the queue (`DeskRepository`), console sessions, the calls
+for an officer and station settings (`kiosk.ports.desk`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Engine, and_, delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from db.dossiers import _sealed
+from db.engine import SQLITE_BEGIN
+from db.models import (
+    ConsoleSessionRow,
+    DossierEventRow,
+    DossierRow,
+    OfficerCallRow,
+    PaymentRow,
+    StationSettingRow,
+    TargetRow,
+)
+from kiosk.ports.desk import (
+    ConsoleSession,
+    DeskDossier,
+    DossierEvent,
+    OfficerCall,
+    PaymentRecord,
+    QueueQuery,
+    QueueRow,
+    ReceiptNumberTaken,
+    Target,
+)
+from kiosk.ports.storage import SealedDossier
+
+_QUEUE_COLUMNS = (
+    DossierRow.tracking_code,
+    DossierRow.service_code,
+    DossierRow.status,
+    DossierRow.submitted_at,
+    DossierRow.updated_at,
+    DossierRow.fee_amount,
+    DossierRow.payment_status,
+    DossierRow.assisted_by,
+    DossierRow.national_number,
+)
+
+
+def _event_row(dossier_id: int, event: DossierEvent) -> DossierEventRow:
+    return DossierEventRow(
+        dossier_id=dossier_id,
+        at=event.at,
+        actor=event.actor,
+        kind=event.kind,
+        status=event.status,
+        note_for_citizen=event.note_for_citizen,
+        note_internal=event.note_internal,
+        seconds=event.seconds,
+    )
+
+
+class SqlDesk:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._writer = engine.execution_options(**{SQLITE_BEGIN: "BEGIN IMMEDIATE"})
+
+    def queue(self, query: QueueQuery) -> list[QueueRow]:
+        where = []
+        if query.service_code:
+            where.append(DossierRow.service_code == query.service_code)
+        if query.status:
+            where.append(DossierRow.status == query.status)
+        if query.since is not None:
+            where.append(DossierRow.submitted_at >= query.since)
+        if query.until is not None:
+            where.append(DossierRow.submitted_at < query.until)
+        if query.assisted is not None:
+            assisted = DossierRow.assisted_by.is_not(None)
+            where.append(assisted if query.assisted else DossierRow.assisted_by.is_(None))
+        if query.tracking_code:
+            where.append(DossierRow.tracking_code == query.tracking_code)
+        if query.id_token:
+            where.append(DossierRow.id_index == query.id_token)
+        # Whole tokens: the stored form is " t1 t2 ", and tokens are hex (no LIKE wildcards).
+        where += [DossierRow.name_index.contains(f" {token} ") for token in query.name_tokens]
+        statement = (
+            select(*_QUEUE_COLUMNS)
+            .where(and_(True, *where))
+            # Newest first by row id (rows are added as they are submitted): SQLite walks the
+            # primary key backwards and stops at the page's last row, where ordering by
+            # submitted_at (no index) would sort every match first.
+            .order_by(DossierRow.id.desc())
+            .limit(query.limit)
+            .offset(query.offset)
+        )
+        with self._engine.connect() as conn:
+            return [QueueRow(*row) for row in conn.execute(statement)]
+
+    def get(self, tracking_code: str) -> DeskDossier | None:
+        with Session(self._engine) as session:
+            row = session.scalars(
+                select(DossierRow).where(DossierRow.tracking_code == tracking_code)
+            ).one_or_none()
+            if row is None:
+                return None
+            return DeskDossier(
+                _sealed(row), row.national_number, row.assisted_by, row.identity_check, row.finished_at
+            )
+
+    def _dossier_id(self, session: Session, tracking_code: str) -> int:
+        found = session.scalar(select(DossierRow.id).where(DossierRow.tracking_code == tracking_code))
+        if found is None:
+            raise LookupError(f"no dossier {tracking_code}")
+        return found
+
+    def events(self, tracking_code: str) -> list[DossierEvent]:
+        statement = (
+            select(
+                DossierEventRow.at,
+                DossierEventRow.actor,
+                DossierEventRow.kind,
+                DossierEventRow.status,
+                DossierEventRow.note_for_citizen,
+                DossierEventRow.note_internal,
+                DossierEventRow.seconds,
+            )
+            .join(DossierRow, DossierEventRow.dossier_id == DossierRow.id)
+            .where(DossierRow.tracking_code == tracking_code)
+            .order_by(DossierEventRow.id)
+        )
+        with self._engine.connect() as conn:
+            return [DossierEvent(*row) for row in conn.execute(statement)]
+
+    def change_status(
+        self, tracking_code: str, expected: str, event: DossierEvent, finished_at: dt.datetime | None
+    ) -> bool:
+        with Session(self._writer) as session, session.begin():
+            result = session.execute(
+                update(DossierRow)
+                .where(DossierRow.tracking_code == tracking_code, DossierRow.status == expected)
+                .values(
+                    status=event.status,
+                    note_for_citizen=event.note_for_citizen,
+                    updated_at=event.at,
+                    finished_at=finished_at,
+                )
+            )
+            if not getattr(result, "rowcount", 0):
+                return False
+            session.add(_event_row(self._dossier_id(session, tracking_code), event))
+            return True
+
+    def file_national(self, tracking_code: str, number: str, event: DossierEvent) -> None:
+        with Session(self._writer) as session, session.begin():
+            session.execute(
+                update(DossierRow)
+                .where(DossierRow.tracking_code == tracking_code)
+                .values(national_number=number, updated_at=event.at)
+            )
+            session.add(_event_row(self._dossier_id(session, tracking_code), event))
+
+    def payments(self, tracking_code: str) -> list[PaymentRecord]:
+        statement = (
+            select(
+                PaymentRow.method,
+                PaymentRow.amount,
+                PaymentRow.receipt_number,
+                PaymentRow.confirmed_by,
+                PaymentRow.confirmed_at,
+            )
+            .join(DossierRow, PaymentRow.dossier_id == DossierRow.id)
+            .where(DossierRow.tracking_code == tracking_code)
+            .order_by(PaymentRow.id)
+        )
+        with self._engine.connect() as conn:
+            return [PaymentRecord(*row) for row in conn.execute(statement)]
+
+    def add_payment(self, tracking_code: str, payment: PaymentRecord, event: DossierEvent) -> None:
+        try:
+            with Session(self._writer) as session, session.begin():
+                dossier_id = self._dossier_id(session, tracking_code)
+                session.add(
+                    PaymentRow(
+                        dossier_id=dossier_id,
+                        method=payment.method,
+                        amount=payment.amount,
+                        receipt_number=payment.receipt_number,
+                        confirmed_by=payment.confirmed_by,
+                        confirmed_at=payment.confirmed_at,
+                    )
+                )
+                session.flush()
+                session.execute(
+                    update(DossierRow)
+                    .where(DossierRow.id == dossier_id)
+                    .values(payment_status="paid", updated_at=payment.confirmed_at)
+                )
+                session.add(_event_row(dossier_id, event))
+        except IntegrityError:
+            raise ReceiptNumberTaken(payment.receipt_number) from None
+
+    def unindexed(self, after_id: int, limit: int) -> list[SealedDossier]:
+        with Session(self._engine) as session:
+            rows = session.scalars(
+                select(DossierRow).where(DossierRow.id > after_id).order_by(DossierRow.id).limit(limit)
+            )
+            return [_sealed(row) for row in rows]
+
+    def set_index(self, row_id: int, name_index: str, id_index: str) -> None:
+        with self._engine.begin() as conn:
+            conn.execute(
+                update(DossierRow)
+                .where(DossierRow.id == row_id)
+                .values(name_index=name_index, id_index=id_index)
+            )
+
+
+class SqlConsoleSessions:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def add(self, session: ConsoleSession) -> None:
+        with Session(self._engine) as db, db.begin():
+            db.add(
+                ConsoleSessionRow(
+                    token_hash=session.token_hash,
+                    officer_id=session.officer_id,
+                    csrf_token=session.csrf_token,
+                    created_at=session.created_at,
+                    last_seen_at=session.last_seen_at,
+                )
+            )
+
+    def get(self, token_hash: str) -> ConsoleSession | None:
+        with Session(self._engine) as db:
+            row = db.get(ConsoleSessionRow, token_hash)
+            if row is None:
+                return None
+            return ConsoleSession(
+                row.token_hash, row.officer_id, row.csrf_token, row.created_at, row.last_seen_at
+            )
+
+    def touch(self, token_hash: str, now: dt.datetime) -> None:
+        with self._engine.begin() as conn:
+            conn.execute(
+                update(ConsoleSessionRow)
+                .where(ConsoleSessionRow.token_hash == token_hash)
+                .values(last_seen_at=now)
+            )
+
+    def remove(self, token_hash: str) -> None:
+        with self._engine.begin() as conn:
+            conn.execute(delete(ConsoleSessionRow).where(ConsoleSessionRow.token_hash == token_hash))
+
+    def remove_idle(self, before: dt.datetime) -> int:
+        with self._engine.begin() as conn:
+            result = conn.execute(delete(ConsoleSessionRow).where(ConsoleSessionRow.last_seen_at < before))
+            return int(result.rowcount or 0)
+
+
+class SqlCallBoard:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def open_calls(self, limit: int = 50) -> list[OfficerCall]:
+        statement = (
+            select(
+                OfficerCallRow.id,
+                OfficerCallRow.kiosk_id,
+                OfficerCallRow.screen,
+                OfficerCallRow.waited_seconds,
+                OfficerCallRow.called_at,
+            )
+            .where(OfficerCallRow.answered_at.is_(None))
+            .order_by(OfficerCallRow.id)
+            .limit(limit)
+        )
+        with self._engine.connect() as conn:
+            return [OfficerCall(*row) for row in conn.execute(statement)]
+
+    def answer(self, call_id: int, officer_id: str, now: dt.datetime) -> bool:
+        with self._engine.begin() as conn:
+            result = conn.execute(
+                update(OfficerCallRow)
+                .where(OfficerCallRow.id == call_id, OfficerCallRow.answered_at.is_(None))
+                .values(answered_by=officer_id, answered_at=now)
+            )
+            return bool(result.rowcount)
+
+
+class SqlSettings:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def get_all(self) -> dict[str, str]:
+        with self._engine.connect() as conn:
+            rows = conn.execute(select(StationSettingRow.key, StationSettingRow.value))
+            return {key: value for key, value in rows}
+
+    def put(self, key: str, value: str) -> None:
+        with Session(self._engine) as session, session.begin():
+            session.merge(StationSettingRow(key=key, value=value))
+
+
+class SqlTargets:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def all(self) -> list[Target]:
+        statement = select(
+            TargetRow.period, TargetRow.metric, TargetRow.target, TargetRow.service_code
+        ).order_by(TargetRow.period.desc(), TargetRow.metric, TargetRow.service_code)
+        with self._engine.connect() as conn:
+            return [Target(*row) for row in conn.execute(statement)]
+
+    def put(self, target: Target) -> None:
+        with Session(self._engine) as session, session.begin():
+            session.merge(
+                TargetRow(
+                    period=target.period,
+                    metric=target.metric,
+                    service_code=target.service_code,
+                    target=target.target,
+                )
+            )
