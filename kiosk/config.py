@@ -385,7 +385,30 @@ class PrinterKeys(Section):
 
 class SubmissionKeys(Section):
     section = "submission"
-    target = Setting(Choice("local"), "local", "Where dossiers go after the outbox.")
+    target = Setting(
+        Choice("local", "hub"),
+        "local",
+        "Where dossiers go after the outbox: 'local' (this station's database) or 'hub' (hub.url).",
+    )
+
+
+class HubKeys(Section):
+    section = "hub"
+    url = Setting(
+        Str(max_length=255, pattern=r"(https?://\S+)?", shape="empty or an http(s) URL"),
+        "",
+        "The province hub (https://… behind its TLS proxy). Empty: no hub; the station works alone.",
+    )
+    key_file = Setting(
+        OptionalPath(folder=False),
+        None,
+        "Ed25519 key signing this station's requests to the hub, made by `kiosk hub enrol`. "
+        "Empty: the systemd credential hub.key if the service has one, else data_dir/hub.key.",
+    )
+    status_every_seconds = Setting(
+        Int(10, 86_400), 120, "Seconds between two pulls of the hub's status changes."
+    )
+    timeout_seconds = Setting(Int(1, 300), 20, "Seconds a request to the hub may take before it is retried.")
 
 
 class UiKeys(Section):
@@ -508,7 +531,7 @@ class CatalogKeys(Section):
 
 
 SECTIONS: tuple[type[Section], ...] = (
-    StationKeys, PathKeys, DatabaseKeys, CardKeys, TrustKeys, PrinterKeys, SubmissionKeys, UiKeys,
+    StationKeys, PathKeys, DatabaseKeys, CardKeys, TrustKeys, PrinterKeys, SubmissionKeys, HubKeys, UiKeys,
     SecurityKeys, OfficerKeys, RetentionKeys, BackupKeys, PaymentKeys, AppointmentKeys, ScannerKeys,
     CatalogKeys,
 )  # fmt: skip
@@ -533,6 +556,7 @@ class Config:
     trust: TrustKeys
     printer: PrinterKeys
     submission: SubmissionKeys
+    hub: HubKeys
     ui: UiKeys
     security: SecurityKeys
     officer: OfficerKeys
@@ -608,6 +632,10 @@ class Config:
     @property
     def audit_key_file(self) -> Path:
         return self._key_file(self.security.audit_key_file, "audit.key")
+
+    @property
+    def hub_key_file(self) -> Path:
+        return self._key_file(self.hub.key_file, "hub.key")
 
     @property
     def cache_dir(self) -> Path:
