@@ -301,7 +301,9 @@ class SqlHub:
         if status not in {s.value for s in DossierStatus}:
             raise StatusRefused(f"unknown status {status!r}")
         with Session(self._writer) as session, session.begin():
-            row = session.scalars(select(DossierRow).where(DossierRow.tracking_code == tracking_code)).one_or_none()
+            row = session.scalars(
+                select(DossierRow).where(DossierRow.tracking_code == tracking_code)
+            ).one_or_none()
             if row is None:
                 raise StatusRefused(f"no dossier {tracking_code} at the hub")
             # The station's lock first: its feed's events commit in id order (module docstring).
@@ -331,7 +333,9 @@ class SqlHub:
             )
             session.add(event)
             session.flush()
-            return StatusChange(event.id, tracking_code, status, row.note_for_citizen, row.national_number, now)
+            return StatusChange(
+                event.id, tracking_code, status, row.note_for_citizen, row.national_number, now
+            )
 
     def statuses(self, station_id: str, after: int, limit: int = 500) -> list[StatusChange]:
         """The station's status changes after `cursor`, oldest first."""
@@ -354,7 +358,7 @@ class SqlHub:
                 .order_by(DossierEventRow.id)
                 .limit(limit)
             ).all()
-            return [StatusChange(*row) for row in rows]
+            return [StatusChange(r[0], r[1], r[2] or "", r[3], r[4], r[5]) for r in rows]
 
 
 class SqlNonceLog:
@@ -379,7 +383,8 @@ class SqlNonceLog:
 
     def prune(self, before: dt.datetime) -> int:
         with Session(self._engine) as session, session.begin():
-            return session.execute(delete(RequestNonceRow).where(RequestNonceRow.created < before)).rowcount
+            result = session.execute(delete(RequestNonceRow).where(RequestNonceRow.created < before))
+            return int(getattr(result, "rowcount", 0))
 
 
 class SqlHubLink:
