@@ -4,6 +4,7 @@ fault-injecting TCP proxy between them. A missing PostgreSQL is a failure here, 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import os
@@ -62,8 +63,7 @@ def pg_server() -> Iterator[str]:
         shutil.rmtree(base, ignore_errors=True)
 
 
-@pytest.fixture
-def hub_db(pg_server: str) -> str:
+def new_hub_db(pg_server: str) -> str:
     """A new, empty database on the server, migrated by `kiosk hub migrate`."""
     name = f"hub{os.getpid()}_{next(_databases)}"
     admin = sa.create_engine(pg_server.format(db="postgres"), isolation_level="AUTOCOMMIT")
@@ -122,8 +122,15 @@ def start_hub(db_url: str, keys: Path, log: Path) -> HubServer:
 
 
 @pytest.fixture
-def hub(hub_db: str, tmp_path: Path) -> Iterator[HubServer]:
-    server = start_hub(hub_db, tmp_path / "hub-keys", tmp_path / "hub.log")
+def hub_db(pg_server: str) -> str:
+    return new_hub_db(pg_server)
+
+
+@pytest.fixture(scope="module")
+def hub(pg_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubServer]:
+    """One hub per test module (starting one takes seconds); tests use stations of their own."""
+    folder = tmp_path_factory.mktemp("hub")
+    server = start_hub(new_hub_db(pg_server), folder / "keys", folder / "hub.log")
     try:
         yield server
     finally:
@@ -162,7 +169,9 @@ def make_station(folder: Path, station_id: str, hub_url: str) -> Station:
     return Station(station_id, folder, config_file)
 
 
-def enrol(hub: HubServer, station: Station, capsys: pytest.CaptureFixture[str], hub_url: str | None = None) -> None:
+def enrol(
+    hub: HubServer, station: Station, capsys: pytest.CaptureFixture[str], hub_url: str | None = None
+) -> None:
     capsys.readouterr()
     assert hub.cli("enrol-code", "--station", station.station_id, "--province", "Hà Nội", "--commune",
                    f"Xã {station.station_id}", "--name", f"Công an xã {station.station_id}") == 0  # fmt: skip
@@ -232,10 +241,8 @@ class FaultProxy:
                 pass
             finally:
                 for s in (src, dst):
-                    try:
+                    with contextlib.suppress(OSError):
                         s.shutdown(socket.SHUT_RDWR)
-                    except OSError:
-                        pass
 
         threading.Thread(target=pump, args=(upstream, client), daemon=True).start()
         pump(client, upstream)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import stat
 import subprocess
@@ -73,9 +74,16 @@ def _client(station: Station, base_url: str) -> HubClient:
     return HubClient(base_url, station.station_id, load_request_key(config.hub_key_file), timeout_s=5)
 
 
+_stations = itertools.count(1)
+
+
+def _id(letter: str) -> str:
+    return f"HN-{letter}{next(_stations)}"
+
+
 @pytest.fixture
 def station_a(hub: HubServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Station:
-    station = make_station(tmp_path / "a", "HN-A", hub.url)
+    station = make_station(tmp_path / "a", _id("A"), hub.url)
     enrol(hub, station, capsys)
     return station
 
@@ -88,7 +96,20 @@ def test_enrolment_binds_a_new_private_key_once(
 ) -> None:
     station = make_station(tmp_path / "s", "HN-S", hub.url)
     capsys.readouterr()
-    assert hub.cli("enrol-code", "--station", "HN-S", "--province", "Hà Nội", "--commune", "Xã S", "--name", "CA xã S") == 0
+    assert (
+        hub.cli(
+            "enrol-code",
+            "--station",
+            "HN-S",
+            "--province",
+            "Hà Nội",
+            "--commune",
+            "Xã S",
+            "--name",
+            "CA xã S",
+        )
+        == 0
+    )
     code = capsys.readouterr().out.strip()
     assert station.cli("hub", "enrol", "--hub", hub.url, code) == 0
     key_file = station.config.hub_key_file
@@ -99,7 +120,12 @@ def test_enrolment_binds_a_new_private_key_once(
     assert "used already" in capsys.readouterr().err
     assert key_file.read_bytes() == key
     # Another station cannot use a code made for this one.
-    assert hub.cli("enrol-code", "--station", "HN-S", "--province", "Hà Nội", "--commune", "Xã S", "--name", "CA") == 0
+    assert (
+        hub.cli(
+            "enrol-code", "--station", "HN-S", "--province", "Hà Nội", "--commune", "Xã S", "--name", "CA"
+        )
+        == 0
+    )
     code = capsys.readouterr().out.strip()
     other = make_station(tmp_path / "o", "HN-O", hub.url)
     assert other.cli("hub", "enrol", "--hub", hub.url, code) == 1
@@ -113,7 +139,17 @@ def test_hub_refuses_an_old_schema_and_never_migrates(hub_db: str, tmp_path: Pat
         conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0006'")
     engine.dispose()
     out = subprocess.run(
-        [sys.executable, "-m", "kiosk.app.cli", "hub", "serve", "--url", hub_db, "--keys", str(tmp_path / "k")],
+        [
+            sys.executable,
+            "-m",
+            "kiosk.app.cli",
+            "hub",
+            "serve",
+            "--url",
+            hub_db,
+            "--keys",
+            str(tmp_path / "k"),
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -146,12 +182,16 @@ def test_the_outbox_delivers_each_dossier_once_whatever_the_retries(
     assert proxy.resets == 1
     assert _copies(hub, second.tracking_code) == 1
     proxy.mode = "pass"
-    assert _client(station_a, proxy.url).submit(second, f"hub:{second.tracking_code}")["stored"] == "duplicate"
+    assert (
+        _client(station_a, proxy.url).submit(second, f"hub:{second.tracking_code}")["stored"] == "duplicate"
+    )
     assert _copies(hub, dossier.tracking_code) == 1 and _copies(hub, second.tracking_code) == 1
     # The hub sealed the payload with its own key: the station's personal data is not in clear.
     engine = hub.engine()
     with engine.connect() as conn:
-        payload = conn.scalar(sa.select(DossierRow.payload).where(DossierRow.tracking_code == dossier.tracking_code))
+        payload = conn.scalar(
+            sa.select(DossierRow.payload).where(DossierRow.tracking_code == dossier.tracking_code)
+        )
         assert conn.scalar(sa.select(sa.func.count()).select_from(HubSubmissionRow)) == 2
     engine.dispose()
     assert payload is not None and "Nguyễn".encode() not in payload and b"001099012345" not in payload
@@ -227,17 +267,25 @@ def test_each_refusal_is_refused_and_audited(hub: HubServer, station_a: Station,
     assert _post(url, fresh, body).status_code == 200
     replayed = _post(url, fresh, body)
     assert (replayed.status_code, replayed.json()["reason"]) == (401, "replay")
-    tampered = _post(url, signed(), body.replace(b"HN-A", b"HN-B"))
+    tampered = _post(url, signed(), body.replace(b"001099012345", b"001099012346"))
     assert tampered.json()["reason"] == "bad_digest"
-    posing = json.dumps(dossier_json(_dossier(station_a)) | {"station_id": "HN-B"}).encode()
+    posing = json.dumps(dossier_json(_dossier(station_a)) | {"station_id": "HN-B0"}).encode()
     headers = {"Idempotency-Key": "k2", **sign_request("POST", url, posing, key_id=key_id, key=key)}
     answer = _post(url, headers, posing)
     assert (answer.status_code, answer.json()["reason"]) == (403, "posing_as_another")
-    assert hub.cli("revoke", "HN-A") == 0
+    assert hub.cli("revoke", station_a.station_id) == 0
     answer = _post(url, signed(), body)
     assert (answer.status_code, answer.json()["reason"]) == (403, "revoked")
     audited = _refusals(hub)
-    for reason in ("unknown_key", "bad_signature", "stale", "replay", "bad_digest", "posing_as_another", "revoked"):
+    for reason in (
+        "unknown_key",
+        "bad_signature",
+        "stale",
+        "replay",
+        "bad_digest",
+        "posing_as_another",
+        "revoked",
+    ):
         assert any(d.startswith(reason + ":") for d in audited), (reason, audited)
     # The chain of the hub's audit log holds.
     from hub.serve import build_hub
@@ -246,7 +294,7 @@ def test_each_refusal_is_refused_and_audited(hub: HubServer, station_a: Station,
 
 
 def test_a_revoked_stations_outbox_is_rejected_not_lost(hub: HubServer, station_a: Station) -> None:
-    assert hub.cli("revoke", "HN-A") == 0
+    assert hub.cli("revoke", station_a.station_id) == 0
     dossier = _dossier(station_a)
     _submit(station_a, dossier)
     config = station_a.config
@@ -267,7 +315,20 @@ def test_status_round_trip_to_kiosk_status(
     assert _deliver(station_a).sent == 1
     code = dossier.tracking_code
     assert hub.cli("set-status", code, "processing", "--by", "cb01") == 0
-    assert hub.cli("set-status", code, "done", "--note", "Mời đến nhận kết quả", "--national-number", "H01.2", "--by", "cb01") == 0
+    assert (
+        hub.cli(
+            "set-status",
+            code,
+            "done",
+            "--note",
+            "Mời đến nhận kết quả",
+            "--national-number",
+            "H01.2",
+            "--by",
+            "cb01",
+        )
+        == 0
+    )
     assert hub.cli("set-status", code, "processing", "--by", "cb01") == 1  # no way back from done
     capsys.readouterr()
     assert station_a.cli("hub", "sync") == 0
@@ -286,7 +347,7 @@ def test_status_round_trip_to_kiosk_status(
 def test_a_slip_from_station_a_verifies_at_station_b_after_a_sync_and_a_forgery_does_not(
     hub: HubServer, station_a: Station, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    station_b = make_station(tmp_path / "b", "HN-B", hub.url)
+    station_b = make_station(tmp_path / "b", _id("B"), hub.url)
     enrol(hub, station_b, capsys)
     code = new_code()
     slip = make_signer(station_a.config, make_storage(station_a.config)).sign(code)
@@ -297,5 +358,5 @@ def test_a_slip_from_station_a_verifies_at_station_b_after_a_sync_and_a_forgery_
     assert getattr(verified, "tracking_code", None) == code
     # Station B's own slip key signing as station A: refused everywhere.
     b_key = station_b.config.slip_key_file.read_bytes()
-    forged = SlipSigner(b_key, "HN-A").sign(code)
+    forged = SlipSigner(b_key, station_a.station_id).sign(code)
     assert verifier_b.verify(forged).__class__.__name__ == "SlipProblem"
