@@ -182,8 +182,9 @@ def enrol(
 class FaultProxy:
     """A TCP proxy on loopback in front of the hub. `mode`: "pass" relays; "reset_after_request"
     relays the request, waits for the hub's first answer bytes, then resets the client's
-    connection without them (the hub did the work; the station saw the link drop); "refuse"
-    resets every new connection at once."""
+    connection without them (the hub did the work; the station saw the link drop);
+    "reset_mid_request" passes half the request on, then resets both sides; "refuse" resets
+    every new connection at once. A connection keeps the mode it was accepted in."""
 
     def __init__(self, upstream_port: int) -> None:
         self.upstream_port = upstream_port
@@ -222,6 +223,15 @@ class FaultProxy:
             self._reset(client)
             return
         upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
+        if mode == "reset_mid_request":  # half the request reaches the hub, then both ends reset
+            try:
+                request = _read_request(client)
+                upstream.sendall(request[: len(request) // 2])
+            finally:
+                self.resets += 1
+                self._reset(client)
+                self._reset(upstream)
+            return
         if mode == "reset_after_request":
             try:
                 request = _read_request(client)

@@ -8,6 +8,7 @@ import json
 import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import httpx
@@ -360,3 +361,65 @@ def test_a_slip_from_station_a_verifies_at_station_b_after_a_sync_and_a_forgery_
     b_key = station_b.config.slip_key_file.read_bytes()
     forged = SlipSigner(b_key, station_a.station_id).sign(code)
     assert verifier_b.verify(forged).__class__.__name__ == "SlipProblem"
+
+
+# --- several stations at once through a bad link --------------------------------------------------
+
+STATIONS = 5
+DOSSIERS_EACH = 12
+CHILD = ROOT / "tests/hub/station_child.py"
+
+
+def test_stations_in_separate_processes_through_a_faulty_link_end_with_one_copy_each(
+    hub: HubServer, proxy: FaultProxy, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stations = [make_station(tmp_path / f"s{i}", _id("P"), proxy.url) for i in range(STATIONS)]
+    for station in stations:
+        enrol(hub, station, capsys, hub_url=hub.url)
+    stop = threading.Event()
+
+    def flap() -> None:  # the link cycles through every fault, and works in between
+        modes = itertools.cycle(["pass", "reset_after_request", "pass", "reset_mid_request", "refuse"])
+        while not stop.wait(0.15):
+            proxy.mode = next(modes)
+
+    flapper = threading.Thread(target=flap, daemon=True)
+    flapper.start()
+    children = [
+        subprocess.Popen(
+            [sys.executable, str(CHILD), str(s.config_file), str(DOSSIERS_EACH), "240"],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        for s in stations
+    ]
+    try:
+        results = [json.loads(child.communicate(timeout=300)[0]) for child in children]
+    finally:
+        stop.set()
+        flapper.join()
+        for child in children:
+            if child.poll() is None:
+                child.kill()
+    proxy.mode = "pass"
+    assert all(child.returncode == 0 for child in children)
+    assert [r["backlog"] for r in results] == [0] * STATIONS
+    assert proxy.resets > 0  # the link really failed along the way
+    codes = [code for r in results for code in r["codes"]]
+    engine = hub.engine()
+    with engine.connect() as conn:
+        held = conn.execute(
+            sa.select(DossierRow.tracking_code, sa.func.count())
+            .where(DossierRow.tracking_code.in_(codes))
+            .group_by(DossierRow.tracking_code)
+        ).all()
+    engine.dispose()
+    assert sorted(held) == sorted((code, 1) for code in codes)
+    # And every station ends with the hub's statuses.
+    for code in codes[::DOSSIERS_EACH]:
+        assert hub.cli("set-status", code, "processing", "--by", "cb01") == 0
+    for station, result in zip(stations, results, strict=True):
+        assert station.cli("hub", "sync") == 0
+        store = make_store(station.config)
+        assert store.status(result["codes"][0]) == "processing"
