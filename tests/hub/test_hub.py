@@ -26,7 +26,7 @@ from kiosk.ports.target import DeliveryDeferred, DeliveryRejected
 from kiosk.request_signing import sign_request
 from kiosk.slip import SlipSigner
 from kiosk.trackcode import new_code
-from tests.hub.conftest import ROOT, FaultProxy, HubServer, Station, enrol, make_station
+from tests.hub.conftest import ROOT, FaultProxy, HubServer, Station, enrol, make_station, start_hub
 
 T0 = dt.datetime(2026, 12, 1, 8, 30, tzinfo=dt.UTC)
 
@@ -423,3 +423,33 @@ def test_stations_in_separate_processes_through_a_faulty_link_end_with_one_copy_
         assert station.cli("hub", "sync") == 0
         store = make_store(station.config)
         assert store.status(result["codes"][0]) == "processing"
+
+
+def test_the_spec_is_published_and_versioned(hub: HubServer) -> None:
+    spec = httpx.get(hub.url + "/v1/openapi.json", timeout=5).json()
+    assert spec["info"]["version"] == "1.0.0"
+    assert {"/v1/enrol", "/v1/submissions", "/v1/statuses"} <= set(spec["paths"])
+    body = spec["paths"]["/v1/submissions"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert "tracking_code" in body["properties"]
+
+
+def test_a_nonce_used_at_one_hub_process_is_a_replay_at_another(
+    hub: HubServer, station_a: Station, tmp_path: Path
+) -> None:
+    from hub.client import dossier_json
+
+    second = start_hub(hub.db_url, hub.keys, tmp_path / "second.log")
+    try:
+        key = load_request_key(station_a.config.hub_key_file)
+        body = json.dumps(dossier_json(_dossier(station_a))).encode()
+        path = "/v1/submissions"
+        headers = {
+            "Idempotency-Key": "n1",
+            **sign_request("POST", hub.url + path, body, key_id=request_key_id(key.public_key()), key=key),
+        }
+        assert _post(hub.url + path, headers, body).status_code == 200
+        replayed = _post(second.url + path, headers, body)
+        assert (replayed.status_code, replayed.json()["reason"]) == (401, "replay")
+    finally:
+        second.process.terminate()
+        second.process.wait(10)
