@@ -328,3 +328,72 @@ class DailyCountRow(Base):
     service_code: Mapped[str] = mapped_column(String(64), primary_key=True)
     status: Mapped[str] = mapped_column(String(16), primary_key=True)
     count: Mapped[int] = mapped_column(Integer)
+
+
+# --- Revision 0007: the province hub (`hub/`) and a station's link to it --------------------------
+
+
+class StationRecordRow(Base):
+    """A station enrolled at the hub: its request key (RFC 9421 signatures, `kiosk.request_signing`)
+    and its slip public keys (handed to the province's other stations at sync)."""
+
+    __tablename__ = "stations"
+
+    station_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    province: Mapped[str] = mapped_column(String(100))
+    commune: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(200))
+    # The signatures' `keyid` (`hub.keys.request_key_id`), and the raw public key in base64.
+    request_key_id: Mapped[str] = mapped_column(String(32), unique=True)
+    request_key: Mapped[str] = mapped_column(String(64))
+    slip_keys: Mapped[str] = mapped_column(Text)  # JSON list of base64 raw Ed25519 public keys
+    enrolled_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class EnrolmentCodeRow(Base):
+    """A one-time enrolment code: its SHA-256 only, and the station record it will make."""
+
+    __tablename__ = "enrolment_codes"
+
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    station_id: Mapped[str] = mapped_column(String(64))
+    province: Mapped[str] = mapped_column(String(100))
+    commune: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class RequestNonceRow(Base):
+    """Nonces of signed requests, shared by every hub process (`kiosk.request_signing.NonceLog`)."""
+
+    __tablename__ = "request_nonces"
+
+    key_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class HubSubmissionRow(Base):
+    """A submission the hub accepted, by the station's idempotency key: a retry finds it here."""
+
+    __tablename__ = "hub_submissions"
+
+    idempotency_key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    station_id: Mapped[str] = mapped_column(String(64), index=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    body_sha256: Mapped[str] = mapped_column(String(64))  # the same key with another body: refused
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class HubLinkRow(Base):
+    """At a station: how far it has pulled the hub's statuses, when, and the province's slip keys."""
+
+    __tablename__ = "hub_link"
+
+    hub_url: Mapped[str] = mapped_column(String(255), primary_key=True)
+    cursor: Mapped[int] = mapped_column(Integer, default=0)
+    synced_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    slip_keys: Mapped[str] = mapped_column(Text, default="{}")  # JSON {station id: [base64 keys]}

@@ -409,7 +409,30 @@ class PrinterKeys(Section):
 
 class SubmissionKeys(Section):
     section = "submission"
-    target = Setting(Choice("local"), "local", "Where dossiers go after the outbox.")
+    target = Setting(
+        Choice("local", "hub"),
+        "local",
+        "Where dossiers go after the outbox: 'local' (this station's database) or 'hub' (hub.url).",
+    )
+
+
+class HubKeys(Section):
+    section = "hub"
+    url = Setting(
+        Str(max_length=255, pattern=r"(https?://\S+)?", shape="empty or an http(s) URL"),
+        "",
+        "The province hub (https://… behind its TLS proxy). Empty: no hub; the station works alone.",
+    )
+    key_file = Setting(
+        OptionalPath(folder=False),
+        None,
+        "Ed25519 key signing this station's requests to the hub, made by `kiosk hub enrol`. "
+        "Empty: the systemd credential hub.key if the service has one, else data_dir/hub.key.",
+    )
+    status_every_seconds = Setting(
+        Int(10, 86_400), 120, "Seconds between two pulls of the hub's status changes."
+    )
+    timeout_seconds = Setting(Int(1, 300), 20, "Seconds a request to the hub may take before it is retried.")
 
 
 class WorkerKeys(Section):
@@ -578,9 +601,9 @@ class ConsoleKeys(Section):
 
 
 SECTIONS: tuple[type[Section], ...] = (
-    StationKeys, PathKeys, DatabaseKeys, CardKeys, TrustKeys, PrinterKeys, SubmissionKeys, WorkerKeys,
-    UiKeys, SecurityKeys, OfficerKeys, RetentionKeys, BackupKeys, PaymentKeys, AppointmentKeys,
-    ScannerKeys, CatalogKeys, ConsoleKeys,
+    StationKeys, PathKeys, DatabaseKeys, CardKeys, TrustKeys, PrinterKeys, SubmissionKeys, HubKeys,
+    WorkerKeys, UiKeys, SecurityKeys, OfficerKeys, RetentionKeys, BackupKeys, PaymentKeys,
+    AppointmentKeys, ScannerKeys, CatalogKeys, ConsoleKeys,
 )  # fmt: skip
 # Keys of earlier releases, ignored with a warning for one release, then unknown like any other.
 RETIRED: dict[str, str] = {
@@ -604,6 +627,7 @@ class Config:
     printer: PrinterKeys
     submission: SubmissionKeys
     worker: WorkerKeys
+    hub: HubKeys
     ui: UiKeys
     security: SecurityKeys
     officer: OfficerKeys
@@ -690,6 +714,10 @@ class Config:
     @property
     def index_key_file(self) -> Path:
         return self._key_file(self.security.index_key_file, "index.key")
+
+    @property
+    def hub_key_file(self) -> Path:
+        return self._key_file(self.hub.key_file, "hub.key")
 
     @property
     def cache_dir(self) -> Path:

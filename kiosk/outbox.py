@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -24,7 +25,7 @@ from kiosk.blind_index import BlindIndex
 from kiosk.dossier import Dossier, StoredDossier, TrackingCodeConflict
 from kiosk.ports.clock import Clock
 from kiosk.ports.storage import MAX_ERROR_CHARS, DossierRepository, OutboxItem, SealedDossier
-from kiosk.ports.target import DossierSource, SubmissionTarget
+from kiosk.ports.target import DeliveryDeferred, DeliveryRejected, DossierSource, SubmissionTarget
 from kiosk.printing import seal_receipt
 from kiosk.receipt import Receipt
 from kiosk.sealing import Sealer, SealError
@@ -32,6 +33,9 @@ from kiosk.sealing import Sealer, SealError
 log = logging.getLogger(__name__)
 
 LOCAL_TARGET = "local"
+# A row the target refused (`DeliveryRejected`) is tried again this rarely: an officer may have
+# fixed the cause (a re-enrolled station), and it never holds up the rows behind it.
+REJECTED_RETRY = dt.timedelta(hours=6)
 
 
 def _utcnow() -> dt.datetime:
@@ -233,6 +237,12 @@ def backoff_delay(
     return min(cap, base * 2 ** min(attempts, 30))
 
 
+def jittered(delay: dt.timedelta) -> dt.timedelta:
+    """Between half and all of `delay`, at random: stations cut off together by one outage do not
+    all come back in the same second."""
+    return delay * random.uniform(0.5, 1.0)
+
+
 def deliver_pending(
     store: DossierStore,
     targets: Mapping[str, SubmissionTarget],
@@ -240,10 +250,13 @@ def deliver_pending(
     *,
     limit: int = 100,
     delay: Callable[[int], dt.timedelta] = backoff_delay,
+    jitter: Callable[[dt.timedelta], dt.timedelta] = lambda d: d,
 ) -> DeliveryReport:
     """One pass over the due outbox rows. Each failure is recorded on its row, never raised:
     one bad target or dossier must not hold up the others. A row for a target that is not
-    configured (any more) is kept and retried like a failure, so nothing is dropped."""
+    configured (any more) is kept and retried like a failure, so nothing is dropped. A row the
+    target rejected keeps the reason and waits `REJECTED_RETRY`; a deferred one waits at least
+    the target's hint."""
     sent = failed = 0
     for item in store.pending(limit, now):
         target = targets.get(item.target)
@@ -253,7 +266,12 @@ def deliver_pending(
             target.deliver(item, store)
         except Exception as exc:
             log.warning("delivery of %s to %s failed: %s", item.tracking_code, item.target, exc)
-            store.mark_failed(item.outbox_id, f"{type(exc).__name__}: {exc}", now + delay(item.attempts))
+            wait = jitter(delay(item.attempts))
+            if isinstance(exc, DeliveryRejected):
+                wait = REJECTED_RETRY
+            elif isinstance(exc, DeliveryDeferred) and exc.retry_after is not None:
+                wait = max(wait, exc.retry_after)
+            store.mark_failed(item.outbox_id, f"{type(exc).__name__}: {exc}", now + wait)
             failed += 1
         else:
             store.mark_sent(item.outbox_id, now)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.app.cli_backup import add_backup_commands
+from kiosk.app.cli_hub import add_hub_commands
 from kiosk.app.cli_keys import add_keys_commands
 from kiosk.app.cli_officer import add_officer_commands
 from kiosk.app.cli_print import add_print_commands
@@ -208,6 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_report_command(sub)
     add_trust_commands(sub)
     add_serve_commands(sub)
+    add_hub_commands(sub)
     return parser
 
 

@@ -32,8 +32,11 @@ from kiosk.runner import Runner
 from kiosk.worker import Outcome, StationWorker, Task
 
 if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
     from fastapi import FastAPI
 
+    from db.hub import SqlHubLink
+    from hub.client import HubClient, SyncReport
     from kiosk.audit import AuditLog
     from kiosk.backup import BackupReport
     from kiosk.blind_index import BlindIndex
@@ -43,8 +46,14 @@ if TYPE_CHECKING:
     from kiosk.ports.calls import CallDesk
     from kiosk.ports.printer import Printer
     from kiosk.ports.sessions import SessionLog
-    from kiosk.ports.storage import DossierRepository, KeyLedger, PrintJobRepository, RetentionRepository
-    from kiosk.ports.target import SubmissionTarget
+    from kiosk.ports.storage import (
+        DossierRepository,
+        KeyLedger,
+        OutboxItem,
+        PrintJobRepository,
+        RetentionRepository,
+    )
+    from kiosk.ports.target import DossierSource, SubmissionTarget
     from kiosk.printing import PrintQueue
     from kiosk.receipt import Receipt
     from kiosk.retention import PurgeReport
@@ -301,8 +310,47 @@ def _local_target(config: Config) -> SubmissionTarget:
     return LocalTarget()
 
 
-# `submission.target` -> how to build it. A province hub will be one more entry.
-TARGETS: dict[str, Callable[[Config], SubmissionTarget]] = {"local": _local_target}
+def make_hub_client(config: Config) -> HubClient:
+    """A signed client of `hub.url` with this station's request key (`kiosk hub enrol` made it)."""
+    from hub.client import HubClient
+    from hub.station_key import load_request_key
+
+    if not config.hub.url:
+        raise ConfigError("the province hub is used but 'hub.url' is empty")
+    key = load_request_key(config.hub_key_file)
+    return HubClient(config.hub.url, config.station.id, key, timeout_s=config.hub.timeout_seconds)
+
+
+def make_hub_link(config: Config) -> SqlHubLink:
+    from db.engine import make_engine
+    from db.hub import SqlHubLink
+    from db.schema import ensure_schema
+
+    url = config.database_url
+    engine = make_engine(url)
+    ensure_schema(engine, url)
+    return SqlHubLink(engine, config.hub.url)
+
+
+class _HubTarget:
+    """The hub target, built at its first delivery: a station not yet enrolled (no request key)
+    keeps every row, each failing with the reason, instead of refusing to start."""
+
+    def __init__(self, config: Config) -> None:
+        self._client: Lazy[SubmissionTarget] = Lazy(lambda: _hub_target_now(config))
+
+    def deliver(self, item: OutboxItem, source: DossierSource) -> None:
+        self._client().deliver(item, source)
+
+
+def _hub_target_now(config: Config) -> SubmissionTarget:
+    from hub.client import HubTarget
+
+    return HubTarget(make_hub_client(config))
+
+
+# `submission.target` -> how to build it.
+TARGETS: dict[str, Callable[[Config], SubmissionTarget]] = {"local": _local_target, "hub": _HubTarget}
 
 
 def make_targets(config: Config) -> dict[str, SubmissionTarget]:
@@ -329,10 +377,33 @@ def make_print_queue(config: Config, storage: Storage, printer: Callable[[], Pri
 
 
 def make_signer(config: Config, storage: Storage) -> SlipSigner:
-    """The station's slip signer: its slip key (checked like the data key) and retired ones."""
-    from kiosk.keys import open_signer
+    """The station's slip signer: its slip key (checked like the data key) and retired ones; with
+    a hub, other stations' slips verify with the public keys of the last sync."""
+    from kiosk.keys import SLIP, open_keys, open_signer
+    from kiosk.slip import SlipSigner
 
-    return open_signer(config.slip_key_file, config.station.id, storage.keys)
+    if not config.hub.url:
+        return open_signer(config.slip_key_file, config.station.id, storage.keys)
+    ring = open_keys(SLIP, config.slip_key_file, storage.keys)
+    assert ring is not None
+    link: Lazy[SqlHubLink] = Lazy(lambda: make_hub_link(config))
+    return SlipSigner(
+        ring.key,
+        config.station.id,
+        retired_keys=ring.old,
+        keyring=lambda station: province_slip_keys(link(), station),
+    )
+
+
+def province_slip_keys(link: SqlHubLink, station: str) -> list[Ed25519PublicKey]:
+    """The slip public keys the hub handed out at the last sync for `station` (as on a slip)."""
+    from kiosk.request_signing import load_public_key
+    from kiosk.slip import slip_station_id
+
+    for station_id, keys in link.slip_keys().items():
+        if slip_station_id(station_id) == station:
+            return [load_public_key(k) for k in keys]
+    return []
 
 
 def make_status_lookup(store: DossierStore, signer: SlipSigner) -> StatusLookup:
@@ -359,13 +430,16 @@ def build_worker(
     those and the delivery are the `station_tasks`, which a kiosk leaves to the worker unit
     when `worker.in_kiosk` is false."""
     from kiosk.backup import BACKUP_EVERY_S
-    from kiosk.outbox import deliver_pending
+    from kiosk.outbox import deliver_pending, jittered
     from kiosk.retention import PURGE_EVERY_S
 
     targets = make_targets(config)  # a bad target stops here, before the first pass
     tasks = [*first]
     if station_tasks:
-        tasks.append(Task("deliver", DELIVERY_EVERY_S, lambda: deliver_pending(store(), targets, clock())))
+        deliver = lambda: deliver_pending(store(), targets, clock(), jitter=jittered)  # noqa: E731
+        tasks.append(Task("deliver", DELIVERY_EVERY_S, deliver))
+        if config.hub.url:
+            tasks.append(Task("hub-status", config.hub.status_every_seconds, hub_status_pass(config, clock)))
     if print_queue is not None:
         queue = print_queue
         tasks.append(Task("print-retry", PRINT_RETRY_EVERY_S, lambda: queue().retry_for_citizen()))
@@ -389,6 +463,15 @@ def make_chime() -> Callable[[], None] | None:
 
     chime = AplayChime()
     return chime if chime.available else None
+
+
+def hub_status_pass(config: Config, clock: Clock = local_now) -> Callable[[], SyncReport]:
+    """One pull of the hub's status changes for this station (the worker's `hub-status` task)."""
+    from hub.client import pull_statuses
+
+    client: Lazy[HubClient] = Lazy(lambda: make_hub_client(config))
+    link: Lazy[SqlHubLink] = Lazy(lambda: make_hub_link(config))
+    return lambda: pull_statuses(client(), link(), clock())
 
 
 def make_voice() -> Voice:

@@ -7,6 +7,7 @@ database itself (`kiosk.outbox.LocalTarget`); a province hub will be another.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Protocol
 
 from kiosk.dossier import StoredDossier
@@ -24,3 +25,17 @@ class SubmissionTarget(Protocol):
         """Hand the dossier over, idempotently by `item.idempotency_key`; raise on failure (the
         row is retried later with backoff)."""
         ...
+
+
+class DeliveryRejected(Exception):
+    """The target refused this dossier (an HTTP 4xx): the row keeps the reason for the officer and
+    is retried only rarely (`kiosk.outbox.REJECTED_RETRY`), never holding up the rest."""
+
+
+class DeliveryDeferred(Exception):
+    """The target cannot take it now (network, 5xx, 429); `retry_after` is the target's own hint
+    (Retry-After), honoured when longer than the backoff."""
+
+    def __init__(self, message: str, retry_after: dt.timedelta | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -1,0 +1,458 @@
+"""The province hub's tables (`hub/`), and a station's link to its hub.
+
+Hub side (`SqlHub`): enrolment codes and enrolled stations, the request nonces every hub process
+shares (`SqlNonceLog`), submissions accepted exactly once by idempotency key, and the feed of
+status changes each station pulls. Station side (`SqlHubLink`): the feed's cursor, the time of
+the last sync, and the province's slip public keys.
+
+The feed's cursor is the `dossier_events` id. Ids are drawn when a transaction inserts, not when
+it commits, so two writers could commit ids out of order and a station reading in between would
+skip the lower one for good. Every status change of a station's dossier therefore first locks
+that station's row (`FOR UPDATE`): one station's events commit in id order, which is all its
+cursor needs. Whatever writes hub statuses (the console, later) goes through `set_status`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from db.dossiers import _sealed
+from db.engine import SQLITE_BEGIN
+from db.models import (
+    DossierEventRow,
+    DossierRow,
+    DossierStatus,
+    EnrolmentCodeRow,
+    HubLinkRow,
+    HubSubmissionRow,
+    RequestNonceRow,
+    StationRecordRow,
+)
+from kiosk.dossier import TrackingCodeConflict
+from kiosk.ports.storage import SealedDossier
+
+FINAL = (DossierStatus.DONE.value, DossierStatus.REJECTED.value)
+NONCE_PRUNE_EVERY = 500  # inserts between two deletions of nonces too old to matter
+
+
+@dataclass(frozen=True)
+class StationRecord:
+    station_id: str
+    province: str
+    commune: str
+    name: str
+    request_key_id: str
+    request_key: str
+    slip_keys: tuple[str, ...]
+    enrolled_at: dt.datetime
+    revoked_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """One status change of a dossier, as the hub hands it back to the station that sent it."""
+
+    cursor: int
+    tracking_code: str
+    status: str
+    note_for_citizen: str
+    national_number: str | None
+    at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Accepted:
+    dossier_id: int
+    duplicate: bool  # this idempotency key had been accepted before: nothing new was stored
+
+
+class EnrolmentRefused(Exception):
+    """The code is unknown, used, expired, or for another station; nothing was changed."""
+
+
+class IdempotencyConflict(Exception):
+    """The idempotency key was accepted before with another body."""
+
+
+class StatusRefused(Exception):
+    """Unknown dossier, or a transition the rules forbid (no way back from done or rejected)."""
+
+
+def _record(row: StationRecordRow) -> StationRecord:
+    return StationRecord(
+        row.station_id,
+        row.province,
+        row.commune,
+        row.name,
+        row.request_key_id,
+        row.request_key,
+        tuple(json.loads(row.slip_keys)),
+        row.enrolled_at,
+        row.revoked_at,
+    )
+
+
+class SqlHub:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._writer = engine.execution_options(**{SQLITE_BEGIN: "BEGIN IMMEDIATE"})
+
+    # --- enrolment ------------------------------------------------------------------------
+
+    def add_code(
+        self,
+        code_hash: str,
+        station_id: str,
+        province: str,
+        commune: str,
+        name: str,
+        now: dt.datetime,
+        valid: dt.timedelta,
+    ) -> None:
+        with Session(self._engine) as session, session.begin():
+            session.add(
+                EnrolmentCodeRow(
+                    code_hash=code_hash,
+                    station_id=station_id,
+                    province=province,
+                    commune=commune,
+                    name=name,
+                    created_at=now,
+                    expires_at=now + valid,
+                )
+            )
+
+    def enrol(
+        self,
+        code_hash: str,
+        station_id: str,
+        request_key_id: str,
+        request_key: str,
+        slip_keys: Sequence[str],
+        now: dt.datetime,
+    ) -> StationRecord:
+        """Bind the keys to the code's station record and use the code up, in one transaction.
+        Enrolling a station again (a new kiosk machine) replaces its keys and lifts a revocation:
+        only the hub's operator makes codes."""
+        with Session(self._writer) as session, session.begin():
+            code = session.scalars(
+                select(EnrolmentCodeRow).where(EnrolmentCodeRow.code_hash == code_hash).with_for_update()
+            ).one_or_none()
+            if code is None:
+                raise EnrolmentRefused("unknown enrolment code")
+            if code.used_at is not None:
+                raise EnrolmentRefused("this enrolment code was used already")
+            if code.expires_at <= now:
+                raise EnrolmentRefused("this enrolment code has expired: ask the hub for a new one")
+            if code.station_id != station_id:
+                raise EnrolmentRefused(
+                    f"this enrolment code is for station {code.station_id}, not {station_id}"
+                )
+            taken = session.scalar(
+                select(StationRecordRow.station_id).where(StationRecordRow.request_key_id == request_key_id)
+            )
+            if taken is not None and taken != station_id:
+                raise EnrolmentRefused("this request key belongs to another station")
+            row = session.get(StationRecordRow, station_id)
+            if row is None:
+                row = StationRecordRow(station_id=station_id)
+                session.add(row)
+            row.province, row.commune, row.name = code.province, code.commune, code.name
+            row.request_key_id, row.request_key = request_key_id, request_key
+            row.slip_keys = json.dumps(list(slip_keys))
+            row.enrolled_at, row.revoked_at = now, None
+            code.used_at = now
+            session.flush()
+            return _record(row)
+
+    def station_by_key(self, request_key_id: str) -> StationRecord | None:
+        with Session(self._engine) as session:
+            row = session.scalars(
+                select(StationRecordRow).where(StationRecordRow.request_key_id == request_key_id)
+            ).one_or_none()
+            return None if row is None else _record(row)
+
+    def station(self, station_id: str) -> StationRecord | None:
+        with Session(self._engine) as session:
+            row = session.get(StationRecordRow, station_id)
+            return None if row is None else _record(row)
+
+    def revoke(self, station_id: str, now: dt.datetime) -> bool:
+        with Session(self._engine) as session, session.begin():
+            row = session.get(StationRecordRow, station_id)
+            if row is None:
+                return False
+            if row.revoked_at is None:
+                row.revoked_at = now
+            return True
+
+    def province_slip_keys(self, province: str) -> dict[str, list[str]]:
+        """Slip public keys of the province's enrolled (not revoked) stations, by station id."""
+        with Session(self._engine) as session:
+            rows = session.execute(
+                select(StationRecordRow.station_id, StationRecordRow.slip_keys).where(
+                    StationRecordRow.province == province, StationRecordRow.revoked_at.is_(None)
+                )
+            ).all()
+            return {station: json.loads(keys) for station, keys in rows}
+
+    # --- submissions ----------------------------------------------------------------------
+
+    def accept(
+        self,
+        idempotency_key: str,
+        station_id: str,
+        body_sha256: str,
+        dossier: SealedDossier,
+        now: dt.datetime,
+        *,
+        same_dossier: Callable[[SealedDossier], bool],
+    ) -> Accepted:
+        """Store the dossier and its submission once, whatever the retries: a key seen before
+        answers with what it stored (or `IdempotencyConflict` for another body); a tracking code
+        already held by a different dossier raises `TrackingCodeConflict`."""
+        for _ in range(2):  # a concurrent first attempt with the same key: the second reads it
+            try:
+                return self._accept_once(idempotency_key, station_id, body_sha256, dossier, now, same_dossier)
+            except IntegrityError:
+                continue
+        return self._accept_once(idempotency_key, station_id, body_sha256, dossier, now, same_dossier)
+
+    def _accept_once(
+        self,
+        idempotency_key: str,
+        station_id: str,
+        body_sha256: str,
+        dossier: SealedDossier,
+        now: dt.datetime,
+        same_dossier: Callable[[SealedDossier], bool],
+    ) -> Accepted:
+        with Session(self._writer) as session, session.begin():
+            seen = session.get(HubSubmissionRow, idempotency_key)
+            if seen is not None:
+                if seen.station_id != station_id or seen.body_sha256 != body_sha256:
+                    raise IdempotencyConflict(
+                        f"idempotency key {idempotency_key} was used before with another body"
+                    )
+                return Accepted(seen.dossier_id, duplicate=True)
+            row = session.scalars(
+                select(DossierRow).where(DossierRow.tracking_code == dossier.tracking_code)
+            ).one_or_none()
+            if row is not None:
+                if row.station_id != station_id or not same_dossier(_sealed(row)):
+                    raise TrackingCodeConflict(
+                        f"tracking code {dossier.tracking_code} already belongs to another dossier"
+                    )
+            else:
+                row = DossierRow(
+                    tracking_code=dossier.tracking_code,
+                    service_code=dossier.service_code,
+                    service_version=dossier.service_version,
+                    station_id=dossier.station_id,
+                    status=dossier.status,
+                    submitted_at=dossier.submitted_at,
+                    updated_at=now,
+                    fee_amount=dossier.fee_amount,
+                    payment_status=dossier.payment_status,
+                    payload=dossier.payload,
+                )
+                session.add(row)
+                session.flush()
+            session.add(
+                HubSubmissionRow(
+                    idempotency_key=idempotency_key,
+                    station_id=station_id,
+                    dossier_id=row.id,
+                    body_sha256=body_sha256,
+                    received_at=now,
+                )
+            )
+            session.flush()
+            return Accepted(row.id, duplicate=False)
+
+    def count_dossiers(self, station_id: str | None = None) -> int:
+        with Session(self._engine) as session:
+            query = select(func.count()).select_from(DossierRow)
+            if station_id is not None:
+                query = query.where(DossierRow.station_id == station_id)
+            return int(session.scalar(query) or 0)
+
+    # --- statuses -------------------------------------------------------------------------
+
+    def set_status(
+        self,
+        tracking_code: str,
+        status: str,
+        *,
+        actor: str,
+        now: dt.datetime,
+        note_for_citizen: str | None = None,
+        national_number: str | None = None,
+    ) -> StatusChange:
+        """An officer's status change at the hub, in the order it arrives here (the hub's clock
+        orders offline changes). No way back from done or rejected."""
+        if status not in {s.value for s in DossierStatus}:
+            raise StatusRefused(f"unknown status {status!r}")
+        with Session(self._writer) as session, session.begin():
+            row = session.scalars(
+                select(DossierRow).where(DossierRow.tracking_code == tracking_code)
+            ).one_or_none()
+            if row is None:
+                raise StatusRefused(f"no dossier {tracking_code} at the hub")
+            # The station's lock first: its feed's events commit in id order (module docstring).
+            session.execute(
+                select(StationRecordRow.station_id)
+                .where(StationRecordRow.station_id == row.station_id)
+                .with_for_update()
+            )
+            session.refresh(row, with_for_update=True)
+            if row.status in FINAL and status != row.status:
+                raise StatusRefused(f"dossier {tracking_code} is {row.status}: its status is final")
+            row.status = status
+            if note_for_citizen is not None:
+                row.note_for_citizen = note_for_citizen
+            if national_number is not None:
+                row.national_number = national_number
+            row.updated_at = now
+            if status in FINAL and row.finished_at is None:
+                row.finished_at = now
+            event = DossierEventRow(
+                dossier_id=row.id,
+                at=now,
+                actor=actor,
+                kind="status",
+                status=status,
+                note_for_citizen=row.note_for_citizen,
+            )
+            session.add(event)
+            session.flush()
+            return StatusChange(
+                event.id, tracking_code, status, row.note_for_citizen, row.national_number, now
+            )
+
+    def statuses(self, station_id: str, after: int, limit: int = 500) -> list[StatusChange]:
+        """The station's status changes after `cursor`, oldest first."""
+        with Session(self._engine) as session:
+            rows = session.execute(
+                select(
+                    DossierEventRow.id,
+                    DossierRow.tracking_code,
+                    DossierEventRow.status,
+                    DossierEventRow.note_for_citizen,
+                    DossierRow.national_number,
+                    DossierEventRow.at,
+                )
+                .join(DossierRow, DossierRow.id == DossierEventRow.dossier_id)
+                .where(
+                    DossierRow.station_id == station_id,
+                    DossierEventRow.kind == "status",
+                    DossierEventRow.id > after,
+                )
+                .order_by(DossierEventRow.id)
+                .limit(limit)
+            ).all()
+            return [StatusChange(r[0], r[1], r[2] or "", r[3], r[4], r[5]) for r in rows]
+
+
+class SqlNonceLog:
+    """`kiosk.request_signing.NonceLog` in the hub's database: every hub process sees every nonce,
+    by the table's primary key (key id, nonce)."""
+
+    def __init__(self, engine: Engine, keep: dt.timedelta) -> None:
+        self._engine = engine
+        self._keep = keep  # at least as long as a signature can be fresh
+        self._inserts = 0
+
+    def first_use(self, key_id: str, nonce: str, created: dt.datetime) -> bool:
+        try:
+            with Session(self._engine) as session, session.begin():
+                session.add(RequestNonceRow(key_id=key_id, nonce=nonce, created=created))
+        except IntegrityError:
+            return False
+        self._inserts += 1
+        if self._inserts % NONCE_PRUNE_EVERY == 0:
+            self.prune(created - self._keep)
+        return True
+
+    def prune(self, before: dt.datetime) -> int:
+        with Session(self._engine) as session, session.begin():
+            result = session.execute(delete(RequestNonceRow).where(RequestNonceRow.created < before))
+            return int(getattr(result, "rowcount", 0))
+
+
+class SqlHubLink:
+    """At a station: the status feed's cursor, the last sync, the province's slip keys."""
+
+    def __init__(self, engine: Engine, hub_url: str) -> None:
+        self._engine = engine
+        self._writer = engine.execution_options(**{SQLITE_BEGIN: "BEGIN IMMEDIATE"})
+        self.hub_url = hub_url
+
+    def cursor(self) -> int:
+        with Session(self._engine) as session:
+            row = session.get(HubLinkRow, self.hub_url)
+            return 0 if row is None else row.cursor
+
+    def synced_at(self) -> dt.datetime | None:
+        with Session(self._engine) as session:
+            row = session.get(HubLinkRow, self.hub_url)
+            return None if row is None else row.synced_at
+
+    def slip_keys(self) -> dict[str, list[str]]:
+        with Session(self._engine) as session:
+            row = session.get(HubLinkRow, self.hub_url)
+            return {} if row is None else dict(json.loads(row.slip_keys))
+
+    def apply(
+        self,
+        changes: Sequence[StatusChange],
+        slip_keys: Mapping[str, Sequence[str]] | None,
+        now: dt.datetime,
+    ) -> int:
+        """Apply the hub's changes to this station's dossiers and move the cursor past them, in
+        one transaction (a crash applies them again: the same values). Returns how many dossiers
+        changed; a change for a dossier this station no longer holds (purged) moves the cursor."""
+        applied = 0
+        with Session(self._writer) as session, session.begin():
+            link = session.get(HubLinkRow, self.hub_url)
+            if link is None:
+                link = HubLinkRow(hub_url=self.hub_url, cursor=0, slip_keys="{}")
+                session.add(link)
+            for change in changes:
+                row = session.scalars(
+                    select(DossierRow).where(DossierRow.tracking_code == change.tracking_code)
+                ).one_or_none()
+                if row is not None:
+                    values: dict[str, object] = {
+                        "status": change.status,
+                        "note_for_citizen": change.note_for_citizen,
+                        "updated_at": now,
+                    }
+                    if change.national_number is not None:
+                        values["national_number"] = change.national_number
+                    if change.status in FINAL and row.finished_at is None:
+                        values["finished_at"] = change.at
+                    session.execute(update(DossierRow).where(DossierRow.id == row.id).values(**values))
+                    session.add(
+                        DossierEventRow(
+                            dossier_id=row.id,
+                            at=change.at,
+                            actor="hub",
+                            kind="status",
+                            status=change.status,
+                            note_for_citizen=change.note_for_citizen,
+                        )
+                    )
+                    applied += 1
+                link.cursor = max(link.cursor, change.cursor)
+            if slip_keys is not None:
+                link.slip_keys = json.dumps({k: list(v) for k, v in slip_keys.items()}, sort_keys=True)
+            link.synced_at = now
+        return applied

@@ -1,0 +1,63 @@
+"""Build the hub over its database and run it under uvicorn.
+
+The hub never migrates its database at start-up (several hub processes, one migrator:
+`kiosk hub migrate`); a database at another revision stops it with a message saying so. Its keys
+(data key sealing what stations send, audit key chaining refusals and enrolments) live in its own
+folder and follow the station's rules (`kiosk.keys`): made on an empty database only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from db.audit import SqlAuditLog
+from db.engine import make_engine, redacted_url
+from db.hub import SqlHub, SqlNonceLog
+from db.keys import SqlKeyLedger
+from db.schema import SCHEMA_REVISION, schema_revision
+from hub.service import Hub
+from kiosk.audit import AuditLog
+from kiosk.keys import open_audit_key, open_sealer
+from kiosk.ports.clock import Clock
+from kiosk.request_signing import CLOCK_SKEW
+
+
+class HubError(Exception):
+    """The hub cannot start; the message says why and what to do."""
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def build_hub(url: str, keys_dir: Path, clock: Clock = _utcnow) -> Hub:
+    engine = make_engine(url)
+    found = schema_revision(engine)
+    if found != SCHEMA_REVISION:
+        engine.dispose()
+        raise HubError(
+            f"the hub database {redacted_url(url)} is at revision {found or 'none'}, this build needs "
+            f"{SCHEMA_REVISION}: run `kiosk hub migrate --url URL` first (the hub never migrates by itself)"
+        )
+    ledger = SqlKeyLedger(engine)
+    sealer = open_sealer(keys_dir / "data.key", ledger)
+    audit = AuditLog(SqlAuditLog(engine), open_audit_key(keys_dir / "audit.key", ledger), clock)
+    return Hub(SqlHub(engine), SqlNonceLog(engine, 2 * CLOCK_SKEW), sealer, audit, clock)
+
+
+def parse_listen(text: str) -> tuple[str, int]:
+    host, sep, port = text.rpartition(":")
+    if not sep or not port.isdigit() or not 0 < int(port) < 65536:
+        raise HubError(f"--listen must be HOST:PORT (e.g. 127.0.0.1:8080), got {text!r}")
+    return host.strip("[]") or "127.0.0.1", int(port)
+
+
+def serve(hub: Hub, listen: str) -> None:
+    import uvicorn
+
+    from hub.api import make_app
+
+    host, port = parse_listen(listen)
+    # Behind the TLS proxy on the same machine: trust its X-Forwarded-For from loopback only.
+    uvicorn.run(make_app(hub), host=host, port=port, proxy_headers=True, forwarded_allow_ips="127.0.0.1")

@@ -1,0 +1,211 @@
+"""`kiosk hub`: run the province hub, and enrol a station with it.
+
+At the hub (its database URL by --url or KIOSK_HUB_URL, its key folder by --keys or KIOSK_HUB_KEYS):
+
+    kiosk hub migrate                     Alembic upgrade of the hub database (never done at start)
+    kiosk hub serve --listen HOST:PORT    the station API under uvicorn (TLS from the proxy)
+    kiosk hub enrol-code --station ID --province P --commune C --name N
+                                          a one-time code for that station, valid 24 h
+    kiosk hub revoke STATION              refuse that station's requests from now on
+    kiosk hub set-status CODE STATUS [--note TEXT] [--national-number N] --by OFFICER
+                                          an officer's status change (until the console's pages)
+
+At a station (its configuration):
+
+    kiosk hub enrol --hub URL CODE        make the station's request key (kept if there) and bind
+                                          it and the slip public keys to the code's record
+    kiosk hub sync                        pull the hub's status changes now
+
+Exit codes: 0 done, 1 refused by the hub, 2 broken (database, keys, hub unreachable).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from kiosk.config import load_config
+
+EXIT_REFUSED = 1
+EXIT_BROKEN = 2
+
+
+def add_hub_commands(subparsers: Any) -> None:
+    hub = subparsers.add_parser("hub", help="the province hub: run it; enrol this station with it")
+    commands = hub.add_subparsers(dest="hub_command", required=True)
+
+    def at_hub(name: str, help: str) -> argparse.ArgumentParser:
+        parser: argparse.ArgumentParser = commands.add_parser(name, help=help)
+        parser.add_argument("--url", default=os.environ.get("KIOSK_HUB_URL", ""), help="hub database URL")
+        parser.add_argument("--keys", default=os.environ.get("KIOSK_HUB_KEYS", ""), help="hub key folder")
+        return parser
+
+    migrate = commands.add_parser("migrate", help="migrate the hub database to this build's schema")
+    migrate.add_argument("--url", default=os.environ.get("KIOSK_HUB_URL", ""), help="hub database URL")
+    migrate.set_defaults(func=cmd_migrate)
+
+    serve = at_hub("serve", help="run the station API")
+    serve.add_argument("--listen", default="127.0.0.1:8080", help="HOST:PORT (default 127.0.0.1:8080)")
+    serve.set_defaults(func=cmd_serve)
+
+    code = at_hub("enrol-code", help="a one-time enrolment code for a station (24 h)")
+    code.add_argument("--station", required=True, help="the station's id (its station.id)")
+    code.add_argument("--province", required=True)
+    code.add_argument("--commune", required=True)
+    code.add_argument("--name", required=True)
+    code.set_defaults(func=cmd_enrol_code)
+
+    revoke = at_hub("revoke", help="refuse a station's requests from now on")
+    revoke.add_argument("station")
+    revoke.set_defaults(func=cmd_revoke)
+
+    status = at_hub("set-status", help="an officer's status change of a dossier at the hub")
+    status.add_argument("code")
+    status.add_argument("status")
+    status.add_argument("--note", default=None, help="note for the citizen")
+    status.add_argument("--national-number", default=None)
+    status.add_argument("--by", required=True, help="the officer's id (audited)")
+    status.set_defaults(func=cmd_set_status)
+
+    enrol = commands.add_parser("enrol", help="enrol this station with a hub (a code from the hub)")
+    enrol.add_argument("--hub", required=True, help="the hub's URL (https://…)")
+    enrol.add_argument("code")
+    enrol.set_defaults(func=cmd_enrol)
+
+    commands.add_parser("sync", help="pull the hub's status changes now").set_defaults(func=cmd_sync)
+
+
+def _need(args: argparse.Namespace, *names: str) -> None:
+    for name in names:
+        if not getattr(args, name):
+            raise SystemExit(f"kiosk hub: --{name} (or KIOSK_HUB_{name.upper()}) is needed")
+
+
+def _hub(args: argparse.Namespace) -> Any:
+    from hub.serve import build_hub
+
+    _need(args, "url", "keys")
+    return build_hub(args.url, Path(args.keys))
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"kiosk hub: {message}", file=sys.stderr)
+    return code
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from db.engine import redacted_url
+    from db.migrate import current_revision, upgrade
+
+    _need(args, "url")
+    upgrade(args.url)
+    print(f"{redacted_url(args.url)}: at revision {current_revision(args.url)}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from hub.serve import HubError, parse_listen, serve
+
+    try:
+        parse_listen(args.listen)
+        hub = _hub(args)
+    except HubError as exc:
+        return _fail(str(exc), EXIT_BROKEN)
+    serve(hub, args.listen)
+    return 0
+
+
+def cmd_enrol_code(args: argparse.Namespace) -> int:
+    from hub.serve import HubError
+
+    try:
+        hub = _hub(args)
+    except HubError as exc:
+        return _fail(str(exc), EXIT_BROKEN)
+    code = hub.new_code(args.station, args.province, args.commune, args.name)
+    print(code)
+    print(
+        f"one-time code for station {args.station}, valid 24 h: `kiosk hub enrol --hub URL {code}`",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def cmd_revoke(args: argparse.Namespace) -> int:
+    from hub.serve import HubError
+
+    try:
+        hub = _hub(args)
+    except HubError as exc:
+        return _fail(str(exc), EXIT_BROKEN)
+    if not hub.revoke(args.station):
+        return _fail(f"no station {args.station} is enrolled", EXIT_REFUSED)
+    print(f"station {args.station} revoked")
+    return 0
+
+
+def cmd_set_status(args: argparse.Namespace) -> int:
+    from db.hub import StatusRefused
+    from hub.serve import HubError
+
+    try:
+        hub = _hub(args)
+        change = hub.set_status(
+            args.code,
+            args.status,
+            actor=args.by,
+            note_for_citizen=args.note,
+            national_number=args.national_number,
+        )
+    except HubError as exc:
+        return _fail(str(exc), EXIT_BROKEN)
+    except StatusRefused as exc:
+        return _fail(str(exc), EXIT_REFUSED)
+    print(f"{change.tracking_code}: {change.status} (change #{change.cursor})")
+    return 0
+
+
+def cmd_enrol(args: argparse.Namespace) -> int:
+    from hub.client import HubAnswer, HubClient
+    from hub.station_key import make_request_key
+    from kiosk.app.root import make_signer, make_storage
+    from kiosk.ports.target import DeliveryDeferred
+
+    config = load_config(getattr(args, "config", None))
+    signer = make_signer(config, make_storage(config))
+    key = make_request_key(config.hub_key_file)
+    client = HubClient(args.hub, config.station.id, key, timeout_s=config.hub.timeout_seconds)
+    try:
+        record = client.enrol(args.code, signer.public_keys)
+    except HubAnswer as exc:
+        return _fail(f"enrolment refused: {exc.reason}: {exc.detail}", EXIT_REFUSED)
+    except DeliveryDeferred as exc:
+        return _fail(str(exc), EXIT_BROKEN)
+    finally:
+        client.close()
+    print(
+        f"station {record['station_id']} enrolled ({record['province']}, {record['commune']}, "
+        f"{record['name']}); request key {client.key_id} at {config.hub_key_file}"
+    )
+    if config.hub.url.rstrip("/") != args.hub.rstrip("/") or config.submission.target != "hub":
+        print(f'next: set [hub] url = "{args.hub}" and [submission] target = "hub"', file=sys.stderr)
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from hub.client import HubAnswer
+    from kiosk.app.root import hub_status_pass
+    from kiosk.ports.target import DeliveryDeferred
+
+    config = load_config(getattr(args, "config", None))
+    try:
+        report = hub_status_pass(config)()
+    except HubAnswer as exc:
+        return _fail(f"refused: {exc.reason}: {exc.detail}", EXIT_REFUSED)
+    except DeliveryDeferred as exc:
+        return _fail(str(exc), EXIT_BROKEN)
+    print(f"{report.changes} status change(s) applied; cursor {report.cursor}")
+    return 0
