@@ -35,29 +35,32 @@ def journey(**settings: object) -> Journey:
     return Journey(CATALOG, lambda: NOW, **settings)  # type: ignore[arg-type]
 
 
-def test_dates_start_at_their_defaults_without_any_screen() -> None:
+def test_date_pickers_start_at_their_defaults_and_nothing_is_chosen_for_the_citizen() -> None:
     j = journey()
     j.start()
     j.choose_service(TAM_VANG)
-    assert "date_from" not in j.state().form.values  # nothing is filled before the step is reached
     j.edit_step("dates")
-    values = j.state().form.values
-    assert values["date_from"] == TODAY.isoformat()
-    assert values["date_to"] == (TODAY + dt.timedelta(days=1)).isoformat()  # the day after date_from
+    form = j.state().form
+    assert "date_from" not in form.values and "date_to" not in form.values  # chosen, never pre-filled
+    assert form.date_starts["date_from"] == TODAY.isoformat()
+    assert form.date_starts["date_to"] == TODAY.isoformat()  # follows date_from once that is chosen
+    j.next()
+    assert j.state().step.id == "dates" and set(j.state().form.errors) >= {"date_from"}  # type: ignore[union-attr]
 
 
-def test_a_date_given_is_kept_and_the_later_one_follows_it() -> None:
+def test_a_date_given_is_kept_and_the_later_picker_follows_it() -> None:
     j = journey()
     j.start()
     j.choose_service(TAM_VANG)
     j.set_value("date_from", "2026-12-10")
     j.edit_step("dates")
     assert j.state().form.values["date_from"] == "2026-12-10"
-    assert j.state().form.values["date_to"] == "2026-12-11"
+    assert "date_to" not in j.state().form.values
+    assert j.state().form.date_starts["date_to"] == "2026-12-11"
     j.set_value("date_to", "2027-01-05")
     j.edit_step("intro")
     j.edit_step("dates")
-    assert j.state().form.values["date_to"] == "2027-01-05"  # entering again fills only what is missing
+    assert j.state().form.values["date_to"] == "2027-01-05"  # entering again changes no answer
 
 
 def to_appointment(j: Journey) -> None:
@@ -94,7 +97,7 @@ def test_today_is_refused_as_it_is_never_offered() -> None:
     assert j.state().form.errors["appointment"] == phrases.APPOINTMENT_NOT_OFFERED
     j.set_value("appointment", {"date": "2026-11-27", "time": "08:00"})
     j.next()
-    assert j.state().step.id == "phone"  # type: ignore[union-attr]
+    assert not j.state().form.errors and j.state().step.id != "appointment"  # type: ignore[union-attr]
 
 
 def test_steps_without_an_appointment_offer_no_days() -> None:

@@ -72,14 +72,16 @@ def test_card_asks_for_the_card_and_reads_with_the_typed_number() -> None:
     assert card.access_key(replace(typed, card=replace(typed.card, holder=HOLDER))) is None  # read already
 
 
-def test_form_enter_fills_missing_dates_only_and_is_idempotent() -> None:
+def test_form_enter_places_the_date_pickers_answers_nothing_and_is_idempotent() -> None:
     service = load_catalog().get("1.003677")
     form = kind_of("form")
     entered = form.enter(at(service, "dates"), ENV)
-    assert dict(entered.form.values) == {"date_from": "2026-11-26", "date_to": "2026-11-27"}
-    assert form.enter(entered, ENV) is entered  # again: nothing to fill, the same state
-    given = at(service, "dates", form=FormState(values={"date_from": "2026-12-24"}))
-    assert form.enter(given, ENV).form.values == {"date_from": "2026-12-24", "date_to": "2026-12-25"}
+    assert dict(entered.form.values) == {}
+    assert dict(entered.form.date_starts) == {"date_from": "2026-11-26", "date_to": "2026-11-26"}
+    assert form.enter(entered, ENV) is entered  # again: nothing changes, the same state
+    given = form.enter(at(service, "dates", form=FormState(values={"date_from": "2026-12-24"})), ENV)
+    assert given.form.values == {"date_from": "2026-12-24"}
+    assert given.form.date_starts["date_to"] == "2026-12-25"
 
 
 def test_form_validate_names_each_wrong_answer() -> None:
