@@ -108,8 +108,9 @@ class PaymentPanel(QWidget):
     def _plain_card(self, offer: PaymentOffer, lang: str) -> QFrame:
         card = _card()
         column = QVBoxLayout(card)
-        column.setContentsMargins(20, 20, 20, 20)
-        column.setSpacing(12)
+        # Tight vertically: in large text at 768 px the three cards' instructions need all the height.
+        column.setContentsMargins(20, 12, 20, 12)
+        column.setSpacing(8)
         picture = QLabel()
         picture.setPixmap(pixmap(PICTOGRAMS.get(offer.method, "officer"), PICTOGRAM_PX))
         picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
