@@ -72,12 +72,12 @@ def page(
 
 
 def create_app(services: ConsoleServices) -> FastAPI:
-    from console.routes import calls, dossiers, head, login, queue
+    from console.routes import calls, dossiers, head, login, queue, stats
 
     app = FastAPI(title="kiosk console", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.services = services
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (login, queue, dossiers, calls, head):
+    for module in (login, queue, dossiers, calls, head, stats):
         app.include_router(module.router)
 
     @app.exception_handler(NotSignedIn)

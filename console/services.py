@@ -13,6 +13,8 @@ from kiosk.officers import Officers
 from kiosk.ports.clock import Clock
 from kiosk.ports.desk import CallBoard, ConsoleSessionRepository, SettingsRepository, TargetRepository
 from kiosk.receipt import Receipt
+from kiosk.report import ReportHeader
+from kiosk.stats import Figures, Statistics
 
 
 @dataclass(frozen=True)
@@ -31,3 +33,6 @@ class ConsoleServices:
     clock: Clock
     # Prints a cash payment's receipt on the station printer (raises `PrinterError`); None: none.
     print_receipt: Callable[[Receipt], None] | None = None
+    # The statistics page and its report downloads (`kiosk report`'s figures and files).
+    statistics: Statistics | None = None
+    report_pdf: Callable[[Figures, ReportHeader], bytes] | None = None

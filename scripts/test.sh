@@ -4,6 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
 export QT_QPA_PLATFORM=offscreen
-"$VENV/bin/ruff" check kiosk ui devices db console tests bench
+"$VENV/bin/ruff" check kiosk ui devices db console hub tests bench
 "$VENV/bin/mypy"
 "$VENV/bin/python" -m pytest "$@"

@@ -49,9 +49,3 @@ async def answer(
     if services.calls.answer(call_id, who.officer.officer_id, services.clock().astimezone(dt.UTC)):
         services.audit.record(who.officer.officer_id, "call_answered", f"call {call_id}")
     return RedirectResponse("/calls", 303)
-
-
-@router.get("/stats")
-async def stats(request: Request, who: SignedIn = Depends(require(Action.VIEW_STATISTICS))) -> Response:
-    # The figures, charts and reports are another step's work (kiosk/stats.py); the entry is here.
-    return page(request, "stats.html", who)

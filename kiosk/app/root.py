@@ -653,6 +653,9 @@ def build_console(config: Config, clock: Clock = local_now) -> FastAPI:
     def print_receipt(receipt: Receipt) -> None:
         printer().print_receipt(receipt)
 
+    from kiosk.app.report_pdf import render_pdf as render_report_pdf
+
+    catalog = make_catalog(config)
     services = ConsoleServices(
         officers=officer_desk.officers,
         audit=officer_desk.audit,
@@ -661,11 +664,13 @@ def build_console(config: Config, clock: Clock = local_now) -> FastAPI:
         calls=SqlCallBoard(engine),
         settings=SqlSettings(engine),
         targets=SqlTargets(engine),
-        catalog=make_catalog(config),
+        catalog=catalog,
         station_name=config.station.name,
         idle_logout=dt.timedelta(minutes=config.console.idle_logout_minutes),
         secure_cookies=config.console.tls_cert is not None,
         clock=clock,
         print_receipt=print_receipt,
+        statistics=make_statistics(config, catalog)[0],
+        report_pdf=render_report_pdf,
     )
     return create_app(services)

@@ -26,6 +26,7 @@ ROUTES: list[tuple[str, str, Action | None]] = [
     ("GET", "/calls.json", Action.ANSWER_CALL),
     ("POST", "/calls/{call_id}/answer", Action.ANSWER_CALL),
     ("GET", "/stats", Action.VIEW_STATISTICS),
+    ("GET", "/stats/report.{kind}", Action.EXPORT_REPORT),
     ("GET", "/head/officers", Action.MANAGE_OFFICERS),
     ("POST", "/head/officers/add", Action.MANAGE_OFFICERS),
     ("POST", "/head/officers/{officer_id}/active", Action.MANAGE_OFFICERS),
@@ -41,11 +42,11 @@ PUBLIC = {("GET", "/login"), ("POST", "/login"), ("GET", "/")}
 
 
 def test_the_table_covers_every_route() -> None:
-    from console.routes import calls, dossiers, head, login, queue
+    from console.routes import calls, dossiers, head, login, queue, stats
 
     routes = {
         (method, route.path)
-        for module in (calls, dossiers, head, login, queue)
+        for module in (calls, dossiers, head, login, queue, stats)
         for route in module.router.routes
         if isinstance(route, APIRoute)
         for method in route.methods
@@ -59,7 +60,7 @@ def test_route_by_role(
     station: Station, client: TestClient, who: str, method: str, path: str, action: Action | None
 ) -> None:
     csrf = login(client, who)
-    url = path.format(code=station.codes[2], call_id=999999, officer_id="nobody")
+    url = path.format(code=station.codes[2], call_id=999999, officer_id="nobody", kind="csv")
     if method == "GET":
         response = client.get(url, follow_redirects=False)
     else:  # harmless bodies: each route's own checks refuse them after the role check
