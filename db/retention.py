@@ -10,6 +10,7 @@ from typing import TypeVar
 from sqlalchemy import Engine, and_, delete, select
 from sqlalchemy.orm import Session
 
+from db.engine import SQLITE_BEGIN
 from db.models import DailyCountRow, DossierRow, OutboxRow, PrintJobRow
 from kiosk.ports.storage import PurgedRows
 
@@ -25,9 +26,12 @@ def _chunks(items: Sequence[T]) -> Iterator[Sequence[T]]:
 class SqlRetention:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        # Reads the old rows, then deletes them: on SQLite take the write lock first, or a kiosk
+        # writing meanwhile makes the deletes fail at once with "database is locked" (NOTES.md).
+        self._writer = engine.execution_options(**{SQLITE_BEGIN: "BEGIN IMMEDIATE"})
 
     def purge_before(self, cutoff: dt.datetime, day_of: Callable[[dt.datetime], str]) -> PurgedRows:
-        with Session(self._engine) as session, session.begin():
+        with Session(self._writer) as session, session.begin():
             old = session.execute(
                 select(
                     DossierRow.id,

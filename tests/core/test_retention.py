@@ -134,3 +134,36 @@ def test_retention_days_is_range_checked(tmp_path: Path) -> None:
 
     with pytest.raises(ConfigError, match=r"'retention\.days' must be a whole number from 7 to 3650"):
         load_config(overrides={"retention.days": "0"}, environ={})
+
+
+def test_a_purge_and_a_kiosk_submitting_at_once_both_succeed(tmp_path: Path) -> None:
+    # The purge reads, then deletes: begun deferred it failed at once with "database is locked"
+    # when a submission committed between its read and its first delete (seen under load).
+    import threading
+
+    config = config_for(tmp_path)
+    for _ in range(30):
+        submit(config, OLD)
+    errors: list[BaseException] = []
+
+    def kiosk() -> None:
+        try:
+            for _ in range(15):
+                submit(config, YOUNG, delivered=False)  # the kiosk's own transaction only
+        except BaseException as exc:  # reported by the assertion below
+            errors.append(exc)
+
+    def purger() -> None:
+        try:
+            for _ in range(15):
+                purge_old(config, make_retention(config), lambda: NOW)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=kiosk), threading.Thread(target=purger)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(codes_in(config, DossierRow)) == 15  # every old one purged, every young one kept
