@@ -44,10 +44,14 @@ def station(tmp_path: Path) -> Station:
 
 
 def stored(database: Path) -> tuple[list[str], list[tuple[str, str]]]:
-    """Dossier codes and (code, kiosk) of print jobs, after checking the file's integrity."""
+    """Dossier codes and (code, kiosk) of print jobs, after checking the file's integrity. A schema
+    is all there or not at all (`db.migrate.upgrade` is one transaction): never half made."""
     conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not tables:  # killed after the file was opened, before the schema's one transaction committed
+            return [], []
         codes = [code for (code,) in conn.execute("SELECT tracking_code FROM dossiers ORDER BY id")]
         jobs = [(c, k) for c, k in conn.execute("SELECT tracking_code, kiosk_id FROM print_jobs")]
         return codes, jobs
