@@ -1,5 +1,5 @@
-"""The officers' desk over SQLAlchemy: the queue (`DeskRepository`), console sessions, the calls
-for an officer and station settings (`kiosk.ports.desk`)."""
+"""The officers' desk over SQLAlchemy: the queue (`DeskRepository`), console sessions and station
+settings (`kiosk.ports.desk`)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from db.models import (
     ConsoleSessionRow,
     DossierEventRow,
     DossierRow,
-    OfficerCallRow,
     PaymentRow,
     StationSettingRow,
     TargetRow,
@@ -24,7 +23,6 @@ from kiosk.ports.desk import (
     ConsoleSession,
     DeskDossier,
     DossierEvent,
-    OfficerCall,
     PaymentRecord,
     QueueQuery,
     QueueRow,
@@ -256,36 +254,6 @@ class SqlConsoleSessions:
         with self._engine.begin() as conn:
             result = conn.execute(delete(ConsoleSessionRow).where(ConsoleSessionRow.last_seen_at < before))
             return int(result.rowcount or 0)
-
-
-class SqlCallBoard:
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
-
-    def open_calls(self, limit: int = 50) -> list[OfficerCall]:
-        statement = (
-            select(
-                OfficerCallRow.id,
-                OfficerCallRow.kiosk_id,
-                OfficerCallRow.screen,
-                OfficerCallRow.waited_seconds,
-                OfficerCallRow.called_at,
-            )
-            .where(OfficerCallRow.answered_at.is_(None))
-            .order_by(OfficerCallRow.id)
-            .limit(limit)
-        )
-        with self._engine.connect() as conn:
-            return [OfficerCall(*row) for row in conn.execute(statement)]
-
-    def answer(self, call_id: int, officer_id: str, now: dt.datetime) -> bool:
-        with self._engine.begin() as conn:
-            result = conn.execute(
-                update(OfficerCallRow)
-                .where(OfficerCallRow.id == call_id, OfficerCallRow.answered_at.is_(None))
-                .values(answered_by=officer_id, answered_at=now)
-            )
-            return bool(result.rowcount)
 
 
 class SqlSettings:

@@ -28,17 +28,16 @@ from db.engine import SQLITE_BEGIN
 from db.models import (
     DossierEventRow,
     DossierRow,
-    DossierStatus,
     EnrolmentCodeRow,
     HubLinkRow,
     HubSubmissionRow,
     RequestNonceRow,
     StationRecordRow,
 )
+from kiosk.desk import FINAL, status_refusal
 from kiosk.dossier import TrackingCodeConflict
 from kiosk.ports.storage import SealedDossier
 
-FINAL = (DossierStatus.DONE.value, DossierStatus.REJECTED.value)
 NONCE_PRUNE_EVERY = 500  # inserts between two deletions of nonces too old to matter
 
 
@@ -298,8 +297,6 @@ class SqlHub:
     ) -> StatusChange:
         """An officer's status change at the hub, in the order it arrives here (the hub's clock
         orders offline changes). No way back from done or rejected."""
-        if status not in {s.value for s in DossierStatus}:
-            raise StatusRefused(f"unknown status {status!r}")
         with Session(self._writer) as session, session.begin():
             row = session.scalars(
                 select(DossierRow).where(DossierRow.tracking_code == tracking_code)
@@ -313,8 +310,10 @@ class SqlHub:
                 .with_for_update()
             )
             session.refresh(row, with_for_update=True)
-            if row.status in FINAL and status != row.status:
-                raise StatusRefused(f"dossier {tracking_code} is {row.status}: its status is final")
+            # The same status again only updates the note or the national number.
+            refusal = None if status == row.status else status_refusal(row.status, status)
+            if refusal is not None:
+                raise StatusRefused(f"{tracking_code}: {refusal}")
             row.status = status
             if note_for_citizen is not None:
                 row.note_for_citizen = note_for_citizen

@@ -48,6 +48,18 @@ MAX_RECEIPT_NUMBER = 32
 MAX_FILING_MINUTES = 600
 
 
+def status_refusal(current: str, new: str) -> str | None:
+    """Why a dossier `current` may not become `new` (None: it may), at a station's desk and at the
+    hub alike: done and rejected are final, and each status has its next ones (`NEXT`)."""
+    if new not in STATUSES:
+        return f"unknown status {new!r}"
+    if new in NEXT.get(current, frozenset()):
+        return None
+    if current in FINAL:
+        return f"the dossier is {current}: its status no longer changes"
+    return f"a dossier {current} cannot become {new}"
+
+
 class DeskProblem(Exception):
     """Bad input or a refused change; the message says what to do. Nothing was changed."""
 
@@ -179,12 +191,9 @@ class DossierDesk:
     ) -> None:
         self._allow(by, Action.CHANGE_STATUS, tracking_code)
         current = self._get(tracking_code).sealed.status
-        if status not in STATUSES:
-            raise DeskProblem(f"unknown status {status!r}")
-        if status not in NEXT[current]:
-            if current in FINAL:
-                raise DeskProblem(f"the dossier is {current}: its status no longer changes")
-            raise DeskProblem(f"a dossier {current} cannot become {status}")
+        refusal = status_refusal(current, status)
+        if refusal is not None:
+            raise DeskProblem(refusal)
         for_citizen, internal = clean_note(note_for_citizen), clean_note(note_internal)
         if status in (NEEDS_INFO, REJECTED) and not for_citizen:
             raise DeskProblem("say what the citizen must bring or why it is refused (note for the citizen)")

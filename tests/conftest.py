@@ -8,6 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.postgres import new_database, running_server
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
@@ -47,3 +49,15 @@ def process_umask() -> Iterator[None]:
     os.umask(before)
     yield
     os.umask(before)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """One PostgreSQL server for the whole run (`tests.postgres`): a URL template with `{db}`."""
+    yield from running_server()
+
+
+@pytest.fixture
+def pg_url(pg_server: str) -> str:
+    """A new, empty PostgreSQL database of this test's own."""
+    return new_database(pg_server)

@@ -643,7 +643,8 @@ def build_console(config: Config, clock: Clock = local_now) -> FastAPI:
 
     from console.app import create_app
     from console.services import ConsoleServices
-    from db.desk import SqlCallBoard, SqlConsoleSessions, SqlSettings, SqlTargets
+    from db.calls import SqlCallBoard
+    from db.desk import SqlConsoleSessions, SqlSettings, SqlTargets
     from db.engine import make_engine
 
     officer_desk = make_officer_desk(config, clock)

@@ -201,13 +201,7 @@ def test_bad_dates_are_one_line(
 
 
 def test_report_over_postgresql(pg_url: str, tmp_path: Path) -> None:
-    admin = make_engine(pg_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.exec_driver_sql("CREATE DATABASE stats_report")
-    finally:
-        admin.dispose()
-    url = pg_url.replace("/postgres?", "/stats_report?")
+    url = pg_url
     seed(url)
     config_path = write_config(tmp_path, url)
     out = tmp_path / "hub.csv"

@@ -302,18 +302,13 @@ def test_not_applicable_wording() -> None:
 
 
 def test_the_same_figures_on_postgresql(pg_url: str) -> None:
-    admin = make_engine(pg_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.exec_driver_sql("CREATE DATABASE stats_figures")
-    finally:
-        admin.dispose()
-    url = pg_url.replace("/postgres?", "/stats_figures?")
+    url = pg_url
     migrate.upgrade(url)
     engine = make_engine(url)
     try:
         with engine.connect() as conn:  # a session zone other than UTC must not move the days
-            conn.exec_driver_sql("ALTER DATABASE stats_figures SET timezone TO 'America/New_York'")
+            name = sa.make_url(url).database
+            conn.exec_driver_sql(f"ALTER DATABASE {name} SET timezone TO 'America/New_York'")
             conn.commit()
         seed(engine)
         engine.dispose()

@@ -5,15 +5,9 @@ fault-injecting TCP proxy between them. A missing PostgreSQL is a failure here, 
 from __future__ import annotations
 
 import contextlib
-import functools
-import itertools
-import os
-import pwd
-import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -26,51 +20,14 @@ import sqlalchemy as sa
 
 from kiosk.app.cli import main
 from kiosk.config import Config, load_config
+from tests.postgres import new_database
 
 ROOT = Path(__file__).resolve().parents[2]
-_databases = itertools.count(1)
-
-
-def _pg_bin(name: str) -> str:
-    found = shutil.which(name)
-    if found:
-        return found
-    candidates = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"))
-    if not candidates:
-        pytest.fail(f"PostgreSQL server binary {name} not found (scripts/setup.sh installs postgresql)")
-    return str(candidates[-1])
-
-
-@pytest.fixture(scope="session")
-def pg_server() -> Iterator[str]:
-    """A PostgreSQL server on a Unix socket in a temporary folder; its base URL (no database)."""
-    initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
-    as_user: list[str] = []
-    base = Path(tempfile.mkdtemp(prefix="kiosk-hub-pg-"))
-    if os.geteuid() == 0:  # the server refuses to run as root
-        pw = pwd.getpwnam("postgres")
-        os.chown(base, pw.pw_uid, pw.pw_gid)
-        as_user = ["runuser", "-u", "postgres", "--"]
-    data = base / "data"
-    run = functools.partial(subprocess.run, check=True, capture_output=True)
-    run([*as_user, initdb, "-D", str(data), "-A", "trust", "-U", "kiosk", "--no-sync"])
-    options = f"-k {base} -c listen_addresses='' -c max_connections=200 -F"
-    run([*as_user, pg_ctl, "-D", str(data), "-o", options, "-l", str(base / "log"), "-w", "start"])
-    try:
-        yield f"postgresql+psycopg://kiosk@/{{db}}?host={base}"
-    finally:
-        run([*as_user, pg_ctl, "-D", str(data), "-m", "immediate", "stop"])
-        shutil.rmtree(base, ignore_errors=True)
 
 
 def new_hub_db(pg_server: str) -> str:
     """A new, empty database on the server, migrated by `kiosk hub migrate`."""
-    name = f"hub{os.getpid()}_{next(_databases)}"
-    admin = sa.create_engine(pg_server.format(db="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f"CREATE DATABASE {name}")
-    admin.dispose()
-    url = pg_server.format(db=name)
+    url = new_database(pg_server, "hub")
     assert main(["hub", "migrate", "--url", url]) == 0
     return url
 

@@ -315,6 +315,8 @@ def test_status_round_trip_to_kiosk_status(
     _submit(station_a, dossier)
     assert _deliver(station_a).sent == 1
     code = dossier.tracking_code
+    # The desk's rule (`kiosk.desk.status_refusal`) holds at the hub: received is not yet done.
+    assert hub.cli("set-status", code, "done", "--by", "cb01") == 1
     assert hub.cli("set-status", code, "processing", "--by", "cb01") == 0
     assert (
         hub.cli(

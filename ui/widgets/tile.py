@@ -13,16 +13,39 @@ from ui.widgets.basics import label
 from ui.widgets.icons import pixmap
 
 
-class Tile(QPushButton):
-    def __init__(self, pictogram: str, icon_px: int) -> None:
+class WrappingButton(QPushButton):
+    """A button sized by the layout of the labels it holds, not by its own (empty) text: as wide
+    as its row gives it, as tall as its labels need at that width."""
+
+    def __init__(self) -> None:
         super().__init__()
-        self.setObjectName("tile")
         self.setCursor(Qt.CursorShape.BlankCursor)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        # A button is as wide as its text by default; a tile shares the row and grows downwards.
+        # A button is as wide as its text by default; this one shares the row and grows downwards.
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
+
+    def sizeHint(self) -> QSize:
+        layout = self.layout()
+        return layout.sizeHint() if layout is not None else super().sizeHint()
+
+    def minimumSizeHint(self) -> QSize:
+        layout = self.layout()
+        return layout.minimumSize() if layout is not None else super().minimumSizeHint()
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        layout = self.layout()
+        return layout.totalHeightForWidth(width) if layout is not None else super().heightForWidth(width)
+
+
+class Tile(WrappingButton):
+    def __init__(self, pictogram: str, icon_px: int) -> None:
+        super().__init__()
+        self.setObjectName("tile")
         row = QHBoxLayout(self)
         row.setContentsMargins(16, 12, 16, 12)
         row.setSpacing(16)
@@ -49,24 +72,8 @@ class Tile(QPushButton):
         """The name, as a button's text (what tests and voice look for)."""
         return self.name.text().replace("\u00a0", " ")
 
-    # The labels' layout, not the (empty) button text, decides the size.
-    def sizeHint(self) -> QSize:
-        layout = self.layout()
-        return layout.sizeHint() if layout is not None else super().sizeHint()
 
-    def minimumSizeHint(self) -> QSize:
-        layout = self.layout()
-        return layout.minimumSize() if layout is not None else super().minimumSizeHint()
-
-    def hasHeightForWidth(self) -> bool:
-        return True
-
-    def heightForWidth(self, width: int) -> int:
-        layout = self.layout()
-        return layout.totalHeightForWidth(width) if layout is not None else super().heightForWidth(width)
-
-
-class ChoiceTile(QPushButton):
+class ChoiceTile(WrappingButton):
     """A checkable answer whose text wraps (at phrase boundaries) instead of being cut: long
     options ("Chuyển khoản: Cổng Dịch vụ công, ngân hàng …") in large text."""
 
@@ -74,11 +81,6 @@ class ChoiceTile(QPushButton):
         super().__init__()
         self.setObjectName("choice")
         self.setCheckable(True)
-        self.setCursor(Qt.CursorShape.BlankCursor)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
-        policy.setHeightForWidth(True)
-        self.setSizePolicy(policy)
         row = QHBoxLayout(self)
         row.setContentsMargins(14, 8, 14, 8)
         self.caption = label(keep_phrases(text), "choice-text", center=True)
@@ -97,18 +99,3 @@ class ChoiceTile(QPushButton):
 
     def text(self) -> str:
         return self.caption.text().replace("\u00a0", " ")
-
-    def sizeHint(self) -> QSize:
-        layout = self.layout()
-        return layout.sizeHint() if layout is not None else super().sizeHint()
-
-    def minimumSizeHint(self) -> QSize:
-        layout = self.layout()
-        return layout.minimumSize() if layout is not None else super().minimumSizeHint()
-
-    def hasHeightForWidth(self) -> bool:
-        return True
-
-    def heightForWidth(self, width: int) -> int:
-        layout = self.layout()
-        return layout.totalHeightForWidth(width) if layout is not None else super().heightForWidth(width)
