@@ -34,10 +34,15 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def server_log(station: Station) -> Path:
+    return station.config.data_dir.parent / "serve.log"
+
+
 @pytest.fixture
 def server(fresh_station: Station) -> Iterator[str]:
     port = free_port()
     config = fresh_station.config.data_dir.parent / "kiosk.toml"
+    log = server_log(fresh_station)
     process = subprocess.Popen(
         [
             sys.executable,
@@ -50,15 +55,13 @@ def server(fresh_station: Station) -> Iterator[str]:
             f"127.0.0.1:{port}",
         ],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log.open("wb"),
     )
     try:
         deadline = time.monotonic() + 120
         while True:
             if process.poll() is not None:
-                raise AssertionError(
-                    f"kiosk serve ended: {process.stderr.read().decode() if process.stderr else ''}"
-                )
+                raise AssertionError(f"kiosk serve ended: {log.read_text(errors='replace')}")
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
                 break
@@ -82,6 +85,7 @@ def browser(tmp_path: Path) -> Iterator[object]:
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1366,900", "--lang=vi"):
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={tmp_path / 'chromium'}")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # the page's console, for a failure
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     try:
         yield driver
@@ -139,8 +143,17 @@ def test_log_in_find_by_toneless_name_change_status_and_see_a_call_arrive(
         row = wait.until(seen.presence_of_element_located((By.CSS_SELECTOR, "#calls tr[data-call]")))
     except TimeoutException:
         # Seen in 2 of 3 whole-suite runs, never when run alone: the poll's row did not appear in
-        # 30 s. Cause not found yet (NOTES.md); everything above is still asserted.
-        pytest.xfail("the live call did not appear within the wait in this run (flaky, NOTES.md)")
+        # 30 s. Cause not found yet (NOTES.md); everything above is still asserted, and what the
+        # browser and the server saw is shown for the next one to find it.
+        seen_by_browser = driver.execute_script(
+            "var r = new XMLHttpRequest(); r.open('GET', '/calls.json', false); r.send();"
+            "return [r.status, r.responseText.slice(0, 500), document.getElementById('calls').outerHTML];"
+        )
+        console_log = driver.execute("getLog", {"type": "browser"})["value"]
+        server_said = server_log(fresh_station).read_text(errors="replace")[-2000:]
+        print(f"calls.json from the page: {seen_by_browser}")
+        print(f"browser log: {console_log}\nserver: {server_said}")
+        pytest.xfail(f"the live call did not appear within the wait (flaky, NOTES.md): {seen_by_browser[0]}")
     assert "kiosk-sảnh" in row.text and "review" in row.text
     bar = driver.find_element(By.ID, "calls-bar")
     assert bar.is_displayed() and "kiosk-sảnh" in bar.text
