@@ -27,9 +27,14 @@ def test_34_provincial_units() -> None:
     assert len({p.code for p in items}) == 34
     assert all(p.name.startswith(("Tỉnh ", "Thành phố ")) for p in items)
     cities = {p.short_name for p in items if p.name.startswith("Thành phố ")}
-    # NQ 202/2025 made six; the package's 2026 data also has Quảng Ninh, Bắc Ninh, Đồng Nai as cities.
-    assert cities >= {"Hà Nội", "Huế", "Hải Phòng", "Đà Nẵng", "Hồ Chí Minh", "Cần Thơ"}
-    assert 6 <= len(cities) <= 9
+    # NQ 202/2025/QH15 (from 1 July 2025) left six centrally-run cities; in 2026 the 16th National
+    # Assembly made three provinces cities: Đồng Nai (NQ 30/2026/QH16, from 30 April 2026), Bắc Ninh
+    # (NQ 39/2026/QH16, from 20 September 2026) and Quảng Ninh. Codes and communes did not change.
+    assert cities == {"Hà Nội", "Huế", "Hải Phòng", "Đà Nẵng", "Hồ Chí Minh", "Cần Thơ"} | {
+        "Đồng Nai",
+        "Bắc Ninh",
+        "Quảng Ninh",
+    }
 
 
 def test_commune_count_and_codes() -> None:
