@@ -206,6 +206,7 @@ FIELD_PROBLEMS: dict[str, Text] = {
     "min_length": T("Nội dung quá ngắn, Ông/Bà ghi rõ hơn", "Too short, please give more detail"),
     "max_length": T("Nội dung quá dài, Ông/Bà viết ngắn lại", "Too long, please shorten it"),
     "date": T("Ngày không đúng, Ông/Bà chọn lại ngày, tháng, năm", "Not a valid date, please choose again"),
+    "date_missing": T("Ông/Bà chọn ngày, tháng, năm", "Please choose the day, month and year"),
     "not_before": T("Ngày này đã qua, Ông/Bà chọn từ hôm nay trở đi", "This date has passed"),
     "after_field": T("Ngày này phải sau ngày trước đó", "This date must be after the earlier one"),
     "max_days_after": T("Khoảng thời gian quá dài", "The period is too long"),

@@ -46,11 +46,28 @@ def _empty(value: Any) -> bool:
     return value is None
 
 
+# An unanswered field that is not typed into is asked for by what to do with it: "điền mục này"
+# (fill in) would be wrong for a list of papers to tick or a place to pick.
+_EMPTY_RULE = {
+    "checklist": "checklist",
+    "address": "address",
+    "appointment": "appointment",
+    "choice": "choice",
+    "date": "date_missing",
+}
+
+
+def _missing(field: Field) -> Text:
+    if "required" in field.messages:  # the service file's own words win
+        return field.messages["required"]
+    return _message(field, _EMPTY_RULE.get(field.type, "required"))
+
+
 def check_field(field: Field, values: Mapping[str, Any], today: dt.date) -> Text | None:
     """The message for the first rule `field` breaks in `values`, or None if it is valid."""
     value = values.get(field.id)
     if _empty(value):
-        return _message(field, "required") if field.required else None
+        return _missing(field) if field.required else None
     if field.type == "text":
         text = str(value).strip()
         if len(text) < field.min_length:
