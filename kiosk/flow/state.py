@@ -154,7 +154,17 @@ class FlowState:
 
     @property
     def step_count(self) -> int:
-        return len(self.active_steps)
+        """The total of "Bước 2/5": the steps asked so far, plus those that wait on an answer not yet
+        given. It can only shrink as the citizen answers ("5/10" → "5/8" is good news; "5/8" → "5/10"
+        was the jump that told a citizen nearly done that more was coming)."""
+        if self.service is None:
+            return 0
+        values = self.form.values
+        return sum(
+            1
+            for s in self.service.steps
+            if s.when is None or s.when.holds(values) or values.get(s.when.field_id) in (None, "")
+        )
 
     @property
     def step_number(self) -> int:
