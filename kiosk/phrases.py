@@ -254,6 +254,10 @@ PEOPLE_COUNT = T("Đã có {n} khách", "{n} guest(s) so far")
 PEOPLE_NONE = T("Chưa có khách nào. Bấm Thêm khách", "No guests yet. Press Add a guest")
 PEOPLE_REMOVE = T("Bỏ", "Remove")
 PEOPLE_CARD = T("Đặt thẻ căn cước của khách lên đầu đọc", "Place the guest's ID card on the reader")
+PEOPLE_VIETNAMESE_ONLY = T(  # said before any card is read: a foreign guest is not typed in for nothing
+    "Chỉ khai khách là công dân Việt Nam. Khách nước ngoài: Ông/Bà báo cán bộ.",
+    "Only guests who are Vietnamese citizens are declared here. For a foreign guest, tell the officer.",
+)
 PEOPLE_FULL = T("Đã đủ số khách tối đa cho một lần khai", "This is the most guests for one notification")
 
 FROM_CARD = T("Lấy từ thẻ căn cước", "From the ID card")

@@ -105,3 +105,25 @@ def test_dates_in_order_message(qtbot, kiosk_ui: KioskUi) -> None:  # type: igno
     journey.set_value("date_to", (today + dt.timedelta(days=2)).isoformat())
     journey.next()
     qtbot.waitUntil(lambda: "Ngày về phải sau ngày đi" in error_texts(ui), timeout=2000)
+
+
+def test_lodging_says_who_may_be_declared_before_any_card_is_read(qtbot, kiosk_ui: KioskUi) -> None:  # type: ignore[no-untyped-def]
+    """A foreign guest is turned away before the passport is typed and read (issue 11, item 8)."""
+    from kiosk import phrases
+
+    said: list[str] = []
+    kiosk_ui.window.voice.say = lambda text, language: said.append(text)  # type: ignore[method-assign]
+    start(qtbot, kiosk_ui, "2.001159")
+    journey = kiosk_ui.app.journey
+    for _ in range(10):
+        step = journey.state().step
+        assert step is not None
+        if step.kind == "people":
+            break
+        fill_step(qtbot, kiosk_ui, [])
+        journey.next()
+    screen = kiosk_ui.window.screens["people"]
+    note = phrases.PEOPLE_VIETNAMESE_ONLY.get("vi")
+    shown = [w.text() for w in screen.findChildren(QLabel) if w.isVisibleTo(screen)]
+    assert note in shown and not journey.state().guests
+    assert any(note in text for text in said)

@@ -6,8 +6,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
 from kiosk import phrases
+from kiosk.admission import VIETNAM
 from kiosk.controller import mask_id
 from kiosk.flow.state import FlowState
+from kiosk.flow.steps import kind_of
 from kiosk.text import Text
 from ui.screens.base import Screen, ScreenContext
 from ui.widgets.basics import button, clear_layout, label, scroll_area
@@ -22,6 +24,8 @@ class PeopleScreen(Screen):
         column.addWidget(self.title)
         self.count = label("", "h2")
         column.addWidget(self.count)
+        self.who = label("", "")  # who may be declared here, before any card is read
+        column.addWidget(self.who)
         self.table = QWidget()
         QGridLayout(self.table)
         area = scroll_area(self.table)
@@ -41,6 +45,7 @@ class PeopleScreen(Screen):
         self.count.setText(
             phrases.PEOPLE_COUNT.get(lang).format(n=len(people)) if people else phrases.PEOPLE_NONE.get(lang)
         )
+        self.who.setText(phrases.PEOPLE_VIETNAMESE_ONLY.get(lang) if _vietnamese_only(state) else "")
         full = step is not None and len(people) >= step.max_items
         self.add.setText((phrases.PEOPLE_FULL if full else phrases.PEOPLE_ADD).get(lang))
         self.add.setEnabled(not full)
@@ -68,4 +73,12 @@ class PeopleScreen(Screen):
         return phrases.NEXT
 
     def spoken(self, state: FlowState) -> str:
-        return phrases.PEOPLE_ADD.get(state.language)
+        said = [phrases.PEOPLE_ADD.get(state.language)]
+        if _vietnamese_only(state):
+            said.append(phrases.PEOPLE_VIETNAMESE_ONLY.get(state.language))
+        return ". ".join(said)
+
+
+def _vietnamese_only(state: FlowState) -> bool:
+    step = state.step
+    return step is not None and kind_of(step.kind).rule(step).nationalities == (VIETNAM,)
