@@ -27,6 +27,7 @@ from kiosk.officer_mode import OfficerMode
 from kiosk.payment import Method, PaymentOptions
 from kiosk.ports.card import CardReader, PassiveAuth
 from kiosk.ports.clock import Clock, local_now
+from kiosk.ports.stats import StatsSource
 from kiosk.ports.voice import Silent, Voice
 from kiosk.runner import Runner
 from kiosk.worker import Outcome, StationWorker, Task
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from fastapi import FastAPI
 
     from db.hub import SqlHubLink
+    from db.stats import SqlStats
     from hub.client import HubClient, SyncReport
     from kiosk.audit import AuditLog
     from kiosk.backup import BackupReport
@@ -181,7 +183,7 @@ def make_officer_desk(config: Config, clock: Clock = local_now) -> OfficerDesk:
 
 
 def make_call_desk(config: Config) -> CallDesk:
-    """"Gọi cán bộ" into the station database's `officer_calls`, which the console shows live."""
+    """ "Gọi cán bộ" into the station database's `officer_calls`, which the console shows live."""
     from db.calls import SqlCallDesk
     from db.engine import make_engine
     from db.schema import ensure_schema
@@ -220,18 +222,24 @@ def station_zone() -> dt.tzinfo:
     return dt.datetime.now().astimezone().tzinfo or dt.UTC
 
 
-def make_statistics(config: Config, catalog: Catalog | None = None) -> tuple[Statistics, str]:
-    """The report figures over the station database, with the catalog's deadlines and e-ID
-    service, and the station's name (the console's setting, else `station.name`)."""
+def make_stats_source(config: Config) -> SqlStats:
+    """The station database's counts for reports and the menu's order."""
     from db.engine import make_engine
     from db.schema import ensure_schema
     from db.stats import SqlStats
-    from kiosk.stats import ServiceInfo, Statistics
 
     url = config.database_url
     engine = make_engine(url)
     ensure_schema(engine, url)
-    source = SqlStats(engine)
+    return SqlStats(engine)
+
+
+def make_statistics(config: Config, catalog: Catalog | None = None) -> tuple[Statistics, str]:
+    """The report figures over the station database, with the catalog's deadlines and e-ID
+    service, and the station's name (the console's setting, else `station.name`)."""
+    from kiosk.stats import ServiceInfo, Statistics
+
+    source = make_stats_source(config)
     services = [
         ServiceInfo(s.code, s.title.get("vi"), s.processing_days, s.eid_activation)
         for s in (catalog or make_catalog(config)).services
@@ -541,6 +549,17 @@ def _report_health(
     return result
 
 
+MENU_EVERY_S = 3600.0  # the order follows a season, not the hour: once an hour is plenty
+
+
+def _report_menu(source: Lazy[StatsSource], journey: Journey, runner: Runner, clock: Clock) -> dict[str, int]:
+    from kiosk.flow.menu import recent_counts
+
+    counts = recent_counts(source(), clock().date(), station_zone())
+    runner.post(lambda: journey.set_service_counts(counts))
+    return counts
+
+
 def build_app(config: Config, runner: Runner, clock: Clock = local_now) -> KioskApp:
     catalog = make_catalog(config)
     journey = Journey(
@@ -587,6 +606,9 @@ def build_app(config: Config, runner: Runner, clock: Clock = local_now) -> Kiosk
     health = Task(
         "health", HEALTH_EVERY_S, lambda: _report_health(config, (storage, signer), journey, runner)
     )
+    # The menu shows the station's busiest services first, from its own dossiers (`kiosk.flow.menu`).
+    stats_source: Lazy[StatsSource] = Lazy(lambda: make_stats_source(config))
+    menu = Task("menu", MENU_EVERY_S, lambda: _report_menu(stats_source, journey, runner, clock))
     # Demo documents are placed on the emulated reader: with a real one there is nothing to place.
     demo = config.demo and config.card.backend == "emulated"
     demo_profiles = load_profiles() if demo else []
@@ -609,7 +631,7 @@ def build_app(config: Config, runner: Runner, clock: Clock = local_now) -> Kiosk
             print_queue,
             worker_log,
             clock,
-            first=[health],
+            first=[health, menu],
             station_tasks=config.worker.in_kiosk,
         ),
         demo_profiles=demo_profiles,

@@ -260,13 +260,34 @@ def test_the_kiosk_delivers_itself_unless_the_worker_unit_does(tmp_path: Path, i
     outcomes = run_each_task_once(app.worker)
     assert not [o for o in outcomes.values() if o.error is not None]
     if in_kiosk == "true":
-        assert list(outcomes) == ["health", "deliver", "print-retry", "purge"]
+        assert list(outcomes) == ["health", "menu", "deliver", "print-retry", "purge"]
         assert store.backlog() == 0
         return
     # The kiosk keeps what needs its citizen (their receipt's retry) and its health checks; the
     # submission waits for the worker unit, which delivers it once.
-    assert list(outcomes) == ["health", "print-retry"]
+    assert list(outcomes) == ["health", "menu", "print-retry"]
     assert store.backlog() == 1
     unit = build_worker(app.config, Lazy(lambda: make_store(app.config)))
     assert unit.run_task(unit.tasks[0]) == Outcome("deliver", result=DeliveryReport(sent=1))
     assert store.backlog() == 0
+
+
+def test_the_menu_puts_the_stations_busiest_service_first(tmp_path: Path) -> None:
+    from kiosk.app.scripted import submit_as_citizen
+    from kiosk.flow.state import Phase
+
+    app = kiosk_for(tmp_path)
+    menu = next(task for task in app.worker.tasks if task.name == "menu")
+    catalog_first = app.journey.state().menu[0]
+    assert app.worker.run_task(menu).result == {}  # nothing stored yet: the catalog's order
+    assert app.journey.state().menu[0] == catalog_first
+    app.controller.start()
+    try:
+        state = submit_as_citizen(app)
+        assert state.phase is Phase.DONE and state.service is not None
+        done = state.service.code
+    finally:
+        app.controller.stop()
+    assert done != catalog_first  # else the test shows nothing
+    assert app.worker.run_task(menu).result == {done: 1}
+    assert app.journey.state().menu[0] == done
