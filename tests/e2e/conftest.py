@@ -209,8 +209,11 @@ class Citizen:
                 self.type_text(keyboard, edit, value)
 
     def pick_date(self, picker: DatePicker, target: dt.date) -> None:
+        if abs((target - picker.shown_from()).days) >= 60:  # far off: on the month calendar
+            self.pick_on_calendar(picker, target)
+            return
         plus_minus = [b for b in picker.findChildren(QPushButton) if b.text() in ("+", "−")]  # per column
-        while (target - picker.shown_from()).days >= 30:  # months ahead: "+1 tháng" steps
+        while (target - picker.shown_from()).days >= 30:  # a month ahead: "+1 tháng" steps
             self.tap(picker.month_button)
         for column, wanted in ((2, lambda d: d.year), (1, lambda d: d.month), (0, lambda d: d)):
             for _ in range(400):
@@ -222,6 +225,25 @@ class Citizen:
             self.tap(plus_minus[0])
             self.tap(plus_minus[1])
         assert picker.date() == target
+
+    def pick_on_calendar(self, picker: DatePicker, target: dt.date) -> None:
+        calendar = picker.calendar
+        assert calendar is not None
+        self.tap(picker.calendar_button)
+        assert calendar.isVisible()
+        month = target.replace(day=1)
+        for _ in range(200):  # years with « », then months with ‹ ›
+            day = calendar.day_button(target)
+            if day is not None:
+                break
+            months = (month.year - calendar.month().year) * 12 + month.month - calendar.month().month
+            if abs(months) >= 12:
+                self.tap(calendar.next_year if months > 0 else calendar.previous_year)
+            else:
+                self.tap(calendar.next if months > 0 else calendar.previous)
+        assert day is not None and day.text() == str(target.day)
+        self.tap(day)
+        assert picker.date() == target and not calendar.isVisible()
 
     def pick_address(self, picker: AddressPicker, value: dict[str, str]) -> None:
         self.tap(picker.province_buttons()[value["province_code"]])

@@ -30,7 +30,7 @@ from kiosk.validation import display_value, parse_date
 from ui.screens.base import Screen, ScreenContext
 from ui.widgets.appointment import AppointmentPicker
 from ui.widgets.basics import clear_layout, label
-from ui.widgets.date_picker import DatePicker
+from ui.widgets.date_picker import CalendarTexts, DatePicker
 from ui.widgets.keyboard import Keyboard
 from ui.widgets.keypad import Keypad
 from ui.widgets.tile import ChoiceTile
@@ -193,6 +193,12 @@ class FormScreen(Screen):
                 start,
                 parse_date(value),
                 (phrases.DATE_PLUS_WEEK.get(lang), phrases.DATE_PLUS_MONTH.get(lang)),
+                CalendarTexts(
+                    phrases.DATE_CALENDAR.get(lang),
+                    phrases.DATE_KEYS.get(lang),
+                    phrases.DATE_MONTH_OF.get(lang),
+                    tuple(phrases.WEEKDAYS.get(lang).split()),
+                ),
             )
             picker.changed.connect(lambda iso, fid=fdef.id: self.journey.set_value(fid, iso))
             self._pickers[fdef.id] = picker

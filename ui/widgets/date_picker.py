@@ -1,16 +1,26 @@
-"""Date entry with big − / + keys for day, month and year and "+1 tuần" / "+1 tháng" steps: no
-typing. It shows no date until the citizen chooses one (issue 11): the first key steps from
-where the journey says to start (`FormState.date_starts`: today, or the day after the date
-this one must follow)."""
+"""Date entry without typing, two ways: big − / + keys for day, month and year with "+1 tuần" /
+"+1 tháng" steps, or a month calendar to tap a day on. It shows no date until the citizen
+chooses one (issue 11): the first key steps from where the journey says to start
+(`FormState.date_starts`: today, or the day after the date this one must follow), and the
+calendar opens on that month."""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedLayout,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ui.widgets.basics import button, label
 
@@ -27,12 +37,20 @@ class DatePicker(QWidget):
     changed = Signal(str)  # ISO date
 
     def __init__(
-        self, titles: tuple[str, str, str], start: dt.date, chosen: dt.date | None, steps: tuple[str, str]
+        self,
+        titles: tuple[str, str, str],
+        start: dt.date,
+        chosen: dt.date | None,
+        steps: tuple[str, str],
+        calendar_texts: CalendarTexts | None = None,
     ) -> None:
         super().__init__()
         self._start = start
         self._date = chosen
-        grid = QGridLayout(self)
+        self._views = QStackedLayout(self)
+        keys = QWidget()
+        self._views.addWidget(keys)
+        grid = QGridLayout(keys)
         grid.setSpacing(8)
         self._labels: list[QLabel] = []
         for col, title in enumerate(titles):
@@ -55,7 +73,25 @@ class DatePicker(QWidget):
         jumps.addWidget(self.week_button)
         jumps.addWidget(self.month_button)
         grid.addLayout(jumps, 4, 0, 1, 3)
+        self.calendar: MonthCalendar | None = None
+        if calendar_texts is not None:
+            self.calendar_button = button(calendar_texts.open, "", "calendar", 40)
+            self.calendar_button.clicked.connect(self.show_calendar)
+            grid.addWidget(self.calendar_button, 5, 0, 1, 3)
+            self.calendar = MonthCalendar(calendar_texts)
+            self.calendar.chosen.connect(self._chosen_on_calendar)
+            self.calendar.closed.connect(lambda: self._views.setCurrentIndex(0))
+            self._views.addWidget(self.calendar)
         self._show()
+
+    def show_calendar(self) -> None:
+        assert self.calendar is not None
+        self.calendar.show_month(self.shown_from(), self._date)
+        self._views.setCurrentWidget(self.calendar)
+
+    def _chosen_on_calendar(self, day: dt.date) -> None:
+        self._views.setCurrentIndex(0)  # back to the keys, which now show the day
+        self._choose(day)
 
     def set_date(self, date: dt.date | None, start: dt.date | None = None) -> None:
         self._date = date
@@ -94,3 +130,94 @@ class DatePicker(QWidget):
         texts = UNCHOSEN if d is None else (f"{d.day:02d}", f"{d.month:02d}", str(d.year))
         for widget, text in zip(self._labels, texts, strict=True):
             widget.setText(text)
+
+
+@dataclass(frozen=True)
+class CalendarTexts:
+    open: str  # "Chọn trên lịch"
+    back: str  # back to the keys
+    month_of: str  # "Tháng {month} năm {year}"
+    weekdays: tuple[str, ...]  # Monday first, as Vietnamese calendars are
+
+
+class MonthCalendar(QWidget):
+    """One month, Monday first: ‹ › page months, « » years, a tap on a day chooses it."""
+
+    chosen = Signal(object)  # dt.date
+    closed = Signal()  # back to the keys, nothing chosen
+
+    def __init__(self, texts: CalendarTexts) -> None:
+        super().__init__()
+        self._texts = texts
+        self._month = dt.date.today().replace(day=1)
+        column = QVBoxLayout(self)
+        header = QHBoxLayout()  # « ‹  Tháng 12 năm 2026  › »: a year or a month at a tap
+        self.previous_year, self.previous = button("«", "key"), button("‹", "key")
+        self.next, self.next_year = button("›", "key"), button("»", "key")
+        for widget, months in (
+            (self.previous_year, -12),
+            (self.previous, -1),
+            (self.next, 1),
+            (self.next_year, 12),
+        ):
+            widget.clicked.connect(lambda _=False, m=months: self._page(m))
+        self.title = label("", "big", center=True)
+        header.addWidget(self.previous_year)
+        header.addWidget(self.previous)
+        header.addWidget(self.title, 1)
+        header.addWidget(self.next)
+        header.addWidget(self.next_year)
+        column.addLayout(header)
+        self._grid = QGridLayout()
+        self._grid.setSpacing(6)
+        for col, name in enumerate(texts.weekdays):
+            self._grid.addWidget(label(name, "muted", center=True), 0, col)
+        # Six weeks of seven buttons, made once; a month shows its days on them.
+        self.days: list[QPushButton] = []
+        for index in range(42):
+            day = button("", "key")
+            day.setCheckable(True)
+            day.clicked.connect(lambda _=False, i=index: self._tap(i))
+            self._grid.addWidget(day, 1 + index // 7, index % 7)
+            self.days.append(day)
+        column.addLayout(self._grid)
+        self.back = button(texts.back, "")
+        self.back.clicked.connect(self.closed)
+        column.addWidget(self.back, 0, Qt.AlignmentFlag.AlignLeft)
+        self._chosen: dt.date | None = None
+
+    def show_month(self, around: dt.date, chosen: dt.date | None) -> None:
+        self._month = around.replace(day=1)
+        self._chosen = chosen
+        self._fill()
+
+    def month(self) -> dt.date:
+        """The first day of the month shown."""
+        return self._month
+
+    def day_button(self, day: dt.date) -> QPushButton | None:
+        """The button showing `day`, if this month shows it (for tests and keypad navigation)."""
+        if (day.year, day.month) != (self._month.year, self._month.month):
+            return None
+        return self.days[self._month.weekday() + day.day - 1]
+
+    def _page(self, months: int) -> None:
+        self._month = add_months(self._month, months)
+        self._fill()
+
+    def _fill(self) -> None:
+        month = self._month
+        self.title.setText(self._texts.month_of.format(month=month.month, year=month.year))
+        offset = month.weekday()  # Monday = 0
+        length = calendar.monthrange(month.year, month.month)[1]
+        for index, widget in enumerate(self.days):
+            number = index - offset + 1
+            inside = 1 <= number <= length
+            widget.setText(str(number) if inside else "")
+            widget.setEnabled(inside)
+            widget.setVisible(inside or index < 35 or offset + length > 35)  # no empty sixth row
+            widget.setChecked(inside and self._chosen == month.replace(day=number))
+
+    def _tap(self, index: int) -> None:
+        number = index - self._month.weekday() + 1
+        self.chosen.emit(self._month.replace(day=number))
