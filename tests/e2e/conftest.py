@@ -24,6 +24,7 @@ from kiosk.flow.state import FlowState
 from kiosk.ports.voice import Silent
 from kiosk.samples import sample_value
 from kiosk.telex import TONES
+from tests.waits import WAIT_MS
 from ui.app import KioskUi
 from ui.widgets.address_picker import AddressPicker
 from ui.widgets.appointment import AppointmentPicker
@@ -166,7 +167,7 @@ class Citizen:
             self.wait_for("card")
             self.place_card(guest)
             self.qtbot.waitUntil(
-                lambda n=count: self.screen() == "people" and len(self.state().guests) == n, timeout=10000
+                lambda n=count: self.screen() == "people" and len(self.state().guests) == n, timeout=WAIT_MS
             )
 
     # -- steps ---------------------------------------------------------------------------

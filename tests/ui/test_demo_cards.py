@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
+from tests.waits import WAIT_MS
 from ui.app import KioskUi
 
 NAME = "Giàng Thị Mỷ"
@@ -20,6 +21,6 @@ def test_demo_card_button_places_the_card_and_reads_it(qtbot, kiosk_ui: KioskUi)
     qtbot.waitUntil(card.isVisible, timeout=2000)
     button = next(b for b in card.findChildren(QPushButton) if b.text() == NAME and b.isVisible())
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: journey.state().screen == "identity", timeout=10000)
+    qtbot.waitUntil(lambda: journey.state().screen == "identity", timeout=WAIT_MS)
     holder = journey.state().card.holder
     assert holder is not None and holder.full_name == NAME

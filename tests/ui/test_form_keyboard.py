@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton, QWidget
 
+from tests.waits import WAIT_MS
 from ui.app import KioskUi
 
 NAME = "Trần Văn Đức"
@@ -27,7 +28,7 @@ def test_keyboard_types_into_the_current_step_only(qtbot, kiosk_ui: KioskUi) -> 
     profile = next(p for p in kiosk_ui.app.demo_profiles if p.holder.full_name == NAME)
     kiosk_ui.app.card_reader().insert(profile)  # type: ignore[attr-defined]
     journey.set_id_number(profile.holder.id_number)
-    qtbot.waitUntil(lambda: journey.state().screen == "identity", timeout=10000)
+    qtbot.waitUntil(lambda: journey.state().screen == "identity", timeout=WAIT_MS)
     journey.confirm_identity(True)
     assert journey.state().step.id == "brand"  # type: ignore[union-attr]
     form = kiosk_ui.window.screens["form"]

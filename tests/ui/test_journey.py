@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QWidget
 
+from tests.waits import WAIT_MS
 from ui.app import KioskUi
 from ui.widgets.address_picker import AddressPicker
 from ui.widgets.date_picker import add_months
@@ -68,7 +69,7 @@ def test_citizen_journey_to_printed_receipt(qtbot, kiosk_ui: KioskUi) -> None:  
     card_screen = window.screens["card"]
     for digit in profile.holder.id_number:
         click(qtbot, find_button(card_screen, digit))
-    qtbot.waitUntil(lambda: screen(ui) == "identity", timeout=10000)
+    qtbot.waitUntil(lambda: screen(ui) == "identity", timeout=WAIT_MS)
     identity = window.screens["identity"]
     assert NAME in [v.text() for v in identity.values]  # type: ignore[attr-defined]
     click(qtbot, window.primary_button)

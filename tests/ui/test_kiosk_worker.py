@@ -10,6 +10,7 @@ from pathlib import Path
 from kiosk.config import load_config
 from kiosk.dossier import Dossier
 from kiosk.trackcode import new_code
+from tests.waits import WAIT_MS
 from ui.app import KioskUi
 
 
@@ -19,7 +20,7 @@ def test_the_worker_thread_delivers_and_stops_with_the_kiosk(qtbot, tmp_path: Pa
     qtbot.addWidget(ui.window)
     ui.show()
     try:
-        qtbot.waitUntil(lambda: ui.app.worker.running, timeout=10000)  # after the first paint
+        qtbot.waitUntil(lambda: ui.app.worker.running, timeout=WAIT_MS)  # after the first paint
         assert "station-worker" in {t.name for t in threading.enumerate()}
         store = ui.app.store()
         when = dt.datetime(2026, 11, 26, 9, 0, tzinfo=dt.UTC)
@@ -28,7 +29,7 @@ def test_the_worker_thread_delivers_and_stops_with_the_kiosk(qtbot, tmp_path: Pa
         )
         assert store.backlog() == 1
         ui.app.worker.wake()
-        qtbot.waitUntil(lambda: store.backlog() == 0, timeout=10000)
+        qtbot.waitUntil(lambda: store.backlog() == 0, timeout=WAIT_MS)
     finally:
         ui.close()
     assert not ui.app.worker.running

@@ -17,6 +17,7 @@ from kiosk.officer_mode import IdentityCheck
 from tests.e2e.conftest import find_button
 from tests.ui.officer_helpers import start
 from tests.ui.test_officer_mode import make_kiosk, officer_ui, sign_in, tap
+from tests.waits import WAIT_MS
 from ui.app import KioskUi
 from ui.window import settle
 
@@ -95,7 +96,7 @@ def test_take_over_fill_in_hand_back_marks_the_dossier(qtbot: Any, tmp_path: Pat
         assert ui.app.officer_desk().audit.verify().ok
 
         tap(qtbot, ui.window.primary_button)  # "Xong": the session ends
-        qtbot.waitUntil(lambda: len(sessions(ui)) == 1, timeout=10000)
+        qtbot.waitUntil(lambda: len(sessions(ui)) == 1, timeout=WAIT_MS)
         (session,) = sessions(ui)
         assert session.outcome == "submitted" and session.assisted and session.service_code == "1.003677"
         assert session.ended_at >= session.started_at
@@ -138,9 +139,9 @@ def test_an_abandoned_session_is_counted_without_personal_data(qtbot: Any, tmp_p
         step = person.state().step
         assert step is not None
         ui.app.card_reader().remove()  # type: ignore[attr-defined]  # the card taken away …
-        qtbot.waitUntil(lambda: person.state().ask_done, timeout=10000)
+        qtbot.waitUntil(lambda: person.state().ask_done, timeout=WAIT_MS)
         tap(qtbot, find_button(ui.window.overlay, phrases.ASK_DONE_YES.get("vi")))  # … "I am done"
-        qtbot.waitUntil(lambda: len(sessions(ui)) == 1, timeout=10000)
+        qtbot.waitUntil(lambda: len(sessions(ui)) == 1, timeout=WAIT_MS)
         (session,) = sessions(ui)
         assert session.outcome == "abandoned" and not session.assisted
         assert session.last_step == step.id and session.service_code == "1.003677"

@@ -20,6 +20,7 @@ from kiosk import phrases
 from kiosk.config import load_config
 from tests.ui.conftest import RecordingVoice
 from tests.ui.test_officer_mode import make_kiosk, tap
+from tests.waits import WAIT_MS
 from ui.app import KioskUi
 
 
@@ -39,7 +40,7 @@ def test_a_stored_call_shows_called(qtbot: Any, tmp_path: Path) -> None:
         qtbot.waitUntil(lambda: ui.app.journey.state().screen == "menu", timeout=5000)
         tap(qtbot, ui.window.officer_button)
         assert ui.window.overlay.title.text() == phrases.OFFICER_CALLING.get("vi")  # not "coming" yet
-        qtbot.waitUntil(lambda: ui.app.journey.state().officer_call_delivered is not None, timeout=10000)
+        qtbot.waitUntil(lambda: ui.app.journey.state().officer_call_delivered is not None, timeout=WAIT_MS)
         assert ui.app.journey.state().officer_call_delivered is True
         called = phrases.OFFICER_CALLED.get("vi")
         assert ui.window.overlay.title.text() == called
@@ -52,7 +53,7 @@ def test_a_stored_call_shows_called(qtbot: Any, tmp_path: Path) -> None:
         assert logged.actor == "kiosk:quay-1" and logged.detail.startswith("screen menu, waited ")
         assert audit.verify().ok
         tap(qtbot, ui.window.officer_button)  # a second call is a second row
-        qtbot.waitUntil(lambda: len(calls(ui)) == 2, timeout=10000)
+        qtbot.waitUntil(lambda: len(calls(ui)) == 2, timeout=WAIT_MS)
     finally:
         ui.close()
 
@@ -96,7 +97,7 @@ def test_a_delivered_call_sounds_the_chime(
     ui = make_kiosk(qtbot, tmp_path / "kiosk", **{"officer.chime": True})
     try:
         tap(qtbot, ui.window.officer_button)
-        qtbot.waitUntil(lambda: heard.is_file() and heard.stat().st_size == len(chime_wav()), timeout=10000)
+        qtbot.waitUntil(lambda: heard.is_file() and heard.stat().st_size == len(chime_wav()), timeout=WAIT_MS)
         with wave.open(str(heard)) as wav:
             assert (wav.getnchannels(), wav.getsampwidth(), wav.getframerate()) == (1, 2, 22050)
             assert 0.4 < wav.getnframes() / wav.getframerate() < 0.6

@@ -17,6 +17,7 @@ from kiosk.flow.steps import STEP_KINDS
 from kiosk.payment import PaymentOptions
 from kiosk.samples import sample_value
 from kiosk.trackcode import new_code
+from tests.waits import WAIT_MS
 from ui.screens.base import Screen, ScreenContext
 from ui.screens.done import DoneScreen
 from ui.screens.form import FormScreen
@@ -113,7 +114,7 @@ def test_the_window_renders_a_whole_journey_without_touching_it(qtbot: QtBot, ki
     profile, guest = ui.app.demo_profiles[0], ui.app.demo_profiles[1]
     ui.app.card_reader().insert(profile)  # type: ignore[attr-defined]
     journey.set_id_number(profile.holder.id_number)
-    qtbot.waitUntil(lambda: journey.state().screen == "identity", timeout=10000)
+    qtbot.waitUntil(lambda: journey.state().screen == "identity", timeout=WAIT_MS)
     journey.confirm_identity(True)
     for _ in range(40):
         state = journey.state()
@@ -125,7 +126,7 @@ def test_the_window_renders_a_whole_journey_without_touching_it(qtbot: QtBot, ki
             journey.add_person()
             ui.app.card_reader().insert(guest)  # type: ignore[attr-defined]
             journey.set_id_number(guest.holder.id_number)
-            qtbot.waitUntil(lambda: not journey.state().people.adding, timeout=10000)
+            qtbot.waitUntil(lambda: not journey.state().people.adding, timeout=WAIT_MS)
         for fdef in state.service.fields_of(step, state.form.values):
             if fdef.readonly:
                 continue

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel
 from kiosk.app.scripted import DESTINATION
 from kiosk.catalog import load_catalog
 from kiosk.samples import sample_value
+from tests.waits import WAIT_MS
 from ui.app import KioskUi
 
 SERVICES = [service.code for service in load_catalog().services]
@@ -32,7 +33,7 @@ def start(qtbot, ui: KioskUi, code: str) -> None:  # type: ignore[no-untyped-def
     profile = next(p for p in ui.app.demo_profiles if p.holder.full_name == NAME)
     ui.app.card_reader().insert(profile)  # type: ignore[attr-defined]
     journey.set_id_number(profile.holder.id_number)
-    qtbot.waitUntil(lambda: journey.state().screen == "identity", timeout=10000)
+    qtbot.waitUntil(lambda: journey.state().screen == "identity", timeout=WAIT_MS)
     journey.confirm_identity(True)
 
 
@@ -47,7 +48,7 @@ def fill_step(qtbot, ui: KioskUi, guests: list) -> None:  # type: ignore[no-unty
             assert ui.window.stack.currentWidget() is ui.window.screens["card"]
             ui.app.card_reader().insert(guest)  # type: ignore[attr-defined]
             journey.set_id_number(guest.holder.id_number)
-            qtbot.waitUntil(lambda: not journey.state().people.adding, timeout=10000)
+            qtbot.waitUntil(lambda: not journey.state().people.adding, timeout=WAIT_MS)
         return
     values = dict(state.form.values)
     for fdef in state.service.fields_of(step, values):

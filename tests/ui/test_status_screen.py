@@ -33,6 +33,7 @@ from kiosk.sealing import KEY_SIZE, Sealer
 from kiosk.slip import SlipSigner
 from kiosk.status import LookupOutcome, StatusLookup, StatusResult
 from kiosk.trackcode import check_char, display
+from tests.waits import WAIT_MS
 from ui.scan_filter import ScanKeyFilter
 from ui.screens.base import ScreenContext
 from ui.screens.status import StatusScreen
@@ -352,7 +353,7 @@ def test_in_the_kiosk_window_at_1366x768(qtbot, monkeypatch, tmp_path: Path) -> 
             qtbot.mouseClick(screen.keypad.keys[ch], Qt.MouseButton.LeftButton)
         assert ui.window.primary_button.isVisible() and ui.window.primary_button.text() == "Tra cứu"
         qtbot.mouseClick(ui.window.primary_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: ui.app.journey.state().lookup.result is not None, timeout=10000)
+        qtbot.waitUntil(lambda: ui.app.journey.state().lookup.result is not None, timeout=WAIT_MS)
         assert screen.result_title.text() == "Không tìm thấy hồ sơ"  # an empty station database
         qtbot.waitUntil(lambda: ui.window.overflow() == 0, timeout=2000)  # once the layout settles
         layout = screen.layout()

@@ -6,6 +6,7 @@ import time
 
 from PySide6.QtCore import QTimer
 
+from tests.waits import WAIT_MS
 from ui.watchdog import Watchdog
 
 
@@ -66,8 +67,8 @@ def test_the_kiosk_says_ready_after_its_first_paint_and_pings(qtbot, tmp_path, m
     qtbot.addWidget(ui.window)
     try:
         ui.show()
-        qtbot.waitUntil(lambda: b"READY=1" in drain(), timeout=10000)
-        qtbot.waitUntil(lambda: drain().count(b"WATCHDOG=1") >= 2, timeout=10000)
+        qtbot.waitUntil(lambda: b"READY=1" in drain(), timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: drain().count(b"WATCHDOG=1") >= 2, timeout=WAIT_MS)
     finally:
         ui.close()
         drain()
