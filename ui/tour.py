@@ -24,6 +24,7 @@ from kiosk.ports.voice import Silent
 from kiosk.runner import InlineRunner
 from kiosk.samples import sample_value
 from ui.compose import kiosk_window
+from ui.widgets.date_picker import DatePicker
 from ui.window import settle
 
 
@@ -79,6 +80,17 @@ class Tour:
         journey.reset()
         if self.large_text:
             journey.toggle_large_text()
+
+    def _calendar(self, service: str, step_id: str) -> None:
+        """The first date of a step on its month calendar, then back to the keys."""
+        form = self.window.screens["form"]
+        pickers = [p for p in form.findChildren(DatePicker) if p.isVisible() and p.calendar is not None]
+        if not pickers:
+            return
+        pickers[0].show_calendar()
+        self.shot(service, f"{step_id}-calendar")
+        assert pickers[0].calendar is not None
+        pickers[0].calendar.back.click()
 
     def shot(self, service: str, name: str, page: QWidget | None = None) -> None:
         """`page`: an officer's page over the screen, checked for its layout instead."""
@@ -175,6 +187,7 @@ class Tour:
                         values[fdef.id] = sample_value(fdef, values, today, self.app.journey.appointments)
                         journey.set_value(fdef.id, values[fdef.id])
                 self.shot(code, f"{step.id}-filled")
+                self._calendar(code, step.id)
                 journey.next()
             elif step.kind == "people":
                 self.shot(code, f"{step.id}-empty")

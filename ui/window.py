@@ -250,6 +250,10 @@ class KioskWindow(QWidget):
         screen = screen or self.stack.currentWidget()
         if screen is None:
             return 0
+        # A layer over the whole screen (the date picker's month calendar) is what the citizen sees.
+        covers = [w for w in screen.findChildren(QWidget) if w.property("covers_screen") and w.isVisible()]
+        if covers:
+            screen = covers[0]
         leaves = [w for w in screen.findChildren(QWidget) if w.isVisible() and _is_leaf(w)]
         worst = _overlap(screen, leaves)
         for widget in leaves:

@@ -1,12 +1,13 @@
 """The date picker's month calendar (issue 11: "Add a month calendar"): it opens on the month the
 keys would start from, pages by month and year, a tap on a day chooses it and goes back to the
-keys, which show it; "back" chooses nothing."""
+keys, which show it; "back" chooses nothing. It covers the screen it is on while open."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
 
 from ui.widgets.date_picker import CalendarTexts, DatePicker
 
@@ -20,9 +21,12 @@ START = dt.date(2026, 12, 2)  # a Wednesday
 
 
 def picker(qtbot) -> DatePicker:  # type: ignore[no-untyped-def]
-    widget = DatePicker(("Ngày", "Tháng", "Năm"), START, None, ("+1 tuần", "+1 tháng"), TEXTS)
-    qtbot.addWidget(widget)
-    widget.show()
+    screen = QWidget()
+    screen.resize(1366, 615)
+    widget = DatePicker(("Ngày", "Tháng", "Năm"), START, None, ("+1 tuần", "+1 tháng"), TEXTS, screen)
+    widget.setParent(screen)
+    qtbot.addWidget(screen)
+    screen.show()
     return widget
 
 
@@ -34,9 +38,10 @@ def test_a_tap_on_a_day_chooses_it(qtbot) -> None:  # type: ignore[no-untyped-de
     widget.changed.connect(chosen.append)
     qtbot.mouseClick(widget.calendar_button, Qt.MouseButton.LeftButton)
     assert calendar.isVisible() and calendar.title.text() == "Tháng 12 năm 2026"
-    shown = [b.text() for b in calendar.days if b.isVisible()]
-    assert shown[:2] == ["", "1"]  # 1 December 2026 is a Tuesday: Monday's place is empty
-    assert shown[-1] == "" or shown[-1] == "31"
+    assert calendar.geometry() == widget.parentWidget().rect()  # the whole screen, not the picker's room
+    assert not calendar.days[0].isVisible() and calendar.days[1].text() == "1"  # 1/12/2026: a Tuesday
+    assert [b.text() for b in calendar.days if b.isVisible()] == [str(n) for n in range(1, 32)]
+    assert calendar.days[0].width() > 0 and calendar.days[0].sizePolicy().retainSizeWhenHidden()
     qtbot.mouseClick(calendar.next, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(calendar.next_year, Qt.MouseButton.LeftButton)
     assert calendar.title.text() == "Tháng 1 năm 2028"
@@ -65,8 +70,8 @@ def test_a_month_needing_six_weeks_shows_them_and_others_five(qtbot) -> None:  #
     calendar = widget.calendar
     assert calendar is not None
     calendar.show_month(dt.date(2026, 8, 1), None)  # starts on a Saturday: 31 days over six weeks
-    assert sum(b.isVisibleTo(calendar) for b in calendar.days) == 42
     assert [b.text() for b in calendar.days][35] == "31"  # first day of the sixth week
+    assert all(b.sizePolicy().retainSizeWhenHidden() for b in calendar.days[35:])
     calendar.show_month(dt.date(2026, 2, 1), None)  # starts on a Sunday: 28 days over five weeks
-    assert sum(b.isVisibleTo(calendar) for b in calendar.days) == 35
-    assert [b.text() for b in calendar.days if b.text()] == [str(n) for n in range(1, 29)]
+    assert [b.text() for b in calendar.days if b.isVisibleTo(calendar)] == [str(n) for n in range(1, 29)]
+    assert not any(b.sizePolicy().retainSizeWhenHidden() for b in calendar.days[35:])  # no sixth row

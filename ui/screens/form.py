@@ -199,6 +199,7 @@ class FormScreen(Screen):
                     phrases.DATE_MONTH_OF.get(lang),
                     tuple(phrases.WEEKDAYS.get(lang).split()),
                 ),
+                host=self,
             )
             picker.changed.connect(lambda iso, fid=fdef.id: self.journey.set_value(fid, iso))
             self._pickers[fdef.id] = picker

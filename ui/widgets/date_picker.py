@@ -11,13 +11,12 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QStackedLayout,
     QVBoxLayout,
     QWidget,
 )
@@ -43,14 +42,13 @@ class DatePicker(QWidget):
         chosen: dt.date | None,
         steps: tuple[str, str],
         calendar_texts: CalendarTexts | None = None,
+        host: QWidget | None = None,
     ) -> None:
+        """`host`: the screen the calendar covers while open (it needs more room than the keys)."""
         super().__init__()
         self._start = start
         self._date = chosen
-        self._views = QStackedLayout(self)
-        keys = QWidget()
-        self._views.addWidget(keys)
-        grid = QGridLayout(keys)
+        grid = QGridLayout(self)
         grid.setSpacing(8)
         self._labels: list[QLabel] = []
         for col, title in enumerate(titles):
@@ -78,19 +76,21 @@ class DatePicker(QWidget):
             self.calendar_button = button(calendar_texts.open, "", "calendar", 40)
             self.calendar_button.clicked.connect(self.show_calendar)
             grid.addWidget(self.calendar_button, 5, 0, 1, 3)
-            self.calendar = MonthCalendar(calendar_texts)
+            # A child of the screen it covers: it goes with the screen when a session is wiped.
+            self.calendar = MonthCalendar(calendar_texts, host or self)
             self.calendar.chosen.connect(self._chosen_on_calendar)
-            self.calendar.closed.connect(lambda: self._views.setCurrentIndex(0))
-            self._views.addWidget(self.calendar)
+            self.calendar.closed.connect(self.calendar.hide)
+            self.destroyed.connect(self.calendar.deleteLater)
         self._show()
 
     def show_calendar(self) -> None:
         assert self.calendar is not None
         self.calendar.show_month(self.shown_from(), self._date)
-        self._views.setCurrentWidget(self.calendar)
+        self.calendar.cover()
 
     def _chosen_on_calendar(self, day: dt.date) -> None:
-        self._views.setCurrentIndex(0)  # back to the keys, which now show the day
+        assert self.calendar is not None
+        self.calendar.hide()  # back to the keys, which now show the day
         self._choose(day)
 
     def set_date(self, date: dt.date | None, start: dt.date | None = None) -> None:
@@ -146,8 +146,13 @@ class MonthCalendar(QWidget):
     chosen = Signal(object)  # dt.date
     closed = Signal()  # back to the keys, nothing chosen
 
-    def __init__(self, texts: CalendarTexts) -> None:
-        super().__init__()
+    def __init__(self, texts: CalendarTexts, host: QWidget) -> None:
+        super().__init__(host)
+        self.setObjectName("calendar")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)  # covers what is beneath
+        self.setProperty("covers_screen", True)  # the layout check looks at it, not at the form beneath
+        self._host = host
+        host.installEventFilter(self)
         self._texts = texts
         self._month = dt.date.today().replace(day=1)
         column = QVBoxLayout(self)
@@ -184,7 +189,20 @@ class MonthCalendar(QWidget):
         self.back = button(texts.back, "")
         self.back.clicked.connect(self.closed)
         column.addWidget(self.back, 0, Qt.AlignmentFlag.AlignLeft)
+        column.addStretch(1)
+        self.hide()
         self._chosen: dt.date | None = None
+
+    def cover(self) -> None:
+        """Over the whole host screen, above its form."""
+        self.setGeometry(self._host.rect())
+        self.raise_()
+        self.show()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._host and event.type() is QEvent.Type.Resize and self.isVisible():
+            self.setGeometry(self._host.rect())
+        return False
 
     def show_month(self, around: dt.date, chosen: dt.date | None) -> None:
         self._month = around.replace(day=1)
@@ -214,8 +232,11 @@ class MonthCalendar(QWidget):
             number = index - offset + 1
             inside = 1 <= number <= length
             widget.setText(str(number) if inside else "")
-            widget.setEnabled(inside)
-            widget.setVisible(inside or index < 35 or offset + length > 35)  # no empty sixth row
+            # Days of other months leave their place empty; a month of five weeks has no sixth row.
+            policy = widget.sizePolicy()
+            policy.setRetainSizeWhenHidden(index < 35 or offset + length > 35)
+            widget.setSizePolicy(policy)
+            widget.setVisible(inside)
             widget.setChecked(inside and self._chosen == month.replace(day=number))
 
     def _tap(self, index: int) -> None:
