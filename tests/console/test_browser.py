@@ -3,6 +3,7 @@ downloaded), against `kiosk serve` started on a free loopback port."""
 
 from __future__ import annotations
 
+import base64
 import os
 import shutil
 import socket
@@ -163,3 +164,46 @@ def test_log_in_find_by_toneless_name_change_status_and_see_a_call_arrive(
     keep = os.environ.get("KIOSK_CONSOLE_SHOTS")
     if keep:  # for a person to look at them
         shutil.copytree(shots, keep, dirs_exist_ok=True)
+
+
+def test_the_head_opens_the_figures_and_downloads_the_report(
+    fresh_station: Station, server: str, browser: object, tmp_path: Path
+) -> None:
+    """The statistics page in the browser, and its two report links fetched by the page itself
+    (the session's cookie, as a click would): a CSV with a BOM for Excel, a one-page PDF."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.remote.webdriver import WebDriver
+    from selenium.webdriver.support import expected_conditions as seen
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    assert isinstance(browser, WebDriver)
+    driver = browser
+    wait = WebDriverWait(driver, WAIT_S)
+    driver.get(f"{server}/stats?first=2026-11-01&last=2026-11-30&by=month")
+    wait.until(seen.presence_of_element_located((By.ID, "officer_id")))  # sent to the login page
+    driver.find_element(By.ID, "officer_id").send_keys("head")
+    driver.find_element(By.ID, "secret").send_keys(PINS["head"])
+    driver.find_element(By.ID, "login").click()
+    driver.get(f"{server}/stats?first=2026-11-01&last=2026-11-30&by=month")
+    csv_link = wait.until(seen.presence_of_element_located((By.ID, "report-csv")))
+    assert driver.find_elements(By.CSS_SELECTOR, "main table tbody tr")  # the figures, in rows
+    driver.save_screenshot(str(tmp_path / "stats.png"))
+    # The page fetches the link with its own cookie; the first bytes come back in base64.
+    fetch = (
+        "var done = arguments[arguments.length - 1];"
+        "fetch(arguments[0]).then(function (r) { return r.arrayBuffer().then(function (b) {"
+        "  var bytes = new Uint8Array(b), s = '';"
+        "  for (var i = 0; i < Math.min(bytes.length, 4000); i++) s += String.fromCharCode(bytes[i]);"
+        "  done([r.status, r.headers.get('content-type'), btoa(s)]); }); });"
+    )
+
+    def download(link: str | None) -> tuple[int, str, bytes]:
+        status, kind, body = driver.execute_async_script(fetch, link)
+        return int(status), str(kind), base64.b64decode(body)
+
+    status, kind, body = download(csv_link.get_attribute("href"))
+    assert status == 200 and kind.startswith("text/csv")
+    text = body.decode("utf-8", errors="replace")
+    assert text.startswith("\ufeff") and "Cả kỳ" in text, text[:300]
+    status, kind, body = download(driver.find_element(By.ID, "report-pdf").get_attribute("href"))
+    assert status == 200 and kind == "application/pdf" and body.startswith(b"%PDF")
