@@ -10,7 +10,7 @@ import logging
 import shutil
 import subprocess
 
-from kiosk.speech import spell_digits
+from kiosk.speech import for_speech
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ class EspeakVoice:
         assert process.stdin is not None
         try:
             # A prompt is a few hundred bytes: far below a pipe's buffer, so this never blocks.
-            process.stdin.write(spell_digits(text, language).encode("utf-8"))
+            process.stdin.write(for_speech(text, language).encode("utf-8"))
             process.stdin.close()
         except BrokenPipeError:
             log.warning("espeak-ng exited before reading its text")
