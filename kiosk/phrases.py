@@ -25,6 +25,8 @@ IDLE_TITLE = T("Dịch vụ công tự phục vụ", "Self-service public servic
 IDLE_SUBTITLE = T("Công an xã, phường", "Commune police")
 IDLE_TOUCH = T("Chạm vào màn hình để bắt đầu", "Touch the screen to start")
 MENU_TITLE = T("Ông/Bà cần làm thủ tục gì?", "Which service do you need?")
+# A menu tile's first touch says its name (kiosk/voice_cues.py); the second opens it.
+TILE_AGAIN = T("Chạm lần nữa để chọn", "Touch again to choose")
 
 INTRO_WHO = T("Ai cần làm", "Who needs it")
 INTRO_PAPERS = T("Cần mang theo", "What to bring")

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk import phrases
+from kiosk import phrases, voice_cues
 from kiosk.flow.state import FlowState, Phase
 from kiosk.flow.steps import STEP_KINDS
 from kiosk.ports.voice import Voice
@@ -59,17 +59,23 @@ class Screens(dict[str, Screen]):
     """Screens by name, each created (and added to the stack) on first use."""
 
     def __init__(
-        self, ctx: ScreenContext, stack: QStackedWidget, on_change: Callable[[FlowState], None]
+        self,
+        ctx: ScreenContext,
+        stack: QStackedWidget,
+        on_change: Callable[[FlowState], None],
+        on_say: Callable[[str], None],
     ) -> None:
         super().__init__()
         self._ctx = ctx
         self._stack = stack
         self._on_change = on_change
+        self._on_say = on_say
 
     def __missing__(self, name: str) -> Screen:
         module, _, cls = SCREENS[name].partition(":")
         screen: Screen = getattr(importlib.import_module(module), cls)(self._ctx)
         screen.frame_changed.connect(lambda: self._on_change(self._ctx.journey.state()))
+        screen.say.connect(self._on_say)
         self[name] = screen
         self._stack.addWidget(screen)
         return screen
@@ -165,7 +171,7 @@ class KioskWindow(QWidget):
         self.allow_close = False
         self.kiosk_mode = False  # full screen for citizens: kept full screen, left by an officer only
         self.officer: OfficerUi | None = None  # officer mode (`ui/officer/mode.py`), set by `ui/compose.py`
-        self._call_delivered: bool | None = None
+        self._heard: FlowState | None = None  # the state the voice last spoke for (voice_cues)
         self._large_text: bool | None = None
         self.setWindowTitle("Kiosk")
 
@@ -200,7 +206,12 @@ class KioskWindow(QWidget):
         self.stack = QStackedWidget()
         # The stack takes the size the screen has; each screen is checked to fit 1366×768 (tests).
         self.stack.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
-        self.screens = Screens(ctx, self.stack, lambda state: self.show_state(state))
+        self.screens = Screens(
+            ctx,
+            self.stack,
+            lambda state: self.show_state(state),
+            lambda text: self.voice.say(text, ctx.journey.state().language),
+        )
         column.addWidget(self.stack, 1)
 
         bottom = QWidget()
@@ -232,10 +243,6 @@ class KioskWindow(QWidget):
         # Officer mode (also five taps in the top-left corner): its sign-in over any screen.
         QShortcut(QKeySequence("Ctrl+Shift+F12"), self, self.open_officer)
         journey.subscribe(self.show_state)
-        self._last_screen = ""
-        self._last_result: object = None
-        self._last_notice: object = None
-        self._out_of_service = False
         self.show_state(journey.state())
 
     # -- rendering ------------------------------------------------------------------------
@@ -289,6 +296,10 @@ class KioskWindow(QWidget):
         return self.screens[self.ctx.journey.state().screen]
 
     def show_state(self, state: FlowState) -> None:
+        # What the change says is decided before rendering: a screen that re-renders the same
+        # state while showing it (frame_changed) then says nothing again.
+        heard = voice_cues.heard(self._heard, state, self.ctx.journey.seconds_until_reset())
+        self._heard = state
         if state.phase is Phase.IDLE:
             self._drop_screens()
         lang = state.language
@@ -298,20 +309,6 @@ class KioskWindow(QWidget):
         screen = self.screens[state.screen]
         screen.show_state(state)
         self.stack.setCurrentWidget(screen)
-        if state.screen != self._last_screen:
-            self._last_screen = state.screen
-            if state.screen not in ("idle",):
-                self.speak()
-        if state.out_of_service != self._out_of_service:
-            self._out_of_service = state.out_of_service
-            if state.out_of_service and state.phase is Phase.IDLE:
-                self.speak()  # "out of service, please see the officer", once as it happens
-        if state.notice is not None and state.notice is not self._last_notice:
-            self.speak()  # "please go to the counter": said as the session ends
-        self._last_notice = state.notice
-        if state.lookup.result is not None and state.lookup.result is not self._last_result:
-            self.speak()  # the status arrives after the screen: read it out as it comes
-        self._last_result = state.lookup.result
 
         service = state.service
         if service is not None:
@@ -336,6 +333,8 @@ class KioskWindow(QWidget):
             self.primary_button.setText(primary.get(lang))
         self.bottom.setVisible(state.phase is not Phase.IDLE)
         self._render_overlay(state)
+        if heard:
+            self.voice.say(heard.text(screen.spoken(state) if heard.prompt else ""), lang)
 
     def _render_overlay(self, state: FlowState) -> None:
         journey = self.ctx.journey
@@ -347,9 +346,6 @@ class KioskWindow(QWidget):
             self.overlay.show_question(
                 "officer", text, "", [(phrases.CLOSE.get(lang), "primary", journey.dismiss_officer)]
             )
-            if delivered is not None and delivered is not self._call_delivered:
-                self.voice.say(text, lang)  # only what is true: called, or go to the counter
-            self._call_delivered = delivered
         elif state.idle_warning:
             detail = phrases.IDLE_WARNING_DETAIL.get(lang).format(seconds=journey.seconds_until_reset())
             self.overlay.show_question(
@@ -370,8 +366,6 @@ class KioskWindow(QWidget):
             )
         else:
             self.overlay.dismiss()
-        if not state.officer_called:
-            self._call_delivered = None
 
     def _drop_screens(self) -> None:
         """Session wipe: every screen but the idle one is destroyed (with whatever a citizen typed
@@ -401,8 +395,11 @@ class KioskWindow(QWidget):
         QTimer.singleShot(0, self, self.prebuild)  # cancelled with the window
 
     def speak(self) -> None:
+        """Nghe lại (listen again): the open overlay, or the prompt and what is wrong now."""
         state = self.ctx.journey.state()
-        self.voice.say(self.current_screen().spoken(state), state.language)
+        heard = voice_cues.again(state, self.ctx.journey.seconds_until_reset())
+        prompt = self.current_screen().spoken(state) if heard.prompt else ""
+        self.voice.say(heard.text(prompt), state.language)
 
     # -- kiosk behaviour ------------------------------------------------------------------
     def mousePressEvent(self, event: QMouseEvent) -> None:

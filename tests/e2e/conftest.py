@@ -107,7 +107,9 @@ class Citizen:
         """From the idle screen to the service's first question, the citizen's card read."""
         self.tap(self.window.screens["idle"])
         self.wait_for("menu")
-        self.tap(self.window.screens["menu"].tiles[code])  # type: ignore[attr-defined]
+        tile = self.window.screens["menu"].tiles[code]  # type: ignore[attr-defined]
+        self.tap(tile)  # the first touch says its name, the second opens it
+        self.tap(tile)
         self.wait_for("intro")
         self.next()
         self.wait_for("consent")

@@ -28,6 +28,7 @@ class Screen(QWidget):
     """A screen renders state; the frame asks it for its primary action and its spoken text."""
 
     frame_changed = Signal()  # a view inside the screen changed what the frame should show
+    say = Signal(str)  # to be said now, apart from any state change (a menu tile's first touch)
 
     def __init__(self, ctx: ScreenContext) -> None:
         super().__init__()
@@ -55,7 +56,7 @@ class Screen(QWidget):
         return True
 
     def spoken(self, state: FlowState) -> str:
-        """What 'Nghe lại' reads aloud."""
+        """The screen's prompt: said on arriving (kiosk.voice_cues) and by 'Nghe lại'."""
         step = state.step
         if step is not None:
             return (step.say or step.title).get(state.language)

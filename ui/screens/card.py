@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QBoxLayout, QGridLayout, QHBoxLayout, QLabel, QPro
 from kiosk import phrases
 from kiosk.flow.state import CardPhase, FlowState
 from kiosk.text import Text
+from kiosk.voice_cues import sentences
 from ui.screens.base import Screen, ScreenContext
 from ui.widgets.basics import button, label
 from ui.widgets.icons import pixmap
@@ -211,9 +212,10 @@ class CardScreen(Screen):
                 choice.setVisible(passport)
 
     def spoken(self, state: FlowState) -> str:
-        if state.people.adding:
-            return super().spoken(state)
-        return f"{super().spoken(state)}. {phrases.CARD_WAYS.get(state.language)}"
+        lang = state.language
+        if state.people.adding:  # what the title says: the guest's card, or the guest's passport
+            return (phrases.PASSPORT_PLACE if state.people.passport else phrases.PEOPLE_CARD).get(lang)
+        return sentences([super().spoken(state), phrases.CARD_WAYS.get(lang)])
 
     def primary_text(self, state: FlowState) -> Text | None:
         return phrases.NEXT if state.card.holder is not None and not state.people.adding else None

@@ -10,6 +10,7 @@ from kiosk.flow.state import FlowState
 from kiosk.payment import format_money
 from kiosk.text import Text
 from kiosk.trackcode import display
+from kiosk.voice_cues import sentences
 from ui.screens.base import Screen, ScreenContext
 from ui.widgets.basics import button, label
 from ui.widgets.icons import pixmap
@@ -119,4 +120,12 @@ class DoneScreen(Screen):
         self.frame_changed.emit()  # the primary button's label depends on the view
 
     def spoken(self, state: FlowState) -> str:
-        return phrases.DONE_TITLE.get(state.language)
+        lang = state.language
+        code = state.review.tracking_code
+        printing = {"printing": phrases.PRINTING, "printed": phrases.PRINTED, "failed": phrases.PRINT_FAILED}
+        said = [phrases.DONE_TITLE.get(lang)]
+        if code:  # spelled in its two halves (kiosk.speech), as printed on the slip
+            said.append(f"{phrases.DONE_CODE.get(lang)}: {display(code)}")
+        if state.review.print_state in printing:
+            said.append(printing[state.review.print_state].get(lang))
+        return sentences(said)

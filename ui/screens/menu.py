@@ -7,8 +7,8 @@ from __future__ import annotations
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
-from kiosk import phrases
-from kiosk.flow.state import FlowState
+from kiosk import phrases, voice_cues
+from kiosk.flow.state import FlowState, Phase
 from ui.screens.base import Screen, ScreenContext
 from ui.widgets.basics import label, scroll_area
 from ui.widgets.tile import Tile
@@ -30,8 +30,10 @@ class MenuScreen(Screen):
         self.tiles: dict[str, Tile] = {}
         for service in ctx.journey.catalog.services:
             tile = Tile(service.pictogram, 80)
-            tile.clicked.connect(lambda _=False, code=service.code: self.journey.choose_service(code))
+            tile.setCheckable(True)  # checked: touched once, its name said; the next touch opens it
+            tile.clicked.connect(lambda _=False, code=service.code: self._touched(code))
             self.tiles[service.code] = tile
+        self._armed = ""  # the tile touched once
         self._order: tuple[str, ...] = ()
         self._columns = 0
         self.area = scroll_area(inner)
@@ -59,11 +61,29 @@ class MenuScreen(Screen):
         self._place(self._order or self.journey.state().menu, self._columns_for(self.area.viewport().width()))
 
     def show_state(self, state: FlowState) -> None:
+        if state.phase is not Phase.MENU and self._armed:
+            self._arm("")  # back at the menu later, every tile asks its first touch again
         lang = state.language
         self.title.setText(phrases.MENU_TITLE.get(lang))
         for service in self.journey.catalog.services:
             self.tiles[service.code].set_texts(service.title.get(lang), service.summary.get(lang))
         self._place(state.menu, self._columns_for(self.area.viewport().width()))
+
+    def _touched(self, code: str) -> None:
+        """First touch: the tile's name and explanation are said (a citizen who cannot read hears
+        what it is); a second touch on the same tile opens it."""
+        if self._armed == code:
+            self._arm("")
+            self.journey.choose_service(code)
+            return
+        self.journey.touch()
+        self._arm(code)
+        self.say.emit(voice_cues.tile(self.journey.catalog.get(code), self.journey.state().language))
+
+    def _arm(self, code: str) -> None:
+        self._armed = code
+        for other, tile in self.tiles.items():
+            tile.setChecked(other == code)
 
     def spoken(self, state: FlowState) -> str:
         return phrases.MENU_TITLE.get(state.language)

@@ -11,6 +11,7 @@ from kiosk.controller import mask_id
 from kiosk.flow.state import FlowState
 from kiosk.flow.steps import kind_of
 from kiosk.text import Text
+from kiosk.voice_cues import sentences
 from ui.screens.base import Screen, ScreenContext
 from ui.widgets.basics import button, clear_layout, label, scroll_area
 
@@ -73,10 +74,14 @@ class PeopleScreen(Screen):
         return phrases.NEXT
 
     def spoken(self, state: FlowState) -> str:
-        said = [phrases.PEOPLE_ADD.get(state.language)]
+        lang = state.language
+        people = state.guests
+        none = phrases.PEOPLE_NONE.get(lang)
+        count = phrases.PEOPLE_COUNT.get(lang).format(n=len(people)) if people else none
+        said = [super().spoken(state), count]
         if _vietnamese_only(state):
-            said.append(phrases.PEOPLE_VIETNAMESE_ONLY.get(state.language))
-        return ". ".join(said)
+            said.append(phrases.PEOPLE_VIETNAMESE_ONLY.get(lang))
+        return sentences(said)
 
 
 def _vietnamese_only(state: FlowState) -> bool:
