@@ -21,9 +21,9 @@ from kiosk.flow.state import CardPhase, FlowState, Phase
 from kiosk.text import Text
 from kiosk.validation import display_value
 
-# Answers said back as they are chosen: a finger on a tile, a date stepped, an address completed.
-# Typed text is not (one letter at a time).
-SAID_BACK = ("choice", "checklist", "date", "appointment", "address")
+# Answers said back as they are chosen: a finger on a tile, a date stepped. Typed text is not (one
+# letter at a time), nor an address: its picker says each of its questions with the place chosen.
+SAID_BACK = ("choice", "checklist", "date", "appointment")
 
 
 @dataclass(frozen=True)
@@ -150,18 +150,12 @@ def _answers(before: FlowState, after: FlowState) -> list[str]:
         fdef = after.service.fields.get(fid)
         if fdef is None or fdef.type not in SAID_BACK or old.get(fid) == value or value in (None, "", []):
             continue
-        if fdef.type == "address" and _place_of(old.get(fid)) == _place_of(value):
-            continue  # the street typed letter by letter: the place is said once, when chosen
         if fdef.type == "checklist":  # the paper just ticked, not the whole list
             ticked = [v for v in value if v not in (old.get(fid) or [])]
             said += [fdef.option_label(str(v), after.language) for v in ticked]
         else:
             said.append(display_value(fdef, value, after.language))
     return said
-
-
-def _place_of(address: object) -> object:
-    return {k: v for k, v in address.items() if k != "street"} if isinstance(address, dict) else address
 
 
 def _form_errors(before: FlowState, after: FlowState) -> list[str]:

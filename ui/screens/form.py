@@ -242,6 +242,7 @@ class FormScreen(Screen):
         picker = AddressPicker(address_labels(lang))
         picker.set_value(value if isinstance(value, dict) else None)
         picker.changed.connect(lambda v, fid=fdef.id: self.journey.set_value(fid, v))
+        picker.asked.connect(self.say)  # its own questions, each said like a step's
         self._addresses.append(picker)
         return picker
 

@@ -44,6 +44,7 @@ PROVINCE_COLUMNS = 3
 
 class AddressPicker(QWidget):
     changed = Signal(dict)  # Address.to_dict(), emitted whenever the address is complete and changes
+    asked = Signal(str)  # a page's question, after the place chosen so far: to be said aloud
 
     STEP_PROVINCE, STEP_COMMUNE, STEP_STREET = range(3)
 
@@ -198,6 +199,8 @@ class AddressPicker(QWidget):
         # 34 provinces need no search: the grid takes the keyboard's room on the first step.
         self.keyboard.setVisible(step != self.STEP_PROVINCE)
         self._show_summary()
+        chosen = self.summary.text()
+        self.asked.emit(f"{chosen}. {self.title.text()}" if chosen else self.title.text())
 
     def _place_provinces(self, codes: list[str]) -> None:
         for key in self._province_buttons.values():
