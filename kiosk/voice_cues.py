@@ -67,7 +67,7 @@ def heard(before: FlowState | None, after: FlowState, seconds_left: int = 0) -> 
         return Heard()
     prompt = _prompt_due(before, after)
     lines = [*_overlay(before, after, seconds_left)]
-    if before is not None and not prompt:
+    if before is not None:  # after the prompt of a new place: what is wrong there (a failed send)
         lines += [*_answers(before, after), *_problems(before, after), *_printing(before, after)]
     return Heard(prompt, tuple(line for line in lines if line))
 

@@ -227,3 +227,12 @@ def test_a_session_ended_by_refusal_says_where_to_go() -> None:
     assert not voice_cues.heard(consent, idle)  # a wipe says nothing …
     told = replace(idle, notice=phrases.CONSENT_REFUSED)
     assert voice_cues.heard(idle, told).prompt  # … unless the idle screen has news
+
+
+def test_a_failed_send_says_where_it_is_back_and_why() -> None:
+    sending = FlowState(phase=Phase.SUBMITTING)
+    failed = replace(
+        sending, phase=Phase.MENU, review=replace(sending.review, submit_error=phrases.SUBMIT_FAILED)
+    )
+    heard = voice_cues.heard(sending, failed)  # (the review step in a real journey: any new place)
+    assert heard.prompt and heard.lines == (phrases.SUBMIT_FAILED.get(V),)
