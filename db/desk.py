@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Engine, and_, delete, select, update
+from sqlalchemy import Connection, Engine, and_, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.dossiers import _sealed
+from db.dossiers import _sealed, write_name_tokens
 from db.engine import SQLITE_BEGIN
 from db.models import (
     ConsoleSessionRow,
     DossierEventRow,
+    DossierNameTokenRow,
     DossierRow,
     PaymentRow,
     StationSettingRow,
@@ -42,6 +43,28 @@ _QUEUE_COLUMNS = (
     DossierRow.assisted_by,
     DossierRow.national_number,
 )
+
+
+_TOKENS = DossierNameTokenRow.__table__
+# Postings counted per query token, at most, to choose which token leads the search: enough to
+# tell a rare word from a common one ("nguyen") while each count stays a short index range.
+RARITY_PROBE = 2_000
+
+
+def _by_rarity(conn: Connection, tokens: list[str]) -> list[str]:
+    """The query's tokens, fewest dossiers first (counted up to `RARITY_PROBE`); one round trip."""
+    if len(tokens) == 1:
+        return tokens
+    counts = [
+        select(func.count())
+        .select_from(
+            select(_TOKENS.c.dossier_id).where(_TOKENS.c.token == token).limit(RARITY_PROBE).subquery()
+        )
+        .scalar_subquery()
+        for token in tokens
+    ]
+    found = conn.execute(select(*counts)).one()
+    return [token for _, token in sorted(zip(found, tokens, strict=True), key=lambda pair: pair[0])]
 
 
 def _event_row(dossier_id: int, event: DossierEvent) -> DossierEventRow:
@@ -79,19 +102,27 @@ class SqlDesk:
             where.append(DossierRow.tracking_code == query.tracking_code)
         if query.id_token:
             where.append(DossierRow.id_index == query.id_token)
-        # Whole tokens: the stored form is " t1 t2 ", and tokens are hex (no LIKE wildcards).
-        where += [DossierRow.name_index.contains(f" {token} ") for token in query.name_tokens]
-        statement = (
-            select(*_QUEUE_COLUMNS)
-            .where(and_(True, *where))
-            # Newest first by row id (rows are added as they are submitted): SQLite walks the
-            # primary key backwards and stops at the page's last row, where ordering by
-            # submitted_at (no index) would sort every match first.
-            .order_by(DossierRow.id.desc())
-            .limit(query.limit)
-            .offset(query.offset)
-        )
+        tokens = list(dict.fromkeys(query.name_tokens))
         with self._engine.connect() as conn:
+            statement = select(*_QUEUE_COLUMNS)
+            # Newest first by row id (rows are added as they are submitted): the database walks
+            # an index backwards and stops at the page's last row, where ordering by
+            # submitted_at (no index) would sort every match first.
+            newest = DossierRow.id.desc()
+            if tokens:
+                # The rarest query token leads: its dossiers through the token index, newest
+                # first. The stored form " t1 t2 " stays the truth: each row found is checked
+                # for every token there (whole tokens; hex, so no LIKE wildcards), as the search
+                # did before the token table, which can only narrow the rows to look at.
+                lead = _TOKENS.alias("lead")
+                statement = statement.select_from(
+                    lead.join(DossierRow, lead.c.dossier_id == DossierRow.id)
+                ).where(lead.c.token == _by_rarity(conn, tokens)[0])
+                where += [DossierRow.name_index.contains(f" {token} ") for token in tokens]
+                newest = lead.c.dossier_id.desc()
+            statement = (
+                statement.where(and_(True, *where)).order_by(newest).limit(query.limit).offset(query.offset)
+            )
             return [QueueRow(*row) for row in conn.execute(statement)]
 
     def get(self, tracking_code: str) -> DeskDossier | None:
@@ -205,12 +236,14 @@ class SqlDesk:
             return [_sealed(row) for row in rows]
 
     def set_index(self, row_id: int, name_index: str, id_index: str) -> None:
-        with self._engine.begin() as conn:
+        with self._writer.begin() as conn:
             conn.execute(
                 update(DossierRow)
                 .where(DossierRow.id == row_id)
                 .values(name_index=name_index, id_index=id_index)
             )
+            conn.execute(delete(DossierNameTokenRow).where(DossierNameTokenRow.dossier_id == row_id))
+            write_name_tokens(conn, row_id, name_index)
 
 
 class SqlConsoleSessions:

@@ -5,13 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Connection, Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.models import DossierRow, OutboxRow, PrintJobRow
+from db.models import DossierNameTokenRow, DossierRow, OutboxRow, PrintJobRow
 from db.print_jobs import new_row
 from kiosk.ports.storage import NewPrintJob, OutboxItem, SealedDossier
+
+
+def write_name_tokens(conn: Connection | Session, dossier_id: int, name_index: str) -> None:
+    """The token rows the console searches (`db.desk`), from the stored form " t1 t2 "."""
+    values = [{"dossier_id": dossier_id, "token": t} for t in dict.fromkeys(name_index.split())]
+    if values:
+        conn.execute(insert(DossierNameTokenRow), values)
 
 
 def _sealed(row: DossierRow) -> SealedDossier:
@@ -73,6 +80,8 @@ class SqlDossierRepository:
                         id_index=dossier.id_index,
                     )
                     session.add(row)
+                    session.flush()  # its id, for the tokens: both or neither are stored
+                    write_name_tokens(session, row.id, dossier.name_index)
             except IntegrityError:
                 existing = session.scalars(
                     select(DossierRow).where(DossierRow.tracking_code == code)

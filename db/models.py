@@ -131,6 +131,23 @@ class DossierRow(Base):
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), index=True)  # done/rejected
 
 
+class DossierNameTokenRow(Base):
+    """One name token of a dossier's blind index (`DossierRow.name_index` split), so that the
+    console's toneless search is an indexed lookup instead of a LIKE scan. Written with the
+    dossier in one transaction; deleted with it by the database (ON DELETE CASCADE)."""
+
+    __tablename__ = "dossier_name_tokens"
+    __table_args__ = (
+        # The search walks one token's dossiers newest first and probes the others.
+        Index("ix_dossier_name_tokens_token", "token", "dossier_id"),
+        # Two columns, both in each key: on SQLite the table is its primary key (no rowid copy).
+        {"sqlite_with_rowid": False},
+    )
+
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"), primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
 class DossierEventRow(Base):
     """One step in a dossier's history (status change, filing, payment, note), by an officer."""
 
