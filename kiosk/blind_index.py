@@ -8,7 +8,9 @@ the same way and every query token must be among the dossier's. Without the key 
 nothing (a name's words cannot be guessed by hashing a dictionary of names).
 
 Stored form: the tokens joined by single spaces with a space before each and at the end
-(" t1 t2 "), so that a token is matched whole with `LIKE '% t1 %'`.
+(" t1 t2 "), so that a token is matched whole with `LIKE '% t1 %'`; the same tokens one per row
+(`db.models.DossierNameTokenRow`, revision 0008) let the search find a token's dossiers by index
+instead of reading every row.
 """
 
 from __future__ import annotations
