@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Connection, Engine, and_, delete, func, select, update
+from sqlalchemy import Connection, Engine, and_, delete, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -46,9 +46,10 @@ _QUEUE_COLUMNS = (
 
 
 _TOKENS = DossierNameTokenRow.__table__
-# Postings counted per query token, at most, to choose which token leads the search: enough to
-# tell a rare word from a common one ("nguyen") while each count stays a short index range.
-RARITY_PROBE = 2_000
+# Postings counted per query token, at most, to choose which token leads the search. It matters
+# where few dossiers have every word: the lead's postings are all read (SQLite walks the lead and
+# probes the others; PostgreSQL merges the lists by itself). Counting is an index range, a few ms.
+RARITY_PROBE = 50_000
 
 
 def _by_rarity(conn: Connection, tokens: list[str]) -> list[str]:
@@ -110,15 +111,19 @@ class SqlDesk:
             # submitted_at (no index) would sort every match first.
             newest = DossierRow.id.desc()
             if tokens:
-                # The rarest query token leads: its dossiers through the token index, newest
-                # first. The stored form " t1 t2 " stays the truth: each row found is checked
-                # for every token there (whole tokens; hex, so no LIKE wildcards), as the search
-                # did before the token table, which can only narrow the rows to look at.
+                # Every query token must be among the dossier's (whole tokens): the rarest leads,
+                # its dossiers newest first through the token index, and the others are probed
+                # by primary key. A dossier whose stored form was emptied (to be indexed again by
+                # `kiosk index rebuild`) is not found, as when the search read that column.
+                first, *others = _by_rarity(conn, tokens)
                 lead = _TOKENS.alias("lead")
                 statement = statement.select_from(
                     lead.join(DossierRow, lead.c.dossier_id == DossierRow.id)
-                ).where(lead.c.token == _by_rarity(conn, tokens)[0])
-                where += [DossierRow.name_index.contains(f" {token} ") for token in tokens]
+                ).where(lead.c.token == first, DossierRow.name_index != "")
+                where += [
+                    exists().where(_TOKENS.c.dossier_id == lead.c.dossier_id, _TOKENS.c.token == token)
+                    for token in others
+                ]
                 newest = lead.c.dossier_id.desc()
             statement = (
                 statement.where(and_(True, *where)).order_by(newest).limit(query.limit).offset(query.offset)
