@@ -46,10 +46,10 @@ _QUEUE_COLUMNS = (
 
 
 _TOKENS = DossierNameTokenRow.__table__
-# Postings counted per query token, at most, to choose which token leads the search. It matters
-# where few dossiers have every word: the lead's postings are all read (SQLite walks the lead and
-# probes the others; PostgreSQL merges the lists by itself). Counting is an index range, a few ms.
-RARITY_PROBE = 50_000
+# Postings counted per query token, at most, to choose which token leads SQLite's search: a rare
+# word (under this many dossiers) leads; among common ones the first typed does. Counting costs
+# ~0.2 µs a posting (bench/README_console.md: a cap of 50,000 cost more than it saved at 1M).
+RARITY_PROBE = 4_000
 
 
 def _by_rarity(conn: Connection, tokens: list[str]) -> list[str]:
@@ -115,7 +115,9 @@ class SqlDesk:
                 # its dossiers newest first through the token index, and the others are probed
                 # by primary key. A dossier whose stored form was emptied (to be indexed again by
                 # `kiosk index rebuild`) is not found, as when the search read that column.
-                first, *others = _by_rarity(conn, tokens)
+                # SQLite joins in the order written, so the rarest leads; PostgreSQL knows each
+                # token's frequency (its statistics) and merges the postings in its own order.
+                first, *others = _by_rarity(conn, tokens) if conn.dialect.name == "sqlite" else tokens
                 lead = _TOKENS.alias("lead")
                 statement = statement.select_from(
                     lead.join(DossierRow, lead.c.dossier_id == DossierRow.id)
