@@ -184,6 +184,7 @@ def test_the_head_opens_the_figures_and_downloads_the_report(
     driver.find_element(By.ID, "officer_id").send_keys("head")
     driver.find_element(By.ID, "secret").send_keys(PINS["head"])
     driver.find_element(By.ID, "login").click()
+    wait.until(lambda d: "/login" not in d.current_url)  # signed in: on the first page of the nav
     driver.get(f"{server}/stats?first=2026-11-01&last=2026-11-30&by=month")
     csv_link = wait.until(seen.presence_of_element_located((By.ID, "report-csv")))
     assert driver.find_elements(By.CSS_SELECTOR, "main table tbody tr")  # the figures, in rows

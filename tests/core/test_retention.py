@@ -167,3 +167,42 @@ def test_a_purge_and_a_kiosk_submitting_at_once_both_succeed(tmp_path: Path) -> 
         thread.join()
     assert errors == []
     assert len(codes_in(config, DossierRow)) == 15  # every old one purged, every young one kept
+
+
+def test_an_old_dossier_with_officers_work_is_purged_with_it(tmp_path: Path) -> None:
+    """Its status changes (with their notes) and payments go in the same transaction: they are
+    the dossier's history, personal data included, and would otherwise block its deletion."""
+    from db.models import DossierEventRow, PaymentRow
+
+    config = config_for(tmp_path)
+    code = submit(config, OLD)
+    engine = make_engine(config.database_url)
+    with engine.begin() as conn:
+        row_id = conn.scalar(sa.select(DossierRow.id).where(DossierRow.tracking_code == code))
+        conn.execute(
+            sa.insert(DossierEventRow).values(
+                dossier_id=row_id,
+                at=OLD,
+                actor="cb01",
+                kind="status",
+                status="done",
+                note_for_citizen="Mời Ông/Bà đến nhận",
+                note_internal="",
+                seconds=0,
+            )
+        )
+        conn.execute(
+            sa.insert(PaymentRow).values(
+                dossier_id=row_id,
+                method="cash",
+                amount=20000,
+                receipt_number="BL-1",
+                confirmed_by="cb01",
+                confirmed_at=OLD,
+            )
+        )
+    report = purge_old(config, make_retention(config), lambda: NOW)
+    assert report.dossiers == 1 and not codes_in(config, DossierRow)
+    with engine.connect() as conn:
+        for model in (DossierEventRow, PaymentRow):
+            assert conn.scalar(sa.select(sa.func.count()).select_from(model)) == 0
