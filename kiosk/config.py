@@ -600,10 +600,36 @@ class ConsoleKeys(Section):
     )
 
 
+class VoiceKeys(Section):
+    section = "voice"
+    engine = Setting(
+        Choice("espeak", "piper", "off"),
+        "espeak",
+        "What renders the spoken clips: espeak-ng (installed with the kiosk), Piper where the station "
+        "has installed it and a voice file (GPL-3.0-or-later; see README), or off (no voice).",
+    )
+    volume = Setting(
+        Int(0, 100), 80, "Loudness of the voice at start, in percent (the screen may change it)."
+    )
+    clip_dir = Setting(
+        OptionalPath(folder=True),
+        None,
+        "Folder of the pre-rendered clips (`kiosk voice build`). Empty: the cache folder's voice/.",
+    )
+    piper_binary = Setting(
+        OptionalPath(folder=False), None, "The piper command, for engine = piper. Empty: `piper` on PATH."
+    )
+    piper_model = Setting(
+        OptionalPath(folder=False),
+        None,
+        "The Piper voice file (.onnx, with its .onnx.json beside it), for engine = piper. Never downloaded.",
+    )
+
+
 SECTIONS: tuple[type[Section], ...] = (
     StationKeys, PathKeys, DatabaseKeys, CardKeys, TrustKeys, PrinterKeys, SubmissionKeys, HubKeys,
     WorkerKeys, UiKeys, SecurityKeys, OfficerKeys, RetentionKeys, BackupKeys, PaymentKeys,
-    AppointmentKeys, ScannerKeys, CatalogKeys, ConsoleKeys,
+    AppointmentKeys, ScannerKeys, CatalogKeys, ConsoleKeys, VoiceKeys,
 )  # fmt: skip
 # Keys of earlier releases, ignored with a warning for one release, then unknown like any other.
 RETIRED: dict[str, str] = {
@@ -638,6 +664,7 @@ class Config:
     scanner: ScannerKeys
     catalog: CatalogKeys
     console: ConsoleKeys
+    voice: VoiceKeys
 
     def __init__(
         self, values: Mapping[str, Any], demo: bool = False, credentials_dir: Path | None = None
@@ -723,6 +750,10 @@ class Config:
     def cache_dir(self) -> Path:
         """The kiosk's own cache (parsed catalog): safe to delete."""
         return self.data_dir / "cache"
+
+    @property
+    def clip_dir(self) -> Path:
+        return self.voice.clip_dir or self.cache_dir / "voice"
 
 
 if set(Config.__annotations__) != {s.section for s in SECTIONS}:

@@ -51,3 +51,38 @@ class EspeakVoice:
             self._current.terminate()
             self._current.wait(timeout=2)
         self._current = None
+
+
+class EspeakEngine:
+    """espeak-ng rendering a sentence to WAV bytes (`--stdout`), for the clip folder."""
+
+    name = "espeak-ng"
+
+    def __init__(self, binary: str | None = None, voices: dict[str, str] | None = None) -> None:
+        self._binary = binary or shutil.which("espeak-ng")
+        self._voices = voices or VOICES
+
+    @property
+    def available(self) -> bool:
+        return self._binary is not None
+
+    def problem(self) -> str:
+        return "" if self._binary else "espeak-ng is not installed (apt-get install espeak-ng)"
+
+    def voice_id(self, language: str) -> str:
+        return f"espeak-ng:{self._voices.get(language, 'vi')}"
+
+    def render(self, text: str, language: str) -> bytes:
+        """A WAV of `text` as read (`for_speech`); the text goes on stdin, as for `EspeakVoice`."""
+        if self._binary is None:
+            raise RuntimeError(self.problem())
+        done = subprocess.run(
+            [self._binary, "-v", self._voices.get(language, "vi"), "--stdout", "--stdin"],
+            input=for_speech(text, language).encode("utf-8"),
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+        if done.returncode != 0 or not done.stdout:
+            raise RuntimeError(f"espeak-ng failed: {done.stderr.decode(errors='replace').strip()[:200]}")
+        return done.stdout

@@ -7,6 +7,7 @@ the idle screen can paint before they load.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from kiosk.app.demo import DemoDocuments, demo_documents
 from kiosk.app.health import HEALTH_EVERY_S, kiosk_health
 from kiosk.appointments import AppointmentSettings
 from kiosk.catalog import Catalog, load_catalog
-from kiosk.config import Config, ConfigError
+from kiosk.config import Config, ConfigError, load_config
 from kiosk.controller import KioskController, Reporting, Station
 from kiosk.flow.journey import Journey
 from kiosk.health import Health
@@ -30,6 +31,7 @@ from kiosk.ports.clock import Clock, local_now
 from kiosk.ports.stats import StatsSource
 from kiosk.ports.voice import Silent, Voice
 from kiosk.runner import Runner
+from kiosk.text import LANGUAGES
 from kiosk.worker import Outcome, StationWorker, Task
 
 if TYPE_CHECKING:
@@ -38,6 +40,7 @@ if TYPE_CHECKING:
 
     from db.hub import SqlHubLink
     from db.stats import SqlStats
+    from devices.audio.clips import Engine as ClipEngine
     from hub.client import HubClient, SyncReport
     from kiosk.audit import AuditLog
     from kiosk.backup import BackupReport
@@ -482,12 +485,59 @@ def hub_status_pass(config: Config, clock: Clock = local_now) -> Callable[[], Sy
     return lambda: pull_statuses(client(), link(), clock())
 
 
-def make_voice() -> Voice:
-    """espeak-ng when installed; a station without it stays silent rather than failing."""
-    from devices.audio.espeak import EspeakVoice
+def make_voice_engine(config: Config) -> ClipEngine:
+    """The clip renderer `[voice] engine` names; raises VoiceUnavailable with the reason if it
+    cannot run here (Piper not installed, no voice file, no espeak-ng)."""
+    from devices.audio.espeak import EspeakEngine
+    from devices.audio.piper import PiperEngine
 
-    voice = EspeakVoice()
-    return voice if voice.available else Silent()
+    engine: ClipEngine
+    if config.voice.engine == "piper":
+        binary = config.voice.piper_binary
+        engine = PiperEngine(config.voice.piper_model, str(binary) if binary else None)
+    else:
+        engine = EspeakEngine()
+    problem = engine.problem()
+    if problem:
+        raise VoiceUnavailable(problem)
+    return engine
+
+
+class VoiceUnavailable(Exception):
+    pass
+
+
+def make_voice(config: Config | None = None, catalog: Catalog | None = None) -> Voice:
+    """Clips played on one PulseAudio stream (`kiosk voice build` renders them ahead; the rest at
+    first use, off the UI thread). A Piper the station asked for but cannot run falls back to
+    espeak-ng with a warning; no libpulse: espeak-ng speaking each phrase itself; no espeak-ng or
+    `engine = "off"`: silent rather than failing."""
+    from devices.audio import pulse
+    from devices.audio.clips import ClipFolder, ClipVoice, known_keys
+    from devices.audio.espeak import EspeakEngine, EspeakVoice
+    from kiosk.voice import known_texts
+
+    config = config or load_config()
+    if config.voice.engine == "off":
+        return Silent()
+    try:
+        engine = make_voice_engine(config)
+    except VoiceUnavailable as exc:
+        logging.getLogger(__name__).warning("voice: %s; using espeak-ng", exc)
+        engine = EspeakEngine()
+        if engine.problem():
+            return Silent()
+    if not pulse.usable():
+        fallback = EspeakVoice()
+        return fallback if fallback.available else Silent()
+    chosen = engine
+
+    def known() -> frozenset[str]:
+        texts = known_texts(catalog or make_catalog(config), LANGUAGES)
+        return known_keys(chosen, texts)
+
+    player = pulse.PulsePlayer(volume=config.voice.volume)
+    return ClipVoice(engine, ClipFolder(config.clip_dir), player, known)
 
 
 class Lazy(Generic[T]):

@@ -1,0 +1,69 @@
+"""What the kiosk's voice can say ahead of time, and how a rendered clip is named.
+
+Pure: the renderer, the clip folder and the player are in `devices/audio/`. A clip holds one
+sentence, so a screen that reads "step title. how to do it" plays two clips that were both
+rendered at build time, and only a sentence with a name or a code in it is made at first use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from types import ModuleType
+
+from kiosk.catalog import Catalog
+from kiosk.speech import for_speech
+from kiosk.text import Text
+
+# Not after "No." ("form No. 3"): an abbreviation, not a sentence end.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])(?<![Nn]o\.)\s+")
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a spoken text, each one clip ("A. B" → ["A.", "B"])."""
+    text = unicodedata.normalize("NFC", text).strip()
+    return [part for part in _SENTENCE_END.split(text) if part.strip()] if text else []
+
+
+def clip_key(voice_id: str, text: str, language: str) -> str:
+    """The clip's file name: a new engine, voice or reading of the text is a new clip, never a
+    stale one; the text itself (it may carry a citizen's name) is not in the name."""
+    spoken = for_speech(unicodedata.normalize("NFC", text), language)
+    digest = hashlib.sha256(f"{voice_id}\0{language}\0{spoken}".encode()).hexdigest()
+    return digest[:40]
+
+
+def _texts_in(module: ModuleType) -> Iterator[Text]:
+    for value in vars(module).values():
+        if isinstance(value, Text):
+            yield value
+        elif isinstance(value, dict):
+            yield from (v for v in value.values() if isinstance(v, Text))
+        elif isinstance(value, (tuple, list)):
+            yield from (v for v in value if isinstance(v, Text))
+
+
+def _catalog_texts(catalog: Catalog) -> Iterator[Text]:
+    for service in catalog.services:
+        yield from (service.title, service.summary)
+        for step in service.steps:
+            yield step.say or step.title
+
+
+def known_texts(
+    catalog: Catalog, languages: Iterable[str], phrase_modules: Iterable[ModuleType] = ()
+) -> dict[str, list[str]]:
+    """Per language, every sentence known before a citizen comes: the catalog's service titles and
+    summaries, each step's spoken text, and the kiosk's phrases (those with a {placeholder} are
+    filled at run time and made then). Sorted, no duplicates."""
+    from kiosk import phrases
+
+    modules = [phrases, *phrase_modules]
+    texts = [*(t for m in modules for t in _texts_in(m)), *_catalog_texts(catalog)]
+    out: dict[str, list[str]] = {}
+    for language in languages:
+        said = {s for t in texts for s in sentences(t.get(language) if language in t.by_language else "")}
+        out[language] = sorted(s for s in said if "{" not in s)
+    return out
