@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   python3 python3-venv python3-dev build-essential swig libpcsclite-dev pcscd vsmartcard-vpcd pcsc-tools postgresql
   cups printer-driver-cups-pdf libcups2-dev libusb-1.0-0
-  cage xvfb xauth fonts-noto-core poppler-utils zbar-tools libzbar0 espeak-ng strace
+  cage xvfb xauth fonts-noto-core poppler-utils zbar-tools libzbar0 espeak-ng pulseaudio pulseaudio-utils strace
   chromium chromium-driver
   libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-randr0 libxcb-render-util0

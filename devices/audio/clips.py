@@ -43,6 +43,9 @@ class Player(Protocol):
     def play(self, pcm: Pcm) -> None: ...
     def stop(self) -> None: ...
     def close(self) -> None: ...
+    def drain(self, timeout: float = 30.0) -> bool: ...
+    @property
+    def error(self) -> str: ...
 
 
 class ClipFolder:
@@ -77,7 +80,7 @@ class ClipFolder:
             Path(tmp).unlink(missing_ok=True)
             raise
 
-    def keys(self) -> set[str]:
+    def made(self) -> set[str]:
         return {p.stem for p in self.folder.glob("*.wav")} if self.folder.is_dir() else set()
 
 
@@ -168,6 +171,10 @@ class ClipVoice:
         self._player.stop()  # the previous screen's words must not run on while this one renders
         self._renderer.submit(self._render_then_play, generation, parts, language)
 
+    @property
+    def player_error(self) -> str:
+        return self._player.error
+
     def stop(self) -> None:
         with self._lock:
             self._generation += 1
@@ -182,6 +189,11 @@ class ClipVoice:
         """Until what `say` handed to the render thread is done (tests, the CLI, the bench)."""
         done: Future[None] = self._renderer.submit(lambda: None)
         done.result(timeout=120)
+
+    def finish(self, timeout: float = 60.0) -> bool:
+        """Until the last text asked for has been played out (`kiosk voice say`)."""
+        self.wait_idle()
+        return self._player.drain(timeout) and not self._player.error
 
     def _cached(self, key: str) -> Pcm | None:
         with self._lock:

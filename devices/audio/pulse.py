@@ -150,6 +150,7 @@ class PulsePlayer:
         # the bench's "first audio bytes" and the tests' wait.
         self.on_first_write: list[Callable[[], None]] = []
         self._busy = False
+        self.error = ""  # why the last clip was not heard ("" once one was)
         self._thread = threading.Thread(target=self._run, name="voice-player", daemon=True)
         self._thread.start()
 
@@ -202,8 +203,11 @@ class PulsePlayer:
             assert request is not None
             try:
                 self._play(request)
+                self.error = ""
             except PulseError as exc:
-                log.warning("voice: no sound (%s)", exc)
+                if not self.error:  # once, not at every screen while the sound server is down
+                    log.warning("voice: no sound (%s)", exc)
+                self.error = str(exc) or type(exc).__name__
                 if self._stream is not None:
                     self._stream.close()
                     self._stream = None  # reopened for the next clip: the server may be back

@@ -24,6 +24,7 @@ from kiosk.app.cli_report import add_report_command
 from kiosk.app.cli_serve import add_serve_commands
 from kiosk.app.cli_status import add_status_commands
 from kiosk.app.cli_trust import add_trust_commands
+from kiosk.app.cli_voice import add_voice_commands
 from kiosk.app.cli_worker import add_worker_command
 from kiosk.config import Config, ConfigError, example_toml, load_config
 from kiosk.keyfile import KeyProblem
@@ -210,6 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_trust_commands(sub)
     add_serve_commands(sub)
     add_hub_commands(sub)
+    add_voice_commands(sub)
     return parser
 
 
