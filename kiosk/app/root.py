@@ -20,7 +20,7 @@ from kiosk.app.demo import DemoDocuments, demo_documents
 from kiosk.app.health import HEALTH_EVERY_S, kiosk_health
 from kiosk.appointments import AppointmentSettings
 from kiosk.catalog import Catalog, load_catalog
-from kiosk.config import Config, ConfigError, load_config
+from kiosk.config import Config, ConfigError
 from kiosk.controller import KioskController, Reporting, Station
 from kiosk.flow.journey import Journey
 from kiosk.health import Health
@@ -511,13 +511,16 @@ def make_voice(config: Config | None = None, catalog: Catalog | None = None) -> 
     """Clips played on one PulseAudio stream (`kiosk voice build` renders them ahead; the rest at
     first use, off the UI thread). A Piper the station asked for but cannot run falls back to
     espeak-ng with a warning; no libpulse: espeak-ng speaking each phrase itself; no espeak-ng or
-    `engine = "off"`: silent rather than failing."""
+    `engine = "off"`: silent rather than failing. Without a config (a caller of the old
+    signature), espeak-ng speaks each phrase: the clip folder and volume are the station's."""
     from devices.audio import pulse
     from devices.audio.clips import ClipFolder, ClipVoice, known_keys
     from devices.audio.espeak import EspeakEngine, EspeakVoice
     from kiosk.voice import known_texts
 
-    config = config or load_config()
+    if config is None:
+        legacy = EspeakVoice()
+        return legacy if legacy.available else Silent()
     if config.voice.engine == "off":
         return Silent()
     try:

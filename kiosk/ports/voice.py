@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 
 class Voice(Protocol):
@@ -14,3 +14,13 @@ class Silent:
 
     def say(self, text: str, language: str) -> None:
         pass
+
+
+@runtime_checkable
+class Loudness(Protocol):
+    """A voice whose volume the screen can set (the clip voice): 0 silent .. 100 full."""
+
+    @property
+    def volume(self) -> int: ...
+
+    def set_volume(self, percent: int) -> None: ...

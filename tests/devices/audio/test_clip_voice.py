@@ -179,3 +179,11 @@ def test_wav_round_trip_of_a_streamed_header() -> None:
     assert len(pcm.frames) == len(streamed) - 44
     assert parse_wav(to_wav(pcm)) == pcm
     assert parse_wav(chime_wav()).rate == 22050
+
+
+def test_the_screen_finds_the_volume_through_the_port(tmp_path: Path) -> None:
+    from kiosk.ports.voice import Loudness, Silent
+
+    voice = ClipVoice(CountingEngine(), ClipFolder(tmp_path), TakenPlayer())
+    assert isinstance(voice, Loudness) and not isinstance(Silent(), Loudness)
+    voice.close()

@@ -140,3 +140,10 @@ def test_say_reaches_the_sound_server(
     monkeypatch.setenv("PULSE_SERVER", f"unix:{tmp_path}/nothing-here")
     assert main(["--config", str(cfg), "voice", "say", "Xin chào"]) == 1
     assert "not played" in capsys.readouterr().err
+
+
+def test_without_a_config_espeak_speaks_each_phrase() -> None:
+    """`ui/app.py` calls `make_voice()`: it keeps the per-phrase voice until it passes its config."""
+    from devices.audio.espeak import EspeakVoice
+
+    assert isinstance(make_voice(), EspeakVoice)
