@@ -162,6 +162,9 @@ class ClipVoice:
             generation = self._generation
         voice = self.engine.voice_id(language)
         parts = [(clip_key(voice, s, language), s) for s in sentences(text)]
+        if not parts:
+            self._player.stop()  # a screen with nothing to say: the last one's words stop
+            return
         clips = [self._cached(key) for key, _ in parts]
         if all(c is not None for c in clips):
             pcm = joined(c for c in clips if c is not None)

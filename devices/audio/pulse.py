@@ -202,19 +202,33 @@ class PulsePlayer:
                 self._busy = True
             assert request is not None
             try:
-                self._play(request)
+                self._play_or_reopen(request)
                 self.error = ""
             except PulseError as exc:
+                self._drop_stream()  # reopened for the next clip: the server may be back
                 if not self.error:  # once, not at every screen while the sound server is down
                     log.warning("voice: no sound (%s)", exc)
                 self.error = str(exc) or type(exc).__name__
-                if self._stream is not None:
-                    self._stream.close()
-                    self._stream = None  # reopened for the next clip: the server may be back
             finally:
                 with self._cond:
                     self._busy = False
                     self._cond.notify_all()
+
+    def _play_or_reopen(self, request: _Request) -> None:
+        """A stream the server dropped (it restarted) fails at once: the clip gets a new one."""
+        had_stream = self._stream is not None
+        try:
+            self._play(request)
+        except PulseError:
+            self._drop_stream()
+            if not had_stream:
+                raise
+            self._play(request)
+
+    def _drop_stream(self) -> None:
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = None
 
     def _play(self, request: _Request) -> None:
         stream = self._stream

@@ -28,6 +28,30 @@ class Sound:
     server: str  # for PulsePlayer(server=...) and $PULSE_SERVER
     env: dict[str, str]
     folder: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        socket = self.folder / "native"
+        socket.unlink(missing_ok=True)
+        self.process = subprocess.Popen(
+            [
+                "pulseaudio", "-n", "--daemonize=no", "--exit-idle-time=-1", "--use-pid-file=no",
+                "--disable-shm=yes", "--log-target=stderr",
+                f"--load=module-null-sink sink_name=kiosk rate={RATE} channels=1 format=s16le",
+                f"--load=module-native-protocol-unix socket={socket} auth-anonymous=1",
+            ],
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=(self.folder / "server.log").open("ab"),
+        )  # fmt: skip
+        process = self.process
+        wait_until(lambda: socket.exists() and process.poll() is None, what="pulseaudio's socket")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
 
     def pactl(self, *args: str) -> str:
         return subprocess.run(
@@ -42,24 +66,12 @@ def sound(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sound]:
     folder = tmp_path_factory.mktemp("pulse")
     socket = folder / "native"
     env = {"HOME": str(folder), "XDG_RUNTIME_DIR": str(folder), "PATH": "/usr/bin:/bin"}
-    server = subprocess.Popen(
-        [
-            "pulseaudio", "-n", "--daemonize=no", "--exit-idle-time=-1", "--use-pid-file=no",
-            "--disable-shm=yes", "--log-target=stderr",
-            f"--load=module-null-sink sink_name=kiosk rate={RATE} channels=1 format=s16le",
-            f"--load=module-native-protocol-unix socket={socket} auth-anonymous=1",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=(folder / "server.log").open("wb"),
-    )  # fmt: skip
     sound = Sound(f"unix:{socket}", {**env, "PULSE_SERVER": f"unix:{socket}"}, folder)
     try:
-        wait_until(lambda: socket.exists() and server.poll() is None, what="pulseaudio's socket")
+        sound.start()
         yield sound
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        sound.stop()
 
 
 class Recording:

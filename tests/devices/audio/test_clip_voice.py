@@ -150,6 +150,16 @@ def test_the_latest_text_wins_over_one_still_rendering(tmp_path: Path) -> None:
     voice.close()
 
 
+def test_nothing_to_say_stops_what_is_playing(tmp_path: Path) -> None:
+    engine = CountingEngine()
+    player = TakenPlayer()
+    voice = ClipVoice(engine, built(tmp_path, engine), player)
+    voice.say(GREETING, "vi")
+    voice.say("  ", "vi")
+    assert len(player.played) == 1 and player.stops == 1
+    voice.close()
+
+
 def test_volume_goes_to_the_player(tmp_path: Path) -> None:
     player = TakenPlayer()
     voice = ClipVoice(CountingEngine(), ClipFolder(tmp_path), player)

@@ -89,6 +89,23 @@ def test_one_stream_for_every_clip(sound: Sound) -> None:
     wait_until(lambda: sound.pactl("list", "short", "sink-inputs").strip() == "", what="the stream to close")
 
 
+def test_a_restarted_sound_server_gets_the_next_clip(sound: Sound, record: Callable[[], Recording]) -> None:
+    tone = parse_wav(chime_wav())
+    player = PulsePlayer(server=sound.server)
+    try:
+        player.play(tone)
+        assert player.drain() and player.error == ""
+        sound.stop()
+        sound.start()  # pulseaudio restarted: the player's stream is gone
+        recording = record()
+        player.play(tone)
+        assert player.drain()
+        wait_until(lambda: body(tone) in recording.bytes(), what="the tone on the new server")
+        assert player.error == ""
+    finally:
+        player.close()
+
+
 def test_no_server_is_an_error_not_a_hang(sound: Sound) -> None:
     player = PulsePlayer(server=f"unix:{sound.folder}/no-such-socket")
     try:
