@@ -21,16 +21,23 @@ from kiosk.text import Text
 _SENTENCE_END = re.compile(r"(?<=[.!?…])(?<![Nn]o\.)\s+")
 
 
+def _bare(sentence: str) -> str:
+    # A final full stop changes nothing heard: "Tạm ngừng phục vụ." (a screen joining two phrases)
+    # is the clip of the phrase "Tạm ngừng phục vụ". A question or exclamation mark stays.
+    return sentence.strip().rstrip(".").rstrip()
+
+
 def sentences(text: str) -> list[str]:
-    """The sentences of a spoken text, each one clip ("A. B" → ["A.", "B"])."""
+    """The sentences of a spoken text, each one clip ("A. B?" → ["A", "B?"])."""
     text = unicodedata.normalize("NFC", text).strip()
-    return [part for part in _SENTENCE_END.split(text) if part.strip()] if text else []
+    parts = (_bare(part) for part in _SENTENCE_END.split(text)) if text else ()
+    return [part for part in parts if part]
 
 
 def clip_key(voice_id: str, text: str, language: str) -> str:
     """The clip's file name: a new engine, voice or reading of the text is a new clip, never a
     stale one; the text itself (it may carry a citizen's name) is not in the name."""
-    spoken = for_speech(unicodedata.normalize("NFC", text), language)
+    spoken = for_speech(_bare(unicodedata.normalize("NFC", text)), language)
     digest = hashlib.sha256(f"{voice_id}\0{language}\0{spoken}".encode()).hexdigest()
     return digest[:40]
 

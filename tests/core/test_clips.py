@@ -13,9 +13,12 @@ from kiosk.voice import clip_key, known_texts, sentences
 
 def test_a_spoken_text_is_cut_into_sentences() -> None:
     assert sentences("Không thấy đầu đọc thẻ. Ông/Bà bấm Gọi cán bộ") == [
-        "Không thấy đầu đọc thẻ.",
+        "Không thấy đầu đọc thẻ",
         "Ông/Bà bấm Gọi cán bộ",
     ]
+    # Screens join phrases with ". ": the phrase's clip serves, with or without its full stop.
+    joined = sentences("Tạm ngừng phục vụ. Mời Ông Bà đến quầy..")
+    assert joined == ["Tạm ngừng phục vụ", "Mời Ông Bà đến quầy"]
     said = sentences("Bring form No. 3 and the card!  Then wait?")
     assert said == ["Bring form No. 3 and the card!", "Then wait?"]
     assert sentences("   ") == []
@@ -28,9 +31,10 @@ def test_the_clip_name_follows_engine_voice_language_and_reading() -> None:
         clip_key("espeak-ng:vi-vn-x-south", "Chạm vào màn hình để bắt đầu", "vi"),
         clip_key("piper:vi_VN-vais1000-medium.onnx:63201294", "Chạm vào màn hình để bắt đầu", "vi"),
         clip_key("espeak-ng:vi", "Chạm vào màn hình để bắt đầu", "en"),
-        clip_key("espeak-ng:vi", "Chạm vào màn hình để bắt đầu.", "vi"),
+        clip_key("espeak-ng:vi", "Chạm vào màn hình để bắt đầu?", "vi"),
     }
     assert key not in others and len(others) == 4
+    assert clip_key("espeak-ng:vi", "Chạm vào màn hình để bắt đầu.", "vi") == key
     assert len(key) == 40 and all(c in "0123456789abcdef" for c in key)  # no text in a file name
 
 
