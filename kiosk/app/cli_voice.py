@@ -1,6 +1,7 @@
 """`kiosk voice`: the spoken clips.
 
-    kiosk voice build [--language vi]   render every sentence known ahead not yet in the clip folder
+    kiosk voice build [--language vi] [--prune]   render every sentence known ahead not yet in the
+                                        clip folder (--prune: and remove the clips none needs)
     kiosk voice list [--missing]        the sentences known ahead, each with its clip and whether made
     kiosk voice say "Xin chào" [--language en] [--volume 60]   speak through the kiosk's own voice
 
@@ -29,6 +30,7 @@ def add_voice_commands(subparsers: Any) -> None:
     )
     build = voice.add_parser("build", help="render the sentences known ahead into the clip folder")
     build.add_argument("--language", choices=LANGUAGES, action="append", help="only this language")
+    build.add_argument("--prune", action="store_true", help="remove clips no sentence known ahead needs")
     build.set_defaults(func=cmd_voice_build)
     listing = voice.add_parser("list", help="the sentences known ahead and their clips")
     listing.add_argument("--language", choices=LANGUAGES, action="append")
@@ -49,7 +51,7 @@ def _texts(args: argparse.Namespace, config: Any) -> dict[str, list[str]]:
 
 
 def cmd_voice_build(args: argparse.Namespace) -> int:
-    from devices.audio.clips import ClipFolder, build_clips
+    from devices.audio.clips import ClipFolder, build_clips, known_keys
     from kiosk.app.root import VoiceUnavailable, make_voice_engine
 
     config = load_config(getattr(args, "config", None))
@@ -60,13 +62,21 @@ def cmd_voice_build(args: argparse.Namespace) -> int:
         return EXIT_NO_ENGINE
     texts = _texts(args, config)
     started = time.monotonic()
-    report = build_clips(engine, ClipFolder(config.clip_dir), texts)
+    folder = ClipFolder(config.clip_dir)
+    report = build_clips(engine, folder, texts)
+    pruned = 0
+    if args.prune:  # clips of an old catalog, phrase text or engine
+        keep = known_keys(engine, _texts(argparse.Namespace(language=None), config))
+        for key in folder.made() - keep:
+            folder.path(key).unlink(missing_ok=True)
+            pruned += 1
     for failure in report.failed:
         print(f"kiosk: voice: not made: {failure}", file=sys.stderr)
     total = sum(len(s) for s in texts.values())
     print(
         f"{engine.name}: {total} sentences, {report.rendered} rendered, {report.present} already there, "
-        f"{len(report.failed)} failed ({time.monotonic() - started:.1f} s) in {config.clip_dir}"
+        f"{len(report.failed)} failed{f', {pruned} pruned' if args.prune else ''} "
+        f"({time.monotonic() - started:.1f} s) in {config.clip_dir}"
     )
     return EXIT_FAILED if report.failed else 0
 

@@ -64,6 +64,12 @@ def test_build_then_list(tmp_path: Path, fast_espeak: Path, capsys: pytest.Captu
     lines = capsys.readouterr().out.splitlines()
     assert lines[-1].startswith(f"{total} sentences, {total} with a clip, 0 missing")
     assert any(line.startswith("+ vi ") and line.endswith("Chạm vào màn hình để bắt đầu") for line in lines)
+    stale = clips / ("0" * 40 + ".wav")  # a clip of a sentence the catalog no longer has
+    stale.write_bytes(chime_wav())
+    assert main(["--config", str(cfg), "voice", "build", "--prune"]) == 0
+    out = capsys.readouterr().out
+    assert ", 0 rendered, " in out and ", 1 pruned" in out and not stale.exists()
+    assert len(list(clips.glob("*.wav"))) == total
 
 
 def test_build_says_why_piper_cannot_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
