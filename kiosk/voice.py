@@ -18,13 +18,15 @@ from kiosk.speech import for_speech
 from kiosk.text import Text
 
 # Not after "No." ("form No. 3"): an abbreviation, not a sentence end.
-_SENTENCE_END = re.compile(r"(?<=[.!?…])(?<![Nn]o\.)\s+")
+# A colon too: the cues say "<field>: <what to do>" and "<code label>: <code>", and each half then
+# has its own clip (the label built ahead, only the code made at first use).
+_SENTENCE_END = re.compile(r"(?<=[.!?…:])(?<![Nn]o\.)\s+")
 
 
 def _bare(sentence: str) -> str:
     # A final full stop changes nothing heard: "Tạm ngừng phục vụ." (a screen joining two phrases)
     # is the clip of the phrase "Tạm ngừng phục vụ". A question or exclamation mark stays.
-    return sentence.strip().rstrip(".").rstrip()
+    return sentence.strip().rstrip(".:").rstrip()
 
 
 def sentences(text: str) -> list[str]:
@@ -54,9 +56,14 @@ def _texts_in(module: ModuleType) -> Iterator[Text]:
 
 def _catalog_texts(catalog: Catalog) -> Iterator[Text]:
     for service in catalog.services:
-        yield from (service.title, service.summary)
+        yield from (service.title, service.summary, service.who, service.processing_time, service.next_steps)
+        yield from (paper.text for paper in service.papers)
+        yield from (service.fee.note, *(case.note for case in service.fee.cases))
         for step in service.steps:
             yield step.say or step.title
+        for field in service.fields.values():
+            yield from (field.label, field.hint, *field.messages.values())
+            yield from (option.label for option in field.options)
 
 
 def known_texts(

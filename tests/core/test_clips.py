@@ -21,6 +21,7 @@ def test_a_spoken_text_is_cut_into_sentences() -> None:
     assert joined == ["Tạm ngừng phục vụ", "Mời Ông Bà đến quầy"]
     said = sentences("Bring form No. 3 and the card!  Then wait?")
     assert said == ["Bring form No. 3 and the card!", "Then wait?"]
+    assert sentences("Mã hồ sơ của Ông/Bà: Q5542-D64NY") == ["Mã hồ sơ của Ông/Bà", "Q5542-D64NY"]
     assert sentences("   ") == []
 
 
@@ -60,6 +61,9 @@ def test_known_texts_hold_the_catalog_and_the_phrases_in_every_language() -> Non
         # The card screen says "<step>. <how to place the card>": both halves are clips.
         assert set(sentences(phrases.CARD_WAYS.get(language))) <= said
         assert set(sentences(phrases.CARD_ERRORS[next(iter(phrases.CARD_ERRORS))].get(language))) <= said
+        for field in (f for s in catalog.services for f in s.fields.values()):
+            for text in (field.label, *field.messages.values(), *(o.label for o in field.options)):
+                assert set(sentences(text.get(language))) <= said, field.id
         assert not any("{" in s for s in said)  # filled in at run time, rendered then
         assert texts[language] == sorted(said)
 
