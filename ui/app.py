@@ -196,7 +196,7 @@ def run(config: Config, *, windowed: bool) -> int:
         QGuiApplication.sync()
         from kiosk.app.root import make_voice
 
-        ui = KioskUi(config, windowed=windowed, voice=make_voice())
+        ui = KioskUi(config, windowed=windowed, voice=make_voice(config))
         kiosk.append(ui)
         ui.show()
         ui.first_frame_gone = FirstPaint(close_first_frame)  # once the kiosk has painted

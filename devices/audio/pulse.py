@@ -73,6 +73,16 @@ def usable() -> bool:
     return _LIBS is not None
 
 
+def server_answers(server: str | None = None) -> bool:
+    """A sound server takes a stream now (the kiosk then plays clips; else espeak-ng speaks to ALSA
+    itself, as before clips: a station without PulseAudio must not go silent)."""
+    try:
+        _Stream(server, 16000, 1).close()
+    except PulseError:
+        return False
+    return True
+
+
 class _Stream:
     """One open playback stream of one sample format."""
 

@@ -115,7 +115,11 @@ def cmd_voice_say(args: argparse.Namespace) -> int:
     config = load_config(getattr(args, "config", None))
     voice = make_voice(config)
     if not isinstance(voice, ClipVoice):
-        print(f"kiosk: voice: no clip voice here ({type(voice).__name__})", file=sys.stderr)
+        why = "voice.engine is off" if config.voice.engine == "off" else "no PulseAudio server answers"
+        print(
+            f"kiosk: voice: no clip voice here ({why}; the kiosk uses {type(voice).__name__})",
+            file=sys.stderr,
+        )
         return EXIT_NO_ENGINE
     if args.volume is not None:
         voice.set_volume(args.volume)

@@ -530,7 +530,10 @@ def make_voice(config: Config | None = None, catalog: Catalog | None = None) -> 
         engine = EspeakEngine()
         if engine.problem():
             return Silent()
-    if not pulse.usable():
+    if not pulse.usable() or not pulse.server_answers():
+        logging.getLogger(__name__).warning(
+            "voice: no PulseAudio server answers; espeak-ng speaks each phrase"
+        )
         fallback = EspeakVoice()
         return fallback if fallback.available else Silent()
     chosen = engine

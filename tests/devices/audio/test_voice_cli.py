@@ -11,6 +11,7 @@ import pytest
 
 from devices.audio.chime import chime_wav
 from devices.audio.clips import ClipVoice
+from devices.audio.espeak import EspeakVoice
 from devices.audio.piper import PiperEngine
 from devices.audio.wav import parse_wav
 from kiosk.app.cli import main
@@ -114,8 +115,9 @@ def test_piper_reads_the_text_on_stdin_and_writes_the_wav_it_was_told(tmp_path: 
 
 
 def test_a_piper_that_cannot_run_falls_back_to_espeak(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, sound: Sound, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("PULSE_SERVER", sound.server)
     cfg = load_config(config_file(tmp_path, f'engine = "piper"\npiper_model = "{tmp_path / "none.onnx"}"\n'))
     with pytest.raises(VoiceUnavailable):
         make_voice_engine(cfg)
@@ -143,13 +145,16 @@ def test_say_reaches_the_sound_server(
     recording = record()
     assert main(["--config", str(cfg), "voice", "say", "Xin chào"]) == 0
     wait_until(lambda: any(recording.bytes()), what="sound at the sink")
+    capsys.readouterr()
+    # No server: the kiosk falls back to espeak-ng speaking each phrase (never silent); `say` says so.
     monkeypatch.setenv("PULSE_SERVER", f"unix:{tmp_path}/nothing-here")
-    assert main(["--config", str(cfg), "voice", "say", "Xin chào"]) == 1
-    assert "not played" in capsys.readouterr().err
+    assert isinstance(make_voice(load_config(cfg)), EspeakVoice)
+    assert main(["--config", str(cfg), "voice", "say", "Xin chào"]) == 2
+    assert "no PulseAudio server" in capsys.readouterr().err
 
 
 def test_without_a_config_espeak_speaks_each_phrase() -> None:
-    """`ui/app.py` calls `make_voice()`: it keeps the per-phrase voice until it passes its config."""
+    """Without a config (an old caller) espeak-ng speaks each phrase; `ui/app.py` passes its config."""
     from devices.audio.espeak import EspeakVoice
 
     assert isinstance(make_voice(), EspeakVoice)
