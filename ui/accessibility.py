@@ -6,9 +6,10 @@ in a headset (`devices/audio/headset.py` calls `turn_on`), puts the journey in a
 (`FlowState.accessible`): high contrast, large text, and keypad navigation:
 
 - the arrows move a focus ring among the buttons, tiles, choices and text boxes of what is shown
-  (the overlay alone while one is up), to the nearest one in that direction; where there is none,
-  Right/Down go on to the next in reading order and Left/Up to the one before (so every control
-  is reached by one arrow alone), and each one reached is spoken;
+  (the overlay alone while one is up): Left and Right to the one before or after in reading order
+  (top bar, screen, bottom bar; rows left to right), so Right alone reaches every control; Up and
+  Down to the nearest one above or below (at the edge, on in reading order); each one reached is
+  spoken;
 - Enter presses the focused control (a text box: the on-screen keyboard types into it);
 - a printable key (a keypad's digits) presses the on-screen key with that label.
 
@@ -55,7 +56,7 @@ def key_code(name: str) -> int:
     sequence = QKeySequence.fromString(name)
     if sequence.isEmpty():
         raise ValueError(f"unknown key {name!r}")
-    return int(sequence[0].key())
+    return int(sequence[0].key())  # type: ignore[index]  # the stubs lack __getitem__
 
 
 def box(widget: QWidget, window: QWidget) -> QRect:
@@ -67,7 +68,9 @@ def unscrolled_box(widget: QWidget, window: QWidget) -> QRect:
     order does not change as it scrolls, and what is below the fold stays below what is shown."""
     rect = box(widget, window)
     for area in _scroll_areas(widget):
-        rect.translate(area.horizontalScrollBar().value(), area.verticalScrollBar().value())
+        # `translated`, not `translate`: PySide6 6.12's QRect.translate drops a reference to None
+        # on each call, and a long keypad journey ends in "none_dealloc" (a crash).
+        rect = rect.translated(area.horizontalScrollBar().value(), area.verticalScrollBar().value())
     return rect
 
 
@@ -83,32 +86,23 @@ def reading_order(boxes: list[QRect], regions: list[int] | None = None) -> list[
 def nearest(
     boxes: list[QRect], current: int, direction: tuple[int, int], regions: list[int] | None = None
 ) -> int | None:
-    """The box nearest to `boxes[current]` in `direction` (dx, dy), or None. Left and Right stay
-    in the current row (boxes overlapping it in height); Up and Down take the nearest anywhere
-    below or above: distance along the direction plus twice the distance across it. A box in the
-    same region (`regions`: top bar, screen, bottom bar) comes before any other."""
+    """Up or Down (`direction` (0, ±1)): the box nearest to `boxes[current]` below or above it,
+    or None: distance along plus twice the distance across, a box in the same region
+    (`regions`: top bar, screen, bottom bar) before any other. Left and Right are the reading
+    order's (`move`): on a row of keys that is the next key, and they reach every control."""
     regions = regions or [0] * len(boxes)
     here_box = boxes[current]
     here = here_box.center()
-    dx, dy = direction
+    dy = direction[1]
     best, best_score = None, (0, 0)
     for index, other in enumerate(boxes):
         if index == current:
             continue
-        there = other.center()
-        if dx:
-            beyond = other.left() >= here_box.right() - 4 if dx > 0 else other.right() <= here_box.left() + 4
-            same_row = other.top() < here_box.bottom() and other.bottom() > here_box.top()
-            if not (beyond and same_row):
-                continue
-            along, across = abs(there.x() - here.x()), abs(there.y() - here.y())
-        else:
-            beyond = other.top() >= here_box.bottom() - 4 if dy > 0 else other.bottom() <= here_box.top() + 4
-            if not beyond:
-                continue
-            along, across = abs(there.y() - here.y()), abs(there.x() - here.x())
-        if dx and regions[index] != regions[current]:
+        beyond = other.top() >= here_box.bottom() - 4 if dy > 0 else other.bottom() <= here_box.top() + 4
+        if not beyond:
             continue
+        there = other.center()
+        along, across = abs(there.y() - here.y()), abs(there.x() - here.x())
         score = (int(regions[index] != regions[current]), along + 2 * across)
         if best is None or score < best_score:
             best, best_score = index, score
@@ -281,9 +275,9 @@ class Accessibility(QObject):
         if self.focused not in targets:
             chosen = self._first(targets, order) if direction in ((1, 0), (0, 1)) else order[-1]
         else:
-            current = targets.index(self.focused)  # type: ignore[arg-type]
-            found = nearest(boxes, current, direction, regions)
-            if found is None:  # the edge: on in reading order, round to the start
+            current = targets.index(self.focused)
+            found = nearest(boxes, current, direction, regions) if direction[1] else None
+            if found is None:  # Left, Right, or an edge: on in reading order, round at the end
                 step = 1 if direction in ((1, 0), (0, 1)) else -1
                 found = order[(order.index(current) + step) % len(order)]
             chosen = found
