@@ -220,6 +220,7 @@ class Accessibility(QObject):
         if not self.on or kind != QEvent.Type.KeyPress:
             return False
         if key in ARROWS:
+            self.journey.touch()  # a key is a touch (the idle warning's "still here", too)
             self.move(ARROWS[key])
             return True
         if key in ENTER:

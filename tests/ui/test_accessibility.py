@@ -4,6 +4,7 @@ ends with the session."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
 import threading
@@ -156,6 +157,18 @@ def test_overlay_answers_alone_and_the_reset_ends_the_mode(kiosk_ui: KioskUi, cl
     assert QApplication.instance().property(THEME_PROPERTY) == "normal"  # type: ignore[union-attr]
     key(ui, Qt.Key.Key_Down)  # arrows are the kiosk's again: nothing focused, nothing said
     assert ui.accessibility.focused is None
+
+
+def test_an_arrow_keeps_the_session_as_a_touch_would(qtbot, kiosk_ui: KioskUi, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    ui = kiosk_ui
+    journey = ui.app.journey
+    hold_key(ui, clock, 2.0)
+    journey.choose_service("1.003677")
+    journey._last_touch -= dt.timedelta(seconds=61)  # the journey's own clock, as test_journey does
+    qtbot.waitUntil(lambda: journey.state().idle_warning, timeout=3000)
+    key(ui, Qt.Key.Key_Down)
+    assert not journey.state().idle_warning and journey.seconds_until_reset() > 60
+    assert journey.state().screen == "intro"
 
 
 def test_a_keypad_digit_presses_the_on_screen_key(qtbot, kiosk_ui: KioskUi, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
