@@ -30,7 +30,7 @@ from ui.accessibility import nearest, reading_order
 from ui.app import KioskUi
 from ui.tour import Tour, tour_config
 from ui.widgets.icons import THEME_PROPERTY
-from ui.widgets.tile import Tile
+from ui.widgets.tile import Tile, WrappingButton
 from ui.window import settle
 
 
@@ -300,13 +300,13 @@ def contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
 
 def text_contrast(image: Image.Image) -> float:
     """Contrast of a text's box as drawn: its commonest colour is the background; the text is the
-    colour of the strokes' cores: the quarter of the other pixels farthest from the background
+    colour of the strokes' cores: the eighth of the other pixels farthest from the background
     (the rest is anti-aliasing at the strokes' edges). No pixel unlike the background (text drawn
     in the background's colour): 1:1."""
     colours = image.getcolors(image.width * image.height) or []
     background = max(colours)[1]
     others = sum(n for n, c in colours if contrast(c, background) > 1.05)
-    needed = max(4, others // 4)
+    needed = max(4, others // 8)
     covered = 0
     for ratio, count in sorted(((contrast(c, background), n) for n, c in colours), reverse=True):
         covered += count
@@ -342,7 +342,11 @@ class ContrastTour(Tour):
                     continue
                 if not widget.text().strip() or (not overlay and window.overlay.isAncestorOf(widget)):
                     continue
+                if isinstance(widget, WrappingButton):
+                    continue  # a tile's words are its labels, measured themselves
                 rect = QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
+                if isinstance(widget, QPushButton):  # inside its border and rounded corners
+                    rect = rect.adjusted(14, 6, -14, -6)
                 parent = widget.parentWidget()
                 while parent is not None:  # only what a scroll area shows of it
                     if isinstance(parent, QScrollArea):
