@@ -344,6 +344,11 @@ class ContrastTour(Tour):
                     continue
                 if isinstance(widget, WrappingButton):
                     continue  # a tile's words are its labels, measured themselves
+                on_top = window.childAt(widget.mapTo(window, widget.rect().center()))
+                if on_top is not None and not (
+                    on_top is widget or widget.isAncestorOf(on_top) or on_top.isAncestorOf(widget)
+                ):
+                    continue  # covered (the month calendar over the form): not seen
                 rect = QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
                 if isinstance(widget, QPushButton):  # inside its border and rounded corners
                     rect = rect.adjusted(14, 6, -14, -6)
