@@ -336,6 +336,9 @@ class Accessibility(QObject):
             return
         assert isinstance(widget, QAbstractButton)
         self.journey.touch()
+        if isinstance(widget, Tile) and widget.isCheckable() and not widget.isChecked():
+            # A menu tile's first touch says what it is: the arrow that reached it said so already.
+            widget.click()
         widget.click()
         if self.focused is widget and widget.isVisible():
             self._after_press(widget, before)
