@@ -459,6 +459,15 @@ class UiKeys(Section):
     )
     idle_warning_seconds = Setting(Int(5, 3600), 60, "Seconds without a touch before 'are you still there?'.")
     idle_reset_seconds = Setting(Int(5, 600), 20, "Seconds the warning stays before the session is wiped.")
+    accessibility_key = Setting(
+        Str(min_length=1, max_length=20, pattern=r"[A-Za-z0-9+]+", shape="a key name such as F1"),
+        "F1",
+        "Key held to turn on accessibility mode (high contrast, large text, arrows + Enter, speech), "
+        "as Qt names it ('F1', 'Help'). Plugging in a headset turns it on too.",
+    )
+    accessibility_hold_seconds = Setting(
+        Float(0.5, 10.0), 2.0, "Seconds the accessibility key is held before the mode turns on."
+    )
 
 
 class SecurityKeys(Section):

@@ -43,6 +43,28 @@ CARD_WAYS = T(
 CARD_PLACE_SHORT = T("Đặt thẻ", "Place the card")
 CARD_QR_SHORT = T("hoặc quét mã QR trên thẻ", "or scan the card's QR code")
 CLEAR_ALL = T("Xóa hết", "Clear all")
+# Accessibility mode (ui/accessibility.py): said as it starts, and for keys whose label is a sign.
+ACCESSIBILITY_ON = T(
+    "Chế độ hỗ trợ đã bật. Ông/Bà bấm phím mũi tên để chọn, bấm phím Enter để chọn nút đó",
+    "Accessibility mode is on. Use the arrow keys to move, and Enter to press",
+)
+FOCUS_CHECKED = T("đã chọn", "selected")
+FOCUS_FIELD = T("Ô nhập chữ", "Text box")
+FOCUS_EMPTY = T("còn trống", "empty")
+KEY_NAMES = {
+    "+": T("tăng", "up"),
+    "−": T("giảm", "down"),
+    "◀": T("lùi con trỏ", "cursor left"),
+    "▶": T("tiến con trỏ", "cursor right"),
+    "⇧": T("chữ hoa", "capitals"),
+    "⌫": T("xóa một số", "delete one"),
+    "@": T("a còng", "at sign"),
+    ".": T("dấu chấm", "dot"),
+    ",": T("dấu phẩy", "comma"),
+    "-": T("gạch ngang", "dash"),
+    "_": T("gạch dưới", "underscore"),
+    "/": T("gạch chéo", "slash"),
+}
 CARD_ENTER_ID = T("Nhập 12 số in trên thẻ", "Type the 12 digits on the card")
 CARD_WAITING = T("Đang chờ thẻ trên đầu đọc", "Waiting for the card on the reader")
 CARD_PRESENT = T("Đã thấy thẻ. Ông/Bà nhập 12 số trên thẻ", "Card found. Type the 12 digits on the card")

@@ -19,6 +19,7 @@ from ui.watchdog import Watchdog
 WINDOWED_SIZE = (1366, 768)  # `kiosk run --windowed` (development): the smaller common panel
 
 if TYPE_CHECKING:
+    from devices.audio.headset import HeadsetWatch
     from devices.scanner.serial import SerialLineReader
     from kiosk.config import Config
     from ui.scan_filter import ScanKeyFilter
@@ -58,6 +59,7 @@ class KioskUi:
 
     def __init__(self, config: Config, *, windowed: bool, voice: Voice | None = None) -> None:
         from kiosk.app.root import build_app  # the core: imported once the first frame is up (`run`)
+        from ui.accessibility import Accessibility
         from ui.compose import kiosk_window
 
         self.runner = QtRunner()
@@ -66,6 +68,13 @@ class KioskUi:
             self.app, voice or Silent(), screen_size(windowed), QApplication.primaryScreen()
         )
         self.window.allow_close = windowed
+        self.accessibility = Accessibility(
+            self.window,
+            self.window.voice,
+            key=config.ui.accessibility_key,
+            hold_seconds=config.ui.accessibility_hold_seconds,
+        )
+        self.headset: HeadsetWatch | None = None  # started after the first paint
         self.lockdown = Lockdown()  # no way out for a citizen: escape keys, menus, drops
         self.ticker = QTimer()
         self.ticker.setInterval(1000)
@@ -89,6 +98,7 @@ class KioskUi:
         qt_app = QApplication.instance()
         if qt_app is not None:
             qt_app.installEventFilter(self.touch_watcher)
+            qt_app.installEventFilter(self.accessibility)  # before the scan filter: it runs after it
             qt_app.installEventFilter(self.lockdown)
             if self.window.officer is not None:  # its corner taps, and touches keeping it signed in
                 qt_app.installEventFilter(self.window.officer)
@@ -117,6 +127,21 @@ class KioskUi:
             self.serial_scanner = SerialLineReader(str(port))
             self.serial_scanner.start(on_line)
 
+    def _start_headset(self) -> None:
+        """Plugging in a headset turns accessibility mode on, where the sound card senses its jack."""
+        from devices.audio.headset import HeadsetWatch
+
+        self.headset = HeadsetWatch()
+        if not self.headset.available:
+            log.info("no headset jack sensing: accessibility mode by the held key only")
+            return
+
+        def on_change(plugged: bool) -> None:
+            if plugged:
+                self.runner.post(self.accessibility.turn_on)
+
+        self.headset.start(on_change)
+
     def _warm_up(self) -> None:
         if self.closed:  # first painted only as it closed: start no worker, install no filter
             return
@@ -126,6 +151,7 @@ class KioskUi:
         self.app.worker.start()
         self.window.prebuild()
         self._start_scanners()
+        self._start_headset()
         self.runner.run(
             self.app.controller.start,
             lambda _r: None,
@@ -143,9 +169,12 @@ class KioskUi:
             log.error("the station worker did not stop in time")
         if self.serial_scanner is not None:
             self.serial_scanner.stop()
+        if self.headset is not None:
+            self.headset.stop()
         qt_app = QApplication.instance()
         if qt_app is not None:  # application-wide filters would outlive this kiosk (and eat keys)
             qt_app.removeEventFilter(self.touch_watcher)
+            qt_app.removeEventFilter(self.accessibility)
             qt_app.removeEventFilter(self.lockdown)
             if self.window.officer is not None:
                 qt_app.removeEventFilter(self.window.officer)

@@ -122,6 +122,9 @@ class FlowState:
     identity_check: str = ""
     language: str = "vi"
     large_text: bool = False
+    # Accessibility mode (a held key or a headset): high contrast, large text, arrows + Enter, the
+    # focused control spoken. The citizen's, so the session reset ends it.
+    accessible: bool = False
     # The station's last health check (`kiosk.health`): not the session's, so a reset keeps it.
     health: Health = HEALTHY
     # The menu's services, busiest at this station first (`kiosk.flow.menu`); kept by a reset.

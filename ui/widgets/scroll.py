@@ -3,11 +3,15 @@ is more above or below (a thin bar alone went unseen, issue 11)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QPointF, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPointF, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPolygonF
 from PySide6.QtWidgets import QScrollArea, QScroller, QScrollerProperties, QSizePolicy, QWidget
 
+from ui.widgets.icons import THEME_PROPERTY
+
 CUE_COLOUR = QColor(0x0B, 0x3D, 0x91, 200)
+# Dark blue vanishes on the high-contrast theme's black (1.7:1): there the cue is its yellow.
+CUE_COLOURS = {"high_contrast": QColor(0xFF, 0xE6, 0x00, 230)}
 
 
 class ScrollCue(QWidget):
@@ -23,7 +27,9 @@ class ScrollCue(QWidget):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(CUE_COLOUR)
+        app = QCoreApplication.instance()
+        theme = str(app.property(THEME_PROPERTY)) if app is not None else ""
+        painter.setBrush(CUE_COLOURS.get(theme, CUE_COLOUR))
         w, h = self.width(), self.height()
         tip, base = (h - 2.0, 2.0) if self.down else (2.0, h - 2.0)
         painter.drawPolygon(QPolygonF([QPointF(0, base), QPointF(w, base), QPointF(w / 2, tip)]))
