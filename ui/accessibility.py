@@ -68,8 +68,6 @@ def unscrolled_box(widget: QWidget, window: QWidget) -> QRect:
     order does not change as it scrolls, and what is below the fold stays below what is shown."""
     rect = box(widget, window)
     for area in _scroll_areas(widget):
-        # `translated`, not `translate`: PySide6 6.12's QRect.translate drops a reference to None
-        # on each call, and a long keypad journey ends in "none_dealloc" (a crash).
         rect = rect.translated(area.horizontalScrollBar().value(), area.verticalScrollBar().value())
     return rect
 

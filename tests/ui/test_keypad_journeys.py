@@ -7,7 +7,6 @@ arrows reach is spoken. Only the card (and a guest's card) is placed on the read
 
 from __future__ import annotations
 
-import ctypes
 from pathlib import Path
 from typing import Any
 
@@ -24,13 +23,6 @@ from ui.widgets.address_picker import AddressPicker
 from ui.window import settle
 
 SERVICES = [service.code for service in load_catalog().services]
-# PySide6 6.12.0 under Python 3.11 drops a reference to None on every call of a method returning
-# nothing (setText, show, setGeometry …): 20,000 calls in one process end in "Fatal Python error:
-# none_dealloc" (reproduced with a bare QPushButton). These journeys make that many; until the
-# pin moves (NOTES.md), None gets references nobody gives back (a list of them would be freed at
-# exit, and the crash would come then). Python 3.12's None is immortal.
-for _ in range(1_000_000):
-    ctypes.pythonapi.Py_IncRef(ctypes.py_object(None))
 TEXT_BY_KEYBOARD = {"vietnamese": "thoon 3", "code": "43A12345", "email": "ten@vidu.vn"}
 DIGITS = {"phone": "0912345678", "id_number": "049098007788"}
 
