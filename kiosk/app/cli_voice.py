@@ -15,10 +15,13 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kiosk.config import load_config
+from kiosk.config import Config, load_config
 from kiosk.text import LANGUAGES
+
+if TYPE_CHECKING:
+    from devices.audio.clips import Engine
 
 EXIT_FAILED = 1
 EXIT_NO_ENGINE = 2
@@ -50,15 +53,23 @@ def _texts(args: argparse.Namespace, config: Any) -> dict[str, list[str]]:
     return known_texts(make_catalog(config), args.language or LANGUAGES)
 
 
-def cmd_voice_build(args: argparse.Namespace) -> int:
-    from devices.audio.clips import ClipFolder, build_clips, known_keys
+def _engine(config: Config) -> Engine | None:
+    """The station's clip renderer, or None after saying why it cannot run here."""
     from kiosk.app.root import VoiceUnavailable, make_voice_engine
 
-    config = load_config(getattr(args, "config", None))
     try:
-        engine = make_voice_engine(config)
+        return make_voice_engine(config)
     except VoiceUnavailable as exc:
         print(f"kiosk: voice: {exc}", file=sys.stderr)
+        return None
+
+
+def cmd_voice_build(args: argparse.Namespace) -> int:
+    from devices.audio.clips import ClipFolder, build_clips, known_keys
+
+    config = load_config(getattr(args, "config", None))
+    engine = _engine(config)
+    if engine is None:
         return EXIT_NO_ENGINE
     texts = _texts(args, config)
     started = time.monotonic()
@@ -83,14 +94,11 @@ def cmd_voice_build(args: argparse.Namespace) -> int:
 
 def cmd_voice_list(args: argparse.Namespace) -> int:
     from devices.audio.clips import ClipFolder
-    from kiosk.app.root import VoiceUnavailable, make_voice_engine
     from kiosk.voice import clip_key
 
     config = load_config(getattr(args, "config", None))
-    try:
-        engine = make_voice_engine(config)
-    except VoiceUnavailable as exc:
-        print(f"kiosk: voice: {exc}", file=sys.stderr)
+    engine = _engine(config)
+    if engine is None:
         return EXIT_NO_ENGINE
     folder = ClipFolder(config.clip_dir)
     made = folder.made()
