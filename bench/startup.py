@@ -131,10 +131,16 @@ def launch(variant: Variant, display: str, idle: float, quiet: float = 1.0) -> L
     return Launch(painted.first - start, painted.painted - start, pss)
 
 
+PACKAGES = ("kiosk", "ui", "devices", "db", "console", "hub")
+
+
 def variants(kiosks: list[tuple[str, Path]], work: Path) -> list[Variant]:
     python = sys.executable
     out = [Variant("bare", [python, str(HERE / "bare_window.py")], {}, ROOT)]
     for label, tree in kiosks:
+        # as scripts/setup.sh leaves a station: byte-code present (a shell with
+        # PYTHONDONTWRITEBYTECODE would otherwise compile every module at every launch)
+        subprocess.run([python, "-m", "compileall", "-q", "-j", "0", *PACKAGES], cwd=tree, check=True)
         data = work / f"data-{label}"
         data.mkdir()
         env = {"PYTHONPATH": str(tree), "KIOSK_PATHS_DATA_DIR": str(data)}

@@ -180,6 +180,7 @@ class DamageProbe:
         self._size = size
         self._quiet = quiet
         self._tops: dict[int, _Top] = {}
+        self._gone: list[_Top] = []  # destroyed windows, with the damage they had
         root = self._lib.x.XDefaultRootWindow(self._dpy)
         self._root = root
         self._lib.x.XSelectInput(self._dpy, root, _SUBSTRUCTURE_NOTIFY_MASK)
@@ -231,7 +232,10 @@ class DamageProbe:
             if top is not None:
                 top.mapped = False
         elif kind == _DESTROY_NOTIFY:
-            self._tops.pop(any_event.window, None)
+            # kept: a splash or first frame replaced by the real window still counts as painted first
+            gone = self._tops.pop(any_event.window, None)
+            if gone is not None:
+                self._gone.append(gone)
 
     def wait(self, timeout: float = 30.0) -> Painted:
         """Process X events until a right-sized window has had a full frame, then none for `quiet` s."""
@@ -243,7 +247,7 @@ class DamageProbe:
                 self._lib.x.XNextEvent(self._dpy, ctypes.byref(event))
                 self._handle(event, time.monotonic())
             now = time.monotonic()
-            tops = [t for t in self._tops.values() if t.full]
+            tops = [t for t in [*self._tops.values(), *self._gone] if t.full]
             if tops:
                 last = max(t.full[-1] for t in tops)
                 if now - last >= self._quiet:

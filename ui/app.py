@@ -1,22 +1,21 @@
-"""Starts the Qt kiosk: paint the idle screen first, then load the rest in the background."""
+"""The running Qt kiosk: its window, timers, event filters and the background warm-up.
+
+`ui.launch.run` shows the first frame before this module is even imported."""
 
 from __future__ import annotations
 
 import logging
-import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
 
 from kiosk.ports.voice import Silent, Voice
+from ui.launch import FirstPaint, present, screen_size
 from ui.lockdown import Lockdown
 from ui.qt_runner import QtRunner
 from ui.watchdog import Watchdog
-
-WINDOWED_SIZE = (1366, 768)  # `kiosk run --windowed` (development): the smaller common panel
 
 if TYPE_CHECKING:
     from devices.audio.headset import HeadsetWatch
@@ -25,20 +24,6 @@ if TYPE_CHECKING:
     from ui.scan_filter import ScanKeyFilter
 
 log = logging.getLogger(__name__)
-
-
-class FirstPaint(QObject):
-    """Calls `then` once, after the watched widget has painted for the first time."""
-
-    def __init__(self, then: Callable[[], None]) -> None:
-        super().__init__()
-        self._then: Callable[[], None] | None = then
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint and self._then is not None:
-            then, self._then = self._then, None
-            QTimer.singleShot(0, self, then)  # after this paint has reached the screen
-        return False
 
 
 class TouchWatcher(QObject):
@@ -182,59 +167,3 @@ class KioskUi:
                 qt_app.removeEventFilter(self.scan_filter)
         self.app.controller.stop()
         self.runner.wait()
-
-
-def screen_size(windowed: bool) -> tuple[int, int]:
-    """The screen's size in pixels; `WINDOWED_SIZE` for a development window."""
-    screen = QApplication.primaryScreen()
-    if windowed or screen is None:
-        return WINDOWED_SIZE
-    return (screen.geometry().width(), screen.geometry().height())
-
-
-def present(window: QWidget, *, windowed: bool) -> None:
-    """Windowed at `WINDOWED_SIZE` (development), else full screen, frameless, on top."""
-    if windowed:
-        window.resize(*WINDOWED_SIZE)
-        window.show()
-    else:
-        window.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
-        window.showFullScreen()
-        QApplication.setOverrideCursor(Qt.CursorShape.BlankCursor)
-
-
-def run(config: Config, *, windowed: bool) -> int:
-    """The first frame (the idle screen from Qt and the phrases) paints before the core is even
-    imported; the kiosk is built behind it on the next turn of the event loop and takes its place."""
-    from ui.compose import FirstFrame
-
-    qt_app = QApplication.instance() or QApplication(sys.argv[:1])
-    from ui.theme import Metrics
-
-    metrics = Metrics.of(*screen_size(windowed), config.ui.screen_diagonal_inch, QApplication.primaryScreen())
-    first = FirstFrame(config.ui.theme, metrics, config.ui.language)
-    kiosk: list[KioskUi] = []
-
-    def close_first_frame() -> None:
-        first.close()
-        first.deleteLater()  # its widgets and its 1366×768 backing store (~4 MB)
-
-    def build() -> None:
-        # The frame is painted into the backing store but may still sit in the client's buffer to
-        # the display server: send it and wait for it to be drawn before the imports hold the loop.
-        QGuiApplication.sync()
-        from kiosk.app.root import make_voice
-
-        ui = KioskUi(config, windowed=windowed, voice=make_voice(config))
-        kiosk.append(ui)
-        ui.show()
-        ui.first_frame_gone = FirstPaint(close_first_frame)  # once the kiosk has painted
-        ui.window.installEventFilter(ui.first_frame_gone)
-
-    painted = FirstPaint(build)
-    first.installEventFilter(painted)
-    present(first, windowed=windowed)
-    code = qt_app.exec()
-    for ui in kiosk:
-        ui.close()
-    return int(code)

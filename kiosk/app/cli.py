@@ -15,19 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kiosk.app.cli_backup import add_backup_commands
-from kiosk.app.cli_hub import add_hub_commands
-from kiosk.app.cli_keys import add_keys_commands
-from kiosk.app.cli_officer import add_officer_commands
-from kiosk.app.cli_print import add_print_commands
-from kiosk.app.cli_report import add_report_command
-from kiosk.app.cli_serve import add_serve_commands
-from kiosk.app.cli_status import add_status_commands
-from kiosk.app.cli_trust import add_trust_commands
-from kiosk.app.cli_voice import add_voice_commands
-from kiosk.app.cli_worker import add_worker_command
 from kiosk.config import Config, ConfigError, example_toml, load_config
-from kiosk.keyfile import KeyProblem
 from kiosk.station_lock import StationLock
 
 # Everything the kiosk writes (database and its -wal/-shm, keys, receipts, backups, caches) is
@@ -43,7 +31,7 @@ def _config(args: argparse.Namespace) -> Config:
 
 def cmd_run(args: argparse.Namespace) -> int:
     config = _config(args)
-    from ui.app import run  # Qt only for the commands that show a window
+    from ui.launch import run  # Qt only for the commands that show a window
 
     with StationLock(config.lock_file, exclusive=False):  # `kiosk restore` refuses while held
         return run(config, windowed=args.windowed)
@@ -149,7 +137,9 @@ def cmd_card(args: argparse.Namespace) -> int:
     return int(card_args.func(card_args))
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, only_run: bool = False) -> argparse.ArgumentParser:
+    """Every command; `only_run`: `kiosk run` alone, which a station starts at every boot, so that
+    the idle screen does not wait for the other commands' modules to load."""
     parser = argparse.ArgumentParser(prog="kiosk", description=__doc__)
     parser.add_argument("--config", type=Path, help="TOML configuration file (see kiosk.example.toml)")
     parser.add_argument("-v", "--verbose", action="store_true")
@@ -159,6 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--demo", action="store_true", help="emulated card, PDF printer, local database")
     run.add_argument("--windowed", action="store_true", help="a normal window instead of full screen")
     run.set_defaults(func=cmd_run)
+    if only_run:
+        return parser
 
     tour = sub.add_parser("tour", help="render every screen of every service to PNG")
     tour.add_argument("--out", required=True)
@@ -201,6 +193,18 @@ def build_parser() -> argparse.ArgumentParser:
     card = sub.add_parser("card", help="read or emulate the chip ID card (CCCD)", add_help=False)
     card.add_argument("card_args", nargs=argparse.REMAINDER)
     card.set_defaults(func=cmd_card)
+    from kiosk.app.cli_backup import add_backup_commands
+    from kiosk.app.cli_hub import add_hub_commands
+    from kiosk.app.cli_keys import add_keys_commands
+    from kiosk.app.cli_officer import add_officer_commands
+    from kiosk.app.cli_print import add_print_commands
+    from kiosk.app.cli_report import add_report_command
+    from kiosk.app.cli_serve import add_serve_commands
+    from kiosk.app.cli_status import add_status_commands
+    from kiosk.app.cli_trust import add_trust_commands
+    from kiosk.app.cli_voice import add_voice_commands
+    from kiosk.app.cli_worker import add_worker_command
+
     add_print_commands(sub)
     add_status_commands(sub)
     add_worker_command(sub)
@@ -215,8 +219,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _command(argv: list[str]) -> str | None:
+    """The command word of `argv` (the first word that is neither an option nor its value)."""
+    words = iter(argv)
+    for word in words:
+        if word == "--config":
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(only_run=_command(argv) == "run")
     args, extra = parser.parse_known_args(argv)
     if extra and args.command == "card":
         args.card_args = [*extra, *args.card_args]  # e.g. `kiosk card --help`
@@ -229,10 +245,11 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"kiosk: configuration error: {exc}", file=sys.stderr)
         return EXIT_BROKEN
-    except KeyProblem as exc:
-        print(f"kiosk: keys: {exc}", file=sys.stderr)
-        return EXIT_BROKEN
     except Exception as exc:
+        keyfile = sys.modules.get("kiosk.keyfile")
+        if keyfile is not None and isinstance(exc, keyfile.KeyProblem):
+            print(f"kiosk: keys: {exc}", file=sys.stderr)
+            return EXIT_BROKEN
         catalog = sys.modules.get("kiosk.catalog")  # not imported before `kiosk run` paints
         if catalog is not None and isinstance(exc, catalog.CatalogError):
             for problem in exc.problems:  # one line per problem, each naming its file

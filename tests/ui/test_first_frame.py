@@ -13,14 +13,26 @@ from kiosk import phrases
 
 # What the first frame must not wait for: the catalog, the journey, the screens, the database,
 # the chip crypto and the receipt renderer.
-CORE = ("kiosk.catalog", "kiosk.flow", "kiosk.app.root", "ui.window", "ui.screens", "devices", "db")
+CORE = (
+    "kiosk.catalog",
+    "kiosk.flow",
+    "kiosk.app.root",
+    "kiosk.app.cli_",
+    "ui.app",
+    "ui.window",
+    "ui.screens",
+    "devices",
+    "db",
+)
 HEAVY = ("sqlalchemy", "reportlab", "cryptography", "asn1crypto", "ecdsa")
 
 FIRST_FRAME = f"""
 import sys
 from PySide6.QtWidgets import QApplication
+from kiosk.app.cli import build_parser
+build_parser(only_run=True).parse_args(["run", "--demo"])  # what `kiosk run` parses with
 app = QApplication([])
-import ui.app
+import ui.launch
 from ui.compose import FirstFrame
 from ui.theme import Metrics
 frame = FirstFrame("normal", Metrics.of(1366, 768), "vi")
@@ -45,7 +57,7 @@ import json, sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QLabel
 from kiosk.config import load_config
-from ui.app import run
+from ui.launch import run
 from ui.compose import FirstFrame
 from ui.window import KioskWindow
 
