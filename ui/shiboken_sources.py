@@ -37,6 +37,6 @@ def spare_sources() -> bool:
     if feature is None or not callable(getattr(feature, "_mod_uses_pyside", None)):
         log.debug("PySide6 has no source-reading import hook to replace")
         return False
-    feature._mod_uses_pyside = uses_pyside
+    setattr(feature, "_mod_uses_pyside", uses_pyside)  # noqa: B010  (a module without stubs)
     linecache.clearcache()  # what it read before this ran
     return True
