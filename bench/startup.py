@@ -55,6 +55,8 @@ class Launch:
     first: float  # s from launch to the first damage of its window
     painted: float  # s from launch to its last full frame
     pss_mb: float  # summed over the process's session, at idle
+    uss_mb: float  # its private pages only: what no other process on the machine shares
+    rss_mb: float  # every page it maps: what it would hold alone on a station
 
 
 @contextmanager
@@ -84,9 +86,15 @@ def xvfb() -> Iterator[str]:
     raise RuntimeError("no free X display in :200–:299")
 
 
-def session_pss_mb(sid: int) -> float:
-    """PSS of every process of the session `sid` (the program and any helpers it started)."""
-    total_kb = 0
+MEMORY = ("pss_mb", "uss_mb", "rss_mb")
+
+
+def session_memory_mb(sid: int) -> tuple[float, float, float]:
+    """PSS, USS and RSS summed over every process of the session `sid` (the program and any helpers
+    it started). PSS depends on what else runs: a library page mapped by four Qt processes counts a
+    quarter here, so on a machine shared with other test suites it reads low; RSS is the figure for
+    a station where the kiosk is the only Qt program, USS the floor."""
+    totals = {"Pss:": 0, "Rss:": 0, "Private_Clean:": 0, "Private_Dirty:": 0}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -94,11 +102,13 @@ def session_pss_mb(sid: int) -> float:
             if os.getsid(int(entry.name)) != sid:
                 continue
             for line in (entry / "smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    total_kb += int(line.split()[1])
+                key, _, value = line.partition(" ")
+                if key in totals:
+                    totals[key] += int(value.split()[0])
         except (OSError, ProcessLookupError):
             continue  # gone meanwhile, or not ours to read
-    return total_kb / 1024
+    uss = totals["Private_Clean:"] + totals["Private_Dirty:"]
+    return totals["Pss:"] / 1024, uss / 1024, totals["Rss:"] / 1024
 
 
 def launch(variant: Variant, display: str, idle: float, quiet: float = 1.0) -> Launch:
@@ -119,7 +129,7 @@ def launch(variant: Variant, display: str, idle: float, quiet: float = 1.0) -> L
             time.sleep(max(0.0, idle - (time.monotonic() - painted.painted)))
             if proc.poll() is not None:
                 raise RuntimeError(f"{variant.name} exited: {proc.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
-            pss = session_pss_mb(proc.pid)
+            pss, uss, rss = session_memory_mb(proc.pid)
         finally:
             with suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGTERM)
@@ -128,7 +138,7 @@ def launch(variant: Variant, display: str, idle: float, quiet: float = 1.0) -> L
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
-    return Launch(painted.first - start, painted.painted - start, pss)
+    return Launch(painted.first - start, painted.painted - start, pss, uss, rss)
 
 
 PACKAGES = ("kiosk", "ui", "devices", "db", "console", "hub")
@@ -204,15 +214,18 @@ def main() -> None:
     print(f"load after:  {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
     bare = results["bare"]
     bare_paint = statistics.median(r.painted for r in bare)
-    bare_pss = statistics.median(r.pss_mb for r in bare)
-    print(f"{'':14s} {'first damage':>13s} {'painted':>9s} {'× bare':>7s} {'PSS idle':>9s} {'× bare':>7s}")
+    bare_first = statistics.median(r.first for r in bare)
+    print(
+        f"{'':14s} {'first damage':>13s} {'× bare':>7s} {'painted':>9s} {'× bare':>7s}"
+        f" {'PSS idle':>9s} {'USS idle':>9s} {'RSS idle':>9s}"
+    )
     for name, rows in results.items():
         first = statistics.median(r.first for r in rows)
         paint = statistics.median(r.painted for r in rows)
-        pss = statistics.median(r.pss_mb for r in rows)
+        pss, uss, rss = (statistics.median(getattr(r, m) for r in rows) for m in MEMORY)
         print(
-            f"{name:14s} {first * 1000:10.0f} ms {paint * 1000:6.0f} ms {paint / bare_paint:6.2f}× "
-            f"{pss:6.1f} MB {pss / bare_pss:6.2f}×"
+            f"{name:14s} {first * 1000:10.0f} ms {first / bare_first:6.2f}× {paint * 1000:6.0f} ms "
+            f"{paint / bare_paint:6.2f}× {pss:6.1f} MB {uss:6.1f} MB {rss:6.1f} MB"
         )
     print(f"medians of {args.rounds} rounds; painted range per variant:")
     for name, rows in results.items():
