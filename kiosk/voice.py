@@ -10,12 +10,13 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from types import ModuleType
 
 from kiosk.catalog import Catalog
 from kiosk.speech import for_speech
-from kiosk.text import Text
+from kiosk.text import LANGUAGES, Text
 
 # Not after "No." ("form No. 3"): an abbreviation, not a sentence end.
 # A colon too: the cues say "<field>: <what to do>" and "<code label>: <code>", and each half then
@@ -42,6 +43,63 @@ def clip_key(voice_id: str, text: str, language: str) -> str:
     spoken = for_speech(_bare(unicodedata.normalize("NFC", text)), language)
     digest = hashlib.sha256(f"{voice_id}\0{language}\0{spoken}".encode()).hexdigest()
     return digest[:40]
+
+
+def recorded_key(language: str, text: str) -> str:
+    """A recording's file name (`kiosk voice add`): its language and the text it says as shown on
+    screen, so a text changed since no longer finds the old recording."""
+    said = " ".join(sentences(text))
+    return hashlib.sha256(f"recorded\0{language}\0{said}".encode()).hexdigest()[:40]
+
+
+@dataclass(frozen=True)
+class Part:
+    """One clip of what is said: rendered by the engine in `language`, or a station's recording."""
+
+    key: str
+    sentence: str
+    language: str  # "vi" where a language pack has no recording and falls back
+    recorded: bool = False
+
+
+def plan(
+    text: str,
+    language: str,
+    voice_id: Callable[[str], str],
+    recorded: Callable[[str], bool] = lambda _key: False,
+    vietnamese_of: Callable[[str], str | None] = lambda _said: None,
+) -> list[Part]:
+    """The clips that say `text`. Vietnamese and English: one rendered clip per sentence. A pack's
+    language: the longest run of sentences that has a recording plays it; else the Vietnamese
+    clips of the text that run translates; a sentence neither recorded nor translated (a name, a
+    string the pack lacks and so shows in Vietnamese) is read by the Vietnamese voice."""
+    said = sentences(text)
+    if language in LANGUAGES:
+        voice = voice_id(language)
+        return [Part(clip_key(voice, s, language), s, language) for s in said]
+    vi_voice = voice_id("vi")
+
+    def in_vietnamese(vietnamese: str) -> list[Part]:
+        return [Part(clip_key(vi_voice, s, "vi"), s, "vi") for s in sentences(vietnamese)]
+
+    parts: list[Part] = []
+    start = 0
+    while start < len(said):
+        for end in range(len(said), start, -1):
+            run = " ".join(said[start:end])
+            key = recorded_key(language, run)
+            if recorded(key):
+                parts.append(Part(key, run, language, recorded=True))
+                break
+            vietnamese = vietnamese_of(run)
+            if vietnamese is not None:
+                parts += in_vietnamese(vietnamese)
+                break
+        else:
+            end = start + 1
+            parts += in_vietnamese(said[start])
+        start = end
+    return parts
 
 
 def _texts_in(module: ModuleType) -> Iterator[Text]:

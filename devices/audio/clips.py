@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Protocol
 
 from devices.audio.wav import Pcm, WavError, parse_wav, to_wav
-from kiosk.voice import clip_key, sentences
+from kiosk import languages
+from kiosk.voice import Part, clip_key, plan
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +83,11 @@ class ClipFolder:
 
     def made(self) -> set[str]:
         return {p.stem for p in self.folder.glob("*.wav")} if self.folder.is_dir() else set()
+
+    def recordings(self, language: str) -> ClipFolder:
+        """A station's recordings for a language pack (`kiosk voice add`), apart from the rendered
+        clips so that `kiosk voice build --prune` never removes one."""
+        return ClipFolder(self.folder / "recorded" / language)
 
 
 @dataclass(frozen=True)
@@ -156,23 +162,33 @@ class ClipVoice:
         """0 (silent) to 100; from the next 20 ms of what is playing. For the on-screen control."""
         self._player.set_volume(percent)
 
+    def plan(self, text: str, language: str) -> list[Part]:
+        """The clips of `text`: a language pack's recordings, else the Vietnamese (`kiosk.voice.plan`)."""
+        recorded = self.folder.recordings(language)
+        return plan(
+            text,
+            language,
+            self.engine.voice_id,
+            recorded.has,
+            lambda said: languages.vietnamese_of(language, said),
+        )
+
     def say(self, text: str, language: str) -> None:
         with self._lock:
             self._generation += 1
             generation = self._generation
-        voice = self.engine.voice_id(language)
-        parts = [(clip_key(voice, s, language), s) for s in sentences(text)]
+        parts = self.plan(text, language)
         if not parts:
             self._player.stop()  # a screen with nothing to say: the last one's words stop
             return
-        clips = [self._cached(key) for key, _ in parts]
+        clips = [self._cached(part) for part in parts]
         if all(c is not None for c in clips):
             pcm = joined(c for c in clips if c is not None)
             if pcm is not None:
                 self._player.play(pcm)
             return
         self._player.stop()  # the previous screen's words must not run on while this one renders
-        self._renderer.submit(self._render_then_play, generation, parts, language)
+        self._renderer.submit(self._render_then_play, generation, parts)
 
     @property
     def player_error(self) -> str:
@@ -198,27 +214,30 @@ class ClipVoice:
         self.wait_idle()
         return self._player.drain(timeout) and not self._player.error
 
-    def _cached(self, key: str) -> Pcm | None:
+    def _cached(self, part: Part) -> Pcm | None:
+        if part.recorded:
+            return self.folder.recordings(part.language).get(part.key)
         with self._lock:
-            if key in self._memory:
-                self._memory.move_to_end(key)
-                return self._memory[key]
-        return self.folder.get(key)
+            if part.key in self._memory:
+                self._memory.move_to_end(part.key)
+                return self._memory[part.key]
+        return self.folder.get(part.key)
 
-    def _render_then_play(self, generation: int, parts: list[tuple[str, str]], language: str) -> None:
+    def _render_then_play(self, generation: int, parts: list[Part]) -> None:
         clips: list[Pcm] = []
-        for key, sentence in parts:
+        for part in parts:
             if self._generation != generation:
                 return  # a newer screen: what it says is queued behind
-            pcm = self._cached(key)
-            if pcm is None:
+            pcm = self._cached(part)
+            if pcm is None and not part.recorded:  # a recording removed meanwhile is not rendered
                 try:
-                    pcm = parse_wav(self.engine.render(sentence, language))
+                    pcm = parse_wav(self.engine.render(part.sentence, part.language))
                 except (RuntimeError, WavError, OSError) as exc:
                     log.warning("voice: %s could not render a sentence: %s", self.engine.name, exc)
                     continue
-                self._keep(key, pcm)
-            clips.append(pcm)
+                self._keep(part.key, pcm)
+            if pcm is not None:
+                clips.append(pcm)
         pcm = joined(clips)
         with self._lock:
             if self._generation == generation and pcm is not None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
 from devices.card.profiles import CitizenProfile, load_profiles
+from kiosk import languages
 from kiosk.admission import TrustPolicy
 from kiosk.app.demo import DemoDocuments, demo_documents
 from kiosk.app.health import HEALTH_EVERY_S, kiosk_health
@@ -618,6 +619,7 @@ def _report_menu(source: Lazy[StatsSource], journey: Journey, runner: Runner, cl
 
 def build_app(config: Config, runner: Runner, clock: Clock = local_now) -> KioskApp:
     catalog = make_catalog(config)
+    languages.install_bundled(catalog)  # the packs' texts, against this station's catalog
     journey = Journey(
         catalog,
         clock,

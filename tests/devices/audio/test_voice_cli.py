@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import stat
+import struct
 from collections.abc import Callable
 from pathlib import Path
 
@@ -52,8 +53,8 @@ def test_build_then_list(tmp_path: Path, fast_espeak: Path, capsys: pytest.Captu
     cfg = config_file(tmp_path)
     total = sum(len(s) for s in known_texts(load_catalog(), LANGUAGES).values())
     assert main(["--config", str(cfg), "voice", "list", "--missing"]) == 0
-    last = capsys.readouterr().out.splitlines()[-1]
-    assert last.startswith(f"{total} sentences, 0 with a clip, {total} missing")
+    summary = [line for line in capsys.readouterr().out.splitlines() if " sentences, " in line]
+    assert summary[0].startswith(f"{total} sentences, 0 with a clip, {total} missing")
     assert main(["--config", str(cfg), "voice", "build"]) == 0
     assert f"{total} sentences, {total} rendered, 0 already there, 0 failed" in capsys.readouterr().out
     clips = tmp_path / "data" / "cache" / "voice"
@@ -61,7 +62,7 @@ def test_build_then_list(tmp_path: Path, fast_espeak: Path, capsys: pytest.Captu
     assert main(["--config", str(cfg), "voice", "build", "--language", "en"]) == 0
     out = capsys.readouterr().out
     assert ", 0 rendered, " in out and " already there, 0 failed" in out
-    assert main(["--config", str(cfg), "voice", "list"]) == 0
+    assert main(["--config", str(cfg), "voice", "list", "--language", "vi", "--language", "en"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[-1].startswith(f"{total} sentences, {total} with a clip, 0 missing")
     assert any(line.startswith("+ vi ") and line.endswith("Chạm vào màn hình để bắt đầu") for line in lines)
@@ -158,3 +159,70 @@ def test_without_a_config_espeak_speaks_each_phrase() -> None:
     from devices.audio.espeak import EspeakVoice
 
     assert isinstance(make_voice(), EspeakVoice)
+
+
+def tone_wav(path: Path, rate: int = 44100, seconds: float = 0.6) -> Path:
+    import math
+    import wave
+
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(2)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        frame = (round(8000 * math.sin(2 * math.pi * 330 * n / rate)) for n in range(int(rate * seconds)))
+        out.writeframes(b"".join(struct.pack("<hh", v, v) for v in frame))
+    return path
+
+
+def test_add_import_and_list_the_recordings_of_a_language_pack(
+    tmp_path: Path, fast_espeak: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kiosk import phrases
+    from kiosk.voice import recorded_key
+
+    cfg = config_file(tmp_path)
+    clips = tmp_path / "data" / "cache" / "voice"
+    rate = parse_wav(chime_wav()).rate  # what the (fake) engine renders: recordings follow it
+    assert (
+        main(["--config", str(cfg), "voice", "add", "hmn", "IDLE_TOUCH", str(tone_wav(tmp_path / "a.wav"))])
+        == 0
+    )
+    assert "hmn IDLE_TOUCH: recorded, 0.6 s (Kov lub vijtsam kom pib)" in capsys.readouterr().out
+    stored = clips / "recorded" / "hmn" / f"{recorded_key('hmn', phrases.IDLE_TOUCH.get('hmn'))}.wav"
+    pcm = parse_wav(stored.read_bytes())
+    assert (pcm.rate, pcm.channels) == (rate, 1)
+    # A folder: files named by text id; what cannot be used is said and nothing else is lost.
+    folder = tmp_path / "rec"
+    folder.mkdir()
+    tone_wav(folder / "LANGUAGE_NAME.wav", 48000)
+    tone_wav(folder / "khai-bao-tam-vang.steps.reason.title.wav", 16000)
+    tone_wav(folder / "NO_SUCH_PHRASE.wav")
+    tone_wav(folder / "STEP_OF.wav")
+    (folder / "CARD_WAYS.m4a").write_bytes(b"\0\0\0 ftypM4A ")
+    assert main(["--config", str(cfg), "voice", "import", "hmn", str(folder)]) == 1
+    out, err = capsys.readouterr()
+    assert "hmn: 2 recorded, 3 not" in out
+    assert "NO_SUCH_PHRASE.wav: not recorded: NO_SUCH_PHRASE is not a phrase or catalog text" in err
+    assert "STEP_OF.wav: not recorded: STEP_OF is filled in at run time" in err
+    assert "CARD_WAYS.m4a: not recorded: not a .wav file" in err
+    assert len(list((clips / "recorded" / "hmn").glob("*.wav"))) == 3
+    # The list: per text recorded (R) or falling back to the Vietnamese clip, made (V) or not (-).
+    assert main(["--config", str(cfg), "voice", "list", "--language", "hmn"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "R hmn IDLE_TOUCH Kov lub vijtsam kom pib" in lines and "R hmn LANGUAGE_NAME Lus Hmoob" in lines
+    assert "- hmn CARD_READ Nyeem daim npav tiav lawm" in lines
+    assert lines[-1].startswith("hmn: ") and " 3 recorded, " in lines[-1]
+    assert main(["--config", str(cfg), "voice", "build", "--language", "vi", "--prune"]) == 0
+    capsys.readouterr()
+    assert main(["--config", str(cfg), "voice", "list", "--language", "hmn", "--missing"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "V hmn CARD_READ Nyeem daim npav tiav lawm" in lines and not any(x.startswith("R ") for x in lines)
+    assert " 3 recorded, " in lines[-1]  # --prune left the recordings alone
+    assert len(list((clips / "recorded" / "hmn").glob("*.wav"))) == 3
+    # vi and en are rendered, not recorded; an unknown language is named.
+    assert main(["--config", str(cfg), "voice", "add", "vi", "IDLE_TOUCH", str(tmp_path / "a.wav")]) == 1
+    assert "'vi' is not a language pack (hmn)" in capsys.readouterr().err
+    bad = tmp_path / "bad.wav"
+    bad.write_bytes(b"RIFF")
+    assert main(["--config", str(cfg), "voice", "add", "hmn", "CARD_READ", str(bad)]) == 1
+    assert "not recorded: not a WAV file" in capsys.readouterr().err
