@@ -2,16 +2,21 @@
 
 Out of service (the station's health check failed, `FlowState.out_of_service`) it says so, with
 the officer's pictogram, and a touch starts nothing; "check my application" stays while the
-database can be read."""
+database can be read.
+
+The language chooser: a speech bubble with each language's name in itself (no flags: a language
+is not a country). Like a menu tile, the first touch says the name in that language (a pack's
+recording, else the Vietnamese voice: `kiosk.voice.plan`), the second chooses it and starts. The
+choice lasts the session: the session's wipe brings back the station's language."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QMouseEvent, QResizeEvent
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from kiosk import phrases
-from kiosk.flow.state import FlowState
+from kiosk import languages, phrases
+from kiosk.flow.state import FlowState, Phase
 from ui.screens.base import Screen, ScreenContext
 from ui.widgets.basics import button, label
 from ui.widgets.icons import pixmap
@@ -55,10 +60,30 @@ class IdleScreen(Screen):
         self.prompt = label("", "h2", center=True)
         column.addWidget(self.prompt)
         column.addStretch(1)
+        self.chooser = QWidget()
+        choose = QHBoxLayout(self.chooser)
+        choose.setContentsMargins(0, 0, 0, 0)
+        self.languages: dict[str, QPushButton] = {}
+        for choice in languages.choices():
+            chip = button(choice.own_name, "", "speech-bubble", 56)
+            chip.setObjectName("language_choice")
+            chip.setCheckable(True)  # checked: touched once, its name said; the next touch chooses
+            chip.clicked.connect(lambda _=False, c=choice: self._language_touched(c))
+            self.languages[choice.code] = chip
+            choose.addWidget(chip)
+        self._armed = ""
         # Coming back with a slip: a separate, clearly marked way in (scanning works anywhere too).
         self.status_button = button("", "", "search-doc", 64)
         self.status_button.clicked.connect(self.journey.open_status)
-        column.addWidget(self.status_button, 0, Qt.AlignmentFlag.AlignCenter)
+        # One row with the languages where the width allows (the landscape panels' height has no
+        # room for two), one above the other on a narrow portrait panel.
+        self.ways_in = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.ways_in.setSpacing(40)
+        self.ways_in.addStretch(1)
+        self.ways_in.addWidget(self.status_button, 0, Qt.AlignmentFlag.AlignCenter)
+        self.ways_in.addWidget(self.chooser, 0, Qt.AlignmentFlag.AlignCenter)
+        self.ways_in.addStretch(1)
+        column.addLayout(self.ways_in)
 
     def show_state(self, state: FlowState) -> None:
         language = state.language
@@ -70,6 +95,43 @@ class IdleScreen(Screen):
         self.officer.setVisible(closed)
         self.status_button.setText(phrases.CHECK_STATUS.get(language))
         self.status_button.setVisible(state.health.can_look_up)
+        self.chooser.setVisible(not closed)
+        self._fit_ways_in()  # the texts' widths change with the language and the text size
+        if state.phase is not Phase.IDLE and self._armed:
+            self._arm("")  # back at idle later, every language asks its first touch again
+        for code, chip in self.languages.items():
+            chip.setChecked(code == self._armed or (not self._armed and code == language))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_ways_in()
+
+    def _fit_ways_in(self) -> None:
+        margins = self.layout().contentsMargins()
+        room = self.width() - margins.left() - margins.right()
+        wide = (
+            self.status_button.sizeHint().width() + self.ways_in.spacing() + self.chooser.sizeHint().width()
+        )
+        across = QBoxLayout.Direction.LeftToRight
+        self.ways_in.setDirection(across if wide <= room else QBoxLayout.Direction.TopToBottom)
+
+    def _language_touched(self, choice: languages.Language) -> None:
+        if self._armed == choice.code:
+            self._arm("")
+            self.journey.set_language(choice.code)
+            self.journey.start()
+            return
+        self.journey.touch()
+        self._arm(choice.code)
+        voice = getattr(self.window(), "voice", None)
+        if voice is not None:  # in the language itself, not the screen's
+            voice.say(f"{choice.own_name}. {phrases.TILE_AGAIN.get(choice.code)}", choice.code)
+
+    def _arm(self, code: str) -> None:
+        self._armed = code
+        state = self.journey.state()
+        for other, chip in self.languages.items():
+            chip.setChecked(other == code or (not code and other == state.language))
 
     def has_back(self, state: FlowState) -> bool:
         return False
