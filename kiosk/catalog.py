@@ -396,7 +396,7 @@ class _Reader:
         if "card" in kinds and "identity" not in kinds:
             self.problem("a 'card' step needs an 'identity' step to confirm the data read")
         if "card" in kinds and ("consent" not in kinds or kinds.index("consent") > kinds.index("card")):
-            self.problem("a 'consent' step must come before the 'card' step (Decree 13/2023)")
+            self.problem("a 'consent' step must come before the 'card' step (Law 91/2025/QH15)")
         for step in steps:
             if step.when is not None and step.when.field_id not in fields:
                 self.problem(f"step '{step.id}': when refers to unknown field '{step.when.field_id}'")

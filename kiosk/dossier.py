@@ -23,7 +23,7 @@ class Dossier:
     submitted_at: dt.datetime
     fields: dict[str, Any] = field(default_factory=dict)
     holder: dict[str, str] = field(default_factory=dict)
-    consented_at: dt.datetime | None = None  # Decree 13/2023: when the citizen agreed, kept as proof
+    consented_at: dt.datetime | None = None  # Law 91/2025/QH15 Art. 9: when the citizen agreed, kept as proof
     fee_amount: int = 0  # đồng, from the catalog's fee rules for these answers
 
 

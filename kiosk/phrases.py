@@ -258,16 +258,25 @@ FIELD_PROBLEMS: dict[str, Text] = {
 CONSENT_TITLE = T(
     "Ông/Bà đồng ý cho dùng thông tin cá nhân?", "Do you agree to the use of your personal data?"
 )
+# Consent as the Law on Personal Data Protection 91/2025/QH15 asks (Article 9: free and informed of
+# the data and purpose, who controls it, the citizen's rights; Article 4: the rights), detailed by
+# Decree 356/2025/NĐ-CP, which replaced Decree 13/2023/NĐ-CP on 1 January 2026. The data a service
+# uses is its consent step's `say` (resources/services), shown above this text.
 CONSENT_BODY = T(
-    "Để làm thủ tục, công an cần dùng thông tin trên thẻ căn cước và thông tin Ông/Bà khai.\n"
-    "Thông tin chỉ dùng cho hồ sơ này, được giữ bí mật và lưu theo quy định của pháp luật.\n"
+    "Công an xã, phường nơi đặt máy dùng các thông tin này chỉ để giải quyết hồ sơ của Ông/Bà, "
+    "giữ bí mật và lưu theo thời hạn pháp luật quy định.\n"
+    "Ông/Bà có quyền được biết, xem và sửa thông tin của mình, rút lại sự đồng ý, khiếu nại: "
+    "hỏi cán bộ tại quầy.\n"
     "Ông/Bà có quyền không đồng ý. Khi đó máy không lưu gì; Ông/Bà làm thủ tục tại quầy với cán bộ.",
-    "To handle your application the police need the data on your ID card and what you enter.\n"
-    "It is used only for this application, kept confidential and stored as the law requires.\n"
+    "The commune or ward police running this kiosk use this data only to handle your application, "
+    "keep it confidential and store it for as long as the law requires.\n"
+    "You have the right to know, to see and correct your data, to withdraw your consent and to complain: "
+    "ask the officer at the counter.\n"
     "You may refuse. Then nothing is kept; an officer at the counter can help you instead.",
 )
 CONSENT_LAW = T(
-    "Nghị định 13/2023/NĐ-CP về bảo vệ dữ liệu cá nhân", "Decree 13/2023/ND-CP on personal data protection"
+    "Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15 (Điều 4, Điều 9); Nghị định 356/2025/NĐ-CP",
+    "Law on Personal Data Protection No. 91/2025/QH15 (Articles 4 and 9); Decree 356/2025/ND-CP",
 )
 CONSENT_YES = T("Đồng ý", "I agree")
 CONSENT_NO = T("Không đồng ý", "I do not agree")

@@ -159,7 +159,7 @@ class Journey(CardIntents, GuestIntents, LookupIntents):
                 return
 
     def consent(self, agree: bool) -> None:
-        """Decree 13/2023: nothing is read or kept without consent; refusing ends the session."""
+        """Law 91/2025/QH15: nothing is read or kept without consent; refusing ends the session."""
         self.touch()
         if not agree:
             self.reset()  # nothing kept; the idle screen says to go to the counter

@@ -97,7 +97,7 @@ class FlowState:
     phase: Phase = Phase.IDLE
     service: Service | None = None
     step_index: int = 0
-    consented_at: dt.datetime | None = None  # Decree 13/2023: when the citizen agreed
+    consented_at: dt.datetime | None = None  # Law 91/2025/QH15 Art. 9: when the citizen agreed
     card: CardState = field(default_factory=CardState)
     people: PeopleState = field(default_factory=PeopleState)
     form: FormState = field(default_factory=FormState)

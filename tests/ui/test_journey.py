@@ -60,7 +60,7 @@ def test_citizen_journey_to_printed_receipt(qtbot, kiosk_ui: KioskUi) -> None:  
     click(qtbot, tile)  # the second opens it
     assert screen(ui) == "intro"
     click(qtbot, window.primary_button)
-    assert screen(ui) == "consent"  # Decree 13/2023: asked before the card is read
+    assert screen(ui) == "consent"  # Law 91/2025/QH15: asked before the card is read
     click(qtbot, window.primary_button)
     assert screen(ui) == "card"
     assert not window.primary_button.isVisible()  # nothing to continue with before the card is read

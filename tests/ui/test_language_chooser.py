@@ -78,6 +78,8 @@ def test_the_hmong_menu_and_temporary_absence_show_what_falls_back(qtbot: Any, k
         consent = window.current_screen()
         shown = [label.text() for label in consent.findChildren(type(menu.title)) if label.isVisible()]  # type: ignore[attr-defined]
         assert "Koj puas pom zoo cia siv koj cov ntaub ntawv?" in shown
-        assert any(text.startswith(MARK + "Để làm thủ tục") for text in shown), shown
+        body = next(text for text in shown if text.startswith("Daim ntawv no siv"))  # the data, in Hmong
+        assert "\n" + MARK + "Công an xã, phường nơi đặt máy" in body  # who and the rights: Vietnamese
+        assert MARK + phrases.CONSENT_LAW.get("vi") in shown
     finally:
         mark_fallbacks(before)

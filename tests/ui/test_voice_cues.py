@@ -82,7 +82,9 @@ def test_a_journey_is_heard_step_by_step(qtbot: Any, kiosk_ui: KioskUi) -> None:
     assert ear.new() == [service.summary.get(V)]
 
     tap(qtbot, window.primary_button)
-    assert ear.new() == [f"{phrases.CONSENT_TITLE.get(V)} {phrases.CONSENT_BODY.get(V)}"]
+    uses = step_prompt(ui)  # the consent step's `say`: the data this service uses (Law 91/2025 Art. 9)
+    assert uses.startswith("Thủ tục này dùng thông tin trên thẻ căn cước")
+    assert ear.new() == [f"{phrases.CONSENT_TITLE.get(V)} {uses} {phrases.CONSENT_BODY.get(V)}"]
     tap(qtbot, window.primary_button)
     assert ear.new() == [voice_cues.sentences([step_prompt(ui), phrases.CARD_WAYS.get(V)])]
     tap(qtbot, window.primary_button) if window.primary_button.isVisible() else journey.next()

@@ -1,15 +1,16 @@
-"""Consent to personal-data processing (Decree 13/2023) before anything is read or kept."""
+"""Consent to personal-data processing (Law 91/2025/QH15, Article 9) before anything is read or
+kept: the data this service uses (its consent step's `say`), then who uses it, the rights, the law."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk import phrases
 from kiosk.flow.state import FlowState
 from kiosk.text import Text
 from ui.screens.base import Screen, ScreenContext
-from ui.widgets.basics import button, label
+from ui.widgets.basics import button, label, scroll_area
 from ui.widgets.icons import pixmap
 
 
@@ -23,7 +24,9 @@ class ConsentScreen(Screen):
         picture.setPixmap(pixmap("phone-shield", 140))
         picture.setAlignment(Qt.AlignmentFlag.AlignTop)
         row.addWidget(picture)
-        text = QVBoxLayout()
+        inner = QWidget()  # the service's data, the rights and the law: long in large text, so it scrolls
+        text = QVBoxLayout(inner)
+        text.setContentsMargins(0, 0, 0, 0)
         self.title = label("", "h1")
         self.body = label("", "big")
         self.law = label("", "muted")
@@ -33,7 +36,7 @@ class ConsentScreen(Screen):
         text.addWidget(self.law)
         text.addStretch(1)
         row.addSpacing(30)
-        row.addLayout(text, 1)
+        row.addWidget(scroll_area(inner), 1)
         column.addLayout(row, 1)
         self.refuse = button("", "", "error", 48)
         self.refuse.clicked.connect(lambda: self.journey.consent(False))
@@ -42,7 +45,7 @@ class ConsentScreen(Screen):
     def show_state(self, state: FlowState) -> None:
         lang = state.language
         self.title.setText(phrases.CONSENT_TITLE.get(lang))
-        self.body.setText(phrases.CONSENT_BODY.get(lang))
+        self.body.setText("\n".join(self._body(state)))
         self.law.setText(phrases.CONSENT_LAW.get(lang))
         self.refuse.setText(phrases.CONSENT_NO.get(lang))
 
@@ -52,5 +55,10 @@ class ConsentScreen(Screen):
     def on_primary(self) -> None:
         self.journey.consent(True)
 
+    def _body(self, state: FlowState) -> list[str]:
+        step = state.step
+        uses = step.say.get(state.language) if step is not None and step.say else ""
+        return [text for text in (uses, phrases.CONSENT_BODY.get(state.language)) if text]
+
     def spoken(self, state: FlowState) -> str:
-        return phrases.CONSENT_TITLE.get(state.language) + " " + phrases.CONSENT_BODY.get(state.language)
+        return " ".join([phrases.CONSENT_TITLE.get(state.language), *self._body(state)])

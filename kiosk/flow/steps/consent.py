@@ -1,4 +1,4 @@
-"""Decree 13/2023: nothing is read or kept without consent. Only the consent buttons move on
+"""Law 91/2025/QH15, Article 9: nothing is read or kept without consent. Only the consent buttons move on
 (`Journey.consent`); refusing ends the session."""
 
 from __future__ import annotations
