@@ -28,7 +28,7 @@ from kiosk.ports.card import (
     CardReader,
     Holder,
 )
-from kiosk.receipt import Receipt
+from kiosk.receipt import Receipt, result_due
 from kiosk.runner import Runner
 
 if TYPE_CHECKING:
@@ -98,8 +98,16 @@ def build_receipt(
 ) -> Receipt:
     """What the slip shows; `qr_payload` is the signed slip text (the bare code if none given)."""
     lines = [(phrases.ID_NUMBER.get("vi"), mask_id(holder.id_number))]
+    appointment = ""
     for fdef in service.form_fields():
-        lines.append((fdef.label.get(language), display_value(fdef, dossier.fields.get(fdef.id), language)))
+        shown = display_value(fdef, dossier.fields.get(fdef.id), language)
+        if fdef.type == "appointment" and dossier.fields.get(fdef.id):
+            appointment = shown  # the slip's own line, in large type: the day to come back
+            continue
+        lines.append((fdef.label.get(language), shown))
+    # With an appointment the law's days run from it (photo, fingerprints), not from today.
+    days = service.processing_days
+    due = result_due(dossier.submitted_at.date(), days) if days and not appointment else None
     status = PaymentStatus.UNPAID if dossier.fee_amount else PaymentStatus.NOT_REQUIRED
     fee = fee_line(dossier.fee_amount, status).get("vi")
     return Receipt(
@@ -114,6 +122,8 @@ def build_receipt(
         next_steps=service.next_steps.get("vi"),
         where_to_ask=station.help_text,
         fee_text=fee,
+        appointment=appointment,
+        result_due=due,
     )
 
 

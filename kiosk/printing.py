@@ -75,6 +75,7 @@ def receipt_to_json(receipt: Receipt) -> dict[str, Any]:
     data = asdict(receipt)
     data["submitted_at"] = receipt.submitted_at.isoformat()
     data["lines"] = [list(pair) for pair in receipt.lines]
+    data["result_due"] = receipt.result_due.isoformat() if receipt.result_due else None
     return data
 
 
@@ -82,6 +83,8 @@ def receipt_from_json(data: dict[str, Any]) -> Receipt:
     fields = dict(data)
     fields["submitted_at"] = dt.datetime.fromisoformat(fields["submitted_at"])
     fields["lines"] = [(str(label), str(value)) for label, value in fields.get("lines", [])]
+    due = fields.get("result_due")  # absent from receipts queued before it existed
+    fields["result_due"] = dt.date.fromisoformat(due) if due else None
     return Receipt(**fields)
 
 

@@ -21,3 +21,17 @@ class Receipt:
     where_to_ask: str = ""
     fee_text: str = ""  # e.g. "Không thu phí" or "50.000 đồng — chưa nộp"
     queue_number: str = ""
+    # When to come back: the appointment the citizen chose ("09:30 10/12/2026"), else the day the
+    # result is due by the service's working days (`result_due`); neither when the service has none.
+    appointment: str = ""
+    result_due: dt.date | None = None
+
+
+def result_due(submitted: dt.date, working_days: int) -> dt.date:
+    """The day the result is due: `working_days` working days (Monday to Friday) after the day of
+    submission. Public holidays are not known here, so the slip says "dự kiến" (expected)."""
+    day, left = submitted, working_days
+    while left > 0:
+        day += dt.timedelta(days=1)
+        left -= day.weekday() < 5
+    return day

@@ -23,6 +23,10 @@ QR_CAPTION = "Quét mã để tra cứu kết quả hồ sơ"
 LABEL_CITIZEN = "Người nộp"
 LABEL_FEE = "Lệ phí"
 LABEL_QUEUE = "Số thứ tự"
+LABEL_APPOINTMENT = "Ngày giờ hẹn"
+LABEL_RESULT_DUE = "Ngày hẹn trả kết quả"
+RESULT_DUE_NOTE = "dự kiến, chưa trừ ngày nghỉ lễ"
+WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 LABEL_NEXT = "Bước tiếp theo"
 LABEL_ASK = "Cần hỏi thêm"
 FOOTER = "Ông/Bà vui lòng giữ phiếu này để tra cứu và nhận kết quả."
@@ -93,6 +97,10 @@ def format_time(moment: dt.datetime) -> str:
     return moment.strftime("%d/%m/%Y %H:%M")
 
 
+def format_day(day: dt.date) -> str:
+    return f"{WEEKDAYS[day.weekday()]}, {day.strftime('%d/%m/%Y')}"
+
+
 def receipt_blocks(receipt: Receipt) -> list[Block]:
     r = receipt
     blocks: list[Block] = [
@@ -108,6 +116,12 @@ def receipt_blocks(receipt: Receipt) -> list[Block]:
         Rule(),
         Field(LABEL_CITIZEN, nfc(r.citizen_name), emphasis=True),
     ]
+    # The day to come back, in large type right under the name: what the citizen looks for later.
+    if r.appointment.strip():
+        blocks.append(Field(LABEL_APPOINTMENT, nfc(r.appointment), emphasis=True))
+    elif r.result_due is not None:
+        due = f"{format_day(r.result_due)} ({RESULT_DUE_NOTE})"
+        blocks.append(Field(LABEL_RESULT_DUE, due, emphasis=True))
     # Labels come from service definitions, some with a trailing colon already.
     blocks += [Field(nfc(label).rstrip(":").rstrip(), nfc(value)) for label, value in r.lines]
     if r.fee_text.strip():
