@@ -9,8 +9,11 @@ from __future__ import annotations
 import logging
 import shutil
 import subprocess
+from functools import partial
 
+from kiosk import languages
 from kiosk.speech import for_speech
+from kiosk.voice import plan
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +32,9 @@ class EspeakVoice:
     def say(self, text: str, language: str) -> None:
         if self._binary is None or not text:
             return
+        if language not in VOICES:  # a language pack: no voice speaks it, so the Vietnamese it translates
+            parts = plan(text, language, str, vietnamese_of=partial(languages.vietnamese_of, language))
+            text, language = ". ".join(part.sentence for part in parts), "vi"
         self.stop()
         process = subprocess.Popen(
             [self._binary, "-v", VOICES.get(language, "vi"), "--stdin"],

@@ -25,7 +25,7 @@ from ui.widgets.icons import pixmap
 class IdleScreen(Screen):
     def __init__(self, ctx: ScreenContext) -> None:
         super().__init__(ctx)
-        column = QVBoxLayout(self)
+        column = self._column = QVBoxLayout(self)
         column.setContentsMargins(60, 40, 60, 40)
         column.addStretch(1)
         self.title = label("", "h1", center=True)
@@ -107,7 +107,7 @@ class IdleScreen(Screen):
         self._fit_ways_in()
 
     def _fit_ways_in(self) -> None:
-        margins = self.layout().contentsMargins()
+        margins = self._column.contentsMargins()
         room = self.width() - margins.left() - margins.right()
         wide = (
             self.status_button.sizeHint().width() + self.ways_in.spacing() + self.chooser.sizeHint().width()

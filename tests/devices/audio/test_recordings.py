@@ -116,3 +116,24 @@ def test_the_clip_voice_plays_a_recording_then_the_vietnamese_clips(tmp_path: Pa
     assert folder.made() == set()  # the rendered Vietnamese is not kept: not a sentence known ahead
     assert clip_key(engine.voice_id("vi"), "Đã thấy thẻ", "vi") not in folder.recordings("hmn").made()
     voice.close()
+
+
+def test_without_pulseaudio_espeak_says_the_vietnamese_of_a_packs_text(tmp_path: Path) -> None:
+    import stat
+    import time
+
+    from devices.audio.espeak import EspeakVoice
+
+    assert languages.install_bundled(load_catalog()) == []
+    heard = tmp_path / "heard.txt"
+    fake = tmp_path / "espeak-ng"
+    fake.write_text(f'#!/bin/sh\necho "$2" > "{heard}.voice"\ncat > "{heard}"\n')
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    voice = EspeakVoice(str(fake))
+    voice.say(f"{phrases.IDLE_TOUCH.get('hmn')}. Nguyễn Văn Bình", "hmn")
+    deadline = time.monotonic() + 10
+    while not (heard.exists() and heard.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert heard.read_text("utf-8").strip() == "Chạm vào màn hình để bắt đầu. Nguyễn Văn Bình"
+    assert Path(f"{heard}.voice").read_text().strip() == "vi"
+    voice.stop()
