@@ -447,9 +447,25 @@ class WorkerKeys(Section):
     )
 
 
+def language_codes() -> tuple[str, ...]:
+    """vi, en and the bundled language packs (resources/languages/<code>.toml: kiosk/languages.py)."""
+    from importlib import resources
+
+    folder = resources.files("resources") / "languages"
+    return (
+        "vi",
+        "en",
+        *sorted(e.name.removesuffix(".toml") for e in folder.iterdir() if e.name.endswith(".toml")),
+    )
+
+
 class UiKeys(Section):
     section = "ui"
-    language = Setting(Choice("vi", "en"), "vi", "Language of the citizen screens at start.")
+    language = Setting(
+        Choice(*language_codes()),
+        "vi",
+        "Language of the citizen screens at start (a pack: partly Vietnamese).",
+    )
     theme = Setting(Choice("normal", "high_contrast"), "normal", "Look of the screens.")
     screen_diagonal_inch = Setting(
         Float(0.0, 100.0),

@@ -217,11 +217,15 @@ def check_pack(pack: LanguagePack, ids: Mapping[str, Text]) -> dict[str, str]:
 
 def bundled_packs() -> list[LanguagePack]:
     folder = resources.files("resources") / "languages"
-    return [
+    packs = [
         read_pack(entry.read_text("utf-8"), f"resources/languages/{entry.name}")
         for entry in sorted(folder.iterdir(), key=lambda e: e.name)
         if entry.name.endswith(".toml")
     ]
+    misnamed = [p.where for p in packs if p.where.rsplit("/", 1)[-1] != f"{p.code}.toml"]
+    if misnamed:  # the file's name is the code `ui.language` accepts (kiosk.config.language_codes)
+        raise PackError([f"{where}: a pack's file is named <language>.toml" for where in misnamed])
+    return packs
 
 
 # -- installed packs ----------------------------------------------------------------------------
