@@ -73,7 +73,7 @@ def test_the_hmong_menu_and_temporary_absence_show_what_falls_back(qtbot: Any, k
         assert texts and not [t for t in texts if t.startswith(MARK)]
         journey.choose_service("1.003677")  # khai báo tạm vắng
         qtbot.waitUntil(lambda: journey.state().step is not None, timeout=2000)
-        assert window.heading.text() == "Qhia tias yuav mus tsis nyob tsev"
+        assert window.heading.text() == "Qhia tawm mus ib ntus"
         journey.next()  # intro → consent
         consent = window.current_screen()
         shown = [label.text() for label in consent.findChildren(type(menu.title)) if label.isVisible()]  # type: ignore[attr-defined]
