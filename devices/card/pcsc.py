@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from devices.card.icao.document_reader import ReadStats
+from devices.card.icao.extended_length import ReaderLink
 from devices.card.icao.passive_auth import TrustStore
 from devices.card.pcsc_cancel import ESTABLISH_LOCK, ContextSocket
 from devices.card.reading import ReadOutcome, read_card
@@ -79,6 +80,33 @@ def _error(hresult: int, what: str) -> CardError:
     if code == scard.SCARD_E_TIMEOUT & 0xFFFFFFFF:
         return CardError(CardErrorReason.TIMEOUT, message)
     return CardError(CardErrorReason.BAD_RESPONSE, message)
+
+
+# PC/SC part 10: CM_IOCTL_GET_FEATURE_REQUEST lists features as tag (1) length (1) control
+# code (4, big-endian); FEATURE_GET_TLV_PROPERTIES answers tag (1) length (1) value (little-endian).
+GET_FEATURE_REQUEST = 3400
+FEATURE_GET_TLV_PROPERTIES = 0x12
+PROPERTY_MAX_APDU_DATA_SIZE = 0x0A
+
+
+def _feature_code(features: bytes) -> int | None:
+    at = 0
+    while at + 2 <= len(features):
+        tag, length = features[at], features[at + 1]
+        if tag == FEATURE_GET_TLV_PROPERTIES and length == 4:
+            return int.from_bytes(features[at + 2 : at + 6], "big")
+        at += 2 + length
+    return None
+
+
+def _tlv_property(properties: bytes, wanted: int) -> int:
+    at = 0
+    while at + 2 <= len(properties):
+        tag, length = properties[at], properties[at + 1]
+        if tag == wanted:
+            return int.from_bytes(properties[at + 2 : at + 2 + length], "little")
+        at += 2 + length
+    return 0
 
 
 def choose_reader(names: list[str], wanted: str | None, with_card: Collection[str] = ()) -> str | None:
@@ -206,6 +234,40 @@ class _PcscSession:
             raise error
         return name
 
+    def link(self) -> ReaderLink:
+        """The chip's ATR (SCardStatus) and the reader's longest APDU data field (PC/SC part 10
+        GET_TLV_PROPERTIES, `dwMaxAPDUDataSize`), for extended length. Unknown → short only."""
+        scard = _scard()
+        try:
+            hresult, _name, _state, _protocol, atr = self.call(scard.SCardStatus, self._card)
+        except CardError:
+            raise
+        except Exception as exc:  # a driver answering nonsense: read with short APDUs
+            log.debug("SCardStatus: %r", exc)
+            return ReaderLink()
+        if hresult != scard.SCARD_S_SUCCESS:
+            return ReaderLink()
+        return ReaderLink(bytes(atr), self._max_apdu_data())
+
+    def _max_apdu_data(self) -> int:
+        scard = _scard()
+        try:
+            hresult, features = self.call(
+                scard.SCardControl, self._card, scard.SCARD_CTL_CODE(GET_FEATURE_REQUEST), []
+            )
+            control = _feature_code(bytes(features)) if hresult == scard.SCARD_S_SUCCESS else None
+            if control is None:
+                return 0
+            hresult, properties = self.call(scard.SCardControl, self._card, control, [])
+        except CardError:
+            raise
+        except Exception as exc:  # SCardControl refused by this driver: short APDUs
+            log.debug("SCardControl: %r", exc)
+            return 0
+        if hresult != scard.SCARD_S_SUCCESS:
+            return 0
+        return _tlv_property(bytes(properties), PROPERTY_MAX_APDU_DATA_SIZE)
+
     def transmit(self, apdu: bytes) -> bytes:
         scard = _scard()
         hresult, response = self.call(scard.SCardTransmit, self._card, self._protocol, list(apdu))
@@ -296,7 +358,13 @@ class PcscCardReader(CardReader):
             if key is None:
                 raise CardError(CardErrorReason.NEEDS_KEY)
             outcome = read_card(
-                session, key, self._trust, progress, with_photo=with_photo, prefer_sfi=self._prefer_sfi
+                session,
+                key,
+                self._trust,
+                progress,
+                with_photo=with_photo,
+                prefer_sfi=self._prefer_sfi,
+                link=session.link(),
             )
         finally:
             session.close()

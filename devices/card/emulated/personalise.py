@@ -69,6 +69,13 @@ class ChipOptions:
     chip_auth: bool = True  # CCCD: DG14 with a Chip Authentication key, and the chip answers CA
     active_auth: bool = False  # CCCD: DG15 with an ECDSA key (P-256) and INTERNAL AUTHENTICATE
     clone: bool = False  # the right files and SOD on a chip without DG14's / DG15's private keys
+    # Longest command or response APDU (bytes) the chip takes; 0: short only, and an extended
+    # APDU gets a bare 6700 below secure messaging (the SSC does not count it, as on a chip
+    # whose I/O layer cannot parse it). 65535 is what vpcd can carry.
+    extended_length: int = 0
+    # Where the chip says it takes extended length: "" nowhere, "historical" (card capabilities
+    # in the ATR's historical bytes), "atr_info" (there, plus the limits in EF.ATR/INFO).
+    extended_declared: str = ""
 
 
 @dataclass(frozen=True)

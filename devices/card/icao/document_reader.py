@@ -5,7 +5,10 @@ or MRZ password), else BAC with the MRZ; select the eMRTD application; read EF.C
 EF.SOD and — last, it is the long one — DG2. Reads use the short file identifier in P1 when the
 chip accepts it (one APDU per block, the first block also gives the file length), else SELECT +
 offset reads. Blocks are at most 223 bytes (AES) or 231 (3DES) so that a protected response fits a
-short APDU, fewer when the chip refuses them (6700, 6Cxx). A bare status word under secure messaging
+short APDU, fewer when the chip refuses them (6700, 6Cxx). When the chip's ATR declares extended
+length and the reader carries it, blocks are as long as the limits allow (EF.ATR/INFO's, read
+first when the ATR points to it): a 20 KB DG2 in one READ BINARY. A 6700 to an extended read
+falls back to short blocks for the rest of the read. A bare status word under secure messaging
 is the chip's answer; only 6987/6988 end the session, which is then re-established once.
 """
 
@@ -30,6 +33,7 @@ from devices.card.icao.channel import ApduChannel, SessionLost, Transport
 from devices.card.icao.chip_auth import ChipAuthUnsupported, perform_chip_authentication
 from devices.card.icao.chip_auth import choose as choose_chip_auth
 from devices.card.icao.crypto import SessionCipher
+from devices.card.icao.extended_length import ATR_INFO_SFI, ReaderLink, secure_read_block
 from devices.card.icao.lds import tlv
 from devices.card.icao.lds.card_access import PaceInfo, pace_infos
 from devices.card.icao.lds.com import parse_com
@@ -66,7 +70,6 @@ MAX_BLOCK = 223
 MAX_BLOCK_DES3 = 231
 HEADER_PROBE = 8  # enough for any LDS tag (≤ 2 bytes) and length (≤ 4 bytes) field
 MAX_OFFSET = 0x7FFF  # READ BINARY B0 with a 15-bit offset (odd INS B1 is not used)
-MAX_FILE = MAX_OFFSET + MAX_BLOCK_DES3 + 1  # the largest file B0 reads can reach
 OPTIONAL_FILES = (COM, DG2, DG13, DG14, DG15)
 WRONG_KEY_SW = (iso.SW_WRONG_KEY, iso.SW_SECURITY_NOT_SATISFIED, iso.SW_SM_INCORRECT)
 # Status words by which a chip refuses READ BINARY with a short file identifier.
@@ -131,6 +134,7 @@ class DocumentReader:
         block_size: int | None = None,
         prefer_sfi: bool = True,
         random: Callable[[int], bytes] = os.urandom,
+        link: ReaderLink | None = None,
     ) -> None:
         if block_size is not None and not HEADER_PROBE <= block_size <= MAX_BLOCK_DES3:
             raise ValueError(f"block size must be {HEADER_PROBE}..{MAX_BLOCK_DES3}")
@@ -152,6 +156,9 @@ class DocumentReader:
         self.chip_auth_detail = "no DG14"
         self._chip_checked = False  # Chip or Active Authentication attempted
         self._chip_auth_unconfirmed = False  # new keys in use, no answer under them yet
+        self._link = link or ReaderLink()
+        self._response_limit = 0  # > 0: extended length, the longest response APDU in bytes
+        self._lengths_known = block_size is not None  # a caller's block size keeps reads short
 
     # -- the whole read -------------------------------------------------------------------------
     def read(self) -> DocumentFiles:
@@ -203,6 +210,7 @@ class DocumentReader:
                     self._chip_auth_failed(files, f"the chip refused Chip Authentication ({exc})")
                     return
                 self._chip_auth_unconfirmed = True
+                self._block = self._session_block()  # CA keys are AES, whatever came before
                 return
         if 15 in listed:
             self._active_authentication(files, dg14.aa_signature_algorithm if dg14 else "")
@@ -241,6 +249,9 @@ class DocumentReader:
     # -- access control -------------------------------------------------------------------------
     def _establish(self, files: dict[str, bytes]) -> None:
         started = time.perf_counter()
+        if not self._lengths_known:
+            self._lengths_known = True
+            self._choose_lengths()
         card_access = self._read_file(CARD_ACCESS, "access")
         if card_access is not None:
             files[CARD_ACCESS.name] = card_access
@@ -259,13 +270,46 @@ class DocumentReader:
         self.stats.access_ms = (time.perf_counter() - started) * 1000
         self._report_access()
 
-    def _session_block(self) -> int:
-        """The block size for this session: the cipher's limit, the caller's, and what the chip
-        refused before (a re-established session keeps what was learnt)."""
+    def _choose_lengths(self) -> None:
+        """Extended length when the ATR declares it and the reader carries it. The limits come
+        from EF.ATR/INFO (one plain READ BINARY by SFI in the master file) when the ATR says
+        they are there; an unreadable EF.ATR/INFO leaves the reader's limit."""
+        atr_info = None
+        if self._link.limits_in_atr_info:
+            response = self._send(CommandApdu(0x00, iso.INS_READ_BINARY, 0x80 | ATR_INFO_SFI, 0, le=256))
+            if response.sw in (iso.SW_OK, iso.SW_END_OF_FILE):
+                atr_info = response.data
+        self._response_limit = self._link.response_limit(atr_info)
+
+    def _short_block(self) -> int:
+        """The cipher's longest read in a short response APDU, and the caller's limit."""
         sm = self._channel.sm
         longest = MAX_BLOCK_DES3 if sm is not None and sm.keys.cipher is SessionCipher.DES3 else MAX_BLOCK
-        longest = min(longest, self._block_limit or longest)
+        return min(longest, self._block_limit or longest)
+
+    def _extended_refused(self, wanted: int) -> bool:
+        """A 6700 to a read only extended length could carry: short blocks from now on."""
+        if not self._response_limit or wanted <= self._short_block():
+            return False
+        self._response_limit = 0
+        self._block_good = min(self._block_good, self._short_block())
+        self._block = self._session_block()
+        return True
+
+    def _max_file(self) -> int:
+        """The largest file B0 reads can reach: the last read starts at offset 7FFF at most."""
+        return MAX_OFFSET + max(self._block, MAX_BLOCK_DES3) + 1
+
+    def _session_block(self) -> int:
+        """The block size for this session: extended when agreed, else the cipher's limit, the
+        caller's, and what the chip refused before (a re-established session keeps what was
+        learnt)."""
+        sm = self._channel.sm
+        if self._response_limit and sm is not None:
+            return secure_read_block(self._response_limit, sm.block)
+        longest = self._short_block()
         self._block_refused = min(self._block_refused, longest + 1)  # never probe beyond it
+        self._block_good = min(self._block_good, longest)  # (3DES after BAC, then AES after CA)
         return max(self._block_refused - 1, self._block_good)
 
     @staticmethod
@@ -407,6 +451,8 @@ class DocumentReader:
         """The first block of a file. A chip that refuses an Le beyond the end of a short file
         (6700 wrong length) is asked again for just the TLV header; later reads never overshoot."""
         response = self._read_binary(p1, 0, self._block)
+        if response.sw == iso.SW_WRONG_LENGTH and self._extended_refused(self._block):
+            response = self._read_binary(p1, 0, self._block)
         if response.sw == iso.SW_WRONG_LENGTH:
             response = self._read_binary(p1, 0, HEADER_PROBE)
         return response
@@ -421,6 +467,8 @@ class DocumentReader:
         while True:
             wanted = min(self._block, remaining)
             response = self._read_binary(offset >> 8, offset & 0xFF, wanted)
+            if response.sw == iso.SW_WRONG_LENGTH and self._extended_refused(wanted):
+                continue
             if response.sw == iso.SW_WRONG_LENGTH and wanted > self._block_good:
                 self._block_refused = min(self._block_refused, wanted)
                 self._block = (self._block_good + self._block_refused) // 2
@@ -478,7 +526,7 @@ class DocumentReader:
             except LdsError as exc:
                 raise self._malformed(f"{ef.name}: {exc}") from exc
             total = header + length
-            if total > MAX_FILE:
+            if total > self._max_file():
                 raise self._malformed(f"{ef.name} claims {total} bytes")
             self._report_file(stage, len(data), total)
             while len(data) < total:
