@@ -20,6 +20,7 @@ from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any, TypeVar
 
+from devices.card.icao.channel import LengthRefused
 from devices.card.icao.document_reader import ReadStats
 from devices.card.icao.extended_length import ReaderLink
 from devices.card.icao.passive_auth import TrustStore
@@ -87,6 +88,10 @@ def _error(hresult: int, what: str) -> CardError:
 GET_FEATURE_REQUEST = 3400
 FEATURE_GET_TLV_PROPERTIES = 0x12
 PROPERTY_MAX_APDU_DATA_SIZE = 0x0A
+
+
+def _is_extended(apdu: bytes) -> bool:
+    return len(apdu) > 5 and apdu[4] == 0
 
 
 def _feature_code(features: bytes) -> int | None:
@@ -236,7 +241,8 @@ class _PcscSession:
 
     def link(self) -> ReaderLink:
         """The chip's ATR (SCardStatus) and the reader's longest APDU data field (PC/SC part 10
-        GET_TLV_PROPERTIES, `dwMaxAPDUDataSize`), for extended length. Unknown → short only."""
+        GET_TLV_PROPERTIES, `dwMaxAPDUDataSize`; None when the driver does not say), for
+        extended length."""
         scard = _scard()
         try:
             hresult, _name, _state, _protocol, atr = self.call(scard.SCardStatus, self._card)
@@ -249,7 +255,10 @@ class _PcscSession:
             return ReaderLink()
         return ReaderLink(bytes(atr), self._max_apdu_data())
 
-    def _max_apdu_data(self) -> int:
+    def _max_apdu_data(self) -> int | None:
+        """0 when the driver says short APDUs only; None when it does not answer the query (as
+        vpcd before 0.10, Debian 12's): then the chip's word is taken, and a transmit failure of
+        an extended APDU becomes `LengthRefused`."""
         scard = _scard()
         try:
             hresult, features = self.call(
@@ -257,22 +266,25 @@ class _PcscSession:
             )
             control = _feature_code(bytes(features)) if hresult == scard.SCARD_S_SUCCESS else None
             if control is None:
-                return 0
+                return None
             hresult, properties = self.call(scard.SCardControl, self._card, control, [])
         except CardError:
             raise
-        except Exception as exc:  # SCardControl refused by this driver: short APDUs
+        except Exception as exc:  # SCardControl refused by this driver
             log.debug("SCardControl: %r", exc)
-            return 0
+            return None
         if hresult != scard.SCARD_S_SUCCESS:
-            return 0
+            return None
         return _tlv_property(bytes(properties), PROPERTY_MAX_APDU_DATA_SIZE)
 
     def transmit(self, apdu: bytes) -> bytes:
         scard = _scard()
         hresult, response = self.call(scard.SCardTransmit, self._card, self._protocol, list(apdu))
         if hresult != scard.SCARD_S_SUCCESS:
-            raise self._explain(_error(hresult, "transmit"))
+            error = self._explain(_error(hresult, "transmit"))
+            if error.reason is CardErrorReason.BAD_RESPONSE and _is_extended(apdu):
+                raise LengthRefused(error.detail) from error
+            raise error
         if len(response) < 2:
             # What some drivers (vpcd among them) return when the card went away mid-exchange.
             short = CardError(CardErrorReason.BAD_RESPONSE, "response shorter than a status word")

@@ -84,6 +84,14 @@ def _add_chip_behaviour(parser: argparse.ArgumentParser, prefix: str) -> None:
     parser.add_argument(
         "--clone", action="store_true", help=prefix + "a clone: the card's files without DG14's private key"
     )
+    parser.add_argument(
+        "--extended", nargs="?", const="historical", choices=("historical", "atr_info"),
+        help=prefix + "take extended-length APDUs, declared in the ATR (atr_info: limits in EF.ATR/INFO)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--extended-limit", type=int, default=65535, metavar="BYTES",
+        help=prefix + "with --extended: longest APDU taken (default 65535, vpcd's limit)",
+    )  # fmt: skip
 
 
 def _access_key(args: argparse.Namespace) -> AccessKey:
@@ -123,6 +131,8 @@ def _card_image(args: argparse.Namespace, wanted_id: str | None) -> tuple[CardIm
         absent_files=frozenset(args.absent),
         wrong_check_digit=args.wrong_check_digit,
         clone=args.clone,
+        extended_length=args.extended_limit if args.extended else 0,
+        extended_declared=args.extended or "",
     )
     if args.guest is not None:
         guest = _guests(args.profile)[args.guest]

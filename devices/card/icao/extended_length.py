@@ -111,13 +111,17 @@ class ReaderLink:
     field the reader carries (PC/SC `dwMaxAPDUDataSize`; 0 or ≤ 256: short APDUs only)."""
 
     atr: bytes = b""
-    max_data: int = 0
+    max_data: int | None = 0  # None: the reader does not say (the chip's word is taken)
+
+    @property
+    def _reader_allows(self) -> bool:
+        return self.max_data is None or self.max_data > 256
 
     def response_limit(self, atr_info: bytes | None = None) -> int:
         """The longest response APDU (bytes) both sides take; 0 when extended length is out."""
-        if self.max_data <= 256 or not card_capabilities(historical_bytes(self.atr)).extended_length:
+        if not self._reader_allows or not card_capabilities(historical_bytes(self.atr)).extended_length:
             return 0
-        limit = min(self.max_data + 2, MAX_RESPONSE_APDU)
+        limit = MAX_RESPONSE_APDU if self.max_data is None else min(self.max_data + 2, MAX_RESPONSE_APDU)
         declared = atr_info_response_limit(atr_info) if atr_info else None
         if declared is not None:
             limit = min(limit, declared)
@@ -125,4 +129,4 @@ class ReaderLink:
 
     @property
     def limits_in_atr_info(self) -> bool:
-        return self.max_data > 256 and card_capabilities(historical_bytes(self.atr)).limits_in_atr_info
+        return self._reader_allows and card_capabilities(historical_bytes(self.atr)).limits_in_atr_info
