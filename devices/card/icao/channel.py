@@ -52,6 +52,7 @@ class ApduChannel:
         self.sm: SecureMessaging | None = None
         self.apdu_count = 0
         self.transmit_seconds = 0.0
+        self.verified = False  # the last answer carried a MAC that verified under the session keys
 
     def transmit_raw(self, raw: bytes) -> bytes:
         started = time.perf_counter()
@@ -75,6 +76,7 @@ class ApduChannel:
         `SessionLost`.
         """
         sm = self.sm
+        self.verified = False
         if sm is None:
             try:
                 return self._decode(self.transmit_raw(command.encode()))
@@ -96,6 +98,7 @@ class ApduChannel:
         if not response.data and response.sw in SESSION_ENDED_SW:
             self.sm = None
             raise SessionLost(response.sw)
+        self.verified = bool(response.data)  # a bare status word carries no MAC
         return plain
 
     @staticmethod

@@ -1,8 +1,10 @@
 """The document reader: access control, then the files of the eMRTD application, in short blocks.
 
 ICAO 9303-11 §4.2 order: read EF.CardAccess; PACE when the chip offers a suite we implement (CAN
-or MRZ password), else BAC with the MRZ; select the eMRTD application; read EF.COM, DG1, DG13,
-EF.SOD and — last, it is the long one — DG2. Reads use the short file identifier in P1 when the
+or MRZ password), else BAC with the MRZ; select the eMRTD application; read DG1 and EF.SOD, whose
+hash list tells which groups exist (so EF.COM is read only when EF.SOD is missing or unusable);
+Chip Authentication with DG14 (else Active Authentication with DG15); DG13 and — last, it is the
+long one — DG2. Reads use the short file identifier in P1 when the
 chip accepts it (one APDU per block, the first block also gives the file length), else SELECT +
 offset reads. Blocks are at most 223 bytes (AES) or 231 (3DES) so that a protected response fits a
 short APDU, fewer when the chip refuses them (6700, 6Cxx). When the chip's ATR declares extended
@@ -52,6 +54,7 @@ from devices.card.icao.lds.files import (
     ElementaryFile,
 )
 from devices.card.icao.lds.mrz import mrz_information
+from devices.card.icao.lds.sod import listed_data_groups
 from devices.card.icao.pace import (
     PASSWORD_CAN,
     PASSWORD_MRZ,
@@ -84,8 +87,8 @@ SFI_REFUSED_SW = (
 )
 # The PACEInfo of every CCCD (reference EF.CardAccess): ECDH-GM-AES-128 v2 on brainpoolP256r1.
 CCCD_PACE = PaceInfo("0.4.0.127.0.7.2.2.4.2.2", 2, 13)
-ACCESS_STEPS_PACE = 8  # CardAccess, MSE, 4 × GA, SELECT, EF.COM
-ACCESS_STEPS_BAC = 6  # CardAccess attempt, SELECT, GET CHALLENGE, EXT AUTH, EF.COM
+ACCESS_STEPS_PACE = 7  # CardAccess, MSE, 4 × GA, SELECT
+ACCESS_STEPS_BAC = 4  # CardAccess attempt, SELECT, GET CHALLENGE, EXT AUTH
 
 
 class FileAbsent(Exception):
@@ -154,7 +157,6 @@ class DocumentReader:
         self._access_total = ACCESS_STEPS_PACE
         self.chip_auth = ChipAuth.NOT_CHECKED
         self.chip_auth_detail = "no DG14"
-        self._chip_checked = False  # Chip or Active Authentication attempted
         self._chip_auth_unconfirmed = False  # new keys in use, no answer under them yet
         self._link = link or ReaderLink()
         self._response_limit = 0  # > 0: extended length, the longest response APDU in bytes
@@ -162,23 +164,21 @@ class DocumentReader:
 
     # -- the whole read -------------------------------------------------------------------------
     def read(self) -> DocumentFiles:
+        """DG1, then EF.SOD, whose hash list says which other groups the chip carries (EF.COM is
+        read only without a usable EF.SOD), then Chip or Active Authentication, DG13 and DG2."""
         started = time.perf_counter()
         files: dict[str, bytes] = {}
         try:
             self._establish(files)
-            listed = self._read_com(files)
-            plan = [(DG1, True), (DG13, 13 in listed), (SOD, True), (DG2, self._with_photo and 2 in listed)]
-            for ef, wanted in plan:
-                if not wanted:
-                    continue
-                if not self._chip_checked and ef is not DG1:
-                    self._chip_checked = True
-                    self._chip_authentication(files, listed)
-                content = self._read_protected(ef, files)
-                if content is None and ef is DG1:
-                    raise CardError(CardErrorReason.NOT_ID_CARD, "no DG1 on this chip")
-                if content is not None:
-                    files[ef.name] = content
+            if self._read_into(DG1, files) is None:
+                raise CardError(CardErrorReason.NOT_ID_CARD, "no DG1 on this chip")
+            listed = self._listed_groups(files)
+            self._chip_authentication(files, listed)
+            for ef, wanted in ((DG13, 13 in listed), (DG2, self._with_photo and 2 in listed)):
+                if wanted:
+                    self._read_into(ef, files)
+            if self._chip_auth_unconfirmed:
+                self._confirm_chip_auth(files)
         finally:
             self.stats.apdu_count = self._channel.apdu_count
             self.stats.transmit_ms = self._channel.transmit_seconds * 1000
@@ -186,6 +186,31 @@ class DocumentReader:
             self.stats.sfi_used = self._sfi
             self.stats.file_sizes = {name: len(content) for name, content in files.items()}
         return DocumentFiles(files, self.stats, self.chip_auth, self.chip_auth_detail)
+
+    def _read_into(self, ef: ElementaryFile, files: dict[str, bytes]) -> bytes | None:
+        content = self._read_protected(ef, files)
+        if content is not None:
+            files[ef.name] = content
+        return content
+
+    def _listed_groups(self, files: dict[str, bytes]) -> tuple[int, ...]:
+        """The data groups on the chip: EF.SOD's hash list; else EF.COM's list; else all we use."""
+        sod = self._read_into(SOD, files)
+        if sod is not None:
+            try:
+                return listed_data_groups(sod)
+            except LdsError:
+                pass  # passive authentication will say why; EF.COM may still list the groups
+        return self._read_com(files)
+
+    def _confirm_chip_auth(self, files: dict[str, bytes]) -> None:
+        """No file was left to read under the Chip Authentication keys: read DG14 again under
+        them (one APDU); it must be the DG14 read before."""
+        again = self._read_protected(DG14, files)
+        if self._chip_auth_unconfirmed or again is None:
+            return
+        if again != files.get(DG14.name):
+            self.chip_auth, self.chip_auth_detail = ChipAuth.FAILED, "DG14 changed under the new keys"
 
     # -- Chip Authentication (9303-11 §6.2) -------------------------------------------------------
     def _chip_authentication(self, files: dict[str, bytes], listed: tuple[int, ...]) -> None:
@@ -391,7 +416,7 @@ class DocumentReader:
 
     # -- files ------------------------------------------------------------------------------------
     def _read_com(self, files: dict[str, bytes]) -> tuple[int, ...]:
-        content = self._read_protected(COM, files, stage="access")
+        content = self._read_protected(COM, files)
         if content is None:
             return (1, 2, 13, 14, 15)  # no EF.COM: try the groups we want
         files[COM.name] = content
@@ -422,7 +447,7 @@ class DocumentReader:
             if self._chip_auth_unconfirmed and exc.reason is CardErrorReason.BAD_RESPONSE:
                 return self._read_after_failed_ca(ef, files, stage, exc)
             raise
-        if self._chip_auth_unconfirmed:
+        if self._chip_auth_unconfirmed and self._channel.verified:  # (a bare SW proves nothing)
             self.chip_auth, self.chip_auth_detail = ChipAuth.GENUINE, ""
             self._chip_auth_unconfirmed = False
         return content

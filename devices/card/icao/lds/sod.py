@@ -186,6 +186,23 @@ def parse_sod(data: bytes) -> SecurityObject:
     return SecurityObject(str(algorithm), hashes, bytes(raw), signer, certificates)
 
 
+def listed_data_groups(data: bytes) -> tuple[int, ...]:
+    """The data groups whose hashes EF.SOD holds, i.e. those the chip carries (9303-10 §4.6.2),
+    read without checking anything: it tells the reader which files to ask for instead of EF.COM.
+    Passive authentication checks the same list later."""
+    root = tlv.parse_single(data, 0x77)
+    try:
+        raw = cms.ContentInfo.load(root.value)["content"]["encap_content_info"]["content"].native
+        if not isinstance(raw, bytes):
+            raise LdsError("EF.SOD has no encapsulated content")
+        lso = LdsSecurityObject.load(raw)
+        return tuple(sorted(int(item["data_group_number"].native) for item in lso["data_group_hash_values"]))
+    except LdsError:
+        raise
+    except _ASN1_ERRORS as exc:
+        raise LdsError(f"malformed EF.SOD: {exc}") from exc
+
+
 def build_lds_security_object(hash_algorithm: str, hashes: dict[int, bytes]) -> bytes:
     return LdsSecurityObject(
         {
