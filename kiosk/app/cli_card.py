@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 from devices.card.icao.lds.dg13 import parse_dg13
 from devices.card.pcsc import PcscCardReader
 from devices.card.reading import ReadOutcome
-from kiosk.phrases import CARD_ERRORS
 from kiosk.ports.card import AccessKey, CardError, CardReader
 
 if TYPE_CHECKING:
@@ -218,6 +217,8 @@ def run_read(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(failure, ensure_ascii=False))
         else:
+            from kiosk.phrases import CARD_ERRORS  # the kiosk's wording, only when it is needed
+
             print(f"card read failed: {exc.reason.value} {exc.detail}", file=sys.stderr)
             print(CARD_ERRORS[exc.reason].get("en"), file=sys.stderr)
         return EXIT_CARD_ERROR

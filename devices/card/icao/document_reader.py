@@ -21,25 +21,17 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from devices.card.icao import apdu as iso
-from devices.card.icao.active_auth import (
-    ActiveAuthFailed,
-    ActiveAuthUnsupported,
-    dg15_key,
-    perform_active_authentication,
-)
 from devices.card.icao.apdu import CommandApdu, ResponseApdu, StatusError
 from devices.card.icao.bac import BacAuthenticationFailed, perform_bac
 from devices.card.icao.channel import ApduChannel, SessionLost, Transport
-from devices.card.icao.chip_auth import ChipAuthUnsupported, perform_chip_authentication
-from devices.card.icao.chip_auth import choose as choose_chip_auth
 from devices.card.icao.crypto import SessionCipher
 from devices.card.icao.extended_length import ATR_INFO_SFI, ReaderLink, secure_read_block
 from devices.card.icao.lds import tlv
 from devices.card.icao.lds.card_access import PaceInfo, pace_infos
 from devices.card.icao.lds.com import parse_com
-from devices.card.icao.lds.dg14 import parse_dg14
 from devices.card.icao.lds.errors import LdsError
 from devices.card.icao.lds.files import (
     CARD_ACCESS,
@@ -55,16 +47,13 @@ from devices.card.icao.lds.files import (
 )
 from devices.card.icao.lds.mrz import mrz_information
 from devices.card.icao.lds.sod import listed_data_groups
-from devices.card.icao.pace import (
-    PASSWORD_CAN,
-    PASSWORD_MRZ,
-    PaceError,
-    PaceSuite,
-    can_password,
-    mrz_password,
-    perform_pace,
-)
 from kiosk.ports.card import AccessKey, CardError, CardErrorReason, ChipAuth, ProgressCallback, ReadProgress
+
+if TYPE_CHECKING:
+    from devices.card.icao.pace import PaceSuite
+
+# PACE (python-ecdsa point arithmetic), Chip and Active Authentication are imported where they
+# run: a passport read with BAC loads none of them, which keeps `kiosk card read` quick to start.
 
 # The longest Le whose protected answer (DO87 with padding, DO99, DO8E) still fits a short
 # response APDU of 256 bytes: 223 with AES (16-byte padding), 231 with 3DES (8-byte padding).
@@ -222,6 +211,10 @@ class DocumentReader:
         content = self._read_protected(DG14, files) if 14 in listed else None
         dg14 = None
         if content is not None:
+            from devices.card.icao.chip_auth import ChipAuthUnsupported, perform_chip_authentication
+            from devices.card.icao.chip_auth import choose as choose_chip_auth
+            from devices.card.icao.lds.dg14 import parse_dg14
+
             files[DG14.name] = content
             try:
                 dg14 = parse_dg14(content)
@@ -244,6 +237,13 @@ class DocumentReader:
         content = self._read_protected(DG15, files)
         if content is None:
             return
+        from devices.card.icao.active_auth import (
+            ActiveAuthFailed,
+            ActiveAuthUnsupported,
+            dg15_key,
+            perform_active_authentication,
+        )
+
         files[DG15.name] = content
         try:
             key = dg15_key(content)
@@ -284,6 +284,8 @@ class DocumentReader:
         if suite is None and card_access is None and self._key.can is not None:
             # EF.CardAccess unreadable but a CAN given (BAC cannot use it): try the suite every
             # CCCD offers, as open-source CCCD readers do with a hard-coded EF.CardAccess.
+            from devices.card.icao.pace import PaceSuite
+
             suite = PaceSuite.from_info(CCCD_PACE)
         if suite is not None and self._try_pace(suite):
             self._select_application()
@@ -341,6 +343,8 @@ class DocumentReader:
     def _pace_suite(card_access: bytes | None) -> PaceSuite | None:
         if card_access is None:
             return None
+        from devices.card.icao.pace import PaceSuite
+
         try:
             infos = pace_infos(card_access)
         except LdsError:
@@ -353,6 +357,15 @@ class DocumentReader:
 
     def _try_pace(self, suite: PaceSuite) -> bool:
         """Run PACE; False when the chip refuses PACE itself (then BAC), CardError on a wrong key."""
+        from devices.card.icao.pace import (
+            PASSWORD_CAN,
+            PASSWORD_MRZ,
+            PaceError,
+            can_password,
+            mrz_password,
+            perform_pace,
+        )
+
         key = self._key
         if key.can is not None:
             password, reference, label = can_password(key.can), PASSWORD_CAN, "PACE-CAN"
