@@ -300,6 +300,8 @@ class EmulatedChip:
     def _mse(self, command: CommandApdu) -> ResponseApdu:
         if (command.p1, command.p2) == (0x41, 0xA4):
             return self._mse_chip_auth(command)
+        if (command.p1, command.p2) == (0x41, 0xA6):
+            return self._mse_set_kat(command)
         card_access = self.image.card_access
         if card_access is None:
             return _sw(iso.SW_INS_NOT_SUPPORTED)
@@ -351,9 +353,28 @@ class EmulatedChip:
             protocol = decode_oid(fields[0x80])
         except (LdsError, KeyError):
             return _sw(iso.SW_WRONG_DATA)
-        if protocol != CA_ECDH_AES_128:
+        if protocol != CA_ECDH_AES_128 or self.options.chip_auth_3des:
             return _sw(iso.SW_REFERENCE_DATA_NOT_USABLE)
         self._chip_auth_pending = True
+        return _sw(iso.SW_OK)
+
+    def _mse_set_kat(self, command: CommandApdu) -> ResponseApdu:
+        """3DES Chip Authentication in one command (9303-11 §6.2.4.1): MSE:Set KAT with the
+        terminal's ephemeral key in DO91; answered under the old keys, then 3DES SM, SSC 0."""
+        key = self.image.chip_auth_key
+        if self.sm is None or key is None or not self.options.chip_auth_3des:
+            return _sw(
+                iso.SW_CONDITIONS_NOT_SATISFIED if self.sm is None else iso.SW_REFERENCE_DATA_NOT_USABLE
+            )
+        try:
+            fields = {item.tag: item.value for item in tlv.parse_all(command.data)}
+            terminal = ec.EllipticCurvePublicKey.from_encoded_point(key.curve, fields[0x91])
+        except (LdsError, KeyError, ValueError):
+            return _sw(iso.SW_WRONG_DATA)
+        shared = key.exchange(ec.ECDH(), terminal)
+        self.sm = ChipSecureMessaging(
+            SessionKeys.derive(shared, SessionCipher.DES3), 0
+        )  # (after this answer)
         return _sw(iso.SW_OK)
 
     def _chip_auth(self, command: CommandApdu) -> ResponseApdu:

@@ -27,7 +27,7 @@ from devices.card.icao.lds.com import build_com
 from devices.card.icao.lds.dg1 import build_dg1
 from devices.card.icao.lds.dg2 import build_dg2
 from devices.card.icao.lds.dg13 import UTF8_MARKER_OID
-from devices.card.icao.lds.dg14 import build_dg14
+from devices.card.icao.lds.dg14 import CA_ECDH_3DES, CA_ECDH_AES_128, build_dg14
 from devices.card.icao.lds.files import COM, DG1, DG2, DG13, SOD, data_group
 from devices.card.icao.lds.mrz import build_td1, build_td3, check_digit, mrz_information
 from devices.card.icao.lds.sod import LDS_SECURITY_OBJECT_OID, build_lds_security_object
@@ -67,6 +67,7 @@ class ChipOptions:
     absent_files: frozenset[str] = frozenset()  # e.g. {"SOD", "COM", "DG13"}: not on the chip
     wrong_check_digit: bool = False  # DG1's date-of-birth check digit is wrong (signed as it is)
     chip_auth: bool = True  # CCCD: DG14 with a Chip Authentication key, and the chip answers CA
+    chip_auth_3des: bool = False  # CA offered as id-CA-ECDH-3DES-CBC-CBC (MSE:Set KAT), not AES-128
     active_auth: bool = False  # CCCD: DG15 with an ECDSA key (P-256) and INTERNAL AUTHENTICATE
     clone: bool = False  # the right files and SOD on a chip without DG14's / DG15's private keys
     # Longest command or response APDU (bytes) the chip takes; 0: short only, and an extended
@@ -277,7 +278,8 @@ def personalise_cccd(profile: CitizenProfile, options: ChipOptions | None = None
     aa_key = chip_auth_key(holder.id_number, ec.SECP256R1()) if options.active_auth else None
     if key is not None or aa_key is not None:
         algorithm = ECDSA_PLAIN_SHA256 if aa_key is not None else ""
-        groups[14] = build_dg14(key.public_key() if key else None, aa_signature_algorithm=algorithm)
+        protocol = CA_ECDH_3DES if options.chip_auth_3des else CA_ECDH_AES_128
+        groups[14] = build_dg14(key.public_key() if key else None, protocol, aa_signature_algorithm=algorithm)
     if aa_key is not None:
         groups[15] = build_dg15(aa_key.public_key())
     if options.clone:  # the clone copied the files; private keys never leave a chip
