@@ -25,6 +25,7 @@ import json
 import math
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -239,13 +240,17 @@ def fresh_process(runs: int, peer: Path, peer_python: str) -> None:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     emulator = start_emulator(Scenario("passport", "BAC", photo=False, passport=True))
     times: dict[str, list[float]] = {"kiosk card read": [], "peer": []}
+    cpu: dict[str, list[float]] = {"kiosk card read": [], "peer": []}  # user + system: less load-bound
     load_before = os.getloadavg()
     try:
         for run in range(runs + 1):  # the first round writes the bytecode caches: not counted
             for name, argv in (("kiosk card read", ours), ("peer", theirs)):
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
                 started = time.perf_counter()
                 done = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
                 elapsed = (time.perf_counter() - started) * 1000
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                used = (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000
                 if done.returncode != 0:
                     raise SystemExit(f"{name} failed:\n{done.stdout}{done.stderr}")
                 if name == "kiosk card read":
@@ -255,17 +260,24 @@ def fresh_process(runs: int, peer: Path, peer_python: str) -> None:
                     assert guest.document_number in done.stderr, done.stderr
                 if run:
                     times[name].append(elapsed)
+                    cpu[name].append(used)
     finally:
         stop_emulator(emulator)
     load_after = os.getloadavg()
     ours_ms, peer_ms = (statistics.median(times[n]) for n in ("kiosk card read", "peer"))
-    print("| fresh process, BAC + DG1 | median | min | max |")
-    print("| --- | --- | --- | --- |")
+    print("| fresh process, BAC + DG1 | wall, median | min | max | CPU (user + sys), median |")
+    print("| --- | --- | --- | --- | --- |")
     for name, values in times.items():
-        print(
-            f"| {name} | {statistics.median(values):.0f} ms | {min(values):.0f} ms | {max(values):.0f} ms |"
+        median, low, high, used_ms = (
+            statistics.median(values),
+            min(values),
+            max(values),
+            statistics.median(cpu[name]),
         )
+        print(f"| {name} | {median:.0f} ms | {low:.0f} ms | {high:.0f} ms | {used_ms:.0f} ms |")
     ratios = [a / b for a, b in zip(times["kiosk card read"], times["peer"], strict=True)]
+    cpu_ratio = statistics.median(cpu["kiosk card read"]) / statistics.median(cpu["peer"])
+    print(f"\nCPU time: ratio of medians {cpu_ratio:.2f}")
     print(f"\nratio of medians {ours_ms / peer_ms:.2f} (pairwise median {statistics.median(ratios):.2f}); "
           f"{runs} interleaved runs; load average {load_before[0]:.1f} before, "
           f"{load_after[0]:.1f} after")  # fmt: skip

@@ -20,12 +20,13 @@ import os
 import secrets
 
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from ecdsa.ellipticcurve import INFINITY, PointJacobi
 
 from devices.card.emulated.personalise import CardImage
 from devices.card.icao import apdu as iso
+from devices.card.icao.active_auth import iso9796_2_sign
 from devices.card.icao.apdu import CommandApdu, ResponseApdu
 from devices.card.icao.bac import BacKeys
 from devices.card.icao.crypto import (
@@ -329,7 +330,7 @@ class EmulatedChip:
         self._pace = _PaceState(suite, password)
         return _sw(iso.SW_OK)
 
-    # -- Active Authentication (9303-11 §6.1), ECDSA plain r‖s ------------------------------------
+    # -- Active Authentication (9303-11 §6.1), ECDSA plain r‖s or RSA ISO 9796-2 -----------------
     def _internal_authenticate(self, command: CommandApdu) -> ResponseApdu:
         key = self.image.active_auth_key
         if key is None:
@@ -338,6 +339,9 @@ class EmulatedChip:
             return _sw(iso.SW_SECURITY_NOT_SATISFIED)
         if len(command.data) != 8:
             return _sw(iso.SW_WRONG_DATA)
+        if isinstance(key, rsa.RSAPrivateKey):
+            signature = iso9796_2_sign(key, command.data, self.options.active_auth_rsa, os.urandom)
+            return _sw(iso.SW_OK, signature)
         r, s = decode_dss_signature(key.sign(command.data, ec.ECDSA(hashes.SHA256())))
         size = (key.curve.key_size + 7) // 8
         return _sw(iso.SW_OK, r.to_bytes(size, "big") + s.to_bytes(size, "big"))

@@ -190,3 +190,39 @@ def test_chip_authentication_is_preferred_to_active_authentication(citizens: lis
     outcome = read_card(_Direct(chip), _can(citizens[0]), TRUST)
     assert outcome.card.chip_auth is ChipAuth.GENUINE
     assert not any(c.ins == iso.INS_INTERNAL_AUTHENTICATE for c in chip.commands)
+
+
+@pytest.mark.parametrize("hash_name", ["sha1", "sha256"])
+def test_rsa_active_authentication_iso9796_2(citizens: list[CitizenProfile], hash_name: str) -> None:
+    """DG15 with an RSA key: the chip signs with ISO/IEC 9796-2 scheme 1 (trailer BC for SHA-1,
+    34CC for SHA-256); a clone, with the same DG15 but another key, fails."""
+    options = ChipOptions(chip_auth=False, active_auth=True, active_auth_rsa=hash_name)
+    chip = EmulatedChip(personalise_cccd(citizens[3], options))
+    outcome = read_card(_Direct(chip), _can(citizens[3]), TRUST)
+    assert (outcome.card.chip_auth, outcome.chip_auth_detail) == (ChipAuth.GENUINE, "")
+    assert outcome.card.passive_auth is PassiveAuth.VALID and "DG15" in outcome.card.data_groups
+    clone_options = ChipOptions(chip_auth=False, active_auth=True, active_auth_rsa=hash_name, clone=True)
+    clone = read_card(
+        _Direct(EmulatedChip(personalise_cccd(citizens[3], clone_options))), _can(citizens[3]), TRUST
+    )
+    assert clone.card.chip_auth is ChipAuth.FAILED
+    assert clone.chip_auth_detail.startswith("Active Authentication: the chip's signature")
+
+
+def test_iso9796_2_verification_refuses_what_it_must() -> None:
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from devices.card.icao.active_auth import ActiveAuthFailed, iso9796_2_sign, iso9796_2_verify
+
+    key = rsa.generate_private_key(65537, 1024)
+    challenge = bytes(range(8))
+    for hash_name in ("sha1", "sha224", "sha256", "sha384", "sha512"):
+        signature = iso9796_2_sign(key, challenge, hash_name, lambda n: bytes(n))
+        iso9796_2_verify(key.public_key(), challenge, signature)  # genuine
+        with pytest.raises(ActiveAuthFailed):
+            iso9796_2_verify(key.public_key(), bytes(8), signature)  # another challenge
+    good = iso9796_2_sign(key, challenge, "sha256", lambda n: bytes(n))
+    tampered = (int.from_bytes(good, "big") ^ 1).to_bytes(len(good), "big")
+    for signature in (tampered, good[:-1], b"\xff" * len(good)):
+        with pytest.raises(ActiveAuthFailed):
+            iso9796_2_verify(key.public_key(), challenge, signature)
