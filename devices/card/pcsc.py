@@ -20,7 +20,9 @@ from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any, TypeVar
 
+from devices.card.icao.channel import LengthRefused
 from devices.card.icao.document_reader import ReadStats
+from devices.card.icao.extended_length import ReaderLink
 from devices.card.icao.passive_auth import TrustStore
 from devices.card.pcsc_cancel import ESTABLISH_LOCK, ContextSocket
 from devices.card.reading import ReadOutcome, read_card
@@ -79,6 +81,37 @@ def _error(hresult: int, what: str) -> CardError:
     if code == scard.SCARD_E_TIMEOUT & 0xFFFFFFFF:
         return CardError(CardErrorReason.TIMEOUT, message)
     return CardError(CardErrorReason.BAD_RESPONSE, message)
+
+
+# PC/SC part 10: CM_IOCTL_GET_FEATURE_REQUEST lists features as tag (1) length (1) control
+# code (4, big-endian); FEATURE_GET_TLV_PROPERTIES answers tag (1) length (1) value (little-endian).
+GET_FEATURE_REQUEST = 3400
+FEATURE_GET_TLV_PROPERTIES = 0x12
+PROPERTY_MAX_APDU_DATA_SIZE = 0x0A
+
+
+def _is_extended(apdu: bytes) -> bool:
+    return len(apdu) > 5 and apdu[4] == 0
+
+
+def _feature_code(features: bytes) -> int | None:
+    at = 0
+    while at + 2 <= len(features):
+        tag, length = features[at], features[at + 1]
+        if tag == FEATURE_GET_TLV_PROPERTIES and length == 4:
+            return int.from_bytes(features[at + 2 : at + 6], "big")
+        at += 2 + length
+    return None
+
+
+def _tlv_property(properties: bytes, wanted: int) -> int:
+    at = 0
+    while at + 2 <= len(properties):
+        tag, length = properties[at], properties[at + 1]
+        if tag == wanted:
+            return int.from_bytes(properties[at + 2 : at + 2 + length], "little")
+        at += 2 + length
+    return 0
 
 
 def choose_reader(names: list[str], wanted: str | None, with_card: Collection[str] = ()) -> str | None:
@@ -206,11 +239,52 @@ class _PcscSession:
             raise error
         return name
 
+    def link(self) -> ReaderLink:
+        """The chip's ATR (SCardStatus) and the reader's longest APDU data field (PC/SC part 10
+        GET_TLV_PROPERTIES, `dwMaxAPDUDataSize`; None when the driver does not say), for
+        extended length."""
+        scard = _scard()
+        try:
+            hresult, _name, _state, _protocol, atr = self.call(scard.SCardStatus, self._card)
+        except CardError:
+            raise
+        except Exception as exc:  # a driver answering nonsense: read with short APDUs
+            log.debug("SCardStatus: %r", exc)
+            return ReaderLink()
+        if hresult != scard.SCARD_S_SUCCESS:
+            return ReaderLink()
+        return ReaderLink(bytes(atr), self._max_apdu_data())
+
+    def _max_apdu_data(self) -> int | None:
+        """0 when the driver says short APDUs only; None when it does not answer the query (as
+        vpcd before 0.10, Debian 12's): then the chip's word is taken, and a transmit failure of
+        an extended APDU becomes `LengthRefused`."""
+        scard = _scard()
+        try:
+            hresult, features = self.call(
+                scard.SCardControl, self._card, scard.SCARD_CTL_CODE(GET_FEATURE_REQUEST), []
+            )
+            control = _feature_code(bytes(features)) if hresult == scard.SCARD_S_SUCCESS else None
+            if control is None:
+                return None
+            hresult, properties = self.call(scard.SCardControl, self._card, control, [])
+        except CardError:
+            raise
+        except Exception as exc:  # SCardControl refused by this driver
+            log.debug("SCardControl: %r", exc)
+            return None
+        if hresult != scard.SCARD_S_SUCCESS:
+            return None
+        return _tlv_property(bytes(properties), PROPERTY_MAX_APDU_DATA_SIZE)
+
     def transmit(self, apdu: bytes) -> bytes:
         scard = _scard()
         hresult, response = self.call(scard.SCardTransmit, self._card, self._protocol, list(apdu))
         if hresult != scard.SCARD_S_SUCCESS:
-            raise self._explain(_error(hresult, "transmit"))
+            error = self._explain(_error(hresult, "transmit"))
+            if error.reason is CardErrorReason.BAD_RESPONSE and _is_extended(apdu):
+                raise LengthRefused(error.detail) from error
+            raise error
         if len(response) < 2:
             # What some drivers (vpcd among them) return when the card went away mid-exchange.
             short = CardError(CardErrorReason.BAD_RESPONSE, "response shorter than a status word")
@@ -296,7 +370,13 @@ class PcscCardReader(CardReader):
             if key is None:
                 raise CardError(CardErrorReason.NEEDS_KEY)
             outcome = read_card(
-                session, key, self._trust, progress, with_photo=with_photo, prefer_sfi=self._prefer_sfi
+                session,
+                key,
+                self._trust,
+                progress,
+                with_photo=with_photo,
+                prefer_sfi=self._prefer_sfi,
+                link=session.link(),
             )
         finally:
             session.close()

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 
 from devices.card.icao.channel import Transport
 from devices.card.icao.document_reader import DocumentFiles, DocumentReader, ReadStats
+from devices.card.icao.extended_length import ReaderLink
 from devices.card.icao.lds.dg1 import parse_dg1
 from devices.card.icao.lds.dg2 import FaceImage, parse_dg2
 from devices.card.icao.lds.dg13 import parse_dg13
@@ -140,9 +141,13 @@ def read_card(
     *,
     with_photo: bool = True,
     prefer_sfi: bool = True,
+    link: ReaderLink | None = None,
 ) -> ReadOutcome:
-    """Run a full read over `transport`. Raises `CardError` only."""
-    reader = DocumentReader(transport, key, progress=progress, with_photo=with_photo, prefer_sfi=prefer_sfi)
+    """Run a full read over `transport` (`link`: the chip's ATR and the reader's APDU limit, for
+    extended length). Raises `CardError` only."""
+    reader = DocumentReader(
+        transport, key, progress=progress, with_photo=with_photo, prefer_sfi=prefer_sfi, link=link
+    )
     try:
         return build_card_read(reader.read(), trust)
     except CardError:

@@ -13,10 +13,10 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kiosk.config import Config, ConfigError, example_toml, language_codes, load_config
-from kiosk.station_lock import StationLock
+if TYPE_CHECKING:
+    from kiosk.config import Config
 
 # Everything the kiosk writes (database and its -wal/-shm, keys, receipts, backups, caches) is
 # personal data or protects it: files 0600, folders 0700.
@@ -26,11 +26,14 @@ EXIT_BROKEN = 2
 
 
 def _config(args: argparse.Namespace) -> Config:
+    from kiosk.config import load_config
+
     return load_config(args.config, demo=getattr(args, "demo", False))
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     config = _config(args)
+    from kiosk.station_lock import StationLock
     from ui.launch import run  # Qt only for the commands that show a window
 
     with StationLock(config.lock_file, exclusive=False):  # `kiosk restore` refuses while held
@@ -84,6 +87,8 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 
 def cmd_config_example(args: argparse.Namespace) -> int:
+    from kiosk.config import example_toml
+
     sys.stdout.write(example_toml())
     return 0
 
@@ -141,9 +146,10 @@ def cmd_card(args: argparse.Namespace) -> int:
     return int(card_args.func(card_args))
 
 
-def build_parser(*, only_run: bool = False) -> argparse.ArgumentParser:
+def build_parser(*, only_run: bool = False, only_card: bool = False) -> argparse.ArgumentParser:
     """Every command; `only_run`: `kiosk run` alone, which a station starts at every boot, so that
-    the idle screen does not wait for the other commands' modules to load."""
+    the idle screen does not wait for the other commands' modules to load; `only_card`: `kiosk
+    card` alone, whose fresh-process read (`kiosk card read`) must start as fast as a bare reader."""
     parser = argparse.ArgumentParser(prog="kiosk", description=__doc__)
     parser.add_argument("--config", type=Path, help="TOML configuration file (see kiosk.example.toml)")
     parser.add_argument("-v", "--verbose", action="store_true")
@@ -153,12 +159,19 @@ def build_parser(*, only_run: bool = False) -> argparse.ArgumentParser:
     run.add_argument("--demo", action="store_true", help="emulated card, PDF printer, local database")
     run.add_argument("--windowed", action="store_true", help="a normal window instead of full screen")
     run.set_defaults(func=cmd_run)
-    if only_run:
+    # The chip commands load the ICAO crypto stack: parsed by their own parser, only when used,
+    # so `kiosk run` does not pay for them before the idle screen paints.
+    card = sub.add_parser("card", help="read or emulate the chip ID card (CCCD)", add_help=False)
+    card.add_argument("card_args", nargs=argparse.REMAINDER)
+    card.set_defaults(func=cmd_card)
+    if only_run or only_card:
         return parser
 
     tour = sub.add_parser("tour", help="render every screen of every service to PNG")
     tour.add_argument("--out", required=True)
     tour.add_argument("--size", default="1366x768")
+    from kiosk.config import language_codes
+
     tour.add_argument("--language", default="vi", choices=language_codes())
     tour.add_argument(
         "--mark-fallbacks",
@@ -197,11 +210,6 @@ def build_parser(*, only_run: bool = False) -> argparse.ArgumentParser:
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(func=cmd_catalog_list)
 
-    # The chip commands load the ICAO crypto stack: parsed by their own parser, only when used,
-    # so `kiosk run` does not pay for them before the idle screen paints.
-    card = sub.add_parser("card", help="read or emulate the chip ID card (CCCD)", add_help=False)
-    card.add_argument("card_args", nargs=argparse.REMAINDER)
-    card.set_defaults(func=cmd_card)
     from kiosk.app.cli_backup import add_backup_commands
     from kiosk.app.cli_hub import add_hub_commands
     from kiosk.app.cli_keys import add_keys_commands
@@ -241,7 +249,8 @@ def _command(argv: list[str]) -> str | None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    parser = build_parser(only_run=_command(argv) == "run")
+    command = _command(argv)
+    parser = build_parser(only_run=command == "run", only_card=command == "card")
     args, extra = parser.parse_known_args(argv)
     if extra and args.command == "card":
         args.card_args = [*extra, *args.card_args]  # e.g. `kiosk card --help`
@@ -251,10 +260,12 @@ def main(argv: list[str] | None = None) -> int:
     os.umask(PRIVATE_UMASK)
     try:
         return int(args.func(args))
-    except ConfigError as exc:
-        print(f"kiosk: configuration error: {exc}", file=sys.stderr)
-        return EXIT_BROKEN
     except Exception as exc:
+        # Looked up among the imported modules: an error class never imported was not raised.
+        config = sys.modules.get("kiosk.config")
+        if config is not None and isinstance(exc, config.ConfigError):
+            print(f"kiosk: configuration error: {exc}", file=sys.stderr)
+            return EXIT_BROKEN
         keyfile = sys.modules.get("kiosk.keyfile")
         if keyfile is not None and isinstance(exc, keyfile.KeyProblem):
             print(f"kiosk: keys: {exc}", file=sys.stderr)

@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 from devices.card.icao.lds.dg13 import parse_dg13
 from devices.card.pcsc import PcscCardReader
 from devices.card.reading import ReadOutcome
-from kiosk.phrases import CARD_ERRORS
 from kiosk.ports.card import AccessKey, CardError, CardReader
 
 if TYPE_CHECKING:
@@ -84,6 +83,14 @@ def _add_chip_behaviour(parser: argparse.ArgumentParser, prefix: str) -> None:
     parser.add_argument(
         "--clone", action="store_true", help=prefix + "a clone: the card's files without DG14's private key"
     )
+    parser.add_argument(
+        "--extended", nargs="?", const="historical", choices=("historical", "atr_info"),
+        help=prefix + "take extended-length APDUs, declared in the ATR (atr_info: limits in EF.ATR/INFO)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--extended-limit", type=int, default=65535, metavar="BYTES",
+        help=prefix + "with --extended: longest APDU taken (default 65535, vpcd's limit)",
+    )  # fmt: skip
 
 
 def _access_key(args: argparse.Namespace) -> AccessKey:
@@ -123,6 +130,8 @@ def _card_image(args: argparse.Namespace, wanted_id: str | None) -> tuple[CardIm
         absent_files=frozenset(args.absent),
         wrong_check_digit=args.wrong_check_digit,
         clone=args.clone,
+        extended_length=args.extended_limit if args.extended else 0,
+        extended_declared=args.extended or "",
     )
     if args.guest is not None:
         guest = _guests(args.profile)[args.guest]
@@ -208,6 +217,8 @@ def run_read(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(failure, ensure_ascii=False))
         else:
+            from kiosk.phrases import CARD_ERRORS  # the kiosk's wording, only when it is needed
+
             print(f"card read failed: {exc.reason.value} {exc.detail}", file=sys.stderr)
             print(CARD_ERRORS[exc.reason].get("en"), file=sys.stderr)
         return EXIT_CARD_ERROR

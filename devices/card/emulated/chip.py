@@ -9,6 +9,9 @@ ones, 9303-11 §6.2) and Active Authentication (INTERNAL AUTHENTICATE, ECDSA, §
 command or SM error inside a session ends the session.
 Errors under SM are wrapped (DO99 + MAC) unless `bare_errors` asks for bare status words, as many
 real chips send; `max_read` makes it refuse long reads with a bare 6700 (never wrapped).
+Extended-length APDUs are taken up to `extended_length` bytes and declared in the ATR's
+historical bytes and EF.ATR/INFO as `extended_declared` says; a response that would not fit the
+command's Le field (256 bytes for a short one) or that limit is refused with a bare 6700.
 """
 
 from __future__ import annotations
@@ -17,12 +20,13 @@ import os
 import secrets
 
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from ecdsa.ellipticcurve import INFINITY, PointJacobi
 
 from devices.card.emulated.personalise import CardImage
 from devices.card.icao import apdu as iso
+from devices.card.icao.active_auth import iso9796_2_sign
 from devices.card.icao.apdu import CommandApdu, ResponseApdu
 from devices.card.icao.bac import BacKeys
 from devices.card.icao.crypto import (
@@ -33,6 +37,13 @@ from devices.card.icao.crypto import (
     des3_cbc_encrypt,
     pad,
     retail_mac,
+)
+from devices.card.icao.extended_length import (
+    ATR_INFO_FID,
+    ATR_INFO_SFI,
+    EXTENDED_LC_LE,
+    LIMITS_IN_ATR_INFO,
+    build_atr_info,
 )
 from devices.card.icao.lds import tlv
 from devices.card.icao.lds.card_access import decode_oid, pace_infos
@@ -55,6 +66,16 @@ from devices.card.icao.pace import (
 from devices.card.icao.secure_messaging import ChipSecureMessaging, SecureMessagingError
 
 MF_FID = 0x3F00
+
+
+def contactless_atr(historical: bytes) -> bytes:
+    """PC/SC part 3 ATR of a contactless card: TS 3B, T0 8n (TD1; n historical bytes), TD1 80,
+    TD2 01 (T=1), the historical bytes, TCK (XOR of T0 to the last historical byte)."""
+    body = bytes([0x80 | len(historical), 0x80, 0x01]) + historical
+    tck = 0
+    for byte in body:
+        tck ^= byte
+    return b"\x3b" + body + bytes([tck])
 
 
 def _sw(sw: int, data: bytes = b"") -> ResponseApdu:
@@ -106,6 +127,22 @@ class EmulatedChip:
     def authenticated(self) -> bool:
         return self.sm is not None
 
+    @property
+    def atr(self) -> bytes:
+        """The ATR a PC/SC reader shows: card capabilities (compact-TLV 73) when declared."""
+        declared = self.options.extended_declared
+        if not declared:
+            return contactless_atr(b"")
+        third = EXTENDED_LC_LE | (LIMITS_IN_ATR_INFO if declared == "atr_info" else 0)
+        return contactless_atr(bytes([0x80, 0x73, 0x80, 0x01, third]))
+
+    @property
+    def atr_info(self) -> bytes | None:
+        limit = self.options.extended_length
+        if self.options.extended_declared != "atr_info":
+            return None
+        return build_atr_info(limit or 261, limit or 258)
+
     # -- APDU entry point ---------------------------------------------------------------------
     def process(self, raw: bytes) -> bytes:
         self.apdus += 1
@@ -113,6 +150,10 @@ class EmulatedChip:
             command = CommandApdu.decode(raw)
         except ValueError:
             return _sw(iso.SW_WRONG_LENGTH).encode()
+        limit = self.options.extended_length
+        if command.is_extended and (not limit or len(raw) > limit):
+            return _sw(iso.SW_WRONG_LENGTH).encode()  # below SM: the SSC does not count it
+        room = (limit if command.is_extended else iso.MAX_SHORT_LE + 2) - 2
         sm = self.sm
         if sm is not None:
             if command.cla & 0x0C != 0x0C:
@@ -128,10 +169,16 @@ class EmulatedChip:
                 if self._bare or (self.options.bare_errors and not response.data and not response.ok):
                     sm.increment()  # the response counts in the SSC although it carries no MAC
                     return response.encode()
-                return sm.wrap_response(response).encode()
+                wrapped = sm.wrap_response(response)
+                if len(wrapped.data) > room:  # does not fit the Le field (counted, like max_read)
+                    return _sw(iso.SW_WRONG_LENGTH).encode()
+                return wrapped.encode()
         elif command.cla & 0x0C == 0x0C:
             return _sw(iso.SW_SM_MISSING).encode()
-        return self._dispatch(command).encode()
+        response = self._dispatch(command)
+        if len(response.data) > room:
+            return _sw(iso.SW_WRONG_LENGTH).encode()
+        return response.encode()
 
     def _dispatch(self, command: CommandApdu) -> ResponseApdu:
         self.commands.append(command)
@@ -154,6 +201,10 @@ class EmulatedChip:
 
     # -- files ----------------------------------------------------------------------------------
     def _file(self, fid: int) -> bytes:
+        if fid == ATR_INFO_FID and not self.app_selected:
+            if self.atr_info is None:
+                raise _Refusal(iso.SW_FILE_NOT_FOUND)
+            return self.atr_info
         if fid == CARD_ACCESS.fid:
             data = self.image.card_access
             if data is None or not self.options.card_access_readable:
@@ -185,7 +236,9 @@ class EmulatedChip:
         if command.p1 & 0x80:  # ISO 7816-4 §11.2.3: b8 = 1 → SFI in b5..b1, offset in P2
             if not self.options.sfi or command.p1 & 0x60:
                 return _sw(iso.SW_INCORRECT_P1P2)
-            fid = self._sfi_to_fid.get(command.p1 & 0x1F)
+            sfi = command.p1 & 0x1F
+            # SFI 01 is EF.ATR/INFO in the master file, DG1 in the eMRTD application.
+            fid = ATR_INFO_FID if sfi == ATR_INFO_SFI and not self.app_selected else self._sfi_to_fid.get(sfi)
             if fid is None:
                 return _sw(iso.SW_FILE_NOT_FOUND)
             data = self._file(fid)
@@ -197,7 +250,7 @@ class EmulatedChip:
             fid = self.current_ef
             data = self._file(fid)
             offset = (command.p1 << 8 | command.p2) & 0x7FFF
-        if fid != CARD_ACCESS.fid and not self.authenticated:
+        if fid not in (CARD_ACCESS.fid, ATR_INFO_FID) and not self.authenticated:
             return _sw(iso.SW_SECURITY_NOT_SATISFIED)
         if fid in self.image.protected_files:
             return _sw(iso.SW_SECURITY_NOT_SATISFIED)
@@ -248,6 +301,8 @@ class EmulatedChip:
     def _mse(self, command: CommandApdu) -> ResponseApdu:
         if (command.p1, command.p2) == (0x41, 0xA4):
             return self._mse_chip_auth(command)
+        if (command.p1, command.p2) == (0x41, 0xA6):
+            return self._mse_set_kat(command)
         card_access = self.image.card_access
         if card_access is None:
             return _sw(iso.SW_INS_NOT_SUPPORTED)
@@ -275,7 +330,7 @@ class EmulatedChip:
         self._pace = _PaceState(suite, password)
         return _sw(iso.SW_OK)
 
-    # -- Active Authentication (9303-11 §6.1), ECDSA plain r‖s ------------------------------------
+    # -- Active Authentication (9303-11 §6.1), ECDSA plain r‖s or RSA ISO 9796-2 -----------------
     def _internal_authenticate(self, command: CommandApdu) -> ResponseApdu:
         key = self.image.active_auth_key
         if key is None:
@@ -284,6 +339,9 @@ class EmulatedChip:
             return _sw(iso.SW_SECURITY_NOT_SATISFIED)
         if len(command.data) != 8:
             return _sw(iso.SW_WRONG_DATA)
+        if isinstance(key, rsa.RSAPrivateKey):
+            signature = iso9796_2_sign(key, command.data, self.options.active_auth_rsa, os.urandom)
+            return _sw(iso.SW_OK, signature)
         r, s = decode_dss_signature(key.sign(command.data, ec.ECDSA(hashes.SHA256())))
         size = (key.curve.key_size + 7) // 8
         return _sw(iso.SW_OK, r.to_bytes(size, "big") + s.to_bytes(size, "big"))
@@ -299,9 +357,28 @@ class EmulatedChip:
             protocol = decode_oid(fields[0x80])
         except (LdsError, KeyError):
             return _sw(iso.SW_WRONG_DATA)
-        if protocol != CA_ECDH_AES_128:
+        if protocol != CA_ECDH_AES_128 or self.options.chip_auth_3des:
             return _sw(iso.SW_REFERENCE_DATA_NOT_USABLE)
         self._chip_auth_pending = True
+        return _sw(iso.SW_OK)
+
+    def _mse_set_kat(self, command: CommandApdu) -> ResponseApdu:
+        """3DES Chip Authentication in one command (9303-11 §6.2.4.1): MSE:Set KAT with the
+        terminal's ephemeral key in DO91; answered under the old keys, then 3DES SM, SSC 0."""
+        key = self.image.chip_auth_key
+        if self.sm is None or key is None or not self.options.chip_auth_3des:
+            return _sw(
+                iso.SW_CONDITIONS_NOT_SATISFIED if self.sm is None else iso.SW_REFERENCE_DATA_NOT_USABLE
+            )
+        try:
+            fields = {item.tag: item.value for item in tlv.parse_all(command.data)}
+            terminal = ec.EllipticCurvePublicKey.from_encoded_point(key.curve, fields[0x91])
+        except (LdsError, KeyError, ValueError):
+            return _sw(iso.SW_WRONG_DATA)
+        shared = key.exchange(ec.ECDH(), terminal)
+        self.sm = ChipSecureMessaging(
+            SessionKeys.derive(shared, SessionCipher.DES3), 0
+        )  # (after this answer)
         return _sw(iso.SW_OK)
 
     def _chip_auth(self, command: CommandApdu) -> ResponseApdu:

@@ -9,6 +9,7 @@ test Document Signer. A `clone` has the same files but not DG14's private key.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -17,7 +18,7 @@ from functools import lru_cache
 from asn1crypto import cms
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from devices.card.emulated import face
 from devices.card.emulated.pki import SignerChain, generate_chain, load_test_chain
@@ -27,7 +28,7 @@ from devices.card.icao.lds.com import build_com
 from devices.card.icao.lds.dg1 import build_dg1
 from devices.card.icao.lds.dg2 import build_dg2
 from devices.card.icao.lds.dg13 import UTF8_MARKER_OID
-from devices.card.icao.lds.dg14 import build_dg14
+from devices.card.icao.lds.dg14 import CA_ECDH_3DES, CA_ECDH_AES_128, build_dg14
 from devices.card.icao.lds.files import COM, DG1, DG2, DG13, SOD, data_group
 from devices.card.icao.lds.mrz import build_td1, build_td3, check_digit, mrz_information
 from devices.card.icao.lds.sod import LDS_SECURITY_OBJECT_OID, build_lds_security_object
@@ -67,8 +68,17 @@ class ChipOptions:
     absent_files: frozenset[str] = frozenset()  # e.g. {"SOD", "COM", "DG13"}: not on the chip
     wrong_check_digit: bool = False  # DG1's date-of-birth check digit is wrong (signed as it is)
     chip_auth: bool = True  # CCCD: DG14 with a Chip Authentication key, and the chip answers CA
+    chip_auth_3des: bool = False  # CA offered as id-CA-ECDH-3DES-CBC-CBC (MSE:Set KAT), not AES-128
     active_auth: bool = False  # CCCD: DG15 with an ECDSA key (P-256) and INTERNAL AUTHENTICATE
+    active_auth_rsa: str = ""  # with active_auth: an RSA-1024 key instead, ISO 9796-2 with "sha1"/"sha256"
     clone: bool = False  # the right files and SOD on a chip without DG14's / DG15's private keys
+    # Longest command or response APDU (bytes) the chip takes; 0: short only, and an extended
+    # APDU gets a bare 6700 below secure messaging (the SSC does not count it, as on a chip
+    # whose I/O layer cannot parse it). 65535 is what vpcd can carry.
+    extended_length: int = 0
+    # Where the chip says it takes extended length: "" nowhere, "historical" (card capabilities
+    # in the ATR's historical bytes), "atr_info" (there, plus the limits in EF.ATR/INFO).
+    extended_declared: str = ""
 
 
 @dataclass(frozen=True)
@@ -81,7 +91,7 @@ class CardImage:
     options: ChipOptions = field(default_factory=ChipOptions)
     protected_files: frozenset[int] = frozenset({DG3.fid})  # answer 6982 (EAC needed)
     chip_auth_key: ec.EllipticCurvePrivateKey | None = None  # what the chip holds for DG14's key
-    active_auth_key: ec.EllipticCurvePrivateKey | None = None  # … and for DG15's
+    active_auth_key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey | None = None  # … and for DG15's
 
     @property
     def card_access(self) -> bytes | None:
@@ -236,6 +246,13 @@ def _finish(groups: dict[int, bytes], options: ChipOptions) -> dict[int, bytes]:
     return files
 
 
+@functools.lru_cache(maxsize=8)
+def _rsa_key(id_number: str) -> rsa.RSAPrivateKey:
+    """An Active Authentication RSA key (1024 bits, as on many passports), one per card number in
+    this process: RSA keys cannot be derived from a seed as the EC ones are."""
+    return rsa.generate_private_key(65537, 1024)
+
+
 def chip_auth_key(id_number: str, curve: ec.EllipticCurve | None = None) -> ec.EllipticCurvePrivateKey:
     """A test key of the card with this ID: Chip Authentication on brainpoolP256r1 (as the
     CCCD), or another curve (Active Authentication); the same in every process. The seed is
@@ -267,15 +284,26 @@ def personalise_cccd(profile: CitizenProfile, options: ChipOptions | None = None
         13: dg13,
     }
     key = chip_auth_key(holder.id_number) if options.chip_auth else None
-    aa_key = chip_auth_key(holder.id_number, ec.SECP256R1()) if options.active_auth else None
+    aa_key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey | None = None
+    if options.active_auth:
+        aa_key = (
+            _rsa_key(holder.id_number)
+            if options.active_auth_rsa
+            else chip_auth_key(holder.id_number, ec.SECP256R1())
+        )
     if key is not None or aa_key is not None:
-        algorithm = ECDSA_PLAIN_SHA256 if aa_key is not None else ""
-        groups[14] = build_dg14(key.public_key() if key else None, aa_signature_algorithm=algorithm)
+        # DG14 names the ECDSA signature algorithm; an RSA key's ISO 9796-2 trailer names its hash.
+        algorithm = ECDSA_PLAIN_SHA256 if isinstance(aa_key, ec.EllipticCurvePrivateKey) else ""
+        protocol = CA_ECDH_3DES if options.chip_auth_3des else CA_ECDH_AES_128
+        groups[14] = build_dg14(key.public_key() if key else None, protocol, aa_signature_algorithm=algorithm)
     if aa_key is not None:
         groups[15] = build_dg15(aa_key.public_key())
     if options.clone:  # the clone copied the files; private keys never leave a chip
         key = ec.generate_private_key(key.curve) if key else None
-        aa_key = ec.generate_private_key(aa_key.curve) if aa_key else None
+        if isinstance(aa_key, rsa.RSAPrivateKey):
+            aa_key = rsa.generate_private_key(65537, aa_key.key_size)
+        elif aa_key is not None:
+            aa_key = ec.generate_private_key(aa_key.curve)
     files = _finish(groups, options)
     if options.alter_dg13:
         files[DG13.fid] = _alter(dg13, holder)

@@ -19,7 +19,9 @@ from devices.card.emulated.personalise import (
     personalise_passport,
 )
 from devices.card.emulated.pki import TEST_TRUST_DIR
+from devices.card.icao.apdu import MAX_EXTENDED_LE
 from devices.card.icao.document_reader import ReadStats
+from devices.card.icao.extended_length import ReaderLink
 from devices.card.icao.passive_auth import TrustStore
 from devices.card.profiles import CitizenProfile
 from devices.card.reading import ReadOutcome, read_card
@@ -136,7 +138,11 @@ class EmulatedCardReader(CardReader):
         if key is None:
             raise CardError(CardErrorReason.NEEDS_KEY)
         chip.reset()  # power on: every read starts a fresh session
-        outcome = read_card(_ChipTransport(self, chip), key, self._trust, progress, with_photo=with_photo)
+        # In process nothing stands between reader and chip: only the chip limits the APDU length.
+        link = ReaderLink(chip.atr, MAX_EXTENDED_LE)
+        outcome = read_card(
+            _ChipTransport(self, chip), key, self._trust, progress, with_photo=with_photo, link=link
+        )
         self.last_outcome = outcome
         return outcome.card
 

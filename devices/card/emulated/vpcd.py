@@ -21,8 +21,6 @@ log = logging.getLogger(__name__)
 VPCD_HOST = "127.0.0.1"
 VPCD_PORT = 35963
 VPCD_READER = "Virtual PCD 00 00"  # the name pcscd gives the first vpcd slot (port 35963)
-# T=1 card, no historical bytes: TS 3B, T0 80 (TD1), TD1 80 (TD2, T=0), TD2 01 (T=1), TCK 01.
-ATR = bytes.fromhex("3B80800101")
 CTRL_POWER_OFF, CTRL_POWER_ON, CTRL_RESET, CTRL_ATR = 0, 1, 2, 4
 
 
@@ -143,7 +141,8 @@ class VirtualCardSlot:
                 if control in (CTRL_POWER_ON, CTRL_RESET, CTRL_POWER_OFF):
                     chip.reset()
                 elif control == CTRL_ATR:
-                    sock.sendall(len(ATR).to_bytes(2, "big") + ATR)
+                    atr = chip.atr  # with the card capabilities the chip declares
+                    sock.sendall(len(atr).to_bytes(2, "big") + atr)
                 continue
             response = chip.process(payload)
             sock.sendall(len(response).to_bytes(2, "big") + response)

@@ -1,7 +1,10 @@
-"""Short command and response APDUs (ISO/IEC 7816-4 §5.1). Extended length is never used.
+"""Command and response APDUs (ISO/IEC 7816-4 §5.1), short and extended length.
 
-Many contactless readers lack extended-length support; ICAO 9303-10 §3.6 lets a reader read files in
-short blocks, so short APDUs are enough for everything the kiosk reads.
+Short APDUs (Lc ≤ 255, Le ≤ 256) are the default: many contactless readers and chips lack
+extended length, and ICAO 9303-10 lets a reader read files in short blocks. A command is encoded
+with extended length only when it needs it (Lc > 255 or Le > 256) or was decoded so; the document
+reader asks for that only when both the chip and the reader declare support
+(`extended_length.py`).
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ from dataclasses import dataclass
 
 MAX_SHORT_LC = 255
 MAX_SHORT_LE = 256
+MAX_EXTENDED_LC = 65535
+MAX_EXTENDED_LE = 65536
 
 SW_OK = 0x9000
 SW_END_OF_FILE = 0x6282  # fewer bytes than Le: end of file reached, the data are valid
@@ -44,27 +49,41 @@ class CommandApdu:
     p1: int
     p2: int
     data: bytes = b""
-    le: int | None = None  # None: no Le field; 256 is encoded as 00
+    le: int | None = None  # None: no Le field; 256 is encoded as 00 (short), 65536 as 0000
+    extended: bool = False  # extended length even where short would do (as decoded)
 
     @property
     def header(self) -> bytes:
         return bytes([self.cla, self.ins, self.p1, self.p2])
 
+    @property
+    def is_extended(self) -> bool:
+        long_le = self.le is not None and self.le > MAX_SHORT_LE
+        return self.extended or len(self.data) > MAX_SHORT_LC or long_le
+
     def encode(self) -> bytes:
-        if len(self.data) > MAX_SHORT_LC:
-            raise ValueError("command data too long for a short APDU")
+        if len(self.data) > MAX_EXTENDED_LC:
+            raise ValueError("command data too long for an APDU")
+        if self.le is not None and not 0 < self.le <= MAX_EXTENDED_LE:
+            raise ValueError("Le out of range")
         out = self.header
+        if not self.is_extended:
+            if self.data:
+                out += bytes([len(self.data)]) + self.data
+            if self.le is not None:
+                out += bytes([self.le % 256])
+            return out
+        # ISO 7816-4 §5.1: one 00 byte, then Lc on two bytes, data, Le on two bytes (0000 = 65536).
+        out += b"\x00"
         if self.data:
-            out += bytes([len(self.data)]) + self.data
+            out += len(self.data).to_bytes(2, "big") + self.data
         if self.le is not None:
-            if not 0 < self.le <= MAX_SHORT_LE:
-                raise ValueError("Le out of range for a short APDU")
-            out += bytes([self.le % 256])
+            out += (self.le % 65536).to_bytes(2, "big")
         return out
 
     @classmethod
     def decode(cls, raw: bytes) -> CommandApdu:
-        """Parse a short APDU (card side). Raises ValueError when malformed."""
+        """Parse a short or extended APDU (card side). Raises ValueError when malformed."""
         if len(raw) < 4:
             raise ValueError("APDU shorter than its header")
         cla, ins, p1, p2 = raw[:4]
@@ -73,14 +92,31 @@ class CommandApdu:
             return cls(cla, ins, p1, p2)
         if len(body) == 1:
             return cls(cla, ins, p1, p2, le=body[0] or 256)
+        if body[0] == 0:
+            return cls._decode_extended(cla, ins, p1, p2, body[1:])
         lc = body[0]
-        if lc == 0:
-            raise ValueError("extended-length APDUs are not supported")
         if len(body) == 1 + lc:
             return cls(cla, ins, p1, p2, body[1:])
         if len(body) == 2 + lc:
             return cls(cla, ins, p1, p2, body[1 : 1 + lc], le=body[-1] or 256)
         raise ValueError("APDU length does not match Lc")
+
+    @classmethod
+    def _decode_extended(cls, cla: int, ins: int, p1: int, p2: int, body: bytes) -> CommandApdu:
+        if len(body) == 2:  # case 2E: Le only
+            return cls(cla, ins, p1, p2, le=int.from_bytes(body, "big") or 65536, extended=True)
+        if len(body) < 3:
+            raise ValueError("extended APDU too short")
+        lc = int.from_bytes(body[:2], "big")
+        if lc == 0:
+            raise ValueError("extended APDU with Lc = 0")
+        data = body[2 : 2 + lc]
+        if len(body) == 2 + lc:  # case 3E
+            return cls(cla, ins, p1, p2, data, extended=True)
+        if len(body) == 4 + lc:  # case 4E
+            le = int.from_bytes(body[-2:], "big") or 65536
+            return cls(cla, ins, p1, p2, data, le=le, extended=True)
+        raise ValueError("extended APDU length does not match Lc")
 
 
 @dataclass(frozen=True)

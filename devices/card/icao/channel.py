@@ -11,20 +11,31 @@ from __future__ import annotations
 import time
 from typing import Protocol
 
-from devices.card.icao.apdu import SW_SM_INCORRECT, SW_SM_MISSING, CommandApdu, ResponseApdu
+from devices.card.icao.apdu import (
+    SW_SM_INCORRECT,
+    SW_SM_MISSING,
+    SW_WRONG_LENGTH,
+    CommandApdu,
+    ResponseApdu,
+)
 from devices.card.icao.secure_messaging import SecureMessaging, SecureMessagingError
 from kiosk.ports.card import CardError, CardErrorReason
 
 
 class Transport(Protocol):
     def transmit(self, apdu: bytes) -> bytes:
-        """Send one command APDU, return the response APDU (data + SW1 SW2)."""
+        """Send one command APDU, return the response APDU (data + SW1 SW2). Raises `CardError`,
+        or `LengthRefused` when the reader cannot carry an extended-length APDU."""
         ...
 
 
 # 9303-11 §9.8.6 / ISO 7816-4: SM data objects missing or incorrect. Only these two status words
 # mean the chip has dropped the session; any other bare status word is its answer to the command.
 SESSION_ENDED_SW = (SW_SM_MISSING, SW_SM_INCORRECT)
+
+
+class LengthRefused(Exception):
+    """The reader (its driver) could not carry an extended-length APDU: the chip never saw it."""
 
 
 class SessionLost(Exception):
@@ -41,6 +52,7 @@ class ApduChannel:
         self.sm: SecureMessaging | None = None
         self.apdu_count = 0
         self.transmit_seconds = 0.0
+        self.verified = False  # the last answer carried a MAC that verified under the session keys
 
     def transmit_raw(self, raw: bytes) -> bytes:
         started = time.perf_counter()
@@ -64,10 +76,20 @@ class ApduChannel:
         `SessionLost`.
         """
         sm = self.sm
+        self.verified = False
         if sm is None:
-            return self._decode(self.transmit_raw(command.encode()))
+            try:
+                return self._decode(self.transmit_raw(command.encode()))
+            except LengthRefused:
+                return ResponseApdu(b"", SW_WRONG_LENGTH)
+        ssc = sm.ssc
         protected = sm.wrap(command)
-        response = self._decode(self.transmit_raw(protected.encode()))
+        try:
+            response = self._decode(self.transmit_raw(protected.encode()))
+        except LengthRefused:
+            # The chip never saw it: neither side counted it. To the reader it is a wrong length.
+            sm.ssc = ssc
+            return ResponseApdu(b"", SW_WRONG_LENGTH)
         try:
             plain = sm.unwrap(response)
         except SecureMessagingError as exc:
@@ -76,6 +98,7 @@ class ApduChannel:
         if not response.data and response.sw in SESSION_ENDED_SW:
             self.sm = None
             raise SessionLost(response.sw)
+        self.verified = bool(response.data)  # a bare status word carries no MAC
         return plain
 
     @staticmethod

@@ -22,8 +22,9 @@ from devices.card.icao.lds.card_access import encode_oid
 from devices.card.icao.lds.dg14 import ID_CA_ECDH, ChipAuthInfo, Dg14
 from devices.card.icao.secure_messaging import SecureMessaging
 
-# id-CA-ECDH-AES-CBC-CMAC-128/192/256 → the session cipher (3DES, .1, needs MSE:Set KAT: not done).
+# id-CA-ECDH-3DES-CBC-CBC and -AES-CBC-CMAC-128/192/256 → the session cipher.
 CA_CIPHERS = {
+    ID_CA_ECDH + ".1": SessionCipher.DES3,
     ID_CA_ECDH + ".2": SessionCipher.AES128,
     ID_CA_ECDH + ".3": SessionCipher.AES192,
     ID_CA_ECDH + ".4": SessionCipher.AES256,
@@ -48,12 +49,23 @@ def choose(dg14: Dg14) -> tuple[ChipAuthInfo, ec.EllipticCurvePublicKey]:
     raise ChipAuthUnsupported("; ".join(problems) or "DG14 offers no Chip Authentication")
 
 
+def _key_reference(info: ChipAuthInfo) -> bytes:
+    if info.key_id is None:
+        return b""
+    return tlv.encode(0x84, info.key_id.to_bytes(max(1, (info.key_id.bit_length() + 7) // 8), "big"))
+
+
 def mse_set_at(info: ChipAuthInfo) -> CommandApdu:
     """MSE:Set AT for Chip Authentication (P1P2 41A4): 80 protocol [, 84 keyId]."""
-    data = tlv.encode(0x80, encode_oid(info.protocol))
-    if info.key_id is not None:
-        data += tlv.encode(0x84, info.key_id.to_bytes(max(1, (info.key_id.bit_length() + 7) // 8), "big"))
-    return CommandApdu(0x00, INS_MSE, 0x41, 0xA4, data)
+    return CommandApdu(
+        0x00, INS_MSE, 0x41, 0xA4, tlv.encode(0x80, encode_oid(info.protocol)) + _key_reference(info)
+    )
+
+
+def mse_set_kat(info: ChipAuthInfo, public: bytes) -> CommandApdu:
+    """MSE:Set KAT (P1P2 41A6), 3DES Chip Authentication in one step: 91 ephemeral key [, 84 keyId]
+    (ICAO 9303-11 §6.2.4.1, BSI TR-03110-3 B.11.1)."""
+    return CommandApdu(0x00, INS_MSE, 0x41, 0xA6, tlv.encode(0x91, public) + _key_reference(info))
 
 
 def perform_chip_authentication(
@@ -65,14 +77,20 @@ def perform_chip_authentication(
     public = ephemeral.public_key().public_bytes(
         serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
     )
-    response = channel.send(mse_set_at(info))
-    if not response.ok:
-        raise StatusError(response.sw, "MSE:Set AT (Chip Authentication)")
-    command = CommandApdu(
-        0x00, INS_GENERAL_AUTHENTICATE, 0, 0, tlv.encode(0x7C, tlv.encode(0x80, public)), le=256
-    )
-    response = channel.send(command)
-    if not response.ok:
-        raise StatusError(response.sw, "GENERAL AUTHENTICATE (Chip Authentication)")
+    cipher = CA_CIPHERS[info.protocol]
+    if cipher is SessionCipher.DES3:
+        response = channel.send(mse_set_kat(info, public))
+        if not response.ok:
+            raise StatusError(response.sw, "MSE:Set KAT (Chip Authentication)")
+    else:
+        response = channel.send(mse_set_at(info))
+        if not response.ok:
+            raise StatusError(response.sw, "MSE:Set AT (Chip Authentication)")
+        command = CommandApdu(
+            0x00, INS_GENERAL_AUTHENTICATE, 0, 0, tlv.encode(0x7C, tlv.encode(0x80, public)), le=256
+        )
+        response = channel.send(command)
+        if not response.ok:
+            raise StatusError(response.sw, "GENERAL AUTHENTICATE (Chip Authentication)")
     shared = ephemeral.exchange(ec.ECDH(), chip_key)  # the x-coordinate, field-size bytes
-    channel.sm = SecureMessaging(SessionKeys.derive(shared, CA_CIPHERS[info.protocol]), 0)
+    channel.sm = SecureMessaging(SessionKeys.derive(shared, cipher), 0)

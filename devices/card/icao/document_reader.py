@@ -1,11 +1,16 @@
 """The document reader: access control, then the files of the eMRTD application, in short blocks.
 
 ICAO 9303-11 §4.2 order: read EF.CardAccess; PACE when the chip offers a suite we implement (CAN
-or MRZ password), else BAC with the MRZ; select the eMRTD application; read EF.COM, DG1, DG13,
-EF.SOD and — last, it is the long one — DG2. Reads use the short file identifier in P1 when the
+or MRZ password), else BAC with the MRZ; select the eMRTD application; read DG1 and EF.SOD, whose
+hash list tells which groups exist (so EF.COM is read only when EF.SOD is missing or unusable);
+Chip Authentication with DG14 (else Active Authentication with DG15); DG13 and — last, it is the
+long one — DG2. Reads use the short file identifier in P1 when the
 chip accepts it (one APDU per block, the first block also gives the file length), else SELECT +
 offset reads. Blocks are at most 223 bytes (AES) or 231 (3DES) so that a protected response fits a
-short APDU, fewer when the chip refuses them (6700, 6Cxx). A bare status word under secure messaging
+short APDU, fewer when the chip refuses them (6700, 6Cxx). When the chip's ATR declares extended
+length and the reader carries it, blocks are as long as the limits allow (EF.ATR/INFO's, read
+first when the ATR points to it): a 20 KB DG2 in one READ BINARY. A 6700 to an extended read
+falls back to short blocks for the rest of the read. A bare status word under secure messaging
 is the chip's answer; only 6987/6988 end the session, which is then re-established once.
 """
 
@@ -16,24 +21,17 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from devices.card.icao import apdu as iso
-from devices.card.icao.active_auth import (
-    ActiveAuthFailed,
-    ActiveAuthUnsupported,
-    dg15_key,
-    perform_active_authentication,
-)
 from devices.card.icao.apdu import CommandApdu, ResponseApdu, StatusError
 from devices.card.icao.bac import BacAuthenticationFailed, perform_bac
 from devices.card.icao.channel import ApduChannel, SessionLost, Transport
-from devices.card.icao.chip_auth import ChipAuthUnsupported, perform_chip_authentication
-from devices.card.icao.chip_auth import choose as choose_chip_auth
 from devices.card.icao.crypto import SessionCipher
+from devices.card.icao.extended_length import ATR_INFO_SFI, ReaderLink, secure_read_block
 from devices.card.icao.lds import tlv
 from devices.card.icao.lds.card_access import PaceInfo, pace_infos
 from devices.card.icao.lds.com import parse_com
-from devices.card.icao.lds.dg14 import parse_dg14
 from devices.card.icao.lds.errors import LdsError
 from devices.card.icao.lds.files import (
     CARD_ACCESS,
@@ -48,16 +46,14 @@ from devices.card.icao.lds.files import (
     ElementaryFile,
 )
 from devices.card.icao.lds.mrz import mrz_information
-from devices.card.icao.pace import (
-    PASSWORD_CAN,
-    PASSWORD_MRZ,
-    PaceError,
-    PaceSuite,
-    can_password,
-    mrz_password,
-    perform_pace,
-)
+from devices.card.icao.lds.sod import listed_data_groups
 from kiosk.ports.card import AccessKey, CardError, CardErrorReason, ChipAuth, ProgressCallback, ReadProgress
+
+if TYPE_CHECKING:
+    from devices.card.icao.pace import PaceSuite
+
+# PACE (python-ecdsa point arithmetic), Chip and Active Authentication are imported where they
+# run: a passport read with BAC loads none of them, which keeps `kiosk card read` quick to start.
 
 # The longest Le whose protected answer (DO87 with padding, DO99, DO8E) still fits a short
 # response APDU of 256 bytes: 223 with AES (16-byte padding), 231 with 3DES (8-byte padding).
@@ -66,7 +62,6 @@ MAX_BLOCK = 223
 MAX_BLOCK_DES3 = 231
 HEADER_PROBE = 8  # enough for any LDS tag (≤ 2 bytes) and length (≤ 4 bytes) field
 MAX_OFFSET = 0x7FFF  # READ BINARY B0 with a 15-bit offset (odd INS B1 is not used)
-MAX_FILE = MAX_OFFSET + MAX_BLOCK_DES3 + 1  # the largest file B0 reads can reach
 OPTIONAL_FILES = (COM, DG2, DG13, DG14, DG15)
 WRONG_KEY_SW = (iso.SW_WRONG_KEY, iso.SW_SECURITY_NOT_SATISFIED, iso.SW_SM_INCORRECT)
 # Status words by which a chip refuses READ BINARY with a short file identifier.
@@ -81,8 +76,8 @@ SFI_REFUSED_SW = (
 )
 # The PACEInfo of every CCCD (reference EF.CardAccess): ECDH-GM-AES-128 v2 on brainpoolP256r1.
 CCCD_PACE = PaceInfo("0.4.0.127.0.7.2.2.4.2.2", 2, 13)
-ACCESS_STEPS_PACE = 8  # CardAccess, MSE, 4 × GA, SELECT, EF.COM
-ACCESS_STEPS_BAC = 6  # CardAccess attempt, SELECT, GET CHALLENGE, EXT AUTH, EF.COM
+ACCESS_STEPS_PACE = 7  # CardAccess, MSE, 4 × GA, SELECT
+ACCESS_STEPS_BAC = 4  # CardAccess attempt, SELECT, GET CHALLENGE, EXT AUTH
 
 
 class FileAbsent(Exception):
@@ -131,6 +126,7 @@ class DocumentReader:
         block_size: int | None = None,
         prefer_sfi: bool = True,
         random: Callable[[int], bytes] = os.urandom,
+        link: ReaderLink | None = None,
     ) -> None:
         if block_size is not None and not HEADER_PROBE <= block_size <= MAX_BLOCK_DES3:
             raise ValueError(f"block size must be {HEADER_PROBE}..{MAX_BLOCK_DES3}")
@@ -150,28 +146,28 @@ class DocumentReader:
         self._access_total = ACCESS_STEPS_PACE
         self.chip_auth = ChipAuth.NOT_CHECKED
         self.chip_auth_detail = "no DG14"
-        self._chip_checked = False  # Chip or Active Authentication attempted
         self._chip_auth_unconfirmed = False  # new keys in use, no answer under them yet
+        self._link = link or ReaderLink()
+        self._response_limit = 0  # > 0: extended length, the longest response APDU in bytes
+        self._lengths_known = block_size is not None  # a caller's block size keeps reads short
 
     # -- the whole read -------------------------------------------------------------------------
     def read(self) -> DocumentFiles:
+        """DG1, then EF.SOD, whose hash list says which other groups the chip carries (EF.COM is
+        read only without a usable EF.SOD), then Chip or Active Authentication, DG13 and DG2."""
         started = time.perf_counter()
         files: dict[str, bytes] = {}
         try:
             self._establish(files)
-            listed = self._read_com(files)
-            plan = [(DG1, True), (DG13, 13 in listed), (SOD, True), (DG2, self._with_photo and 2 in listed)]
-            for ef, wanted in plan:
-                if not wanted:
-                    continue
-                if not self._chip_checked and ef is not DG1:
-                    self._chip_checked = True
-                    self._chip_authentication(files, listed)
-                content = self._read_protected(ef, files)
-                if content is None and ef is DG1:
-                    raise CardError(CardErrorReason.NOT_ID_CARD, "no DG1 on this chip")
-                if content is not None:
-                    files[ef.name] = content
+            if self._read_into(DG1, files) is None:
+                raise CardError(CardErrorReason.NOT_ID_CARD, "no DG1 on this chip")
+            listed = self._listed_groups(files)
+            self._chip_authentication(files, listed)
+            for ef, wanted in ((DG13, 13 in listed), (DG2, self._with_photo and 2 in listed)):
+                if wanted:
+                    self._read_into(ef, files)
+            if self._chip_auth_unconfirmed:
+                self._confirm_chip_auth(files)
         finally:
             self.stats.apdu_count = self._channel.apdu_count
             self.stats.transmit_ms = self._channel.transmit_seconds * 1000
@@ -179,6 +175,31 @@ class DocumentReader:
             self.stats.sfi_used = self._sfi
             self.stats.file_sizes = {name: len(content) for name, content in files.items()}
         return DocumentFiles(files, self.stats, self.chip_auth, self.chip_auth_detail)
+
+    def _read_into(self, ef: ElementaryFile, files: dict[str, bytes]) -> bytes | None:
+        content = self._read_protected(ef, files)
+        if content is not None:
+            files[ef.name] = content
+        return content
+
+    def _listed_groups(self, files: dict[str, bytes]) -> tuple[int, ...]:
+        """The data groups on the chip: EF.SOD's hash list; else EF.COM's list; else all we use."""
+        sod = self._read_into(SOD, files)
+        if sod is not None:
+            try:
+                return listed_data_groups(sod)
+            except LdsError:
+                pass  # passive authentication will say why; EF.COM may still list the groups
+        return self._read_com(files)
+
+    def _confirm_chip_auth(self, files: dict[str, bytes]) -> None:
+        """No file was left to read under the Chip Authentication keys: read DG14 again under
+        them (one APDU); it must be the DG14 read before."""
+        again = self._read_protected(DG14, files)
+        if self._chip_auth_unconfirmed or again is None:
+            return
+        if again != files.get(DG14.name):
+            self.chip_auth, self.chip_auth_detail = ChipAuth.FAILED, "DG14 changed under the new keys"
 
     # -- Chip Authentication (9303-11 §6.2) -------------------------------------------------------
     def _chip_authentication(self, files: dict[str, bytes], listed: tuple[int, ...]) -> None:
@@ -190,6 +211,10 @@ class DocumentReader:
         content = self._read_protected(DG14, files) if 14 in listed else None
         dg14 = None
         if content is not None:
+            from devices.card.icao.chip_auth import ChipAuthUnsupported, perform_chip_authentication
+            from devices.card.icao.chip_auth import choose as choose_chip_auth
+            from devices.card.icao.lds.dg14 import parse_dg14
+
             files[DG14.name] = content
             try:
                 dg14 = parse_dg14(content)
@@ -203,6 +228,7 @@ class DocumentReader:
                     self._chip_auth_failed(files, f"the chip refused Chip Authentication ({exc})")
                     return
                 self._chip_auth_unconfirmed = True
+                self._block = self._session_block()  # CA keys are AES, whatever came before
                 return
         if 15 in listed:
             self._active_authentication(files, dg14.aa_signature_algorithm if dg14 else "")
@@ -211,6 +237,13 @@ class DocumentReader:
         content = self._read_protected(DG15, files)
         if content is None:
             return
+        from devices.card.icao.active_auth import (
+            ActiveAuthFailed,
+            ActiveAuthUnsupported,
+            dg15_key,
+            perform_active_authentication,
+        )
+
         files[DG15.name] = content
         try:
             key = dg15_key(content)
@@ -241,6 +274,9 @@ class DocumentReader:
     # -- access control -------------------------------------------------------------------------
     def _establish(self, files: dict[str, bytes]) -> None:
         started = time.perf_counter()
+        if not self._lengths_known:
+            self._lengths_known = True
+            self._choose_lengths()
         card_access = self._read_file(CARD_ACCESS, "access")
         if card_access is not None:
             files[CARD_ACCESS.name] = card_access
@@ -248,6 +284,8 @@ class DocumentReader:
         if suite is None and card_access is None and self._key.can is not None:
             # EF.CardAccess unreadable but a CAN given (BAC cannot use it): try the suite every
             # CCCD offers, as open-source CCCD readers do with a hard-coded EF.CardAccess.
+            from devices.card.icao.pace import PaceSuite
+
             suite = PaceSuite.from_info(CCCD_PACE)
         if suite is not None and self._try_pace(suite):
             self._select_application()
@@ -259,19 +297,54 @@ class DocumentReader:
         self.stats.access_ms = (time.perf_counter() - started) * 1000
         self._report_access()
 
-    def _session_block(self) -> int:
-        """The block size for this session: the cipher's limit, the caller's, and what the chip
-        refused before (a re-established session keeps what was learnt)."""
+    def _choose_lengths(self) -> None:
+        """Extended length when the ATR declares it and the reader carries it. The limits come
+        from EF.ATR/INFO (one plain READ BINARY by SFI in the master file) when the ATR says
+        they are there; an unreadable EF.ATR/INFO leaves the reader's limit."""
+        atr_info = None
+        if self._link.limits_in_atr_info:
+            response = self._send(CommandApdu(0x00, iso.INS_READ_BINARY, 0x80 | ATR_INFO_SFI, 0, le=256))
+            if response.sw in (iso.SW_OK, iso.SW_END_OF_FILE):
+                atr_info = response.data
+        self._response_limit = self._link.response_limit(atr_info)
+
+    def _short_block(self) -> int:
+        """The cipher's longest read in a short response APDU, and the caller's limit."""
         sm = self._channel.sm
         longest = MAX_BLOCK_DES3 if sm is not None and sm.keys.cipher is SessionCipher.DES3 else MAX_BLOCK
-        longest = min(longest, self._block_limit or longest)
+        return min(longest, self._block_limit or longest)
+
+    def _extended_refused(self, wanted: int) -> bool:
+        """A 6700 to a read only extended length could carry: short blocks from now on."""
+        if not self._response_limit or wanted <= self._short_block():
+            return False
+        self._response_limit = 0
+        self._block_good = min(self._block_good, self._short_block())
+        self._block = self._session_block()
+        return True
+
+    def _max_file(self) -> int:
+        """The largest file B0 reads can reach: the last read starts at offset 7FFF at most."""
+        return MAX_OFFSET + max(self._block, MAX_BLOCK_DES3) + 1
+
+    def _session_block(self) -> int:
+        """The block size for this session: extended when agreed, else the cipher's limit, the
+        caller's, and what the chip refused before (a re-established session keeps what was
+        learnt)."""
+        sm = self._channel.sm
+        if self._response_limit and sm is not None:
+            return secure_read_block(self._response_limit, sm.block)
+        longest = self._short_block()
         self._block_refused = min(self._block_refused, longest + 1)  # never probe beyond it
+        self._block_good = min(self._block_good, longest)  # (3DES after BAC, then AES after CA)
         return max(self._block_refused - 1, self._block_good)
 
     @staticmethod
     def _pace_suite(card_access: bytes | None) -> PaceSuite | None:
         if card_access is None:
             return None
+        from devices.card.icao.pace import PaceSuite
+
         try:
             infos = pace_infos(card_access)
         except LdsError:
@@ -284,6 +357,15 @@ class DocumentReader:
 
     def _try_pace(self, suite: PaceSuite) -> bool:
         """Run PACE; False when the chip refuses PACE itself (then BAC), CardError on a wrong key."""
+        from devices.card.icao.pace import (
+            PASSWORD_CAN,
+            PASSWORD_MRZ,
+            PaceError,
+            can_password,
+            mrz_password,
+            perform_pace,
+        )
+
         key = self._key
         if key.can is not None:
             password, reference, label = can_password(key.can), PASSWORD_CAN, "PACE-CAN"
@@ -347,7 +429,7 @@ class DocumentReader:
 
     # -- files ------------------------------------------------------------------------------------
     def _read_com(self, files: dict[str, bytes]) -> tuple[int, ...]:
-        content = self._read_protected(COM, files, stage="access")
+        content = self._read_protected(COM, files)
         if content is None:
             return (1, 2, 13, 14, 15)  # no EF.COM: try the groups we want
         files[COM.name] = content
@@ -378,7 +460,7 @@ class DocumentReader:
             if self._chip_auth_unconfirmed and exc.reason is CardErrorReason.BAD_RESPONSE:
                 return self._read_after_failed_ca(ef, files, stage, exc)
             raise
-        if self._chip_auth_unconfirmed:
+        if self._chip_auth_unconfirmed and self._channel.verified:  # (a bare SW proves nothing)
             self.chip_auth, self.chip_auth_detail = ChipAuth.GENUINE, ""
             self._chip_auth_unconfirmed = False
         return content
@@ -407,6 +489,8 @@ class DocumentReader:
         """The first block of a file. A chip that refuses an Le beyond the end of a short file
         (6700 wrong length) is asked again for just the TLV header; later reads never overshoot."""
         response = self._read_binary(p1, 0, self._block)
+        if response.sw == iso.SW_WRONG_LENGTH and self._extended_refused(self._block):
+            response = self._read_binary(p1, 0, self._block)
         if response.sw == iso.SW_WRONG_LENGTH:
             response = self._read_binary(p1, 0, HEADER_PROBE)
         return response
@@ -421,6 +505,8 @@ class DocumentReader:
         while True:
             wanted = min(self._block, remaining)
             response = self._read_binary(offset >> 8, offset & 0xFF, wanted)
+            if response.sw == iso.SW_WRONG_LENGTH and self._extended_refused(wanted):
+                continue
             if response.sw == iso.SW_WRONG_LENGTH and wanted > self._block_good:
                 self._block_refused = min(self._block_refused, wanted)
                 self._block = (self._block_good + self._block_refused) // 2
@@ -478,7 +564,7 @@ class DocumentReader:
             except LdsError as exc:
                 raise self._malformed(f"{ef.name}: {exc}") from exc
             total = header + length
-            if total > MAX_FILE:
+            if total > self._max_file():
                 raise self._malformed(f"{ef.name} claims {total} bytes")
             self._report_file(stage, len(data), total)
             while len(data) < total:

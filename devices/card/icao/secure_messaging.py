@@ -7,8 +7,9 @@ the same MAC-input construction so a mistake cannot hide on one side only.
 
 from __future__ import annotations
 
-from devices.card.icao.apdu import CommandApdu, ResponseApdu
+from devices.card.icao.apdu import MAX_EXTENDED_LE, MAX_SHORT_LE, CommandApdu, ResponseApdu
 from devices.card.icao.crypto import SessionCipher, SessionKeys, aes_ecb_block, pad, unpad
+from devices.card.icao.extended_length import protected_response_length
 from devices.card.icao.lds import tlv
 
 TAG_ENCRYPTED_ODD = 0x85  # DO85: encrypted data, odd INS (not used by the kiosk)
@@ -67,13 +68,27 @@ class SecureMessaging(_Channel):
     """Terminal side: protect commands, verify and decrypt responses."""
 
     def wrap(self, command: CommandApdu) -> CommandApdu:
+        """Protect a command. When the protected answer to its Le cannot fit a short response
+        APDU, the protected command gets extended Le 0000, and an Le over 256 goes in DO97 on
+        two bytes (0000 = 65536); otherwise everything stays short (ICAO 9303-11 §9.8.4)."""
         header = bytes([command.cla | SM_CLA, command.ins, command.p1, command.p2])
         self.increment()
         do87 = self.encrypt_do87(command.data) if command.data else b""
-        do97 = tlv.encode(TAG_LE, bytes([command.le % 256])) if command.le is not None else b""
+        le = command.le
+        # Le 256 (00) stays short: "what fits", as CA and AA ask; longer or exact ones need room.
+        long_answer = command.is_extended or (
+            le is not None and le != MAX_SHORT_LE and protected_response_length(le, self.block) > MAX_SHORT_LE
+        )
+        if le is None:
+            do97 = b""
+        elif le > MAX_SHORT_LE:
+            do97 = tlv.encode(TAG_LE, (le % 65536).to_bytes(2, "big"))
+        else:
+            do97 = tlv.encode(TAG_LE, bytes([le % 256]))
         cc = self.mac(self.command_mac_input(header, do87, do97))
         body = do87 + do97 + tlv.encode(TAG_MAC, cc)
-        return CommandApdu(header[0], command.ins, command.p1, command.p2, body, le=256)
+        outer_le = MAX_EXTENDED_LE if long_answer else MAX_SHORT_LE
+        return CommandApdu(header[0], command.ins, command.p1, command.p2, body, le=outer_le)
 
     def unwrap(self, response: ResponseApdu) -> ResponseApdu:
         """Check the response MAC (§9.8.5) and return the plain response.
@@ -136,9 +151,12 @@ class ChipSecureMessaging(_Channel):
                 do87 = encoded
             elif item.tag == TAG_LE:
                 do97 = encoded
-                if len(item.value) != 1:
-                    raise SecureMessagingError("only short Le in DO97")
-                le = item.value[0] or 256
+                if len(item.value) == 1:
+                    le = item.value[0] or 256
+                elif len(item.value) == 2:
+                    le = int.from_bytes(item.value, "big") or 65536
+                else:
+                    raise SecureMessagingError("bad DO97")
             elif item.tag == TAG_MAC:
                 mac = item.value
             else:

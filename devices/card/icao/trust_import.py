@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import NameOID
 
 from devices.card.icao.lds.errors import LdsError
-from devices.card.icao.lds.sod import Signer, parse_signer_info
+from devices.card.icao.lds.sod import IssuerName, Signer, parse_signer_info
 from devices.card.icao.passive_auth import signature_problem
 
 MASTER_LIST_OID = "2.23.136.1.1.2"  # id-icao-cscaMasterList
@@ -156,7 +156,10 @@ def _signer_certificate(signed: cms.SignedData, signer: Signer) -> x509.Certific
         if signer.key_identifier is not None:
             matches = cert.key_identifier == signer.key_identifier
         else:
-            matches = (cert.issuer.hashable, int(cert.serial_number)) == (signer.issuer, signer.serial_number)
+            matches = (IssuerName(cert.issuer.dump()), int(cert.serial_number)) == (
+                signer.issuer,
+                signer.serial_number,
+            )
         if matches:
             return x509.load_der_x509_certificate(cert.dump())
     return None

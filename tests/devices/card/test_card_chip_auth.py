@@ -15,12 +15,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from devices.card.emulated.chip import EmulatedChip
-from devices.card.emulated.personalise import ChipOptions, chip_auth_key, personalise_cccd
+from devices.card.emulated.personalise import ChipOptions, chip_auth_key, personalise_cccd, yymmdd
 from devices.card.emulated.pki import TEST_TRUST_DIR
 from devices.card.emulated.reader import EmulatedCardReader
 from devices.card.emulated.vpcd import VPCD_READER, VirtualCardSlot
 from devices.card.icao import apdu as iso
 from devices.card.icao.chip_auth import ChipAuthUnsupported, choose
+from devices.card.icao.crypto import SessionCipher
 from devices.card.icao.lds import tlv
 from devices.card.icao.lds.dg14 import CA_ECDH_AES_128, build_dg14, parse_dg14
 from devices.card.icao.lds.errors import LdsError
@@ -93,11 +94,38 @@ def test_dg14_round_trip_and_what_is_not_implemented() -> None:
     parsed = parse_dg14(build_dg14(key))
     info, chosen = choose(parsed)
     assert info.protocol == CA_ECDH_AES_128 and chosen.public_numbers() == key.public_numbers()
-    # The BSI reference passport's DG14: CA with 3DES on brainpoolP224r1, spelt-out parameters.
+    # The BSI reference passport's DG14: CA with 3DES (implemented) on brainpoolP224r1, spelt-out
+    # parameters: a curve `cryptography` cannot do ECDH on.
     bsi = parse_dg14(DG14_BSI)
     assert [i.protocol for i in bsi.infos] == ["0.4.0.127.0.7.2.2.3.2.1"]
-    with pytest.raises(ChipAuthUnsupported, match="not implemented"):
+    with pytest.raises(ChipAuthUnsupported, match="curve not supported"):
         choose(bsi)
+    with pytest.raises(ChipAuthUnsupported, match="not implemented"):
+        choose(parse_dg14(build_dg14(key, CA_ECDH_AES_128[:-1] + "9")))  # no such cipher
+
+
+@pytest.mark.parametrize("access", ["PACE", "BAC"])
+@pytest.mark.parametrize("clone", [False, True])
+def test_chip_authentication_with_3des(citizens: list[CitizenProfile], access: str, clone: bool) -> None:
+    """id-CA-ECDH-3DES-CBC-CBC: one MSE:Set KAT with the ephemeral key (DO91), then 3DES secure
+    messaging from SSC 0 — after PACE (AES) or BAC (3DES)."""
+    options = ChipOptions(chip_auth_3des=True, clone=clone, pace=access == "PACE")
+    chip = EmulatedChip(personalise_cccd(citizens[0], options))
+    h = citizens[0].holder
+    key = _can(citizens[0]) if access == "PACE" else AccessKey.from_mrz(
+        h.id_number[-9:], yymmdd(h.date_of_birth), yymmdd(h.expiry_date)
+    )  # fmt: skip
+    outcome = read_card(_Direct(chip), key, TRUST)
+    kat = [c for c in chip.commands if c.ins == iso.INS_MSE and (c.p1, c.p2) == (0x41, 0xA6)]
+    assert len(kat) == 1  # a clone is not asked again once the session under its keys failed
+    assert tlv.parse_all(kat[0].data)[0].tag == 0x91
+    assert not any(c.ins == iso.INS_MSE and (c.p1, c.p2) == (0x41, 0xA4) for c in chip.commands)
+    if clone:
+        assert outcome.card.chip_auth is ChipAuth.FAILED
+        return
+    assert outcome.card.chip_auth is ChipAuth.GENUINE and outcome.card.passive_auth is PassiveAuth.VALID
+    assert outcome.card.holder.full_name == h.full_name
+    assert chip.sm is not None and chip.sm.keys.cipher is SessionCipher.DES3
 
 
 @settings(max_examples=300, deadline=None)
@@ -162,3 +190,39 @@ def test_chip_authentication_is_preferred_to_active_authentication(citizens: lis
     outcome = read_card(_Direct(chip), _can(citizens[0]), TRUST)
     assert outcome.card.chip_auth is ChipAuth.GENUINE
     assert not any(c.ins == iso.INS_INTERNAL_AUTHENTICATE for c in chip.commands)
+
+
+@pytest.mark.parametrize("hash_name", ["sha1", "sha256"])
+def test_rsa_active_authentication_iso9796_2(citizens: list[CitizenProfile], hash_name: str) -> None:
+    """DG15 with an RSA key: the chip signs with ISO/IEC 9796-2 scheme 1 (trailer BC for SHA-1,
+    34CC for SHA-256); a clone, with the same DG15 but another key, fails."""
+    options = ChipOptions(chip_auth=False, active_auth=True, active_auth_rsa=hash_name)
+    chip = EmulatedChip(personalise_cccd(citizens[3], options))
+    outcome = read_card(_Direct(chip), _can(citizens[3]), TRUST)
+    assert (outcome.card.chip_auth, outcome.chip_auth_detail) == (ChipAuth.GENUINE, "")
+    assert outcome.card.passive_auth is PassiveAuth.VALID and "DG15" in outcome.card.data_groups
+    clone_options = ChipOptions(chip_auth=False, active_auth=True, active_auth_rsa=hash_name, clone=True)
+    clone = read_card(
+        _Direct(EmulatedChip(personalise_cccd(citizens[3], clone_options))), _can(citizens[3]), TRUST
+    )
+    assert clone.card.chip_auth is ChipAuth.FAILED
+    assert clone.chip_auth_detail.startswith("Active Authentication: the chip's signature")
+
+
+def test_iso9796_2_verification_refuses_what_it_must() -> None:
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from devices.card.icao.active_auth import ActiveAuthFailed, iso9796_2_sign, iso9796_2_verify
+
+    key = rsa.generate_private_key(65537, 1024)
+    challenge = bytes(range(8))
+    for hash_name in ("sha1", "sha224", "sha256", "sha384", "sha512"):
+        signature = iso9796_2_sign(key, challenge, hash_name, lambda n: bytes(n))
+        iso9796_2_verify(key.public_key(), challenge, signature)  # genuine
+        with pytest.raises(ActiveAuthFailed):
+            iso9796_2_verify(key.public_key(), bytes(8), signature)  # another challenge
+    good = iso9796_2_sign(key, challenge, "sha256", lambda n: bytes(n))
+    tampered = (int.from_bytes(good, "big") ^ 1).to_bytes(len(good), "big")
+    for signature in (tampered, good[:-1], b"\xff" * len(good)):
+        with pytest.raises(ActiveAuthFailed):
+            iso9796_2_verify(key.public_key(), challenge, signature)

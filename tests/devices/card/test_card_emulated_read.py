@@ -169,7 +169,7 @@ def test_progress_stages_in_order_with_photo_last(
     steps: list[ReadProgress] = []
     reader.read(can(citizens[0]), steps.append)
     stages = list(dict.fromkeys(step.stage for step in steps))
-    assert stages == ["access", "DG1", "DG14", "DG13", "SOD", "DG2"]
+    assert stages == ["access", "DG1", "SOD", "DG14", "DG13", "DG2"]
     for stage in stages:
         mine = [s for s in steps if s.stage == stage]
         assert [s.done for s in mine] == sorted(s.done for s in mine)
@@ -206,7 +206,7 @@ def test_chip_refusing_sfi_falls_back_to_select(
     assert chip is not None
     selected = [c.data for c in chip.commands if c.ins == iso.INS_SELECT and c.p1 == 0x02]
     assert selected == [
-        b"\x01\x1c", b"\x01\x1e", b"\x01\x01", b"\x01\x0e", b"\x01\x0d", b"\x01\x1d", b"\x01\x02"
+        b"\x01\x1c", b"\x01\x01", b"\x01\x1d", b"\x01\x0e", b"\x01\x0d", b"\x01\x02"
     ]  # fmt: skip
     assert reader.last_stats is not None and not reader.last_stats.sfi_used
 

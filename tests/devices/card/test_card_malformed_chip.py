@@ -80,14 +80,23 @@ def test_a_chip_without_sod_reads_as_unverifiable(citizens: list[CitizenProfile]
         (DG13.fid, tlv.encode(DG13.tag, tlv.encode(0x30, tlv.encode(0x31, tlv.encode(0x04, b"x"))))),
         (DG13.fid, tlv.encode(DG13.tag, tlv.encode(0x30, b"\x0c\x05ab"))),  # inner length overruns
         (DG1.fid, tlv.encode(DG1.tag, tlv.encode(0x5F1F, b"I<VNM" + bytes(85)))),  # not MRZ text
-        (COM.fid, tlv.encode(COM.tag, tlv.encode(0x5C, b"\x99"))),  # an unknown data group
     ],
-    ids=["DG13-wrong-tags", "DG13-overrun", "DG1-not-text", "COM-unknown-group"],
+    ids=["DG13-wrong-tags", "DG13-overrun", "DG1-not-text"],
 )
 def test_a_malformed_group_is_bad_data(citizens: list[CitizenProfile], fid: int, content: bytes) -> None:
     with pytest.raises(CardError) as info:
         _read(_with_file(personalise_cccd(citizens[0]), fid, content), citizens[0])
     assert info.value.reason is CardErrorReason.BAD_DATA
+
+
+def test_a_malformed_com_is_bad_data_when_it_is_read(citizens: list[CitizenProfile]) -> None:
+    """EF.COM is read only when EF.SOD cannot list the groups: here there is no EF.SOD."""
+    image = _with_file(personalise_cccd(citizens[0]), SOD.fid, None)
+    image = _with_file(image, COM.fid, tlv.encode(COM.tag, tlv.encode(0x5C, b"\x99")))  # unknown group
+    with pytest.raises(CardError) as info:
+        _read(image, citizens[0])
+    assert info.value.reason is CardErrorReason.BAD_DATA
+    assert "EF.COM" in info.value.detail
 
 
 def test_an_unparseable_face_only_drops_the_photo(citizens: list[CitizenProfile]) -> None:

@@ -169,3 +169,20 @@ def test_unreadable_trust_files_are_skipped(citizens: list[CitizenProfile], tmp_
     assert len(store.certificates) == 1
     groups = {1: image.files[DG1.fid], 13: image.files[DG13.fid]}
     assert verify(image.files[SOD.fid], groups, store).outcome is PassiveAuth.VALID
+
+
+def test_issuer_names_compare_as_rfc5280_says() -> None:
+    """The signer's issuer is matched on the DER first; a differently encoded equal Name
+    (PrintableString vs UTF8String, case and spacing) still matches after normalisation."""
+    from asn1crypto import x509 as asn1_x509
+
+    from devices.card.icao.lds.sod import IssuerName
+
+    utf8 = asn1_x509.Name.build({"country_name": "VN", "common_name": "CSCA  Viet Nam"})
+    printable = asn1_x509.Name.build(
+        {"country_name": "VN", "common_name": "csca viet nam"}, use_printable=True
+    )
+    assert utf8.dump() != printable.dump()
+    assert IssuerName(utf8.dump()) == IssuerName(printable.dump())
+    assert IssuerName(utf8.dump()) != IssuerName(asn1_x509.Name.build({"common_name": "CSCA Lào"}).dump())
+    assert IssuerName(b"\x30\x03garbage") != IssuerName(utf8.dump())  # unparseable: never equal

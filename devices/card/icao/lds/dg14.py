@@ -25,6 +25,7 @@ DG14_TAG = 0x6E
 ID_PK_ECDH = "0.4.0.127.0.7.2.2.1.2"
 ID_CA_ECDH = "0.4.0.127.0.7.2.2.3.2"  # + .1 3DES, .2 AES-128, .3 AES-192, .4 AES-256
 CA_ECDH_AES_128 = ID_CA_ECDH + ".2"
+CA_ECDH_3DES = ID_CA_ECDH + ".1"
 ID_AA = "2.23.136.1.1.5"  # ActiveAuthenticationInfo: version, signatureAlgorithm (9303-11 §9.2.9)
 _ASN1_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError)
 

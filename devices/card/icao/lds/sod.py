@@ -7,9 +7,11 @@ asn1crypto's lazy parsing happens here and a malformed SOD raises `LdsError` and
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from asn1crypto import algos, cms, core
+from asn1crypto import x509 as asn1_x509
 
 from devices.card.icao.lds import tlv
 from devices.card.icao.lds.errors import LdsError
@@ -48,12 +50,36 @@ class LdsSecurityObject(core.Sequence):
     ]
 
 
+@dataclass(frozen=True, eq=False)
+class IssuerName:
+    """An X.501 Name, equal to another as RFC 5280 §7.1 compares names (asn1crypto's normalised
+    form). The normalisation (LDAP stringprep, ~3 ms a name) is worked out only when the DER of
+    two names differs: a fresh-process read compares one pair, almost always byte-identical."""
+
+    der: bytes
+
+    @functools.cached_property
+    def normalised(self) -> str:
+        try:
+            return str(asn1_x509.Name.load(self.der).hashable)
+        except _ASN1_ERRORS:
+            return "unparseable:" + self.der.hex()
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, IssuerName):
+            return NotImplemented
+        return self.der == other.der or self.normalised == other.normalised
+
+    def __hash__(self) -> int:
+        return hash(self.normalised)
+
+
 @dataclass(frozen=True)
 class EmbeddedCertificate:
     """A certificate carried in the SignedData, with what a SignerIdentifier is matched on."""
 
     der: bytes
-    issuer: str  # asn1crypto's normalised form of the issuer Name (RFC 5280 §7.1 comparison)
+    issuer: IssuerName
     serial_number: int
     key_identifier: bytes | None  # subjectKeyIdentifier extension
 
@@ -62,7 +88,7 @@ class EmbeddedCertificate:
 class Signer:
     """The one SignerInfo of EF.SOD (RFC 5652 §5.3)."""
 
-    issuer: str | None  # sid = issuerAndSerialNumber
+    issuer: IssuerName | None  # sid = issuerAndSerialNumber
     serial_number: int | None
     key_identifier: bytes | None  # sid = subjectKeyIdentifier
     digest_algorithm: str  # asn1crypto name: "sha256", ... (or the dotted OID when unknown)
@@ -97,7 +123,7 @@ def parse_signer_info(info: cms.SignerInfo) -> Signer:
     sid = info["sid"]
     issuer = serial = key_id = None
     if sid.name == "issuer_and_serial_number":
-        issuer = sid.chosen["issuer"].hashable
+        issuer = IssuerName(sid.chosen["issuer"].dump())
         serial = int(sid.chosen["serial_number"].native)
     else:
         key_id = bytes(sid.chosen.native)
@@ -146,7 +172,7 @@ def _certificates(signed: cms.SignedData) -> tuple[EmbeddedCertificate, ...]:
         found.append(
             EmbeddedCertificate(
                 der=cert.dump(),
-                issuer=cert.issuer.hashable,
+                issuer=IssuerName(cert.issuer.dump()),
                 serial_number=int(cert.serial_number),
                 key_identifier=bytes(key_id) if key_id is not None else None,
             )
@@ -184,6 +210,23 @@ def parse_sod(data: bytes) -> SecurityObject:
     except _ASN1_ERRORS as exc:
         raise LdsError(f"malformed EF.SOD: {exc}") from exc
     return SecurityObject(str(algorithm), hashes, bytes(raw), signer, certificates)
+
+
+def listed_data_groups(data: bytes) -> tuple[int, ...]:
+    """The data groups whose hashes EF.SOD holds, i.e. those the chip carries (9303-10 §4.6.2),
+    read without checking anything: it tells the reader which files to ask for instead of EF.COM.
+    Passive authentication checks the same list later."""
+    root = tlv.parse_single(data, 0x77)
+    try:
+        raw = cms.ContentInfo.load(root.value)["content"]["encap_content_info"]["content"].native
+        if not isinstance(raw, bytes):
+            raise LdsError("EF.SOD has no encapsulated content")
+        lso = LdsSecurityObject.load(raw)
+        return tuple(sorted(int(item["data_group_number"].native) for item in lso["data_group_hash_values"]))
+    except LdsError:
+        raise
+    except _ASN1_ERRORS as exc:
+        raise LdsError(f"malformed EF.SOD: {exc}") from exc
 
 
 def build_lds_security_object(hash_algorithm: str, hashes: dict[int, bytes]) -> bytes:
