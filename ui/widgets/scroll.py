@@ -35,6 +35,24 @@ class ScrollCue(QWidget):
         painter.drawPolygon(QPolygonF([QPointF(0, base), QPointF(w, base), QPointF(w / 2, tip)]))
 
 
+_SWIPE: list[tuple[QWidget, Qt.GestureType]] = []
+
+
+def swipe_gesture() -> Qt.GestureType:
+    """The one touch-flick gesture every scroll area grabs.
+
+    `QScroller.grabGesture` registers a new gesture recognizer for each widget and never
+    unregisters it while the widget lives on elsewhere in Qt's gesture manager; PySide6 then makes
+    a new enum member for each new gesture number it returns. A kiosk that builds its screens anew
+    for every citizen grew by ~10 KB a journey that way (bench/soak.py). One recognizer, registered
+    through a widget that lives as long as the application, serves them all: a flick gesture
+    drives the scroller of the widget it happens on."""
+    if not _SWIPE:
+        holder = QWidget()  # never shown; keeps the recognizer registered
+        _SWIPE.append((holder, QScroller.grabGesture(holder, QScroller.ScrollerGestureType.TouchGesture)))
+    return _SWIPE[0][1]
+
+
 class TouchScrollArea(QScrollArea):
     """Scrolls up and down only; its content keeps its natural height (never squeezed)."""
 
@@ -49,8 +67,8 @@ class TouchScrollArea(QScrollArea):
         viewport = self.viewport()
         # Touches swipe; a tap still reaches the button under the finger. (The left-mouse gesture
         # would hold back every press for a quarter second to see whether it becomes a drag.)
-        QScroller.grabGesture(viewport, QScroller.ScrollerGestureType.TouchGesture)
-        scroller = QScroller.scroller(viewport)
+        scroller = QScroller.scroller(viewport)  # before the grab: a flick gesture finds it there
+        viewport.grabGesture(swipe_gesture())
         properties = scroller.scrollerProperties()
         no_overshoot = QScrollerProperties.OvershootPolicy.OvershootAlwaysOff
         properties.setScrollMetric(QScrollerProperties.ScrollMetric.VerticalOvershootPolicy, no_overshoot)
