@@ -104,10 +104,10 @@ class OfficerMode:
         self._timeout = dt.timedelta(seconds=timeout_s)
         self.session: OfficerSession | None = None
 
-    def sign_in(self, officer_id: str, pin: str) -> OfficerSession:
+    def sign_in(self, officer_id: str, pin: str, *, by_card: bool = False) -> OfficerSession:
         """The officer's session, or `PinRefused` (wrong id or PIN, locked, disabled), audited by
-        `kiosk.officers` either way."""
-        officer = self._officers().authenticate(officer_id, pin, where="kiosk")
+        `kiosk.officers` either way (`by_card`: the id came from the officer's own card)."""
+        officer = self._officers().authenticate(officer_id, pin, where="kiosk card" if by_card else "kiosk")
         now = self._clock()
         self.session = OfficerSession(officer, now, now)
         return self.session
