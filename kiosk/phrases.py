@@ -453,6 +453,9 @@ ASSIST_NEED_IDENTITY = T(
     "Chọn cách đã kiểm tra danh tính trước khi trả lại.",
     "Choose how identity was checked before handing back.",
 )
+ASSIST_IDENTITY_NOTE = T(
+    "Ghi chú (không bắt buộc), ví dụ số giấy tờ đã xem", "Note (optional), e.g. the paper's number"
+)
 # Keyed by `kiosk.officer_mode.IdentityCheck` values.
 IDENTITY_CHECKS = {
     "card_seen": T("Xem thẻ căn cước", "ID card seen"),

@@ -120,14 +120,23 @@ def test_identity_not_proven_by_the_chip_is_recorded_before_hand_back(qtbot: Any
         assert officer.identity.message.text() == phrases.ASSIST_NEED_IDENTITY.get("vi")
         settle()
         assert ui.window.overflow(officer.identity) == 0
-        tap(qtbot, officer.identity.choices[IdentityCheck.CARD_SEEN])
-        assert person.state().identity_check == "card_seen"
+        panel = officer.identity
+        assert not panel.done_button.isEnabled()  # a way must be chosen; the note is optional
+        tap(qtbot, panel.choices[IdentityCheck.PAPER_ID])
+        tap(qtbot, panel.choices[IdentityCheck.CARD_SEEN])  # one way only: the other is let go
+        assert panel.chosen() is IdentityCheck.CARD_SEEN
+        assert not panel.choices[IdentityCheck.PAPER_ID].isChecked()
+        note = "Thẻ cũ, chíp hỏng"
+        person.type_text(panel.keyboard, panel.note, note)  # on the on-screen keyboard
+        assert person.state().assisting  # nothing handed back until the officer says so
+        tap(qtbot, panel.done_button)
+        assert person.state().identity_check == f"card_seen: {note}"
         assert not person.state().assisting and not officer.isVisible()
         code = send(qtbot, person)
         row = stored(ui, code)
-        assert row.assisted_by == "1001" and row.identity_check == "card_seen"
+        assert row.assisted_by == "1001" and row.identity_check == f"card_seen: {note}"
         back = [r for r in ui.app.officer_desk().audit.newest(20) if r.action == "assist_hand_back"]
-        assert back and "identity card_seen" in back[0].detail
+        assert back and f"identity card_seen: {note}" in back[0].detail
     finally:
         ui.close()
 

@@ -249,9 +249,9 @@ class OfficerUi(QWidget):
             return
         self.sign_out("handed back")
 
-    def _identity(self, check: IdentityCheck) -> None:
+    def _identity(self, check: IdentityCheck, note: str) -> None:
         self.mode.touch()
-        self._journey.set_identity_check(identity_text(check))
+        self._journey.set_identity_check(identity_text(check, note))
         self.sign_out("handed back")
 
     def _on_state(self, state: FlowState) -> None:
