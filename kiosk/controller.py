@@ -264,6 +264,7 @@ class KioskController:
                 },
                 consented_at=effect.consented_at,
                 fee_amount=effect.service.fee.amount_for(effect.values),
+                photo=effect.photo,
             )
 
         def store() -> tuple[str, Receipt, int | None]:

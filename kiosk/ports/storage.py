@@ -34,6 +34,7 @@ class SealedDossier:
     name_index: str = ""
     id_index: str = ""
     note_for_citizen: str = ""  # what an officer wrote for the citizen with the status
+    photo: bytes | None = None  # the sealed face (`kiosk.dossier_photo`), written with the dossier
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ ROUTES: list[tuple[str, str, Action | None]] = [
     ("GET", "/home", None),
     ("GET", "/queue", Action.CHANGE_STATUS),
     ("GET", "/dossiers/{code}", Action.VIEW_PERSONAL_DATA),
+    ("GET", "/dossiers/{code}/photo", Action.VIEW_PERSONAL_DATA),
     ("POST", "/dossiers/{code}/status", Action.CHANGE_STATUS),
     ("POST", "/dossiers/{code}/filed", Action.CHANGE_STATUS),
     ("POST", "/dossiers/{code}/payment", Action.CONFIRM_PAYMENT),

@@ -11,8 +11,10 @@ from typing import Any
 from sqlalchemy import select
 
 from db.engine import make_engine
-from db.models import DossierRow, KioskSessionRow
+from db.models import DossierPhotoRow, DossierRow, KioskSessionRow
 from kiosk import phrases
+from kiosk.app.root import make_storage
+from kiosk.dossier_photo import Photo, open_photo
 from kiosk.officer_mode import IdentityCheck
 from tests.e2e.conftest import find_button
 from tests.ui.officer_helpers import start
@@ -30,6 +32,20 @@ def stored(ui: KioskUi, code: str) -> DossierRow:
             return row  # type: ignore[no-any-return]
     finally:
         engine.dispose()
+
+
+def stored_photo(ui: KioskUi, code: str) -> Photo:
+    engine = make_engine(ui.app.config.database_url)
+    try:
+        with engine.connect() as conn:
+            sealed = conn.execute(
+                select(DossierPhotoRow.sealed)
+                .join(DossierRow, DossierPhotoRow.dossier_id == DossierRow.id)
+                .where(DossierRow.tracking_code == code)
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    return open_photo(make_storage(ui.app.config).sealer, code, sealed)
 
 
 def sessions(ui: KioskUi) -> list[Any]:
@@ -89,6 +105,8 @@ def test_take_over_fill_in_hand_back_marks_the_dossier(qtbot: Any, tmp_path: Pat
         dossier = ui.app.store().get(code)
         assert dossier is not None and dossier.dossier is not None
         assert all(dossier.dossier.fields[k] == v for k, v in answers.items())
+        face = person.state().card.photo  # the face the kiosk showed, from the chip's DG2
+        assert face is not None and stored_photo(ui, code) == Photo("image/jpeg", face)
 
         actions = [(r.actor, r.action) for r in reversed(ui.app.officer_desk().audit.newest(50))]
         take, back = actions.index(("1001", "assist_take_over")), actions.index(("1001", "assist_hand_back"))
