@@ -172,7 +172,7 @@ class PrintJobRepository(Protocol):
 class SealedRow:
     """A row holding sealed bytes, as a key rotation re-seals it."""
 
-    table: str  # "dossiers" or "print_jobs"
+    table: str  # "dossiers", "print_jobs", "dossier_photos" or "officers" (an officer's card)
     row_id: int
     tracking_code: str
     payload: bytes
