@@ -80,9 +80,9 @@ class SqlKeyLedger:
             cards = select(OfficerRow.officer_id, OfficerRow.card_sealed).where(
                 OfficerRow.card_sealed.is_not(None)
             )
-            for officer_id, sealed in session.execute(cards).all():
+            for officer_id, card in session.execute(cards).all():
                 # An officer's card is bound to the officer id, carried where a dossier's code goes.
-                new = reseal(SealedRow("officers", 0, officer_id, sealed))
+                new = reseal(SealedRow("officers", 0, officer_id, card))
                 session.execute(
                     update(OfficerRow).where(OfficerRow.officer_id == officer_id).values(card_sealed=new)
                 )

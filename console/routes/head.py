@@ -92,6 +92,23 @@ async def reset_pin(
     return _officer_action(request, who, lambda: services.officers.reset_pin(who.actor, officer_id, pin))
 
 
+@router.post("/officers/{officer_id}/card")
+async def set_card(
+    request: Request,
+    officer_id: str,
+    card_id: str = Form(""),
+    remove: str = Form(""),
+    who: SignedIn = Depends(require(Action.MANAGE_OFFICERS)),
+) -> Response:
+    """The officer's own chip card (sign-in at the kiosk: the card, then the PIN), or none."""
+    services: ConsoleServices = request.app.state.services
+    cards = services.officer_cards
+    if cards is None:
+        return _officers_page(request, who, "Trạm này chưa dùng thẻ của cán bộ.", 400)
+    number = None if remove == "1" else card_id
+    return _officer_action(request, who, lambda: cards.set_card(who.actor, officer_id, number))
+
+
 def _settings_page(request: Request, who: SignedIn, message: str = "", status_code: int = 200) -> Response:
     services: ConsoleServices = request.app.state.services
     values = services.settings.get_all()

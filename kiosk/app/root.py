@@ -767,5 +767,6 @@ def build_console(config: Config, clock: Clock = local_now) -> FastAPI:
         print_receipt=print_receipt,
         statistics=make_statistics(config, catalog)[0],
         report_pdf=render_report_pdf,
+        officer_cards=make_officer_cards(config, officer_desk),
     )
     return create_app(services)

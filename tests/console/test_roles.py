@@ -32,6 +32,7 @@ ROUTES: list[tuple[str, str, Action | None]] = [
     ("POST", "/head/officers/add", Action.MANAGE_OFFICERS),
     ("POST", "/head/officers/{officer_id}/active", Action.MANAGE_OFFICERS),
     ("POST", "/head/officers/{officer_id}/pin", Action.MANAGE_OFFICERS),
+    ("POST", "/head/officers/{officer_id}/card", Action.MANAGE_OFFICERS),
     ("GET", "/head/settings", Action.EDIT_SETTINGS),
     ("POST", "/head/settings", Action.EDIT_SETTINGS),
     ("POST", "/head/targets", Action.EDIT_SETTINGS),
