@@ -81,6 +81,8 @@ class SqlKeyLedger:
                 OfficerRow.card_sealed.is_not(None)
             )
             for officer_id, card in session.execute(cards).all():
+                if card is None:  # pragma: no cover - the query takes only registered cards
+                    continue
                 # An officer's card is bound to the officer id, carried where a dossier's code goes.
                 new = reseal(SealedRow("officers", 0, officer_id, card))
                 session.execute(
