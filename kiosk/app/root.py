@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from kiosk.audit import AuditLog
     from kiosk.backup import BackupReport
     from kiosk.blind_index import BlindIndex
+    from kiosk.catalog_overlay import CatalogOverlay
     from kiosk.desk import DossierDesk
     from kiosk.officer_cards import OfficerCards
     from kiosk.officers import Officers
@@ -196,6 +197,14 @@ def make_officer_cards(config: Config, desk: OfficerDesk, storage: Storage | Non
     storage = storage or make_storage(config)
     officers = SqlOfficers(make_engine(config.database_url))
     return OfficerCards(officers, storage.sealer, make_blind_index(config, storage), desk.audit)
+
+
+def make_catalog_overlay(config: Config, desk: OfficerDesk) -> CatalogOverlay | None:
+    """The station's own service files for the console's editor; None without `catalog.dir`."""
+    from kiosk.catalog_overlay import CatalogOverlay
+
+    folder = config.catalog.dir
+    return CatalogOverlay(folder, desk.audit) if folder is not None else None
 
 
 def make_call_desk(config: Config) -> CallDesk:
@@ -768,5 +777,6 @@ def build_console(config: Config, clock: Clock = local_now) -> FastAPI:
         statistics=make_statistics(config, catalog)[0],
         report_pdf=render_report_pdf,
         officer_cards=make_officer_cards(config, officer_desk),
+        catalog_overlay=make_catalog_overlay(config, officer_desk),
     )
     return create_app(services)

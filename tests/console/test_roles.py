@@ -36,6 +36,8 @@ ROUTES: list[tuple[str, str, Action | None]] = [
     ("GET", "/head/settings", Action.EDIT_SETTINGS),
     ("POST", "/head/settings", Action.EDIT_SETTINGS),
     ("POST", "/head/targets", Action.EDIT_SETTINGS),
+    ("GET", "/head/catalog", Action.EDIT_SETTINGS),
+    ("POST", "/head/catalog", Action.EDIT_SETTINGS),
     ("GET", "/head/audit", Action.VIEW_AUDIT),
     ("GET", "/head/audit.csv", Action.VIEW_AUDIT),
     ("POST", "/logout", None),
