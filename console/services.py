@@ -8,7 +8,9 @@ from dataclasses import dataclass
 
 from kiosk.audit import AuditLog
 from kiosk.catalog import Catalog
+from kiosk.catalog_overlay import CatalogOverlay
 from kiosk.desk import DossierDesk
+from kiosk.officer_cards import OfficerCards
 from kiosk.officers import Officers
 from kiosk.ports.clock import Clock
 from kiosk.ports.desk import CallBoard, ConsoleSessionRepository, SettingsRepository, TargetRepository
@@ -36,3 +38,7 @@ class ConsoleServices:
     # The statistics page and its report downloads (`kiosk report`'s figures and files).
     statistics: Statistics | None = None
     report_pdf: Callable[[Figures, ReportHeader], bytes] | None = None
+    # Officers' own chip cards (the station head registers them on the officers' page).
+    officer_cards: OfficerCards | None = None
+    # The station's own service files (`catalog.dir`) for the station head; None: not configured.
+    catalog_overlay: CatalogOverlay | None = None

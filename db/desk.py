@@ -15,6 +15,7 @@ from db.models import (
     ConsoleSessionRow,
     DossierEventRow,
     DossierNameTokenRow,
+    DossierPhotoRow,
     DossierRow,
     PaymentRow,
     StationSettingRow,
@@ -139,9 +140,24 @@ class SqlDesk:
             ).one_or_none()
             if row is None:
                 return None
+            photo = select(DossierPhotoRow.dossier_id).where(DossierPhotoRow.dossier_id == row.id)
+            has_photo = session.scalar(photo) is not None  # without reading the sealed image
             return DeskDossier(
-                _sealed(row), row.national_number, row.assisted_by, row.identity_check, row.finished_at
+                _sealed(row),
+                row.national_number,
+                row.assisted_by,
+                row.identity_check,
+                row.finished_at,
+                has_photo,
             )
+
+    def photo(self, tracking_code: str) -> bytes | None:
+        with self._engine.connect() as conn:
+            return conn.execute(
+                select(DossierPhotoRow.sealed)
+                .join(DossierRow, DossierPhotoRow.dossier_id == DossierRow.id)
+                .where(DossierRow.tracking_code == tracking_code)
+            ).scalar_one_or_none()
 
     def _dossier_id(self, session: Session, tracking_code: str) -> int:
         found = session.scalar(select(DossierRow.id).where(DossierRow.tracking_code == tracking_code))

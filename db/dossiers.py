@@ -9,7 +9,7 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.models import DossierNameTokenRow, DossierRow, OutboxRow, PrintJobRow
+from db.models import DossierNameTokenRow, DossierPhotoRow, DossierRow, OutboxRow, PrintJobRow
 from db.print_jobs import new_row
 from kiosk.ports.storage import NewPrintJob, OutboxItem, SealedDossier
 
@@ -82,6 +82,8 @@ class SqlDossierRepository:
                     session.add(row)
                     session.flush()  # its id, for the tokens: both or neither are stored
                     write_name_tokens(session, row.id, dossier.name_index)
+                    if dossier.photo is not None:
+                        session.add(DossierPhotoRow(dossier_id=row.id, sealed=dossier.photo))
             except IntegrityError:
                 existing = session.scalars(
                     select(DossierRow).where(DossierRow.tracking_code == code)

@@ -148,6 +148,17 @@ class DossierNameTokenRow(Base):
     token: Mapped[str] = mapped_column(String(64), primary_key=True)
 
 
+class DossierPhotoRow(Base):
+    """The applicant's face from the chip (DG2), sealed like the payload (`kiosk.dossier_photo`),
+    apart from the dossier row so that lists and searches never read ~20 KB per dossier. Revision
+    0011_dossier_photo; purged with its dossier (and ON DELETE CASCADE)."""
+
+    __tablename__ = "dossier_photos"
+
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"), primary_key=True)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class DossierEventRow(Base):
     """One step in a dossier's history (status change, filing, payment, note), by an officer."""
 
@@ -293,6 +304,11 @@ class OfficerRow(Base):
     failed_pins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    # Revision 0011_dossier_photo: the officer's own chip card (`kiosk.officer_cards`), as the
+    # blind-index token of its ID number (found by it when the card is placed) and the number
+    # sealed (the chip's access key is derived from it). NULL: no card.
+    card_index: Mapped[str | None] = mapped_column(String(64), unique=True)
+    card_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class PrintJobRow(Base):

@@ -17,6 +17,7 @@ from kiosk import trackcode
 from kiosk.audit import AuditLog
 from kiosk.blind_index import BlindIndex, is_id_number
 from kiosk.dossier import Dossier, StoredDossier
+from kiosk.dossier_photo import Photo, open_photo
 from kiosk.officers import Actor
 from kiosk.permissions import Action, NotAllowed, may
 from kiosk.ports.clock import Clock
@@ -148,6 +149,20 @@ class DossierDesk:
         return DossierView(
             desk, stored, self._repository.events(tracking_code), self._repository.payments(tracking_code)
         )
+
+    def photo(self, by: Actor, tracking_code: str) -> Photo | None:
+        """The applicant's face from the chip, for a role that may see personal data (audited
+        as a view of it); None when the dossier has none. `DeskProblem` if it cannot be opened."""
+        self._allow(by, Action.VIEW_PERSONAL_DATA, f"photo {tracking_code}")
+        sealed = self._repository.photo(tracking_code)
+        if sealed is None:
+            return None
+        try:
+            photo = open_photo(self._sealer, tracking_code, sealed)
+        except SealError as exc:
+            raise DeskProblem(f"the photo cannot be read: {exc}") from None
+        self._audit.record(by.label, "view_photo", tracking_code)
+        return photo
 
     def open_personal(self, by: Actor, tracking_code: str, purpose: str) -> StoredDossier:
         """The dossier with its personal data for an export (`purpose`: what it is for), audited."""

@@ -392,6 +392,15 @@ OFFICER_CALL_FAILED = T(
 OFFICER_SIGN_IN = T("Cán bộ đăng nhập", "Officer sign-in")
 OFFICER_ENTER_ID = T("Nhập mã cán bộ", "Enter your officer ID")
 OFFICER_ENTER_PIN = T("Nhập mã PIN", "Enter your PIN")
+# The officer's own chip card placed (`kiosk.officer_cards`): the PIN of that officer is asked.
+OFFICER_CARD_PIN = T("{name}: nhập mã PIN", "{name}: enter your PIN")
+OFFICER_CARD_UNKNOWN = T(
+    "Thẻ này chưa được đăng ký cho cán bộ nào.", "This card is not registered to an officer."
+)
+OFFICER_CARD_REFUSED = T(
+    "Không đăng nhập được bằng thẻ này: hỏi trưởng công an.",
+    "This card cannot be used to sign in: ask the station head.",
+)
 OFFICER_WRONG = T("Sai mã cán bộ hoặc mã PIN.", "Wrong officer ID or PIN.")
 OFFICER_LOCKED = T(
     "Đã khóa do nhập sai nhiều lần. Thử lại sau {time}.",
@@ -443,6 +452,9 @@ ASSIST_IDENTITY = T("Đã kiểm tra danh tính bằng:", "Identity checked by:"
 ASSIST_NEED_IDENTITY = T(
     "Chọn cách đã kiểm tra danh tính trước khi trả lại.",
     "Choose how identity was checked before handing back.",
+)
+ASSIST_IDENTITY_NOTE = T(
+    "Ghi chú (không bắt buộc), ví dụ số giấy tờ đã xem", "Note (optional), e.g. the paper's number"
 )
 # Keyed by `kiosk.officer_mode.IdentityCheck` values.
 IDENTITY_CHECKS = {

@@ -46,7 +46,9 @@ if TYPE_CHECKING:
     from kiosk.audit import AuditLog
     from kiosk.backup import BackupReport
     from kiosk.blind_index import BlindIndex
+    from kiosk.catalog_overlay import CatalogOverlay
     from kiosk.desk import DossierDesk
+    from kiosk.officer_cards import OfficerCards
     from kiosk.officers import Officers
     from kiosk.outbox import DossierStore
     from kiosk.ports.calls import CallDesk
@@ -184,6 +186,25 @@ def make_officer_desk(config: Config, clock: Clock = local_now) -> OfficerDesk:
     ensure_schema(engine, url)
     audit = AuditLog(SqlAuditLog(engine), open_audit_key(config.audit_key_file, SqlKeyLedger(engine)), clock)
     return OfficerDesk(Officers(SqlOfficers(engine), audit, clock), audit)
+
+
+def make_officer_cards(config: Config, desk: OfficerDesk, storage: Storage | None = None) -> OfficerCards:
+    """Officers' own chip cards: numbers sealed with the data key, found by the index key."""
+    from db.engine import make_engine
+    from db.officers import SqlOfficers
+    from kiosk.officer_cards import OfficerCards
+
+    storage = storage or make_storage(config)
+    officers = SqlOfficers(make_engine(config.database_url))
+    return OfficerCards(officers, storage.sealer, make_blind_index(config, storage), desk.audit)
+
+
+def make_catalog_overlay(config: Config, desk: OfficerDesk) -> CatalogOverlay | None:
+    """The station's own service files for the console's editor; None without `catalog.dir`."""
+    from kiosk.catalog_overlay import CatalogOverlay
+
+    folder = config.catalog.dir
+    return CatalogOverlay(folder, desk.audit) if folder is not None else None
 
 
 def make_call_desk(config: Config) -> CallDesk:
@@ -596,6 +617,7 @@ class KioskApp:
     officer_mode: OfficerMode  # officers signing in at this kiosk (`ui/officer/`)
     officer_desk: Lazy[OfficerDesk]
     worker_log: WorkerLog
+    officer_cards: Lazy[OfficerCards]  # officers' own chip cards, recognised when placed
 
 
 def _report_health(
@@ -697,6 +719,7 @@ def build_app(config: Config, runner: Runner, clock: Clock = local_now) -> Kiosk
         officer_mode=officer_mode,
         officer_desk=officer_desk,
         worker_log=worker_log,
+        officer_cards=Lazy(lambda: make_officer_cards(config, officer_desk(), storage())),
     )
 
 
@@ -753,5 +776,7 @@ def build_console(config: Config, clock: Clock = local_now) -> FastAPI:
         print_receipt=print_receipt,
         statistics=make_statistics(config, catalog)[0],
         report_pdf=render_report_pdf,
+        officer_cards=make_officer_cards(config, officer_desk),
+        catalog_overlay=make_catalog_overlay(config, officer_desk),
     )
     return create_app(services)

@@ -48,6 +48,7 @@ class DeskDossier:
     assisted_by: str | None
     identity_check: str
     finished_at: dt.datetime | None
+    has_photo: bool = False  # the chip's face is stored with it (`kiosk.dossier_photo`)
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,10 @@ class DeskRepository(Protocol):
     def add_payment(self, tracking_code: str, payment: PaymentRecord, event: DossierEvent) -> None:
         """Store the payment, mark the dossier paid and add `event`; `ReceiptNumberTaken` if the
         receipt number is used (nothing stored)."""
+        ...
+
+    def photo(self, tracking_code: str) -> bytes | None:
+        """The dossier's sealed photo, None when it has none."""
         ...
 
     def unindexed(self, after_id: int, limit: int) -> list[SealedDossier]:
