@@ -148,6 +148,21 @@ class DossierNameTokenRow(Base):
     token: Mapped[str] = mapped_column(String(64), primary_key=True)
 
 
+class DossierNamePairRow(Base):
+    """Two name tokens of a dossier together (`kiosk.blind_index.pair`, revision 0012): a search of
+    two or more words starts from the shortest pair list. Written with the tokens; deleted with the
+    dossier by the database (ON DELETE CASCADE)."""
+
+    __tablename__ = "dossier_name_pairs"
+    __table_args__ = (
+        Index("ix_dossier_name_pairs_pair", "pair", "dossier_id"),
+        {"sqlite_with_rowid": False},
+    )
+
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"), primary_key=True)
+    pair: Mapped[str] = mapped_column(String(128), primary_key=True)
+
+
 class DossierEventRow(Base):
     """One step in a dossier's history (status change, filing, payment, note), by an officer."""
 
