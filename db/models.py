@@ -97,6 +97,11 @@ class DossierRow(Base):
     __table_args__ = (
         CheckConstraint(f"status IN ({_STATUS_VALUES})", name="status"),
         CheckConstraint(f"payment_status IN ({_PAYMENT_VALUES})", name="payment_status"),
+        # The report's queries read a period from these alone (db.stats; revision 0012_report_indexes).
+        Index(
+            "ix_dossiers_submitted_report", "submitted_at", "service_code", "assisted_by", "session_seconds"
+        ),
+        Index("ix_dossiers_finished_report", "finished_at", "status", "service_code", "submitted_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -105,7 +110,7 @@ class DossierRow(Base):
     service_version: Mapped[int] = mapped_column(Integer)
     station_id: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16), default=DossierStatus.RECEIVED.value)
-    submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)  # reports by period
+    submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())  # reports by period: indexed above
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     # {"fields": ..., "holder": ...} sealed with the tracking code as context (see kiosk.outbox).
     payload: Mapped[bytes] = mapped_column(LargeBinary)
@@ -128,7 +133,7 @@ class DossierRow(Base):
     id_index: Mapped[str] = mapped_column(String(64), default="", server_default="", index=True)
     # Seconds the citizen spent at the kiosk for this dossier (statistics); NULL when unknown.
     session_seconds: Mapped[int | None] = mapped_column(Integer)
-    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), index=True)  # done/rejected
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())  # done/rejected: indexed above
 
 
 class DossierNameTokenRow(Base):
