@@ -42,12 +42,18 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+
+# bench/ is on sys.path when run as a script
 from console_scale import (
+    FAMILY,
+    GIVEN,
+    MIDDLE,
+    REAL_DOSSIERS,
     SEARCHES,
     postgresql_server,
     seeded_station,
     station,
-)  # bench/ is on sys.path when run as a script
+)
 
 from kiosk.app.root import make_officer_desk, make_storage, make_store
 from kiosk.config import Config
@@ -58,7 +64,6 @@ from kiosk.trackcode import new_code
 
 ROOT = Path(__file__).resolve().parent.parent
 PIN = "735102"
-REAL_DOSSIERS = 200
 MONTH = {"first": "2026-11-01", "last": "2026-11-30", "by": "day"}
 PAGES = {"queue": 30, "search": 30, "dossier": 25, "statistics": 5, "reference": 10}
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
@@ -79,7 +84,8 @@ def prepare(config: Config, rows: int, officers: int) -> tuple[list[str], float]
         store = make_store(config, storage)
         codes, rng, at = [], random.Random(7), dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)
         for i in range(REAL_DOSSIERS):
-            name = " ".join(q.title() for q in rng.choice(SEARCHES).split())
+            # Names as the bulk's (not the searched phrases: console_scale's rows found stay its own).
+            name = f"{rng.choice(list(FAMILY))} {rng.choice(list(MIDDLE))} {rng.choice(GIVEN)}"
             code = new_code()
             store.submit(
                 Dossier(
