@@ -97,6 +97,11 @@ class DossierRow(Base):
     __table_args__ = (
         CheckConstraint(f"status IN ({_STATUS_VALUES})", name="status"),
         CheckConstraint(f"payment_status IN ({_PAYMENT_VALUES})", name="payment_status"),
+        # The report's queries read a period from these alone (db.stats; revision 0012_report_indexes).
+        Index(
+            "ix_dossiers_submitted_report", "submitted_at", "service_code", "assisted_by", "session_seconds"
+        ),
+        Index("ix_dossiers_finished_report", "finished_at", "status", "service_code", "submitted_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -105,7 +110,7 @@ class DossierRow(Base):
     service_version: Mapped[int] = mapped_column(Integer)
     station_id: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16), default=DossierStatus.RECEIVED.value)
-    submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)  # reports by period
+    submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())  # reports by period: indexed above
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     # {"fields": ..., "holder": ...} sealed with the tracking code as context (see kiosk.outbox).
     payload: Mapped[bytes] = mapped_column(LargeBinary)
@@ -128,7 +133,7 @@ class DossierRow(Base):
     id_index: Mapped[str] = mapped_column(String(64), default="", server_default="", index=True)
     # Seconds the citizen spent at the kiosk for this dossier (statistics); NULL when unknown.
     session_seconds: Mapped[int | None] = mapped_column(Integer)
-    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), index=True)  # done/rejected
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())  # done/rejected: indexed above
 
 
 class DossierNameTokenRow(Base):
@@ -157,6 +162,21 @@ class DossierPhotoRow(Base):
 
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"), primary_key=True)
     sealed: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class DossierNamePairRow(Base):
+    """Two name tokens of a dossier together (`kiosk.blind_index.pair`, revision 0012): a search of
+    two or more words starts from the shortest pair list. Written with the tokens; deleted with the
+    dossier by the database (ON DELETE CASCADE)."""
+
+    __tablename__ = "dossier_name_pairs"
+    __table_args__ = (
+        Index("ix_dossier_name_pairs_pair", "pair", "dossier_id"),
+        {"sqlite_with_rowid": False},
+    )
+
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"), primary_key=True)
+    pair: Mapped[str] = mapped_column(String(128), primary_key=True)
 
 
 class DossierEventRow(Base):

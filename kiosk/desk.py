@@ -259,10 +259,12 @@ class DossierDesk:
         return payment
 
     def rebuild_index(self, batch: int = 500) -> int:
-        """Index every stored dossier again (`kiosk index rebuild`); how many rows."""
+        """Index every stored dossier again (`kiosk index rebuild`); how many rows. The searched
+        token and pair rows are repaired too where the stored index is right but they are not."""
         after, count = 0, 0
         while True:
             rows = self._repository.unindexed(after, batch)
+            unchanged: list[tuple[int, str]] = []
             for row in rows:
                 try:
                     holder = self._sealer.open(row.payload, context=row.tracking_code.encode())["holder"]
@@ -271,7 +273,10 @@ class DossierDesk:
                 indexed = self._index.of_holder(dict(holder))
                 if (indexed.name_index, indexed.id_index) != (row.name_index, row.id_index):
                     self._repository.set_index(row.row_id, indexed.name_index, indexed.id_index)
+                else:
+                    unchanged.append((row.row_id, row.name_index))
                 count += 1
+            self._repository.repair_name_rows(unchanged)
             if len(rows) < batch:
                 return count
             after = rows[-1].row_id

@@ -4,6 +4,7 @@ and the calls for an officer, as the station console needs them from storage (`d
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -113,6 +114,11 @@ class DeskRepository(Protocol):
         ...
 
     def set_index(self, row_id: int, name_index: str, id_index: str) -> None: ...
+
+    def repair_name_rows(self, rows: Sequence[tuple[int, str]]) -> int:
+        """Make the searched token and pair rows of each (row id, stored name index) those the
+        stored form gives, where they differ (rows deleted or added by hand); how many dossiers."""
+        ...
 
 
 @dataclass(frozen=True)
