@@ -429,7 +429,7 @@ def test_stations_in_separate_processes_through_a_faulty_link_end_with_one_copy_
 
 def test_the_spec_is_published_and_versioned(hub: HubServer) -> None:
     spec = httpx.get(hub.url + "/v1/openapi.json", timeout=5).json()
-    assert spec["info"]["version"] == "1.0.0"
+    assert spec["info"]["version"] == "1.1.0"
     assert {"/v1/enrol", "/v1/submissions", "/v1/statuses"} <= set(spec["paths"])
     body = spec["paths"]["/v1/submissions"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     assert "tracking_code" in body["properties"]

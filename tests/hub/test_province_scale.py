@@ -62,13 +62,23 @@ def test_twenty_station_processes_through_a_faulty_link_end_with_one_copy_each_a
 
     flapper = threading.Thread(target=flap, daemon=True)
     flapper.start()
+    logs = [(s.folder / "child.log").open("wb") for s in stations]  # read them when one fails
     children = [
         subprocess.Popen(
-            [sys.executable, str(CHILD), str(s.config_file), hub.url, codes[s.station_id],
-             str(DOSSIERS_EACH), str(go)],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=(s.folder / "child.log").open("wb"),
-        )  # fmt: skip
-        for s in stations
+            [
+                sys.executable,
+                str(CHILD),
+                str(s.config_file),
+                hub.url,
+                codes[s.station_id],
+                str(DOSSIERS_EACH),
+                str(go),
+            ],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=log,
+        )
+        for s, log in zip(stations, logs, strict=True)
     ]
     try:
         # Start-up (imports, each station's database migrations, enrolment) is not the link's
@@ -83,7 +93,8 @@ def test_twenty_station_processes_through_a_faulty_link_end_with_one_copy_each_a
         results = [d[0] for d in delivered]
         assert [r["backlog"] for r in results] == [0] * STATIONS, results
         sent: dict[str, list[str]] = {
-            s.station_id: [str(c) for c in r["codes"]] for s, r in zip(stations, results, strict=True)  # type: ignore[attr-defined]
+            s.station_id: [str(c) for c in r["codes"]]
+            for s, r in zip(stations, results, strict=True)  # type: ignore[attr-defined]
         }
         every = [c for cs in sent.values() for c in cs]
 
@@ -112,8 +123,9 @@ def test_twenty_station_processes_through_a_faulty_link_end_with_one_copy_each_a
             for n, code in enumerate(station_codes):
                 at_hub.set_status(code, "processing", actor="cb01")
                 if n % 2:
+                    note = "Mời đến nhận kết quả"
                     at_hub.set_status(
-                        code, "done", actor="cb01", note_for_citizen="Mời đến nhận kết quả", national_number=f"H{n}"
+                        code, "done", actor="cb01", note_for_citizen=note, national_number=f"H{n}"
                     )
                 expected[station_id][code] = "done" if n % 2 else "processing"
         for station in stations:
@@ -128,10 +140,14 @@ def test_twenty_station_processes_through_a_faulty_link_end_with_one_copy_each_a
         for child in children:
             if child.poll() is None:
                 child.kill()
+            child.wait()
+            assert child.stdout is not None
+            child.stdout.close()
+        for log in logs:
+            log.close()
     for station, lines in zip(stations, pulled, strict=True):
         assert lines, f"{station.station_id} printed no statuses"
         assert lines[0]["statuses"] == expected[station.station_id], station.station_id
     # The link really failed, in every way, along the way.
     assert set(proxy.faults) >= set(FAULTS) - {"pass"}, proxy.faults
     assert time.monotonic() - started < BOUND_S
-
