@@ -20,17 +20,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, FastAPI, Path, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
 from starlette.concurrency import run_in_threadpool
 
 from hub.service import Hub, HubRefusal, RequestView
+from hub.uploads import CHUNK_SIZE, MAX_ATTACHMENT, uploads_for
 from kiosk import trackcode
 from kiosk.dossier import Dossier
 
-API_VERSION = "1.1.0"  # 1.1: signature scheme, Idempotency-Key and key/code shapes declared
+API_VERSION = "1.2.0"  # 1.1: signature scheme, Idempotency-Key, shapes declared; 1.2: uploads
 # 32 raw bytes in base64, as `kiosk.request_signing.public_key_text` writes a public key.
 PUBLIC_KEY = r"^[A-Za-z0-9+/]{43}=$"
 TRACKING_CODE = rf"^[{trackcode.ALPHABET}]{{{trackcode.LENGTH}}}$"
@@ -247,7 +248,76 @@ def make_router(hub: Hub) -> APIRouter:
         except HubRefusal as exc:
             return _refused(exc)
 
+    add_upload_routes(router, hub)
     return router
+
+
+class UploadIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    tracking_code: str = Field(pattern=TRACKING_CODE)
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$", description="one per dossier: photo, scan-1…")
+    media_type: str = Field(pattern=r"^[a-z]+/[a-z0-9.+-]{1,50}$")
+    size: int = Field(ge=1, le=MAX_ATTACHMENT)
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+class UploadState(BaseModel):
+    upload_id: int
+    received: int = Field(description="bytes acknowledged: the next chunk starts here")
+    size: int
+    chunk_size: int = Field(description="the largest chunk the hub takes")
+    complete: bool
+
+
+_UPLOAD_REFUSALS = {**_REFUSALS, 404: {"model": Refused}}
+
+
+def add_upload_routes(router: APIRouter, hub: Hub) -> None:
+    """Attachments in chunks that resume (`hub/uploads.py`)."""
+    uploads = uploads_for(hub) if hub is not None else None  # None: only the spec is wanted
+
+    @router.post(
+        "/uploads", response_model=UploadState, responses=_UPLOAD_REFUSALS, openapi_extra=_schema(UploadIn)
+    )
+    async def start_upload(request: Request) -> Any:
+        view = await _view(request)
+        try:
+            station = await run_in_threadpool(hub.authenticate, view)
+            try:
+                body = UploadIn.model_validate_json(view.body)
+            except ValidationError as exc:
+                return _bad_body(exc)
+            assert uploads is not None
+            return await run_in_threadpool(uploads.start, view, station, body.model_dump())
+        except HubRefusal as exc:
+            return _refused(exc)
+
+    @router.put(
+        "/uploads/{upload_id}/chunks/{offset}",
+        response_model=UploadState,
+        responses=_UPLOAD_REFUSALS,
+        openapi_extra={
+            "security": [{SIGNED: []}],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/octet-stream": {
+                        "schema": {"type": "string", "format": "binary", "maxLength": CHUNK_SIZE}
+                    }
+                },
+            },
+        },
+    )
+    async def put_chunk(request: Request, upload_id: int = Path(ge=1, le=MAX_CURSOR),
+                        offset: int = Path(ge=0, le=MAX_ATTACHMENT)) -> Any:  # fmt: skip
+        view = await _view(request)
+        try:
+            station = await run_in_threadpool(hub.authenticate, view)
+            assert uploads is not None
+            return await run_in_threadpool(uploads.chunk, view, station, upload_id, offset, view.body)
+        except HubRefusal as exc:
+            return _refused(exc)
 
 
 def make_app(hub: Hub) -> FastAPI:
