@@ -77,7 +77,8 @@ def new_revision(url: str, message: str) -> Path:
         python -c "from db.migrate import new_revision; new_revision('sqlite:///dev.db', 'msg')"
     """
     heads = sorted(head_revisions())
-    next_id = f"{max((int(h) for h in heads), default=0) + 1:04d}"
+    # Ids are "NNNN" or "NNNN_name" (a branch's migration, named until the integrator numbers it).
+    next_id = f"{max((int(h.split('_')[0]) for h in heads), default=0) + 1:04d}"
     engine = make_engine(url)
     try:
         with engine.begin() as conn:
