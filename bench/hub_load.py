@@ -35,6 +35,7 @@ import time
 from pathlib import Path
 
 import httpx
+import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -113,6 +114,17 @@ async def run_stations(
     return time.perf_counter() - start, latencies, accepted
 
 
+def database_bytes(url: str) -> int:
+    """Tables and indexes of the hub's database, after a VACUUM so dead rows do not count."""
+    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("VACUUM ANALYZE")
+            return int(conn.exec_driver_sql("SELECT pg_database_size(current_database())").scalar_one())
+    finally:
+        engine.dispose()
+
+
 def cpu_seconds(pids: list[int]) -> float:
     total = 0.0
     tick = os.sysconf("SC_CLK_TCK")
@@ -166,10 +178,12 @@ def drain_and_round_trip(hub: HubServer, folder: Path, backlog: int, round_trips
         )  # fmt: skip
         codes.append(tracking)
     targets = make_targets(config)
+    size_before = database_bytes(hub.db_url)
     start = time.perf_counter()
     while store.backlog():
         deliver_pending(store, targets, dt.datetime.now(dt.UTC) + dt.timedelta(days=1), limit=100)
     drain_s = time.perf_counter() - start
+    per_dossier = (database_bytes(hub.db_url) - size_before) / backlog
 
     at_hub = build_hub(hub.db_url, hub.keys)
     client = HubClient(hub.url, "HN-DRAIN", load_request_key(config.hub_key_file), timeout_s=30)
@@ -186,6 +200,7 @@ def drain_and_round_trip(hub: HubServer, folder: Path, backlog: int, round_trips
         "backlog": backlog,
         "drain_s": round(drain_s, 1),
         "drain_per_s": round(backlog / drain_s, 1),
+        "hub_db_bytes_per_dossier": round(per_dossier),
         "round_trip_p50_ms": round(1000 * statistics.median(trips), 1),
         "round_trip_max_ms": round(1000 * max(trips), 1),
     }
