@@ -151,7 +151,7 @@ def test_upgrade_from_0007_fills_the_tokens_from_the_stored_index(url: str) -> N
         }
         with engine.begin() as conn:
             conn.execute(sa.insert(DossierRow), [row(i, s) for i, s in stored.items()])  # 0008 keeps dossiers
-        migrate.upgrade(url)
+        migrate.upgrade(url, "0008")  # the revision under test, whatever comes after it
         assert migrate.current_revision(url) == "0008"
         assert tokens_of(engine) == {i: set(s.split()) for i, s in stored.items() if s}
         assert names(engine, "nguyen thi hang") == ["0000000001"]
