@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -439,6 +440,36 @@ class HubSubmissionRow(Base):
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
     body_sha256: Mapped[str] = mapped_column(String(64))  # the same key with another body: refused
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class HubUploadRow(Base):
+    """An attachment of a dossier on its way to the hub in chunks: how much has arrived so far is
+    the offset a cut upload resumes at (`hub/uploads.py`)."""
+
+    __tablename__ = "hub_uploads"
+    __table_args__ = (UniqueConstraint("dossier_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(64))  # "photo", "scan-1"…: one per dossier
+    media_type: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    received: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    completed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class HubUploadChunkRow(Base):
+    """One acknowledged chunk, sealed with the hub's data key like the dossier it belongs to."""
+
+    __tablename__ = "hub_upload_chunks"
+
+    upload_id: Mapped[int] = mapped_column(ForeignKey("hub_uploads.id", ondelete="CASCADE"), primary_key=True)
+    offset: Mapped[int] = mapped_column(Integer, primary_key=True)
+    length: Mapped[int] = mapped_column(Integer)
+    digest: Mapped[str] = mapped_column(String(64))  # of the clear bytes: a resent chunk is compared
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class HubLinkRow(Base):
