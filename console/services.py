@@ -12,6 +12,7 @@ from kiosk.desk import DossierDesk
 from kiosk.officers import Officers
 from kiosk.ports.clock import Clock
 from kiosk.ports.desk import CallBoard, ConsoleSessionRepository, SettingsRepository, TargetRepository
+from kiosk.ports.province import ProvinceRepository
 from kiosk.receipt import Receipt
 from kiosk.report import ReportHeader
 from kiosk.stats import Figures, Statistics
@@ -36,3 +37,6 @@ class ConsoleServices:
     # The statistics page and its report downloads (`kiosk report`'s figures and files).
     statistics: Statistics | None = None
     report_pdf: Callable[[Figures, ReportHeader], bytes] | None = None
+    # At a province hub (`kiosk hub serve`): the province pages (`console/routes/province.py`)
+    # over the hub's tables; None at a station.
+    province: ProvinceRepository | None = None

@@ -24,6 +24,7 @@ def _officer(row: OfficerRow) -> Officer:
         failed_pins=row.failed_pins,
         locked_until=row.locked_until,
         created_at=row.created_at,
+        station_id=row.station_id,
     )
 
 
@@ -45,6 +46,7 @@ class SqlOfficers:
                         failed_pins=officer.failed_pins,
                         locked_until=officer.locked_until,
                         created_at=officer.created_at,
+                        station_id=officer.station_id,
                     )
                 )
         except IntegrityError:

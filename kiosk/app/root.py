@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from devices.card.profiles import CitizenProfile, load_profiles
 from kiosk import languages
@@ -40,9 +40,11 @@ if TYPE_CHECKING:
     from fastapi import FastAPI
 
     from db.hub import SqlHubLink
+    from db.province import SqlStationChanges
     from db.stats import SqlStats
     from devices.audio.clips import Engine as ClipEngine
     from hub.client import HubClient, SyncReport
+    from hub.station_tasks import ChangesReport
     from kiosk.audit import AuditLog
     from kiosk.backup import BackupReport
     from kiosk.blind_index import BlindIndex
@@ -61,6 +63,7 @@ if TYPE_CHECKING:
     )
     from kiosk.ports.target import DossierSource, SubmissionTarget
     from kiosk.printing import PrintQueue
+    from kiosk.province import DeviceState
     from kiosk.receipt import Receipt
     from kiosk.retention import PurgeReport
     from kiosk.sealing import Sealer
@@ -452,6 +455,11 @@ def build_worker(
         tasks.append(Task("deliver", DELIVERY_EVERY_S, deliver))
         if config.hub.url:
             tasks.append(Task("hub-status", config.hub.status_every_seconds, hub_status_pass(config, clock)))
+            tasks.append(
+                Task("hub-changes", config.hub.status_every_seconds, hub_changes_pass(config, clock))
+            )
+            beat = heartbeat_pass(config, store, clock)
+            tasks.append(Task("heartbeat", config.hub.heartbeat_every_seconds, beat))
     if print_queue is not None:
         queue = print_queue
         tasks.append(Task("print-retry", PRINT_RETRY_EVERY_S, lambda: queue().retry_for_citizen()))
@@ -484,6 +492,76 @@ def hub_status_pass(config: Config, clock: Clock = local_now) -> Callable[[], Sy
     client: Lazy[HubClient] = Lazy(lambda: make_hub_client(config))
     link: Lazy[SqlHubLink] = Lazy(lambda: make_hub_link(config))
     return lambda: pull_statuses(client(), link(), clock())
+
+
+def hub_changes_pass(config: Config, clock: Clock = local_now) -> Callable[[], ChangesReport]:
+    """One pass sending this station's officers' status changes to the hub (`hub-changes`)."""
+    from hub.station_tasks import forward_changes
+
+    client: Lazy[HubClient] = Lazy(lambda: make_hub_client(config))
+    changes: Lazy[SqlStationChanges] = Lazy(lambda: make_station_changes(config))
+    return lambda: forward_changes(client(), changes(), clock())
+
+
+def make_station_changes(config: Config) -> SqlStationChanges:
+    from db.engine import make_engine
+    from db.province import SqlStationChanges
+    from db.schema import ensure_schema
+
+    url = config.database_url
+    engine = make_engine(url)
+    ensure_schema(engine, url)
+    return SqlStationChanges(engine, config.hub.url)
+
+
+def station_devices(config: Config, backlog: int) -> dict[str, DeviceState]:
+    """What the heartbeat tells the province: the receipt printer as it answers now, and the
+    storage checks the kiosk's health task runs (`kiosk.app.health`). Never raises."""
+    from kiosk.app.health import service_checks
+    from kiosk.province import DeviceState
+
+    devices: dict[str, DeviceState] = {}
+    try:
+        status = make_printer(config).status()
+        devices["printer"] = DeviceState(status.ready, status.state.value, status.message)
+    except Exception as exc:
+        devices["printer"] = DeviceState(False, "error", f"{type(exc).__name__}: {exc}")
+    try:
+        for check in service_checks(config):
+            devices[check.name.replace(" ", "_")] = DeviceState(
+                check.ok, "ok" if check.ok else "fault", check.detail
+            )
+    except Exception as exc:
+        devices["storage"] = DeviceState(False, "fault", f"{type(exc).__name__}: {exc}")
+    devices["outbox"] = DeviceState(True, "ok", f"{backlog} not sent yet")
+    return devices
+
+
+def kiosk_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("kiosk")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def heartbeat_pass(
+    config: Config, store: Callable[[], DossierStore], clock: Clock = local_now
+) -> Callable[[], dict[str, object]]:
+    """One heartbeat to the hub (the worker's `heartbeat` task)."""
+    from hub.station_tasks import heartbeat_body, send_heartbeat
+
+    client: Lazy[HubClient] = Lazy(lambda: make_hub_client(config))
+
+    def beat() -> dict[str, object]:
+        backlog = store().backlog()
+        body = heartbeat_body(
+            config.station.id, clock(), kiosk_version(), backlog, station_devices(config, backlog)
+        )
+        return send_heartbeat(client(), body)
+
+    return beat
 
 
 def make_voice_engine(config: Config) -> ClipEngine:
@@ -755,3 +833,73 @@ def build_console(config: Config, clock: Clock = local_now) -> FastAPI:
         report_pdf=render_report_pdf,
     )
     return create_app(services)
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def make_hub_officers(url: str, keys_dir: Path, clock: Clock = _utcnow) -> Officers:
+    """The hub's officers' accounts (`kiosk hub officer-add`), audited in the hub's chain."""
+    from db.officers import SqlOfficers
+    from hub.serve import open_hub
+    from kiosk.officers import Officers
+
+    parts = open_hub(url, keys_dir, clock)
+    return Officers(SqlOfficers(parts.engine), parts.audit, clock)
+
+
+def build_hub_app(url: str, keys_dir: Path, province: str = "", clock: Clock = _utcnow) -> FastAPI:
+    """The province hub as one application: the station API (`hub.api`, `hub.province_api`) and
+    the same officers' console as at a station, over the hub's PostgreSQL, with the province
+    pages (`console/routes/province.py`). Raises `hub.serve.HubError` on a database at another
+    revision."""
+    from fastapi import FastAPI
+
+    from console.app import create_app
+    from console.services import ConsoleServices
+    from db.calls import SqlCallBoard
+    from db.desk import SqlConsoleSessions, SqlSettings, SqlTargets
+    from db.officers import SqlOfficers
+    from db.province import HubDesk, SqlProvince
+    from hub.api import API_VERSION, make_router
+    from hub.province_api import make_province_router
+    from hub.serve import open_hub
+    from kiosk.blind_index import BlindIndex
+    from kiosk.desk import DossierDesk
+    from kiosk.keys import open_index_key
+    from kiosk.officers import Officers
+
+    parts = open_hub(url, keys_dir, clock)
+    engine = parts.engine
+    index = BlindIndex(open_index_key(keys_dir / "index.key", parts.ledger))
+    repository = SqlProvince(engine)
+    services = ConsoleServices(
+        officers=Officers(SqlOfficers(engine), parts.audit, clock),
+        audit=parts.audit,
+        desk=DossierDesk(HubDesk(engine), parts.sealer, index, parts.audit, clock),
+        sessions=SqlConsoleSessions(engine),
+        calls=SqlCallBoard(engine),
+        settings=SqlSettings(engine),
+        targets=SqlTargets(engine),
+        catalog=load_catalog(),
+        station_name=f"Công an tỉnh {province}".strip() if province else "Công an tỉnh",
+        idle_logout=dt.timedelta(minutes=15),
+        secure_cookies=False,  # behind the TLS proxy (hub/nginx.example.conf): see left in NOTES
+        clock=clock,
+        province=repository,
+    )
+    app = create_app(services)
+    station_api = [make_router(parts.hub), make_province_router(parts.hub, repository, clock)]
+    # The station API's spec, published and versioned at /v1/openapi.json as before: made by an
+    # app of the station routes alone, so the console's pages stay out of it.
+    spec_app = FastAPI(title="kiosk province hub: station API", version=API_VERSION)
+    for router in station_api:
+        app.include_router(router)
+        spec_app.include_router(router)
+
+    @app.get("/v1/openapi.json", include_in_schema=False)
+    async def openapi() -> dict[str, Any]:
+        return spec_app.openapi()
+
+    return app

@@ -25,6 +25,9 @@ class Officer:
     failed_pins: int  # wrong PINs in a row since the last right one or lock
     locked_until: dt.datetime | None
     created_at: dt.datetime
+    # At a province hub: the one station whose dossiers the account may see (None: every one in
+    # the database: at a station its own, at the hub the province's). See `kiosk.permissions`.
+    station_id: str | None = None
 
 
 class OfficerExists(Exception):
