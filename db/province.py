@@ -206,6 +206,30 @@ class SqlProvince:
                 )
             )
 
+    def lookup(self, tracking_code: str, province: str) -> dict[str, object] | None:
+        """A dossier's status for a kiosk of `province` (None: no such dossier in the province)."""
+        with Session(self._engine) as session:
+            row = session.execute(
+                select(
+                    DossierRow.status,
+                    DossierRow.service_code,
+                    DossierRow.submitted_at,
+                    DossierRow.updated_at,
+                    DossierRow.note_for_citizen,
+                )
+                .join(StationRecordRow, StationRecordRow.station_id == DossierRow.station_id)
+                .where(DossierRow.tracking_code == tracking_code, StationRecordRow.province == province)
+            ).one_or_none()
+        if row is None:
+            return None
+        return {
+            "status": row[0],
+            "service_code": row[1],
+            "submitted_at": row[2],
+            "updated_at": row[3],
+            "note_for_citizen": row[4],
+        }
+
     # --- officers' changes from stations ----------------------------------------------------
 
     def apply_change(

@@ -4,6 +4,8 @@
     POST /v1/heartbeats   the station's newest device states, outbox backlog and version
     POST /v1/changes      an officer's status change made at the station (maybe while offline),
                           applied or refused in the hub's arrival order (`db.province`)
+    GET  /v1/lookup       ?code=CODE: where a dossier of the province stands (a kiosk's status
+                          screen, for a slip of any station of the province); no personal data
 
 A station may only speak for itself: another station's id in the body is refused (403) and audited.
 """
@@ -13,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
@@ -62,6 +64,15 @@ class ChangeIn(BaseModel):
     note_for_citizen: str = Field(default="", max_length=1000)
     actor: str = Field(min_length=1, max_length=32)
     made_at: AwareDatetime
+
+
+class LookupOut(BaseModel):
+    found: bool
+    status: str = ""
+    service_code: str = ""
+    submitted_at: dt.datetime | None = None
+    updated_at: dt.datetime | None = None
+    note_for_citizen: str = ""
 
 
 class ChangeOut(BaseModel):
@@ -148,5 +159,19 @@ def make_province_router(hub: Hub, province: SqlProvince, clock: Clock) -> APIRo
             return {"outcome": answer.outcome, "reason": answer.reason, "status": answer.status}
         except HubRefusal as exc:
             return _refused(exc)
+
+    @router.get("/lookup", response_model=LookupOut, responses=_REFUSALS)
+    async def lookup(request: Request, code: str = Query(min_length=10, max_length=10)) -> Any:
+        view = await _view(request)
+        try:
+            station = await run_in_threadpool(hub.authenticate, view)
+        except HubRefusal as exc:
+            return _refused(exc)
+        if not trackcode.is_valid(code):
+            return JSONResponse({"reason": "bad_query", "detail": "not a valid tracking code"}, 422)
+        found = await run_in_threadpool(province.lookup, code, station.province)
+        if found is None:
+            return {"found": False}
+        return {"found": True, **found}
 
     return router

@@ -8,13 +8,17 @@ the next one's job, and a change not answered stays first in the station's queue
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from db.hub import SqlHubLink
 from db.province import SqlStationChanges
 from hub.client import HubAnswer, HubClient
+from kiosk.keyfile import KeyProblem
+from kiosk.ports.target import DeliveryDeferred
 from kiosk.province import NOT_HERE, REFUSED, ChangeAnswer, DeviceState
+from kiosk.status import HubStatus, HubUnreachable
 
 
 def heartbeat_body(
@@ -72,3 +76,36 @@ def forward_changes(client: HubClient, changes: SqlStationChanges, now: dt.datet
         else:
             applied += 1
     return ChangesReport(applied, refused, 0)
+
+
+def _when(text: object) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(str(text)) if text else None
+
+
+class HubStatusSource:
+    """`kiosk.status.ProvinceHub` over the signed client: the hub's answer for a code, and the
+    station's last sync (`SqlHubLink`) for when the station's own copy must answer."""
+
+    def __init__(self, client: Callable[[], HubClient], link: SqlHubLink) -> None:
+        self._client = client  # made at the first lookup: a station not enrolled yet has no key
+        self._link = link
+
+    def look_up(self, tracking_code: str) -> HubStatus | None:
+        try:
+            data = self._client().request("GET", "/v1/lookup", query={"code": tracking_code})
+        except (DeliveryDeferred, HubAnswer) as exc:
+            raise HubUnreachable(str(exc)) from exc
+        except (KeyProblem, OSError, ValueError) as exc:  # no request key (not enrolled), a damaged one
+            raise HubUnreachable(f"no usable request key: {exc}") from exc
+        if not data.get("found"):
+            return None
+        return HubStatus(
+            status=str(data["status"]),
+            service_code=str(data.get("service_code", "")),
+            submitted_at=_when(data.get("submitted_at")),
+            updated_at=_when(data.get("updated_at")),
+            note=str(data.get("note_for_citizen", "")),
+        )
+
+    def synced_at(self) -> dt.datetime | None:
+        return self._link.synced_at()

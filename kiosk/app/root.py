@@ -421,10 +421,27 @@ def province_slip_keys(link: SqlHubLink, station: str) -> list[Ed25519PublicKey]
     return []
 
 
-def make_status_lookup(store: DossierStore, signer: SlipSigner) -> StatusLookup:
+LOOKUP_TIMEOUT_S = 3.0  # a citizen waits at the screen: past this, the station's copy answers
+
+
+def make_status_lookup(store: DossierStore, signer: SlipSigner, config: Config | None = None) -> StatusLookup:
+    """The status screen's lookup: with a province hub, the hub first (slips of any station of
+    the province), the station's own copy when it cannot be asked, saying how old it is."""
     from kiosk.status import StatusLookup
 
-    return StatusLookup(store, signer)
+    if config is None or not config.hub.url:
+        return StatusLookup(store, signer)
+    from hub.client import HubClient
+    from hub.station_key import load_request_key
+    from hub.station_tasks import HubStatusSource
+
+    timeout = min(LOOKUP_TIMEOUT_S, float(config.hub.timeout_seconds))
+    client: Lazy[HubClient] = Lazy(
+        lambda: HubClient(
+            config.hub.url, config.station.id, load_request_key(config.hub_key_file), timeout_s=timeout
+        )
+    )
+    return StatusLookup(store, signer, HubStatusSource(client, make_hub_link(config)))
 
 
 def build_worker(
@@ -724,7 +741,7 @@ def build_app(config: Config, runner: Runner, clock: Clock = local_now) -> Kiosk
         make_chime() if config.officer.chime else None,
     )
     signer: Lazy[SlipSigner] = Lazy(lambda: make_signer(config, storage()))
-    lookup: Lazy[StatusLookup] = Lazy(lambda: make_status_lookup(store(), signer()))
+    lookup: Lazy[StatusLookup] = Lazy(lambda: make_status_lookup(store(), signer(), config))
     controller = KioskController(
         journey,
         card_reader,
