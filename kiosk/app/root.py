@@ -431,14 +431,22 @@ def make_status_lookup(store: DossierStore, signer: SlipSigner, config: Config |
 
     if config is None or not config.hub.url:
         return StatusLookup(store, signer)
+    import httpx
+
     from hub.client import HubClient
     from hub.station_key import load_request_key
     from hub.station_tasks import HubStatusSource
 
     timeout = min(LOOKUP_TIMEOUT_S, float(config.hub.timeout_seconds))
+    # A new connection per lookup: they come minutes apart, and a kept-alive connection that a
+    # NAT box dropped silently in between would cost the citizen the whole timeout.
     client: Lazy[HubClient] = Lazy(
         lambda: HubClient(
-            config.hub.url, config.station.id, load_request_key(config.hub_key_file), timeout_s=timeout
+            config.hub.url,
+            config.station.id,
+            load_request_key(config.hub_key_file),
+            timeout_s=timeout,
+            transport=httpx.HTTPTransport(limits=httpx.Limits(max_keepalive_connections=0)),
         )
     )
     return StatusLookup(store, signer, HubStatusSource(client, make_hub_link(config)))
@@ -452,6 +460,7 @@ def build_worker(
     clock: Clock = local_now,
     first: Sequence[Task] = (),
     station_tasks: bool = True,
+    printer: Callable[[], Printer] | None = None,
 ) -> StationWorker:
     """The station worker: outbox delivery to the configured target, and, inside the kiosk
     (`print_queue` given), retries of the receipt of a citizen still at the done screen. A
@@ -475,7 +484,7 @@ def build_worker(
             tasks.append(
                 Task("hub-changes", config.hub.status_every_seconds, hub_changes_pass(config, clock))
             )
-            beat = heartbeat_pass(config, store, clock)
+            beat = heartbeat_pass(config, store, clock, printer)
             tasks.append(Task("heartbeat", config.hub.heartbeat_every_seconds, beat))
     if print_queue is not None:
         queue = print_queue
@@ -531,15 +540,18 @@ def make_station_changes(config: Config) -> SqlStationChanges:
     return SqlStationChanges(engine, config.hub.url)
 
 
-def station_devices(config: Config, backlog: int) -> dict[str, DeviceState]:
-    """What the heartbeat tells the province: the receipt printer as it answers now, and the
-    storage checks the kiosk's health task runs (`kiosk.app.health`). Never raises."""
+def station_devices(
+    config: Config, backlog: int, printer: Callable[[], Printer] | None = None
+) -> dict[str, DeviceState]:
+    """What the heartbeat tells the province: the receipt printer as it answers now (the
+    kiosk's own when the worker runs inside it), and the storage checks the kiosk's health
+    task runs (`kiosk.app.health`). Never raises."""
     from kiosk.app.health import service_checks
     from kiosk.province import DeviceState
 
     devices: dict[str, DeviceState] = {}
     try:
-        status = make_printer(config).status()
+        status = (printer() if printer is not None else make_printer(config)).status()
         devices["printer"] = DeviceState(status.ready, status.state.value, status.message)
     except Exception as exc:
         devices["printer"] = DeviceState(False, "error", f"{type(exc).__name__}: {exc}")
@@ -564,7 +576,10 @@ def kiosk_version() -> str:
 
 
 def heartbeat_pass(
-    config: Config, store: Callable[[], DossierStore], clock: Clock = local_now
+    config: Config,
+    store: Callable[[], DossierStore],
+    clock: Clock = local_now,
+    printer: Callable[[], Printer] | None = None,
 ) -> Callable[[], dict[str, object]]:
     """One heartbeat to the hub (the worker's `heartbeat` task)."""
     from hub.station_tasks import heartbeat_body, send_heartbeat
@@ -574,7 +589,7 @@ def heartbeat_pass(
     def beat() -> dict[str, object]:
         backlog = store().backlog()
         body = heartbeat_body(
-            config.station.id, clock(), kiosk_version(), backlog, station_devices(config, backlog)
+            config.station.id, clock(), kiosk_version(), backlog, station_devices(config, backlog, printer)
         )
         return send_heartbeat(client(), body)
 
@@ -786,6 +801,7 @@ def build_app(config: Config, runner: Runner, clock: Clock = local_now) -> Kiosk
             clock,
             first=[health, menu],
             station_tasks=config.worker.in_kiosk,
+            printer=printer,
         ),
         demo_profiles=demo_profiles,
         demo=demo_documents(card_reader, journey, demo_profiles, runner) if demo else DemoDocuments(),
