@@ -24,6 +24,7 @@ templates.env.globals.update(
     METHOD=labels.METHOD_LABELS,
     ROLES=labels.ROLE_LABELS,
     EVENTS=labels.EVENT_LABELS,
+    DEVICES=labels.DEVICE_LABELS,
     Action=Action,
 )
 
@@ -47,6 +48,7 @@ NAV: tuple[tuple[str, str, Action | None], ...] = (
     ("/head/settings", "Cài đặt", Action.EDIT_SETTINGS),
     ("/head/audit", "Nhật ký", Action.VIEW_AUDIT),
     ("/province", "Toàn tỉnh", Action.VIEW_PROVINCE),
+    ("/hub/changes", "Gửi lên tỉnh", Action.CHANGE_STATUS),
 )
 
 
@@ -61,6 +63,7 @@ def page(
         if who is not None
         and (action is None or who.may(action))
         and (action is not Action.VIEW_PROVINCE or services.province is not None)
+        and (href != "/hub/changes" or services.station_changes is not None)
     ]
     return templates.TemplateResponse(
         request,
@@ -88,6 +91,10 @@ def create_app(services: ConsoleServices) -> FastAPI:
         from console.routes import province
 
         app.include_router(province.router)
+    if services.station_changes is not None:  # a station delivering to the province hub
+        from console.routes import hub_changes
+
+        app.include_router(hub_changes.router)
 
     @app.exception_handler(NotSignedIn)
     async def to_login(request: Request, exc: NotSignedIn) -> Response:

@@ -12,7 +12,7 @@ from kiosk.desk import DossierDesk
 from kiosk.officers import Officers
 from kiosk.ports.clock import Clock
 from kiosk.ports.desk import CallBoard, ConsoleSessionRepository, SettingsRepository, TargetRepository
-from kiosk.ports.province import ProvinceRepository
+from kiosk.ports.province import ProvinceRepository, StationChangeLog
 from kiosk.receipt import Receipt
 from kiosk.report import ReportHeader
 from kiosk.stats import Figures, Statistics
@@ -40,3 +40,5 @@ class ConsoleServices:
     # At a province hub (`kiosk hub serve`): the province pages (`console/routes/province.py`)
     # over the hub's tables; None at a station.
     province: ProvinceRepository | None = None
+    # At a station delivering to a hub: the hub's answers to its officers' changes; else None.
+    station_changes: StationChangeLog | None = None

@@ -393,13 +393,21 @@ class SqlStationChanges:
                     )
                 )
 
-    def refused(self, limit: int = 50) -> list[StationChangeRow]:
+    def answers(self, limit: int = 100) -> list[ChangeRecord]:
+        """The hub's answers to this station's changes, newest first (`made_at`: when the
+        officer made it here; `arrived_at`: when the hub's answer came back)."""
         with Session(self._engine) as session:
-            rows = session.scalars(
-                select(StationChangeRow)
-                .where(StationChangeRow.outcome == REFUSED)
+            rows = session.execute(
+                select(StationChangeRow, DossierEventRow.at)
+                .join(DossierEventRow, DossierEventRow.id == StationChangeRow.event_id)
                 .order_by(StationChangeRow.event_id.desc())
                 .limit(limit)
             ).all()
-            session.expunge_all()
-            return list(rows)
+            return [
+                ChangeRecord("", r.tracking_code, r.status, r.actor, at, r.answered_at, r.outcome, r.reason)
+                for r, at in rows
+            ]
+
+    def waiting(self) -> int:
+        """Changes made here that the hub has not answered yet."""
+        return len(self.pending(limit=10_000))

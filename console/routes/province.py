@@ -112,7 +112,7 @@ async def station_queue(
         request,
         "province_station.html",
         who,
-        station=station,
+        health=station,  # not `station`: base.html's header shows the console's own name
         rows=rows[:STATION_PAGE],
         more=len(rows) > STATION_PAGE,
         titles=titles,

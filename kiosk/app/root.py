@@ -864,6 +864,7 @@ def build_console(config: Config, clock: Clock = local_now) -> FastAPI:
         print_receipt=print_receipt,
         statistics=make_statistics(config, catalog)[0],
         report_pdf=render_report_pdf,
+        station_changes=make_station_changes(config) if config.hub.url else None,
     )
     return create_app(services)
 

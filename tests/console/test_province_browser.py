@@ -120,5 +120,6 @@ def test_a_province_officer_sees_two_stations_and_the_red_list(
     station_queue = wait.until(seen.presence_of_element_located((By.ID, "station-queue"))).text
     assert all(code[:5] in station_queue for code in codes[a.station_id])
     assert not any(code[:5] in station_queue for code in codes[b.station_id])
-    assert "printer" in driver.find_element(By.CSS_SELECTOR, "table.facts").text
+    assert "Máy in phiếu" in driver.find_element(By.CSS_SELECTOR, "table.facts").text
+    assert driver.find_element(By.CSS_SELECTOR, "header .station").text == "Công an tỉnh"
     driver.save_screenshot(str(SHOTS / "2-station.png"))

@@ -12,11 +12,13 @@ from collections.abc import Iterator
 import httpx
 import pytest
 import sqlalchemy as sa
+from fastapi.testclient import TestClient
 
 from db.models import HubChangeRow, StationChangeRow, StationHeartbeatRow
 from hub.client import pull_statuses
 from hub.station_tasks import heartbeat_body, send_heartbeat
 from kiosk.app.root import (
+    build_console,
     heartbeat_pass,
     hub_changes_pass,
     make_desk,
@@ -31,6 +33,7 @@ from kiosk.permissions import Role
 from kiosk.ports.target import DeliveryDeferred
 from kiosk.province import DeviceState
 from kiosk.trackcode import new_code
+from tests.console.conftest import login
 from tests.hub.conftest import FaultProxy, HubServer, Station, enrol, make_station
 from tests.hub.test_hub import _deliver
 
@@ -270,6 +273,15 @@ def test_offline_changes_are_applied_in_the_hubs_order_of_arrival(
     pull_statuses(make_hub_client(config), make_hub_link(config), dt.datetime.now(dt.UTC))
     store = make_store(config)
     assert (store.get(x).status, store.get(y).status) == ("rejected", "done")  # type: ignore[union-attr]
+
+    # The station's console shows its officers what the hub decided.
+    with TestClient(build_console(config), base_url="http://127.0.0.1") as console:
+        login(console, "canbo", PIN)
+        page = console.get("/hub/changes").text
+    assert "Không còn thay đổi nào chờ gửi" in page
+    refused_row = page[page.index(f"/dossiers/{x}") :]
+    assert "Bị từ chối" in refused_row[: refused_row.index("</tr>")]
+    assert page.count("Đã áp dụng") == 2
 
     # The province console shows the refused change with its reason.
     page = _console(hub, "tinh").get("/province/changes?outcome=refused").text

@@ -42,7 +42,7 @@ def test_the_status_screen_asks_the_hub_then_falls_back_to_its_copy(
     b = make_station(folder / "b", "LOOKB", proxy.url)  # the kiosk whose link will be cut
     # The kiosk's own worker thread would pull the hub's statuses behind the test's back.
     with b.config_file.open("a", encoding="utf-8") as config:
-        config.write("[worker]\nin_kiosk = false\n")
+        config.write('[worker]\nin_kiosk = false\n[card]\nbackend = "emulated"\n')
     for station in (a, b):
         enrol(hub, station, capsys)
     from_a, own = _submit(a), _submit(b)
