@@ -6,6 +6,8 @@ Driven through the real kiosk window (`ui.app.KioskUi`, the app's own lookup wir
 from __future__ import annotations
 
 import datetime as dt
+import os
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -19,6 +21,8 @@ from tests.hub.test_province_hub import _submit
 from tests.ui.conftest import RecordingVoice
 from tests.waits import WAIT_MS
 from ui.screens.status import StatusScreen, as_of
+
+SHOTS = Path(os.environ.get("PROVINCE_SCREENSHOTS", "/tmp/province_console"))
 
 
 def test_as_of_words() -> None:
@@ -91,7 +95,9 @@ def test_the_status_screen_asks_the_hub_then_falls_back_to_its_copy(
         assert result is not None and result.outcome is LookupOutcome.FOUND and result.status == "received"
         assert result.stale_minutes is not None and 25 <= result.stale_minutes < 40
         assert f"Cập nhật {result.stale_minutes} phút trước" in screen.result_when.text()
-        screen.grab().save(str(folder / "status_offline.png"))
+        assert screen.spoken(ui.app.journey.state()).endswith(f"Cập nhật {result.stale_minutes} phút trước.")
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        assert ui.window.grab().save(str(SHOTS / "kiosk-status-offline.png"))
         # A's dossier is not in B's copy: offline, B cannot say.
         look_up(slip_a, typed=False)
         result = ui.app.journey.state().lookup.result

@@ -235,8 +235,10 @@ class StatusScreen(Screen):
             return phrases.LOOKUP_BUSY.get(lang)
         if state.lookup.result is None:
             return phrases.LOOKUP_INSTRUCTION.get(lang)
-        _picture, _role, title, _detail = result_view(state.lookup.result)
-        return f"{title.get(lang)}. {what_to_do(state.lookup.result, lang)}"
+        result = state.lookup.result
+        _picture, _role, title, _detail = result_view(result)
+        age = as_of(result.stale_minutes, lang) if result.outcome is LookupOutcome.FOUND else ""
+        return f"{title.get(lang)}. {what_to_do(result, lang)}" + (f" {age}." if age else "")
 
 
 # -- keyboard-wedge scanners --------------------------------------------------------------------------
