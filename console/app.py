@@ -64,6 +64,7 @@ def page(
         and (action is None or who.may(action))
         and (action is not Action.VIEW_PROVINCE or services.province is not None)
         and (href != "/hub/changes" or services.station_changes is not None)
+        and (href != "/stats" or services.statistics is not None)  # none at the hub: /province
     ]
     return templates.TemplateResponse(
         request,

@@ -418,7 +418,7 @@ class HubLinkRow(Base):
     synced_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     slip_keys: Mapped[str] = mapped_column(Text, default="{}")  # JSON {station id: [base64 keys]}
     # Revision 0009: the newest `dossier_events` id whose officer status change went to the hub.
-    changes_cursor: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    edits_cursor: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 # --- Revision 0009: the province console, heartbeats, officers' changes made at a station ----------
@@ -453,10 +453,10 @@ class HubChangeRow(Base):
     """At the hub: an officer's status change made at a station, in the order it arrived here
     (`id`), applied or refused with the reason (`kiosk.desk.status_refusal`)."""
 
-    __tablename__ = "hub_changes"
+    __tablename__ = "hub_status_edits"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    change_key: Mapped[str] = mapped_column(String(128), unique=True)  # station id : station event id
+    edit_key: Mapped[str] = mapped_column(String(128), unique=True)  # station id : station event id
     station_id: Mapped[str] = mapped_column(String(64), index=True)
     tracking_code: Mapped[str] = mapped_column(String(10))
     status: Mapped[str] = mapped_column(String(16))
@@ -471,7 +471,7 @@ class HubChangeRow(Base):
 class StationChangeRow(Base):
     """At a station: what the hub answered to an officer's status change sent from here."""
 
-    __tablename__ = "station_changes"
+    __tablename__ = "station_status_edits"
 
     event_id: Mapped[int] = mapped_column(Integer, primary_key=True)  # dossier_events.id
     tracking_code: Mapped[str] = mapped_column(String(10))

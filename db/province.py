@@ -2,7 +2,7 @@
 
 Hub side (`SqlProvince`): the newest heartbeat per station, the figures of the province console
 (per station, per commune, per service), the communes' monthly targets, and officers' status
-changes made at stations (`hub_changes`). Station side (`SqlStationChanges`): which of its own
+changes made at stations (`hub_status_edits`). Station side (`SqlStationChanges`): which of its own
 officers' status changes went to the hub, and what the hub answered.
 
 **Order of officers' changes** (docs/hub.md): a station's officer may change a status while the
@@ -12,7 +12,7 @@ transactions take the dossier's station row lock (`FOR UPDATE`), that is in the 
 arrive at the hub, never by the station's clock: a station's clock may be wrong, and a change
 made offline must not overtake one the hub already applied. Each change is checked then by the
 one transition rule, `kiosk.desk.status_refusal`; a refused one is kept with its reason at the
-hub (`hub_changes`) and at the station (`station_changes`), and the station takes the hub's
+hub (`hub_status_edits`) and at the station (`station_status_edits`), and the station takes the hub's
 status back.
 """
 
@@ -34,6 +34,7 @@ from db.models import (
     DossierRow,
     HubChangeRow,
     HubLinkRow,
+    OutboxRow,
     StationChangeRow,
     StationHeartbeatRow,
     StationRecordRow,
@@ -248,7 +249,7 @@ class SqlProvince:
         decided the first time. A dossier the hub does not hold (yet) is NOT_HERE, not kept."""
         with Session(self._writer) as session, session.begin():
             seen = session.scalars(
-                select(HubChangeRow).where(HubChangeRow.change_key == change_key)
+                select(HubChangeRow).where(HubChangeRow.edit_key == change_key)
             ).one_or_none()
             if seen is not None:
                 current = session.scalar(
@@ -283,7 +284,7 @@ class SqlProvince:
                 )
             session.add(
                 HubChangeRow(
-                    change_key=change_key,
+                    edit_key=change_key,
                     station_id=station_id,
                     tracking_code=tracking_code,
                     status=status,
@@ -340,7 +341,7 @@ class SqlStationChanges:
     def pending(self, limit: int = 100) -> list[PendingChange]:
         with Session(self._engine) as session:
             link = session.get(HubLinkRow, self.hub_url)
-            cursor = link.changes_cursor if link is not None else 0
+            cursor = link.edits_cursor if link is not None else 0
             rows = session.execute(
                 select(
                     DossierEventRow.id,
@@ -361,15 +362,26 @@ class SqlStationChanges:
             ).all()
             return [PendingChange(r[0], r[1], r[2] or "", r[3], r[4], r[5]) for r in rows]
 
+    def on_its_way(self, tracking_code: str) -> bool:
+        """Whether the dossier still waits in this station's outbox (the hub will hold it)."""
+        with Session(self._engine) as session:
+            found = session.scalar(
+                select(OutboxRow.id)
+                .join(DossierRow, DossierRow.id == OutboxRow.dossier_id)
+                .where(DossierRow.tracking_code == tracking_code, OutboxRow.sent_at.is_(None))
+                .limit(1)
+            )
+            return found is not None
+
     def answered(self, change: PendingChange, answer: ChangeAnswer, now: dt.datetime) -> None:
         """Keep the hub's answer and move past the change, in one transaction. A refused change
         gives the dossier the hub's status back: the hub decides (module docstring)."""
         with Session(self._writer) as session, session.begin():
             link = session.get(HubLinkRow, self.hub_url)
             if link is None:
-                link = HubLinkRow(hub_url=self.hub_url, cursor=0, slip_keys="{}", changes_cursor=0)
+                link = HubLinkRow(hub_url=self.hub_url, cursor=0, slip_keys="{}", edits_cursor=0)
                 session.add(link)
-            link.changes_cursor = max(link.changes_cursor or 0, change.event_id)
+            link.edits_cursor = max(link.edits_cursor or 0, change.event_id)
             if session.get(StationChangeRow, change.event_id) is None:
                 session.add(
                     StationChangeRow(

@@ -183,6 +183,8 @@ def test_an_officer_of_one_station_sees_only_its_dossiers(province: Province) ->
     assert "Toàn tỉnh" not in scoped.get("/home").text
 
     whole = _console(hub, "tinh")
+    home = whole.get("/home").text
+    assert 'href="/province"' in home and 'href="/stats"' not in home  # the hub's figures: /province
     queue = whole.get("/queue").text
     assert all(code[:5] in queue for code in mine + theirs)
     station_page = whole.get(f"/province/stations/{b.station_id}").text
@@ -237,6 +239,8 @@ def test_offline_changes_are_applied_in_the_hubs_order_of_arrival(
     desk.change_status(officer, x, "processing")
     desk.change_status(officer, y, "processing")
     desk.change_status(officer, y, "done")
+    z = _submit(station)  # received while offline: not at the hub yet
+    desk.change_status(officer, z, "processing")
     forward = hub_changes_pass(config)
     with pytest.raises(DeliveryDeferred):
         forward()
@@ -244,8 +248,10 @@ def test_offline_changes_are_applied_in_the_hubs_order_of_arrival(
     assert hub.cli("set-status", x, "rejected", "--note", "Thiếu giấy tờ", "--by", "tinh") == 0
 
     proxy.mode = "pass"
-    report = forward()
-    assert (report.applied, report.refused, report.waiting) == (2, 1, 0)
+    report = forward()  # Z's change waits for Z, still in the outbox
+    assert (report.applied, report.refused, report.waiting) == (2, 1, 1)
+    assert _deliver(station).sent == 1
+    assert forward().applied == 1
     assert forward().applied == 0  # nothing is sent twice
 
     with hub.engine().connect() as conn:
@@ -260,6 +266,7 @@ def test_offline_changes_are_applied_in_the_hubs_order_of_arrival(
         (x, "processing", "refused"),
         (y, "processing", "applied"),
         (y, "done", "applied"),
+        (z, "processing", "applied"),
     ]
     assert "rejected" in rows[0][3]
 
@@ -281,7 +288,7 @@ def test_offline_changes_are_applied_in_the_hubs_order_of_arrival(
     assert "Không còn thay đổi nào chờ gửi" in page
     refused_row = page[page.index(f"/dossiers/{x}") :]
     assert "Bị từ chối" in refused_row[: refused_row.index("</tr>")]
-    assert page.count("Đã áp dụng") == 2
+    assert page.count("Đã áp dụng") == 3
 
     # The province console shows the refused change with its reason.
     page = _console(hub, "tinh").get("/province/changes?outcome=refused").text

@@ -9,8 +9,8 @@ leaves the hub's tables empty and the other way round.
 - `officers.station_id`: at a hub, the one station an account may see (NULL: all of them).
 - `station_heartbeats`: the hub's newest heartbeat of each station.
 - `commune_targets`: a province head's monthly target of dossiers per commune.
-- `hub_changes`: at the hub, officers' status changes from stations in arrival order, applied
-  or refused with the reason; `station_changes` and `hub_link.changes_cursor`: at a station,
+- `hub_status_edits`: at the hub, officers' status changes from stations in arrival order, applied
+  or refused with the reason; `station_status_edits` and `hub_link.edits_cursor`: at a station,
   what was sent and what the hub answered.
 """
 
@@ -29,7 +29,7 @@ def upgrade() -> None:
     with op.batch_alter_table("officers") as batch:
         batch.add_column(sa.Column("station_id", sa.String(length=64), nullable=True))
     with op.batch_alter_table("hub_link") as batch:
-        batch.add_column(sa.Column("changes_cursor", sa.Integer(), server_default="0", nullable=False))
+        batch.add_column(sa.Column("edits_cursor", sa.Integer(), server_default="0", nullable=False))
     op.create_table(
         "station_heartbeats",
         sa.Column("station_id", sa.String(length=64), nullable=False),
@@ -50,9 +50,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("period", "commune", name=op.f("pk_commune_targets")),
     )
     op.create_table(
-        "hub_changes",
+        "hub_status_edits",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("change_key", sa.String(length=128), nullable=False),
+        sa.Column("edit_key", sa.String(length=128), nullable=False),
         sa.Column("station_id", sa.String(length=64), nullable=False),
         sa.Column("tracking_code", sa.String(length=10), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
@@ -62,12 +62,12 @@ def upgrade() -> None:
         sa.Column("arrived_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("outcome", sa.String(length=16), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_hub_changes")),
-        sa.UniqueConstraint("change_key", name=op.f("uq_hub_changes_change_key")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_hub_status_edits")),
+        sa.UniqueConstraint("edit_key", name=op.f("uq_hub_status_edits_edit_key")),
     )
-    op.create_index(op.f("ix_hub_changes_station_id"), "hub_changes", ["station_id"], unique=False)
+    op.create_index(op.f("ix_hub_status_edits_station_id"), "hub_status_edits", ["station_id"], unique=False)
     op.create_table(
-        "station_changes",
+        "station_status_edits",
         sa.Column("event_id", sa.Integer(), nullable=False),
         sa.Column("tracking_code", sa.String(length=10), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
@@ -75,17 +75,17 @@ def upgrade() -> None:
         sa.Column("outcome", sa.String(length=16), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("answered_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("event_id", name=op.f("pk_station_changes")),
+        sa.PrimaryKeyConstraint("event_id", name=op.f("pk_station_status_edits")),
     )
 
 
 def downgrade() -> None:
-    op.drop_table("station_changes")
-    op.drop_index(op.f("ix_hub_changes_station_id"), table_name="hub_changes")
-    op.drop_table("hub_changes")
+    op.drop_table("station_status_edits")
+    op.drop_index(op.f("ix_hub_status_edits_station_id"), table_name="hub_status_edits")
+    op.drop_table("hub_status_edits")
     op.drop_table("commune_targets")
     op.drop_table("station_heartbeats")
     with op.batch_alter_table("hub_link") as batch:
-        batch.drop_column("changes_cursor")
+        batch.drop_column("edits_cursor")
     with op.batch_alter_table("officers") as batch:
         batch.drop_column("station_id")
