@@ -59,7 +59,9 @@ class SignedIn:
         return self.officer.role
 
     def may(self, action: Action | str) -> bool:
-        return may(self.officer.role, Action(action))
+        # An account scoped to one station (at a province hub) never gets the whole-database
+        # pages, whatever its role (`kiosk.permissions.WHOLE_DATABASE`).
+        return may(self.officer.role, Action(action), self.officer.station_id is not None)
 
 
 class NotSignedIn(Exception):

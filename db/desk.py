@@ -125,6 +125,8 @@ class SqlDesk:
             where.append(DossierRow.tracking_code == query.tracking_code)
         if query.id_token:
             where.append(DossierRow.id_index == query.id_token)
+        if query.station_id:
+            where.append(DossierRow.station_id == query.station_id)
         tokens = list(dict.fromkeys(query.name_tokens))
         with self._engine.connect() as conn:
             statement = select(*_QUEUE_COLUMNS)

@@ -330,6 +330,9 @@ class OfficerRow(Base):
     # sealed (the chip's access key is derived from it). NULL: no card.
     card_index: Mapped[str | None] = mapped_column(String(64), unique=True)
     card_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Revision 0009: at a province hub, the one station whose dossiers this account may see
+    # (NULL: the whole database: at a station its own dossiers, at the hub the province's).
+    station_id: Mapped[str | None] = mapped_column(String(64))
 
 
 class PrintJobRow(Base):
@@ -481,3 +484,66 @@ class HubLinkRow(Base):
     cursor: Mapped[int] = mapped_column(Integer, default=0)
     synced_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     slip_keys: Mapped[str] = mapped_column(Text, default="{}")  # JSON {station id: [base64 keys]}
+    # Revision 0009: the newest `dossier_events` id whose officer status change went to the hub.
+    edits_cursor: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+# --- Revision 0009: the province console, heartbeats, officers' changes made at a station ----------
+
+
+class StationHeartbeatRow(Base):
+    """At the hub: the newest heartbeat of each station (devices, outbox backlog, version)."""
+
+    __tablename__ = "station_heartbeats"
+
+    station_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sent_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())  # the station's clock
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())  # the hub's clock: offline since
+    version: Mapped[str] = mapped_column(String(32))
+    backlog: Mapped[int] = mapped_column(Integer)
+    devices: Mapped[str] = mapped_column(Text)  # JSON {device: {"ok": bool, "state": str, "detail": str}}
+    paper_out: Mapped[bool] = mapped_column(Boolean)
+
+
+class CommuneTargetRow(Base):
+    """At the hub: a province head's target (chỉ tiêu) of dossiers for a commune in a month."""
+
+    __tablename__ = "commune_targets"
+
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)  # YYYY-MM
+    commune: Mapped[str] = mapped_column(String(100), primary_key=True)
+    target: Mapped[int] = mapped_column(Integer)
+    set_by: Mapped[str] = mapped_column(String(32))
+
+
+class HubChangeRow(Base):
+    """At the hub: an officer's status change made at a station, in the order it arrived here
+    (`id`), applied or refused with the reason (`kiosk.desk.status_refusal`)."""
+
+    __tablename__ = "hub_status_edits"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    edit_key: Mapped[str] = mapped_column(String(128), unique=True)  # station id : station event id
+    station_id: Mapped[str] = mapped_column(String(64), index=True)
+    tracking_code: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(16))
+    note_for_citizen: Mapped[str] = mapped_column(Text, default="")
+    actor: Mapped[str] = mapped_column(String(32))
+    made_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())  # the station's clock, shown only
+    arrived_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())  # the hub's clock: the order
+    outcome: Mapped[str] = mapped_column(String(16))  # applied / refused
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class StationChangeRow(Base):
+    """At a station: what the hub answered to an officer's status change sent from here."""
+
+    __tablename__ = "station_status_edits"
+
+    event_id: Mapped[int] = mapped_column(Integer, primary_key=True)  # dossier_events.id
+    tracking_code: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(16))
+    actor: Mapped[str] = mapped_column(String(32))
+    outcome: Mapped[str] = mapped_column(String(16))  # applied / refused
+    reason: Mapped[str] = mapped_column(Text, default="")
+    answered_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())

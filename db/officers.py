@@ -25,6 +25,7 @@ def _officer(row: OfficerRow) -> Officer:
         locked_until=row.locked_until,
         created_at=row.created_at,
         has_card=row.card_index is not None,
+        station_id=row.station_id,
     )
 
 
@@ -46,6 +47,7 @@ class SqlOfficers:
                         failed_pins=officer.failed_pins,
                         locked_until=officer.locked_until,
                         created_at=officer.created_at,
+                        station_id=officer.station_id,
                     )
                 )
         except IntegrityError:

@@ -172,6 +172,10 @@ LOOKUP_GO = T("Tra cứu", "Look up")
 LOOKUP_CLEAR = CLEAR_ALL
 LOOKUP_BUSY = T("Đang tra cứu…", "Looking it up…")
 LOOKUP_SUBMITTED_ON = T("Nộp ngày {date}", "Submitted on {date}")
+# The station's own copy, when the province hub could not be asked: how old it is.
+LOOKUP_AS_OF_MINUTES = T("Cập nhật {n} phút trước", "Updated {n} minutes ago")
+LOOKUP_AS_OF_HOURS = T("Cập nhật {n} giờ trước", "Updated {n} hours ago")
+LOOKUP_AS_OF_DAYS = T("Cập nhật {n} ngày trước", "Updated {n} days ago")
 STATUS_RECEIVED = T("Đã tiếp nhận", "Received")
 STATUS_RECEIVED_TODO = T("Hồ sơ đang chờ cán bộ xem xét.", "Your application is waiting for an officer.")
 STATUS_PROCESSING = T("Đang xử lý", "Being processed")

@@ -23,6 +23,7 @@ class QueueQuery:
     tracking_code: str = ""
     id_token: str = ""
     name_tokens: tuple[str, ...] = ()
+    station_id: str = ""  # one station's dossiers only (an account scoped to it, at a hub)
     limit: int = 50
     offset: int = 0
 

@@ -26,6 +26,9 @@ class Officer:
     locked_until: dt.datetime | None
     created_at: dt.datetime
     has_card: bool = False  # the officer's own chip card is registered (`kiosk.officer_cards`)
+    # At a province hub: the one station whose dossiers the account may see (None: every one in
+    # the database: at a station its own, at the hub the province's). See `kiosk.permissions`.
+    station_id: str | None = None
 
 
 class OfficerExists(Exception):

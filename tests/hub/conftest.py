@@ -63,7 +63,7 @@ def start_hub(db_url: str, keys: Path, log: Path) -> HubServer:
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 90  # the hub now also builds the console: ~7 s of imports at load 17
     while True:
         if process.poll() is not None:
             raise AssertionError(f"the hub exited {process.returncode}: {log.read_text()}")
