@@ -56,7 +56,7 @@ def test_tour_covers_every_step_and_fits(  # type: ignore[no-untyped-def]
         image = QImage(str(tmp_path / entry["file"]))
         assert (image.width(), image.height()) == size, entry["file"]  # the window never grows
         if entry["overflow_px"]:
-            problems.append(f"{entry['file']}: {entry['overflow_px']} px cut or overlapping")
+            problems.append(f"{entry['file']}: {entry['overflow_at']}")
         if entry["smallest_target_px"] < target:
             problems.append(f"{entry['file']}: a target of {entry['smallest_target_px']} px < {target:.0f}")
         text = metrics.smallest_text_px(entry["large_text"])
