@@ -22,6 +22,9 @@ from ui.widgets.basics import button, label
 from ui.widgets.icons import pixmap
 
 
+TOUCH_PX, TOUCH_PX_LARGE_TEXT = 180, 140
+
+
 class IdleScreen(Screen):
     def __init__(self, ctx: ScreenContext) -> None:
         super().__init__(ctx)
@@ -45,10 +48,11 @@ class IdleScreen(Screen):
         invite.addSpacing(30)
         invite.addLayout(row)
         invite.addSpacing(30)
-        touch = QLabel()
-        touch.setPixmap(pixmap("touch", 180))
+        self.touch = touch = QLabel()
+        touch.setPixmap(pixmap("touch", TOUCH_PX))
         touch.setAlignment(Qt.AlignmentFlag.AlignCenter)
         invite.addWidget(touch)
+        self._large_text: bool | None = None
         column.addWidget(self.invitation)
         # Out of service: the officer, and "please see the officer".
         self.officer = QLabel()
@@ -96,11 +100,21 @@ class IdleScreen(Screen):
         self.status_button.setText(phrases.CHECK_STATUS.get(language))
         self.status_button.setVisible(state.health.can_look_up)
         self.chooser.setVisible(not closed)
+        if state.large_text != self._large_text:
+            self._make_room(state.large_text)
         self._fit_ways_in()  # the texts' widths change with the language and the text size
         if state.phase is not Phase.IDLE and self._armed:
             self._arm("")  # back at idle later, every language asks its first touch again
         for code, chip in self.languages.items():
             chip.setChecked(code == self._armed or (not self._armed and code == language))
+
+    def _make_room(self, large_text: bool) -> None:
+        """Large text needs ~70 px more than a 1366×768 panel leaves: the hand and the margins give
+        them (normal text keeps the layout the first frame, `ui/compose.py`, copies)."""
+        self._large_text = large_text
+        self.touch.setPixmap(pixmap("touch", TOUCH_PX_LARGE_TEXT if large_text else TOUCH_PX))
+        margin = 20 if large_text else 40
+        self._column.setContentsMargins(60, margin, 60, margin)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
