@@ -28,12 +28,9 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QScrollA
 from kiosk import phrases
 from kiosk.flow.state import FlowState
 from kiosk.ports.voice import Voice
-from ui.theme import stylesheet
-from ui.widgets.icons import THEME_PROPERTY, icon
 from ui.widgets.tile import ChoiceTile, Tile
 from ui.window import KioskWindow
 
-ACCESSIBLE_THEME = "high_contrast"
 ARROWS = {
     Qt.Key.Key_Left.value: (-1, 0),
     Qt.Key.Key_Right.value: (1, 0),
@@ -41,14 +38,6 @@ ARROWS = {
     Qt.Key.Key_Down.value: (0, 1),
 }
 ENTER = frozenset({Qt.Key.Key_Return.value, Qt.Key.Key_Enter.value})
-# The window's own buttons and their pictograms, drawn again in the other theme's colours.
-BAR_PICTOGRAMS = (
-    ("language_button", "language", 44),
-    ("text_size_button", "text-size", 44),
-    ("listen_button", "speaker", 44),
-    ("officer_button", "officer", 52),
-    ("back_button", "back", 48),
-)
 
 
 def key_code(name: str) -> int:
@@ -158,7 +147,6 @@ class Accessibility(QObject):
         self._hold_timer.timeout.connect(self._check_hold)
         self.ring = FocusRing(window)
         self.focused: QWidget | None = None
-        self._base_theme = window.theme
         self._shown: tuple[object, ...] = ()
         self.journey = window.ctx.journey
         self.journey.subscribe(self._follow_state)
@@ -179,30 +167,16 @@ class Accessibility(QObject):
         self.voice.say(f"{said}. {screen}" if screen else said, state.language)
 
     def _follow_state(self, state: FlowState) -> None:
-        theme = ACCESSIBLE_THEME if state.accessible else self._base_theme
-        if theme != self.window.theme:
-            self._restyle(theme, state)
-        shown = (state.screen, state.step_index, state.phase, self.window.overlay.isVisible())
+        # The theme follows `state.high_contrast`, which the mode turns on (ui/window.py restyles).
+        layers = tuple(layer.isVisible() for layer in self._layers())
+        shown = (state.screen, state.step_index, state.phase, *layers)
         if shown != self._shown:  # a new screen or overlay: nothing focused until an arrow
             self._shown = shown
             self._focus(None)
 
-    def _restyle(self, theme: str, state: FlowState) -> None:
-        """The window in `theme`: its style sheet, and every pictogram drawn again in its colours
-        (the screens are built afresh; what was typed is in the journey)."""
-        window = self.window
-        window.theme = theme
-        app = QApplication.instance()
-        if app is not None:
-            app.setProperty(THEME_PROPERTY, theme)
-        window.setStyleSheet(stylesheet(theme, window.metrics, state.large_text))
-        for name, pictogram, size in BAR_PICTOGRAMS:
-            getattr(window, name).setIcon(icon(pictogram, size))
-        for name in list(window.screens):
-            screen = window.screens.pop(name)
-            window.stack.removeWidget(screen)
-            screen.deleteLater()
-        window.show_state(state)
+    def _layers(self) -> tuple[QWidget, QWidget]:
+        """What can cover the screen, the topmost first: the overlay's question, the volume panel."""
+        return self.window.overlay, self.window.comfort
 
     # -- keys -----------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -250,18 +224,19 @@ class Accessibility(QObject):
 
     # -- focus ----------------------------------------------------------------------------
     def targets(self) -> list[QWidget]:
-        """What the arrows reach now: the overlay's answers while it is up, else the top bar, the
-        screen and the bottom bar."""
+        """What the arrows reach now: the overlay's answers while it is up (or the volume panel's
+        buttons), else the top bar, the screen and the bottom bar."""
         window = self.window
-        overlay = window.overlay.isVisible()
-        root = window.overlay if overlay else window
+        layers = self._layers()
+        shown = [layer for layer in layers if layer.isVisible()]
+        root: QWidget = shown[0] if shown else window
         return [
             widget
             for widget in root.findChildren(QWidget)
             if isinstance(widget, (QAbstractButton, QLineEdit))
             and widget.isVisible()
             and widget.isEnabled()
-            and (overlay or not window.overlay.isAncestorOf(widget))
+            and (shown or not any(layer.isAncestorOf(widget) for layer in layers))
         ]
 
     def move(self, direction: tuple[int, int]) -> None:
