@@ -208,7 +208,7 @@ def _typed(before: FlowState, after: FlowState) -> list[str]:
 
 
 def _busy(before: FlowState, after: FlowState) -> list[str]:
-    """"Đang tra cứu…" as a status look-up starts (it may take a moment: the citizen waits)."""
+    """Says "Đang tra cứu…" as a status look-up starts (it may take a moment: the citizen waits)."""
     if after.lookup.busy and not before.lookup.busy:
         return [phrases.LOOKUP_BUSY.get(after.language)]
     return []

@@ -265,4 +265,3 @@ def test_status_code_typed_and_the_look_up_are_heard() -> None:
     busy = replace(typed, lookup=replace(typed.lookup, busy=True))
     assert voice_cues.heard(typed, busy).lines == (phrases.LOOKUP_BUSY.get(V),)
     assert not voice_cues.heard(busy, replace(busy, large_text=True))  # said once, not per render
-
