@@ -230,6 +230,8 @@ class Accessibility(QObject):
         layers = self._layers()
         shown = [layer for layer in layers if layer.isVisible()]
         root: QWidget = shown[0] if shown else window
+        screen = window.stack.currentWidget()
+        cover = covering(screen) if screen is not None and not shown else None
         return [
             widget
             for widget in root.findChildren(QWidget)
@@ -237,6 +239,13 @@ class Accessibility(QObject):
             and widget.isVisible()
             and widget.isEnabled()
             and (shown or not any(layer.isAncestorOf(widget) for layer in layers))
+            # a layer over the screen (the month calendar): its keys, not the form beneath it
+            and (
+                cover is None
+                or screen is None
+                or cover.isAncestorOf(widget)
+                or not screen.isAncestorOf(widget)
+            )
         ]
 
     def move(self, direction: tuple[int, int]) -> None:
@@ -267,8 +276,10 @@ class Accessibility(QObject):
     def _first(self, targets: list[QWidget], order: list[int]) -> int:
         """Where the first arrow on a screen lands: its first control, not the top bar's."""
         screen = self.window.stack.currentWidget()
+        cover = covering(screen) if screen is not None else None
+        first = cover or screen
         for index in order:
-            if screen is not None and screen.isAncestorOf(targets[index]):
+            if first is not None and first.isAncestorOf(targets[index]):
                 return index
         return order[0]
 
@@ -312,7 +323,17 @@ class Accessibility(QObject):
         if isinstance(widget, Tile) and widget.isCheckable() and not widget.isChecked():
             # A menu tile's first touch says what it is: the arrow that reached it said so already.
             widget.click()
+        screen = self.window.stack.currentWidget()
+        covered = covering(screen) if screen is not None else None
         widget.click()
+        cover = covering(screen) if screen is not None else None
+        if cover is not None and cover is not covered:  # the month calendar opened over the form
+            self._focus(None)
+            spoken = getattr(cover, "spoken", None)
+            if callable(spoken):
+                state = self.journey.state()
+                self.voice.say(str(spoken()), state.language)
+            return
         if self.focused is widget and widget.isVisible():
             self._after_press(widget, before)
 
@@ -340,6 +361,14 @@ class Accessibility(QObject):
         return False
 
 
+def covering(screen: QWidget) -> QWidget | None:
+    """The layer shown over the whole of `screen` (the date picker's month calendar), if any."""
+    for widget in screen.findChildren(QWidget):
+        if widget.property("covers_screen") and widget.isVisible():
+            return widget
+    return None
+
+
 def _scroll_areas(widget: QWidget) -> list[QScrollArea]:
     found = []
     parent = widget.parentWidget()
@@ -353,14 +382,16 @@ def _scroll_areas(widget: QWidget) -> list[QScrollArea]:
 def spoken_name(widget: QWidget, language: str) -> str:
     """What the voice says for a control: its words, a sign's name, a tile's explanation, a text
     box's content, and whether a choice is ticked."""
-    if isinstance(widget, QLineEdit):
+    if isinstance(widget, QLineEdit):  # named by its question ("Họ và tên: còn trống")
         content = widget.text() or widget.placeholderText() or phrases.FOCUS_EMPTY.get(language)
-        return f"{phrases.FOCUS_FIELD.get(language)}: {content}"
+        return f"{widget.accessibleName() or phrases.FOCUS_FIELD.get(language)}: {content}"
     if isinstance(widget, Tile):
         return f"{widget.text()}. {widget.explanation.text()}".replace("\u00a0", " ")
     text = widget.text() if isinstance(widget, (QAbstractButton, ChoiceTile)) else ""
     named = phrases.KEY_NAMES.get(text)
     words = named.get(language) if named is not None else text
+    if isinstance(widget, QAbstractButton) and widget.accessibleName():
+        words = f"{widget.accessibleName()}, {words}"  # a date's "+": "Tháng, tăng"
     if isinstance(widget, QAbstractButton) and widget.isCheckable() and widget.isChecked():
         words = f"{words}, {phrases.FOCUS_CHECKED.get(language)}"
     return words

@@ -17,7 +17,6 @@ from ui.widgets.keyboard import Keyboard
 from ui.widgets.keypad import Keypad
 from ui.widgets.passport_entry import PassportEntry
 
-
 WAY_PICTURES = (("card-on-reader", 210), ("qr", 110))  # width at the normal height
 PICTURE_HEIGHT, PICTURE_HEIGHT_LARGE_TEXT = 140, 96
 

@@ -21,7 +21,6 @@ from ui.screens.base import Screen, ScreenContext
 from ui.widgets.basics import button, label
 from ui.widgets.icons import pixmap
 
-
 TOUCH_PX, TOUCH_PX_LARGE_TEXT = 180, 140
 
 
