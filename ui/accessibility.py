@@ -391,7 +391,8 @@ def spoken_name(widget: QWidget, language: str) -> str:
     named = phrases.KEY_NAMES.get(text)
     words = named.get(language) if named is not None else text
     if isinstance(widget, QAbstractButton) and widget.accessibleName():
-        words = f"{widget.accessibleName()}, {words}"  # a date's "+": "Tháng, tăng"
+        # a date's "+": "Tháng, tăng"; a top-bar button shown as its pictogram alone: its words
+        words = f"{widget.accessibleName()}, {words}" if words else widget.accessibleName()
     if isinstance(widget, QAbstractButton) and widget.isCheckable() and widget.isChecked():
         words = f"{words}, {phrases.FOCUS_CHECKED.get(language)}"
     return words

@@ -12,6 +12,7 @@ from PySide6.QtCore import QEvent, QPoint, QRect, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QMouseEvent, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
+    QBoxLayout,
     QHBoxLayout,
     QLabel,
     QLayout,
@@ -53,6 +54,7 @@ SCREENS: dict[str, str] = {
 
 
 HIGH_CONTRAST = "high_contrast"
+MIN_HEADING_PX = 200  # landscape: the service's name keeps at least this beside the buttons
 # The window's own buttons and their pictograms, drawn again in the other theme's colours.
 BAR_PICTOGRAMS = (
     ("language_button", "language", 44),
@@ -218,7 +220,8 @@ class KioskWindow(QWidget):
         # ("Gọi cán bộ" 9 px short, "Quay lại" 6 px); the screen between them gives way instead.
         top.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.top_bar = top
-        top_row = QHBoxLayout(top)
+        # A portrait panel puts the heading above the buttons (`_fit_top_bar`).
+        top_row = self._top_row = QBoxLayout(QBoxLayout.Direction.LeftToRight, top)
         top_row.setContentsMargins(20, 6, 20, 6)
         self.heading = label("", "h2", wrap=False)
         self.progress = label("", "muted", wrap=False)
@@ -234,8 +237,15 @@ class KioskWindow(QWidget):
         self.listen_button = button("", "", "speaker", 44)
         self.officer_button = button("", "officer", "officer", 52)
         bar_buttons = (self.language_button, self.text_size_button, self.comfort_button, self.listen_button)
+        buttons_row = self._buttons_row = QHBoxLayout()
         for widget in (*bar_buttons, self.officer_button):
-            top_row.addWidget(widget)
+            buttons_row.addWidget(widget, 0, Qt.AlignmentFlag.AlignVCenter)
+        top_row.addLayout(buttons_row)
+        # Shown as their pictogram alone where the row is too wide for the panel (portrait 768 px),
+        # their words kept as the name the voice says; the language and the officer keep theirs.
+        self._pictogram_only = (
+            self.listen_button, self.comfort_button, self.text_size_button, self.language_button
+        )  # fmt: skip
         column.addWidget(top)
 
         self.stack = QStackedWidget()
@@ -258,10 +268,12 @@ class KioskWindow(QWidget):
         self.back_button = button("", "", "back", 48)
         self.primary_button = button("", "primary", "", 48)
         self.primary_button.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
-        bottom_row.addWidget(self.back_button)
+        # Aligned: an item without alignment caps the row at its maximum height, so the primary
+        # button (Fixed at 64 px) cut the back button's pictogram (70 px) by 6 px.
+        bottom_row.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignVCenter)
         bottom_row.addStretch(1)
         self._bottom_row = bottom_row
-        bottom_row.addWidget(self.primary_button)
+        bottom_row.addWidget(self.primary_button, 0, Qt.AlignmentFlag.AlignVCenter)
         self.bottom = bottom
         column.addWidget(bottom)
 
@@ -407,6 +419,7 @@ class KioskWindow(QWidget):
             self.comfort.show_values(lang, self._volume(), state.high_contrast)
         self.listen_button.setText(phrases.LISTEN_AGAIN.get(lang))
         self.officer_button.setText(phrases.CALL_OFFICER.get(lang))
+        self._fit_top_bar()
 
         self.back_button.setText(phrases.BACK.get(lang))
         self.back_button.setVisible(screen.has_back(state))
@@ -418,6 +431,24 @@ class KioskWindow(QWidget):
         self._render_overlay(state)
         if heard:
             self.voice.say(heard.text(screen.spoken(state) if heard.prompt else ""), lang)
+
+    def _fit_top_bar(self) -> None:
+        portrait = self.height() > self.width()
+        across, down = QBoxLayout.Direction.LeftToRight, QBoxLayout.Direction.TopToBottom
+        self._top_row.setDirection(down if portrait else across)
+        for widget in self._pictogram_only:  # words back, to measure them
+            if widget.accessibleName():
+                widget.setText(widget.accessibleName())
+                widget.setAccessibleName("")
+        margins = self._top_row.contentsMargins()
+        room = self.width() - margins.left() - margins.right() - (0 if portrait else MIN_HEADING_PX)
+        buttons = [*self._pictogram_only, self.officer_button]
+        spacing = max(0, self._buttons_row.spacing()) * (len(buttons) - 1)
+        for widget in self._pictogram_only:  # the language keeps its words longest
+            if sum(b.sizeHint().width() for b in buttons) + spacing <= room:
+                break
+            widget.setAccessibleName(widget.text())
+            widget.setText("")
 
     def _restyle(self, theme: str) -> None:
         """The window in `theme`: its style sheet (at the next line of `show_state`), every
@@ -555,6 +586,7 @@ class KioskWindow(QWidget):
         super().mousePressEvent(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
+        self._fit_top_bar()
         self.overlay.setGeometry(self.rect())
         self.comfort.setGeometry(self.rect())
         if self.officer is not None:
