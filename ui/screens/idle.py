@@ -22,6 +22,8 @@ from ui.widgets.basics import button, label
 from ui.widgets.icons import pixmap
 
 TOUCH_PX, TOUCH_PX_LARGE_TEXT = 180, 140
+NARROW_PX = 1000
+PICTURE_PX = 130
 
 
 class IdleScreen(Screen):
@@ -39,10 +41,12 @@ class IdleScreen(Screen):
         row = QHBoxLayout()
         row.addStretch(1)
         pictograms = list(dict.fromkeys(s.pictogram for s in ctx.journey.catalog.services))
+        self._pictures: list[QLabel] = []
         for name in pictograms[:6]:  # the busiest services, one picture each
             picture = QLabel()
-            picture.setPixmap(pixmap(name, 130))
+            picture.setPixmap(pixmap(name, PICTURE_PX))
             row.addWidget(picture)
+            self._pictures.append(picture)
         row.addStretch(1)
         invite.addSpacing(30)
         invite.addLayout(row)
@@ -113,7 +117,8 @@ class IdleScreen(Screen):
         self._large_text = large_text
         self.touch.setPixmap(pixmap("touch", TOUCH_PX_LARGE_TEXT if large_text else TOUCH_PX))
         margin = 20 if large_text else 40
-        self._column.setContentsMargins(60, margin, 60, margin)
+        side = self._column.contentsMargins().left()
+        self._column.setContentsMargins(side, margin, side, margin)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -121,7 +126,14 @@ class IdleScreen(Screen):
 
     def _fit_ways_in(self) -> None:
         margins = self._column.contentsMargins()
+        side = 60 if self.width() >= NARROW_PX else 20  # a portrait 768 px panel: the languages' room
+        if margins.left() != side:
+            self._column.setContentsMargins(side, margins.top(), side, margins.bottom())
+            margins = self._column.contentsMargins()
         room = self.width() - margins.left() - margins.right()
+        fit = room // (PICTURE_PX + 12)  # a portrait panel shows the first few (the busiest)
+        for index, picture in enumerate(self._pictures):
+            picture.setVisible(index < fit)
         wide = (
             self.status_button.sizeHint().width() + self.ways_in.spacing() + self.chooser.sizeHint().width()
         )
