@@ -174,17 +174,24 @@ class Accessibility(QObject):
             self._shown = shown
             self._focus(None)
 
-    def _layers(self) -> tuple[QWidget, QWidget]:
-        """What can cover the screen, the topmost first: the overlay's question, the volume panel."""
-        return self.window.overlay, self.window.comfort
+    def _layers(self) -> tuple[QWidget, ...]:
+        """What can cover the screen, the topmost first: officer mode (an officer helping in an
+        accessible session uses the same keys), the overlay's question, the volume panel."""
+        window = self.window
+        officer = (window.officer,) if window.officer is not None else ()
+        return (*officer, window.overlay, window.comfort)
+
+    def _secret_keys(self) -> bool:
+        """The officer's sign-in is showing: its digits are never said (the headset is the
+        citizen's), only that a key has the focus."""
+        officer = self.window.officer
+        return officer is not None and officer.isVisible() and officer.pages.currentWidget() is officer.login
 
     # -- keys -----------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if kind not in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease) or not isinstance(event, QKeyEvent):
             return False
-        if self.window.officer is not None and self.window.officer.isVisible():
-            return False  # officer mode takes its own keys
         key = int(event.key())
         if key == self.hold_key:
             self._hold(event)
@@ -295,7 +302,14 @@ class Accessibility(QObject):
     def _say_focused(self) -> None:
         if self.focused is not None:
             state = self.journey.state()
-            self.voice.say(spoken_name(self.focused, state.language), state.language)
+            name = spoken_name(self.focused, state.language)
+            if (
+                self._secret_keys()
+                and isinstance(self.focused, QAbstractButton)
+                and self.focused.text().isdigit()
+            ):
+                name = phrases.KEY_SECRET.get(state.language)
+            self.voice.say(name, state.language)
 
     def press(self) -> None:
         """Enter: the focused control, as a finger would press it."""

@@ -450,3 +450,26 @@ def test_dates_by_keys_say_their_part_and_the_calendar_names_its_question(
     key(ui, Qt.Key.Key_Return)
     assert not calendar.isVisible()
     assert journey.state().form.values["date_from"] == month.replace(day=20).isoformat()
+
+
+def test_officer_mode_follows_the_keys_and_never_says_a_sign_in_digit(
+    kiosk_ui: KioskUi, clock: FakeClock
+) -> None:
+    ui = kiosk_ui
+    hold_key(ui, clock, 2.0)
+    officer = ui.window.officer
+    assert officer is not None
+    ui.window.open_officer()
+    settle()
+    heard = len(said(ui))
+    key(ui, Qt.Key.Key_Down)
+    for _ in range(14):  # every key of the sign-in page, and only those
+        focused = ui.accessibility.focused
+        assert focused is not None and officer.login.isAncestorOf(focused)
+        key(ui, Qt.Key.Key_Right)
+    new = said(ui)[heard:]
+    assert phrases.KEY_SECRET.get("vi") in new
+    assert not any(any(ch.isdigit() for ch in text) for text in new)  # the headset is the citizen's
+    focus_on(ui, lambda w: isinstance(w, QPushButton) and w.text().isdigit())
+    key(ui, Qt.Key.Key_Return)  # Enter presses the key, as a finger would
+    assert officer.login.shown.text().strip()
