@@ -27,6 +27,8 @@ VOLUME_LEVEL = T("Âm lượng {level} trên {steps}", "Volume {level} of {steps
 HIGH_CONTRAST = T("Tương phản cao", "High contrast")
 HIGH_CONTRAST_ON = T("Đã bật tương phản cao", "High contrast is on")
 HIGH_CONTRAST_OFF = T("Đã tắt tương phản cao", "High contrast is off")
+# Accessibility mode: after each screen's prompt, the name of the button that goes on (ui/window.py).
+THEN_PRESS = T("Rồi bấm {action}", "Then press {action}")
 # Keypad navigation on the officer's sign-in: a digit key is never named aloud (ui/accessibility.py).
 KEY_SECRET = T("Phím số", "A digit key")
 BACK = T("Quay lại", "Back")

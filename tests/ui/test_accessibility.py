@@ -430,7 +430,8 @@ def test_dates_by_keys_say_their_part_and_the_calendar_names_its_question(
     settle()
     fields = journey.state().service.fields  # type: ignore[union-attr]
     focus_on(ui, lambda w: isinstance(w, QPushButton) and w.text() == "+")
-    assert said(ui)[-1] == f"{phrases.DATE_DAY.get('vi')}, {phrases.KEY_NAMES['+'].get('vi')}"  # "Ngày, tăng"
+    day_up = f"{phrases.DATE_DAY.get('vi')}, {phrases.KEY_NAMES['+'].get('vi')}"
+    assert said(ui)[-1] == f"{fields['date_from'].label.get('vi')}, {day_up}"  # "Ngày đi, Ngày, tăng"
     opener = phrases.DATE_CALENDAR.get("vi")
     focus_on(ui, lambda w: isinstance(w, QPushButton) and w.text() == opener)
     key(ui, Qt.Key.Key_Return)

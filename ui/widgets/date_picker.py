@@ -55,8 +55,9 @@ class DatePicker(QWidget):
             grid.addWidget(label(title, "muted", center=True), 0, col)
             plus = button("+", "key")
             minus = button("−", "key")
-            for key in (plus, minus):  # said "Ngày, tăng" by keypad navigation, not a bare "tăng"
-                key.setAccessibleName(title)
+            field = calendar_texts.field if calendar_texts is not None else ""
+            for key in (plus, minus):  # said "Ngày về, Ngày, tăng" by keypad navigation, not "tăng"
+                key.setAccessibleName(f"{field}, {title}" if field else title)
             value = label("", "big", center=True)
             value.setAlignment(Qt.AlignmentFlag.AlignCenter)
             plus.clicked.connect(lambda _=False, c=col: self._step(c, +1))
