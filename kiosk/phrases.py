@@ -14,6 +14,23 @@ CALL_OFFICER = T("Gọi cán bộ", "Call officer")
 LISTEN_AGAIN = T("Nghe lại", "Listen again")
 OTHER_LANGUAGE = T("English", "Tiếng Việt")
 TEXT_SIZE = T("Chữ to", "Large text")
+# The volume and contrast panel, opened from the top bar (ui/widgets/comfort.py).
+COMFORT = T("Âm lượng", "Volume")
+COMFORT_TITLE = T("Âm lượng và màu chữ", "Volume and colours")
+COMFORT_HOW = T(
+    "Chạm To hơn hoặc Nhỏ hơn để đổi âm lượng. Chạm Tương phản cao để có chữ trắng trên nền đen",
+    "Touch Louder or Quieter to change the volume. Touch High contrast for white text on black",
+)
+LOUDER = T("To hơn", "Louder")
+QUIETER = T("Nhỏ hơn", "Quieter")
+VOLUME_LEVEL = T("Âm lượng {level} trên {steps}", "Volume {level} of {steps}")
+HIGH_CONTRAST = T("Tương phản cao", "High contrast")
+HIGH_CONTRAST_ON = T("Đã bật tương phản cao", "High contrast is on")
+HIGH_CONTRAST_OFF = T("Đã tắt tương phản cao", "High contrast is off")
+# Accessibility mode: after each screen's prompt, the name of the button that goes on (ui/window.py).
+THEN_PRESS = T("Rồi bấm {action}", "Then press {action}")
+# Keypad navigation on the officer's sign-in: a digit key is never named aloud (ui/accessibility.py).
+KEY_SECRET = T("Phím số", "A digit key")
 BACK = T("Quay lại", "Back")
 NEXT = T("Tiếp tục", "Continue")
 SEND = T("Gửi hồ sơ", "Send")

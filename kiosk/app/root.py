@@ -645,7 +645,7 @@ def make_voice(config: Config | None = None, catalog: Catalog | None = None) -> 
     espeak-ng with a warning; no libpulse: espeak-ng speaking each phrase itself; no espeak-ng or
     `engine = "off"`: silent rather than failing. Without a config (a caller of the old
     signature), espeak-ng speaks each phrase: the clip folder and volume are the station's."""
-    from devices.audio import pulse
+    from devices.audio import pulse, sink
     from devices.audio.clips import ClipFolder, ClipVoice, known_keys
     from devices.audio.espeak import EspeakEngine, EspeakVoice
     from kiosk.voice import known_texts
@@ -674,6 +674,11 @@ def make_voice(config: Config | None = None, catalog: Catalog | None = None) -> 
         texts = known_texts(catalog or make_catalog(config), LANGUAGES)
         return known_keys(chosen, texts)
 
+    if sink.usable():  # the sink's volume: the player then sends the samples as they are
+        loudness = sink.SinkVolume()
+        loudness.set_volume(config.voice.volume)
+        player = pulse.PulsePlayer(volume=100)
+        return ClipVoice(engine, ClipFolder(config.clip_dir), player, known, loudness)
     player = pulse.PulsePlayer(volume=config.voice.volume)
     return ClipVoice(engine, ClipFolder(config.clip_dir), player, known)
 
