@@ -1,7 +1,7 @@
 """Attachments and photos sent to the hub in bounded chunks that resume.
 
 Revision ID: 0010_hub_chunks
-Revises: 0008
+Revises: 0009_province
 Create Date: 2026-12-03
 
 Frozen types, final names (see 0001). Both tables are the hub's; a station has them empty.
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_hub_chunks"
-down_revision = "0008"
+down_revision = "0009_province"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """The applicant's card photo with the dossier, and the officer's own chip card.
 
 Revision ID: 0011_dossier_photo
-Revises: 0008
+Revises: 0010_hub_chunks
 Create Date: 2026-12-03
 
 Frozen types, final names (see 0001). `dossier_photos` holds the chip's face (DG2) sealed, one
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_dossier_photo"
-down_revision = "0008"
+down_revision = "0010_hub_chunks"
 branch_labels = None
 depends_on = None
 

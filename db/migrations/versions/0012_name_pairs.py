@@ -1,7 +1,7 @@
 """Pairs of name tokens for the console's search of two or more words.
 
 Revision ID: 0012_name_pairs
-Revises: 0008
+Revises: 0011_dossier_photo
 Create Date: 2026-12-03
 
 Frozen types, final names (see 0001). A pair row is two keyed tokens of one dossier's name, the
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012_name_pairs"
-down_revision = "0008"
+down_revision = "0011_dossier_photo"
 branch_labels = None
 depends_on = None
 
