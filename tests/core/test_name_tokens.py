@@ -18,7 +18,6 @@ from db.desk import SqlDesk, _by_rarity
 from db.dossiers import SqlDossierRepository, write_name_tokens
 from db.engine import make_engine
 from db.models import DossierNameTokenRow, DossierRow, OutboxRow
-from db.schema import SCHEMA_REVISION
 from kiosk import trackcode
 from kiosk.blind_index import BlindIndex, joined
 from kiosk.dossier import Dossier
