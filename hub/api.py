@@ -18,6 +18,7 @@ already holds another dossier); 400/422 a bad request. A station retries 5xx and
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Path, Request
@@ -31,7 +32,8 @@ from hub.uploads import CHUNK_SIZE, MAX_ATTACHMENT, uploads_for
 from kiosk import trackcode
 from kiosk.dossier import Dossier
 
-API_VERSION = "1.2.0"  # 1.1: signature scheme, Idempotency-Key, shapes declared; 1.2: uploads
+# 1.1: signature scheme, Idempotency-Key, shapes declared; 1.2: uploads; 1.3: heartbeats, changes, lookup
+API_VERSION = "1.3.0"
 # 32 raw bytes in base64, as `kiosk.request_signing.public_key_text` writes a public key.
 PUBLIC_KEY = r"^[A-Za-z0-9+/]{43}=$"
 TRACKING_CODE = rf"^[{trackcode.ALPHABET}]{{{trackcode.LENGTH}}}$"
@@ -158,6 +160,18 @@ _AFTER = {
     "description": "the cursor of the last change applied (0: from the start)",
     "schema": {"type": "integer", "minimum": 0, "maximum": MAX_CURSOR, "default": 0},
 }
+
+
+def _path_number(name: str, low: int, high: int) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True,
+            "schema": {"type": "integer", "minimum": low, "maximum": high}}  # fmt: skip
+
+
+def _whole(name: str, text: str, low: int, high: int) -> int:
+    """A whole number from a path or query, read after the signature check (refusal shape on error)."""
+    if not text.isascii() or not text.isdigit() or not low <= int(text) <= high:
+        raise HubRefusal(422, "bad_request", f"{name}: a whole number, {low} to {high}")
+    return int(text)
 
 
 def _schema(model: type[BaseModel], *parameters: dict[str, Any]) -> dict[str, Any]:
@@ -299,6 +313,10 @@ def add_upload_routes(router: APIRouter, hub: Hub) -> None:
         responses=_UPLOAD_REFUSALS,
         openapi_extra={
             "security": [{SIGNED: []}],
+            "parameters": [
+                _path_number("upload_id", 1, MAX_CURSOR),
+                _path_number("offset", 0, MAX_ATTACHMENT),
+            ],
             "requestBody": {
                 "required": True,
                 "content": {
@@ -309,19 +327,23 @@ def add_upload_routes(router: APIRouter, hub: Hub) -> None:
             },
         },
     )
-    async def put_chunk(request: Request, upload_id: int = Path(ge=1, le=MAX_CURSOR),
-                        offset: int = Path(ge=0, le=MAX_ATTACHMENT)) -> Any:  # fmt: skip
+    async def put_chunk(request: Request, upload_id: str = Path(include_in_schema=False),
+                        offset: str = Path(include_in_schema=False)) -> Any:  # fmt: skip
         view = await _view(request)
         try:
             station = await run_in_threadpool(hub.authenticate, view)
+            # Checked after the signature, as bodies are: a stranger learns nothing from a 422.
+            number = _whole("upload_id", upload_id, 1, MAX_CURSOR)
+            at = _whole("offset", offset, 0, MAX_ATTACHMENT)
             assert uploads is not None
-            return await run_in_threadpool(uploads.chunk, view, station, upload_id, offset, view.body)
+            return await run_in_threadpool(uploads.chunk, view, station, number, at, view.body)
         except HubRefusal as exc:
             return _refused(exc)
 
 
-def make_app(hub: Hub) -> FastAPI:
-    """The station API on its own; the console app mounts `make_router` the same way."""
+def make_app(hub: Hub, extra: Sequence[APIRouter] = ()) -> FastAPI:
+    """The station API on its own (`extra`: the province's station routes, `hub.province_api`).
+    The hub serves the console app with the same routers; its spec is this app's (`spec_of`)."""
     app = FastAPI(
         title="kiosk province hub: station API",
         version=API_VERSION,
@@ -330,12 +352,9 @@ def make_app(hub: Hub) -> FastAPI:
         redoc_url=None,
     )
     app.include_router(make_router(hub))
-
-    @app.exception_handler(RequestValidationError)
-    async def _bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:
-        # A bad query parameter answers in the spec's refusal shape, like every other refusal.
-        detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        return JSONResponse({"reason": "bad_request", "detail": detail}, status_code=422)
+    for router in extra:
+        app.include_router(router)
+    add_station_errors(app)
 
     @app.get("/livez", include_in_schema=False)
     async def livez() -> PlainTextResponse:
@@ -352,10 +371,22 @@ def make_app(hub: Hub) -> FastAPI:
     return app
 
 
+def add_station_errors(app: FastAPI) -> None:
+    """A bad query parameter answers in the spec's refusal shape, like every other refusal."""
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        return JSONResponse({"reason": "bad_request", "detail": detail}, status_code=422)
+
+
 def published_spec() -> dict[str, Any]:
     """The spec this build serves, as `hub/openapi-v1.json` publishes it
     (`python -m hub.api > hub/openapi-v1.json` after a change, and a new `API_VERSION`)."""
-    return make_app(None).openapi()  # type: ignore[arg-type]
+    from hub.province_api import make_province_router
+
+    province = make_province_router(None, None, lambda: dt.datetime.now(dt.UTC))  # type: ignore[arg-type]
+    return make_app(None, [province]).openapi()  # type: ignore[arg-type]
 
 
 if __name__ == "__main__":

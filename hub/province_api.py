@@ -15,14 +15,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from db.hub import StationRecord
 from db.province import SqlProvince
-from hub.api import _REFUSALS, _bad_body, _refused, _schema, _view
+from hub.api import _REFUSALS, SIGNED, _bad_body, _refused, _schema, _view
 from hub.service import POSING, Hub, HubRefusal
 from kiosk import trackcode
 from kiosk.desk import STATUSES
@@ -86,6 +86,15 @@ def _own(hub: Hub, station: StationRecord, claimed: str, path: str) -> None:
         detail = f"station {station.station_id} spoke for station {claimed}"
         hub.audit.record(station.station_id, "hub.refused", f"{POSING}: {detail} ({path})")
         raise HubRefusal(403, POSING, detail)
+
+
+_CODE = {
+    "name": "code",
+    "in": "query",
+    "required": True,
+    "description": "the slip's tracking code",
+    "schema": {"type": "string", "minLength": 10, "maxLength": 10},
+}
 
 
 def make_province_router(hub: Hub, province: SqlProvince, clock: Clock) -> APIRouter:
@@ -160,13 +169,20 @@ def make_province_router(hub: Hub, province: SqlProvince, clock: Clock) -> APIRo
         except HubRefusal as exc:
             return _refused(exc)
 
-    @router.get("/lookup", response_model=LookupOut, responses=_REFUSALS)
-    async def lookup(request: Request, code: str = Query(min_length=10, max_length=10)) -> Any:
+    @router.get(
+        "/lookup",
+        response_model=LookupOut,
+        responses=_REFUSALS,
+        openapi_extra={"security": [{SIGNED: []}], "parameters": [_CODE]},
+    )
+    async def lookup(request: Request) -> Any:
         view = await _view(request)
         try:
             station = await run_in_threadpool(hub.authenticate, view)
         except HubRefusal as exc:
             return _refused(exc)
+        # Read after the signature check, as bodies are: a stranger learns nothing from a 422.
+        code = request.query_params.get("code", "")
         if not trackcode.is_valid(code):
             return JSONResponse({"reason": "bad_query", "detail": "not a valid tracking code"}, 422)
         found = await run_in_threadpool(province.lookup, code, station.province)

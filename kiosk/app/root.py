@@ -918,7 +918,6 @@ def build_hub_app(url: str, keys_dir: Path, province: str = "", clock: Clock = _
     the same officers' console as at a station, over the hub's PostgreSQL, with the province
     pages (`console/routes/province.py`). Raises `hub.serve.HubError` on a database at another
     revision."""
-    from fastapi import FastAPI
 
     from console.app import create_app
     from console.services import ConsoleServices
@@ -926,7 +925,7 @@ def build_hub_app(url: str, keys_dir: Path, province: str = "", clock: Clock = _
     from db.desk import SqlConsoleSessions, SqlSettings, SqlTargets
     from db.officers import SqlOfficers
     from db.province import HubDesk, SqlProvince
-    from hub.api import API_VERSION, make_router
+    from hub.api import add_station_errors, make_app, make_router
     from hub.province_api import make_province_router
     from hub.serve import open_hub
     from kiosk.blind_index import BlindIndex
@@ -954,13 +953,13 @@ def build_hub_app(url: str, keys_dir: Path, province: str = "", clock: Clock = _
         province=repository,
     )
     app = create_app(services)
-    station_api = [make_router(parts.hub), make_province_router(parts.hub, repository, clock)]
-    # The station API's spec, published and versioned at /v1/openapi.json as before: made by an
-    # app of the station routes alone, so the console's pages stay out of it.
-    spec_app = FastAPI(title="kiosk province hub: station API", version=API_VERSION)
-    for router in station_api:
-        app.include_router(router)
-        spec_app.include_router(router)
+    province_routes = make_province_router(parts.hub, repository, clock)
+    app.include_router(make_router(parts.hub))
+    app.include_router(province_routes)
+    add_station_errors(app)
+    # The station API's spec, published and versioned at /v1/openapi.json as before: the station
+    # API's own app (`hub.api.make_app`) makes it, so the console's pages stay out of it.
+    spec_app = make_app(parts.hub, [province_routes])
 
     @app.get("/v1/openapi.json", include_in_schema=False)
     async def openapi() -> dict[str, Any]:
