@@ -17,12 +17,12 @@ from pathlib import Path
 
 
 def fsync_file(path: Path) -> Callable[[], None]:
-    """An fsync of `path` (Linux syncs the file, whichever descriptor asks)."""
+    """An fdatasync of `path` (Linux syncs the file, whichever descriptor asks)."""
 
     def sync() -> None:
         fd = os.open(path, os.O_RDONLY)
         try:
-            os.fsync(fd)
+            os.fdatasync(fd)  # the data and the size it needs, as SQLite syncs
         finally:
             os.close(fd)
 
