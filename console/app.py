@@ -103,8 +103,10 @@ def create_app(services: ConsoleServices) -> FastAPI:
             return Response('{"error": "not signed in"}', 401, media_type="application/json")
         return RedirectResponse("/login", 303)
 
+    # A plain `def`: Starlette runs it in the thread pool, as the pages, for the page reads the
+    # station's settings (a database read that must not hold the event loop).
     @app.exception_handler(HTTPException)
-    async def refused(request: Request, exc: HTTPException) -> Response:
+    def refused(request: Request, exc: HTTPException) -> Response:
         if request.url.path.endswith(".json") or request.url.path.startswith("/v1/"):  # the hub's API
             return Response(f'{{"error": {exc.status_code}}}', exc.status_code, media_type="application/json")
         return page(request, "error.html", None, exc.status_code, message=exc.detail, code=exc.status_code)

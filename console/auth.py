@@ -140,8 +140,11 @@ def require(action: Action | None) -> Callable[[Request], Awaitable[SignedIn]]:
         who = await run_in_threadpool(current, services, request)
         await check_csrf(request, who.csrf)
         if action is not None and not who.may(action):
-            services.audit.record(
-                who.officer.officer_id, "refused", f"console {request.url.path}: {action.value}"
+            await run_in_threadpool(
+                services.audit.record,
+                who.officer.officer_id,
+                "refused",
+                f"console {request.url.path}: {action.value}",
             )
             raise HTTPException(403, "Vai trò của đồng chí không được làm việc này.")
         return who

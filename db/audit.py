@@ -8,7 +8,8 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.engine import SQLITE_BEGIN
+from db.engine import SQLITE_BEGIN, make_engine, sqlite_file
+from db.group_sync import GroupSync, fsync_file
 from db.models import AuditRow
 from kiosk.ports.officers import AuditEntry, AuditRecord
 
@@ -29,13 +30,39 @@ class SqlAuditLog:
         # deferred transaction that read a head another writer then moved fails at its INSERT
         # with "database is locked" at once, and quick retries ran out under load.
         self._writer = engine.execution_options(**{SQLITE_BEGIN: "BEGIN IMMEDIATE"})
+        # A read's row (grouped) on SQLite: committed without waiting for the disk, then made
+        # durable by an fsync of the WAL shared with the other reads of the moment (group commit).
+        # PostgreSQL already flushes concurrent commits together.
+        self._grouped: tuple[Engine, GroupSync] | None = None
+        database = sqlite_file(engine.url.render_as_string(hide_password=False))
+        if database is not None:
+            normal = make_engine(str(engine.url), synchronous="NORMAL")
+            wal = database.with_name(database.name + "-wal")
+            self._grouped = (
+                normal.execution_options(**{SQLITE_BEGIN: "BEGIN IMMEDIATE"}),
+                GroupSync(fsync_file(wal)),
+            )
 
-    def append(self, entry: AuditEntry, link: Callable[[int, str | None], str]) -> AuditRecord:
+    @property
+    def group_sync(self) -> GroupSync | None:
+        return self._grouped[1] if self._grouped else None
+
+    def append(
+        self, entry: AuditEntry, link: Callable[[int, str | None], str], grouped: bool = False
+    ) -> AuditRecord:
+        record = self._append(entry, link, self._grouped[0] if grouped and self._grouped else self._writer)
+        if grouped and self._grouped:
+            self._grouped[1].wait()  # on disk before the reader sees what was read
+        return record
+
+    def _append(
+        self, entry: AuditEntry, link: Callable[[int, str | None], str], writer: Engine
+    ) -> AuditRecord:
         # The row number is the primary key: of two writers that read the same head, the second
         # insert fails on it and that writer links again to the row the first one added.
         for attempt in range(APPEND_ATTEMPTS):
             try:
-                with Session(self._writer) as session, session.begin():
+                with Session(writer) as session, session.begin():
                     last = session.execute(
                         select(AuditRow.id, AuditRow.link).order_by(AuditRow.id.desc()).limit(1)
                     ).first()

@@ -14,7 +14,14 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, Integer, String, func, literal_column, select
 
-from db.models import DailyCountRow, DossierRow, KioskSessionRow, StationSettingRow, TargetRow
+from db.models import (
+    DailyCountRow,
+    DossierEventRow,
+    DossierRow,
+    KioskSessionRow,
+    StationSettingRow,
+    TargetRow,
+)
 from kiosk.ports import stats as port
 
 FINISHED = ("done", "rejected")
@@ -120,3 +127,24 @@ class SqlStats:
                 select(StationSettingRow.value).where(StationSettingRow.key == "name")
             ).scalar()
         return str(value) if value else None
+
+    # -- what can change an ended day's counts (`kiosk.ports.stats.StatsChanges`) --------------
+
+    def change_mark(self) -> port.ChangeMark:
+        # max(id) reads one end of the primary key; daily_counts is a row per day and service.
+        newest = select(func.coalesce(func.max(DossierEventRow.id), 0)).scalar_subquery()
+        query = select(newest, func.count(), func.coalesce(func.sum(DailyCountRow.count), 0)).select_from(
+            DailyCountRow
+        )
+        with self._engine.connect() as conn:
+            event, rows, total = conn.execute(query).one()
+        return port.ChangeMark(int(event), int(rows), int(total))
+
+    def finished_since(self, event_id: int) -> list[dt.datetime]:
+        query = select(DossierEventRow.at).where(
+            DossierEventRow.id > event_id,
+            DossierEventRow.kind == "status",
+            DossierEventRow.status.in_(FINISHED),
+        )
+        with self._engine.connect() as conn:
+            return [at for (at,) in conn.execute(query)]

@@ -114,7 +114,7 @@ def make_province_router(hub: Hub, province: SqlProvince, clock: Clock) -> APIRo
                 body = HeartbeatIn.model_validate_json(view.body)
             except ValidationError as exc:
                 return _bad_body(exc)
-            _own(hub, station, body.station_id, view.path)
+            await run_in_threadpool(_own, hub, station, body.station_id, view.path)  # audits a refusal
             received = now()
             devices = {n: DeviceState(d.ok, d.state, d.detail) for n, d in body.devices.items()}
             await run_in_threadpool(
@@ -140,7 +140,7 @@ def make_province_router(hub: Hub, province: SqlProvince, clock: Clock) -> APIRo
                 body = ChangeIn.model_validate_json(view.body)
             except ValidationError as exc:
                 return _bad_body(exc)
-            _own(hub, station, body.station_id, view.path)
+            await run_in_threadpool(_own, hub, station, body.station_id, view.path)  # audits a refusal
             if not trackcode.is_valid(body.tracking_code) or body.status not in STATUSES:
                 return JSONResponse(
                     {"reason": "bad_body", "detail": "a valid tracking code and a known status are needed"},
@@ -159,7 +159,8 @@ def make_province_router(hub: Hub, province: SqlProvince, clock: Clock) -> APIRo
                 )
             )
             if answer.outcome != "not_here":
-                hub.audit.record(
+                await run_in_threadpool(
+                    hub.audit.record,
                     body.actor,
                     "hub.station_change",
                     f"{station.station_id} {body.tracking_code} -> {body.status}: "

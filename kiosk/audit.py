@@ -28,6 +28,14 @@ KEY_SIZE = 32
 GENESIS = "kiosk-audit-v1"  # the "previous link" of row 1
 HEAD_HEX = 16  # link prefix in a chain head: 64 bits, enough that a forged head needs the key
 PAGE = 1000  # rows per read while verifying
+
+# The rule for durability. An officer's ACTION (a status change, a payment, an export of a report,
+# officer management, a login, a refusal…) is written with its own fsync before the officer is
+# answered, as a submission is. A READ of personal data or of the log (these actions) is on disk
+# before the reader sees what was read too, but its fsync may be shared with the other reads of
+# the moment (group commit, `db/group_sync.py`): no read goes unrecorded, and no read waits for
+# the disk while holding the station database's write lock.
+READS = frozenset({"search", "view_dossier", "view_photo", "export_dossier", "audit_view"})
 MAX_LABEL = 64  # actor and action (`audit_log` columns)
 
 
@@ -106,7 +114,9 @@ class AuditLog:
             raise AuditProblem("an audit row needs an actor and an action")
         if len(entry.actor) > MAX_LABEL or len(entry.action) > MAX_LABEL:
             raise AuditProblem(f"an audit row's actor and action are at most {MAX_LABEL} characters")
-        return self._repository.append(entry, lambda seq, prev: compute_link(self._key, prev, seq, entry))
+        return self._repository.append(
+            entry, lambda seq, prev: compute_link(self._key, prev, seq, entry), grouped=entry.action in READS
+        )
 
     def newest(self, limit: int) -> list[AuditRecord]:
         return self._repository.newest(limit)

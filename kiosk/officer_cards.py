@@ -50,7 +50,8 @@ class Outcome:
     OFFICER = "officer"  # an active officer's card: ask that officer's PIN
     NOT_AN_OFFICER = "not_an_officer"  # no officer's key opened it, or its number is no officer's
     NO_CARDS = "no_cards"  # no officer has a card registered: nothing was tried
-    REFUSED = "refused"  # an officer's number, but the card failed its checks or the account is off
+    REFUSED = "refused"  # an officer's number, but the card failed its checks
+    DISABLED = "disabled"  # a disabled officer's card, placed on the sign-in keypad
     UNREADABLE = "unreadable"  # taken away, not an ID card, or the chip stopped answering
 
 
@@ -94,26 +95,49 @@ class OfficerCards:
             by.label, "officer_set_card", f"{officer_id} {'removed' if digits is None else 'set'}"
         )
 
-    # -- recognising a placed card --------------------------------------------------------------
-    def access_keys(self) -> list[AccessKey]:
-        """The distinct CANs of the active officers' cards, in officer-id order."""
-        cans: dict[str, None] = {}
+    def rebuild_tokens(self) -> int:
+        """Each registered card's token made again from its sealed number (`kiosk index rebuild`,
+        after `kiosk keys init --replace-lost` of the index key); how many were registered. A
+        number that no longer opens (its data key lost) is left as it is, with a warning."""
+        count = 0
         for card in self._repository.cards():
-            if not card.active:
+            number = self._number(card.officer_id, card.card_sealed)
+            if number is None:
                 continue
             try:
-                number = str(
-                    self._sealer.open(card.card_sealed, context=card_context(card.officer_id))["id_number"]
-                )
-            except (SealError, KeyError) as exc:  # a card registered under a key this station lost
-                log.warning("officer %s: card number cannot be opened: %s", card.officer_id, exc)
+                self._repository.set_card(card.officer_id, self._index.id_token(number), card.card_sealed)
+            except CardTaken:  # two accounts with one number: left for the station head
+                log.warning("officer %s: card registered to another officer too", card.officer_id)
                 continue
-            cans.setdefault(number[-6:], None)
+            count += 1
+        return count
+
+    # -- recognising a placed card --------------------------------------------------------------
+    def _number(self, officer_id: str, sealed: bytes) -> str | None:
+        try:
+            return str(self._sealer.open(sealed, context=card_context(officer_id))["id_number"])
+        except (SealError, KeyError) as exc:  # a card registered under a key this station lost
+            log.warning("officer %s: card number cannot be opened: %s", officer_id, exc)
+            return None
+
+    def access_keys(self, disabled_too: bool = False) -> list[AccessKey]:
+        """The distinct CANs of the active officers' cards, in officer-id order; `disabled_too`:
+        then those of the disabled accounts' cards."""
+        cans: dict[str, None] = {}
+        cards = self._repository.cards()
+        tried = [c for c in cards if c.active] + [c for c in cards if disabled_too and not c.active]
+        for card in tried:
+            number = self._number(card.officer_id, card.card_sealed)
+            if number is not None:
+                cans.setdefault(number[-6:], None)
         return [AccessKey.from_can(can) for can in cans]
 
-    def identify(self, reader: CardReader, where: str = "kiosk") -> CardMatch:
-        """Whose card is on `reader`: blocking (run it off the UI thread, one read at a time)."""
-        keys = self.access_keys()
+    def identify(self, reader: CardReader, where: str = "kiosk", signing_in: bool = False) -> CardMatch:
+        """Whose card is on `reader`: blocking (run it off the UI thread, one read at a time).
+        `signing_in` (the card placed on the sign-in keypad): disabled accounts' cards are tried
+        too, so that their owner is told the account is disabled. On the idle screen they are
+        not: a former officer's card is a citizen's, and starts a citizen's journey."""
+        keys = self.access_keys(disabled_too=signing_in)
         if not keys:
             return CardMatch(Outcome.NO_CARDS)
         try:
@@ -142,6 +166,7 @@ class OfficerCards:
             problem = "account disabled"
         if problem:
             self._audit.record(officer.officer_id, "card_refused", f"{where}: {problem}")
-            return CardMatch(Outcome.REFUSED, officer, problem)
+            outcome = Outcome.DISABLED if problem == "account disabled" else Outcome.REFUSED
+            return CardMatch(outcome, officer, problem)
         self._audit.record(officer.officer_id, "card_placed", f"{where}: own card read, PIN asked")
         return CardMatch(Outcome.OFFICER, officer)

@@ -77,6 +77,15 @@ def identity_text(check: IdentityCheck, note: str = "") -> str:
     return (f"{check.value}: {note}" if note else check.value)[:MAX_IDENTITY_NOTE]
 
 
+def identity_reference(value: str) -> str:
+    """What the audit log says of an identity check: the way only, and whether a note was
+    written. The note may hold personal data (an old ID number, a name): it stays in the dossier
+    (`dossiers.identity_check`), where officers see it, and the log, kept longer and exported as
+    CSV, holds no personal data in the clear."""
+    way, _, note = value.partition(": ")
+    return f"{way or '-'}, note in the dossier" if note else (way or "-")
+
+
 @dataclass(frozen=True)
 class OfficerSession:
     """An officer signed in at this kiosk, until `timeout` passes without a touch."""

@@ -31,20 +31,18 @@ def _open(services: ConsoleServices) -> list[dict[str, object]]:
 
 
 @router.get("/calls")
-async def calls_page(request: Request, who: SignedIn = Depends(require(Action.ANSWER_CALL))) -> Response:
+def calls_page(request: Request, who: SignedIn = Depends(require(Action.ANSWER_CALL))) -> Response:
     services: ConsoleServices = request.app.state.services
     return page(request, "calls.html", who, calls=_open(services))
 
 
 @router.get("/calls.json")
-async def calls_json(request: Request, who: SignedIn = Depends(require(Action.ANSWER_CALL))) -> Response:
+def calls_json(request: Request, who: SignedIn = Depends(require(Action.ANSWER_CALL))) -> Response:
     return JSONResponse({"calls": _open(request.app.state.services)})
 
 
 @router.post("/calls/{call_id}/answer")
-async def answer(
-    request: Request, call_id: int, who: SignedIn = Depends(require(Action.ANSWER_CALL))
-) -> Response:
+def answer(request: Request, call_id: int, who: SignedIn = Depends(require(Action.ANSWER_CALL))) -> Response:
     services: ConsoleServices = request.app.state.services
     if services.calls.answer(call_id, who.officer.officer_id, services.clock().astimezone(dt.UTC)):
         services.audit.record(who.officer.officer_id, "call_answered", f"call {call_id}")

@@ -72,14 +72,14 @@ def _context(services: ConsoleServices, view: DossierView) -> dict[str, Any]:
 
 
 @router.get("/dossiers/{code}")
-async def dossier(
+def dossier(
     request: Request, code: str, who: SignedIn = Depends(require(Action.VIEW_PERSONAL_DATA))
 ) -> Response:
     return _dossier_page(request, who, _code(code))
 
 
 @router.get("/dossiers/{code}/photo")
-async def photo(
+def photo(
     request: Request, code: str, who: SignedIn = Depends(require(Action.VIEW_PERSONAL_DATA))
 ) -> Response:
     """The applicant's face from the chip: personal data, so never cached by the browser."""
@@ -102,7 +102,7 @@ def _after(request: Request, who: SignedIn, code: str, action: Any) -> Response:
 
 
 @router.post("/dossiers/{code}/status")
-async def change_status(
+def change_status(
     request: Request,
     code: str,
     status: str = Form(""),
@@ -121,7 +121,7 @@ async def change_status(
 
 
 @router.post("/dossiers/{code}/filed")
-async def filed(
+def filed(
     request: Request,
     code: str,
     national_number: str = Form(""),
@@ -140,7 +140,7 @@ async def filed(
 
 
 @router.post("/dossiers/{code}/payment")
-async def payment(
+def payment(
     request: Request,
     code: str,
     method: str = Form("cash"),
@@ -164,9 +164,7 @@ async def payment(
 
 
 @router.get("/dossiers/{code}/filing")
-async def filing(
-    request: Request, code: str, who: SignedIn = Depends(require(Action.EXPORT_DOSSIER))
-) -> Response:
+def filing(request: Request, code: str, who: SignedIn = Depends(require(Action.EXPORT_DOSSIER))) -> Response:
     services: ConsoleServices = request.app.state.services
     code = _code(code)
     stored = _personal(services, who, code, "filing view")
@@ -187,7 +185,7 @@ def _service(services: ConsoleServices, code: str) -> Any:
 
 
 @router.get("/dossiers/{code}/export.json")
-async def export_json(
+def export_json(
     request: Request, code: str, who: SignedIn = Depends(require(Action.EXPORT_DOSSIER))
 ) -> Response:
     services: ConsoleServices = request.app.state.services
@@ -215,7 +213,7 @@ async def export_json(
 
 
 @router.get("/dossiers/{code}/export.pdf")
-async def export_pdf(
+def export_pdf(
     request: Request, code: str, who: SignedIn = Depends(require(Action.EXPORT_DOSSIER))
 ) -> Response:
     services: ConsoleServices = request.app.state.services

@@ -38,7 +38,7 @@ def _officers_page(request: Request, who: SignedIn, message: str = "", status_co
 
 
 @router.get("/officers")
-async def officers(request: Request, who: SignedIn = Depends(require(Action.MANAGE_OFFICERS))) -> Response:
+def officers(request: Request, who: SignedIn = Depends(require(Action.MANAGE_OFFICERS))) -> Response:
     return _officers_page(request, who)
 
 
@@ -51,7 +51,7 @@ def _officer_action(request: Request, who: SignedIn, act: object) -> Response:
 
 
 @router.post("/officers/add")
-async def add_officer(
+def add_officer(
     request: Request,
     officer_id: str = Form(""),
     name: str = Form(""),
@@ -68,7 +68,7 @@ async def add_officer(
 
 
 @router.post("/officers/{officer_id}/active")
-async def set_active(
+def set_active(
     request: Request,
     officer_id: str,
     active: str = Form("0"),
@@ -83,7 +83,7 @@ async def set_active(
 
 
 @router.post("/officers/{officer_id}/pin")
-async def reset_pin(
+def reset_pin(
     request: Request,
     officer_id: str,
     pin: str = Form(""),
@@ -94,7 +94,7 @@ async def reset_pin(
 
 
 @router.post("/officers/{officer_id}/card")
-async def set_card(
+def set_card(
     request: Request,
     officer_id: str,
     card_id: str = Form(""),
@@ -111,8 +111,13 @@ async def set_card(
 
 
 def _catalog_page(
-    request: Request, who: SignedIn, name: str = "", text: str = "", problems: list[str] | None = None,
-    saved: str = "", status_code: int = 200,
+    request: Request,
+    who: SignedIn,
+    name: str = "",
+    text: str = "",
+    problems: list[str] | None = None,
+    saved: str = "",
+    status_code: int = 200,
 ) -> Response:
     services: ConsoleServices = request.app.state.services
     overlay = services.catalog_overlay
@@ -124,7 +129,7 @@ def _catalog_page(
 
 
 @router.get("/catalog")
-async def catalog(
+def catalog(
     request: Request, file: str = "", who: SignedIn = Depends(require(Action.EDIT_SETTINGS))
 ) -> Response:
     """The station's own service files; `file`: open that one in the editor."""
@@ -139,7 +144,7 @@ async def catalog(
 
 
 @router.post("/catalog")
-async def save_catalog(
+def save_catalog(
     request: Request,
     name: str = Form(""),
     text: str = Form(""),
@@ -152,7 +157,7 @@ async def save_catalog(
     if overlay is None:
         return _catalog_page(request, who, problems=["catalog.dir chưa được cấu hình."], status_code=400)
     if upload is not None and upload.filename:
-        data = await upload.read(2 * 256 * 1024)
+        data = upload.file.read(2 * 256 * 1024)
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
@@ -177,12 +182,12 @@ def _settings_page(request: Request, who: SignedIn, message: str = "", status_co
 
 
 @router.get("/settings")
-async def settings(request: Request, who: SignedIn = Depends(require(Action.EDIT_SETTINGS))) -> Response:
+def settings(request: Request, who: SignedIn = Depends(require(Action.EDIT_SETTINGS))) -> Response:
     return _settings_page(request, who)
 
 
 @router.post("/settings")
-async def save_settings(
+def save_settings(
     request: Request,
     station_name: str = Form(""),
     help_text: str = Form(""),
@@ -199,7 +204,7 @@ async def save_settings(
 
 
 @router.post("/targets")
-async def save_target(
+def save_target(
     request: Request,
     period: str = Form(""),
     metric: str = Form(""),
@@ -215,7 +220,7 @@ async def save_target(
 
 
 @router.get("/audit")
-async def audit(
+def audit(
     request: Request, verify: str = "", who: SignedIn = Depends(require(Action.VIEW_AUDIT))
 ) -> Response:
     services: ConsoleServices = request.app.state.services
@@ -228,7 +233,7 @@ async def audit(
 
 
 @router.get("/audit.csv")
-async def audit_csv(request: Request, who: SignedIn = Depends(require(Action.VIEW_AUDIT))) -> Response:
+def audit_csv(request: Request, who: SignedIn = Depends(require(Action.VIEW_AUDIT))) -> Response:
     services: ConsoleServices = request.app.state.services
     services.audit.record(who.officer.officer_id, "audit_export", "csv")
     out = io.StringIO()

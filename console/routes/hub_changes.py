@@ -15,7 +15,7 @@ router = APIRouter()
 
 
 @router.get("/hub/changes")
-async def changes(request: Request, who: SignedIn = Depends(require(Action.CHANGE_STATUS))) -> Response:
+def changes(request: Request, who: SignedIn = Depends(require(Action.CHANGE_STATUS))) -> Response:
     services: ConsoleServices = request.app.state.services
     log = services.station_changes
     assert log is not None  # the route exists only then (console.app)

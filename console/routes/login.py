@@ -27,12 +27,12 @@ def _login_form(request: Request, message: str = "", status_code: int = 200) -> 
 
 
 @router.get("/login")
-async def login_form(request: Request) -> Response:
+def login_form(request: Request) -> Response:
     return _login_form(request)
 
 
 @router.post("/login")
-async def login(
+def login(
     request: Request,
     officer_id: str = Form(""),
     secret: str = Form(""),
@@ -64,7 +64,7 @@ async def login(
 
 
 @router.post("/logout")
-async def logout(request: Request, who: SignedIn = Depends(require(None))) -> Response:
+def logout(request: Request, who: SignedIn = Depends(require(None))) -> Response:
     services: ConsoleServices = request.app.state.services
     auth.end_session(services, request.cookies.get(COOKIE))
     services.audit.record(who.officer.officer_id, "logout", "console")
@@ -74,5 +74,5 @@ async def logout(request: Request, who: SignedIn = Depends(require(None))) -> Re
 
 
 @router.get("/home")
-async def home(request: Request, who: SignedIn = Depends(require(None))) -> Response:
+def home(request: Request, who: SignedIn = Depends(require(None))) -> Response:
     return page(request, "home.html", who)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from console.app import page
@@ -54,7 +54,7 @@ def _total(counts: dict[str, int]) -> int:
 
 
 @router.get("/province")
-async def overview(
+def overview(
     request: Request, period: str = "", who: SignedIn = Depends(require(Action.VIEW_PROVINCE))
 ) -> Response:
     services, province = _province(request)
@@ -93,7 +93,7 @@ async def overview(
 
 
 @router.get("/province/stations/{station_id}")
-async def station_queue(
+def station_queue(
     request: Request,
     station_id: str,
     status: str = "",
@@ -122,12 +122,15 @@ async def station_queue(
 
 
 @router.post("/province/targets")
-async def set_target(
-    request: Request, who: SignedIn = Depends(require(Action.SET_COMMUNE_TARGETS))
+def set_target(
+    request: Request,
+    period: str = Form(""),
+    commune: str = Form(""),
+    target: str = Form(""),
+    who: SignedIn = Depends(require(Action.SET_COMMUNE_TARGETS)),
 ) -> Response:
     services, province = _province(request)
-    form = await request.form()
-    month, commune, target = (str(form.get(k, "")) for k in ("period", "commune", "target"))
+    month = period
     try:
         month = check_period(month)
         value = check_target(target)
@@ -141,7 +144,7 @@ async def set_target(
 
 
 @router.get("/province/changes")
-async def changes(
+def changes(
     request: Request, outcome: str = "", who: SignedIn = Depends(require(Action.VIEW_PROVINCE))
 ) -> Response:
     _, province = _province(request)

@@ -7,8 +7,9 @@
                                          --replace-lost` of the index key): the dossier's
                                          tokens and its rows in `dossier_name_tokens` and
                                          `dossier_name_pairs`, also repaired where only those
-                                         rows were lost. Upgrading to 0008 or 0012 needs no
-                                         rebuild: the migrations copy the tokens already stored
+                                         rows were lost; and officers' card tokens. Upgrading
+                                         to 0008 or 0012 needs no rebuild: the migrations copy
+                                         the tokens already stored
 
 Plain HTTP is refused on an address other than loopback: officers' passwords and citizens' data
 would cross the station's network in the clear.
@@ -87,8 +88,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_index_rebuild(args: argparse.Namespace) -> int:
-    from kiosk.app.root import make_desk
+    from kiosk.app.root import make_desk, make_officer_cards, make_officer_desk
 
-    count = make_desk(_config(args)).rebuild_index()
+    config = _config(args)
+    desk = make_officer_desk(config)
+    count = make_desk(config, desk).rebuild_index()
     print(f"{count} dossier(s) indexed")
+    # Officers' cards are found by the same index key: their tokens are made again with it.
+    print(f"{make_officer_cards(config, desk).rebuild_tokens()} officer card(s) indexed")
     return 0

@@ -262,17 +262,26 @@ def make_stats_source(config: Config) -> SqlStats:
     return SqlStats(engine)
 
 
-def make_statistics(config: Config, catalog: Catalog | None = None) -> tuple[Statistics, str]:
+def make_statistics(
+    config: Config, catalog: Catalog | None = None, keep_ended_days: Clock | None = None
+) -> tuple[Statistics, str]:
     """The report figures over the station database, with the catalog's deadlines and e-ID
-    service, and the station's name (the console's setting, else `station.name`)."""
+    service, and the station's name (the console's setting, else `station.name`).
+    `keep_ended_days`: the clock of a long-lived process (the console) that keeps the counts of
+    days that have ended between views (`kiosk.stats_cache`); None: every figure counted afresh."""
     from kiosk.stats import ServiceInfo, Statistics
+    from kiosk.stats_cache import ClosedDaysCache
 
     source = make_stats_source(config)
     services = [
         ServiceInfo(s.code, s.title.get("vi"), s.processing_days, s.eid_activation)
         for s in (catalog or make_catalog(config)).services
     ]
-    return Statistics(source, services, station_zone()), source.station_name() or config.station.name
+    zone = station_zone()
+    if keep_ended_days is None:
+        return Statistics(source, services, zone), source.station_name() or config.station.name
+    counts = ClosedDaysCache(source, source, keep_ended_days, zone)
+    return Statistics(counts, services, zone), source.station_name() or config.station.name
 
 
 def purge_old(config: Config, repository: RetentionRepository, clock: Clock = local_now) -> PurgeReport:
@@ -890,7 +899,7 @@ def build_console(config: Config, clock: Clock = local_now) -> FastAPI:
         secure_cookies=config.console.tls_cert is not None,
         clock=clock,
         print_receipt=print_receipt,
-        statistics=make_statistics(config, catalog)[0],
+        statistics=make_statistics(config, catalog, keep_ended_days=clock)[0],
         report_pdf=render_report_pdf,
         officer_cards=make_officer_cards(config, officer_desk),
         catalog_overlay=make_catalog_overlay(config, officer_desk),

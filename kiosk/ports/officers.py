@@ -109,10 +109,13 @@ class AuditEntry:
 
 
 class AuditRepository(Protocol):
-    def append(self, entry: AuditEntry, link: Callable[[int, str | None], str]) -> AuditRecord:
+    def append(
+        self, entry: AuditEntry, link: Callable[[int, str | None], str], grouped: bool = False
+    ) -> AuditRecord:
         """Store `entry` after the newest row, in one transaction: `link(seq, previous link)` (None
         for the first row) gives the new row's link. Concurrent appends are serialised: each row
-        links to the one before it."""
+        links to the one before it. On disk when this returns, either way; `grouped` (a read,
+        `kiosk.audit.READS`): its flush to disk may be shared with other rows written meanwhile."""
         ...
 
     def records(self, after_seq: int = 0, limit: int | None = None) -> list[AuditRecord]:

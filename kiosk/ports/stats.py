@@ -119,3 +119,23 @@ class StatsSource(Protocol):
     def station_name(self) -> str | None:
         """The name the station head set in the console (`station_settings` "name"), if any."""
         ...
+
+
+@dataclass(frozen=True)
+class ChangeMark:
+    """Where the database's history stands, for `kiosk.stats_cache`: the newest `dossier_events`
+    id, and the `daily_counts` rows and their total (a purge adds to them)."""
+
+    newest_event: int
+    purged_rows: int
+    purged_total: int
+
+
+class StatsChanges(Protocol):
+    """What can still change the counts of a day that has ended, as the database records it."""
+
+    def change_mark(self) -> ChangeMark: ...
+
+    def finished_since(self, event_id: int) -> list[dt.datetime]:
+        """The times (UTC) of the status changes to done or rejected after event `event_id`."""
+        ...

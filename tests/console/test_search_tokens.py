@@ -3,6 +3,7 @@ have none, and repairs them where they differ from the stored index."""
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, func, select, text
 
@@ -59,4 +60,29 @@ def test_index_rebuild_repairs_rows_deleted_by_hand(fresh_station: Station) -> N
             fresh_station.codes[0],
             fresh_station.codes[2],
         }
+    engine.dispose()
+
+
+def test_index_rebuild_makes_the_officers_card_tokens_again(
+    fresh_station: Station, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A card's token lost or stale (here: changed by hand): the card is no officer's until
+    `kiosk index rebuild` makes the token again from the sealed number."""
+    from kiosk.app.root import make_officer_cards, make_officer_desk
+    from kiosk.officers import Actor
+
+    config = fresh_station.config
+    desk = make_officer_desk(config)
+    make_officer_cards(config, desk).set_card(Actor.command_line("test"), "officer", "001190012345")
+    engine = create_engine(config.database_url)
+    with engine.connect() as conn:
+        token = conn.scalar(text("SELECT card_index FROM officers WHERE officer_id = 'officer'"))
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE officers SET card_index = 'stale' WHERE officer_id = 'officer'"))
+    config_file = config.data_dir.parent / "kiosk.toml"
+    capsys.readouterr()
+    assert main(["--config", str(config_file), "index", "rebuild"]) == 0
+    assert "1 officer card(s) indexed" in capsys.readouterr().out
+    with engine.connect() as conn:
+        assert conn.scalar(text("SELECT card_index FROM officers WHERE officer_id = 'officer'")) == token
     engine.dispose()

@@ -156,5 +156,29 @@ def test_forged_copied_and_disabled_are_refused(
     assert clone.outcome == Outcome.REFUSED and "copied" in clone.detail
 
     officers.set_active(CLI, "CB001", False)
-    # A disabled officer's CAN is not even tried.
+    # On the idle screen a disabled officer's CAN is not even tried: the card is a citizen's.
     assert cards.identify(placed(hang)).outcome == Outcome.NO_CARDS
+    # On the sign-in keypad it is, so that its owner learns the account is disabled.
+    disabled = cards.identify(placed(hang), signing_in=True)
+    assert (disabled.outcome, disabled.detail) == (Outcome.DISABLED, "account disabled")
+    assert disabled.officer is not None and disabled.officer.officer_id == "CB001"
+    newest = audit.newest(1)[0]
+    assert (newest.action, newest.detail) == ("card_refused", "kiosk: account disabled")
+
+
+def test_index_rebuild_makes_the_card_tokens_again(
+    db_file: Path, desk: tuple[Officers, OfficerCards, AuditLog], people: dict[str, CitizenProfile]
+) -> None:
+    """After the index key is replaced (`kiosk keys init --replace-lost`), the old tokens find no
+    card; `kiosk index rebuild` makes them from the sealed numbers with the new key."""
+    _officers, cards, audit = desk
+    duc = people["Trần Văn Đức"]
+    cards.set_card(CLI, "CB002", duc.holder.id_number)
+    sealer = cards._sealer  # the station's data key is kept; only the index key is new
+    engine = make_engine(f"sqlite:///{db_file}")
+    renewed = OfficerCards(SqlOfficers(engine), sealer, BlindIndex(os.urandom(32)), audit)
+    assert renewed.identify(placed(duc)).outcome == Outcome.NOT_AN_OFFICER  # the old token
+    assert renewed.rebuild_tokens() == 1
+    match = renewed.identify(placed(duc))
+    assert match.outcome == Outcome.OFFICER and match.officer is not None
+    assert match.officer.officer_id == "CB002"

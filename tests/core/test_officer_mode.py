@@ -26,6 +26,7 @@ from kiosk.officer_mode import (
     IdentityCheck,
     OfficerMode,
     Refused,
+    identity_reference,
     identity_text,
     shuffled_digits,
 )
@@ -67,6 +68,13 @@ def test_identity_text_is_short_and_keeps_the_choice() -> None:
     assert identity_text(IdentityCheck.CARD_SEEN) == "card_seen"
     assert identity_text(IdentityCheck.PAPER_ID, "  giấy   xác nhận  ") == "paper_id: giấy xác nhận"
     assert len(identity_text(IdentityCheck.KNOWN_PERSON, "x" * 500)) == 200
+
+
+def test_the_audit_log_keeps_the_way_of_an_identity_check_not_its_note() -> None:
+    noted = identity_text(IdentityCheck.PAPER_ID, "CMND 012345678, Nguyễn Văn An")
+    assert identity_reference(noted) == "paper_id, note in the dossier"
+    assert identity_reference(identity_text(IdentityCheck.CARD_SEEN)) == "card_seen"
+    assert identity_reference("") == "-"
 
 
 @pytest.fixture

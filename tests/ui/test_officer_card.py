@@ -176,3 +176,20 @@ def test_a_citizens_card_still_starts_a_citizen_journey(
     holder = kiosk.app.journey.state().card.holder
     assert holder is not None and holder.full_name == CITIZEN_NAME
     assert not officer.isVisible()
+
+
+def test_a_disabled_officers_card_on_the_keypad_says_the_account_is_disabled(
+    qtbot: Any,
+    kiosk: KioskUi,
+    vpcd_slot: VirtualCardSlot,  # noqa: F811 (the fixture imported above)
+    people: dict[str, CitizenProfile],
+) -> None:
+    kiosk.app.officer_desk().officers.set_active(Actor.command_line("test"), "1001", False)
+    officer = officer_ui(kiosk)
+    qtbot.keyClick(kiosk.window, K.Key_F12, M.ControlModifier | M.ShiftModifier)
+    qtbot.waitUntil(officer.isVisible, timeout=2000)
+    place(vpcd_slot, people[OFFICER_NAME])  # not "not registered": the owner is told why
+    disabled = phrases.OFFICER_DISABLED.get("vi")
+    qtbot.waitUntil(lambda: officer.login.message.text() == disabled, timeout=WAIT_MS)
+    assert not officer.login.asking_pin and kiosk.app.officer_mode.session is None
+    assert ("1001", "card_refused", "kiosk: account disabled") in audit_actions(kiosk)

@@ -30,6 +30,7 @@ from kiosk.officer_mode import (
     IdentityCheck,
     OfficerSession,
     Refused,
+    identity_reference,
     identity_text,
 )
 from kiosk.permissions import Action
@@ -164,9 +165,11 @@ class OfficerUi(QWidget):
         if self._journey.state().phase is not Phase.IDLE and not self.signing_in:
             return  # a citizen's session: the card is theirs
         self._recognising = True
-        cards = self._app.officer_cards
+        cards, signing_in = self._app.officer_cards, self.signing_in
         self._app.controller.with_card(
-            lambda reader: cards().identify(reader), self._card_known, self._card_failed
+            lambda reader: cards().identify(reader, signing_in=signing_in),
+            self._card_known,
+            self._card_failed,
         )
 
     def _card_known(self, match: CardMatch) -> None:
@@ -183,6 +186,8 @@ class OfficerUi(QWidget):
             self._show()
         elif match.outcome == Outcome.NOT_AN_OFFICER and self.signing_in:
             self.login.say(phrases.OFFICER_CARD_UNKNOWN.get(lang))
+        elif match.outcome == Outcome.DISABLED and self.signing_in:  # tried only on the keypad
+            self.login.say(phrases.OFFICER_DISABLED.get(lang))
         # Otherwise a citizen's card at the idle screen: nothing shows, their journey goes on.
 
     def _card_failed(self, exc: BaseException) -> None:
@@ -207,7 +212,8 @@ class OfficerUi(QWidget):
 
     def sign_out(self, why: str) -> None:
         if self._journey.state().assisting:
-            self._record("assist_hand_back", f"{why}; identity {self._journey.state().identity_check or '-'}")
+            identity = identity_reference(self._journey.state().identity_check)
+            self._record("assist_hand_back", f"{why}; identity {identity}")
             self._journey.hand_back()
         self.mode.sign_out(why)
         self.timer.stop()
