@@ -32,6 +32,32 @@ def write_name_tokens(conn: Connection | Session, dossier_id: int, name_index: s
         conn.execute(insert(DossierNamePairRow), [{"dossier_id": dossier_id, "pair": p} for p in pairs])
 
 
+def insert_dossier(session: Session, dossier: SealedDossier) -> DossierRow:
+    """Add a new dossier's row with the search tokens and pairs of its name and its sealed card
+    photo: both or neither are stored (the caller's transaction). The one way a dossier row is
+    written, at a station (`SqlDossierRepository.add`) and at the hub (`db.hub.SqlHub.accept`)."""
+    row = DossierRow(
+        tracking_code=dossier.tracking_code,
+        service_code=dossier.service_code,
+        service_version=dossier.service_version,
+        station_id=dossier.station_id,
+        status=dossier.status,
+        submitted_at=dossier.submitted_at,
+        updated_at=dossier.updated_at,
+        fee_amount=dossier.fee_amount,
+        payment_status=dossier.payment_status,
+        payload=dossier.payload,
+        name_index=dossier.name_index,
+        id_index=dossier.id_index,
+    )
+    session.add(row)
+    session.flush()  # its id, for the tokens
+    write_name_tokens(session, row.id, dossier.name_index)
+    if dossier.photo is not None:
+        session.add(DossierPhotoRow(dossier_id=row.id, sealed=dossier.photo))
+    return row
+
+
 def _sealed(row: DossierRow) -> SealedDossier:
     return SealedDossier(
         tracking_code=row.tracking_code,
@@ -76,25 +102,7 @@ class SqlDossierRepository:
                 # Insert first (no read before it): on SQLite the write lock is taken at once, so
                 # a concurrent writer waits for busy_timeout instead of failing.
                 with session.begin_nested():
-                    row = DossierRow(
-                        tracking_code=code,
-                        service_code=dossier.service_code,
-                        service_version=dossier.service_version,
-                        station_id=dossier.station_id,
-                        status=dossier.status,
-                        submitted_at=dossier.submitted_at,
-                        updated_at=dossier.updated_at,
-                        fee_amount=dossier.fee_amount,
-                        payment_status=dossier.payment_status,
-                        payload=dossier.payload,
-                        name_index=dossier.name_index,
-                        id_index=dossier.id_index,
-                    )
-                    session.add(row)
-                    session.flush()  # its id, for the tokens: both or neither are stored
-                    write_name_tokens(session, row.id, dossier.name_index)
-                    if dossier.photo is not None:
-                        session.add(DossierPhotoRow(dossier_id=row.id, sealed=dossier.photo))
+                    row = insert_dossier(session, dossier)
             except IntegrityError:
                 existing = session.scalars(
                     select(DossierRow).where(DossierRow.tracking_code == code)

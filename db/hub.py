@@ -23,7 +23,7 @@ from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.dossiers import _sealed
+from db.dossiers import _sealed, insert_dossier
 from db.engine import SQLITE_BEGIN
 from db.models import (
     DossierEventRow,
@@ -254,20 +254,7 @@ class SqlHub:
                         f"tracking code {dossier.tracking_code} already belongs to another dossier"
                     )
             else:
-                row = DossierRow(
-                    tracking_code=dossier.tracking_code,
-                    service_code=dossier.service_code,
-                    service_version=dossier.service_version,
-                    station_id=dossier.station_id,
-                    status=dossier.status,
-                    submitted_at=dossier.submitted_at,
-                    updated_at=now,
-                    fee_amount=dossier.fee_amount,
-                    payment_status=dossier.payment_status,
-                    payload=dossier.payload,
-                )
-                session.add(row)
-                session.flush()
+                row = insert_dossier(session, dossier)
             session.add(
                 HubSubmissionRow(
                     idempotency_key=idempotency_key,

@@ -48,6 +48,38 @@ def _json_equal(a: Any, b: Any) -> bool:
     return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
 
 
+def seal_dossier(
+    sealer: Sealer, dossier: Dossier, now: dt.datetime, index: BlindIndex | None
+) -> SealedDossier:
+    """The stored form of a new dossier: its personal data sealed (the tracking code as context),
+    its card photo sealed apart, and the blind index the console searches by. The one way a
+    dossier is sealed, at a station (`DossierStore.submit`) and at the province hub
+    (`hub.service.Hub.submit`, with the hub's own keys)."""
+    code = dossier.tracking_code
+    consented = dossier.consented_at.isoformat() if dossier.consented_at else None
+    payload = sealer.seal(
+        {"fields": dossier.fields, "holder": dossier.holder, "consented_at": consented},
+        context=code.encode(),
+    )
+    sealed = SealedDossier(
+        tracking_code=code,
+        service_code=dossier.service_code,
+        service_version=dossier.service_version,
+        station_id=dossier.station_id,
+        status="received",
+        submitted_at=dossier.submitted_at,
+        updated_at=now,
+        fee_amount=dossier.fee_amount,
+        payment_status="unpaid" if dossier.fee_amount else "not_required",
+        payload=payload,
+        photo=seal_photo(sealer, code, dossier.photo) if dossier.photo else None,
+    )
+    if index is None:
+        return sealed
+    indexed = index.of_holder(dossier.holder)
+    return replace(sealed, name_index=indexed.name_index, id_index=indexed.id_index)
+
+
 class DossierStore:
     """Dossiers and their outbox over a `DossierRepository`, sealed with this station's key.
 
@@ -83,28 +115,7 @@ class DossierStore:
         dossier with the same tracking code raises `TrackingCodeConflict`.
         """
         now = self._clock()
-        code = dossier.tracking_code
-        consented = dossier.consented_at.isoformat() if dossier.consented_at else None
-        payload = self._sealer.seal(
-            {"fields": dossier.fields, "holder": dossier.holder, "consented_at": consented},
-            context=code.encode(),
-        )
-        sealed = SealedDossier(
-            tracking_code=code,
-            service_code=dossier.service_code,
-            service_version=dossier.service_version,
-            station_id=dossier.station_id,
-            status="received",
-            submitted_at=dossier.submitted_at,
-            updated_at=now,
-            fee_amount=dossier.fee_amount,
-            payment_status="unpaid" if dossier.fee_amount else "not_required",
-            payload=payload,
-            photo=seal_photo(self._sealer, code, dossier.photo) if dossier.photo else None,
-        )
-        if self._index is not None:
-            indexed = self._index.of_holder(dossier.holder)
-            sealed = replace(sealed, name_index=indexed.name_index, id_index=indexed.id_index)
+        sealed = seal_dossier(self._sealer, dossier, now, self._index)
         print_job = None if receipt is None else seal_receipt(self._sealer, receipt, now)
         return self._repository.add(
             sealed,

@@ -928,19 +928,16 @@ def build_hub_app(url: str, keys_dir: Path, province: str = "", clock: Clock = _
     from hub.api import add_station_errors, make_app, make_router
     from hub.province_api import make_province_router
     from hub.serve import open_hub
-    from kiosk.blind_index import BlindIndex
     from kiosk.desk import DossierDesk
-    from kiosk.keys import open_index_key
     from kiosk.officers import Officers
 
     parts = open_hub(url, keys_dir, clock)
     engine = parts.engine
-    index = BlindIndex(open_index_key(keys_dir / "index.key", parts.ledger))
     repository = SqlProvince(engine)
     services = ConsoleServices(
         officers=Officers(SqlOfficers(engine), parts.audit, clock),
         audit=parts.audit,
-        desk=DossierDesk(HubDesk(engine), parts.sealer, index, parts.audit, clock),
+        desk=DossierDesk(HubDesk(engine), parts.sealer, parts.index, parts.audit, clock),
         sessions=SqlConsoleSessions(engine),
         calls=SqlCallBoard(engine),
         settings=SqlSettings(engine),

@@ -14,7 +14,14 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from db.models import HubChangeRow, StationChangeRow, StationHeartbeatRow
+from db.models import (
+    DossierNamePairRow,
+    DossierNameTokenRow,
+    DossierRow,
+    HubChangeRow,
+    StationChangeRow,
+    StationHeartbeatRow,
+)
 from hub.client import pull_statuses
 from hub.station_tasks import heartbeat_body, send_heartbeat
 from kiosk.app.root import (
@@ -34,6 +41,7 @@ from kiosk.ports.target import DeliveryDeferred
 from kiosk.province import DeviceState
 from kiosk.trackcode import new_code
 from tests.console.conftest import login
+from tests.console.test_queue import codes_on
 from tests.hub.conftest import FaultProxy, HubServer, Station, enrol, make_station
 from tests.hub.test_hub import _deliver
 
@@ -293,3 +301,58 @@ def test_offline_changes_are_applied_in_the_hubs_order_of_arrival(
     # The province console shows the refused change with its reason.
     page = _console(hub, "tinh").get("/province/changes?outcome=refused").text
     assert x[:5] in page and "Bị từ chối" in page
+
+
+def _submit_for(station: Station, full_name: str, id_number: str) -> str:
+    code = new_code()
+    make_store(station.config).submit(
+        Dossier(
+            tracking_code=code,
+            service_code="khai_bao_tam_vang",
+            service_version=1,
+            station_id=station.station_id,
+            submitted_at=dt.datetime.now(dt.UTC),
+            fields={"reason": "Thăm người thân"},
+            holder={"full_name": full_name, "id_number": id_number},
+            consented_at=dt.datetime.now(dt.UTC),
+        )
+    )
+    return code
+
+
+def test_the_province_finds_a_delivered_dossier_by_name(province: Province) -> None:
+    """The hub indexes what it accepts through the signed upload, with its own index key: the
+    province console finds it by the holder's name without tone marks, and by the ID number."""
+    hub, a, b = province.hub, province.a, province.b
+    binh = _submit_for(a, "Trần Văn Bình", "001099077001")
+    mai = _submit_for(b, "Lê Thị Mai", "001099077002")
+    assert _deliver(a).sent == 1 and _deliver(b).sent == 1
+    with hub.engine().connect() as conn:
+        hub_tokens = set(
+            conn.execute(
+                sa.select(DossierNameTokenRow.token)
+                .join(DossierRow, DossierRow.id == DossierNameTokenRow.dossier_id)
+                .where(DossierRow.tracking_code == binh)
+            ).scalars()
+        )
+        pairs = conn.scalar(
+            sa.select(sa.func.count())
+            .select_from(DossierNamePairRow)
+            .join(DossierRow, DossierRow.id == DossierNamePairRow.dossier_id)
+            .where(DossierRow.tracking_code == binh)
+        )
+    assert len(hub_tokens) == 3 and pairs == 3  # three words, three pairs
+    engine = sa.create_engine(a.config.database_url)
+    with engine.connect() as conn:
+        station_tokens = set(conn.execute(sa.select(DossierNameTokenRow.token)).scalars())
+    engine.dispose()
+    assert not hub_tokens & station_tokens  # keyed with the hub's key, not the station's
+
+    whole = _console(hub, "tinh")
+    assert codes_on(whole.get("/queue", params={"q": "tran van binh"}).text) == {binh}
+    assert codes_on(whole.get("/queue", params={"q": "Bình Trần"}).text) == {binh}
+    assert codes_on(whole.get("/queue", params={"q": "001099077002"}).text) == {mai}
+    assert codes_on(whole.get("/queue", params={"q": "tran thi mai"}).text) == set()
+    scoped = _console(hub, f"cb{a.station_id[2:].lower()}")  # an officer of station A only
+    assert codes_on(scoped.get("/queue", params={"q": "le thi mai"}).text) == set()
+    assert codes_on(scoped.get("/queue", params={"q": "tran van binh"}).text) == {binh}
