@@ -65,6 +65,7 @@ def page(
         and (action is not Action.VIEW_PROVINCE or services.province is not None)
         and (href != "/hub/changes" or services.station_changes is not None)
         and (href != "/stats" or services.statistics is not None)  # none at the hub: /province
+        and (href != "/calls" or services.calls is not None)  # no kiosk at the hub calls anyone
     ]
     return templates.TemplateResponse(
         request,
@@ -74,6 +75,7 @@ def page(
             "csrf": who.csrf if who else "",
             "nav": nav,
             "station": station,
+            "has_calls": services.calls is not None,
             **context,
         },
         status_code=status_code,
@@ -86,8 +88,10 @@ def create_app(services: ConsoleServices) -> FastAPI:
     app = FastAPI(title="kiosk console", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.services = services
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (login, queue, dossiers, calls, head, stats):
+    for module in (login, queue, dossiers, head, stats):
         app.include_router(module.router)
+    if services.calls is not None:  # kiosks call officers at a station, never at the hub
+        app.include_router(calls.router)
     if services.province is not None:  # the same console, at the province hub
         from console.routes import province
 

@@ -913,15 +913,24 @@ def make_hub_officers(url: str, keys_dir: Path, clock: Clock = _utcnow) -> Offic
     return Officers(SqlOfficers(parts.engine), parts.audit, clock)
 
 
-def build_hub_app(url: str, keys_dir: Path, province: str = "", clock: Clock = _utcnow) -> FastAPI:
+def build_hub_app(
+    url: str,
+    keys_dir: Path,
+    province: str = "",
+    clock: Clock = _utcnow,
+    *,
+    secure_cookies: bool = True,
+    idle_logout: dt.timedelta = dt.timedelta(minutes=15),
+) -> FastAPI:
     """The province hub as one application: the station API (`hub.api`, `hub.province_api`) and
     the same officers' console as at a station, over the hub's PostgreSQL, with the province
-    pages (`console/routes/province.py`). Raises `hub.serve.HubError` on a database at another
-    revision."""
+    pages (`console/routes/province.py`); no "Gọi cán bộ" (no kiosk at the hub). Its cookies
+    are Secure unless `secure_cookies` is off (the hub is reached through the TLS proxy,
+    `hub/nginx.example.conf`); a session ends after `idle_logout` without a request. Raises
+    `hub.serve.HubError` on a database at another revision."""
 
     from console.app import create_app
     from console.services import ConsoleServices
-    from db.calls import SqlCallBoard
     from db.desk import SqlConsoleSessions, SqlSettings, SqlTargets
     from db.officers import SqlOfficers
     from db.province import HubDesk, SqlProvince
@@ -939,13 +948,13 @@ def build_hub_app(url: str, keys_dir: Path, province: str = "", clock: Clock = _
         audit=parts.audit,
         desk=DossierDesk(HubDesk(engine), parts.sealer, parts.index, parts.audit, clock),
         sessions=SqlConsoleSessions(engine),
-        calls=SqlCallBoard(engine),
+        calls=None,
         settings=SqlSettings(engine),
         targets=SqlTargets(engine),
         catalog=load_catalog(),
         station_name=f"Công an tỉnh {province}".strip() if province else "Công an tỉnh",
-        idle_logout=dt.timedelta(minutes=15),
-        secure_cookies=False,  # behind the TLS proxy (hub/nginx.example.conf): see left in NOTES
+        idle_logout=idle_logout,
+        secure_cookies=secure_cookies,
         clock=clock,
         province=repository,
     )
