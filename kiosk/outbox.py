@@ -37,6 +37,16 @@ LOCAL_TARGET = "local"
 # A row the target refused (`DeliveryRejected`) is tried again this rarely: an officer may have
 # fixed the cause (a re-enrolled station), and it never holds up the rows behind it.
 REJECTED_RETRY = dt.timedelta(hours=6)
+# How a row's `last_error` starts when the target refused it (`deliver_pending` writes the
+# exception's type): what is waiting for a rejected dossier must not wait for it (`rejection`).
+REJECTED = f"{DeliveryRejected.__name__}: "
+
+
+def rejection(last_error: str | None) -> str | None:
+    """The target's reason if an undelivered outbox row was refused by it (not just deferred)."""
+    if last_error is None or not last_error.startswith(REJECTED):
+        return None
+    return last_error[len(REJECTED) :]
 
 
 def _utcnow() -> dt.datetime:
@@ -280,11 +290,12 @@ def deliver_pending(
         except Exception as exc:
             log.warning("delivery of %s to %s failed: %s", item.tracking_code, item.target, exc)
             wait = jitter(delay(item.attempts))
+            error = f"{type(exc).__name__}: {exc}"
             if isinstance(exc, DeliveryRejected):
-                wait = REJECTED_RETRY
+                wait, error = REJECTED_RETRY, f"{REJECTED}{exc}"
             elif isinstance(exc, DeliveryDeferred) and exc.retry_after is not None:
                 wait = max(wait, exc.retry_after)
-            store.mark_failed(item.outbox_id, f"{type(exc).__name__}: {exc}", now + wait)
+            store.mark_failed(item.outbox_id, error, now + wait)
             failed += 1
         else:
             store.mark_sent(item.outbox_id, now)

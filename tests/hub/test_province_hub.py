@@ -356,3 +356,60 @@ def test_the_province_finds_a_delivered_dossier_by_name(province: Province) -> N
     scoped = _console(hub, f"cb{a.station_id[2:].lower()}")  # an officer of station A only
     assert codes_on(scoped.get("/queue", params={"q": "le thi mai"}).text) == set()
     assert codes_on(scoped.get("/queue", params={"q": "tran van binh"}).text) == {binh}
+
+
+def test_a_change_of_a_dossier_the_hub_refused_does_not_wait_for_it(
+    hub: HubServer,
+    province_officers: None,
+    tmp_path_factory: pytest.TempPathFactory,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The hub refused the dossier itself (4xx: kept in the outbox with the reason, tried again
+    every few hours). An officer's change of it is refused with that reason, shown on the
+    station's console, and the changes behind it go on."""
+    station = make_station(tmp_path_factory.mktemp("refused"), f"PF{new_code()[:4]}", hub.url)
+    enrol(hub, station, capsys)
+    config = station.config
+    kept = _submit(station)
+    refused_code = new_code()
+    make_store(config).submit(  # stored under the station's old id: the hub says "posing as another"
+        Dossier(
+            tracking_code=refused_code,
+            service_code="khai_bao_tam_vang",
+            service_version=1,
+            station_id="PFOLD",
+            submitted_at=dt.datetime.now(dt.UTC),
+            fields={"reason": "Đi công tác"},
+            holder={"full_name": "Phạm Văn Cường", "id_number": "001099012399"},
+            consented_at=dt.datetime.now(dt.UTC),
+        )
+    )
+    delivered = _deliver(station)
+    assert (delivered.sent, delivered.failed) == (1, 1)
+    make_officer_desk(config).officers.add(
+        Actor.command_line("test"), "canbo", "Lê Thị Mai", Role.OFFICER, PIN
+    )
+    officer = Actor("canbo", Role.OFFICER)
+    desk = make_desk(config)
+    desk.change_status(officer, refused_code, "processing")  # first in the queue
+    desk.change_status(officer, kept, "processing")
+
+    report = hub_changes_pass(config)()
+    assert (report.applied, report.refused, report.waiting) == (1, 1, 0)
+    engine = sa.create_engine(config.database_url)
+    with engine.connect() as conn:
+        answers = dict(
+            conn.execute(sa.select(StationChangeRow.tracking_code, StationChangeRow.reason)).all()
+        )
+    engine.dispose()
+    assert "the hub refused the dossier itself" in answers[refused_code]
+    assert "posing_as_another" in answers[refused_code]
+    assert answers[kept] == ""
+    assert hub_changes_pass(config)().applied == 0  # nothing waits, nothing is sent twice
+
+    with TestClient(build_console(config), base_url="http://127.0.0.1") as console:
+        login(console, "canbo", PIN)
+        page = console.get("/hub/changes").text
+    assert "Không còn thay đổi nào chờ gửi" in page
+    row = page[page.index(f"/dossiers/{refused_code}") :]
+    assert "Bị từ chối: the hub refused the dossier itself" in row[: row.index("</tr>")]
