@@ -23,7 +23,7 @@ from typing import Any
 
 from kiosk.blind_index import BlindIndex
 from kiosk.dossier import Dossier, StoredDossier, TrackingCodeConflict
-from kiosk.dossier_photo import seal_photo
+from kiosk.dossier_photo import Photo, open_photo, seal_photo
 from kiosk.ports.clock import Clock
 from kiosk.ports.storage import MAX_ERROR_CHARS, DossierRepository, OutboxItem, SealedDossier
 from kiosk.ports.target import DeliveryDeferred, DeliveryRejected, DossierSource, SubmissionTarget
@@ -207,6 +207,18 @@ class DossierStore:
             payment_status=row.payment_status,
             note_for_citizen=row.note_for_citizen,
         )
+
+    def photo(self, tracking_code: str) -> Photo | None:
+        """The dossier's card photo, opened (a remote target sends it); None when it has none,
+        or when it cannot be opened (logged: the dossier itself still goes)."""
+        sealed = self._repository.photo(tracking_code)
+        if sealed is None:
+            return None
+        try:
+            return open_photo(self._sealer, tracking_code, sealed)
+        except SealError as exc:
+            log.error("the photo of dossier %s cannot be read: %s", tracking_code, exc)
+            return None
 
     def status(self, tracking_code: str) -> str | None:
         """The dossier's status, by the unique index on tracking codes; no decryption."""

@@ -934,7 +934,7 @@ def build_hub_app(
     from db.desk import SqlConsoleSessions, SqlSettings, SqlTargets
     from db.officers import SqlOfficers
     from db.province import HubDesk, SqlProvince
-    from hub.api import add_station_errors, make_app, make_router
+    from hub.api import add_liveness, add_station_errors, make_app, make_router
     from hub.province_api import make_province_router
     from hub.serve import open_hub
     from kiosk.desk import DossierDesk
@@ -963,6 +963,7 @@ def build_hub_app(
     app.include_router(make_router(parts.hub))
     app.include_router(province_routes)
     add_station_errors(app)
+    add_liveness(app)  # nginx's health probe (hub/nginx.example.conf, docs/hub-sizing.md)
     # The station API's spec, published and versioned at /v1/openapi.json as before: the station
     # API's own app (`hub.api.make_app`) makes it, so the console's pages stay out of it.
     spec_app = make_app(parts.hub, [province_routes])

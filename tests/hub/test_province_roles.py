@@ -249,3 +249,11 @@ def test_hub_serve_takes_its_console_options(monkeypatch: pytest.MonkeyPatch) ->
     for bad in ("0", "481", "ten"):
         with pytest.raises(SystemExit):
             main(["hub", "serve", "--url", "u", "--keys", "k", "--idle-logout-minutes", bad])
+
+
+def test_the_hub_answers_the_proxys_liveness_probe(hub: HubServer) -> None:
+    """`kiosk hub serve` (the console app) answers nginx's unsigned probe, as the API app does."""
+    import httpx
+
+    answer = httpx.get(hub.url + "/livez", timeout=10)
+    assert (answer.status_code, answer.text) == (200, "ok")
