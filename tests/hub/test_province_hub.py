@@ -398,9 +398,7 @@ def test_a_change_of_a_dossier_the_hub_refused_does_not_wait_for_it(
     assert (report.applied, report.refused, report.waiting) == (1, 1, 0)
     engine = sa.create_engine(config.database_url)
     with engine.connect() as conn:
-        answers = dict(
-            conn.execute(sa.select(StationChangeRow.tracking_code, StationChangeRow.reason)).all()
-        )
+        answers = dict(conn.execute(sa.select(StationChangeRow.tracking_code, StationChangeRow.reason)).all())
     engine.dispose()
     assert "the hub refused the dossier itself" in answers[refused_code]
     assert "posing_as_another" in answers[refused_code]
