@@ -10,6 +10,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from console import labels
 from console.auth import NotSignedIn, SignedIn
@@ -65,6 +66,7 @@ def page(
         and (action is not Action.VIEW_PROVINCE or services.province is not None)
         and (href != "/hub/changes" or services.station_changes is not None)
         and (href != "/stats" or services.statistics is not None)  # none at the hub: /province
+        and (href != "/calls" or services.calls is not None)  # no kiosk at the hub calls anyone
     ]
     return templates.TemplateResponse(
         request,
@@ -74,10 +76,47 @@ def page(
             "csrf": who.csrf if who else "",
             "nav": nav,
             "station": station,
+            "has_calls": services.calls is not None,
             **context,
         },
         status_code=status_code,
     )
+
+
+# Pages hold personal data: never cached, never framed, no third-party anything.
+SAFETY_HEADERS = [
+    (b"cache-control", b"no-store"),
+    (b"x-frame-options", b"DENY"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (
+        b"content-security-policy",
+        b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        b"frame-ancestors 'none'; form-action 'self'",
+    ),
+]
+
+
+class SafetyHeaders:
+    """Adds `SAFETY_HEADERS` to every answer (a plain ASGI middleware: `@app.middleware("http")`
+    runs each request through an extra task and stream, a cost the hub pays per submission)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                names = {name for name, _ in SAFETY_HEADERS}
+                kept = [(n, v) for n, v in message.get("headers", []) if n.lower() not in names]
+                message = {**message, "headers": kept + SAFETY_HEADERS}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
 
 
 def create_app(services: ConsoleServices) -> FastAPI:
@@ -86,8 +125,10 @@ def create_app(services: ConsoleServices) -> FastAPI:
     app = FastAPI(title="kiosk console", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.services = services
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (login, queue, dossiers, calls, head, stats):
+    for module in (login, queue, dossiers, head, stats):
         app.include_router(module.router)
+    if services.calls is not None:  # kiosks call officers at a station, never at the hub
+        app.include_router(calls.router)
     if services.province is not None:  # the same console, at the province hub
         from console.routes import province
 
@@ -111,19 +152,7 @@ def create_app(services: ConsoleServices) -> FastAPI:
             return Response(f'{{"error": {exc.status_code}}}', exc.status_code, media_type="application/json")
         return page(request, "error.html", None, exc.status_code, message=exc.detail, code=exc.status_code)
 
-    @app.middleware("http")
-    async def headers(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
-        # Pages hold personal data: never cached, never framed, no third-party anything.
-        response.headers["Cache-Control"] = "no-store"
-        response.headers["X-Frame-Options"] = "DENY"
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["Content-Security-Policy"] = (
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "frame-ancestors 'none'; form-action 'self'"
-        )
-        return response
+    app.add_middleware(SafetyHeaders)
 
     @app.get("/", response_class=HTMLResponse)
     async def home(request: Request) -> Response:

@@ -26,13 +26,13 @@ class ConsoleServices:
     audit: AuditLog
     desk: DossierDesk
     sessions: ConsoleSessionRepository
-    calls: CallBoard
+    calls: CallBoard | None  # "Gọi cán bộ" from the station's kiosks; None at the hub (no kiosk)
     settings: SettingsRepository
     targets: TargetRepository
     catalog: Catalog
     station_name: str
     idle_logout: dt.timedelta
-    secure_cookies: bool  # served over TLS: cookies only over HTTPS
+    secure_cookies: bool  # served over TLS (its own, or the hub's reverse proxy): cookies only over HTTPS
     clock: Clock
     # Prints a cash payment's receipt on the station printer (raises `PrinterError`); None: none.
     print_receipt: Callable[[Receipt], None] | None = None

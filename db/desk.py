@@ -11,7 +11,7 @@ from sqlalchemy import Column, Connection, Engine, Table, and_, delete, exists, 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.dossiers import _sealed, write_name_rows, write_name_tokens
+from db.dossiers import _sealed, sealed_photo, write_name_rows, write_name_tokens
 from db.engine import SQLITE_BEGIN
 from db.models import (
     ConsoleSessionRow,
@@ -177,11 +177,7 @@ class SqlDesk:
 
     def photo(self, tracking_code: str) -> bytes | None:
         with self._engine.connect() as conn:
-            return conn.execute(
-                select(DossierPhotoRow.sealed)
-                .join(DossierRow, DossierPhotoRow.dossier_id == DossierRow.id)
-                .where(DossierRow.tracking_code == tracking_code)
-            ).scalar_one_or_none()
+            return sealed_photo(conn, tracking_code)
 
     def _dossier_id(self, session: Session, tracking_code: str) -> int:
         found = session.scalar(select(DossierRow.id).where(DossierRow.tracking_code == tracking_code))

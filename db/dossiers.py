@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import Connection, CursorResult, Engine, Table, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -39,6 +40,62 @@ def write_name_rows(conn: Connection | Session, dossiers: Iterable[tuple[int, st
         conn.execute(insert(DossierNameTokenRow), token_rows)
     if pair_rows:
         conn.execute(insert(DossierNamePairRow), pair_rows)
+
+
+_DOSSIERS: Table = DossierRow.__table__  # type: ignore[assignment]
+_PHOTOS: Table = DossierPhotoRow.__table__  # type: ignore[assignment]
+
+
+def insert_dossier(conn: Connection | Session, dossier: SealedDossier) -> int:
+    """Insert a new dossier's row with the search tokens and pairs of its name and its sealed card
+    photo, in the caller's transaction (all or nothing); returns the row's id. The one way a
+    dossier row is written, at a station (`SqlDossierRepository.add`) and at the hub
+    (`db.hub.SqlHub.accept`). Core statements, not the ORM's unit of work: at the hub this runs
+    per accepted submission, where the ORM's flush cost more CPU than the database's work."""
+    result: CursorResult[Any] = conn.execute(  # type: ignore[assignment]
+        insert(_DOSSIERS).values(
+            tracking_code=dossier.tracking_code,
+            service_code=dossier.service_code,
+            service_version=dossier.service_version,
+            station_id=dossier.station_id,
+            status=dossier.status,
+            submitted_at=dossier.submitted_at,
+            updated_at=dossier.updated_at,
+            fee_amount=dossier.fee_amount,
+            payment_status=dossier.payment_status,
+            payload=dossier.payload,
+            name_index=dossier.name_index,
+            id_index=dossier.id_index,
+        )
+    )
+    key = result.inserted_primary_key
+    assert key is not None
+    dossier_id = int(key[0])
+    write_name_tokens(conn, dossier_id, dossier.name_index)
+    if dossier.photo is not None:
+        conn.execute(insert(_PHOTOS).values(dossier_id=dossier_id, sealed=dossier.photo))
+    return dossier_id
+
+
+def sealed_photo(conn: Connection | Session, tracking_code: str) -> bytes | None:
+    """The dossier's sealed card photo (`kiosk.dossier_photo`), None when it has none."""
+    return conn.execute(
+        select(_PHOTOS.c.sealed)
+        .join(_DOSSIERS, _PHOTOS.c.dossier_id == _DOSSIERS.c.id)
+        .where(_DOSSIERS.c.tracking_code == tracking_code)
+    ).scalar_one_or_none()
+
+
+def keep_photo(conn: Connection | Session, tracking_code: str, sealed: bytes) -> bool:
+    """Store a sealed photo for a dossier that has none (the hub, once its upload completed);
+    False when the dossier is unknown or has one already (a repeat changes nothing)."""
+    dossier_id = conn.execute(
+        select(_DOSSIERS.c.id).where(_DOSSIERS.c.tracking_code == tracking_code)
+    ).scalar_one_or_none()
+    if dossier_id is None or sealed_photo(conn, tracking_code) is not None:
+        return False
+    conn.execute(insert(_PHOTOS).values(dossier_id=dossier_id, sealed=sealed))
+    return True
 
 
 def _sealed(row: DossierRow) -> SealedDossier:
@@ -85,25 +142,7 @@ class SqlDossierRepository:
                 # Insert first (no read before it): on SQLite the write lock is taken at once, so
                 # a concurrent writer waits for busy_timeout instead of failing.
                 with session.begin_nested():
-                    row = DossierRow(
-                        tracking_code=code,
-                        service_code=dossier.service_code,
-                        service_version=dossier.service_version,
-                        station_id=dossier.station_id,
-                        status=dossier.status,
-                        submitted_at=dossier.submitted_at,
-                        updated_at=dossier.updated_at,
-                        fee_amount=dossier.fee_amount,
-                        payment_status=dossier.payment_status,
-                        payload=dossier.payload,
-                        name_index=dossier.name_index,
-                        id_index=dossier.id_index,
-                    )
-                    session.add(row)
-                    session.flush()  # its id, for the tokens: both or neither are stored
-                    write_name_tokens(session, row.id, dossier.name_index)
-                    if dossier.photo is not None:
-                        session.add(DossierPhotoRow(dossier_id=row.id, sealed=dossier.photo))
+                    dossier_id = insert_dossier(session, dossier)
             except IntegrityError:
                 existing = session.scalars(
                     select(DossierRow).where(DossierRow.tracking_code == code)
@@ -111,13 +150,13 @@ class SqlDossierRepository:
                 if existing is None:
                     raise
                 check_same(_sealed(existing))  # raises TrackingCodeConflict: nothing is stored
-                row, retry = existing, True
+                dossier_id, retry = existing.id, True
             for target in targets:
                 try:
                     with session.begin_nested():
                         session.add(
                             OutboxRow(
-                                dossier_id=row.id,
+                                dossier_id=dossier_id,
                                 target=target,
                                 idempotency_key=f"{target}:{code}",
                                 attempts=0,
@@ -149,6 +188,10 @@ class SqlDossierRepository:
                 select(DossierRow).where(DossierRow.tracking_code == tracking_code)
             ).one_or_none()
             return None if row is None else _sealed(row)
+
+    def photo(self, tracking_code: str) -> bytes | None:
+        with self._engine.connect() as conn:
+            return sealed_photo(conn, tracking_code)
 
     def set_session_marks(
         self, tracking_code: str, *, assisted_by: str | None, identity_check: str, session_seconds: int

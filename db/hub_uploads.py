@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
+from db.dossiers import keep_photo
 from db.engine import SQLITE_BEGIN
 from db.models import DossierRow, HubUploadChunkRow, HubUploadRow
 
@@ -145,6 +146,11 @@ class SqlUploads:
                 "mismatch", "the assembled bytes are not the announced SHA-256: send all again"
             )
         return done
+
+    def keep_photo(self, tracking_code: str, sealed: bytes) -> bool:
+        """The dossier's sealed photo at the hub, unless it has one (`db.dossiers.keep_photo`)."""
+        with self._writer.begin() as conn:
+            return keep_photo(conn, tracking_code, sealed)
 
     def get(self, upload_id: int) -> Upload | None:
         with Session(self._writer) as session:

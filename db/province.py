@@ -40,6 +40,7 @@ from db.models import (
     StationRecordRow,
 )
 from kiosk.desk import FINAL, status_refusal
+from kiosk.outbox import rejection
 from kiosk.ports.desk import DossierEvent
 from kiosk.province import APPLIED, NOT_HERE, REFUSED, ChangeAnswer, ChangeRecord, DeviceState, StationHealth
 
@@ -320,6 +321,12 @@ class SqlProvince:
 
 
 @dataclass(frozen=True)
+class Delivery:
+    on_its_way: bool  # an outbox row not refused: the hub will hold the dossier
+    rejected: str | None = None  # every unsent row was refused by the hub: its reason
+
+
+@dataclass(frozen=True)
 class PendingChange:
     event_id: int
     tracking_code: str
@@ -362,16 +369,21 @@ class SqlStationChanges:
             ).all()
             return [PendingChange(r[0], r[1], r[2] or "", r[3], r[4], r[5]) for r in rows]
 
-    def on_its_way(self, tracking_code: str) -> bool:
-        """Whether the dossier still waits in this station's outbox (the hub will hold it)."""
+    def delivery(self, tracking_code: str) -> Delivery:
+        """Where the dossier's delivery stands: still waiting in this station's outbox (the hub
+        will hold it), refused by the hub (with its reason), or not in the outbox at all."""
         with Session(self._engine) as session:
-            found = session.scalar(
-                select(OutboxRow.id)
+            errors = session.scalars(
+                select(OutboxRow.last_error)
                 .join(DossierRow, DossierRow.id == OutboxRow.dossier_id)
                 .where(DossierRow.tracking_code == tracking_code, OutboxRow.sent_at.is_(None))
-                .limit(1)
-            )
-            return found is not None
+            ).all()
+        if not errors:
+            return Delivery(on_its_way=False)
+        reasons = [rejection(error) for error in errors]
+        if all(reason is not None for reason in reasons):
+            return Delivery(on_its_way=False, rejected="; ".join(r for r in reasons if r))
+        return Delivery(on_its_way=True)
 
     def answered(self, change: PendingChange, answer: ChangeAnswer, now: dt.datetime) -> None:
         """Keep the hub's answer and move past the change, in one transaction. A refused change

@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from db.hub import SqlHubLink
 from hub.service import change_from_json
 from hub.station_key import request_key_id
+from hub.uploads import PHOTO
 from kiosk.dossier import Dossier
 from kiosk.ports.storage import OutboxItem
 from kiosk.ports.target import DeliveryDeferred, DeliveryRejected, DossierSource
@@ -176,7 +177,8 @@ def upload_attachment(
 
 
 class HubTarget:
-    """`kiosk.ports.target.SubmissionTarget`: the province hub."""
+    """`kiosk.ports.target.SubmissionTarget`: the province hub. The dossier, then its card photo
+    (if any) through the resumable uploads; the row is delivered when both are at the hub."""
 
     def __init__(self, client: HubClient) -> None:
         self._client = client
@@ -190,6 +192,18 @@ class HubTarget:
             self._client.submit(stored.dossier, item.idempotency_key)
         except HubAnswer as exc:
             raise DeliveryRejected(str(exc)) from exc
+        photo = source.photo(item.tracking_code)
+        if photo is None:
+            return
+        # After the dossier (the hub holds it now): the card photo in resumable chunks. A cut
+        # link leaves the row undelivered; the next pass's submit answers "duplicate" and the
+        # upload goes on from the hub's last acknowledged chunk.
+        try:
+            upload_attachment(self._client, item.tracking_code, PHOTO, photo.media_type, photo.image)
+        except HubAnswer as exc:
+            if exc.reason in ("gap", "mismatch"):  # mended by starting again from the hub's offset
+                raise DeliveryDeferred(f"photo upload: {exc}") from exc
+            raise DeliveryRejected(f"photo: {exc}") from exc
 
 
 @dataclass(frozen=True)

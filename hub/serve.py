@@ -2,8 +2,9 @@
 
 The hub never migrates its database at start-up (several hub processes, one migrator:
 `kiosk hub migrate`); a database at another revision stops it with a message saying so. Its keys
-(data key sealing what stations send, audit key chaining refusals and enrolments) live in its own
-folder and follow the station's rules (`kiosk.keys`): made on an empty database only.
+(data key sealing what stations send, audit key chaining refusals and enrolments, index key of
+the name search) live in its own folder and follow the station's rules (`kiosk.keys`): made on
+an empty database only.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from db.keys import SqlKeyLedger
 from db.schema import SCHEMA_REVISION, schema_revision
 from hub.service import Hub
 from kiosk.audit import AuditLog
-from kiosk.keys import open_audit_key, open_sealer
+from kiosk.blind_index import BlindIndex
+from kiosk.keys import open_audit_key, open_index_key, open_sealer
 from kiosk.ports.clock import Clock
 from kiosk.request_signing import CLOCK_SKEW
 from kiosk.sealing import Sealer
@@ -47,6 +49,7 @@ class HubParts:
     ledger: SqlKeyLedger
     sealer: Sealer
     audit: AuditLog
+    index: BlindIndex  # the search tokens of dossiers' names, written on accept
     hub: Hub
 
 
@@ -66,8 +69,9 @@ def open_hub(url: str, keys_dir: Path, clock: Clock = _utcnow) -> HubParts:
     ledger = SqlKeyLedger(engine)
     sealer = open_sealer(keys_dir / "data.key", ledger)
     audit = AuditLog(SqlAuditLog(engine), open_audit_key(keys_dir / "audit.key", ledger), clock)
-    hub = Hub(SqlHub(engine), SqlNonceLog(engine, 2 * CLOCK_SKEW), sealer, audit, clock)
-    return HubParts(engine, ledger, sealer, audit, hub)
+    index = BlindIndex(open_index_key(keys_dir / "index.key", ledger))
+    hub = Hub(SqlHub(engine), SqlNonceLog(engine, 2 * CLOCK_SKEW), sealer, audit, clock, index)
+    return HubParts(engine, ledger, sealer, audit, index, hub)
 
 
 def parse_listen(text: str) -> tuple[str, int]:

@@ -28,10 +28,11 @@ from db.hub import (
     StationRecord,
     StatusChange,
 )
-from db.models import DossierStatus, PaymentStatus
 from hub.station_key import request_key_id
 from kiosk.audit import AuditLog
+from kiosk.blind_index import BlindIndex
 from kiosk.dossier import Dossier, TrackingCodeConflict
+from kiosk.outbox import seal_dossier
 from kiosk.ports.clock import Clock
 from kiosk.ports.storage import SealedDossier
 from kiosk.request_signing import NonceLog, Refusal, RequestRefused, RequestVerifier, load_public_key
@@ -103,8 +104,10 @@ class Hub:
         sealer: Sealer,
         audit: AuditLog,
         clock: Clock,
+        index: BlindIndex | None = None,
     ) -> None:
         self.store = store
+        self._index = index
         self._nonces = nonces
         self._sealer = sealer
         self.audit = audit
@@ -224,18 +227,9 @@ class Hub:
             )
         now = self._now()
         code = dossier.tracking_code
-        sealed = SealedDossier(
-            tracking_code=code,
-            service_code=dossier.service_code,
-            service_version=dossier.service_version,
-            station_id=dossier.station_id,
-            status=DossierStatus.RECEIVED.value,
-            submitted_at=dossier.submitted_at,
-            updated_at=now,
-            fee_amount=dossier.fee_amount,
-            payment_status=(PaymentStatus.UNPAID if dossier.fee_amount else PaymentStatus.NOT_REQUIRED).value,
-            payload=self._sealer.seal(_dossier_payload(dossier), context=code.encode()),
-        )
+        # Sealed and indexed as a station stores it, with the hub's own keys: the province
+        # console searches the hub's copy by name as a station's console searches its own.
+        sealed = seal_dossier(self._sealer, dossier, now, self._index)
 
         def same(existing: SealedDossier) -> bool:
             try:

@@ -48,8 +48,9 @@ class ChangesReport:
 def forward_changes(client: HubClient, changes: SqlStationChanges, now: dt.datetime) -> ChangesReport:
     """Send this station's officers' status changes to the hub, oldest first, and keep each
     answer. A change whose dossier still waits in the outbox stops the pass (the delivery task
-    sends the dossier first); one the hub will never hold, or a request the hub refuses (4xx),
-    is kept as a refused change, so it never blocks the ones behind it."""
+    sends the dossier first); one the hub will never hold (never delivered there, or the dossier
+    itself refused by the hub), or a request the hub refuses (4xx), is kept as a refused change,
+    so it never blocks the ones behind it."""
     applied = refused = 0
     for change in changes.pending():
         body = {
@@ -69,11 +70,19 @@ def forward_changes(client: HubClient, changes: SqlStationChanges, now: dt.datet
         except HubAnswer as exc:
             answer = ChangeAnswer(REFUSED, f"hub answered {exc.status} {exc.reason}: {exc.detail}", "")
         if answer.outcome == NOT_HERE:
-            if changes.on_its_way(change.tracking_code):  # delivered soon: this change waits
+            delivery = changes.delivery(change.tracking_code)
+            if delivery.on_its_way:  # delivered soon: this change waits
                 return ChangesReport(applied, refused, len(changes.pending()))
-            # Never sent to this hub (made before the station was linked to it): kept as
-            # refused, so it does not hold up the changes behind it.
-            answer = ChangeAnswer(REFUSED, f"{answer.reason}: it was never delivered there", "")
+            if delivery.rejected is not None:
+                # The hub refused the dossier itself (kept in the outbox with the reason): the
+                # hub will not hold it, so the change is refused, never waiting behind it.
+                answer = ChangeAnswer(
+                    REFUSED, f"the hub refused the dossier itself ({delivery.rejected})", ""
+                )
+            else:
+                # Never sent to this hub (made before the station was linked to it): kept as
+                # refused, so it does not hold up the changes behind it.
+                answer = ChangeAnswer(REFUSED, f"{answer.reason}: it was never delivered there", "")
         changes.answered(change, answer, now)
         if answer.outcome == REFUSED:
             refused += 1

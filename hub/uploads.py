@@ -25,11 +25,13 @@ from typing import Any
 from db.hub import StationRecord
 from db.hub_uploads import SqlUploads, StoredChunk, Upload, UploadProblem
 from hub.service import Hub, HubRefusal, RequestView
+from kiosk.dossier_photo import seal_photo
 from kiosk.ports.clock import Clock
 from kiosk.sealing import Sealer, SealError
 
 CHUNK_SIZE = 256 * 1024  # a weak link gets through 256 KiB before it drops, mostly
 MAX_ATTACHMENT = 16 * 1024 * 1024  # a scan of a few pages, a card photo: far less
+PHOTO = "photo"  # a dossier's card photo (`hub.client.HubTarget` sends it under this name)
 _STATUS = {"unknown_dossier": 404, "unknown_upload": 404, "other_station": 403, "conflict": 409, "gap": 409,
            "mismatch": 422}  # fmt: skip
 
@@ -109,11 +111,21 @@ class Uploads:
             upload_ref.append(upload)
             sealed = self.sealer.seal_bytes(data, context=_context(upload, offset))
             chunk = StoredChunk(offset, len(data), hashlib.sha256(data).hexdigest(), sealed)
-            return upload_json(
-                self.store.add_chunk(upload_id, station.station_id, chunk, self._now(), whole=whole)
-            )
+            done = self.store.add_chunk(upload_id, station.station_id, chunk, self._now(), whole=whole)
         except UploadProblem as problem:
             raise self._refused(request, station, problem) from None
+        if done.complete and done.name == PHOTO:
+            self._keep_photo(done)
+        return upload_json(done)
+
+    def _keep_photo(self, upload: Upload) -> None:
+        """The card photo, complete, becomes the dossier's photo at the hub (`dossier_photos`,
+        sealed with the hub's key as a station seals its own), for the province console's
+        dossier page. Not a JPEG or PNG face: kept as an attachment only."""
+        image = self.attachment(upload.tracking_code, upload.name)
+        sealed = None if image is None else seal_photo(self.sealer, upload.tracking_code, image)
+        if sealed is not None:
+            self.store.keep_photo(upload.tracking_code, sealed)
 
     def _upload(self, upload_id: int, station: StationRecord) -> Upload:
         found = self.store.get(upload_id)

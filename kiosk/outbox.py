@@ -23,7 +23,7 @@ from typing import Any
 
 from kiosk.blind_index import BlindIndex
 from kiosk.dossier import Dossier, StoredDossier, TrackingCodeConflict
-from kiosk.dossier_photo import seal_photo
+from kiosk.dossier_photo import Photo, open_photo, seal_photo
 from kiosk.ports.clock import Clock
 from kiosk.ports.storage import MAX_ERROR_CHARS, DossierRepository, OutboxItem, SealedDossier
 from kiosk.ports.target import DeliveryDeferred, DeliveryRejected, DossierSource, SubmissionTarget
@@ -37,6 +37,16 @@ LOCAL_TARGET = "local"
 # A row the target refused (`DeliveryRejected`) is tried again this rarely: an officer may have
 # fixed the cause (a re-enrolled station), and it never holds up the rows behind it.
 REJECTED_RETRY = dt.timedelta(hours=6)
+# How a row's `last_error` starts when the target refused it (`deliver_pending` writes the
+# exception's type): what is waiting for a rejected dossier must not wait for it (`rejection`).
+REJECTED = f"{DeliveryRejected.__name__}: "
+
+
+def rejection(last_error: str | None) -> str | None:
+    """The target's reason if an undelivered outbox row was refused by it (not just deferred)."""
+    if last_error is None or not last_error.startswith(REJECTED):
+        return None
+    return last_error[len(REJECTED) :]
 
 
 def _utcnow() -> dt.datetime:
@@ -46,6 +56,38 @@ def _utcnow() -> dt.datetime:
 def _json_equal(a: Any, b: Any) -> bool:
     # Compare as stored: tuples become lists, and so on.
     return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+
+
+def seal_dossier(
+    sealer: Sealer, dossier: Dossier, now: dt.datetime, index: BlindIndex | None
+) -> SealedDossier:
+    """The stored form of a new dossier: its personal data sealed (the tracking code as context),
+    its card photo sealed apart, and the blind index the console searches by. The one way a
+    dossier is sealed, at a station (`DossierStore.submit`) and at the province hub
+    (`hub.service.Hub.submit`, with the hub's own keys)."""
+    code = dossier.tracking_code
+    consented = dossier.consented_at.isoformat() if dossier.consented_at else None
+    payload = sealer.seal(
+        {"fields": dossier.fields, "holder": dossier.holder, "consented_at": consented},
+        context=code.encode(),
+    )
+    sealed = SealedDossier(
+        tracking_code=code,
+        service_code=dossier.service_code,
+        service_version=dossier.service_version,
+        station_id=dossier.station_id,
+        status="received",
+        submitted_at=dossier.submitted_at,
+        updated_at=now,
+        fee_amount=dossier.fee_amount,
+        payment_status="unpaid" if dossier.fee_amount else "not_required",
+        payload=payload,
+        photo=seal_photo(sealer, code, dossier.photo) if dossier.photo else None,
+    )
+    if index is None:
+        return sealed
+    indexed = index.of_holder(dossier.holder)
+    return replace(sealed, name_index=indexed.name_index, id_index=indexed.id_index)
 
 
 class DossierStore:
@@ -83,28 +125,7 @@ class DossierStore:
         dossier with the same tracking code raises `TrackingCodeConflict`.
         """
         now = self._clock()
-        code = dossier.tracking_code
-        consented = dossier.consented_at.isoformat() if dossier.consented_at else None
-        payload = self._sealer.seal(
-            {"fields": dossier.fields, "holder": dossier.holder, "consented_at": consented},
-            context=code.encode(),
-        )
-        sealed = SealedDossier(
-            tracking_code=code,
-            service_code=dossier.service_code,
-            service_version=dossier.service_version,
-            station_id=dossier.station_id,
-            status="received",
-            submitted_at=dossier.submitted_at,
-            updated_at=now,
-            fee_amount=dossier.fee_amount,
-            payment_status="unpaid" if dossier.fee_amount else "not_required",
-            payload=payload,
-            photo=seal_photo(self._sealer, code, dossier.photo) if dossier.photo else None,
-        )
-        if self._index is not None:
-            indexed = self._index.of_holder(dossier.holder)
-            sealed = replace(sealed, name_index=indexed.name_index, id_index=indexed.id_index)
+        sealed = seal_dossier(self._sealer, dossier, now, self._index)
         print_job = None if receipt is None else seal_receipt(self._sealer, receipt, now)
         return self._repository.add(
             sealed,
@@ -186,6 +207,18 @@ class DossierStore:
             payment_status=row.payment_status,
             note_for_citizen=row.note_for_citizen,
         )
+
+    def photo(self, tracking_code: str) -> Photo | None:
+        """The dossier's card photo, opened (a remote target sends it); None when it has none,
+        or when it cannot be opened (logged: the dossier itself still goes)."""
+        sealed = self._repository.photo(tracking_code)
+        if sealed is None:
+            return None
+        try:
+            return open_photo(self._sealer, tracking_code, sealed)
+        except SealError as exc:
+            log.error("the photo of dossier %s cannot be read: %s", tracking_code, exc)
+            return None
 
     def status(self, tracking_code: str) -> str | None:
         """The dossier's status, by the unique index on tracking codes; no decryption."""
@@ -269,11 +302,12 @@ def deliver_pending(
         except Exception as exc:
             log.warning("delivery of %s to %s failed: %s", item.tracking_code, item.target, exc)
             wait = jitter(delay(item.attempts))
+            error = f"{type(exc).__name__}: {exc}"
             if isinstance(exc, DeliveryRejected):
-                wait = REJECTED_RETRY
+                wait, error = REJECTED_RETRY, f"{REJECTED}{exc}"
             elif isinstance(exc, DeliveryDeferred) and exc.retry_after is not None:
                 wait = max(wait, exc.retry_after)
-            store.mark_failed(item.outbox_id, f"{type(exc).__name__}: {exc}", now + wait)
+            store.mark_failed(item.outbox_id, error, now + wait)
             failed += 1
         else:
             store.mark_sent(item.outbox_id, now)

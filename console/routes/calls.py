@@ -11,8 +11,14 @@ from console.app import page
 from console.auth import SignedIn, require
 from console.services import ConsoleServices
 from kiosk.permissions import Action
+from kiosk.ports.desk import CallBoard
 
 router = APIRouter()
+
+
+def _board(services: ConsoleServices) -> CallBoard:
+    assert services.calls is not None  # this router is only included with a call board
+    return services.calls
 
 
 def _open(services: ConsoleServices) -> list[dict[str, object]]:
@@ -26,7 +32,7 @@ def _open(services: ConsoleServices) -> list[dict[str, object]]:
             "waited_seconds": call.waited_seconds + max(0, int((now - call.called_at).total_seconds())),
             "called_at": call.called_at.astimezone().strftime("%H:%M:%S"),
         }
-        for call in services.calls.open_calls()
+        for call in _board(services).open_calls()
     ]
 
 
@@ -44,6 +50,6 @@ def calls_json(request: Request, who: SignedIn = Depends(require(Action.ANSWER_C
 @router.post("/calls/{call_id}/answer")
 def answer(request: Request, call_id: int, who: SignedIn = Depends(require(Action.ANSWER_CALL))) -> Response:
     services: ConsoleServices = request.app.state.services
-    if services.calls.answer(call_id, who.officer.officer_id, services.clock().astimezone(dt.UTC)):
+    if _board(services).answer(call_id, who.officer.officer_id, services.clock().astimezone(dt.UTC)):
         services.audit.record(who.officer.officer_id, "call_answered", f"call {call_id}")
     return RedirectResponse("/calls", 303)

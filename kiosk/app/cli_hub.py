@@ -3,7 +3,9 @@
 At the hub (its database URL by --url or KIOSK_HUB_URL, its key folder by --keys or KIOSK_HUB_KEYS):
 
     kiosk hub migrate                     Alembic upgrade of the hub database (never done at start)
-    kiosk hub serve --listen HOST:PORT    the station API under uvicorn (TLS from the proxy)
+    kiosk hub serve --listen HOST:PORT    the station API and the province console under uvicorn
+                  [--cookies secure|plain] [--idle-logout-minutes N]
+                                          (TLS from the proxy: cookies Secure unless plain)
     kiosk hub enrol-code --station ID --province P --commune C --name N
                                           a one-time code for that station, valid 24 h
     kiosk hub revoke STATION              refuse that station's requests from now on
@@ -24,6 +26,7 @@ Exit codes: 0 done, 1 refused by the hub, 2 broken (database, keys, hub unreacha
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -33,6 +36,13 @@ from kiosk.config import load_config
 
 EXIT_REFUSED = 1
 EXIT_BROKEN = 2
+MIN_IDLE, MAX_IDLE = 1, 480  # as the station's `console.idle_logout_minutes`
+
+
+def _minutes(text: str) -> int:
+    if not text.strip().isdigit() or not MIN_IDLE <= int(text) <= MAX_IDLE:
+        raise argparse.ArgumentTypeError(f"a whole number of minutes, {MIN_IDLE} to {MAX_IDLE}, not {text!r}")
+    return int(text)
 
 
 def add_hub_commands(subparsers: Any) -> None:
@@ -55,6 +65,19 @@ def add_hub_commands(subparsers: Any) -> None:
         "--province",
         default=os.environ.get("KIOSK_HUB_PROVINCE", ""),
         help="the province's name, shown at the top of the console (e.g. Hà Nội)",
+    )
+    serve.add_argument(
+        "--cookies",
+        choices=["secure", "plain"],
+        default=os.environ.get("KIOSK_HUB_COOKIES", "secure"),
+        help="console cookies Secure, sent over HTTPS only (default: the hub is behind the TLS proxy); "
+        "plain only for a hub reached without TLS on loopback (tests)",
+    )
+    serve.add_argument(
+        "--idle-logout-minutes",
+        type=_minutes,
+        default=os.environ.get("KIOSK_HUB_IDLE_LOGOUT_MINUTES", "15"),
+        help=f"minutes without a request before a console session ends ({MIN_IDLE}-{MAX_IDLE}, default 15)",
     )
     serve.set_defaults(func=cmd_serve)
 
@@ -129,7 +152,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _need(args, "url", "keys")
     try:
         parse_listen(args.listen)
-        app = build_hub_app(args.url, Path(args.keys), province=args.province)
+        app = build_hub_app(
+            args.url,
+            Path(args.keys),
+            province=args.province,
+            secure_cookies=args.cookies == "secure",
+            idle_logout=dt.timedelta(minutes=args.idle_logout_minutes),
+        )
     except HubError as exc:
         return _fail(str(exc), EXIT_BROKEN)
     serve(app, args.listen)

@@ -922,42 +922,48 @@ def make_hub_officers(url: str, keys_dir: Path, clock: Clock = _utcnow) -> Offic
     return Officers(SqlOfficers(parts.engine), parts.audit, clock)
 
 
-def build_hub_app(url: str, keys_dir: Path, province: str = "", clock: Clock = _utcnow) -> FastAPI:
+def build_hub_app(
+    url: str,
+    keys_dir: Path,
+    province: str = "",
+    clock: Clock = _utcnow,
+    *,
+    secure_cookies: bool = True,
+    idle_logout: dt.timedelta = dt.timedelta(minutes=15),
+) -> FastAPI:
     """The province hub as one application: the station API (`hub.api`, `hub.province_api`) and
     the same officers' console as at a station, over the hub's PostgreSQL, with the province
-    pages (`console/routes/province.py`). Raises `hub.serve.HubError` on a database at another
-    revision."""
+    pages (`console/routes/province.py`); no "Gọi cán bộ" (no kiosk at the hub). Its cookies
+    are Secure unless `secure_cookies` is off (the hub is reached through the TLS proxy,
+    `hub/nginx.example.conf`); a session ends after `idle_logout` without a request. Raises
+    `hub.serve.HubError` on a database at another revision."""
 
     from console.app import create_app
     from console.services import ConsoleServices
-    from db.calls import SqlCallBoard
     from db.desk import SqlConsoleSessions, SqlSettings, SqlTargets
     from db.officers import SqlOfficers
     from db.province import HubDesk, SqlProvince
-    from hub.api import add_station_errors, make_app, make_router
+    from hub.api import add_liveness, add_station_errors, make_app, make_router
     from hub.province_api import make_province_router
     from hub.serve import open_hub
-    from kiosk.blind_index import BlindIndex
     from kiosk.desk import DossierDesk
-    from kiosk.keys import open_index_key
     from kiosk.officers import Officers
 
     parts = open_hub(url, keys_dir, clock)
     engine = parts.engine
-    index = BlindIndex(open_index_key(keys_dir / "index.key", parts.ledger))
     repository = SqlProvince(engine)
     services = ConsoleServices(
         officers=Officers(SqlOfficers(engine), parts.audit, clock),
         audit=parts.audit,
-        desk=DossierDesk(HubDesk(engine), parts.sealer, index, parts.audit, clock),
+        desk=DossierDesk(HubDesk(engine), parts.sealer, parts.index, parts.audit, clock),
         sessions=SqlConsoleSessions(engine),
-        calls=SqlCallBoard(engine),
+        calls=None,
         settings=SqlSettings(engine),
         targets=SqlTargets(engine),
         catalog=load_catalog(),
         station_name=f"Công an tỉnh {province}".strip() if province else "Công an tỉnh",
-        idle_logout=dt.timedelta(minutes=15),
-        secure_cookies=False,  # behind the TLS proxy (hub/nginx.example.conf): see left in NOTES
+        idle_logout=idle_logout,
+        secure_cookies=secure_cookies,
         clock=clock,
         province=repository,
     )
@@ -966,6 +972,7 @@ def build_hub_app(url: str, keys_dir: Path, province: str = "", clock: Clock = _
     app.include_router(make_router(parts.hub))
     app.include_router(province_routes)
     add_station_errors(app)
+    add_liveness(app)  # nginx's health probe (hub/nginx.example.conf, docs/hub-sizing.md)
     # The station API's spec, published and versioned at /v1/openapi.json as before: the station
     # API's own app (`hub.api.make_app`) makes it, so the console's pages stay out of it.
     spec_app = make_app(parts.hub, [province_routes])

@@ -98,6 +98,10 @@ class DossierRepository(Protocol):
 
     def get(self, tracking_code: str) -> SealedDossier | None: ...
 
+    def photo(self, tracking_code: str) -> bytes | None:
+        """The dossier's sealed card photo (`kiosk.dossier_photo`), None when it has none."""
+        ...
+
     def set_session_marks(
         self, tracking_code: str, *, assisted_by: str | None, identity_check: str, session_seconds: int
     ) -> None:

@@ -11,12 +11,17 @@ import datetime as dt
 from typing import Protocol
 
 from kiosk.dossier import StoredDossier
+from kiosk.dossier_photo import Photo
 from kiosk.ports.storage import OutboxItem
 
 
 class DossierSource(Protocol):
     def get(self, tracking_code: str) -> StoredDossier | None:
         """The opened dossier (a remote target sends its content)."""
+        ...
+
+    def photo(self, tracking_code: str) -> Photo | None:
+        """The dossier's card photo, opened; None when it has none or it cannot be opened."""
         ...
 
 

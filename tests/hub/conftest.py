@@ -57,7 +57,8 @@ def start_hub(db_url: str, keys: Path, log: Path) -> HubServer:
     port = free_port()
     command = [sys.executable, "-m", "kiosk.app.cli", "hub", "serve", "--url", db_url, "--keys", str(keys)]
     process = subprocess.Popen(
-        [*command, "--listen", f"127.0.0.1:{port}"],
+        # Plain cookies: the tests reach the hub over http on loopback, without the TLS proxy.
+        [*command, "--listen", f"127.0.0.1:{port}", "--cookies", "plain"],
         cwd=ROOT,
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,

@@ -14,7 +14,14 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from db.models import HubChangeRow, StationChangeRow, StationHeartbeatRow
+from db.models import (
+    DossierNamePairRow,
+    DossierNameTokenRow,
+    DossierRow,
+    HubChangeRow,
+    StationChangeRow,
+    StationHeartbeatRow,
+)
 from hub.client import pull_statuses
 from hub.station_tasks import heartbeat_body, send_heartbeat
 from kiosk.app.root import (
@@ -34,6 +41,7 @@ from kiosk.ports.target import DeliveryDeferred
 from kiosk.province import DeviceState
 from kiosk.trackcode import new_code
 from tests.console.conftest import login
+from tests.console.test_queue import codes_on
 from tests.hub.conftest import FaultProxy, HubServer, Station, enrol, make_station
 from tests.hub.test_hub import _deliver
 
@@ -293,3 +301,113 @@ def test_offline_changes_are_applied_in_the_hubs_order_of_arrival(
     # The province console shows the refused change with its reason.
     page = _console(hub, "tinh").get("/province/changes?outcome=refused").text
     assert x[:5] in page and "Bị từ chối" in page
+
+
+def _submit_for(station: Station, full_name: str, id_number: str) -> str:
+    code = new_code()
+    make_store(station.config).submit(
+        Dossier(
+            tracking_code=code,
+            service_code="khai_bao_tam_vang",
+            service_version=1,
+            station_id=station.station_id,
+            submitted_at=dt.datetime.now(dt.UTC),
+            fields={"reason": "Thăm người thân"},
+            holder={"full_name": full_name, "id_number": id_number},
+            consented_at=dt.datetime.now(dt.UTC),
+        )
+    )
+    return code
+
+
+def test_the_province_finds_a_delivered_dossier_by_name(province: Province) -> None:
+    """The hub indexes what it accepts through the signed upload, with its own index key: the
+    province console finds it by the holder's name without tone marks, and by the ID number."""
+    hub, a, b = province.hub, province.a, province.b
+    binh = _submit_for(a, "Trần Văn Bình", "001099077001")
+    mai = _submit_for(b, "Lê Thị Mai", "001099077002")
+    assert _deliver(a).sent == 1 and _deliver(b).sent == 1
+    with hub.engine().connect() as conn:
+        hub_tokens = set(
+            conn.execute(
+                sa.select(DossierNameTokenRow.token)
+                .join(DossierRow, DossierRow.id == DossierNameTokenRow.dossier_id)
+                .where(DossierRow.tracking_code == binh)
+            ).scalars()
+        )
+        pairs = conn.scalar(
+            sa.select(sa.func.count())
+            .select_from(DossierNamePairRow)
+            .join(DossierRow, DossierRow.id == DossierNamePairRow.dossier_id)
+            .where(DossierRow.tracking_code == binh)
+        )
+    assert len(hub_tokens) == 3 and pairs == 3  # three words, three pairs
+    engine = sa.create_engine(a.config.database_url)
+    with engine.connect() as conn:
+        station_tokens = set(conn.execute(sa.select(DossierNameTokenRow.token)).scalars())
+    engine.dispose()
+    assert not hub_tokens & station_tokens  # keyed with the hub's key, not the station's
+
+    whole = _console(hub, "tinh")
+    assert codes_on(whole.get("/queue", params={"q": "tran van binh"}).text) == {binh}
+    assert codes_on(whole.get("/queue", params={"q": "Bình Trần"}).text) == {binh}
+    assert codes_on(whole.get("/queue", params={"q": "001099077002"}).text) == {mai}
+    assert codes_on(whole.get("/queue", params={"q": "tran thi mai"}).text) == set()
+    scoped = _console(hub, f"cb{a.station_id[2:].lower()}")  # an officer of station A only
+    assert codes_on(scoped.get("/queue", params={"q": "le thi mai"}).text) == set()
+    assert codes_on(scoped.get("/queue", params={"q": "tran van binh"}).text) == {binh}
+
+
+def test_a_change_of_a_dossier_the_hub_refused_does_not_wait_for_it(
+    hub: HubServer,
+    province_officers: None,
+    tmp_path_factory: pytest.TempPathFactory,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The hub refused the dossier itself (4xx: kept in the outbox with the reason, tried again
+    every few hours). An officer's change of it is refused with that reason, shown on the
+    station's console, and the changes behind it go on."""
+    station = make_station(tmp_path_factory.mktemp("refused"), f"PF{new_code()[:4]}", hub.url)
+    enrol(hub, station, capsys)
+    config = station.config
+    kept = _submit(station)
+    refused_code = new_code()
+    make_store(config).submit(  # stored under the station's old id: the hub says "posing as another"
+        Dossier(
+            tracking_code=refused_code,
+            service_code="khai_bao_tam_vang",
+            service_version=1,
+            station_id="PFOLD",
+            submitted_at=dt.datetime.now(dt.UTC),
+            fields={"reason": "Đi công tác"},
+            holder={"full_name": "Phạm Văn Cường", "id_number": "001099012399"},
+            consented_at=dt.datetime.now(dt.UTC),
+        )
+    )
+    delivered = _deliver(station)
+    assert (delivered.sent, delivered.failed) == (1, 1)
+    make_officer_desk(config).officers.add(
+        Actor.command_line("test"), "canbo", "Lê Thị Mai", Role.OFFICER, PIN
+    )
+    officer = Actor("canbo", Role.OFFICER)
+    desk = make_desk(config)
+    desk.change_status(officer, refused_code, "processing")  # first in the queue
+    desk.change_status(officer, kept, "processing")
+
+    report = hub_changes_pass(config)()
+    assert (report.applied, report.refused, report.waiting) == (1, 1, 0)
+    engine = sa.create_engine(config.database_url)
+    with engine.connect() as conn:
+        answers = dict(conn.execute(sa.select(StationChangeRow.tracking_code, StationChangeRow.reason)).all())
+    engine.dispose()
+    assert "the hub refused the dossier itself" in answers[refused_code]
+    assert "posing_as_another" in answers[refused_code]
+    assert answers[kept] == ""
+    assert hub_changes_pass(config)().applied == 0  # nothing waits, nothing is sent twice
+
+    with TestClient(build_console(config), base_url="http://127.0.0.1") as console:
+        login(console, "canbo", PIN)
+        page = console.get("/hub/changes").text
+    assert "Không còn thay đổi nào chờ gửi" in page
+    row = page[page.index(f"/dossiers/{refused_code}") :]
+    assert "Bị từ chối: the hub refused the dossier itself" in row[: row.index("</tr>")]

@@ -159,3 +159,65 @@ def test_a_station_cannot_upload_to_another_stations_dossier(
     with pytest.raises(HubAnswer) as refused:
         upload_attachment(_client(other, hub.url), code, "photo", "image/jpeg", b"x" * 100)
     assert (refused.value.status, refused.value.reason) == (403, "posing_as_another")
+
+
+def test_the_card_photo_travels_to_the_hub_after_its_dossier(
+    hub: HubServer, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`HubTarget` sends the dossier, then its card photo through the resumable uploads. A link
+    cut before the photo is in leaves the outbox row undelivered; the next pass sends the photo
+    (the dossier again is a duplicate), and the hub keeps it sealed with its own key as the
+    dossier's photo, shown on the province console's dossier page."""
+    from fastapi.testclient import TestClient
+
+    from db.dossiers import sealed_photo
+    from devices.card.emulated.face import LARGE, make_face_jpeg
+    from hub.serve import open_hub
+    from kiosk.app.root import build_hub_app, make_hub_officers
+    from kiosk.dossier_photo import open_photo
+    from kiosk.officers import Actor
+    from kiosk.permissions import Role
+    from tests.console.conftest import csrf_of
+
+    face, _, _ = make_face_jpeg("Đỗ Văn Hùng", LARGE)
+    code = new_code()
+    config = station.config
+    make_store(config).submit(
+        Dossier(code, "khai_bao_tam_vang", 1, station.station_id, dt.datetime.now(dt.UTC),
+                {"reason": "Ảnh chân dung"}, {"full_name": "Đỗ Văn Hùng"}, photo=face)
+    )  # fmt: skip
+    real_upload = upload_attachment
+
+    def cut(*args: object, **kwargs: object) -> int:
+        raise DeliveryDeferred("hub not reached: the link dropped before the photo")
+
+    monkeypatch.setattr("hub.client.upload_attachment", cut)
+    first = deliver_pending(make_store(config), make_targets(config), dt.datetime.now(dt.UTC))
+    assert (first.sent, first.failed) == (0, 1)
+    parts = open_hub(hub.db_url, hub.keys)
+    with parts.engine.connect() as conn:
+        assert sealed_photo(conn, code) is None  # the dossier is there, its photo not yet
+    monkeypatch.setattr("hub.client.upload_attachment", real_upload)
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
+    assert deliver_pending(make_store(config), make_targets(config), later).sent == 1
+    assert deliver_pending(make_store(config), make_targets(config), later).idle
+
+    with parts.engine.connect() as conn:
+        sealed = sealed_photo(conn, code)
+        chunks = conn.scalar(sa.select(sa.func.count()).select_from(HubUploadChunkRow))
+    assert sealed is not None and face[:16] not in sealed
+    assert open_photo(parts.sealer, code, sealed).image == face  # sealed with the hub's key
+    assert chunks and uploads_for(parts.hub).attachment(code, "photo") == face
+    parts.engine.dispose()
+
+    make_hub_officers(hub.db_url, hub.keys).add(
+        Actor.command_line("test"), "anhtinh", "Đồng chí Ảnh", Role.OFFICER, "604382"
+    )
+    app = build_hub_app(hub.db_url, hub.keys, "Hà Nội", secure_cookies=False)
+    with TestClient(app, base_url="http://127.0.0.1") as console:
+        form = console.get("/login")
+        console.post("/login", data={"officer_id": "anhtinh", "secret": "604382",
+                                     "kind": "pin", "csrf": csrf_of(form.text)})  # fmt: skip
+        shown = console.get(f"/dossiers/{code}/photo")
+    assert (shown.status_code, shown.headers["content-type"]) == (200, "image/jpeg")
+    assert shown.content == face
