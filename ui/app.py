@@ -20,6 +20,7 @@ from ui.watchdog import Watchdog
 if TYPE_CHECKING:
     from devices.audio.headset import HeadsetWatch
     from devices.scanner.serial import SerialLineReader
+    from kiosk.app.channel import StationLink
     from kiosk.config import Config
     from ui.scan_filter import ScanKeyFilter
 
@@ -42,13 +43,17 @@ class TouchWatcher(QObject):
 class KioskUi:
     """The Qt side of a running kiosk: window, timers and background warm-up."""
 
-    def __init__(self, config: Config, *, windowed: bool, voice: Voice | None = None) -> None:
+    def __init__(
+        self, config: Config, *, windowed: bool, voice: Voice | None = None, link: StationLink | None = None
+    ) -> None:
         from kiosk.app.root import build_app  # the core: imported once the first frame is up (`run`)
         from ui.accessibility import Accessibility
         from ui.compose import kiosk_window
 
         self.runner = QtRunner()
-        self.app = build_app(config, self.runner)
+        # `link`: a station worker's channel (`kiosk run`); without one the station's services
+        # are served on a thread of this process, over the same channel (tests).
+        self.app = build_app(config, self.runner, link=link)
         self.window = kiosk_window(
             self.app, voice or Silent(), screen_size(windowed), QApplication.primaryScreen()
         )
@@ -131,9 +136,12 @@ class KioskUi:
         if self.closed:  # first painted only as it closed: start no worker, install no filter
             return
         self.watchdog.ready()
-        # What happens without a citizen (outbox delivery, the waiting citizen's receipt) runs on
-        # the station worker's own thread, never on the UI thread.
+        # The kiosk's own periodic tasks (health, menu, its citizen's receipt retries) run on a
+        # thread of their own, never on the UI thread; they, like every submission, reach the
+        # station's services in the worker over the channel.
         self.app.worker.start()
+        if self.app.side is not None:  # served in this process: so is the station's own work
+            self.app.side.worker.start()
         self.window.prebuild()
         self._start_scanners()
         self._start_headset()
@@ -143,7 +151,7 @@ class KioskUi:
             lambda exc: log.error("card reader start failed: %s", exc),
         )
         self.runner.run(
-            self.app.store, lambda _r: None, lambda exc: log.error("database start failed: %s", exc)
+            self.app.station.warm, lambda _r: None, lambda exc: log.error("database start failed: %s", exc)
         )
 
     def close(self) -> None:
@@ -151,6 +159,8 @@ class KioskUi:
         self.watchdog.stopping()
         self.ticker.stop()
         if not self.app.worker.stop():
+            log.error("the kiosk's tasks did not stop in time")
+        if self.app.side is not None and not self.app.side.worker.stop():
             log.error("the station worker did not stop in time")
         if self.serial_scanner is not None:
             self.serial_scanner.stop()
@@ -167,3 +177,4 @@ class KioskUi:
                 qt_app.removeEventFilter(self.scan_filter)
         self.app.controller.stop()
         self.runner.wait()
+        self.app.close()
