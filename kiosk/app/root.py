@@ -699,6 +699,8 @@ def build_app(
     if link is None:
         side, link, close = serve_in_thread(config, clock)
         closing.append(close)
+    else:
+        closing.append(link.close)
     catalog = make_catalog(config)
     languages.install_bundled(catalog)  # the packs' texts, against this station's catalog
     journey = Journey(
