@@ -26,6 +26,7 @@ from devices.audio.headset import (
     plugged_from_switches,
 )
 from kiosk import phrases
+from tests.waits import WAIT_MS
 from ui.accessibility import nearest, reading_order
 from ui.app import KioskUi
 from ui.tour import Tour, tour_config
@@ -273,7 +274,7 @@ def test_headset_events_from_a_device_reach_the_kiosk(tmp_path: Path) -> None:
 
 def test_a_headset_plugged_in_turns_the_mode_on(qtbot, kiosk_ui: KioskUi) -> None:  # type: ignore[no-untyped-def]
     ui = kiosk_ui
-    qtbot.waitUntil(lambda: ui.headset is not None, timeout=5000)  # started after the first paint
+    qtbot.waitUntil(lambda: ui.headset is not None, timeout=WAIT_MS)  # started after the first paint
     ui.runner.post(ui.accessibility.turn_on)  # what the watch's on_change(True) posts
     qtbot.waitUntil(lambda: ui.app.journey.state().accessible, timeout=2000)
     assert ui.window.theme == "high_contrast"

@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QLineEdit
 
 from kiosk.config import load_config
+from tests.waits import WAIT_MS
 from ui.app import KioskUi
 
 
@@ -17,7 +18,7 @@ def test_closed_kiosk_no_longer_filters_keys(qtbot, tmp_path: Path) -> None:  # 
     )
     qtbot.addWidget(ui.window)
     ui.show()
-    qtbot.waitUntil(lambda: ui.scan_filter is not None, timeout=5000)  # warmed up after the first paint
+    qtbot.waitUntil(lambda: ui.scan_filter is not None, timeout=WAIT_MS)  # warmed up after the first paint
     ui.close()
     touches = []
     ui.touch_watcher._on_touch = lambda: touches.append(1)  # what it calls if still installed

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QMenu, QWidget
 
 from kiosk.config import load_config
 from tests.ui.conftest import RecordingVoice
+from tests.waits import WAIT_MS
 from ui.app import KioskUi
 from ui.screens.form import TouchLineEdit
 
@@ -63,14 +64,12 @@ class Seen(QObject):
 
 @pytest.fixture
 def kiosk(qtbot, tmp_path: Path) -> Iterator[KioskUi]:  # type: ignore[no-untyped-def]
-    config = load_config(
-        overrides={"paths.data_dir": str(tmp_path)}, demo=True, environ={}
-    )
+    config = load_config(overrides={"paths.data_dir": str(tmp_path)}, demo=True, environ={})
     ui = KioskUi(config, windowed=False, voice=RecordingVoice())  # kiosk mode: full screen
     qtbot.addWidget(ui.window)
     ui.show()
     qtbot.waitExposed(ui.window)
-    qtbot.waitUntil(ui.window.isFullScreen, timeout=5000)
+    qtbot.waitUntil(ui.window.isFullScreen, timeout=WAIT_MS)
     yield ui
     ui.close()
 
@@ -91,7 +90,7 @@ def test_escape_keys_get_nowhere(qtbot, kiosk: KioskUi) -> None:  # type: ignore
     assert seen.events == [(QEvent.Type.KeyPress, int(K.Key_A))]
     window.close()  # what Alt+F4 asks of a window manager that acts on its own
     window.setWindowState(Qt.WindowState.WindowNoState)  # and what F11 / a WM key would do
-    qtbot.waitUntil(lambda: still_there(kiosk), timeout=5000)
+    qtbot.waitUntil(lambda: still_there(kiosk), timeout=WAIT_MS)
     assert window.officer is not None and not window.officer.isVisible()  # nor the officer's sign-in
 
 

@@ -37,7 +37,7 @@ def test_a_stored_call_shows_called(qtbot: Any, tmp_path: Path) -> None:
     ui = make_kiosk(qtbot, tmp_path, **{"station.kiosk_id": "quay-1"})
     try:
         tap(qtbot, ui.window.screens["idle"])
-        qtbot.waitUntil(lambda: ui.app.journey.state().screen == "menu", timeout=5000)
+        qtbot.waitUntil(lambda: ui.app.journey.state().screen == "menu", timeout=WAIT_MS)
         tap(qtbot, ui.window.officer_button)
         assert ui.window.overlay.title.text() == phrases.OFFICER_CALLING.get("vi")  # not "coming" yet
         qtbot.waitUntil(lambda: ui.app.journey.state().officer_call_delivered is not None, timeout=WAIT_MS)

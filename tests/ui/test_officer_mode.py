@@ -20,6 +20,7 @@ from kiosk.config import load_config
 from kiosk.officers import Actor
 from kiosk.permissions import Role
 from tests.ui.conftest import RecordingVoice
+from tests.waits import WAIT_MS
 from ui.app import KioskUi
 from ui.officer.mode import OfficerUi
 from ui.window import settle
@@ -41,7 +42,7 @@ def make_kiosk(qtbot: Any, tmp_path: Path, windowed: bool = True, **overrides: A
     ui.show()
     qtbot.waitExposed(ui.window)
     ui.window.activateWindow()  # as under cage, its only client: the shortcut goes to the active window
-    qtbot.waitUntil(ui.window.isActiveWindow, timeout=5000)
+    qtbot.waitUntil(ui.window.isActiveWindow, timeout=WAIT_MS)
     return ui
 
 
@@ -155,7 +156,7 @@ def test_officer_mode_times_out_to_the_citizen_screen(qtbot: Any, kiosk: KioskUi
     # As if the timeout had passed without a touch (the mode's own clock, not the test's).
     timeout = dt.timedelta(seconds=kiosk.app.config.officer.timeout_seconds)
     mode.session = dataclasses.replace(mode.session, last_touch=mode.session.last_touch - timeout)
-    qtbot.waitUntil(lambda: not officer.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: not officer.isVisible(), timeout=WAIT_MS)
     assert mode.session is None
     assert kiosk.window.stack.currentWidget() is kiosk.window.screens["idle"]
     assert ("1001", "logout", "kiosk: timed out") in audit_actions(kiosk)
@@ -209,7 +210,7 @@ def test_a_printer_that_cannot_print_is_a_red_line_saying_what_to_do(qtbot: Any,
 def test_leaving_kiosk_mode_needs_the_permission(qtbot: Any, tmp_path: Path) -> None:
     ui = make_kiosk(qtbot, tmp_path, windowed=False)
     try:
-        qtbot.waitUntil(ui.window.isFullScreen, timeout=5000)
+        qtbot.waitUntil(ui.window.isFullScreen, timeout=WAIT_MS)
         officer = officer_ui(ui)
         sign_in(qtbot, ui, "1001")  # an officer: no leave_kiosk
         tap(qtbot, officer.menu.buttons["leave_kiosk"])
@@ -219,7 +220,7 @@ def test_leaving_kiosk_mode_needs_the_permission(qtbot: Any, tmp_path: Path) -> 
         tap(qtbot, officer.menu.buttons["sign_out"])
         sign_in(qtbot, ui, "2002")  # a technician may
         tap(qtbot, officer.menu.buttons["leave_kiosk"])
-        qtbot.waitUntil(lambda: not ui.window.isVisible(), timeout=5000)
+        qtbot.waitUntil(lambda: not ui.window.isVisible(), timeout=WAIT_MS)
         assert ("2002", "leave_kiosk", "") in audit_actions(ui)
         assert ui.app.officer_desk().audit.verify().ok
     finally:

@@ -20,6 +20,7 @@ from kiosk.config import load_config
 from kiosk.dossier import Dossier
 from kiosk.flow.state import Phase
 from tests.ui.conftest import RecordingVoice
+from tests.waits import WAIT_MS
 from ui.app import KioskUi
 from ui.screens.idle import IdleScreen
 
@@ -69,7 +70,7 @@ def touch_idle(qtbot, ui: KioskUi) -> None:  # type: ignore[no-untyped-def]
 def assert_out_of_service(qtbot, ui: KioskUi, *, lookup: bool) -> None:  # type: ignore[no-untyped-def]
     qtbot.waitUntil(lambda: ui.app.journey.state().out_of_service, timeout=20000)
     screen = idle_screen(ui)
-    qtbot.waitUntil(lambda: screen.title.text() == phrases.OUT_OF_SERVICE.get("vi"), timeout=5000)
+    qtbot.waitUntil(lambda: screen.title.text() == phrases.OUT_OF_SERVICE.get("vi"), timeout=WAIT_MS)
     assert screen.prompt.text() == "Ông/Bà vui lòng gặp cán bộ"
     assert screen.officer.isVisible() and not screen.invitation.isVisible()
     assert screen.status_button.isVisible() is lookup

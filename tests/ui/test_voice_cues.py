@@ -17,6 +17,7 @@ from kiosk import phrases, voice_cues
 from kiosk.flow.state import FlowState, Phase
 from kiosk.trackcode import display
 from tests.ui.conftest import RecordingVoice
+from tests.waits import WAIT_MS
 from ui.app import KioskUi
 from ui.widgets.address_picker import AddressPicker
 
@@ -93,7 +94,7 @@ def test_a_journey_is_heard_step_by_step(qtbot: Any, kiosk_ui: KioskUi) -> None:
     reader = ui.app.card_reader()
     profile = next(p for p in ui.app.demo_profiles if p.holder.full_name == NAME)
     reader.insert(profile)  # type: ignore[attr-defined]
-    qtbot.waitUntil(lambda: journey.state().card.phase.value == "present", timeout=5000)
+    qtbot.waitUntil(lambda: journey.state().card.phase.value == "present", timeout=WAIT_MS)
     assert ear.new() == [phrases.CARD_PRESENT.get(V)]  # the card is seen: type its number
     for digit in profile.holder.id_number:
         tap(qtbot, button(window.screens["card"], digit))

@@ -15,7 +15,7 @@ def test_pings_while_the_loop_runs_and_not_while_it_hangs(qtbot) -> None:  # typ
     dog = Watchdog({"WATCHDOG_USEC": "400000"}, send=sent.append)  # ping every 0.2 s
     assert dog.interval == 0.2
     dog.ready()
-    qtbot.waitUntil(lambda: sent.count("WATCHDOG=1") >= 2, timeout=5000)
+    qtbot.waitUntil(lambda: sent.count("WATCHDOG=1") >= 2, timeout=WAIT_MS)
     before = sent.count("WATCHDOG=1")
     done: list[bool] = []
 
@@ -24,7 +24,7 @@ def test_pings_while_the_loop_runs_and_not_while_it_hangs(qtbot) -> None:  # typ
         done.append(sent.count("WATCHDOG=1") == before)
 
     QTimer.singleShot(0, hang)
-    qtbot.waitUntil(lambda: bool(done), timeout=5000)
+    qtbot.waitUntil(lambda: bool(done), timeout=WAIT_MS)
     assert done == [True]
     assert sent[0] == "READY=1"
     dog.stopping()
