@@ -21,6 +21,7 @@ ports (`kiosk.app.remote`).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import logging
@@ -168,6 +169,7 @@ class StationServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
     def __init__(self, path: Path, methods: Mapping[str, Callable[..., Any]]) -> None:
         self.methods = dict(methods)
         self.path = path
+        self._inode = -1
         super().__init__(str(path), _Handler, bind_and_activate=False)
 
     def server_bind(self) -> None:
@@ -178,6 +180,7 @@ class StationServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
         self.socket.bind(str(temporary))
         os.chmod(temporary, 0o600)
         os.replace(temporary, self.path)
+        self._inode = os.stat(self.path).st_ino  # ours, until another server replaces it
         self.server_address = str(self.path)
 
     def dispatch(self, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
@@ -196,11 +199,9 @@ class StationServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
     def close(self) -> None:
         self.shutdown()
         self.server_close()
-        try:
-            if os.stat(self.path).st_ino == os.fstat(self.socket.fileno()).st_ino:
+        with contextlib.suppress(OSError):
+            if os.stat(self.path).st_ino == self._inode:  # not a newer server's socket
                 self.path.unlink()
-        except OSError:
-            pass
 
 
 def answers(path: Path, timeout_s: float = 2.0) -> bool:

@@ -657,9 +657,13 @@ def serve_in_thread(
     server = StationServer(path, side.methods()).start()
     link = StationLink(path)
 
-    def close() -> None:
-        link.close()
-        server.close()
+    closed: list[bool] = []
+
+    def close() -> None:  # once: by the app, or by its finalizer
+        if not closed:
+            closed.append(True)
+            link.close()
+            server.close()
 
     return side, link, close
 
@@ -748,7 +752,7 @@ def build_app(
         clock,
         config.officer.timeout_seconds,
     )
-    return KioskApp(
+    app = KioskApp(
         config=config,
         catalog=catalog,
         journey=journey,
@@ -766,6 +770,11 @@ def build_app(
         side=side,
         _closing=closing,
     )
+    if side is not None:  # an app dropped unclosed (a test) still stops serving, at the latest at exit
+        import weakref
+
+        weakref.finalize(app, lambda: [close() for close in closing])
+    return app
 
 
 def make_desk(config: Config, desk: OfficerDesk | None = None, clock: Clock = local_now) -> DossierDesk:
