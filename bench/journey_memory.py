@@ -97,7 +97,9 @@ def run_round(tree: Path, data: Path, display: str, settle: float) -> dict[str, 
     )
     if out.returncode != 0:
         raise RuntimeError(out.stderr[-3000:])
-    result: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
+    # The last line that is our JSON (the worker child shares our stdout, and says it stopped).
+    line = next(ln for ln in reversed(out.stdout.splitlines()) if ln.startswith('{"memory"'))
+    result: dict[str, object] = json.loads(line)
     return result
 
 
