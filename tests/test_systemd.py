@@ -82,7 +82,7 @@ def test_the_kiosk_unit_leaves_delivery_to_the_worker_unit() -> None:
     assert load_config(environ={}).worker.in_kiosk is True  # a kiosk run on its own starts a worker
     # The station's services: the worker serves them in the data folder the kiosk reads too.
     assert "ReadWritePaths=/var/lib/kiosk" in (ROOT / "systemd" / "kiosk-worker.service").read_text()
-    assert "kiosk-worker.service" in next(line for line in kiosk.splitlines() if line.startswith("After="))
+    assert any("kiosk-worker.service" in line for line in kiosk.splitlines() if line.startswith("After="))
 
 
 def test_notify_reaches_the_socket(tmp_path: Path) -> None:
