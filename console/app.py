@@ -24,6 +24,7 @@ templates.env.globals.update(
     METHOD=labels.METHOD_LABELS,
     ROLES=labels.ROLE_LABELS,
     EVENTS=labels.EVENT_LABELS,
+    DEVICES=labels.DEVICE_LABELS,
     Action=Action,
 )
 
@@ -46,6 +47,8 @@ NAV: tuple[tuple[str, str, Action | None], ...] = (
     ("/head/officers", "Cán bộ", Action.MANAGE_OFFICERS),
     ("/head/settings", "Cài đặt", Action.EDIT_SETTINGS),
     ("/head/audit", "Nhật ký", Action.VIEW_AUDIT),
+    ("/province", "Toàn tỉnh", Action.VIEW_PROVINCE),
+    ("/hub/changes", "Gửi lên tỉnh", Action.CHANGE_STATUS),
 )
 
 
@@ -55,7 +58,13 @@ def page(
     services: ConsoleServices = request.app.state.services
     station = services.settings.get_all().get("station_name") or services.station_name
     nav = [
-        (href, text) for href, text, action in NAV if who is not None and (action is None or who.may(action))
+        (href, text)
+        for href, text, action in NAV
+        if who is not None
+        and (action is None or who.may(action))
+        and (action is not Action.VIEW_PROVINCE or services.province is not None)
+        and (href != "/hub/changes" or services.station_changes is not None)
+        and (href != "/stats" or services.statistics is not None)  # none at the hub: /province
     ]
     return templates.TemplateResponse(
         request,
@@ -79,6 +88,14 @@ def create_app(services: ConsoleServices) -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (login, queue, dossiers, calls, head, stats):
         app.include_router(module.router)
+    if services.province is not None:  # the same console, at the province hub
+        from console.routes import province
+
+        app.include_router(province.router)
+    if services.station_changes is not None:  # a station delivering to the province hub
+        from console.routes import hub_changes
+
+        app.include_router(hub_changes.router)
 
     @app.exception_handler(NotSignedIn)
     async def to_login(request: Request, exc: NotSignedIn) -> Response:
@@ -88,7 +105,7 @@ def create_app(services: ConsoleServices) -> FastAPI:
 
     @app.exception_handler(HTTPException)
     async def refused(request: Request, exc: HTTPException) -> Response:
-        if request.url.path.endswith(".json"):
+        if request.url.path.endswith(".json") or request.url.path.startswith("/v1/"):  # the hub's API
             return Response(f'{{"error": {exc.status_code}}}', exc.status_code, media_type="application/json")
         return page(request, "error.html", None, exc.status_code, message=exc.detail, code=exc.status_code)
 

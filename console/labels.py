@@ -37,4 +37,14 @@ HOLDER_LABELS = {
     "document_number": "Số giấy tờ",
 }
 ROLE_LABELS = {"officer": "Cán bộ", "station_head": "Trưởng Công an xã", "technician": "Kỹ thuật viên"}
+# The devices a station's heartbeat reports (`kiosk.app.root.station_devices`).
+DEVICE_LABELS = {
+    "printer": "Máy in phiếu",
+    "database_pages": "Cơ sở dữ liệu",
+    "free_disk": "Ổ đĩa",
+    "sealed_data": "Khóa dữ liệu",
+    "slip_signing": "Ký phiếu hẹn",
+    "outbox": "Hồ sơ chờ gửi",
+    "storage": "Lưu trữ",
+}
 EVENT_LABELS = {"status": "Đổi trạng thái", "filed": "Đã nộp lên hệ thống quốc gia", "payment": "Thanh toán"}

@@ -8,10 +8,13 @@ from dataclasses import dataclass
 
 from kiosk.audit import AuditLog
 from kiosk.catalog import Catalog
+from kiosk.catalog_overlay import CatalogOverlay
 from kiosk.desk import DossierDesk
+from kiosk.officer_cards import OfficerCards
 from kiosk.officers import Officers
 from kiosk.ports.clock import Clock
 from kiosk.ports.desk import CallBoard, ConsoleSessionRepository, SettingsRepository, TargetRepository
+from kiosk.ports.province import ProvinceRepository, StationChangeLog
 from kiosk.receipt import Receipt
 from kiosk.report import ReportHeader
 from kiosk.stats import Figures, Statistics
@@ -36,3 +39,12 @@ class ConsoleServices:
     # The statistics page and its report downloads (`kiosk report`'s figures and files).
     statistics: Statistics | None = None
     report_pdf: Callable[[Figures, ReportHeader], bytes] | None = None
+    # Officers' own chip cards (the station head registers them on the officers' page).
+    officer_cards: OfficerCards | None = None
+    # The station's own service files (`catalog.dir`) for the station head; None: not configured.
+    catalog_overlay: CatalogOverlay | None = None
+    # At a province hub (`kiosk hub serve`): the province pages (`console/routes/province.py`)
+    # over the hub's tables; None at a station.
+    province: ProvinceRepository | None = None
+    # At a station delivering to a hub: the hub's answers to its officers' changes; else None.
+    station_changes: StationChangeLog | None = None

@@ -4,8 +4,10 @@ settings (`kiosk.ports.desk`)."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+from collections.abc import Sequence
 
-from sqlalchemy import Connection, Engine, and_, delete, exists, func, select, update
+from sqlalchemy import Column, Connection, Engine, Table, and_, delete, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -14,12 +16,15 @@ from db.engine import SQLITE_BEGIN
 from db.models import (
     ConsoleSessionRow,
     DossierEventRow,
+    DossierNamePairRow,
     DossierNameTokenRow,
+    DossierPhotoRow,
     DossierRow,
     PaymentRow,
     StationSettingRow,
     TargetRow,
 )
+from kiosk.blind_index import name_pairs, pair
 from kiosk.ports.desk import (
     ConsoleSession,
     DeskDossier,
@@ -45,27 +50,44 @@ _QUEUE_COLUMNS = (
 )
 
 
-_TOKENS = DossierNameTokenRow.__table__
-# Postings counted per query token, at most, to choose which token leads SQLite's search: a rare
-# word (under this many dossiers) leads; among common ones the first typed does. Counting costs
-# ~0.2 µs a posting (bench/README_console.md: a cap of 50,000 cost more than it saved at 1M).
+_TOKENS: Table = DossierNameTokenRow.__table__  # type: ignore[assignment]
+_PAIRS: Table = DossierNamePairRow.__table__  # type: ignore[assignment]
+# Postings counted per query token or pair, at most, to choose which leads the search: a rare one
+# (under this many dossiers) leads; among common ones the first typed does. Counting costs ~0.2 µs
+# a posting (bench/README_console.md: a cap of 50,000 cost more than it saved at 1M).
 RARITY_PROBE = 4_000
 
 
-def _by_rarity(conn: Connection, tokens: list[str]) -> list[str]:
-    """The query's tokens, fewest dossiers first (counted up to `RARITY_PROBE`); one round trip."""
-    if len(tokens) == 1:
-        return tokens
+def _by_rarity(conn: Connection, key: Column[str], keys: list[str]) -> list[tuple[int, str]]:
+    """(postings up to `RARITY_PROBE`, key) of each key of `key`'s table, fewest first; one round trip."""
+    table = key.table
     counts = [
         select(func.count())
-        .select_from(
-            select(_TOKENS.c.dossier_id).where(_TOKENS.c.token == token).limit(RARITY_PROBE).subquery()
-        )
+        .select_from(select(table.c.dossier_id).where(key == value).limit(RARITY_PROBE).subquery())
         .scalar_subquery()
-        for token in tokens
+        for value in keys
     ]
     found = conn.execute(select(*counts)).one()
-    return [token for _, token in sorted(zip(found, tokens, strict=True), key=lambda pair: pair[0])]
+    return sorted(zip(found, keys, strict=True), key=lambda counted: counted[0])
+
+
+def _lead(conn: Connection, tokens: list[str]) -> tuple[Column[str], str, list[str]] | None:
+    """Where the search starts (the token or pair column and its value) and the tokens still to
+    probe; None when no dossier can match (a pair of the query is in no name).
+
+    One word: its token list. Two or more: the shortest list of a pair of them, counted on both
+    backends (each planner sees one pair's frequency at a time, not which of them is rarest), so
+    that two common words never together read an empty list instead of one word's postings."""
+    if len(tokens) == 1:
+        return _TOKENS.c.token, tokens[0], []
+    pairs = {pair(a, b): (a, b) for a, b in itertools.combinations(tokens, 2)}
+    if len(pairs) == 1:
+        (first,) = pairs
+    else:
+        (count, first), *_ = _by_rarity(conn, _PAIRS.c.pair, list(pairs))
+        if count == 0:
+            return None
+    return _PAIRS.c.pair, first, [t for t in tokens if t not in pairs[first]]
 
 
 def _event_row(dossier_id: int, event: DossierEvent) -> DossierEventRow:
@@ -103,6 +125,8 @@ class SqlDesk:
             where.append(DossierRow.tracking_code == query.tracking_code)
         if query.id_token:
             where.append(DossierRow.id_index == query.id_token)
+        if query.station_id:
+            where.append(DossierRow.station_id == query.station_id)
         tokens = list(dict.fromkeys(query.name_tokens))
         with self._engine.connect() as conn:
             statement = select(*_QUEUE_COLUMNS)
@@ -111,17 +135,18 @@ class SqlDesk:
             # submitted_at (no index) would sort every match first.
             newest = DossierRow.id.desc()
             if tokens:
-                # Every query token must be among the dossier's (whole tokens): the rarest leads,
-                # its dossiers newest first through the token index, and the others are probed
-                # by primary key. A dossier whose stored form was emptied (to be indexed again by
-                # `kiosk index rebuild`) is not found, as when the search read that column.
-                # SQLite joins in the order written, so the rarest leads; PostgreSQL knows each
-                # token's frequency (its statistics) and merges the postings in its own order.
-                first, *others = _by_rarity(conn, tokens) if conn.dialect.name == "sqlite" else tokens
-                lead = _TOKENS.alias("lead")
+                # Every query token must be among the dossier's (whole tokens): the shortest list
+                # (`_lead`) is walked newest first through its index and the other tokens are
+                # probed by primary key. A dossier whose stored form was emptied (to be indexed
+                # again by `kiosk index rebuild`) is not found, as when the search read that column.
+                found = _lead(conn, tokens)
+                if found is None:
+                    return []
+                key, value, others = found
+                lead = key.table.alias("lead")
                 statement = statement.select_from(
                     lead.join(DossierRow, lead.c.dossier_id == DossierRow.id)
-                ).where(lead.c.token == first, DossierRow.name_index != "")
+                ).where(lead.c[key.name] == value, DossierRow.name_index != "")
                 where += [
                     exists().where(_TOKENS.c.dossier_id == lead.c.dossier_id, _TOKENS.c.token == token)
                     for token in others
@@ -139,9 +164,24 @@ class SqlDesk:
             ).one_or_none()
             if row is None:
                 return None
+            photo = select(DossierPhotoRow.dossier_id).where(DossierPhotoRow.dossier_id == row.id)
+            has_photo = session.scalar(photo) is not None  # without reading the sealed image
             return DeskDossier(
-                _sealed(row), row.national_number, row.assisted_by, row.identity_check, row.finished_at
+                _sealed(row),
+                row.national_number,
+                row.assisted_by,
+                row.identity_check,
+                row.finished_at,
+                has_photo,
             )
+
+    def photo(self, tracking_code: str) -> bytes | None:
+        with self._engine.connect() as conn:
+            return conn.execute(
+                select(DossierPhotoRow.sealed)
+                .join(DossierRow, DossierPhotoRow.dossier_id == DossierRow.id)
+                .where(DossierRow.tracking_code == tracking_code)
+            ).scalar_one_or_none()
 
     def _dossier_id(self, session: Session, tracking_code: str) -> int:
         found = session.scalar(select(DossierRow.id).where(DossierRow.tracking_code == tracking_code))
@@ -249,8 +289,34 @@ class SqlDesk:
                 .where(DossierRow.id == row_id)
                 .values(name_index=name_index, id_index=id_index)
             )
-            conn.execute(delete(DossierNameTokenRow).where(DossierNameTokenRow.dossier_id == row_id))
+            _clear_name_rows(conn, [row_id])
             write_name_tokens(conn, row_id, name_index)
+
+    def repair_name_rows(self, rows: Sequence[tuple[int, str]]) -> int:
+        # Two reads for the whole batch; only the dossiers whose rows differ are written.
+        expected = {
+            row_id: (set(name_index.split()), set(name_pairs(name_index.split())))
+            for row_id, name_index in rows
+        }
+        if not expected:
+            return 0
+        found: dict[int, tuple[set[str], set[str]]] = {row_id: (set(), set()) for row_id in expected}
+        with self._writer.begin() as conn:
+            for table, key, slot in ((_TOKENS, _TOKENS.c.token, 0), (_PAIRS, _PAIRS.c.pair, 1)):
+                ids = table.c.dossier_id
+                for row_id, value in conn.execute(select(ids, key).where(ids.in_(expected))):
+                    found[row_id][slot].add(value)
+            wrong = [row_id for row_id in expected if found[row_id] != expected[row_id]]
+            if wrong:
+                _clear_name_rows(conn, wrong)
+                for row_id in wrong:
+                    write_name_tokens(conn, row_id, dict(rows)[row_id])
+            return len(wrong)
+
+
+def _clear_name_rows(conn: Connection, row_ids: list[int]) -> None:
+    conn.execute(delete(DossierNameTokenRow).where(DossierNameTokenRow.dossier_id.in_(row_ids)))
+    conn.execute(delete(DossierNamePairRow).where(DossierNamePairRow.dossier_id.in_(row_ids)))
 
 
 class SqlConsoleSessions:

@@ -9,16 +9,27 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.models import DossierNameTokenRow, DossierRow, OutboxRow, PrintJobRow
+from db.models import (
+    DossierNamePairRow,
+    DossierNameTokenRow,
+    DossierPhotoRow,
+    DossierRow,
+    OutboxRow,
+    PrintJobRow,
+)
 from db.print_jobs import new_row
+from kiosk.blind_index import name_pairs
 from kiosk.ports.storage import NewPrintJob, OutboxItem, SealedDossier
 
 
 def write_name_tokens(conn: Connection | Session, dossier_id: int, name_index: str) -> None:
-    """The token rows the console searches (`db.desk`), from the stored form " t1 t2 "."""
-    values = [{"dossier_id": dossier_id, "token": t} for t in dict.fromkeys(name_index.split())]
-    if values:
-        conn.execute(insert(DossierNameTokenRow), values)
+    """The token and pair rows the console searches (`db.desk`), from the stored form " t1 t2 "."""
+    tokens = list(dict.fromkeys(name_index.split()))
+    if tokens:
+        conn.execute(insert(DossierNameTokenRow), [{"dossier_id": dossier_id, "token": t} for t in tokens])
+    pairs = name_pairs(tokens)
+    if pairs:
+        conn.execute(insert(DossierNamePairRow), [{"dossier_id": dossier_id, "pair": p} for p in pairs])
 
 
 def _sealed(row: DossierRow) -> SealedDossier:
@@ -82,6 +93,8 @@ class SqlDossierRepository:
                     session.add(row)
                     session.flush()  # its id, for the tokens: both or neither are stored
                     write_name_tokens(session, row.id, dossier.name_index)
+                    if dossier.photo is not None:
+                        session.add(DossierPhotoRow(dossier_id=row.id, sealed=dossier.photo))
             except IntegrityError:
                 existing = session.scalars(
                     select(DossierRow).where(DossierRow.tracking_code == code)

@@ -103,6 +103,10 @@ class SqlHub:
         self._engine = engine
         self._writer = engine.execution_options(**{SQLITE_BEGIN: "BEGIN IMMEDIATE"})
 
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
     # --- enrolment ------------------------------------------------------------------------
 
     def add_code(

@@ -9,7 +9,7 @@ from sqlalchemy import Engine, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.models import AuditRow, DossierRow, PrintJobRow, StationKeyRow
+from db.models import AuditRow, DossierPhotoRow, DossierRow, OfficerRow, PrintJobRow, StationKeyRow
 from kiosk.ports.storage import SealedRow
 
 
@@ -38,6 +38,10 @@ class SqlKeyLedger:
             count = int(conn.execute(select(func.count()).select_from(DossierRow)).scalar_one())
             if not dossiers_only:
                 count += int(conn.execute(select(func.count()).select_from(PrintJobRow)).scalar_one())
+                cards = (
+                    select(func.count()).select_from(OfficerRow).where(OfficerRow.card_sealed.is_not(None))
+                )
+                count += int(conn.execute(cards).scalar_one())
         return count
 
     def audit_rows(self) -> int:
@@ -64,6 +68,27 @@ class SqlKeyLedger:
                     new = reseal(SealedRow(table, row_id, code, payload))
                     session.execute(update(model).where(model.id == row_id).values(payload=new))
                     count += 1
+            photos = select(
+                DossierPhotoRow.dossier_id, DossierRow.tracking_code, DossierPhotoRow.sealed
+            ).join(DossierRow, DossierPhotoRow.dossier_id == DossierRow.id)
+            for dossier_id, code, sealed in session.execute(photos).all():
+                new = reseal(SealedRow("dossier_photos", dossier_id, code, sealed))
+                session.execute(
+                    update(DossierPhotoRow).where(DossierPhotoRow.dossier_id == dossier_id).values(sealed=new)
+                )
+                count += 1
+            cards = select(OfficerRow.officer_id, OfficerRow.card_sealed).where(
+                OfficerRow.card_sealed.is_not(None)
+            )
+            for officer_id, card in session.execute(cards).all():
+                if card is None:  # pragma: no cover - the query takes only registered cards
+                    continue
+                # An officer's card is bound to the officer id, carried where a dossier's code goes.
+                new = reseal(SealedRow("officers", 0, officer_id, card))
+                session.execute(
+                    update(OfficerRow).where(OfficerRow.officer_id == officer_id).values(card_sealed=new)
+                )
+                count += 1
             _record(session, purpose, key_id, "retired")
         return count
 

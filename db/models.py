@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -97,6 +98,11 @@ class DossierRow(Base):
     __table_args__ = (
         CheckConstraint(f"status IN ({_STATUS_VALUES})", name="status"),
         CheckConstraint(f"payment_status IN ({_PAYMENT_VALUES})", name="payment_status"),
+        # The report's queries read a period from these alone (db.stats; revision 0012_report_indexes).
+        Index(
+            "ix_dossiers_submitted_report", "submitted_at", "service_code", "assisted_by", "session_seconds"
+        ),
+        Index("ix_dossiers_finished_report", "finished_at", "status", "service_code", "submitted_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -105,7 +111,7 @@ class DossierRow(Base):
     service_version: Mapped[int] = mapped_column(Integer)
     station_id: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16), default=DossierStatus.RECEIVED.value)
-    submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)  # reports by period
+    submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())  # reports by period: indexed above
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     # {"fields": ..., "holder": ...} sealed with the tracking code as context (see kiosk.outbox).
     payload: Mapped[bytes] = mapped_column(LargeBinary)
@@ -128,7 +134,7 @@ class DossierRow(Base):
     id_index: Mapped[str] = mapped_column(String(64), default="", server_default="", index=True)
     # Seconds the citizen spent at the kiosk for this dossier (statistics); NULL when unknown.
     session_seconds: Mapped[int | None] = mapped_column(Integer)
-    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), index=True)  # done/rejected
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())  # done/rejected: indexed above
 
 
 class DossierNameTokenRow(Base):
@@ -146,6 +152,32 @@ class DossierNameTokenRow(Base):
 
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"), primary_key=True)
     token: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class DossierPhotoRow(Base):
+    """The applicant's face from the chip (DG2), sealed like the payload (`kiosk.dossier_photo`),
+    apart from the dossier row so that lists and searches never read ~20 KB per dossier. Revision
+    0011_dossier_photo; purged with its dossier (and ON DELETE CASCADE)."""
+
+    __tablename__ = "dossier_photos"
+
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"), primary_key=True)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class DossierNamePairRow(Base):
+    """Two name tokens of a dossier together (`kiosk.blind_index.pair`, revision 0012): a search of
+    two or more words starts from the shortest pair list. Written with the tokens; deleted with the
+    dossier by the database (ON DELETE CASCADE)."""
+
+    __tablename__ = "dossier_name_pairs"
+    __table_args__ = (
+        Index("ix_dossier_name_pairs_pair", "pair", "dossier_id"),
+        {"sqlite_with_rowid": False},
+    )
+
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"), primary_key=True)
+    pair: Mapped[str] = mapped_column(String(128), primary_key=True)
 
 
 class DossierEventRow(Base):
@@ -293,6 +325,14 @@ class OfficerRow(Base):
     failed_pins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    # Revision 0011_dossier_photo: the officer's own chip card (`kiosk.officer_cards`), as the
+    # blind-index token of its ID number (found by it when the card is placed) and the number
+    # sealed (the chip's access key is derived from it). NULL: no card.
+    card_index: Mapped[str | None] = mapped_column(String(64), unique=True)
+    card_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Revision 0009: at a province hub, the one station whose dossiers this account may see
+    # (NULL: the whole database: at a station its own dossiers, at the hub the province's).
+    station_id: Mapped[str | None] = mapped_column(String(64))
 
 
 class PrintJobRow(Base):
@@ -405,6 +445,36 @@ class HubSubmissionRow(Base):
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
+class HubUploadRow(Base):
+    """An attachment of a dossier on its way to the hub in chunks: how much has arrived so far is
+    the offset a cut upload resumes at (`hub/uploads.py`)."""
+
+    __tablename__ = "hub_uploads"
+    __table_args__ = (UniqueConstraint("dossier_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(64))  # "photo", "scan-1"…: one per dossier
+    media_type: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    received: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    completed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class HubUploadChunkRow(Base):
+    """One acknowledged chunk, sealed with the hub's data key like the dossier it belongs to."""
+
+    __tablename__ = "hub_upload_chunks"
+
+    upload_id: Mapped[int] = mapped_column(ForeignKey("hub_uploads.id", ondelete="CASCADE"), primary_key=True)
+    offset: Mapped[int] = mapped_column(Integer, primary_key=True)
+    length: Mapped[int] = mapped_column(Integer)
+    digest: Mapped[str] = mapped_column(String(64))  # of the clear bytes: a resent chunk is compared
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class HubLinkRow(Base):
     """At a station: how far it has pulled the hub's statuses, when, and the province's slip keys."""
 
@@ -414,3 +484,66 @@ class HubLinkRow(Base):
     cursor: Mapped[int] = mapped_column(Integer, default=0)
     synced_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     slip_keys: Mapped[str] = mapped_column(Text, default="{}")  # JSON {station id: [base64 keys]}
+    # Revision 0009: the newest `dossier_events` id whose officer status change went to the hub.
+    edits_cursor: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+# --- Revision 0009: the province console, heartbeats, officers' changes made at a station ----------
+
+
+class StationHeartbeatRow(Base):
+    """At the hub: the newest heartbeat of each station (devices, outbox backlog, version)."""
+
+    __tablename__ = "station_heartbeats"
+
+    station_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sent_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())  # the station's clock
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())  # the hub's clock: offline since
+    version: Mapped[str] = mapped_column(String(32))
+    backlog: Mapped[int] = mapped_column(Integer)
+    devices: Mapped[str] = mapped_column(Text)  # JSON {device: {"ok": bool, "state": str, "detail": str}}
+    paper_out: Mapped[bool] = mapped_column(Boolean)
+
+
+class CommuneTargetRow(Base):
+    """At the hub: a province head's target (chỉ tiêu) of dossiers for a commune in a month."""
+
+    __tablename__ = "commune_targets"
+
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)  # YYYY-MM
+    commune: Mapped[str] = mapped_column(String(100), primary_key=True)
+    target: Mapped[int] = mapped_column(Integer)
+    set_by: Mapped[str] = mapped_column(String(32))
+
+
+class HubChangeRow(Base):
+    """At the hub: an officer's status change made at a station, in the order it arrived here
+    (`id`), applied or refused with the reason (`kiosk.desk.status_refusal`)."""
+
+    __tablename__ = "hub_status_edits"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    edit_key: Mapped[str] = mapped_column(String(128), unique=True)  # station id : station event id
+    station_id: Mapped[str] = mapped_column(String(64), index=True)
+    tracking_code: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(16))
+    note_for_citizen: Mapped[str] = mapped_column(Text, default="")
+    actor: Mapped[str] = mapped_column(String(32))
+    made_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())  # the station's clock, shown only
+    arrived_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())  # the hub's clock: the order
+    outcome: Mapped[str] = mapped_column(String(16))  # applied / refused
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class StationChangeRow(Base):
+    """At a station: what the hub answered to an officer's status change sent from here."""
+
+    __tablename__ = "station_status_edits"
+
+    event_id: Mapped[int] = mapped_column(Integer, primary_key=True)  # dossier_events.id
+    tracking_code: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(16))
+    actor: Mapped[str] = mapped_column(String(32))
+    outcome: Mapped[str] = mapped_column(String(16))  # applied / refused
+    reason: Mapped[str] = mapped_column(Text, default="")
+    answered_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())

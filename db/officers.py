@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from db.models import OfficerRow
 from kiosk.permissions import Role
-from kiosk.ports.officers import Officer, OfficerExists
+from kiosk.ports.officers import CardTaken, Officer, OfficerCard, OfficerExists
 
 
 def _officer(row: OfficerRow) -> Officer:
@@ -24,6 +24,8 @@ def _officer(row: OfficerRow) -> Officer:
         failed_pins=row.failed_pins,
         locked_until=row.locked_until,
         created_at=row.created_at,
+        has_card=row.card_index is not None,
+        station_id=row.station_id,
     )
 
 
@@ -45,6 +47,7 @@ class SqlOfficers:
                         failed_pins=officer.failed_pins,
                         locked_until=officer.locked_until,
                         created_at=officer.created_at,
+                        station_id=officer.station_id,
                     )
                 )
         except IntegrityError:
@@ -88,3 +91,23 @@ class SqlOfficers:
 
     def clear_failures(self, officer_id: str) -> None:
         self._update(officer_id, failed_pins=0, locked_until=None)
+
+    def set_card(self, officer_id: str, card_index: str | None, card_sealed: bytes | None) -> None:
+        try:
+            self._update(officer_id, card_index=card_index, card_sealed=card_sealed)
+        except IntegrityError:  # the unique token: another officer holds this card
+            raise CardTaken(officer_id) from None
+
+    def cards(self) -> list[OfficerCard]:
+        query = (
+            select(OfficerRow.officer_id, OfficerRow.active, OfficerRow.card_sealed)
+            .where(OfficerRow.card_sealed.is_not(None))
+            .order_by(OfficerRow.officer_id)
+        )
+        with self._engine.connect() as conn:
+            return [OfficerCard(r.officer_id, r.active, r.card_sealed) for r in conn.execute(query)]
+
+    def by_card(self, card_index: str) -> Officer | None:
+        with Session(self._engine) as session:
+            row = session.scalars(select(OfficerRow).where(OfficerRow.card_index == card_index)).one_or_none()
+            return None if row is None else _officer(row)

@@ -11,7 +11,15 @@ from sqlalchemy import Engine, and_, delete, select
 from sqlalchemy.orm import Session
 
 from db.engine import SQLITE_BEGIN
-from db.models import DailyCountRow, DossierEventRow, DossierRow, OutboxRow, PaymentRow, PrintJobRow
+from db.models import (
+    DailyCountRow,
+    DossierEventRow,
+    DossierPhotoRow,
+    DossierRow,
+    OutboxRow,
+    PaymentRow,
+    PrintJobRow,
+)
 from kiosk.ports.storage import PurgedRows
 
 T = TypeVar("T")
@@ -62,9 +70,9 @@ class SqlRetention:
             keep = [PrintJobRow.tracking_code.not_in(chunk) for chunk in _chunks(kept_codes)]
             jobs += _deleted(session.execute(delete(PrintJobRow).where(and_(stale, *keep))))
             for chunk in _chunks(ids):
-                # The dossier's history goes with it: officers' notes are personal data too, and
+                # The dossier's history and photo go with it: officers' notes are personal data too, and
                 # the foreign keys would refuse the dossier's deletion while they remain.
-                for history in (OutboxRow, DossierEventRow, PaymentRow):
+                for history in (OutboxRow, DossierEventRow, PaymentRow, DossierPhotoRow):
                     session.execute(delete(history).where(history.dossier_id.in_(chunk)))
                 session.execute(delete(DossierRow).where(DossierRow.id.in_(chunk)))
         return PurgedRows(len(ids), jobs, len(unsent))

@@ -5,7 +5,9 @@ only (`kiosk.request_signing`); the signature is checked before the body is even
     POST /v1/submissions   one dossier, `Idempotency-Key` header: stored once whatever the retries
     GET  /v1/statuses      ?after=CURSOR: the calling station's status changes, and the
                            province's slip keys
-    GET  /v1/openapi.json  this API's spec (version `API_VERSION`)
+    GET  /v1/openapi.json  this API's spec (version `API_VERSION`; `hub/openapi-v1.json` is the
+                           published copy, and a test keeps the two the same)
+    GET  /livez            "ok", nothing else: the reverse proxy's liveness probe (unsigned)
 
 Answers: 200 done (also for a repeated submission: `"stored": "duplicate"`); 401 a signature
 refused (reason: unknown_key, bad_signature, bad_digest, stale, replay, malformed); 403 revoked,
@@ -16,18 +18,30 @@ already holds another dossier); 400/422 a bad request. A station retries 5xx and
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Sequence
+from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, FastAPI, Path, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
 from starlette.concurrency import run_in_threadpool
 
 from hub.service import Hub, HubRefusal, RequestView
+from hub.uploads import CHUNK_SIZE, MAX_ATTACHMENT, uploads_for
 from kiosk import trackcode
 from kiosk.dossier import Dossier
 
-API_VERSION = "1.0.0"
+# 1.1: signature scheme, Idempotency-Key, shapes declared; 1.2: uploads; 1.3: heartbeats, changes, lookup
+API_VERSION = "1.3.0"
+# 32 raw bytes in base64, as `kiosk.request_signing.public_key_text` writes a public key.
+PUBLIC_KEY = r"^[A-Za-z0-9+/]{43}=$"
+TRACKING_CODE = rf"^[{trackcode.ALPHABET}]{{{trackcode.LENGTH}}}$"
+# The station's own rule (`[station] id` in kiosk/config.py); also keeps NUL and other controls,
+# which PostgreSQL refuses in text columns, out of every clear column the hub writes.
+STATION_ID = r"^[A-Za-z0-9][A-Za-z0-9-]{0,19}$"
+SERVICE_CODE = r"^[A-Za-z0-9._-]{1,64}$"  # a catalog code ("1.003677") or a service file's name
+ENROLMENT_CODE = r"^[A-Za-z2-7 -]{1,64}$"  # base32 in groups, as `kiosk hub enrol-code` prints it
 
 
 class SubmissionIn(BaseModel):
@@ -35,10 +49,12 @@ class SubmissionIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    tracking_code: str
-    service_code: str = Field(min_length=1, max_length=64)
+    tracking_code: str = Field(
+        pattern=TRACKING_CODE, description="with its check character (kiosk.trackcode)"
+    )
+    service_code: str = Field(pattern=SERVICE_CODE)
     service_version: int = Field(ge=0)
-    station_id: str = Field(min_length=1, max_length=64)
+    station_id: str = Field(pattern=STATION_ID)
     submitted_at: AwareDatetime
     fields: dict[str, Any]
     holder: dict[str, str]
@@ -69,10 +85,14 @@ class SubmissionIn(BaseModel):
 class EnrolIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    code: str = Field(min_length=1, max_length=64)
-    station_id: str = Field(min_length=1, max_length=64)
-    request_key: str = Field(description="raw Ed25519 public key, base64; it signs this request")
-    slip_keys: list[str] = Field(description="the station's slip public keys, current first")
+    code: str = Field(pattern=ENROLMENT_CODE)
+    station_id: str = Field(pattern=STATION_ID)
+    request_key: str = Field(
+        pattern=PUBLIC_KEY, description="raw Ed25519 public key, base64; it signs this request"
+    )
+    slip_keys: list[Annotated[str, Field(pattern=PUBLIC_KEY)]] = Field(
+        min_length=1, max_length=8, description="the station's slip public keys, current first"
+    )
 
 
 class Stored(BaseModel):
@@ -109,15 +129,62 @@ class Refused(BaseModel):
 
 
 _REFUSALS: dict[int | str, dict[str, Any]] = {code: {"model": Refused} for code in (400, 401, 403, 409, 422)}
+SIGNED = "stationSignature"
+_SECURITY_SCHEMES = {
+    SIGNED: {
+        "type": "apiKey",
+        "in": "header",
+        "name": "Signature",
+        "description": (
+            "RFC 9421 HTTP Message Signature with the station's enrolled Ed25519 key, label `kiosk`, "
+            'tag `kiosk-station`, over ("@method" "@path" "@query" "content-digest"), with `created` '
+            "(±5 minutes of the hub's clock) and a single-use `nonce`; sent with Signature-Input and an "
+            "RFC 9530 Content-Digest (sha-256) of the body, empty or not. See kiosk/request_signing.py."
+        ),
+    }
+}
+_IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": True,
+    "description": "one per dossier, the same at every retry: the hub stores the dossier once",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 60},
+}
 
 
-def _schema(model: type[BaseModel]) -> dict[str, Any]:
-    return {
+MAX_CURSOR = 2**31 - 1  # `dossier_events.id` is a 32-bit integer: PostgreSQL refuses more
+_AFTER = {
+    "name": "after",
+    "in": "query",
+    "required": False,
+    "description": "the cursor of the last change applied (0: from the start)",
+    "schema": {"type": "integer", "minimum": 0, "maximum": MAX_CURSOR, "default": 0},
+}
+
+
+def _path_number(name: str, low: int, high: int) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True,
+            "schema": {"type": "integer", "minimum": low, "maximum": high}}  # fmt: skip
+
+
+def _whole(name: str, text: str, low: int, high: int) -> int:
+    """A whole number from a path or query, read after the signature check (refusal shape on error)."""
+    if not text.isascii() or not text.isdigit() or not low <= int(text) <= high:
+        raise HubRefusal(422, "bad_request", f"{name}: a whole number, {low} to {high}")
+    return int(text)
+
+
+def _schema(model: type[BaseModel], *parameters: dict[str, Any]) -> dict[str, Any]:
+    extra: dict[str, Any] = {
+        "security": [{SIGNED: []}],
         "requestBody": {
             "required": True,
             "content": {"application/json": {"schema": model.model_json_schema()}},
-        }
+        },
     }
+    if parameters:
+        extra["parameters"] = list(parameters)
+    return extra
 
 
 async def _view(request: Request) -> RequestView:
@@ -159,7 +226,10 @@ def make_router(hub: Hub) -> APIRouter:
         )
 
     @router.post(
-        "/submissions", response_model=Stored, responses=_REFUSALS, openapi_extra=_schema(SubmissionIn)
+        "/submissions",
+        response_model=Stored,
+        responses=_REFUSALS,
+        openapi_extra=_schema(SubmissionIn, _IDEMPOTENCY_KEY),
     )
     async def submit(request: Request) -> Any:
         view = await _view(request)
@@ -174,20 +244,106 @@ def make_router(hub: Hub) -> APIRouter:
         except HubRefusal as exc:
             return _refused(exc)
 
-    @router.get("/statuses", response_model=Statuses, responses=_REFUSALS)
-    async def statuses(request: Request, after: int = Query(0, ge=0)) -> Any:
+    @router.get(
+        "/statuses",
+        response_model=Statuses,
+        responses=_REFUSALS,
+        openapi_extra={"security": [{SIGNED: []}], "parameters": [_AFTER]},
+    )
+    async def statuses(request: Request) -> Any:
         view = await _view(request)
         try:
             station = await run_in_threadpool(hub.authenticate, view)
-            return await run_in_threadpool(hub.statuses, station, after)
+            # Read after the signature check, as bodies are: a stranger learns nothing from a 422.
+            after = request.query_params.get("after", "0")
+            if not after.isascii() or not after.isdigit() or int(after) > MAX_CURSOR:
+                raise HubRefusal(422, "bad_request", f"after: a cursor is a whole number, 0 to {MAX_CURSOR}")
+            return await run_in_threadpool(hub.statuses, station, int(after))
         except HubRefusal as exc:
             return _refused(exc)
 
+    add_upload_routes(router, hub)
     return router
 
 
-def make_app(hub: Hub) -> FastAPI:
-    """The station API on its own; the console app mounts `make_router` the same way."""
+class UploadIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    tracking_code: str = Field(pattern=TRACKING_CODE)
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$", description="one per dossier: photo, scan-1…")
+    media_type: str = Field(pattern=r"^[a-z]+/[a-z0-9.+-]{1,50}$")
+    size: int = Field(ge=1, le=MAX_ATTACHMENT)
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+class UploadState(BaseModel):
+    upload_id: int
+    received: int = Field(description="bytes acknowledged: the next chunk starts here")
+    size: int
+    chunk_size: int = Field(description="the largest chunk the hub takes")
+    complete: bool
+
+
+_UPLOAD_REFUSALS = {**_REFUSALS, 404: {"model": Refused}}
+
+
+def add_upload_routes(router: APIRouter, hub: Hub) -> None:
+    """Attachments in chunks that resume (`hub/uploads.py`)."""
+    uploads = uploads_for(hub) if hub is not None else None  # None: only the spec is wanted
+
+    @router.post(
+        "/uploads", response_model=UploadState, responses=_UPLOAD_REFUSALS, openapi_extra=_schema(UploadIn)
+    )
+    async def start_upload(request: Request) -> Any:
+        view = await _view(request)
+        try:
+            station = await run_in_threadpool(hub.authenticate, view)
+            try:
+                body = UploadIn.model_validate_json(view.body)
+            except ValidationError as exc:
+                return _bad_body(exc)
+            assert uploads is not None
+            return await run_in_threadpool(uploads.start, view, station, body.model_dump())
+        except HubRefusal as exc:
+            return _refused(exc)
+
+    @router.put(
+        "/uploads/{upload_id}/chunks/{offset}",
+        response_model=UploadState,
+        responses=_UPLOAD_REFUSALS,
+        openapi_extra={
+            "security": [{SIGNED: []}],
+            "parameters": [
+                _path_number("upload_id", 1, MAX_CURSOR),
+                _path_number("offset", 0, MAX_ATTACHMENT),
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/octet-stream": {
+                        "schema": {"type": "string", "format": "binary", "maxLength": CHUNK_SIZE}
+                    }
+                },
+            },
+        },
+    )
+    async def put_chunk(request: Request, upload_id: str = Path(include_in_schema=False),
+                        offset: str = Path(include_in_schema=False)) -> Any:  # fmt: skip
+        view = await _view(request)
+        try:
+            station = await run_in_threadpool(hub.authenticate, view)
+            # Checked after the signature, as bodies are: a stranger learns nothing from a 422.
+            number = _whole("upload_id", upload_id, 1, MAX_CURSOR)
+            at = _whole("offset", offset, 0, MAX_ATTACHMENT)
+            assert uploads is not None
+            return await run_in_threadpool(uploads.chunk, view, station, number, at, view.body)
+        except HubRefusal as exc:
+            return _refused(exc)
+
+
+def make_app(hub: Hub, extra: Sequence[APIRouter] = ()) -> FastAPI:
+    """The station API on its own (`extra`: the province's station routes, `hub.province_api`).
+    The hub serves the console app with the same routers; its spec is this app's (`spec_of`)."""
     app = FastAPI(
         title="kiosk province hub: station API",
         version=API_VERSION,
@@ -196,4 +352,46 @@ def make_app(hub: Hub) -> FastAPI:
         redoc_url=None,
     )
     app.include_router(make_router(hub))
+    for router in extra:
+        app.include_router(router)
+    add_station_errors(app)
+
+    @app.get("/livez", include_in_schema=False)
+    async def livez() -> PlainTextResponse:
+        return PlainTextResponse("ok")
+
+    original = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        spec = original()
+        spec.setdefault("components", {})["securitySchemes"] = _SECURITY_SCHEMES
+        return spec
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+def add_station_errors(app: FastAPI) -> None:
+    """A bad query parameter answers in the spec's refusal shape, like every other refusal."""
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        return JSONResponse({"reason": "bad_request", "detail": detail}, status_code=422)
+
+
+def published_spec() -> dict[str, Any]:
+    """The spec this build serves, as `hub/openapi-v1.json` publishes it
+    (`python -m hub.api > hub/openapi-v1.json` after a change, and a new `API_VERSION`)."""
+    from hub.province_api import make_province_router
+
+    province = make_province_router(None, None, lambda: dt.datetime.now(dt.UTC))  # type: ignore[arg-type]
+    return make_app(None, [province]).openapi()  # type: ignore[arg-type]
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+
+    json.dump(published_spec(), sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")

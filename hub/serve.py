@@ -9,7 +9,11 @@ folder and follow the station's rules (`kiosk.keys`): made on an empty database 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine
 
 from db.audit import SqlAuditLog
 from db.engine import make_engine, redacted_url
@@ -21,6 +25,10 @@ from kiosk.audit import AuditLog
 from kiosk.keys import open_audit_key, open_sealer
 from kiosk.ports.clock import Clock
 from kiosk.request_signing import CLOCK_SKEW
+from kiosk.sealing import Sealer
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 
 class HubError(Exception):
@@ -31,7 +39,22 @@ def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+@dataclass(frozen=True)
+class HubParts:
+    """What the hub's station API and its console share: one engine, keys and audit chain."""
+
+    engine: Engine
+    ledger: SqlKeyLedger
+    sealer: Sealer
+    audit: AuditLog
+    hub: Hub
+
+
 def build_hub(url: str, keys_dir: Path, clock: Clock = _utcnow) -> Hub:
+    return open_hub(url, keys_dir, clock).hub
+
+
+def open_hub(url: str, keys_dir: Path, clock: Clock = _utcnow) -> HubParts:
     engine = make_engine(url)
     found = schema_revision(engine)
     if found != SCHEMA_REVISION:
@@ -43,7 +66,8 @@ def build_hub(url: str, keys_dir: Path, clock: Clock = _utcnow) -> Hub:
     ledger = SqlKeyLedger(engine)
     sealer = open_sealer(keys_dir / "data.key", ledger)
     audit = AuditLog(SqlAuditLog(engine), open_audit_key(keys_dir / "audit.key", ledger), clock)
-    return Hub(SqlHub(engine), SqlNonceLog(engine, 2 * CLOCK_SKEW), sealer, audit, clock)
+    hub = Hub(SqlHub(engine), SqlNonceLog(engine, 2 * CLOCK_SKEW), sealer, audit, clock)
+    return HubParts(engine, ledger, sealer, audit, hub)
 
 
 def parse_listen(text: str) -> tuple[str, int]:
@@ -53,11 +77,10 @@ def parse_listen(text: str) -> tuple[str, int]:
     return host.strip("[]") or "127.0.0.1", int(port)
 
 
-def serve(hub: Hub, listen: str) -> None:
+def serve(app: FastAPI, listen: str) -> None:
+    """Run `app` (the station API and the province console, `kiosk.app.root.build_hub_app`)."""
     import uvicorn
-
-    from hub.api import make_app
 
     host, port = parse_listen(listen)
     # Behind the TLS proxy on the same machine: trust its X-Forwarded-For from loopback only.
-    uvicorn.run(make_app(hub), host=host, port=port, proxy_headers=True, forwarded_allow_ips="127.0.0.1")
+    uvicorn.run(app, host=host, port=port, proxy_headers=True, forwarded_allow_ips="127.0.0.1")

@@ -113,6 +113,15 @@ class Hub:
     def _now(self) -> dt.datetime:
         return self._clock().astimezone(dt.UTC)
 
+    @property
+    def sealer(self) -> Sealer:
+        """The hub's data key: what it holds for stations (dossiers, attachments) is sealed with it."""
+        return self._sealer
+
+    @property
+    def clock(self) -> Clock:
+        return self._clock
+
     # --- refusals -------------------------------------------------------------------------
 
     def _refuse(self, request: RequestView, actor: str, status: int, reason: str, detail: str) -> HubRefusal:

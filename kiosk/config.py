@@ -433,6 +433,12 @@ class HubKeys(Section):
         Int(10, 86_400), 120, "Seconds between two pulls of the hub's status changes."
     )
     timeout_seconds = Setting(Int(1, 300), 20, "Seconds a request to the hub may take before it is retried.")
+    heartbeat_every_seconds = Setting(
+        Int(30, 86_400),
+        300,
+        "Seconds between two heartbeats to the hub (devices, backlog, version); the province "
+        "console lists a station silent for an hour as offline.",
+    )
 
 
 class WorkerKeys(Section):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
@@ -169,6 +170,10 @@ class KioskController:
         # lost): sent again, with its code, if the citizen tries again with the same answers.
         self._unconfirmed: Dossier | None = None
         self._in_session = False
+        # One read at a time: an officer's card being recognised and a citizen's read would mix
+        # their APDUs on the same chip (`with_card`).
+        self._card_turn = threading.Lock()
+        self._card_placed: list[Callable[[], None]] = []
         journey.subscribe(self._on_change)
 
     def start(self) -> None:
@@ -189,6 +194,8 @@ class KioskController:
         kind = event.kind
         if kind is CardEventKind.CARD_INSERTED:
             self.journey.card_inserted()
+            for listener in list(self._card_placed):
+                listener()
         elif kind is CardEventKind.CARD_REMOVED:
             self.journey.card_removed()
         elif kind is CardEventKind.READER_ATTACHED:
@@ -207,10 +214,31 @@ class KioskController:
             self.journey.card_failed(reason)
 
         def read() -> tuple[CardRead, dict[str, str] | None]:
-            result = self._card_reader().read(effect.key, progress)
+            with self._card_turn:
+                result = self._card_reader().read(effect.key, progress)
             return result, today_address(result.holder.residence)
 
         self.runner.run(read, lambda done: self.journey.card_read(*done), failed)
+
+    def on_card_placed(self, listener: Callable[[], None]) -> None:
+        """`listener` is called on the UI thread after each card placed on the reader (after the
+        journey heard of it): officer mode recognises officers' own cards (`kiosk.officer_cards`)."""
+        self._card_placed.append(listener)
+
+    def with_card(
+        self,
+        work: Callable[[CardReader], Any],
+        done: Callable[[Any], None],
+        failed: Callable[[BaseException], None],
+    ) -> None:
+        """Run `work` with the reader off the UI thread, never during another read; `done` or
+        `failed` on the UI thread."""
+
+        def turn() -> Any:
+            with self._card_turn:
+                return work(self._card_reader())
+
+        self.runner.run(turn, done, failed)
 
     # -- submission and receipt -----------------------------------------------------------
     def _submit(self, effect: Submit) -> None:
@@ -239,6 +267,7 @@ class KioskController:
                 },
                 consented_at=effect.consented_at,
                 fee_amount=effect.service.fee.amount_for(effect.values),
+                photo=effect.photo,
             )
 
         def store() -> tuple[str, Receipt, int | None]:

@@ -17,6 +17,7 @@ from kiosk import trackcode
 from kiosk.audit import AuditLog
 from kiosk.blind_index import BlindIndex, is_id_number
 from kiosk.dossier import Dossier, StoredDossier
+from kiosk.dossier_photo import Photo, open_photo
 from kiosk.officers import Actor
 from kiosk.permissions import Action, NotAllowed, may
 from kiosk.ports.clock import Clock
@@ -104,7 +105,7 @@ class DossierDesk:
         return self._clock().astimezone(dt.UTC)
 
     def _allow(self, by: Actor, action: Action, detail: str) -> None:
-        if by.role is not None and not may(by.role, action):
+        if by.role is not None and not may(by.role, action, by.station is not None):
             self._audit.record(by.label, "refused", f"{action.value} {detail}: role {by.role.value}")
             raise NotAllowed(by.role, action)
 
@@ -113,6 +114,8 @@ class DossierDesk:
         typed with or without tone marks. Searching personal data (ID, name) needs the right to
         view it, and is audited (what was searched is not written: it is personal data)."""
         text = text.strip()
+        if by.station is not None:  # an account of one station sees its dossiers only
+            query = replace(query, station_id=by.station)
         if not text:
             return self._repository.queue(query)
         self._allow(by, Action.VIEW_PERSONAL_DATA, "search")
@@ -129,9 +132,11 @@ class DossierDesk:
         self._audit.record(by.label, "search", "by code" if code else "by ID number or name")
         return self._repository.queue(query)
 
-    def _get(self, tracking_code: str) -> DeskDossier:
+    def _get(self, tracking_code: str, by: Actor | None = None) -> DeskDossier:
         found = self._repository.get(tracking_code)
-        if found is None:
+        # Another station's dossier is "no dossier" to an account of one station: not even
+        # whether it exists leaks.
+        if found is None or (by is not None and by.station not in (None, found.sealed.station_id)):
             raise DeskProblem(f"no dossier {tracking_code}")
         return found
 
@@ -140,8 +145,8 @@ class DossierDesk:
 
     def view(self, by: Actor, tracking_code: str) -> DossierView:
         """The dossier's page; its personal data only for a role that may see it (audited)."""
-        desk = self._get(tracking_code)
-        personal = by.role is None or may(by.role, Action.VIEW_PERSONAL_DATA)
+        desk = self._get(tracking_code, by)
+        personal = by.role is None or may(by.role, Action.VIEW_PERSONAL_DATA, by.station is not None)
         stored = self._open(desk, personal)
         if personal:
             self._audit.record(by.label, "view_dossier", tracking_code)
@@ -149,10 +154,24 @@ class DossierDesk:
             desk, stored, self._repository.events(tracking_code), self._repository.payments(tracking_code)
         )
 
+    def photo(self, by: Actor, tracking_code: str) -> Photo | None:
+        """The applicant's face from the chip, for a role that may see personal data (audited
+        as a view of it); None when the dossier has none. `DeskProblem` if it cannot be opened."""
+        self._allow(by, Action.VIEW_PERSONAL_DATA, f"photo {tracking_code}")
+        sealed = self._repository.photo(tracking_code)
+        if sealed is None:
+            return None
+        try:
+            photo = open_photo(self._sealer, tracking_code, sealed)
+        except SealError as exc:
+            raise DeskProblem(f"the photo cannot be read: {exc}") from None
+        self._audit.record(by.label, "view_photo", tracking_code)
+        return photo
+
     def open_personal(self, by: Actor, tracking_code: str, purpose: str) -> StoredDossier:
         """The dossier with its personal data for an export (`purpose`: what it is for), audited."""
         self._allow(by, Action.EXPORT_DOSSIER, tracking_code)
-        stored = self._open(self._get(tracking_code), True)
+        stored = self._open(self._get(tracking_code, by), True)
         self._audit.record(by.label, "export_dossier", f"{tracking_code} {purpose}")
         return stored
 
@@ -190,7 +209,7 @@ class DossierDesk:
         self, by: Actor, tracking_code: str, status: str, note_for_citizen: str = "", note_internal: str = ""
     ) -> None:
         self._allow(by, Action.CHANGE_STATUS, tracking_code)
-        current = self._get(tracking_code).sealed.status
+        current = self._get(tracking_code, by).sealed.status
         refusal = status_refusal(current, status)
         if refusal is not None:
             raise DeskProblem(refusal)
@@ -213,7 +232,7 @@ class DossierDesk:
             raise DeskProblem(f"the national dossier number is 1 to {MAX_NATIONAL_NUMBER} characters")
         if not 0 <= minutes <= MAX_FILING_MINUTES:
             raise DeskProblem(f"the filing took 0 to {MAX_FILING_MINUTES} minutes")
-        self._get(tracking_code)
+        self._get(tracking_code, by)
         event = DossierEvent(self._now(), by.label, "filed", note_internal=number, seconds=minutes * 60)
         self._repository.file_national(tracking_code, number, event)
         self._audit.record(by.label, "filed_national", f"{tracking_code} as {number} in {minutes} min")
@@ -228,7 +247,7 @@ class DossierDesk:
         receipt_number = receipt_number.strip()
         if not receipt_number or len(receipt_number) > MAX_RECEIPT_NUMBER or not receipt_number.isprintable():
             raise DeskProblem(f"the receipt number is 1 to {MAX_RECEIPT_NUMBER} characters")
-        row = self._get(tracking_code).sealed
+        row = self._get(tracking_code, by).sealed
         if row.payment_status == "paid":
             raise DeskProblem("this dossier is paid already")
         if not row.fee_amount:
@@ -244,10 +263,12 @@ class DossierDesk:
         return payment
 
     def rebuild_index(self, batch: int = 500) -> int:
-        """Index every stored dossier again (`kiosk index rebuild`); how many rows."""
+        """Index every stored dossier again (`kiosk index rebuild`); how many rows. The searched
+        token and pair rows are repaired too where the stored index is right but they are not."""
         after, count = 0, 0
         while True:
             rows = self._repository.unindexed(after, batch)
+            unchanged: list[tuple[int, str]] = []
             for row in rows:
                 try:
                     holder = self._sealer.open(row.payload, context=row.tracking_code.encode())["holder"]
@@ -256,7 +277,10 @@ class DossierDesk:
                 indexed = self._index.of_holder(dict(holder))
                 if (indexed.name_index, indexed.id_index) != (row.name_index, row.id_index):
                     self._repository.set_index(row.row_id, indexed.name_index, indexed.id_index)
+                else:
+                    unchanged.append((row.row_id, row.name_index))
                 count += 1
+            self._repository.repair_name_rows(unchanged)
             if len(rows) < batch:
                 return count
             after = rows[-1].row_id

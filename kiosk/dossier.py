@@ -25,6 +25,8 @@ class Dossier:
     holder: dict[str, str] = field(default_factory=dict)
     consented_at: dt.datetime | None = None  # Law 91/2025/QH15 Art. 9: when the citizen agreed, kept as proof
     fee_amount: int = 0  # đồng, from the catalog's fee rules for these answers
+    # The applicant's face from the chip (JPEG or PNG), sealed apart (`kiosk.dossier_photo`).
+    photo: bytes | None = field(default=None, repr=False)
 
 
 class TrackingCodeConflict(Exception):

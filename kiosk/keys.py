@@ -91,8 +91,19 @@ class KeyRing:
 
 
 def sealed_context(row: SealedRow) -> bytes:
-    """The associated data a row's payload was sealed with (`kiosk.outbox`, `kiosk.printing`)."""
-    return row.tracking_code.encode() if row.table == "dossiers" else receipt_context(row.tracking_code)
+    """The associated data a row's payload was sealed with (`kiosk.outbox`, `kiosk.printing`,
+    `kiosk.dossier_photo`, `kiosk.officer_cards`: there `tracking_code` is the officer id)."""
+    if row.table == "dossiers":
+        return row.tracking_code.encode()
+    if row.table == "dossier_photos":
+        from kiosk.dossier_photo import photo_context
+
+        return photo_context(row.tracking_code)
+    if row.table == "officers":
+        from kiosk.officer_cards import card_context  # argon2 loads only for a rotation
+
+        return card_context(row.tracking_code)
+    return receipt_context(row.tracking_code)
 
 
 def _read(kind: _Kind, path: Path) -> bytes | None:

@@ -11,6 +11,7 @@ import datetime as dt
 import enum
 import random
 import secrets
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -66,11 +67,13 @@ class IdentityCheck(enum.StrEnum):
 
 
 MAX_IDENTITY_NOTE = 200  # `dossiers.identity_check`
+# The officer's free-text note after the choice's name and ": ", so that no note is cut short.
+NOTE_ROOM = MAX_IDENTITY_NOTE - max(len(check.value) for check in IdentityCheck) - 2
 
 
 def identity_text(check: IdentityCheck, note: str = "") -> str:
     """The value stored in `dossiers.identity_check`: the choice and the officer's short note."""
-    note = " ".join(note.split())
+    note = " ".join(unicodedata.normalize("NFC", note).split())
     return (f"{check.value}: {note}" if note else check.value)[:MAX_IDENTITY_NOTE]
 
 
@@ -104,10 +107,10 @@ class OfficerMode:
         self._timeout = dt.timedelta(seconds=timeout_s)
         self.session: OfficerSession | None = None
 
-    def sign_in(self, officer_id: str, pin: str) -> OfficerSession:
+    def sign_in(self, officer_id: str, pin: str, *, by_card: bool = False) -> OfficerSession:
         """The officer's session, or `PinRefused` (wrong id or PIN, locked, disabled), audited by
-        `kiosk.officers` either way."""
-        officer = self._officers().authenticate(officer_id, pin, where="kiosk")
+        `kiosk.officers` either way (`by_card`: the id came from the officer's own card)."""
+        officer = self._officers().authenticate(officer_id, pin, where="kiosk card" if by_card else "kiosk")
         now = self._clock()
         self.session = OfficerSession(officer, now, now)
         return self.session

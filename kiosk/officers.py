@@ -50,10 +50,11 @@ class Actor:
 
     label: str
     role: Role | None
+    station: str | None = None  # the one station whose dossiers it may touch (None: all)
 
     @classmethod
     def officer(cls, officer: Officer) -> Actor:
-        return cls(officer.officer_id, officer.role)
+        return cls(officer.officer_id, officer.role, officer.station_id)
 
     @classmethod
     def command_line(cls, user: str) -> Actor:
@@ -120,7 +121,10 @@ class Officers:
             raise OfficerProblem(f"no officer {officer_id!r}: see `kiosk officer list`")
         return officer
 
-    def add(self, by: Actor, officer_id: str, name: str, role: Role, pin: str) -> Officer:
+    def add(
+        self, by: Actor, officer_id: str, name: str, role: Role, pin: str, station_id: str | None = None
+    ) -> Officer:
+        """A new account; `station_id` scopes it to one station's dossiers (at a province hub)."""
         officer_id, name = check_officer_id(officer_id), check_name(name)
         check_pin(pin)
         self._allow(by, "officer_add", officer_id)
@@ -134,12 +138,14 @@ class Officers:
             failed_pins=0,
             locked_until=None,
             created_at=self._clock().astimezone(dt.UTC),
+            station_id=station_id,
         )
         try:
             self._repository.add(officer)
         except OfficerExists:
             raise OfficerProblem(f"officer id {officer_id!r} is taken: see `kiosk officer list`") from None
-        self._audit.record(by.label, "officer_add", f"{officer_id} {role.value} {name}")
+        scope = f" station {station_id}" if station_id else ""
+        self._audit.record(by.label, "officer_add", f"{officer_id} {role.value} {name}{scope}")
         return officer
 
     def set_active(self, by: Actor, officer_id: str, active: bool) -> Officer:

@@ -23,6 +23,7 @@ from typing import Any
 
 from kiosk.blind_index import BlindIndex
 from kiosk.dossier import Dossier, StoredDossier, TrackingCodeConflict
+from kiosk.dossier_photo import seal_photo
 from kiosk.ports.clock import Clock
 from kiosk.ports.storage import MAX_ERROR_CHARS, DossierRepository, OutboxItem, SealedDossier
 from kiosk.ports.target import DeliveryDeferred, DeliveryRejected, DossierSource, SubmissionTarget
@@ -99,6 +100,7 @@ class DossierStore:
             fee_amount=dossier.fee_amount,
             payment_status="unpaid" if dossier.fee_amount else "not_required",
             payload=payload,
+            photo=seal_photo(self._sealer, code, dossier.photo) if dossier.photo else None,
         )
         if self._index is not None:
             indexed = self._index.of_holder(dossier.holder)

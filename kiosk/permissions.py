@@ -30,6 +30,8 @@ class Action(enum.StrEnum):
     LEAVE_KIOSK = "leave_kiosk"  # out of full-screen kiosk mode to the desktop
     VIEW_AUDIT = "view_audit"  # view, verify and export the audit log
     EDIT_SETTINGS = "edit_settings"  # station name, help text, targets, catalog overlay
+    VIEW_PROVINCE = "view_province"  # the province console: every station's queue, figures, health
+    SET_COMMUNE_TARGETS = "set_commune_targets"  # a province head's monthly targets per commune
 
 
 _CITIZEN_WORK = frozenset(
@@ -43,6 +45,22 @@ _CITIZEN_WORK = frozenset(
         Action.ANSWER_CALL,
         Action.VIEW_STATISTICS,
         Action.VIEW_HEALTH,
+        Action.VIEW_PROVINCE,
+    }
+)
+
+# What only an account of the whole database may do (`Officer.station_id` None): at a province
+# hub these see or change more than one station's work, so an account scoped to one station
+# (an officer of commune A signed in at the hub) is refused them whatever its role.
+WHOLE_DATABASE = frozenset(
+    {
+        Action.MANAGE_OFFICERS,
+        Action.EDIT_SETTINGS,
+        Action.VIEW_AUDIT,
+        Action.VIEW_STATISTICS,
+        Action.EXPORT_REPORT,
+        Action.VIEW_PROVINCE,
+        Action.SET_COMMUNE_TARGETS,
     }
 )
 
@@ -84,10 +102,15 @@ ACTION_LABELS: dict[Action, str] = {
     Action.LEAVE_KIOSK: "leave kiosk mode",
     Action.VIEW_AUDIT: "view the audit log",
     Action.EDIT_SETTINGS: "change station settings",
+    Action.VIEW_PROVINCE: "view the province's stations",
+    Action.SET_COMMUNE_TARGETS: "set communes' targets",
 }
 
 
-def may(role: Role, action: Action) -> bool:
+def may(role: Role, action: Action, station_scoped: bool = False) -> bool:
+    """Whether `role` may do `action`; `station_scoped`: the account sees one station only."""
+    if station_scoped and action in WHOLE_DATABASE:
+        return False
     return action in PERMISSIONS[role]
 
 

@@ -14,6 +14,23 @@ CALL_OFFICER = T("Gọi cán bộ", "Call officer")
 LISTEN_AGAIN = T("Nghe lại", "Listen again")
 OTHER_LANGUAGE = T("English", "Tiếng Việt")
 TEXT_SIZE = T("Chữ to", "Large text")
+# The volume and contrast panel, opened from the top bar (ui/widgets/comfort.py).
+COMFORT = T("Âm lượng", "Volume")
+COMFORT_TITLE = T("Âm lượng và màu chữ", "Volume and colours")
+COMFORT_HOW = T(
+    "Chạm To hơn hoặc Nhỏ hơn để đổi âm lượng. Chạm Tương phản cao để có chữ trắng trên nền đen",
+    "Touch Louder or Quieter to change the volume. Touch High contrast for white text on black",
+)
+LOUDER = T("To hơn", "Louder")
+QUIETER = T("Nhỏ hơn", "Quieter")
+VOLUME_LEVEL = T("Âm lượng {level} trên {steps}", "Volume {level} of {steps}")
+HIGH_CONTRAST = T("Tương phản cao", "High contrast")
+HIGH_CONTRAST_ON = T("Đã bật tương phản cao", "High contrast is on")
+HIGH_CONTRAST_OFF = T("Đã tắt tương phản cao", "High contrast is off")
+# Accessibility mode: after each screen's prompt, the name of the button that goes on (ui/window.py).
+THEN_PRESS = T("Rồi bấm {action}", "Then press {action}")
+# Keypad navigation on the officer's sign-in: a digit key is never named aloud (ui/accessibility.py).
+KEY_SECRET = T("Phím số", "A digit key")
 BACK = T("Quay lại", "Back")
 NEXT = T("Tiếp tục", "Continue")
 SEND = T("Gửi hồ sơ", "Send")
@@ -172,6 +189,10 @@ LOOKUP_GO = T("Tra cứu", "Look up")
 LOOKUP_CLEAR = CLEAR_ALL
 LOOKUP_BUSY = T("Đang tra cứu…", "Looking it up…")
 LOOKUP_SUBMITTED_ON = T("Nộp ngày {date}", "Submitted on {date}")
+# The station's own copy, when the province hub could not be asked: how old it is.
+LOOKUP_AS_OF_MINUTES = T("Cập nhật {n} phút trước", "Updated {n} minutes ago")
+LOOKUP_AS_OF_HOURS = T("Cập nhật {n} giờ trước", "Updated {n} hours ago")
+LOOKUP_AS_OF_DAYS = T("Cập nhật {n} ngày trước", "Updated {n} days ago")
 STATUS_RECEIVED = T("Đã tiếp nhận", "Received")
 STATUS_RECEIVED_TODO = T("Hồ sơ đang chờ cán bộ xem xét.", "Your application is waiting for an officer.")
 STATUS_PROCESSING = T("Đang xử lý", "Being processed")
@@ -392,6 +413,15 @@ OFFICER_CALL_FAILED = T(
 OFFICER_SIGN_IN = T("Cán bộ đăng nhập", "Officer sign-in")
 OFFICER_ENTER_ID = T("Nhập mã cán bộ", "Enter your officer ID")
 OFFICER_ENTER_PIN = T("Nhập mã PIN", "Enter your PIN")
+# The officer's own chip card placed (`kiosk.officer_cards`): the PIN of that officer is asked.
+OFFICER_CARD_PIN = T("{name}: nhập mã PIN", "{name}: enter your PIN")
+OFFICER_CARD_UNKNOWN = T(
+    "Thẻ này chưa được đăng ký cho cán bộ nào.", "This card is not registered to an officer."
+)
+OFFICER_CARD_REFUSED = T(
+    "Không đăng nhập được bằng thẻ này: hỏi trưởng công an.",
+    "This card cannot be used to sign in: ask the station head.",
+)
 OFFICER_WRONG = T("Sai mã cán bộ hoặc mã PIN.", "Wrong officer ID or PIN.")
 OFFICER_LOCKED = T(
     "Đã khóa do nhập sai nhiều lần. Thử lại sau {time}.",
@@ -443,6 +473,9 @@ ASSIST_IDENTITY = T("Đã kiểm tra danh tính bằng:", "Identity checked by:"
 ASSIST_NEED_IDENTITY = T(
     "Chọn cách đã kiểm tra danh tính trước khi trả lại.",
     "Choose how identity was checked before handing back.",
+)
+ASSIST_IDENTITY_NOTE = T(
+    "Ghi chú (không bắt buộc), ví dụ số giấy tờ đã xem", "Note (optional), e.g. the paper's number"
 )
 # Keyed by `kiosk.officer_mode.IdentityCheck` values.
 IDENTITY_CHECKS = {

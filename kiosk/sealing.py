@@ -71,6 +71,17 @@ class Sealer:
         header = bytes([VERSION]) + bytes.fromhex(self.key_id)
         return header + nonce + self._aead.encrypt(nonce, plaintext, header + context)
 
+    def seal_bytes(self, data: bytes, *, context: bytes = b"") -> bytes:
+        """Encrypt raw bytes (an attachment's chunk) the way `seal` does a dict."""
+        nonce = os.urandom(_NONCE_SIZE)
+        header = bytes([VERSION]) + bytes.fromhex(self.key_id)
+        return header + nonce + self._aead.encrypt(nonce, data, header + context)
+
+    def open_bytes(self, blob: bytes, *, context: bytes = b"") -> bytes:
+        if not blob or blob[0] != VERSION:
+            raise SealError("not a sealed byte string of this version: truncated or not sealed")
+        return self._open_v2(blob, context)
+
     def open(self, blob: bytes, *, context: bytes = b"") -> dict[str, Any]:
         if not blob:
             raise SealError("sealed blob is empty: truncated or not sealed")

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -51,6 +52,9 @@ class StatusResult:
     submitted_at: dt.datetime | None = None
     updated_at: dt.datetime | None = None
     note: str = ""  # the officer's note for the citizen, with the status (`kiosk.desk`)
+    # Minutes since the station's last sync with the province hub, when the answer is the
+    # station's own copy because the hub could not be asked (None: the hub's answer, or no hub).
+    stale_minutes: int | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -61,6 +65,7 @@ class StatusResult:
             "submitted_at": self.submitted_at.isoformat() if self.submitted_at else None,
             "updated_at": self.updated_at.isoformat() if self.updated_at else None,
             "note": self.note,
+            "stale_minutes": self.stale_minutes,
         }
 
 
@@ -72,13 +77,50 @@ class SlipVerifier(Protocol):
     def verify(self, payload: str) -> VerifiedSlip | SlipProblem: ...
 
 
+class HubUnreachable(Exception):
+    """The province hub could not answer a lookup now (offline, slow, refusing)."""
+
+
+@dataclass(frozen=True)
+class HubStatus:
+    """What the hub knows of a dossier of the province: no personal data."""
+
+    status: str
+    service_code: str
+    submitted_at: dt.datetime | None
+    updated_at: dt.datetime | None
+    note: str
+
+
+class ProvinceHub(Protocol):
+    def look_up(self, tracking_code: str) -> HubStatus | None:
+        """The hub's status of the dossier (None: the hub holds none); `HubUnreachable`."""
+        ...
+
+    def synced_at(self) -> dt.datetime | None:
+        """When this station last pulled the hub's statuses (None: never)."""
+        ...
+
+
 class StatusLookup:
     """`signer` checks slip payloads (`kiosk.slip.SlipSigner`). Without one, every slip is
-    refused as FORGED: an unverifiable slip must not be trusted (typed codes still work)."""
+    refused as FORGED: an unverifiable slip must not be trusted (typed codes still work).
 
-    def __init__(self, store: DossierLookup, signer: SlipVerifier | None = None) -> None:
+    With a `hub`, a genuine code is asked there first: a slip from another station of the
+    province is answered too. When the hub cannot be reached, or does not hold the dossier yet
+    (not delivered), the station's own copy answers, saying how old it is (`stale_minutes`)."""
+
+    def __init__(
+        self,
+        store: DossierLookup,
+        signer: SlipVerifier | None = None,
+        hub: ProvinceHub | None = None,
+        clock: Callable[[], dt.datetime] | None = None,
+    ) -> None:
         self._store = store
         self._signer = signer
+        self._hub = hub
+        self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
 
     def __call__(self, text: str) -> StatusResult:
         scan = parse_scan(text)
@@ -98,6 +140,26 @@ class StatusLookup:
         return StatusResult(LookupOutcome.MISTYPED)
 
     def _find(self, code: str) -> StatusResult:
+        stale: int | None = None
+        if self._hub is not None:
+            try:
+                remote = self._hub.look_up(code)
+            except HubUnreachable as exc:
+                log.info("status of %s from this station's copy: %s", code, exc)
+                remote = None
+            if remote is not None:
+                return StatusResult(
+                    LookupOutcome.FOUND,
+                    tracking_code=code,
+                    status=remote.status,
+                    service_code=remote.service_code,
+                    submitted_at=remote.submitted_at,
+                    updated_at=remote.updated_at,
+                    note=remote.note,
+                )
+            synced = self._hub.synced_at()
+            now = self._clock().astimezone(dt.UTC)
+            stale = None if synced is None else max(0, int((now - synced).total_seconds() // 60))
         stored = self._store.get(code)
         if stored is None:
             return StatusResult(LookupOutcome.UNKNOWN, tracking_code=code)
@@ -109,6 +171,7 @@ class StatusLookup:
             submitted_at=stored.submitted_at,
             updated_at=stored.updated_at,
             note=stored.note_for_citizen,
+            stale_minutes=stale,
         )
 
 

@@ -21,9 +21,12 @@ from kiosk.flow.state import CardPhase, FlowState, Phase
 from kiosk.text import Text
 from kiosk.validation import display_value
 
-# Answers said back as they are chosen: a finger on a tile, a date stepped. Typed text is not (one
-# letter at a time), nor an address: its picker says each of its questions with the place chosen.
+# Answers said back as they are chosen: a finger on a tile, a date stepped. Typed text is echoed a
+# key at a time instead (`_typed`); an address's picker says each of its questions with the place.
 SAID_BACK = ("choice", "checklist", "date", "appointment")
+# More than this many letters in at once is not a key (a scanned code, a sample filled in): the
+# screen says what came in its own way.
+KEY_CHARS = 2
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,8 @@ def heard(before: FlowState | None, after: FlowState, seconds_left: int = 0) -> 
     prompt = _prompt_due(before, after)
     lines = [*_overlay(before, after, seconds_left)]
     if before is not None:  # after the prompt of a new place: what is wrong there (a failed send)
-        lines += [*_answers(before, after), *_problems(before, after), *_printing(before, after)]
+        lines += [*_typed(before, after), *_answers(before, after)]
+        lines += [*_problems(before, after), *_busy(before, after), *_printing(before, after)]
     return Heard(prompt, tuple(line for line in lines if line))
 
 
@@ -158,6 +162,58 @@ def _answers(before: FlowState, after: FlowState) -> list[str]:
     return said
 
 
+def key_said(old: str, new: str, language: str) -> str:
+    """What one key did to a text: the letters it put in ("5", "â" after Telex), "dấu cách",
+    "Xóa" (one gone), "Xóa hết" (all gone); "" for more than a key's worth."""
+    if old == new:
+        return ""
+    if not new:
+        return phrases.CLEAR_ALL.get(language)
+    common = 0
+    for a, b in zip(old, new, strict=False):
+        if a != b:
+            break
+        common += 1
+    added = new[common:]
+    if not added and len(old) > len(new):
+        return phrases.KEY_DELETE.get(language)
+    if not added or len(added) > KEY_CHARS:
+        return ""
+    if added.isspace():
+        return phrases.KEY_SPACE.get(language)
+    named = phrases.KEY_NAMES.get(added)
+    return named.get(language) if named is not None else added
+
+
+def _typed(before: FlowState, after: FlowState) -> list[str]:
+    """Each key typed, said back: a citizen who cannot read the field hears what went in (the
+    card's 12 digits, a status code, a form's text; not the address picker's own street box)."""
+    if _place(before) != _place(after):
+        return []
+    pairs: list[tuple[str, str]] = []
+    if after.screen == "card":
+        pairs.append((before.card.id_number, after.card.id_number))
+    if after.screen == "status":
+        pairs.append((before.lookup.text, after.lookup.text))
+    values, old = after.form.values, before.form.values
+    if after.service is not None and values is not old:
+        for fid, value in values.items():
+            fdef = after.service.fields.get(fid)
+            was = old.get(fid)
+            if fdef is None or fdef.type in SAID_BACK or not isinstance(value, str):
+                continue
+            if was is None or isinstance(was, str):
+                pairs.append((was or "", value))
+    return [key_said(a, b, after.language) for a, b in pairs]
+
+
+def _busy(before: FlowState, after: FlowState) -> list[str]:
+    """Says "Đang tra cứu…" as a status look-up starts (it may take a moment: the citizen waits)."""
+    if after.lookup.busy and not before.lookup.busy:
+        return [phrases.LOOKUP_BUSY.get(after.language)]
+    return []
+
+
 def _form_errors(before: FlowState, after: FlowState) -> list[str]:
     errors, old = after.form.errors, before.form.errors
     if errors is old or not errors:
@@ -190,8 +246,8 @@ def _card_text(state: FlowState) -> Text | None:
         return phrases.CARD_ERRORS[card.error]
     if card.phase is CardPhase.PRESENT:  # news first: a "place the card" still shown is old
         return phrases.CARD_PRESENT
-    if card.phase is CardPhase.READING:
-        return phrases.CARD_READING
+    if card.phase is CardPhase.READING:  # each stage as it starts: the reading moves on
+        return phrases.CARD_STAGES.get(card.stage, phrases.CARD_READING)
     return card.message
 
 

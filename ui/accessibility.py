@@ -28,12 +28,9 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QScrollA
 from kiosk import phrases
 from kiosk.flow.state import FlowState
 from kiosk.ports.voice import Voice
-from ui.theme import stylesheet
-from ui.widgets.icons import THEME_PROPERTY, icon
 from ui.widgets.tile import ChoiceTile, Tile
 from ui.window import KioskWindow
 
-ACCESSIBLE_THEME = "high_contrast"
 ARROWS = {
     Qt.Key.Key_Left.value: (-1, 0),
     Qt.Key.Key_Right.value: (1, 0),
@@ -41,14 +38,6 @@ ARROWS = {
     Qt.Key.Key_Down.value: (0, 1),
 }
 ENTER = frozenset({Qt.Key.Key_Return.value, Qt.Key.Key_Enter.value})
-# The window's own buttons and their pictograms, drawn again in the other theme's colours.
-BAR_PICTOGRAMS = (
-    ("language_button", "language", 44),
-    ("text_size_button", "text-size", 44),
-    ("listen_button", "speaker", 44),
-    ("officer_button", "officer", 52),
-    ("back_button", "back", 48),
-)
 
 
 def key_code(name: str) -> int:
@@ -158,7 +147,6 @@ class Accessibility(QObject):
         self._hold_timer.timeout.connect(self._check_hold)
         self.ring = FocusRing(window)
         self.focused: QWidget | None = None
-        self._base_theme = window.theme
         self._shown: tuple[object, ...] = ()
         self.journey = window.ctx.journey
         self.journey.subscribe(self._follow_state)
@@ -179,38 +167,31 @@ class Accessibility(QObject):
         self.voice.say(f"{said}. {screen}" if screen else said, state.language)
 
     def _follow_state(self, state: FlowState) -> None:
-        theme = ACCESSIBLE_THEME if state.accessible else self._base_theme
-        if theme != self.window.theme:
-            self._restyle(theme, state)
-        shown = (state.screen, state.step_index, state.phase, self.window.overlay.isVisible())
+        # The theme follows `state.high_contrast`, which the mode turns on (ui/window.py restyles).
+        layers = tuple(layer.isVisible() for layer in self._layers())
+        shown = (state.screen, state.step_index, state.phase, *layers)
         if shown != self._shown:  # a new screen or overlay: nothing focused until an arrow
             self._shown = shown
             self._focus(None)
 
-    def _restyle(self, theme: str, state: FlowState) -> None:
-        """The window in `theme`: its style sheet, and every pictogram drawn again in its colours
-        (the screens are built afresh; what was typed is in the journey)."""
+    def _layers(self) -> tuple[QWidget, ...]:
+        """What can cover the screen, the topmost first: officer mode (an officer helping in an
+        accessible session uses the same keys), the overlay's question, the volume panel."""
         window = self.window
-        window.theme = theme
-        app = QApplication.instance()
-        if app is not None:
-            app.setProperty(THEME_PROPERTY, theme)
-        window.setStyleSheet(stylesheet(theme, window.metrics, state.large_text))
-        for name, pictogram, size in BAR_PICTOGRAMS:
-            getattr(window, name).setIcon(icon(pictogram, size))
-        for name in list(window.screens):
-            screen = window.screens.pop(name)
-            window.stack.removeWidget(screen)
-            screen.deleteLater()
-        window.show_state(state)
+        officer = (window.officer,) if window.officer is not None else ()
+        return (*officer, window.overlay, window.comfort)
+
+    def _secret_keys(self) -> bool:
+        """The officer's sign-in is showing: its digits are never said (the headset is the
+        citizen's), only that a key has the focus."""
+        officer = self.window.officer
+        return officer is not None and officer.isVisible() and officer.pages.currentWidget() is officer.login
 
     # -- keys -----------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if kind not in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease) or not isinstance(event, QKeyEvent):
             return False
-        if self.window.officer is not None and self.window.officer.isVisible():
-            return False  # officer mode takes its own keys
         key = int(event.key())
         if key == self.hold_key:
             self._hold(event)
@@ -250,18 +231,28 @@ class Accessibility(QObject):
 
     # -- focus ----------------------------------------------------------------------------
     def targets(self) -> list[QWidget]:
-        """What the arrows reach now: the overlay's answers while it is up, else the top bar, the
-        screen and the bottom bar."""
+        """What the arrows reach now: the overlay's answers while it is up (or the volume panel's
+        buttons), else the top bar, the screen and the bottom bar."""
         window = self.window
-        overlay = window.overlay.isVisible()
-        root = window.overlay if overlay else window
+        layers = self._layers()
+        shown = [layer for layer in layers if layer.isVisible()]
+        root: QWidget = shown[0] if shown else window
+        screen = window.stack.currentWidget()
+        cover = covering(screen) if screen is not None and not shown else None
         return [
             widget
             for widget in root.findChildren(QWidget)
             if isinstance(widget, (QAbstractButton, QLineEdit))
             and widget.isVisible()
             and widget.isEnabled()
-            and (overlay or not window.overlay.isAncestorOf(widget))
+            and (shown or not any(layer.isAncestorOf(widget) for layer in layers))
+            # a layer over the screen (the month calendar): its keys, not the form beneath it
+            and (
+                cover is None
+                or screen is None
+                or cover.isAncestorOf(widget)
+                or not screen.isAncestorOf(widget)
+            )
         ]
 
     def move(self, direction: tuple[int, int]) -> None:
@@ -292,8 +283,10 @@ class Accessibility(QObject):
     def _first(self, targets: list[QWidget], order: list[int]) -> int:
         """Where the first arrow on a screen lands: its first control, not the top bar's."""
         screen = self.window.stack.currentWidget()
+        cover = covering(screen) if screen is not None else None
+        first = cover or screen
         for index in order:
-            if screen is not None and screen.isAncestorOf(targets[index]):
+            if first is not None and first.isAncestorOf(targets[index]):
                 return index
         return order[0]
 
@@ -309,7 +302,14 @@ class Accessibility(QObject):
     def _say_focused(self) -> None:
         if self.focused is not None:
             state = self.journey.state()
-            self.voice.say(spoken_name(self.focused, state.language), state.language)
+            name = spoken_name(self.focused, state.language)
+            if (
+                self._secret_keys()
+                and isinstance(self.focused, QAbstractButton)
+                and self.focused.text().isdigit()
+            ):
+                name = phrases.KEY_SECRET.get(state.language)
+            self.voice.say(name, state.language)
 
     def press(self) -> None:
         """Enter: the focused control, as a finger would press it."""
@@ -337,7 +337,17 @@ class Accessibility(QObject):
         if isinstance(widget, Tile) and widget.isCheckable() and not widget.isChecked():
             # A menu tile's first touch says what it is: the arrow that reached it said so already.
             widget.click()
+        screen = self.window.stack.currentWidget()
+        covered = covering(screen) if screen is not None else None
         widget.click()
+        cover = covering(screen) if screen is not None else None
+        if cover is not None and cover is not covered:  # the month calendar opened over the form
+            self._focus(None)
+            spoken = getattr(cover, "spoken", None)
+            if callable(spoken):
+                state = self.journey.state()
+                self.voice.say(str(spoken()), state.language)
+            return
         if self.focused is widget and widget.isVisible():
             self._after_press(widget, before)
 
@@ -365,6 +375,14 @@ class Accessibility(QObject):
         return False
 
 
+def covering(screen: QWidget) -> QWidget | None:
+    """The layer shown over the whole of `screen` (the date picker's month calendar), if any."""
+    for widget in screen.findChildren(QWidget):
+        if widget.property("covers_screen") and widget.isVisible():
+            return widget
+    return None
+
+
 def _scroll_areas(widget: QWidget) -> list[QScrollArea]:
     found = []
     parent = widget.parentWidget()
@@ -378,14 +396,17 @@ def _scroll_areas(widget: QWidget) -> list[QScrollArea]:
 def spoken_name(widget: QWidget, language: str) -> str:
     """What the voice says for a control: its words, a sign's name, a tile's explanation, a text
     box's content, and whether a choice is ticked."""
-    if isinstance(widget, QLineEdit):
+    if isinstance(widget, QLineEdit):  # named by its question ("Họ và tên: còn trống")
         content = widget.text() or widget.placeholderText() or phrases.FOCUS_EMPTY.get(language)
-        return f"{phrases.FOCUS_FIELD.get(language)}: {content}"
+        return f"{widget.accessibleName() or phrases.FOCUS_FIELD.get(language)}: {content}"
     if isinstance(widget, Tile):
         return f"{widget.text()}. {widget.explanation.text()}".replace("\u00a0", " ")
     text = widget.text() if isinstance(widget, (QAbstractButton, ChoiceTile)) else ""
     named = phrases.KEY_NAMES.get(text)
     words = named.get(language) if named is not None else text
+    if isinstance(widget, QAbstractButton) and widget.accessibleName():
+        # a date's "+": "Tháng, tăng"; a top-bar button shown as its pictogram alone: its words
+        words = f"{widget.accessibleName()}, {words}" if words else widget.accessibleName()
     if isinstance(widget, QAbstractButton) and widget.isCheckable() and widget.isChecked():
         words = f"{words}, {phrases.FOCUS_CHECKED.get(language)}"
     return words

@@ -89,6 +89,7 @@ class FirstFrame(QWidget):
         for text, role, pictogram, size in (
             (phrases.OTHER_LANGUAGE, "", "language", 44),
             (phrases.TEXT_SIZE, "", "text-size", 44),
+            (phrases.COMFORT, "", "volume", 44),
             (phrases.LISTEN_AGAIN, "", "speaker", 44),
             (phrases.CALL_OFFICER, "officer", "officer", 52),
         ):

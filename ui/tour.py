@@ -99,6 +99,7 @@ class Tour:
         index = len(self.entries) + 1
         path = self.out / f"{index:03d}-{_slug(service)}-{_slug(name)}.png"
         self.window.grab().save(str(path))
+        fit = self.window.worst_fit(page)
         self.entries.append(
             {
                 "file": path.name,
@@ -108,7 +109,8 @@ class Tour:
                 "step": state.step.id if state.step else "",
                 "language": state.language,
                 "large_text": state.large_text,
-                "overflow_px": self.window.overflow(page),
+                "overflow_px": fit.px,
+                "overflow_at": fit.where,
                 "smallest_target_px": self.window.sizes()[0],
                 "smallest_text_px": self.window.sizes()[1],
                 "tracking_code": state.review.tracking_code,
@@ -262,7 +264,6 @@ class Tour:
         journey.touch()
         reader.remove()
         self.shot("", "card-removed-ask-done")
-
 
     def _officer(self, reader: Any, profile: Any) -> None:
         """Officer mode: sign-in, menu, device health, reprint, and assist mode on a citizen's step."""

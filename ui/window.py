@@ -12,6 +12,7 @@ from PySide6.QtCore import QEvent, QPoint, QRect, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QMouseEvent, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
+    QBoxLayout,
     QHBoxLayout,
     QLabel,
     QLayout,
@@ -27,11 +28,12 @@ from PySide6.QtWidgets import (
 from kiosk import phrases, voice_cues
 from kiosk.flow.state import FlowState, Phase
 from kiosk.flow.steps import STEP_KINDS
-from kiosk.ports.voice import Voice
+from kiosk.ports.voice import Loudness, Voice
 from ui.screens.base import Screen, ScreenContext
 from ui.theme import Metrics, stylesheet
 from ui.widgets.basics import button, label
-from ui.widgets.icons import THEME_PROPERTY
+from ui.widgets.comfort import VOLUME_STEPS, ComfortPanel, level_text, volume_level
+from ui.widgets.icons import THEME_PROPERTY, icon
 from ui.widgets.overlay import Overlay
 
 if TYPE_CHECKING:
@@ -50,6 +52,18 @@ SCREENS: dict[str, str] = {
     **{kind: f"ui.screens.{kind}:{kind.capitalize()}Screen" for kind in STEP_KINDS},
 }
 
+
+HIGH_CONTRAST = "high_contrast"
+MIN_HEADING_PX = 200  # landscape: the service's name keeps at least this beside the buttons
+# The window's own buttons and their pictograms, drawn again in the other theme's colours.
+BAR_PICTOGRAMS = (
+    ("language_button", "language", 44),
+    ("text_size_button", "text-size", 44),
+    ("comfort_button", "volume", 44),
+    ("listen_button", "speaker", 44),
+    ("officer_button", "officer", 52),
+    ("back_button", "back", 48),
+)
 
 # Pre-building starts this long after a session wipe, once the idle screen is up.
 PREBUILD_AFTER_WIPE_MS = 300
@@ -114,7 +128,7 @@ def _squeezed(widget: QWidget) -> int:
     return max(needed - widget.height(), widget.minimumSizeHint().width() - widget.width())
 
 
-def _overlap(screen: QWidget, leaves: list[QWidget]) -> int:
+def _overlap(screen: QWidget, leaves: list[QWidget]) -> tuple[int, QWidget | None]:
     """The deepest overlap of two leaves (one inside the other, as a label in a button, is fine).
 
     Two leaves in the same scroll area are compared in full, scrolled into view or not; a leaf
@@ -129,7 +143,7 @@ def _overlap(screen: QWidget, leaves: list[QWidget]) -> int:
                 shown = shown.intersected(QRect(viewport.mapTo(screen, QPoint(0, 0)), viewport.size()))
         boxes.append((box, shown, _scroll_area(widget, screen), widget))
     boxes.sort(key=lambda b: b[0].top())
-    worst = 0
+    worst, worst_widget = 0, None
     for index, (box, shown, area, widget) in enumerate(boxes):
         for other, other_shown, other_area, other_widget in boxes[index + 1 :]:
             if other.top() > box.bottom():
@@ -139,8 +153,23 @@ def _overlap(screen: QWidget, leaves: list[QWidget]) -> int:
             a, b = (box, other) if area is other_area else (shown, other_shown)
             if a.intersects(b):
                 overlap = a.intersected(b)
-                worst = max(worst, min(overlap.width(), overlap.height()))
-    return worst
+                if min(overlap.width(), overlap.height()) > worst:
+                    worst, worst_widget = min(overlap.width(), overlap.height()), widget
+    return worst, worst_widget
+
+
+class Fit:
+    """The worst shortfall found by the layout check, and where."""
+
+    def __init__(self) -> None:
+        self.px = 0
+        self.where = ""
+
+    def note(self, px: int, widget: QWidget | None, how: str) -> None:
+        if px > self.px and widget is not None:
+            self.px = px
+            text = widget.text() if isinstance(widget, (QLabel, QPushButton, QLineEdit)) else ""
+            self.where = f"{type(widget).__name__} {text[:40]!r} {how} by {px} px"
 
 
 def settle() -> None:
@@ -167,6 +196,7 @@ class KioskWindow(QWidget):
         app = QApplication.instance()
         if app is not None:
             app.setProperty(THEME_PROPERTY, theme)  # pictograms follow the theme (ui/widgets/icons.py)
+        self.base_theme = theme  # the station's; high contrast is the citizen's switch
         self.metrics = metrics or Metrics.of(1920, 1080)
         self.allow_close = False
         self.kiosk_mode = False  # full screen for citizens: kept full screen, left by an officer only
@@ -185,7 +215,13 @@ class KioskWindow(QWidget):
         top = QWidget()
         top.setObjectName("topbar")
         top.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        top_row = QHBoxLayout(top)
+        # Fixed: the bars keep the height their buttons ask for. Preferred let the window's column
+        # squeeze them to the buttons' style-sheet min-height, which leaves out the pictogram
+        # ("Gọi cán bộ" 9 px short, "Quay lại" 6 px); the screen between them gives way instead.
+        top.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.top_bar = top
+        # A portrait panel puts the heading above the buttons (`_fit_top_bar`).
+        top_row = self._top_row = QBoxLayout(QBoxLayout.Direction.LeftToRight, top)
         top_row.setContentsMargins(20, 6, 20, 6)
         self.heading = label("", "h2", wrap=False)
         self.progress = label("", "muted", wrap=False)
@@ -197,10 +233,19 @@ class KioskWindow(QWidget):
         top_row.addLayout(heading_box, 1)
         self.language_button = button("", "", "language", 44)
         self.text_size_button = button("", "", "text-size", 44)
+        self.comfort_button = button("", "", "volume", 44)
         self.listen_button = button("", "", "speaker", 44)
         self.officer_button = button("", "officer", "officer", 52)
-        for widget in (self.language_button, self.text_size_button, self.listen_button, self.officer_button):
-            top_row.addWidget(widget)
+        bar_buttons = (self.language_button, self.text_size_button, self.comfort_button, self.listen_button)
+        buttons_row = self._buttons_row = QHBoxLayout()
+        for widget in (*bar_buttons, self.officer_button):
+            buttons_row.addWidget(widget, 0, Qt.AlignmentFlag.AlignVCenter)
+        top_row.addLayout(buttons_row)
+        # Shown as their pictogram alone where the row is too wide for the panel (portrait 768 px),
+        # their words kept as the name the voice says; the language and the officer keep theirs.
+        self._pictogram_only = (
+            self.listen_button, self.comfort_button, self.text_size_button, self.language_button
+        )  # fmt: skip
         column.addWidget(top)
 
         self.stack = QStackedWidget()
@@ -217,19 +262,33 @@ class KioskWindow(QWidget):
         bottom = QWidget()
         bottom.setObjectName("bottombar")
         bottom.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        bottom.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         bottom_row = QHBoxLayout(bottom)
         bottom_row.setContentsMargins(20, 6, 20, 6)
         self.back_button = button("", "", "back", 48)
         self.primary_button = button("", "primary", "", 48)
         self.primary_button.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
-        bottom_row.addWidget(self.back_button)
+        # Aligned: an item without alignment caps the row at its maximum height, so the primary
+        # button (Fixed at 64 px) cut the back button's pictogram (70 px) by 6 px.
+        bottom_row.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignVCenter)
         bottom_row.addStretch(1)
         self._bottom_row = bottom_row
-        bottom_row.addWidget(self.primary_button)
+        bottom_row.addWidget(self.primary_button, 0, Qt.AlignmentFlag.AlignVCenter)
         self.bottom = bottom
         column.addWidget(bottom)
 
-        self.overlay = Overlay(self)
+        # The on-screen volume works on the voice's Loudness (the sink, devices/audio/sink.py);
+        # each new citizen starts at the station's volume, whatever the last one chose.
+        self.loudness = voice if isinstance(voice, Loudness) else None
+        self.station_volume = self.loudness.volume if self.loudness is not None else None
+        self.comfort = ComfortPanel(
+            self,
+            louder=lambda: self.change_volume(+1),
+            quieter=lambda: self.change_volume(-1),
+            contrast=self.toggle_contrast,
+            close=self.close_comfort,
+        )
+        self.overlay = Overlay(self)  # after the panel: its questions (idle warning) go above it
 
         journey = ctx.journey
         self.back_button.clicked.connect(lambda: self.current_screen().on_back())
@@ -238,6 +297,7 @@ class KioskWindow(QWidget):
             lambda: journey.set_language("en" if journey.state().language == "vi" else "vi")
         )
         self.text_size_button.clicked.connect(journey.toggle_large_text)
+        self.comfort_button.clicked.connect(self.open_comfort)
         self.listen_button.clicked.connect(self.speak)
         self.officer_button.clicked.connect(journey.call_officer)
         # Officer mode (also five taps in the top-left corner): its sign-in over any screen.
@@ -253,31 +313,59 @@ class KioskWindow(QWidget):
         Every visible label, button and input, inside scroll areas too, is compared with the size
         it needs at its actual width (a squeezed row cuts its text); buttons, inputs and labels
         must not overlap each other; and nothing may stick out of the screen, or sideways out of
-        the scroll area it is in (a scroll area only scrolls up and down for a finger)."""
+        the scroll area it is in (a scroll area only scrolls up and down for a finger). With no
+        `screen`, the top and bottom bars are checked too (their buttons whole, inside the window)."""
+        return self.worst_fit(screen).px
+
+    def worst_fit(self, screen: QWidget | None = None) -> Fit:
+        """`overflow`, with the widget that lacks the most (the tour's manifest names it)."""
+        fit = Fit()
+        if screen is None:
+            self._check_bar(self.top_bar, fit)
+            self._check_bar(self.bottom, fit)
         screen = screen or self.stack.currentWidget()
         if screen is None:
-            return 0
+            return fit
         # A layer over the whole screen (the date picker's month calendar) is what the citizen sees.
         covers = [w for w in screen.findChildren(QWidget) if w.property("covers_screen") and w.isVisible()]
         if covers:
             screen = covers[0]
         leaves = [w for w in screen.findChildren(QWidget) if w.isVisible() and _is_leaf(w)]
-        worst = _overlap(screen, leaves)
+        fit.note(*_overlap(screen, leaves), "overlaps")
         for widget in leaves:
-            worst = max(worst, _squeezed(widget))
+            fit.note(_squeezed(widget), widget, "squeezed")
             area = _scroll_area(widget, screen)
             if area is None:
                 corner = widget.mapTo(screen, widget.rect().bottomRight())
-                worst = max(worst, corner.y() - screen.height() + 1, corner.x() - screen.width() + 1)
+                out = max(corner.y() - screen.height(), corner.x() - screen.width()) + 1
+                fit.note(out, widget, "off screen")
             else:  # scrolled content may be below the fold, but never cut off at the side
                 viewport = area.viewport()
                 corner = widget.mapTo(viewport, widget.rect().bottomRight())
-                worst = max(worst, corner.x() - viewport.width() + 1)
+                fit.note(corner.x() - viewport.width() + 1, widget, "off its scroll area's side")
         for area in screen.findChildren(QScrollArea):
             if area.isVisible() and _scroll_area(area, screen) is None:
                 corner = area.mapTo(screen, area.rect().bottomRight())
-                worst = max(worst, corner.y() - screen.height() + 1, corner.x() - screen.width() + 1)
-        return max(0, worst)
+                out = max(corner.y() - screen.height(), corner.x() - screen.width()) + 1
+                fit.note(out, area, "off screen")
+        return fit
+
+    def _check_bar(self, bar: QWidget, fit: Fit) -> None:
+        """The top or bottom bar: every button and line shown whole, inside the bar and the window."""
+        if not bar.isVisible():
+            return
+        leaves = [w for w in bar.findChildren(QWidget) if w.isVisible() and _is_leaf(w)]
+        fit.note(*_overlap(bar, leaves), "overlaps")
+        shown = QRect(bar.mapTo(self, QPoint(0, 0)), bar.size()).intersected(self.rect())
+        for widget in leaves:
+            if widget in (self.heading, self.progress):  # a long service name is cut at the side on
+                short = widget.minimumSizeHint().height() - widget.height()  # purpose, never in height
+                fit.note(short, widget, "squeezed")
+            else:
+                fit.note(_squeezed(widget), widget, "squeezed")
+            box = QRect(widget.mapTo(self, QPoint(0, 0)), widget.size())
+            inside = box.intersected(shown)
+            fit.note(max(box.height() - inside.height(), box.width() - inside.width()), widget, "off the bar")
 
     def sizes(self) -> tuple[int, int]:
         """The smallest touch target (height or width, px) and the smallest text (px) the citizen
@@ -302,6 +390,10 @@ class KioskWindow(QWidget):
         self._heard = state
         if state.phase is Phase.IDLE:
             self._drop_screens()
+            self.comfort.close_panel()
+            self._reset_volume()
+        if (HIGH_CONTRAST if state.high_contrast else self.base_theme) != self.theme:
+            self._restyle(HIGH_CONTRAST if state.high_contrast else self.base_theme)
         lang = state.language
         if state.large_text != self._large_text:
             self._large_text = state.large_text
@@ -322,8 +414,12 @@ class KioskWindow(QWidget):
             self.progress.setText(station if state.phase in (Phase.IDLE, Phase.MENU) else "")
         self.language_button.setText(phrases.OTHER_LANGUAGE.get(lang))
         self.text_size_button.setText(phrases.TEXT_SIZE.get(lang))
+        self.comfort_button.setText(phrases.COMFORT.get(lang))
+        if self.comfort.isVisible():
+            self.comfort.show_values(lang, self._volume(), state.high_contrast)
         self.listen_button.setText(phrases.LISTEN_AGAIN.get(lang))
         self.officer_button.setText(phrases.CALL_OFFICER.get(lang))
+        self._fit_top_bar()
 
         self.back_button.setText(phrases.BACK.get(lang))
         self.back_button.setVisible(screen.has_back(state))
@@ -334,7 +430,53 @@ class KioskWindow(QWidget):
         self.bottom.setVisible(state.phase is not Phase.IDLE)
         self._render_overlay(state)
         if heard:
-            self.voice.say(heard.text(screen.spoken(state) if heard.prompt else ""), lang)
+            self.voice.say(heard.text(self._prompt(screen, state) if heard.prompt else ""), lang)
+
+    def _prompt(self, screen: Screen, state: FlowState) -> str:
+        """The screen's prompt; in accessibility mode followed by how to go on ("Rồi bấm Tiếp
+        tục"): a citizen who cannot see the screen hears the name to find with the arrows."""
+        prompt = screen.spoken(state)
+        action = screen.primary_text(state)
+        if not state.accessible or action is None or not prompt:
+            return prompt
+        return voice_cues.sentences(
+            [prompt, phrases.THEN_PRESS.get(state.language).format(action=action.get(state.language))]
+        )
+
+    def _fit_top_bar(self) -> None:
+        portrait = self.height() > self.width()
+        across, down = QBoxLayout.Direction.LeftToRight, QBoxLayout.Direction.TopToBottom
+        self._top_row.setDirection(down if portrait else across)
+        for widget in self._pictogram_only:  # words back, to measure them
+            if widget.accessibleName():
+                widget.setText(widget.accessibleName())
+                widget.setAccessibleName("")
+        margins = self._top_row.contentsMargins()
+        room = self.width() - margins.left() - margins.right() - (0 if portrait else MIN_HEADING_PX)
+        buttons = [*self._pictogram_only, self.officer_button]
+        spacing = max(0, self._buttons_row.spacing()) * (len(buttons) - 1)
+        for widget in self._pictogram_only:  # the language keeps its words longest
+            if sum(b.sizeHint().width() for b in buttons) + spacing <= room:
+                break
+            widget.setAccessibleName(widget.text())
+            widget.setText("")
+
+    def _restyle(self, theme: str) -> None:
+        """The window in `theme`: its style sheet (at the next line of `show_state`), every
+        pictogram drawn again in its colours, and the screens built afresh (what was typed is in
+        the journey)."""
+        self.theme = theme
+        app = QApplication.instance()
+        if app is not None:
+            app.setProperty(THEME_PROPERTY, theme)
+        self._large_text = None  # the style sheet is set again for the new theme
+        for name, pictogram, size in BAR_PICTOGRAMS:
+            getattr(self, name).setIcon(icon(pictogram, size))
+        self.comfort.restyle()
+        for name in list(self.screens):
+            screen = self.screens.pop(name)
+            self.stack.removeWidget(screen)
+            screen.deleteLater()
 
     def _render_overlay(self, state: FlowState) -> None:
         journey = self.ctx.journey
@@ -394,11 +536,59 @@ class KioskWindow(QWidget):
             layout.activate()
         QTimer.singleShot(0, self, self.prebuild)  # cancelled with the window
 
+    # -- volume and contrast (ui/widgets/comfort.py) ---------------------------------------
+    def _volume(self) -> int | None:
+        return self.loudness.volume if self.loudness is not None else None
+
+    def _reset_volume(self) -> None:
+        loudness, volume = self.loudness, self.station_volume
+        if loudness is not None and volume is not None and loudness.volume != volume:
+            loudness.set_volume(volume)
+
+    def _say(self, text: str) -> None:
+        self.voice.say(text, self.ctx.journey.state().language)
+
+    def open_comfort(self) -> None:
+        journey = self.ctx.journey
+        journey.touch()
+        state = journey.state()
+        self.comfort.show_values(state.language, self._volume(), state.high_contrast)
+        self.comfort.open()
+        lang = state.language
+        said = [phrases.COMFORT_TITLE.get(lang), phrases.COMFORT_HOW.get(lang)]
+        volume = self._volume()
+        if volume is not None:
+            said.append(level_text(volume, lang))
+        self._say(". ".join(said))
+
+    def change_volume(self, steps: int) -> None:
+        """One step (a tenth) louder or quieter, said at the new volume."""
+        self.ctx.journey.touch()
+        if self.loudness is None:
+            return
+        level = volume_level(self.loudness.volume) + steps
+        self.loudness.set_volume(max(0, min(VOLUME_STEPS, level)) * 100 // VOLUME_STEPS)
+        state = self.ctx.journey.state()
+        self.comfort.show_values(state.language, self._volume(), state.high_contrast)
+        self._say(level_text(self.loudness.volume, state.language))
+
+    def toggle_contrast(self) -> None:
+        journey = self.ctx.journey
+        journey.toggle_high_contrast()  # the window restyles as it renders the new state
+        state = journey.state()
+        done = phrases.HIGH_CONTRAST_ON if state.high_contrast else phrases.HIGH_CONTRAST_OFF
+        self._say(done.get(state.language))
+
+    def close_comfort(self) -> None:
+        self.ctx.journey.touch()
+        self.comfort.close_panel()
+        self.speak()  # back to the screen: what it asks
+
     def speak(self) -> None:
         """Nghe lại (listen again): the open overlay, or the prompt and what is wrong now."""
         state = self.ctx.journey.state()
         heard = voice_cues.again(state, self.ctx.journey.seconds_until_reset())
-        prompt = self.current_screen().spoken(state) if heard.prompt else ""
+        prompt = self._prompt(self.current_screen(), state) if heard.prompt else ""
         self.voice.say(heard.text(prompt), state.language)
 
     # -- kiosk behaviour ------------------------------------------------------------------
@@ -407,7 +597,9 @@ class KioskWindow(QWidget):
         super().mousePressEvent(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
+        self._fit_top_bar()
         self.overlay.setGeometry(self.rect())
+        self.comfort.setGeometry(self.rect())
         if self.officer is not None:
             self.officer.setGeometry(self.rect())
         super().resizeEvent(event)

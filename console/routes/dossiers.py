@@ -78,6 +78,21 @@ async def dossier(
     return _dossier_page(request, who, _code(code))
 
 
+@router.get("/dossiers/{code}/photo")
+async def photo(
+    request: Request, code: str, who: SignedIn = Depends(require(Action.VIEW_PERSONAL_DATA))
+) -> Response:
+    """The applicant's face from the chip: personal data, so never cached by the browser."""
+    services: ConsoleServices = request.app.state.services
+    try:
+        found = services.desk.photo(who.actor, _code(code))
+    except DeskProblem as exc:
+        raise HTTPException(500, str(exc)) from None
+    if found is None:
+        raise HTTPException(404, "Hồ sơ này không có ảnh.")
+    return Response(found.image, media_type=found.media_type, headers={"Cache-Control": "no-store"})
+
+
 def _after(request: Request, who: SignedIn, code: str, action: Any) -> Response:
     try:
         action()

@@ -6,12 +6,13 @@ import csv
 import io
 import re
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from console.app import page
 from console.auth import SignedIn, require
 from console.services import ConsoleServices
+from kiosk.catalog_overlay import OverlayProblem
 from kiosk.officers import OfficerProblem
 from kiosk.permissions import Action, Role
 from kiosk.ports.desk import Target
@@ -90,6 +91,80 @@ async def reset_pin(
 ) -> Response:
     services: ConsoleServices = request.app.state.services
     return _officer_action(request, who, lambda: services.officers.reset_pin(who.actor, officer_id, pin))
+
+
+@router.post("/officers/{officer_id}/card")
+async def set_card(
+    request: Request,
+    officer_id: str,
+    card_id: str = Form(""),
+    remove: str = Form(""),
+    who: SignedIn = Depends(require(Action.MANAGE_OFFICERS)),
+) -> Response:
+    """The officer's own chip card (sign-in at the kiosk: the card, then the PIN), or none."""
+    services: ConsoleServices = request.app.state.services
+    cards = services.officer_cards
+    if cards is None:
+        return _officers_page(request, who, "Trạm này chưa dùng thẻ của cán bộ.", 400)
+    number = None if remove == "1" else card_id
+    return _officer_action(request, who, lambda: cards.set_card(who.actor, officer_id, number))
+
+
+def _catalog_page(
+    request: Request, who: SignedIn, name: str = "", text: str = "", problems: list[str] | None = None,
+    saved: str = "", status_code: int = 200,
+) -> Response:
+    services: ConsoleServices = request.app.state.services
+    overlay = services.catalog_overlay
+    return page(
+        request, "catalog.html", who, status_code, folder=str(overlay.folder) if overlay else "",
+        files=overlay.files() if overlay else [], file_name=name, text=text, problems=problems or [],
+        saved=saved,
+    )  # fmt: skip
+
+
+@router.get("/catalog")
+async def catalog(
+    request: Request, file: str = "", who: SignedIn = Depends(require(Action.EDIT_SETTINGS))
+) -> Response:
+    """The station's own service files; `file`: open that one in the editor."""
+    services: ConsoleServices = request.app.state.services
+    overlay = services.catalog_overlay
+    if overlay is None or not file:
+        return _catalog_page(request, who)
+    try:
+        return _catalog_page(request, who, file, overlay.read(file))
+    except OverlayProblem as exc:
+        return _catalog_page(request, who, problems=exc.problems, status_code=404)
+
+
+@router.post("/catalog")
+async def save_catalog(
+    request: Request,
+    name: str = Form(""),
+    text: str = Form(""),
+    upload: UploadFile | None = None,
+    who: SignedIn = Depends(require(Action.EDIT_SETTINGS)),
+) -> Response:
+    """Save a service file typed in the editor, or uploaded (its own name unless one is given)."""
+    services: ConsoleServices = request.app.state.services
+    overlay = services.catalog_overlay
+    if overlay is None:
+        return _catalog_page(request, who, problems=["catalog.dir chưa được cấu hình."], status_code=400)
+    if upload is not None and upload.filename:
+        data = await upload.read(2 * 256 * 1024)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            not_text = ["Tệp không phải văn bản UTF-8."]
+            return _catalog_page(request, who, name, problems=not_text, status_code=400)
+        name = name.strip() or upload.filename
+    try:
+        saved = overlay.save(who.actor, name, text)
+    except OverlayProblem as exc:
+        return _catalog_page(request, who, name, text, exc.problems, status_code=400)
+    done = f"Đã lưu {saved.name}" + (f" (thay dịch vụ có sẵn {saved.replaces})" if saved.replaces else "")
+    return _catalog_page(request, who, saved.name, overlay.read(saved.name), saved=done)
 
 
 def _settings_page(request: Request, who: SignedIn, message: str = "", status_code: int = 200) -> Response:

@@ -30,8 +30,10 @@ def _start_of(day: dt.date | None) -> dt.datetime | None:
     return None if day is None else dt.datetime.combine(day, dt.time()).astimezone()
 
 
+# A plain `def`: FastAPI runs it in its thread pool, so that a search never holds the event loop
+# (and the other officers' pages with it) while the database answers.
 @router.get("/queue")
-async def queue(
+def queue(
     request: Request,
     q: str = "",
     service: str = "",

@@ -40,8 +40,10 @@ def _figures(services: ConsoleServices, first: str, last: str, by: str) -> Figur
     return services.statistics.figures(start, end, grain, station)
 
 
+# Plain `def`s: FastAPI runs them in its thread pool, so that a month's figures (a second or more
+# at 1,000,000 dossiers) never hold the event loop, and the other officers' pages with it.
 @router.get("/stats")
-async def stats(
+def stats(
     request: Request,
     first: str = "",
     last: str = "",
@@ -66,7 +68,7 @@ async def stats(
 
 
 @router.get("/stats/report.{kind}")
-async def report(
+def report(
     request: Request,
     kind: str,
     first: str = "",

@@ -22,6 +22,7 @@ from typing import Protocol
 
 from devices.audio.wav import Pcm, WavError, parse_wav, to_wav
 from kiosk import languages
+from kiosk.ports.voice import Loudness
 from kiosk.voice import Part, clip_key, plan
 
 log = logging.getLogger(__name__)
@@ -143,8 +144,12 @@ class ClipVoice:
         folder: ClipFolder,
         player: Player,
         known: Callable[[], frozenset[str]] = frozenset,
+        loudness: Loudness | None = None,
     ) -> None:
         self.engine = engine
+        # The sink's volume (`devices/audio/sink.py`) where the station has pactl; else the player
+        # scales the samples.
+        self._loudness: Loudness = loudness or player
         self.folder = folder
         self._player = player
         self._known = known  # keys of the sentences known ahead (may load the catalog: called late)
@@ -156,11 +161,11 @@ class ClipVoice:
 
     @property
     def volume(self) -> int:
-        return self._player.volume
+        return self._loudness.volume
 
     def set_volume(self, percent: int) -> None:
-        """0 (silent) to 100; from the next 20 ms of what is playing. For the on-screen control."""
-        self._player.set_volume(percent)
+        """0 (silent) to 100, at once, what is playing too. For the on-screen control."""
+        self._loudness.set_volume(percent)
 
     def plan(self, text: str, language: str) -> list[Part]:
         """The clips of `text`: a language pack's recordings, else the Vietnamese (`kiosk.voice.plan`)."""

@@ -7,6 +7,8 @@ At the hub (its database URL by --url or KIOSK_HUB_URL, its key folder by --keys
     kiosk hub enrol-code --station ID --province P --commune C --name N
                                           a one-time code for that station, valid 24 h
     kiosk hub revoke STATION              refuse that station's requests from now on
+    kiosk hub officer-add ID --name N [--role R] (--station S | --whole-province)
+                                          a console account (PIN, then password, on stdin)
     kiosk hub set-status CODE STATUS [--note TEXT] [--national-number N] --by OFFICER
                                           an officer's status change (until the console's pages)
 
@@ -47,8 +49,13 @@ def add_hub_commands(subparsers: Any) -> None:
     migrate.add_argument("--url", default=os.environ.get("KIOSK_HUB_URL", ""), help="hub database URL")
     migrate.set_defaults(func=cmd_migrate)
 
-    serve = at_hub("serve", help="run the station API")
+    serve = at_hub("serve", help="run the station API and the province console")
     serve.add_argument("--listen", default="127.0.0.1:8080", help="HOST:PORT (default 127.0.0.1:8080)")
+    serve.add_argument(
+        "--province",
+        default=os.environ.get("KIOSK_HUB_PROVINCE", ""),
+        help="the province's name, shown at the top of the console (e.g. Hà Nội)",
+    )
     serve.set_defaults(func=cmd_serve)
 
     code = at_hub("enrol-code", help="a one-time enrolment code for a station (24 h)")
@@ -69,6 +76,15 @@ def add_hub_commands(subparsers: Any) -> None:
     status.add_argument("--national-number", default=None)
     status.add_argument("--by", required=True, help="the officer's id (audited)")
     status.set_defaults(func=cmd_set_status)
+
+    officer = at_hub("officer-add", help="an officer's account at the hub; PIN then password on stdin")
+    officer.add_argument("officer_id")
+    officer.add_argument("--name", required=True, help="full name, with diacritics")
+    officer.add_argument("--role", choices=["officer", "station_head", "technician"], default="officer")
+    scope = officer.add_mutually_exclusive_group(required=True)
+    scope.add_argument("--station", help="the one station whose dossiers the account sees")
+    scope.add_argument("--whole-province", action="store_true", help="every station of the province")
+    officer.set_defaults(func=cmd_officer_add)
 
     enrol = commands.add_parser("enrol", help="enrol this station with a hub (a code from the hub)")
     enrol.add_argument("--hub", required=True, help="the hub's URL (https://…)")
@@ -108,13 +124,15 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from hub.serve import HubError, parse_listen, serve
+    from kiosk.app.root import build_hub_app
 
+    _need(args, "url", "keys")
     try:
         parse_listen(args.listen)
-        hub = _hub(args)
+        app = build_hub_app(args.url, Path(args.keys), province=args.province)
     except HubError as exc:
         return _fail(str(exc), EXIT_BROKEN)
-    serve(hub, args.listen)
+    serve(app, args.listen)
     return 0
 
 
@@ -165,6 +183,30 @@ def cmd_set_status(args: argparse.Namespace) -> int:
     except StatusRefused as exc:
         return _fail(str(exc), EXIT_REFUSED)
     print(f"{change.tracking_code}: {change.status} (change #{change.cursor})")
+    return 0
+
+
+def cmd_officer_add(args: argparse.Namespace) -> int:
+    """A PIN (the kiosk's sign-in, unused at the hub but required of every account) and then a
+    console password, each one line of standard input or asked twice at a terminal."""
+    from kiosk.app.cli_officer import command_line_actor, read_pin
+    from kiosk.app.root import make_hub_officers
+    from kiosk.officers import OfficerProblem
+    from kiosk.permissions import Role
+
+    _need(args, "url", "keys")
+    try:
+        officers = make_hub_officers(args.url, Path(args.keys))
+        actor = command_line_actor()
+        pin, password = read_pin(), read_pin()
+        officer = officers.add(
+            actor, args.officer_id, args.name, Role(args.role), pin, station_id=args.station
+        )
+        officers.set_password(actor, officer.officer_id, password)
+    except OfficerProblem as exc:
+        return _fail(str(exc), EXIT_REFUSED)
+    scope = f"station {args.station}" if args.station else "the whole province"
+    print(f"officer {officer.officer_id} ({officer.name}, {officer.role.value}) added for {scope}")
     return 0
 
 

@@ -1,6 +1,8 @@
 """`kiosk officer` and `kiosk audit`: officers' accounts and the audit log, from the station's shell.
 
-    kiosk officer add ID --name NAME [--role officer|station_head|technician]
+    kiosk officer add ID --name NAME [--role officer|station_head|technician] [--card-id NUMBER]
+    kiosk officer set-card ID --card-id NUMBER | --remove
+                                        the officer's own chip ID card (sign-in: card, then PIN)
     kiosk officer disable ID | enable ID
     kiosk officer reset-pin ID          a new PIN; clears a lock
     kiosk officer list
@@ -36,7 +38,16 @@ def add_officer_commands(subparsers: Any) -> None:
     add.add_argument("officer_id")
     add.add_argument("--name", required=True, help="full name, with diacritics")
     add.add_argument("--role", choices=[r.value for r in Role], default=Role.OFFICER.value)
+    add.add_argument(
+        "--card-id", metavar="NUMBER", help="the 12-digit number of the officer's own chip ID card"
+    )
     add.set_defaults(func=cmd_officer_add)
+    card = commands.add_parser("set-card", help="register (or remove) the officer's own chip ID card")
+    card.add_argument("officer_id")
+    which = card.add_mutually_exclusive_group(required=True)
+    which.add_argument("--card-id", metavar="NUMBER", help="the card's 12-digit ID number")
+    which.add_argument("--remove", action="store_true", help="the officer signs in without a card")
+    card.set_defaults(func=cmd_officer_set_card)
     for name, active, text in (
         ("disable", False, "refuse the officer's PIN"),
         ("enable", True, "undo disable"),
@@ -87,25 +98,55 @@ def read_pin() -> str:
     return sys.stdin.readline().strip()
 
 
-def _refused(exc: Exception) -> int:
+def _refused(exc: Exception | str) -> int:
     print(f"kiosk: officer: {exc}", file=sys.stderr)
     return EXIT_REFUSED
 
 
+def _cards(args: argparse.Namespace, desk: Any) -> Any:
+    from kiosk.app.root import make_officer_cards
+
+    return make_officer_cards(load_config(getattr(args, "config", None)), desk)
+
+
 def cmd_officer_add(args: argparse.Namespace) -> int:
+    from kiosk.officer_cards import check_card_id
     from kiosk.officers import OfficerProblem, check_name, check_officer_id
     from kiosk.permissions import Role
 
     try:
         check_officer_id(args.officer_id)  # before the PIN is asked for
         check_name(args.name)
+        if args.card_id is not None:
+            check_card_id(args.card_id)
         desk = _desk(args)
+        cards = _cards(args, desk) if args.card_id is not None else None  # keys checked before any change
         officer = desk.officers.add(
             command_line_actor(), args.officer_id, args.name, Role(args.role), read_pin()
         )
     except OfficerProblem as exc:
         return _refused(exc)
     print(f"officer {officer.officer_id} ({officer.name}, {officer.role.value}) added")
+    if cards is not None:
+        try:
+            cards.set_card(command_line_actor(), officer.officer_id, args.card_id)
+        except OfficerProblem as exc:
+            return _refused(f"{exc} (the account was added without a card: `kiosk officer set-card`)")
+        print(f"officer {officer.officer_id}: own chip card registered (sign-in: the card, then the PIN)")
+    return 0
+
+
+def cmd_officer_set_card(args: argparse.Namespace) -> int:
+    from kiosk.officers import OfficerProblem
+
+    try:
+        desk = _desk(args)
+        _cards(args, desk).set_card(
+            command_line_actor(), args.officer_id, None if args.remove else args.card_id
+        )
+    except OfficerProblem as exc:
+        return _refused(exc)
+    print(f"officer {args.officer_id}: own chip card {'removed' if args.remove else 'registered'}")
     return 0
 
 
@@ -141,6 +182,8 @@ def cmd_officer_list(args: argparse.Namespace) -> int:
     officers = _desk(args).officers.list()
     for o in officers:
         state = "active" if o.active else "disabled"
+        if o.has_card:
+            state += ", own card"
         if o.locked_until is not None and o.locked_until > now:
             state += f", locked until {o.locked_until.astimezone():%H:%M}"
         print(f"{o.officer_id:<16} {o.role.value:<13} {state:<30} {o.name}")

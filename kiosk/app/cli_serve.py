@@ -5,9 +5,10 @@
     kiosk index rebuild                  blind-index every stored dossier again (dossiers stored
                                          before the index existed, or after `kiosk keys init
                                          --replace-lost` of the index key): the dossier's
-                                         tokens and its rows in `dossier_name_tokens`. Upgrading
-                                         to revision 0008 needs no rebuild: the migration copies
-                                         the tokens already stored
+                                         tokens and its rows in `dossier_name_tokens` and
+                                         `dossier_name_pairs`, also repaired where only those
+                                         rows were lost. Upgrading to 0008 or 0012 needs no
+                                         rebuild: the migrations copy the tokens already stored
 
 Plain HTTP is refused on an address other than loopback: officers' passwords and citizens' data
 would cross the station's network in the clear.

@@ -23,7 +23,9 @@ if TYPE_CHECKING:
     from kiosk.audit import AuditRecord, Verification
     from kiosk.dossier import Dossier
     from kiosk.health import Check, Health
+    from kiosk.officer_card_match import CardMatch
     from kiosk.officers import Officer
+    from kiosk.ports.card import AccessKey, CardReader, ChipAuth, PassiveAuth
     from kiosk.ports.printer import PrinterStatus, PrintJob
     from kiosk.ports.sessions import SessionSummary
     from kiosk.ports.storage import PendingPrint
@@ -171,6 +173,26 @@ class RemoteOfficerDesk:
     def __init__(self, link: StationLink) -> None:
         self.officers = RemoteOfficers(link)
         self.audit = RemoteAudit(link)
+
+
+class RemoteOfficerCards:
+    """`OfficerCards` as the kiosk's sign-in uses it: the card is read here, by the kiosk's own
+    reader, with the CANs the worker opens; the number read is compared (and audited) there."""
+
+    def __init__(self, link: StationLink) -> None:
+        self._link = link
+
+    def access_keys(self) -> list[AccessKey]:
+        return self._link.call("officer_card_keys", retry=True)
+
+    def matched(self, id_number: str, passive: PassiveAuth, chip: ChipAuth, where: str) -> CardMatch:
+        return self._link.call("officer_card_matched", id_number, passive, chip, where)
+
+    def identify(self, reader: CardReader, where: str = "kiosk") -> CardMatch:
+        """Whose card is on `reader`: blocking (run it off the UI thread, one read at a time)."""
+        from kiosk.officer_card_match import identify
+
+        return identify(self, reader, where)
 
 
 class RemoteStation:

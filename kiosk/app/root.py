@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from devices.card.profiles import CitizenProfile, load_profiles
 from kiosk import languages
@@ -39,11 +39,14 @@ if TYPE_CHECKING:
     from fastapi import FastAPI
 
     from db.hub import SqlHubLink
+    from db.province import SqlStationChanges
     from db.stats import SqlStats
     from devices.audio.clips import Engine as ClipEngine
     from hub.client import HubClient, SyncReport
+    from hub.station_tasks import ChangesReport
     from kiosk.app.channel import StationLink
     from kiosk.app.remote import (
+        RemoteOfficerCards,
         RemoteOfficerDesk,
         RemotePrinter,
         RemotePrintQueue,
@@ -54,7 +57,9 @@ if TYPE_CHECKING:
     from kiosk.audit import AuditLog
     from kiosk.backup import BackupReport
     from kiosk.blind_index import BlindIndex
+    from kiosk.catalog_overlay import CatalogOverlay
     from kiosk.desk import DossierDesk
+    from kiosk.officer_cards import OfficerCards
     from kiosk.officers import Officers
     from kiosk.outbox import DossierStore
     from kiosk.ports.calls import CallDesk
@@ -69,6 +74,7 @@ if TYPE_CHECKING:
     )
     from kiosk.ports.target import DossierSource, SubmissionTarget
     from kiosk.printing import PrintQueue
+    from kiosk.province import DeviceState
     from kiosk.receipt import Receipt
     from kiosk.retention import PurgeReport
     from kiosk.sealing import Sealer
@@ -192,6 +198,25 @@ def make_officer_desk(config: Config, clock: Clock = local_now) -> OfficerDesk:
     ensure_schema(engine, url)
     audit = AuditLog(SqlAuditLog(engine), open_audit_key(config.audit_key_file, SqlKeyLedger(engine)), clock)
     return OfficerDesk(Officers(SqlOfficers(engine), audit, clock), audit)
+
+
+def make_officer_cards(config: Config, desk: OfficerDesk, storage: Storage | None = None) -> OfficerCards:
+    """Officers' own chip cards: numbers sealed with the data key, found by the index key."""
+    from db.engine import make_engine
+    from db.officers import SqlOfficers
+    from kiosk.officer_cards import OfficerCards
+
+    storage = storage or make_storage(config)
+    officers = SqlOfficers(make_engine(config.database_url))
+    return OfficerCards(officers, storage.sealer, make_blind_index(config, storage), desk.audit)
+
+
+def make_catalog_overlay(config: Config, desk: OfficerDesk) -> CatalogOverlay | None:
+    """The station's own service files for the console's editor; None without `catalog.dir`."""
+    from kiosk.catalog_overlay import CatalogOverlay
+
+    folder = config.catalog.dir
+    return CatalogOverlay(folder, desk.audit) if folder is not None else None
 
 
 def make_call_desk(config: Config) -> CallDesk:
@@ -426,10 +451,35 @@ def province_slip_keys(link: SqlHubLink, station: str) -> list[Ed25519PublicKey]
     return []
 
 
-def make_status_lookup(store: DossierStore, signer: SlipSigner) -> StatusLookup:
+LOOKUP_TIMEOUT_S = 3.0  # a citizen waits at the screen: past this, the station's copy answers
+
+
+def make_status_lookup(store: DossierStore, signer: SlipSigner, config: Config | None = None) -> StatusLookup:
+    """The status screen's lookup: with a province hub, the hub first (slips of any station of
+    the province), the station's own copy when it cannot be asked, saying how old it is."""
     from kiosk.status import StatusLookup
 
-    return StatusLookup(store, signer)
+    if config is None or not config.hub.url:
+        return StatusLookup(store, signer)
+    import httpx
+
+    from hub.client import HubClient
+    from hub.station_key import load_request_key
+    from hub.station_tasks import HubStatusSource
+
+    timeout = min(LOOKUP_TIMEOUT_S, float(config.hub.timeout_seconds))
+    # A new connection per lookup: they come minutes apart, and a kept-alive connection that a
+    # NAT box dropped silently in between would cost the citizen the whole timeout.
+    client: Lazy[HubClient] = Lazy(
+        lambda: HubClient(
+            config.hub.url,
+            config.station.id,
+            load_request_key(config.hub_key_file),
+            timeout_s=timeout,
+            transport=httpx.HTTPTransport(limits=httpx.Limits(max_keepalive_connections=0)),
+        )
+    )
+    return StatusLookup(store, signer, HubStatusSource(client, make_hub_link(config)))
 
 
 def build_worker(
@@ -440,6 +490,7 @@ def build_worker(
     clock: Clock = local_now,
     first: Sequence[Task] = (),
     station_tasks: bool = True,
+    printer: Callable[[], Printer] | None = None,
 ) -> StationWorker:
     """The station worker: outbox delivery to the configured target, and, inside the kiosk
     (`print_queue` given), retries of the receipt of a citizen still at the done screen. A
@@ -460,6 +511,11 @@ def build_worker(
         tasks.append(Task("deliver", DELIVERY_EVERY_S, deliver))
         if config.hub.url:
             tasks.append(Task("hub-status", config.hub.status_every_seconds, hub_status_pass(config, clock)))
+            tasks.append(
+                Task("hub-changes", config.hub.status_every_seconds, hub_changes_pass(config, clock))
+            )
+            beat = heartbeat_pass(config, store, clock, printer)
+            tasks.append(Task("heartbeat", config.hub.heartbeat_every_seconds, beat))
     if print_queue is not None:
         queue = print_queue
         tasks.append(Task("print-retry", PRINT_RETRY_EVERY_S, lambda: queue().retry_for_citizen()))
@@ -494,6 +550,82 @@ def hub_status_pass(config: Config, clock: Clock = local_now) -> Callable[[], Sy
     return lambda: pull_statuses(client(), link(), clock())
 
 
+def hub_changes_pass(config: Config, clock: Clock = local_now) -> Callable[[], ChangesReport]:
+    """One pass sending this station's officers' status changes to the hub (`hub-changes`)."""
+    from hub.station_tasks import forward_changes
+
+    client: Lazy[HubClient] = Lazy(lambda: make_hub_client(config))
+    changes: Lazy[SqlStationChanges] = Lazy(lambda: make_station_changes(config))
+    return lambda: forward_changes(client(), changes(), clock())
+
+
+def make_station_changes(config: Config) -> SqlStationChanges:
+    from db.engine import make_engine
+    from db.province import SqlStationChanges
+    from db.schema import ensure_schema
+
+    url = config.database_url
+    engine = make_engine(url)
+    ensure_schema(engine, url)
+    return SqlStationChanges(engine, config.hub.url)
+
+
+def station_devices(
+    config: Config, backlog: int, printer: Callable[[], Printer] | None = None
+) -> dict[str, DeviceState]:
+    """What the heartbeat tells the province: the receipt printer as it answers now (the
+    kiosk's own when the worker runs inside it), and the storage checks the kiosk's health
+    task runs (`kiosk.app.health`). Never raises."""
+    from kiosk.app.health import service_checks
+    from kiosk.province import DeviceState
+
+    devices: dict[str, DeviceState] = {}
+    try:
+        status = (printer() if printer is not None else make_printer(config)).status()
+        devices["printer"] = DeviceState(status.ready, status.state.value, status.message)
+    except Exception as exc:
+        devices["printer"] = DeviceState(False, "error", f"{type(exc).__name__}: {exc}")
+    try:
+        for check in service_checks(config):
+            devices[check.name.replace(" ", "_")] = DeviceState(
+                check.ok, "ok" if check.ok else "fault", check.detail
+            )
+    except Exception as exc:
+        devices["storage"] = DeviceState(False, "fault", f"{type(exc).__name__}: {exc}")
+    devices["outbox"] = DeviceState(True, "ok", f"{backlog} not sent yet")
+    return devices
+
+
+def kiosk_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("kiosk")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def heartbeat_pass(
+    config: Config,
+    store: Callable[[], DossierStore],
+    clock: Clock = local_now,
+    printer: Callable[[], Printer] | None = None,
+) -> Callable[[], dict[str, object]]:
+    """One heartbeat to the hub (the worker's `heartbeat` task)."""
+    from hub.station_tasks import heartbeat_body, send_heartbeat
+
+    client: Lazy[HubClient] = Lazy(lambda: make_hub_client(config))
+
+    def beat() -> dict[str, object]:
+        backlog = store().backlog()
+        body = heartbeat_body(
+            config.station.id, clock(), kiosk_version(), backlog, station_devices(config, backlog, printer)
+        )
+        return send_heartbeat(client(), body)
+
+    return beat
+
+
 def make_voice_engine(config: Config) -> ClipEngine:
     """The clip renderer `[voice] engine` names; raises VoiceUnavailable with the reason if it
     cannot run here (Piper not installed, no voice file, no espeak-ng)."""
@@ -522,7 +654,7 @@ def make_voice(config: Config | None = None, catalog: Catalog | None = None) -> 
     espeak-ng with a warning; no libpulse: espeak-ng speaking each phrase itself; no espeak-ng or
     `engine = "off"`: silent rather than failing. Without a config (a caller of the old
     signature), espeak-ng speaks each phrase: the clip folder and volume are the station's."""
-    from devices.audio import pulse
+    from devices.audio import pulse, sink
     from devices.audio.clips import ClipFolder, ClipVoice, known_keys
     from devices.audio.espeak import EspeakEngine, EspeakVoice
     from kiosk.voice import known_texts
@@ -551,6 +683,11 @@ def make_voice(config: Config | None = None, catalog: Catalog | None = None) -> 
         texts = known_texts(catalog or make_catalog(config), LANGUAGES)
         return known_keys(chosen, texts)
 
+    if sink.usable():  # the sink's volume: the player then sends the samples as they are
+        loudness = sink.SinkVolume()
+        loudness.set_volume(config.voice.volume)
+        player = pulse.PulsePlayer(volume=100)
+        return ClipVoice(engine, ClipFolder(config.clip_dir), player, known, loudness)
     player = pulse.PulsePlayer(volume=config.voice.volume)
     return ClipVoice(engine, ClipFolder(config.clip_dir), player, known)
 
@@ -605,6 +742,7 @@ class KioskApp:
     demo: DemoDocuments  # the card screen's demo buttons: empty unless demo mode on the emulated reader
     officer_mode: OfficerMode  # officers signing in at this kiosk (`ui/officer/`)
     officer_desk: Callable[[], RemoteOfficerDesk]
+    officer_cards: Callable[[], RemoteOfficerCards]  # officers' own chip cards, recognised when placed
     station: RemoteStation
     # Served on a thread of this process when no worker process was given (tests, `kiosk tour`).
     side: StationSide | None = None
@@ -690,6 +828,7 @@ def build_app(
     one, served on a thread of this process (`serve_in_thread`)."""
     from kiosk.app.remote import (
         RemoteCallDesk,
+        RemoteOfficerCards,
         RemoteOfficerDesk,
         RemotePrinter,
         RemotePrintQueue,
@@ -724,6 +863,7 @@ def build_app(
     printer = RemotePrinter(link)
     print_queue = RemotePrintQueue(link)
     officer_desk = RemoteOfficerDesk(link)
+    officer_cards = RemoteOfficerCards(link)
     reporting = Reporting(
         config.kiosk_id,
         lambda: RemoteCallDesk(link),
@@ -766,6 +906,7 @@ def build_app(
         demo=demo_documents(card_reader, journey, demo_profiles, runner) if demo else DemoDocuments(),
         officer_mode=officer_mode,
         officer_desk=lambda: officer_desk,
+        officer_cards=lambda: officer_cards,
         station=station,
         side=side,
         _closing=closing,
@@ -830,5 +971,77 @@ def build_console(config: Config, clock: Clock = local_now) -> FastAPI:
         print_receipt=print_receipt,
         statistics=make_statistics(config, catalog)[0],
         report_pdf=render_report_pdf,
+        officer_cards=make_officer_cards(config, officer_desk),
+        catalog_overlay=make_catalog_overlay(config, officer_desk),
+        station_changes=make_station_changes(config) if config.hub.url else None,
     )
     return create_app(services)
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def make_hub_officers(url: str, keys_dir: Path, clock: Clock = _utcnow) -> Officers:
+    """The hub's officers' accounts (`kiosk hub officer-add`), audited in the hub's chain."""
+    from db.officers import SqlOfficers
+    from hub.serve import open_hub
+    from kiosk.officers import Officers
+
+    parts = open_hub(url, keys_dir, clock)
+    return Officers(SqlOfficers(parts.engine), parts.audit, clock)
+
+
+def build_hub_app(url: str, keys_dir: Path, province: str = "", clock: Clock = _utcnow) -> FastAPI:
+    """The province hub as one application: the station API (`hub.api`, `hub.province_api`) and
+    the same officers' console as at a station, over the hub's PostgreSQL, with the province
+    pages (`console/routes/province.py`). Raises `hub.serve.HubError` on a database at another
+    revision."""
+
+    from console.app import create_app
+    from console.services import ConsoleServices
+    from db.calls import SqlCallBoard
+    from db.desk import SqlConsoleSessions, SqlSettings, SqlTargets
+    from db.officers import SqlOfficers
+    from db.province import HubDesk, SqlProvince
+    from hub.api import add_station_errors, make_app, make_router
+    from hub.province_api import make_province_router
+    from hub.serve import open_hub
+    from kiosk.blind_index import BlindIndex
+    from kiosk.desk import DossierDesk
+    from kiosk.keys import open_index_key
+    from kiosk.officers import Officers
+
+    parts = open_hub(url, keys_dir, clock)
+    engine = parts.engine
+    index = BlindIndex(open_index_key(keys_dir / "index.key", parts.ledger))
+    repository = SqlProvince(engine)
+    services = ConsoleServices(
+        officers=Officers(SqlOfficers(engine), parts.audit, clock),
+        audit=parts.audit,
+        desk=DossierDesk(HubDesk(engine), parts.sealer, index, parts.audit, clock),
+        sessions=SqlConsoleSessions(engine),
+        calls=SqlCallBoard(engine),
+        settings=SqlSettings(engine),
+        targets=SqlTargets(engine),
+        catalog=load_catalog(),
+        station_name=f"Công an tỉnh {province}".strip() if province else "Công an tỉnh",
+        idle_logout=dt.timedelta(minutes=15),
+        secure_cookies=False,  # behind the TLS proxy (hub/nginx.example.conf): see left in NOTES
+        clock=clock,
+        province=repository,
+    )
+    app = create_app(services)
+    province_routes = make_province_router(parts.hub, repository, clock)
+    app.include_router(make_router(parts.hub))
+    app.include_router(province_routes)
+    add_station_errors(app)
+    # The station API's spec, published and versioned at /v1/openapi.json as before: the station
+    # API's own app (`hub.api.make_app`) makes it, so the console's pages stay out of it.
+    spec_app = make_app(parts.hub, [province_routes])
+
+    @app.get("/v1/openapi.json", include_in_schema=False)
+    async def openapi() -> dict[str, Any]:
+        return spec_app.openapi()
+
+    return app

@@ -23,6 +23,7 @@ from kiosk.app.root import (
     WorkerLog,
     build_worker,
     make_call_desk,
+    make_officer_cards,
     make_officer_desk,
     make_print_queue,
     make_printer,
@@ -42,9 +43,12 @@ if TYPE_CHECKING:
     from kiosk.audit import AuditRecord, Verification
     from kiosk.dossier import Dossier
     from kiosk.health import Check, Health
+    from kiosk.officer_card_match import CardMatch
+    from kiosk.officer_cards import OfficerCards
     from kiosk.officers import Officer
     from kiosk.outbox import DossierStore
     from kiosk.ports.calls import CallDesk
+    from kiosk.ports.card import AccessKey, ChipAuth, PassiveAuth
     from kiosk.ports.printer import Printer, PrinterStatus, PrintJob
     from kiosk.ports.sessions import SessionLog, SessionSummary
     from kiosk.ports.stats import StatsSource
@@ -78,6 +82,8 @@ SERVED = (
     "audit_newest",
     "audit_verify",
     "authenticate",
+    "officer_card_keys",
+    "officer_card_matched",
     "health",
     "service_counts",
     "station_lines",
@@ -109,7 +115,14 @@ class StationSide:
         self.calls: Lazy[CallDesk] = Lazy(lambda: make_call_desk(config))
         self.sessions: Lazy[SessionLog] = Lazy(lambda: make_session_log(config))
         self.signer: Lazy[SlipSigner] = Lazy(lambda: make_signer(config, self.storage()))
-        self.lookup: Lazy[StatusLookup] = Lazy(lambda: make_status_lookup(self.store(), self.signer()))
+        self.officer_cards: Lazy[OfficerCards] = Lazy(
+            lambda: make_officer_cards(config, self.officer_desk(), self.storage())
+        )
+        # With a province hub, the hub first (`make_status_lookup`): the lookup's channel call
+        # allows for its timeout.
+        self.lookup: Lazy[StatusLookup] = Lazy(
+            lambda: make_status_lookup(self.store(), self.signer(), config)
+        )
         self.stats_source: Lazy[StatsSource] = Lazy(lambda: make_stats_source(config))
         self.worker_log = WorkerLog(clock)
 
@@ -121,7 +134,14 @@ class StationSide:
         # No print task here: the kiosk asks for the retries of its present citizen's receipt
         # (`retry_for_citizen`) while that citizen is at the done screen, and nobody else's.
         self.worker: StationWorker = build_worker(
-            config, self.store, None, heard, clock, first=first, station_tasks=station_tasks
+            config,
+            self.store,
+            None,
+            heard,
+            clock,
+            first=first,
+            station_tasks=station_tasks,
+            printer=self.printer,  # the heartbeat tells the province how the printer answers
         )
         self._late: list[int] = []  # jobs of present citizens a retry printed, not yet told
         self._late_lock = threading.Lock()
@@ -211,6 +231,15 @@ class StationSide:
 
     def authenticate(self, officer_id: str, secret: str, where: str = "kiosk") -> Officer:
         return self.officer_desk().officers.authenticate(officer_id, secret, where=where)
+
+    def officer_card_keys(self) -> list[AccessKey]:
+        """The CANs of the active officers' cards, for the kiosk's own reader to try."""
+        return self.officer_cards().access_keys()
+
+    def officer_card_matched(
+        self, id_number: str, passive: PassiveAuth, chip: ChipAuth, where: str = "kiosk"
+    ) -> CardMatch:
+        return self.officer_cards().matched(id_number, passive, chip, where)
 
     def health(self) -> Health:
         """The kiosk's health pass (storage and signer opened, then the service checks)."""

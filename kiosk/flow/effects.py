@@ -28,6 +28,7 @@ class Submit:
     holder: Holder
     consented_at: dt.datetime | None = None
     card_check: str = ""  # PassiveAuth value of the applicant's card: valid / chain_unknown / ...
+    photo: bytes | None = None  # the applicant's face from the chip, stored sealed with the dossier
 
 
 @dataclass(frozen=True)

@@ -176,16 +176,20 @@ class Journey(CardIntents, GuestIntents, LookupIntents):
         self.touch()
         self._set(large_text=not self._state.large_text)
 
+    def toggle_high_contrast(self) -> None:
+        self.touch()
+        self._set(high_contrast=not self._state.high_contrast)
+
     def accessibility_on(self) -> None:
-        """Accessibility mode (`FlowState.accessible`), with large text; from the idle screen it
-        also starts, as a touch would."""
+        """Accessibility mode (`FlowState.accessible`), with large text and high contrast; from the
+        idle screen it also starts, as a touch would."""
         self.touch()
         if not self._state.accessible:
-            self._set(accessible=True, large_text=True)
+            self._set(accessible=True, large_text=True, high_contrast=True)
         self.start()
 
     def call_officer(self) -> None:
-        """"Gọi cán bộ": the call goes to the station console; the citizen is told an officer is
+        """ "Gọi cán bộ": the call goes to the station console; the citizen is told an officer is
         coming only once it was stored (`officer_call_done`)."""
         self.touch()
         state = self._state

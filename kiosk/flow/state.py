@@ -122,6 +122,8 @@ class FlowState:
     identity_check: str = ""
     language: str = "vi"
     large_text: bool = False
+    # The citizen's switch to white on black (accessibility mode turns it on too); the reset ends it.
+    high_contrast: bool = False
     # Accessibility mode (a held key or a headset): high contrast, large text, arrows + Enter, the
     # focused control spoken. The citizen's, so the session reset ends it.
     accessible: bool = False

@@ -4,6 +4,7 @@ and the calls for an officer, as the station console needs them from storage (`d
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -22,6 +23,7 @@ class QueueQuery:
     tracking_code: str = ""
     id_token: str = ""
     name_tokens: tuple[str, ...] = ()
+    station_id: str = ""  # one station's dossiers only (an account scoped to it, at a hub)
     limit: int = 50
     offset: int = 0
 
@@ -48,6 +50,7 @@ class DeskDossier:
     assisted_by: str | None
     identity_check: str
     finished_at: dt.datetime | None
+    has_photo: bool = False  # the chip's face is stored with it (`kiosk.dossier_photo`)
 
 
 @dataclass(frozen=True)
@@ -103,11 +106,20 @@ class DeskRepository(Protocol):
         receipt number is used (nothing stored)."""
         ...
 
+    def photo(self, tracking_code: str) -> bytes | None:
+        """The dossier's sealed photo, None when it has none."""
+        ...
+
     def unindexed(self, after_id: int, limit: int) -> list[SealedDossier]:
         """Dossiers by row id above `after_id` (for `kiosk index rebuild`)."""
         ...
 
     def set_index(self, row_id: int, name_index: str, id_index: str) -> None: ...
+
+    def repair_name_rows(self, rows: Sequence[tuple[int, str]]) -> int:
+        """Make the searched token and pair rows of each (row id, stored name index) those the
+        stored form gives, where they differ (rows deleted or added by hand); how many dossiers."""
+        ...
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,10 @@ class Officer:
     failed_pins: int  # wrong PINs in a row since the last right one or lock
     locked_until: dt.datetime | None
     created_at: dt.datetime
+    has_card: bool = False  # the officer's own chip card is registered (`kiosk.officer_cards`)
+    # At a province hub: the one station whose dossiers the account may see (None: every one in
+    # the database: at a station its own, at the hub the province's). See `kiosk.permissions`.
+    station_id: str | None = None
 
 
 class OfficerExists(Exception):
@@ -59,6 +63,28 @@ class OfficerRepository(Protocol):
         ...
 
     def clear_failures(self, officer_id: str) -> None: ...
+
+    def set_card(self, officer_id: str, card_index: str | None, card_sealed: bytes | None) -> None:
+        """The officer's own card (its ID number's blind-index token and the number sealed), or
+        None for both: no card. `CardTaken` if another officer holds that card."""
+        ...
+
+    def cards(self) -> list[OfficerCard]:
+        """Every registered card, with its officer's state (disabled ones too)."""
+        ...
+
+    def by_card(self, card_index: str) -> Officer | None: ...
+
+
+@dataclass(frozen=True)
+class OfficerCard:
+    officer_id: str
+    active: bool
+    card_sealed: bytes
+
+
+class CardTaken(Exception):
+    """`OfficerRepository.set_card` of a card another officer holds."""
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ class SealedDossier:
     name_index: str = ""
     id_index: str = ""
     note_for_citizen: str = ""  # what an officer wrote for the citizen with the status
+    photo: bytes | None = None  # the sealed face (`kiosk.dossier_photo`), written with the dossier
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,7 @@ class PrintJobRepository(Protocol):
 class SealedRow:
     """A row holding sealed bytes, as a key rotation re-seals it."""
 
-    table: str  # "dossiers" or "print_jobs"
+    table: str  # "dossiers", "print_jobs", "dossier_photos" or "officers" (an officer's card)
     row_id: int
     tracking_code: str
     payload: bytes

@@ -127,6 +127,31 @@ def test_idle_sessions_end(station: Station, client: TestClient) -> None:
     assert client.get("/queue", follow_redirects=False).status_code == 303
 
 
+def test_the_last_request_time_is_written_at_most_once_a_minute(station: Station, client: TestClient) -> None:
+    login(client, "officer")
+    token = client.cookies.get("kiosk_console") or ""
+
+    def last_seen() -> str:
+        with _db(station) as db:
+            digest = hashlib.sha256(token.encode()).hexdigest()
+            (seen,) = db.execute(
+                "SELECT last_seen_at FROM console_sessions WHERE token_hash = ?", (digest,)
+            ).fetchone()
+        return str(seen)
+
+    at_login = last_seen()
+    station.clock.now += dt.timedelta(seconds=50)
+    assert client.get("/queue").status_code == 200
+    assert last_seen() == at_login  # no write for a page 50 s after the last one written
+    station.clock.now += dt.timedelta(seconds=20)
+    assert client.get("/queue").status_code == 200
+    assert last_seen() > at_login  # 70 s: written
+    station.clock.now += dt.timedelta(minutes=14, seconds=50)  # 14 min 50 s after the write: alive
+    assert client.get("/queue").status_code == 200
+    station.clock.now += dt.timedelta(minutes=15, seconds=1)
+    assert client.get("/queue", follow_redirects=False).status_code == 303
+
+
 def test_logout_ends_the_session(station: Station, client: TestClient) -> None:
     csrf = login(client, "officer")
     token = client.cookies.get("kiosk_console")

@@ -81,6 +81,28 @@ def test_the_head_adds_disables_and_resets_officers(fresh_station: Station) -> N
         assert own.status_code == 400
 
 
+def test_the_head_registers_and_removes_an_officers_own_card(fresh_station: Station) -> None:
+    with TestClient(fresh_station.app(), base_url="http://127.0.0.1") as client:
+        csrf = login(client, "head")
+        bad = client.post("/head/officers/officer/card", data={"csrf": csrf, "card_id": "12345"})
+        assert bad.status_code == 400 and "12 digits" in bad.text
+        done = client.post(
+            "/head/officers/officer/card",
+            data={"csrf": csrf, "card_id": "048303004567"},
+            follow_redirects=False,
+        )
+        assert done.status_code == 303
+        assert "Đã đăng ký" in client.get("/head/officers").text
+        taken = client.post("/head/officers/tech/card", data={"csrf": csrf, "card_id": "048303004567"})
+        assert taken.status_code == 400 and "another officer" in taken.text
+        client.post("/head/officers/officer/card", data={"csrf": csrf, "remove": "1"})
+        officer = make_officer_desk(fresh_station.config).officers.get("officer")
+        assert officer is not None and not officer.has_card
+    rows = [(r.actor, r.detail) for r in make_officer_desk(fresh_station.config).audit.newest(10)]
+    assert ("head", "officer removed") in rows and ("head", "officer set") in rows
+    assert not any("048303004567" in detail for _actor, detail in rows)
+
+
 def test_settings_and_targets(fresh_station: Station) -> None:
     with TestClient(fresh_station.app(), base_url="http://127.0.0.1") as client:
         csrf = login(client, "head")

@@ -143,3 +143,46 @@ def test_at_a_terminal_the_pin_is_asked_twice_without_echo(
     assert prompts == ["PIN: ", "PIN again: "] * 2
     desk = make_officer_desk(load_config(config_path, environ={}))
     assert desk.officers.authenticate("CB001", "553910").name == "Hà Giang"
+
+
+def test_officer_own_card_commands(
+    config_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    number = "048303004567"
+    add = ("officer", "add", "CB001", "--name", "Nguyễn Thị Hằng", "--card-id", number)
+    assert run(config_path, *add, stdin="472915\n", monkeypatch=monkeypatch) == 0
+    assert "own chip card registered" in capsys.readouterr().out
+    bad = ("officer", "add", "CB002", "--name", "Lò Văn Ún", "--card-id", "12345")
+    assert run(config_path, *bad, stdin="581036\n", monkeypatch=monkeypatch) == 1
+    assert "12 digits" in capsys.readouterr().err
+    desk = make_officer_desk(load_config(config_path, environ={}))
+    assert desk.officers.get("CB002") is None  # refused before anything was written
+
+    assert (
+        run(
+            config_path,
+            "officer",
+            "add",
+            "CB002",
+            "--name",
+            "Lò Văn Ún",
+            stdin="581036\n",
+            monkeypatch=monkeypatch,
+        )
+        == 0
+    )
+    assert run(config_path, "officer", "set-card", "CB002", "--card-id", number, monkeypatch=monkeypatch) == 1
+    assert "another officer" in capsys.readouterr().err
+    assert run(config_path, "officer", "set-card", "CB001", "--remove", monkeypatch=monkeypatch) == 0
+    assert run(config_path, "officer", "set-card", "CB002", "--card-id", number, monkeypatch=monkeypatch) == 0
+    capsys.readouterr()
+    assert run(config_path, "officer", "list", monkeypatch=monkeypatch) == 0
+    listed = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()}
+    assert "own card" in listed["CB002"] and "own card" not in listed["CB001"]
+    details = [
+        (r.action, r.detail) for r in reversed(desk.audit.newest(10)) if r.action == "officer_set_card"
+    ]
+    assert details == [("officer_set_card", "CB001 set"), ("officer_set_card", "CB001 removed"),
+                       ("officer_set_card", "CB002 set")]  # fmt: skip
+    data = load_config(config_path, environ={}).database_url.removeprefix("sqlite:///")
+    assert number.encode() not in Path(data).read_bytes()

@@ -305,7 +305,7 @@ def test_new_revision_follows_the_numbering(
     shutil.copytree(migrate.MIGRATIONS_DIR, scripts, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(migrate, "MIGRATIONS_DIR", scripts)
     path = migrate.new_revision(url, "nothing changed")
-    following = f"{int(SCHEMA_REVISION) + 1:04d}"
+    following = f"{migrate.revision_number(SCHEMA_REVISION) + 1:04d}"
     assert path.name == f"{following}_nothing_changed.py"
     text = path.read_text()
     assert f"down_revision = '{SCHEMA_REVISION}'" in text or f'down_revision = "{SCHEMA_REVISION}"' in text

@@ -354,3 +354,34 @@ def test_a_key_that_cannot_be_made_is_a_key_problem(tmp_path: Path) -> None:
     config = config_for(tmp_path, **{"security.data_key_file": str(blocked / "data.key")})
     with pytest.raises(KeyProblem, match=r"data key file .*not-a-folder/data\.key cannot be made"):
         make_storage(config)
+
+
+def test_rotation_reseals_card_photos_and_officers_cards(tmp_path: Path) -> None:
+    from db.models import DossierPhotoRow, OfficerRow
+    from kiosk.app.root import make_officer_cards, make_officer_desk
+    from kiosk.dossier_photo import open_photo, photo_context
+    from kiosk.officer_cards import card_context
+    from kiosk.officers import Actor
+    from kiosk.permissions import Role
+
+    config = config_for(tmp_path)
+    storage, _ = station_with_data(config, n=1)
+    code = new_code()
+    face = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 8
+    make_store(config, storage).submit(dataclasses.replace(dossier(code), photo=face))
+    desk = make_officer_desk(config)
+    cli = Actor.command_line("test")
+    desk.officers.add(cli, "CB001", "Nguyễn Thị Hằng", Role.OFFICER, "472915")
+    make_officer_cards(config, desk, storage).set_card(cli, "CB001", "048303004567")
+    rotate_key(DATA, config.data_key_file, storage.keys)
+
+    only_new = Sealer(config.data_key_file.read_bytes())  # every blob opens without the old key
+    engine = make_engine(config.database_url)
+    with engine.connect() as conn:
+        photo = conn.scalars(sa.select(DossierPhotoRow.sealed)).one()
+        card = conn.scalars(sa.select(OfficerRow.card_sealed).where(OfficerRow.officer_id == "CB001")).one()
+    engine.dispose()
+    assert {blob_key_id(photo), blob_key_id(card)} == {only_new.key_id}
+    assert open_photo(only_new, code, photo).image == face
+    assert only_new.open(card, context=card_context("CB001")) == {"id_number": "048303004567"}
+    assert photo_context(code) != code.encode()  # a photo's seal is not a payload's

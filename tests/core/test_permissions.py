@@ -24,6 +24,8 @@ EXPECTED: dict[Action, set[Role]] = {
     Action.LEAVE_KIOSK: {H, T},
     Action.VIEW_AUDIT: {H},
     Action.EDIT_SETTINGS: {H},
+    Action.VIEW_PROVINCE: {OF, H},  # at the hub, and only for accounts of the whole province
+    Action.SET_COMMUNE_TARGETS: {H},
 }
 
 

@@ -194,6 +194,7 @@ def test_result_as_json() -> None:
         "submitted_at": "2026-11-26T02:30:00+00:00",
         "updated_at": "2026-11-28T02:30:00+00:00",
         "note": "Mang theo phiếu",
+        "stale_minutes": None,
     }
     assert StatusResult(LookupOutcome.MISTYPED).as_json()["submitted_at"] is None
 

@@ -106,3 +106,41 @@ def test_a_squeezed_tile_on_the_menu_is_seen(citizen: Any) -> None:
     tile.setMaximumHeight(needed // 2)
     settle()
     assert window.overflow() >= tile.name.heightForWidth(tile.name.width()) // 4
+
+
+@pytest.mark.parametrize("large_text", [False, True], ids=["normal-text", "large-text"])
+def test_the_bars_show_every_button_whole(citizen: Any, large_text: bool) -> None:
+    """Issue 11: the window's column squeezed the top and bottom bars to their buttons' style-sheet
+    min-height, leaving out the pictogram ("Gọi cán bộ" 9 px short, "Quay lại" 6 px)."""
+    journey = citizen.ui.app.journey
+    if large_text:
+        journey.toggle_large_text()
+    journey.start()
+    journey.choose_service(LODGING)
+    settle()
+    window = citizen.window
+    for button in (window.officer_button, window.listen_button, window.back_button, window.primary_button):
+        assert button.isVisible(), button.text()
+        assert button.height() >= button.sizeHint().height(), button.text()
+    assert window.overflow() == 0
+
+
+def test_a_squeezed_bar_button_is_seen(citizen: Any) -> None:
+    citizen.ui.app.journey.start()
+    settle()
+    window = citizen.window
+    assert window.overflow() == 0
+    officer = window.officer_button
+    officer.setMaximumHeight(officer.sizeHint().height() - 9)  # the 9 px the column used to take
+    settle()
+    assert window.overflow() >= 9
+
+
+def test_a_bar_button_pushed_off_the_window_is_seen(citizen: Any) -> None:
+    citizen.ui.app.journey.start()
+    settle()
+    window = citizen.window
+    window.primary_button.setVisible(True)
+    window.primary_button.setMinimumWidth(window.width())  # the bar is then wider than the screen
+    settle()
+    assert window.overflow() > 100

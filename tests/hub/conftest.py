@@ -63,7 +63,7 @@ def start_hub(db_url: str, keys: Path, log: Path) -> HubServer:
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 90  # the hub now also builds the console: ~7 s of imports at load 17
     while True:
         if process.poll() is not None:
             raise AssertionError(f"the hub exited {process.returncode}: {log.read_text()}")
@@ -113,13 +113,13 @@ class Station:
         return main(["--config", str(self.config_file), *args])
 
 
-def make_station(folder: Path, station_id: str, hub_url: str) -> Station:
+def make_station(folder: Path, station_id: str, hub_url: str, timeout_s: int = 5) -> Station:
     folder.mkdir(parents=True, exist_ok=True)
     config_file = folder / "kiosk.toml"
     config_file.write_text(
         f'[paths]\ndata_dir = "{folder / "data"}"\n'
         f'[station]\nid = "{station_id}"\nkiosk_id = "{station_id.lower()}-k1"\n'
-        f'[hub]\nurl = "{hub_url}"\ntimeout_seconds = 5\n'
+        f'[hub]\nurl = "{hub_url}"\ntimeout_seconds = {timeout_s}\n'
         '[submission]\ntarget = "hub"\n',
         encoding="utf-8",
     )
@@ -141,12 +141,18 @@ class FaultProxy:
     relays the request, waits for the hub's first answer bytes, then resets the client's
     connection without them (the hub did the work; the station saw the link drop);
     "reset_mid_request" passes half the request on, then resets both sides; "refuse" resets
-    every new connection at once. A connection keeps the mode it was accepted in."""
+    every new connection at once; "delay" relays each read `delay_s` late, both ways; "drop"
+    swallows the request and answers nothing for `delay_s`, then closes (lost packets, then a
+    dead connection); "cut_mid_answer"
+    relays the request and the first bytes of the answer, then closes. A connection keeps the
+    mode it was accepted in."""
 
     def __init__(self, upstream_port: int) -> None:
         self.upstream_port = upstream_port
         self.mode = "pass"
         self.resets = 0
+        self.delay_s = 0.3
+        self.faults: dict[str, int] = {}  # connections met by each fault mode
         self._server = socket.create_server(("127.0.0.1", 0))
         self.port = int(self._server.getsockname()[1])
         self._stop = threading.Event()
@@ -175,6 +181,14 @@ class FaultProxy:
             threading.Thread(target=self._handle, args=(client, self.mode), daemon=True).start()
 
     def _handle(self, client: socket.socket, mode: str) -> None:
+        if mode != "pass":
+            self.faults[mode] = self.faults.get(mode, 0) + 1
+        if mode == "drop":
+            with contextlib.suppress(OSError):
+                _read_request(client)
+                time.sleep(self.delay_s)
+            client.close()
+            return
         if mode == "refuse":
             self.resets += 1
             self._reset(client)
@@ -188,6 +202,14 @@ class FaultProxy:
                 self.resets += 1
                 self._reset(client)
                 self._reset(upstream)
+            return
+        if mode == "cut_mid_answer":
+            try:
+                upstream.sendall(_read_request(client))
+                client.sendall(upstream.recv(40))  # the status line's start, no more
+            finally:
+                client.close()
+                upstream.close()
             return
         if mode == "reset_after_request":
             try:
@@ -203,6 +225,8 @@ class FaultProxy:
         def pump(src: socket.socket, dst: socket.socket) -> None:
             try:
                 while data := src.recv(65536):
+                    if mode == "delay":
+                        time.sleep(self.delay_s)
                     dst.sendall(data)
             except OSError:
                 pass

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from db.audit import SqlAuditLog
 from db.models import DossierRow, HubSubmissionRow, OutboxRow
+from hub.api import API_VERSION
 from hub.client import HubClient, HubTarget
 from hub.station_key import load_request_key, request_key_id
 from kiosk.app.root import make_signer, make_storage, make_store, make_targets
@@ -429,7 +430,7 @@ def test_stations_in_separate_processes_through_a_faulty_link_end_with_one_copy_
 
 def test_the_spec_is_published_and_versioned(hub: HubServer) -> None:
     spec = httpx.get(hub.url + "/v1/openapi.json", timeout=5).json()
-    assert spec["info"]["version"] == "1.0.0"
+    assert spec["info"]["version"] == API_VERSION
     assert {"/v1/enrol", "/v1/submissions", "/v1/statuses"} <= set(spec["paths"])
     body = spec["paths"]["/v1/submissions"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     assert "tracking_code" in body["properties"]

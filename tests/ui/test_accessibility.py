@@ -394,3 +394,84 @@ def test_high_contrast_meets_wcag_aaa_on_every_screen(qapp, tmp_path: Path, larg
     assert not low, "\n".join(low)
     # Whether these screens fit (large text at 1366×768 still cuts a few): test_tour.py's
     # large-text case, strict xfail behind KIOSK_TOUR_ALL=1.
+
+
+def focus_on(ui: KioskUi, wanted: object, tries: int = 120) -> None:
+    """Right until `wanted` (a widget, or a test on the focused widget) has the focus ring."""
+    for _ in range(tries):
+        focused = ui.accessibility.focused
+        if focused is not None and (focused is wanted or (callable(wanted) and wanted(focused))):
+            return
+        key(ui, Qt.Key.Key_Right)
+    raise AssertionError(f"never focused: {wanted!r}")
+
+
+def test_a_text_box_is_said_with_its_question(kiosk_ui: KioskUi, clock: FakeClock) -> None:
+    from PySide6.QtWidgets import QLineEdit
+
+    ui = kiosk_ui
+    journey = ui.app.journey
+    hold_key(ui, clock, 2.0)
+    journey.choose_service("1.014063")
+    journey.edit_step("phone")
+    settle()
+    question = journey.state().service.fields["phone"].label.get("vi")  # type: ignore[union-attr]
+    focus_on(ui, lambda w: isinstance(w, QLineEdit))
+    assert said(ui)[-1].startswith(f"{question}: ")
+
+
+def test_dates_by_keys_say_their_part_and_the_calendar_names_its_question(
+    kiosk_ui: KioskUi, clock: FakeClock
+) -> None:
+    ui = kiosk_ui
+    journey = ui.app.journey
+    hold_key(ui, clock, 2.0)
+    journey.choose_service("1.003677")
+    journey.edit_step("dates")
+    settle()
+    fields = journey.state().service.fields  # type: ignore[union-attr]
+    focus_on(ui, lambda w: isinstance(w, QPushButton) and w.text() == "+")
+    day_up = f"{phrases.DATE_DAY.get('vi')}, {phrases.KEY_NAMES['+'].get('vi')}"
+    assert said(ui)[-1] == f"{fields['date_from'].label.get('vi')}, {day_up}"  # "Ngày đi, Ngày, tăng"
+    opener = phrases.DATE_CALENDAR.get("vi")
+    focus_on(ui, lambda w: isinstance(w, QPushButton) and w.text() == opener)
+    key(ui, Qt.Key.Key_Return)
+    form = ui.window.screens["form"]
+    (calendar,) = [c for c in form.findChildren(QWidget) if c.property("covers_screen") and c.isVisible()]
+    month = calendar.month()  # type: ignore[attr-defined]
+    heading = phrases.DATE_MONTH_OF.get("vi").format(month=month.month, year=month.year)
+    assert said(ui)[-1] == f"{fields['date_from'].label.get('vi')}. {heading}"  # which date, which month
+    assert calendar.field.text() == fields["date_from"].label.get("vi")  # type: ignore[attr-defined]
+    for _ in range(12):  # the keys reach the calendar (and the bars), never the form beneath it
+        key(ui, Qt.Key.Key_Right)
+        focused = ui.accessibility.focused
+        assert focused is not None
+        assert calendar.isAncestorOf(focused) or not form.isAncestorOf(focused), focused.text()  # type: ignore[attr-defined]
+    day = calendar.day_button(month.replace(day=20))  # type: ignore[attr-defined]
+    focus_on(ui, day)
+    key(ui, Qt.Key.Key_Return)
+    assert not calendar.isVisible()
+    assert journey.state().form.values["date_from"] == month.replace(day=20).isoformat()
+
+
+def test_officer_mode_follows_the_keys_and_never_says_a_sign_in_digit(
+    kiosk_ui: KioskUi, clock: FakeClock
+) -> None:
+    ui = kiosk_ui
+    hold_key(ui, clock, 2.0)
+    officer = ui.window.officer
+    assert officer is not None
+    ui.window.open_officer()
+    settle()
+    heard = len(said(ui))
+    key(ui, Qt.Key.Key_Down)
+    for _ in range(14):  # every key of the sign-in page, and only those
+        focused = ui.accessibility.focused
+        assert focused is not None and officer.login.isAncestorOf(focused)
+        key(ui, Qt.Key.Key_Right)
+    new = said(ui)[heard:]
+    assert phrases.KEY_SECRET.get("vi") in new
+    assert not any(any(ch.isdigit() for ch in text) for text in new)  # the headset is the citizen's
+    focus_on(ui, lambda w: isinstance(w, QPushButton) and w.text().isdigit())
+    key(ui, Qt.Key.Key_Return)  # Enter presses the key, as a finger would
+    assert officer.login.shown.text().strip()

@@ -11,8 +11,10 @@ from typing import Any
 from sqlalchemy import select
 
 from db.engine import make_engine
-from db.models import DossierRow, KioskSessionRow
+from db.models import DossierPhotoRow, DossierRow, KioskSessionRow
 from kiosk import phrases
+from kiosk.app.root import make_storage
+from kiosk.dossier_photo import Photo, open_photo
 from kiosk.officer_mode import IdentityCheck
 from tests.e2e.conftest import find_button
 from tests.ui.officer_helpers import start
@@ -30,6 +32,20 @@ def stored(ui: KioskUi, code: str) -> DossierRow:
             return row  # type: ignore[no-any-return]
     finally:
         engine.dispose()
+
+
+def stored_photo(ui: KioskUi, code: str) -> Photo:
+    engine = make_engine(ui.app.config.database_url)
+    try:
+        with engine.connect() as conn:
+            sealed = conn.execute(
+                select(DossierPhotoRow.sealed)
+                .join(DossierRow, DossierPhotoRow.dossier_id == DossierRow.id)
+                .where(DossierRow.tracking_code == code)
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    return open_photo(make_storage(ui.app.config).sealer, code, sealed)
 
 
 def sessions(ui: KioskUi) -> list[Any]:
@@ -89,6 +105,8 @@ def test_take_over_fill_in_hand_back_marks_the_dossier(qtbot: Any, tmp_path: Pat
         dossier = ui.app.side.store().get(code)
         assert dossier is not None and dossier.dossier is not None
         assert all(dossier.dossier.fields[k] == v for k, v in answers.items())
+        face = person.state().card.photo  # the face the kiosk showed, from the chip's DG2
+        assert face is not None and stored_photo(ui, code) == Photo("image/jpeg", face)
 
         actions = [(r.actor, r.action) for r in reversed(ui.app.officer_desk().audit.newest(50))]
         take, back = actions.index(("1001", "assist_take_over")), actions.index(("1001", "assist_hand_back"))
@@ -120,14 +138,23 @@ def test_identity_not_proven_by_the_chip_is_recorded_before_hand_back(qtbot: Any
         assert officer.identity.message.text() == phrases.ASSIST_NEED_IDENTITY.get("vi")
         settle()
         assert ui.window.overflow(officer.identity) == 0
-        tap(qtbot, officer.identity.choices[IdentityCheck.CARD_SEEN])
-        assert person.state().identity_check == "card_seen"
+        panel = officer.identity
+        assert not panel.done_button.isEnabled()  # a way must be chosen; the note is optional
+        tap(qtbot, panel.choices[IdentityCheck.PAPER_ID])
+        tap(qtbot, panel.choices[IdentityCheck.CARD_SEEN])  # one way only: the other is let go
+        assert panel.chosen() is IdentityCheck.CARD_SEEN
+        assert not panel.choices[IdentityCheck.PAPER_ID].isChecked()
+        note = "Thẻ cũ, chíp hỏng"
+        person.type_text(panel.keyboard, panel.note, note)  # on the on-screen keyboard
+        assert person.state().assisting  # nothing handed back until the officer says so
+        tap(qtbot, panel.done_button)
+        assert person.state().identity_check == f"card_seen: {note}"
         assert not person.state().assisting and not officer.isVisible()
         code = send(qtbot, person)
         row = stored(ui, code)
-        assert row.assisted_by == "1001" and row.identity_check == "card_seen"
+        assert row.assisted_by == "1001" and row.identity_check == f"card_seen: {note}"
         back = [r for r in ui.app.officer_desk().audit.newest(20) if r.action == "assist_hand_back"]
-        assert back and "identity card_seen" in back[0].detail
+        assert back and f"identity card_seen: {note}" in back[0].detail
     finally:
         ui.close()
 

@@ -186,3 +186,32 @@ def test_screenshot_for_review(qtbot: QtBot, themed: None) -> None:
     if target:
         Path(target).mkdir(parents=True, exist_ok=True)
         assert image.save(str(Path(target) / "payment_panel_1366x768.png"))
+
+
+def test_the_payment_view_is_said_fee_then_each_way_and_how(qtbot: QtBot, themed: None) -> None:
+    offers = ALL.offers(50_000, CODE)
+    panel = make_panel(qtbot, offers)
+    said = panel.spoken()
+    assert said.startswith("Lệ phí: 50.000 đồng.")  # the money read as words by the voice
+    at = 0
+    for offer in offers:  # in the order shown, each with what to do
+        for part in (offer.title.get("vi"), offer.instructions.get("vi").rstrip(".")):
+            found = said.find(part, at)
+            assert found > 0, part
+            at = found
+    assert BASIS not in said
+
+
+def test_the_done_screen_says_its_payment_view_as_it_opens(kiosk_ui) -> None:  # type: ignore[no-untyped-def]
+    from ui.screens.done import DoneScreen
+    from ui.window import settle
+
+    window = kiosk_ui.window
+    screen = window.screens["done"]
+    assert isinstance(screen, DoneScreen)
+    screen.panel.show_offers(50_000, BASIS, ALL.offers(50_000, CODE), "vi")
+    screen.pay_button.click()
+    settle()
+    assert window.voice.said[-1] == (screen.panel.spoken(), "vi")
+    screen.on_primary()  # back to the summary: what the done screen says
+    assert window.voice.said[-1] == (screen.spoken(kiosk_ui.app.journey.state()), "vi")

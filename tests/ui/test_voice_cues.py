@@ -96,11 +96,18 @@ def test_a_journey_is_heard_step_by_step(qtbot: Any, kiosk_ui: KioskUi) -> None:
     reader.insert(profile)  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: journey.state().card.phase.value == "present", timeout=WAIT_MS)
     assert ear.new() == [phrases.CARD_PRESENT.get(V)]  # the card is seen: type its number
-    for digit in profile.holder.id_number:
+    digits = profile.holder.id_number
+    for digit in digits:
         tap(qtbot, button(window.screens["card"], digit))
-    assert ear.new() == [phrases.CARD_READING.get(V)]  # digits typed are not said
+    said = ear.new()
+    assert said[:11] == list(digits[:11])  # each digit said back as it is typed (words: the voice's)
+    assert said[11] == voice_cues.sentences([digits[11], phrases.CARD_READING.get(V)])
     qtbot.waitUntil(lambda: journey.state().screen == "identity", timeout=10000)
-    assert ear.new()[-1] == f"{phrases.ID_TITLE.get(V)} {NAME}"
+    said = said[12:] + ear.new()
+    stages = [s for s in said if s in {t.get(V) for t in phrases.CARD_STAGES.values()}]
+    assert stages[0] == phrases.CARD_STAGES["access"].get(V)  # each stage as the reading reaches it
+    assert phrases.CARD_STAGES["DG2"].get(V) in stages and len(stages) >= 3
+    assert said[-1] == f"{phrases.ID_TITLE.get(V)} {NAME}"
 
     tap(qtbot, window.primary_button)
     assert ear.new() == [step_prompt(ui)]  # the first question …
@@ -239,3 +246,23 @@ def test_a_failed_send_says_where_it_is_back_and_why() -> None:
     )
     heard = voice_cues.heard(sending, failed)  # (the review step in a real journey: any new place)
     assert heard.prompt and heard.lines == (phrases.SUBMIT_FAILED.get(V),)
+
+
+def test_each_key_typed_is_said_back() -> None:
+    said = voice_cues.key_said
+    assert said("00109", "001093", V) == "3"
+    assert said("Nguyen Van", "Nguyen Van ", V) == phrases.KEY_SPACE.get(V)
+    assert said("ten", "ten@", V) == phrases.KEY_NAMES["@"].get(V)
+    assert said("Tran", "Trâ", V) == "â"  # Telex: "aa" made one letter of two
+    assert said("0010", "001", V) == phrases.KEY_DELETE.get(V)
+    assert said("0010", "", V) == phrases.CLEAR_ALL.get(V)
+    assert said("", "ABCDE-FGHJK", V) == ""  # a scanned code is not a key
+
+
+def test_status_code_typed_and_the_look_up_are_heard() -> None:
+    status = FlowState(phase=Phase.STATUS)
+    typed = replace(status, lookup=replace(status.lookup, text="K"))
+    assert voice_cues.heard(status, typed).lines == ("K",)
+    busy = replace(typed, lookup=replace(typed.lookup, busy=True))
+    assert voice_cues.heard(typed, busy).lines == (phrases.LOOKUP_BUSY.get(V),)
+    assert not voice_cues.heard(busy, replace(busy, large_text=True))  # said once, not per render

@@ -1,5 +1,6 @@
-"""Officer sign-in: the officer ID, then the PIN, on the shuffled keypad. The PIN shows as dots
-and is dropped as soon as it has been checked; a refusal says plainly why (locked: until when)."""
+"""Officer sign-in: the officer ID, then the PIN, on the shuffled keypad; or the officer's own
+chip card (`kiosk.officer_cards`), then the PIN. The PIN shows as dots and is dropped as soon as
+it has been checked; a refusal says plainly why (locked: until when)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from kiosk import phrases
 from kiosk.officer_mode import MAX_ENTRY, OfficerMode, OfficerSession, shuffled_digits
 from kiosk.officers import PinRefused
+from kiosk.ports.officers import Officer
 from ui.officer.keypad import ShuffledKeypad
 from ui.widgets.basics import button, label
 
@@ -26,6 +28,7 @@ class OfficerLogin(QWidget):
         self._on_signed_in = on_signed_in
         self._language = "vi"
         self._officer_id = ""
+        self._by_card: Officer | None = None  # the officer whose own card was placed
         self._typed = ""
         column = QVBoxLayout(self)
         column.setSpacing(12)
@@ -52,11 +55,22 @@ class OfficerLogin(QWidget):
         """A fresh sign-in: nothing typed, and the digits in a new order."""
         self._language = language
         self._officer_id = self._typed = ""
+        self._by_card = None
         self.keypad.shuffle(shuffled_digits())
         self.title.setText(phrases.OFFICER_SIGN_IN.get(language))
         self.cancel_button.setText(phrases.CLOSE.get(language))
         self._show_message("")
         self._refresh()
+
+    def open_for_card(self, officer: Officer, language: str) -> None:
+        """The officer's own card was read: only that officer's PIN is asked."""
+        self.open(language)
+        self._by_card = officer
+        self._officer_id = officer.officer_id
+        self._refresh()
+
+    def say(self, text: str) -> None:
+        self._show_message(text)
 
     def _press(self, digit: str) -> None:
         if len(self._typed) < MAX_ENTRY:
@@ -78,9 +92,12 @@ class OfficerLogin(QWidget):
             self._refresh()
             return
         officer_id, self._officer_id = self._officer_id, ""
+        by_card, self._by_card = self._by_card, None
         try:
-            session = self._mode.sign_in(officer_id, typed)
+            session = self._mode.sign_in(officer_id, typed, by_card=by_card is not None)
         except PinRefused as exc:
+            if by_card is not None and exc.locked_until is None:  # the card's officer tries again
+                self._by_card, self._officer_id = by_card, officer_id
             self._refused(exc)
             return
         except Exception:  # the database or the audit key: the officer is told, the kiosk goes on
@@ -109,7 +126,10 @@ class OfficerLogin(QWidget):
 
     def _refresh(self) -> None:
         lang = self._language
-        self.prompt.setText(
-            (phrases.OFFICER_ENTER_PIN if self._officer_id else phrases.OFFICER_ENTER_ID).get(lang)
-        )
+        if self._by_card is not None:
+            self.prompt.setText(phrases.OFFICER_CARD_PIN.get(lang).format(name=self._by_card.name))
+        else:
+            self.prompt.setText(
+                (phrases.OFFICER_ENTER_PIN if self._officer_id else phrases.OFFICER_ENTER_ID).get(lang)
+            )
         self.shown.setText(("●" * len(self._typed) if self._officer_id else self._typed) or " ")

@@ -1,5 +1,7 @@
 """Officer mode over the kiosk window: opened by Ctrl+Shift+F12 or five taps in the top-left corner
-(`kiosk.officer_mode.CornerTaps`), signed in on the shuffled keypad, signed out after
+(`kiosk.officer_mode.CornerTaps`), or by the officer's own chip card placed on the idle screen or
+during sign-in (`kiosk.officer_cards`: that officer's PIN is then asked), signed in on the
+shuffled keypad, signed out after
 `officer.timeout_seconds` without a touch. It covers the citizen's screen while open and leaves it
 as it was: nothing typed there is touched, and the citizen screen shows no trace of it, except in
 assist mode, where the band says an officer is filling in.
@@ -20,7 +22,8 @@ from PySide6.QtGui import QMouseEvent, QTouchEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk import phrases
-from kiosk.flow.state import FlowState
+from kiosk.flow.state import FlowState, Phase
+from kiosk.officer_card_match import CardMatch, Outcome
 from kiosk.officer_mode import (
     GESTURE_CORNER_PX,
     CornerTaps,
@@ -93,6 +96,8 @@ class OfficerUi(QWidget):
         # Assist mode's mark lives in the window's bottom bar (`KioskWindow.add_band`), not in here.
         self.assist_bar = AssistBar(self.hand_back)
         self._journey.subscribe(self._on_state)
+        self._recognising = False  # a placed card is being tried with the officers' keys
+        app.controller.on_card_placed(self._card_placed)
         self.timer = QTimer(self)
         self.timer.setInterval(TIMEOUT_CHECK_MS)
         self.timer.timeout.connect(self._check_timeout)
@@ -146,6 +151,45 @@ class OfficerUi(QWidget):
         if self._taps.tap(event.timestamp() / 1000, corner) and not self.isVisible():
             QTimer.singleShot(0, self, self.open)
         return False
+
+    # -- the officer's own card --------------------------------------------------------------
+    @property
+    def signing_in(self) -> bool:
+        return self.isVisible() and self.pages.currentWidget() is self.login
+
+    def _card_placed(self) -> None:
+        """A card on the reader: on the idle screen or the sign-in keypad, is it an officer's?"""
+        if self.mode.session is not None or self._recognising:
+            return
+        if self._journey.state().phase is not Phase.IDLE and not self.signing_in:
+            return  # a citizen's session: the card is theirs
+        self._recognising = True
+        cards = self._app.officer_cards
+        self._app.controller.with_card(
+            lambda reader: cards().identify(reader), self._card_known, self._card_failed
+        )
+
+    def _card_known(self, match: CardMatch) -> None:
+        self._recognising = False
+        lang = self.language
+        if match.outcome == Outcome.OFFICER and match.officer is not None and self.mode.session is None:
+            self.login.open_for_card(match.officer, lang)
+            self.pages.setCurrentWidget(self.login)
+            self._show()
+        elif match.outcome == Outcome.REFUSED:  # an officer's card: the officer is told why
+            self.login.open(lang)
+            self.login.say(phrases.OFFICER_CARD_REFUSED.get(lang))
+            self.pages.setCurrentWidget(self.login)
+            self._show()
+        elif match.outcome == Outcome.NOT_AN_OFFICER and self.signing_in:
+            self.login.say(phrases.OFFICER_CARD_UNKNOWN.get(lang))
+        # Otherwise a citizen's card at the idle screen: nothing shows, their journey goes on.
+
+    def _card_failed(self, exc: BaseException) -> None:
+        self._recognising = False
+        log.error("recognising an officer's card failed: %s", exc)
+        if self.signing_in:
+            self.login.say(phrases.OFFICER_UNAVAILABLE.get(self.language))
 
     # -- signing in and out -----------------------------------------------------------------
     def _signed_in(self, session: OfficerSession) -> None:
@@ -205,9 +249,9 @@ class OfficerUi(QWidget):
             return
         self.sign_out("handed back")
 
-    def _identity(self, check: IdentityCheck) -> None:
+    def _identity(self, check: IdentityCheck, note: str) -> None:
         self.mode.touch()
-        self._journey.set_identity_check(identity_text(check))
+        self._journey.set_identity_check(identity_text(check, note))
         self.sign_out("handed back")
 
     def _on_state(self, state: FlowState) -> None:

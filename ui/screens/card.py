@@ -17,6 +17,9 @@ from ui.widgets.keyboard import Keyboard
 from ui.widgets.keypad import Keypad
 from ui.widgets.passport_entry import PassportEntry
 
+WAY_PICTURES = (("card-on-reader", 210), ("qr", 110))  # width at the normal height
+PICTURE_HEIGHT, PICTURE_HEIGHT_LARGE_TEXT = 140, 96
+
 
 def group_id(digits: str) -> str:
     """Shown as 3-3-3-3 so people can compare with the card."""
@@ -38,10 +41,12 @@ class CardScreen(Screen):
         ways = QHBoxLayout(self.picture)
         ways.setContentsMargins(0, 0, 0, 0)
         self.ways: list[QLabel] = []
-        for name, width in (("card-on-reader", 210), ("qr", 110)):
+        self._images: list[tuple[QLabel, str, int]] = []
+        self._large_text: bool | None = None
+        for name, width in WAY_PICTURES:
             way = QVBoxLayout()
             image = QLabel()
-            image.setPixmap(pixmap(name, width, 140))
+            self._images.append((image, name, width))
             image.setAlignment(Qt.AlignmentFlag.AlignCenter)
             way.addWidget(image, 1)
             caption = label("", "", center=True)
@@ -136,9 +141,18 @@ class CardScreen(Screen):
     def _erase(self) -> None:
         self.journey.set_id_number(self.journey.state().card.id_number[:-1])
 
+    def _size_pictures(self, large_text: bool) -> None:
+        """Large text at 768 px high leaves the pictures less room (a two-line error below them)."""
+        self._large_text = large_text
+        height = PICTURE_HEIGHT_LARGE_TEXT if large_text else PICTURE_HEIGHT
+        for image, name, width in self._images:
+            image.setPixmap(pixmap(name, width * height // PICTURE_HEIGHT, height))
+
     def show_state(self, state: FlowState) -> None:
         lang = state.language
         card = state.card
+        if state.large_text != self._large_text:
+            self._size_pictures(state.large_text)
         passport = state.people.adding and state.people.passport
         if passport:
             self.title.setText(phrases.PASSPORT_PLACE.get(lang))

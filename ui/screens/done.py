@@ -118,6 +118,9 @@ class DoneScreen(Screen):
     def _view(self, index: int) -> None:
         self.views.setCurrentIndex(index)
         self.frame_changed.emit()  # the primary button's label depends on the view
+        # A view is not a new state, so voice_cues says nothing of it: the screen says it.
+        state = self.journey.state()
+        self.say.emit(self.panel.spoken() if index == 1 else self.spoken(state))
 
     def spoken(self, state: FlowState) -> str:
         lang = state.language

@@ -198,6 +198,7 @@ class FormScreen(Screen):
                     phrases.DATE_KEYS.get(lang),
                     phrases.DATE_MONTH_OF.get(lang),
                     tuple(phrases.WEEKDAYS.get(lang).split()),
+                    fdef.label.get(lang),
                 ),
                 host=self,
             )
@@ -222,6 +223,7 @@ class FormScreen(Screen):
             return holder
         edit = TouchLineEdit(str(value or ""))
         edit.setMaxLength(fdef.max_length)
+        edit.setAccessibleName(fdef.label.get(lang))  # keypad navigation says it with the content
         edit.textEdited.connect(lambda text, fid=fdef.id: self.journey.set_value(fid, text))
         edit.touched.connect(lambda e=edit, f=fdef: self._use_aid(e, f, lang))
         self._edits[fdef.id] = edit

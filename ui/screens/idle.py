@@ -21,6 +21,10 @@ from ui.screens.base import Screen, ScreenContext
 from ui.widgets.basics import button, label
 from ui.widgets.icons import pixmap
 
+TOUCH_PX, TOUCH_PX_LARGE_TEXT = 180, 140
+NARROW_PX = 1000
+PICTURE_PX = 130
+
 
 class IdleScreen(Screen):
     def __init__(self, ctx: ScreenContext) -> None:
@@ -37,18 +41,21 @@ class IdleScreen(Screen):
         row = QHBoxLayout()
         row.addStretch(1)
         pictograms = list(dict.fromkeys(s.pictogram for s in ctx.journey.catalog.services))
+        self._pictures: list[QLabel] = []
         for name in pictograms[:6]:  # the busiest services, one picture each
             picture = QLabel()
-            picture.setPixmap(pixmap(name, 130))
+            picture.setPixmap(pixmap(name, PICTURE_PX))
             row.addWidget(picture)
+            self._pictures.append(picture)
         row.addStretch(1)
         invite.addSpacing(30)
         invite.addLayout(row)
         invite.addSpacing(30)
-        touch = QLabel()
-        touch.setPixmap(pixmap("touch", 180))
+        self.touch = touch = QLabel()
+        touch.setPixmap(pixmap("touch", TOUCH_PX))
         touch.setAlignment(Qt.AlignmentFlag.AlignCenter)
         invite.addWidget(touch)
+        self._large_text: bool | None = None
         column.addWidget(self.invitation)
         # Out of service: the officer, and "please see the officer".
         self.officer = QLabel()
@@ -96,11 +103,22 @@ class IdleScreen(Screen):
         self.status_button.setText(phrases.CHECK_STATUS.get(language))
         self.status_button.setVisible(state.health.can_look_up)
         self.chooser.setVisible(not closed)
+        if state.large_text != self._large_text:
+            self._make_room(state.large_text)
         self._fit_ways_in()  # the texts' widths change with the language and the text size
         if state.phase is not Phase.IDLE and self._armed:
             self._arm("")  # back at idle later, every language asks its first touch again
         for code, chip in self.languages.items():
             chip.setChecked(code == self._armed or (not self._armed and code == language))
+
+    def _make_room(self, large_text: bool) -> None:
+        """Large text needs ~70 px more than a 1366×768 panel leaves: the hand and the margins give
+        them (normal text keeps the layout the first frame, `ui/compose.py`, copies)."""
+        self._large_text = large_text
+        self.touch.setPixmap(pixmap("touch", TOUCH_PX_LARGE_TEXT if large_text else TOUCH_PX))
+        margin = 20 if large_text else 40
+        side = self._column.contentsMargins().left()
+        self._column.setContentsMargins(side, margin, side, margin)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -108,7 +126,14 @@ class IdleScreen(Screen):
 
     def _fit_ways_in(self) -> None:
         margins = self._column.contentsMargins()
+        side = 60 if self.width() >= NARROW_PX else 20  # a portrait 768 px panel: the languages' room
+        if margins.left() != side:
+            self._column.setContentsMargins(side, margins.top(), side, margins.bottom())
+            margins = self._column.contentsMargins()
         room = self.width() - margins.left() - margins.right()
+        fit = room // (PICTURE_PX + 12)  # a portrait panel shows the first few (the busiest)
+        for index, picture in enumerate(self._pictures):
+            picture.setVisible(index < fit)
         wide = (
             self.status_button.sizeHint().width() + self.ways_in.spacing() + self.chooser.sizeHint().width()
         )

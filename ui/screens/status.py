@@ -62,6 +62,17 @@ def what_to_do(result: StatusResult, lang: str) -> str:
     return detail
 
 
+def as_of(minutes: int | None, lang: str) -> str:
+    """How old the station's own copy is ("cập nhật N phút trước"); "" for the hub's answer."""
+    if minutes is None:
+        return ""
+    if minutes < 120:
+        return phrases.LOOKUP_AS_OF_MINUTES.get(lang).format(n=minutes)
+    if minutes < 48 * 60:
+        return phrases.LOOKUP_AS_OF_HOURS.get(lang).format(n=minutes // 60)
+    return phrases.LOOKUP_AS_OF_DAYS.get(lang).format(n=minutes // (24 * 60))
+
+
 def code_display(typed: str) -> str:
     """What has been typed, grouped XXXXX-XXXXX, with a line for each character still missing."""
     padded = (typed + "•" * LENGTH)[:LENGTH]
@@ -185,7 +196,8 @@ class StatusScreen(Screen):
                 service = self._service_title(result.service_code, lang)
                 submitted = local_date(result.submitted_at)
                 submitted = phrases.LOOKUP_SUBMITTED_ON.get(lang).format(date=submitted) if submitted else ""
-                when = " · ".join(part for part in (service, submitted) if part)
+                age = as_of(result.stale_minutes, lang)
+                when = " · ".join(part for part in (service, submitted, age) if part)
             self._show_result(picture, role, title.get(lang), what_to_do(result, lang), when)
 
     def _service_title(self, code: str, lang: str) -> str:
@@ -223,8 +235,10 @@ class StatusScreen(Screen):
             return phrases.LOOKUP_BUSY.get(lang)
         if state.lookup.result is None:
             return phrases.LOOKUP_INSTRUCTION.get(lang)
-        _picture, _role, title, _detail = result_view(state.lookup.result)
-        return f"{title.get(lang)}. {what_to_do(state.lookup.result, lang)}"
+        result = state.lookup.result
+        _picture, _role, title, _detail = result_view(result)
+        age = as_of(result.stale_minutes, lang) if result.outcome is LookupOutcome.FOUND else ""
+        return f"{title.get(lang)}. {what_to_do(result, lang)}" + (f" {age}." if age else "")
 
 
 # -- keyboard-wedge scanners --------------------------------------------------------------------------

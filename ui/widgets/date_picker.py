@@ -55,6 +55,9 @@ class DatePicker(QWidget):
             grid.addWidget(label(title, "muted", center=True), 0, col)
             plus = button("+", "key")
             minus = button("−", "key")
+            field = calendar_texts.field if calendar_texts is not None else ""
+            for key in (plus, minus):  # said "Ngày về, Ngày, tăng" by keypad navigation, not "tăng"
+                key.setAccessibleName(f"{field}, {title}" if field else title)
             value = label("", "big", center=True)
             value.setAlignment(Qt.AlignmentFlag.AlignCenter)
             plus.clicked.connect(lambda _=False, c=col: self._step(c, +1))
@@ -138,6 +141,7 @@ class CalendarTexts:
     back: str  # back to the keys
     month_of: str  # "Tháng {month} năm {year}"
     weekdays: tuple[str, ...]  # Monday first, as Vietnamese calendars are
+    field: str = ""  # the date's question ("Ngày đến"): the calendar covers the form's label
 
 
 class MonthCalendar(QWidget):
@@ -156,6 +160,10 @@ class MonthCalendar(QWidget):
         self._texts = texts
         self._month = dt.date.today().replace(day=1)
         column = QVBoxLayout(self)
+        # Which date this is: open, the calendar covers the form's label (NOTES.md, session 4).
+        self.field = label(texts.field, "h2", center=True)
+        self.field.setVisible(bool(texts.field))
+        column.addWidget(self.field)
         header = QHBoxLayout()  # « ‹  Tháng 12 năm 2026  › »: a year or a month at a tap
         self.previous_year, self.previous = button("«", "key"), button("‹", "key")
         self.next, self.next_year = button("›", "key"), button("»", "key")
@@ -192,6 +200,10 @@ class MonthCalendar(QWidget):
         column.addStretch(1)
         self.hide()
         self._chosen: dt.date | None = None
+
+    def spoken(self) -> str:
+        """What the voice says as it opens: which date, which month (keypad navigation)."""
+        return ". ".join(t for t in (self._texts.field, self.title.text()) if t)
 
     def cover(self) -> None:
         """Over the whole host screen, above its form."""

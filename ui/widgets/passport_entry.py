@@ -57,6 +57,7 @@ class PassportEntry(QWidget):
         self.expiry.setPlaceholderText("dd/mm/yyyy")
         column.addLayout(grid)
         self.problem = label("", "error")
+        self.problem.hide()  # shown with its text: empty, its line took the boxes' room in large text
         column.addWidget(self.problem)
         self.read_button = button(labels["read"], "primary")
         self.read_button.clicked.connect(self._submit)
@@ -75,6 +76,7 @@ class PassportEntry(QWidget):
         for box in (self.number, self.birth, self.expiry):
             box.clear()
         self.problem.setText("")
+        self.problem.hide()
         self._attach(self.number)
 
     def _submit(self) -> None:
@@ -82,6 +84,8 @@ class PassportEntry(QWidget):
         birth, expiry = parse_day(self.birth.text()), parse_day(self.expiry.text())
         if not number or birth is None or expiry is None:
             self.problem.setText(self._labels["problem"])
+            self.problem.show()
             return
         self.problem.setText("")
+        self.problem.hide()
         self.entered.emit(number, birth.isoformat(), expiry.isoformat())

@@ -79,6 +79,17 @@ class PaymentPanel(QWidget):
         self._language = language
         self._render()
 
+    def spoken(self) -> str:
+        """What the voice says as the payment view opens: the fee, then each way to pay and how
+        (the legal basis is for reading; a bank account's digits are on the QR and the slip)."""
+        lang = self._language
+        said = [self.amount_label.text()]
+        if self._amount > 0 and not self._offers:
+            said.append(phrases.PAY_ASK_OFFICER.get(lang))
+        for offer in self._offers:
+            said += [offer.title.get(lang), offer.instructions.get(lang)]
+        return ". ".join(s.strip().rstrip(".") for s in said if s.strip())
+
     def _render(self) -> None:
         lang = self._language
         if self._amount <= 0:

@@ -37,8 +37,10 @@ def make_face_jpeg(seed: str, size: str = SMALL, image_format: str = JPEG) -> tu
     draw.arc((cx - rx // 2, cy + ry // 4, cx + rx // 2, cy + ry // 2 + 10), 20, 160, fill=(120, 40, 40))
     if size == LARGE:
         # Photographic grain, so the JPEG weighs what a real DG2 does (~20 KB).
-        grain = Image.effect_noise((width, height), 64).convert("RGB")
-        image = Image.blend(image, grain, 0.12)
+        # Drawn from the seeded generator (not Image.effect_noise, which is unseeded), so that a
+        # card weighs the same in every process and APDU counts are reproducible.
+        grain = Image.frombytes("L", (width, height), rng.randbytes(width * height)).convert("RGB")
+        image = Image.blend(image, grain, 0.1)
     out = io.BytesIO()
     if image_format == JP2:
         # ICAO 9303-10 allows JPEG 2000 in DG2; compression ratio picked to land near the JPEG sizes.

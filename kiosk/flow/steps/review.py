@@ -32,7 +32,7 @@ class Review(StepKind):
         # Only what was asked is sent: answers to questions hidden later by a changed choice drop out.
         keep = {f.id for f in active} | {s.id for s in service.steps if s.kind == "people"}
         sent = {k: v for k, v in values.items() if k in keep}
-        submit = Submit(service, sent, holder, state.consented_at, state.card.passive_auth)
+        submit = Submit(service, sent, holder, state.consented_at, state.card.passive_auth, state.card.photo)
         review = replace(state.review, submit_error=None)
         return Leave(
             clear_messages(replace(state, phase=Phase.SUBMITTING, review=review)), (submit,), advance=False

@@ -3,6 +3,7 @@ clip's, the volume scales them, a new clip cuts the last one off, one stream ser
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable
 
 from devices.audio.chime import chime_wav
@@ -19,6 +20,13 @@ def body(pcm: Pcm, seconds: float = 0.4) -> bytes:
     return pcm.frames[SKIP : SKIP + int(seconds * RATE) * 2]
 
 
+def sounding(frames: bytes) -> bytes:
+    """The 16-bit samples that are not silence: a loaded machine may let the sink run dry for a
+    moment, which inserts silence into the recording but changes no sample of the clip."""
+    samples = array("h", frames[: len(frames) // 2 * 2])
+    return array("h", (v for v in samples if v)).tobytes()
+
+
 def test_the_sink_receives_the_clip_sample_for_sample(sound: Sound, record: Callable[[], Recording]) -> None:
     clip = parse_wav(EspeakEngine().render("Ông Bà đặt thẻ lên đầu đọc", "vi"))
     assert clip.rate == RATE and clip.channels == 1
@@ -27,8 +35,8 @@ def test_the_sink_receives_the_clip_sample_for_sample(sound: Sound, record: Call
     try:
         player.play(clip)
         assert player.drain()
-        rest = clip.frames[SKIP:].rstrip(b"\0")  # all of it after 0.1 s, to its last sound
-        wait_until(lambda: rest in recording.bytes(), what="the whole clip at the sink")
+        rest = sounding(clip.frames[SKIP:])  # all of it after 0.1 s, to its last sound
+        wait_until(lambda: rest in sounding(recording.bytes()), what="the whole clip at the sink")
         assert player.error == ""
     finally:
         player.close()
