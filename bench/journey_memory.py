@@ -5,7 +5,9 @@ Per round, a fresh kiosk process (demo) under an Xvfb this script starts: its st
 the UI process), the real window shown. After the warm-up and `--settle` seconds it records PSS,
 USS and RSS of the UI process (and of the worker child), then runs a whole lodging-absence journey
 (`kiosk.app.scripted`: the journey's own intents, the emulated card, the window rendering every
-screen) to the printed receipt, resets the session, settles and records again; twice. Rounds of
+screen) to the printed receipt, resets the session, settles and records again; twice. Where
+the tree gives a finished session's memory back (`ui.heap`), each figure waits for that pass
+(after the warm-up, after each reset), as the kiosk would have done by then. Rounds of
 several trees are interleaved. Unlike `stalls.py` it does not tap the widgets (no timing figures).
 
     .venv/bin/python bench/journey_memory.py --kiosk before=/tmp/main --kiosk this=. [--rounds 3]
@@ -64,8 +66,13 @@ def spin(until=lambda: True, at_least=0.0, timeout=120.0):
         time.sleep(0.005)
     raise SystemExit(f"timed out: {ui.app.journey.state()}")
 
+heap = getattr(ui, "heap", None)  # a tree that gives a session's memory back (`ui.heap`)
+
+def released(n):
+    return heap is None or heap.releases >= n
+
 spin(lambda: ui.app.worker.running)
-spin(lambda: ui.app.card_reader._value is not None, at_least=settle_s)
+spin(lambda: ui.app.card_reader._value is not None and released(1), at_least=settle_s)
 memory = {"idle": memory_mb()}
 for n in (1, 2):
     journey = ui.app.journey
@@ -74,7 +81,7 @@ for n in (1, 2):
         spin(lambda: name != "read card" or journey.state().screen != "card")
     spin(lambda: journey.state().review.print_state == "printed")
     journey.reset()
-    spin(at_least=settle_s)
+    spin(lambda: released(n + 1), at_least=settle_s)
     memory[f"after journey {n} + reset"] = memory_mb()
 worker = memory_mb(child.pid) if child is not None else None
 print(json.dumps({"memory": memory, "worker": worker}), flush=True)

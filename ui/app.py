@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
+from kiosk.flow.state import Phase
 from kiosk.ports.voice import Silent, Voice
+from ui.heap import HeapRelease
 from ui.launch import FirstPaint, present, screen_size
 from ui.lockdown import Lockdown
 from ui.qt_runner import QtRunner
@@ -25,6 +27,14 @@ if TYPE_CHECKING:
     from ui.scan_filter import ScanKeyFilter
 
 log = logging.getLogger(__name__)
+
+
+def warm_addresses() -> None:
+    """The country's unit tables, which every card read's address needs (`today_address`):
+    loaded at the warm-up rather than while the first citizen waits for their card."""
+    from kiosk.addresses import provinces
+
+    provinces()
 
 
 class TouchWatcher(QObject):
@@ -77,6 +87,9 @@ class KioskUi:
         self.closed = False
         self.watchdog = Watchdog()  # systemd: READY=1 at the first paint, pings from this event loop
         self.first_frame_gone: FirstPaint | None = None  # `run`: closes the first frame
+        # A finished session's freed memory goes back to the system once the kiosk is idle again.
+        self.heap = HeapRelease(lambda: self.app.journey.state().phase is Phase.IDLE)
+        self.app.journey.subscribe(self.heap.heard)
 
     def _refresh_countdown(self) -> None:
         if self.app.journey.state().idle_warning:
@@ -145,19 +158,33 @@ class KioskUi:
         self.window.prebuild()
         self._start_scanners()
         self._start_headset()
-        self.runner.run(
-            self.app.controller.start,
-            lambda _r: None,
-            lambda exc: log.error("card reader start failed: %s", exc),
-        )
-        self.runner.run(
-            self.app.station.warm, lambda _r: None, lambda exc: log.error("database start failed: %s", exc)
-        )
+        warming: list[tuple[Callable[[], object], str]] = [
+            (self.app.controller.start, "card reader start failed"),
+            (self.app.station.warm, "database start failed"),
+            (warm_addresses, "address tables failed to load"),
+        ]
+        left = [len(warming)]
+
+        def warmed() -> None:  # on the UI thread: once all are done, the idle memory is settled
+            left[0] -= 1
+            if not left[0]:
+                self.heap.schedule()
+
+        def failed_with(what: str) -> Callable[[BaseException], None]:
+            def failed(exc: BaseException) -> None:
+                log.error("%s: %s", what, exc)
+                warmed()
+
+            return failed
+
+        for job, what in warming:
+            self.runner.run(job, lambda _result: warmed(), failed_with(what))
 
     def close(self) -> None:
         self.closed = True
         self.watchdog.stopping()
         self.ticker.stop()
+        self.heap.timer.stop()
         if not self.app.worker.stop():
             log.error("the kiosk's tasks did not stop in time")
         if self.app.side is not None and not self.app.side.worker.stop():
