@@ -45,8 +45,7 @@ def kiosk(mode: str, folder: Path) -> KioskApp:
     settings = {"paths.data_dir": str(folder / mode), "station.kiosk_id": f"bench-{mode.lower()}"}
     app = build_app(load_config(overrides=settings, demo=True, environ={}), InlineRunner())
     app.controller.start()
-    app.store()
-    app.print_queue()
+    app.station.warm()  # the station's side (served on a thread here): database, keys, print queue
     return app
 
 
@@ -101,7 +100,8 @@ def latency(folder: Path, journeys: int) -> None:
             journey_s, tap_s = one_journey(app)
             whole[mode].append(journey_s)
             tap[mode].append(tap_s)
-            store = app.store()
+            assert app.side is not None
+            store = app.side.store()  # the store itself, without the channel
             submit[mode].append(timed(lambda store=store: store.submit(dossier(now))))
     print(f"submission latency, {journeys} headless journeys per mode, interleaved (medians):")
     print("  mode     journey     'Gửi' tap   DossierStore.submit")

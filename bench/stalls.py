@@ -52,10 +52,14 @@ NAME = "Giàng Thị Mỷ"  # a demo card from Sa Pa: her three-level address is
 now = time.perf_counter
 
 
-def pss_mb():
-    for line in open("/proc/self/smaps_rollup"):
-        if line.startswith("Pss:"):
-            return int(line.split()[1]) / 1024
+def memory_mb(pid="self"):
+    """PSS, USS and RSS of one process (the kiosk's UI process by default)."""
+    kb = {}
+    for line in open(f"/proc/{pid}/smaps_rollup"):
+        key, _, value = line.partition(":")
+        if key in ("Pss", "Rss", "Private_Clean", "Private_Dirty"):
+            kb[key] = int(value.split()[0])
+    return [kb["Pss"] / 1024, (kb["Private_Clean"] + kb["Private_Dirty"]) / 1024, kb["Rss"] / 1024]
 
 
 class Heartbeat(QObject):
@@ -94,7 +98,13 @@ class Paints(QObject):
 
 
 config = load_config(overrides={"paths.data_dir": data_dir}, demo=True, environ={})
-ui = KioskUi(config, windowed=True)
+try:  # as `kiosk run` does: the station's services in a `kiosk worker` child, over the channel
+    from kiosk.app.worker_child import station_for_run
+except ImportError:  # an older tree: everything in this process
+    ui, child = KioskUi(config, windowed=True), None
+else:
+    link, child = station_for_run(config)
+    ui = KioskUi(config, windowed=True, link=link)
 paints = Paints(ui.window)
 app.installEventFilter(paints)
 ui.show()
@@ -186,22 +196,26 @@ from ui.window import SCREENS
 def warmed_up():
     """The background warm-up is over: card reader and database made, every screen pre-built."""
     app_ = ui.app
-    built = app_.card_reader._value is not None and app_.store._value is not None
+    store = getattr(app_.store, "_value", True)  # an older tree's Lazy store; else the worker's
+    built = app_.card_reader._value is not None and store is not None
     return built and len(ui.window.screens) == len(SCREENS)
 
 
 spin_until(lambda: "idle" in paints.last)
 spin_until(warmed_up)
 spin(settle)
-memory = {"idle": pss_mb()}
+memory = {"idle": memory_mb()}
 journey("1")
 spin(settle)
-memory["after journey 1 + reset"] = pss_mb()
+memory["after journey 1 + reset"] = memory_mb()
 journey("2")
 spin(settle)
-memory["after journey 2 + reset"] = pss_mb()
-print(json.dumps({"rows": rows, "memory": memory}), flush=True)
+memory["after journey 2 + reset"] = memory_mb()
+worker = memory_mb(child.pid) if child is not None else None
+print(json.dumps({"rows": rows, "memory": memory, "worker": worker}), flush=True)
 ui.close()
+if child is not None:
+    child.stop()
 '''
 
 
@@ -225,7 +239,8 @@ def report(label: str, rounds: list[dict]) -> None:
     response: dict[str, list[float]] = defaultdict(list)
     painted: dict[str, list[float]] = defaultdict(list)
     stall: dict[str, list[float]] = defaultdict(list)
-    memory: dict[str, list[float]] = defaultdict(list)
+    memory: dict[str, list[list[float]]] = defaultdict(list)
+    workers = [result["worker"] for result in rounds if result.get("worker")]
     for result in rounds:
         for row in result["rows"]:
             response[row["label"]].append(row["response"] * 1000)
@@ -241,10 +256,17 @@ def report(label: str, rounds: list[dict]) -> None:
             mark = "!" if max(values) > TARGET_MS else " "
             cells.append(f"{statistics.median(values):5.0f} / {max(values):4.0f}{mark}")
         print(f"{touch:36s} {len(painted[touch]):3d} {' '.join(cells)}")
-    idle = statistics.median(memory["idle"])
+    print("UI process (medians):          PSS                 USS                 RSS")
+    idle = [statistics.median(v[i] for v in memory["idle"]) for i in range(3)]
     for name, values in memory.items():
-        value = statistics.median(values)
-        print(f"PSS {name:28s} {value:6.1f} MB ({value - idle:+.1f} MB vs idle)")
+        cells = []
+        for i in range(3):
+            value = statistics.median(v[i] for v in values)
+            cells.append(f"{value:6.1f} MB ({value - idle[i]:+5.1f})")
+        print(f"{name:28s} {'  '.join(cells)}")
+    if workers:
+        pss, uss, rss = (statistics.median(w[i] for w in workers) for i in range(3))
+        print(f"{'station worker (child)':28s} {pss:6.1f} MB          {uss:6.1f} MB          {rss:6.1f} MB")
 
 
 def main() -> None:

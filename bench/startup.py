@@ -57,6 +57,7 @@ class Launch:
     pss_mb: float  # summed over the process's session, at idle
     uss_mb: float  # its private pages only: what no other process on the machine shares
     rss_mb: float  # every page it maps: what it would hold alone on a station
+    main_mb: tuple[float, float, float] = (0.0, 0.0, 0.0)  # PSS, USS, RSS of the launched process alone
 
 
 @contextmanager
@@ -89,7 +90,7 @@ def xvfb() -> Iterator[str]:
 MEMORY = ("pss_mb", "uss_mb", "rss_mb")
 
 
-def session_memory_mb(sid: int) -> tuple[float, float, float]:
+def session_memory_mb(sid: int, only_pid: int | None = None) -> tuple[float, float, float]:
     """PSS, USS and RSS summed over every process of the session `sid` (the program and any helpers
     it started). PSS depends on what else runs: a library page mapped by four Qt processes counts a
     quarter here, so on a machine shared with other test suites it reads low; RSS is the figure for
@@ -99,7 +100,7 @@ def session_memory_mb(sid: int) -> tuple[float, float, float]:
         if not entry.name.isdigit():
             continue
         try:
-            if os.getsid(int(entry.name)) != sid:
+            if os.getsid(int(entry.name)) != sid or (only_pid is not None and int(entry.name) != only_pid):
                 continue
             for line in (entry / "smaps_rollup").read_text().splitlines():
                 key, _, value = line.partition(" ")
@@ -130,6 +131,8 @@ def launch(variant: Variant, display: str, idle: float, quiet: float = 1.0) -> L
             if proc.poll() is not None:
                 raise RuntimeError(f"{variant.name} exited: {proc.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
             pss, uss, rss = session_memory_mb(proc.pid)
+            # The kiosk's UI process alone: its station worker (`kiosk worker`, its child) apart.
+            main = session_memory_mb(proc.pid, only_pid=proc.pid)
         finally:
             with suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGTERM)
@@ -138,7 +141,7 @@ def launch(variant: Variant, display: str, idle: float, quiet: float = 1.0) -> L
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
-    return Launch(painted.first - start, painted.painted - start, pss, uss, rss)
+    return Launch(painted.first - start, painted.painted - start, pss, uss, rss, main)
 
 
 PACKAGES = ("kiosk", "ui", "devices", "db", "console", "hub")
@@ -227,6 +230,10 @@ def main() -> None:
             f"{name:14s} {first * 1000:10.0f} ms {first / bare_first:6.2f}× {paint * 1000:6.0f} ms "
             f"{paint / bare_paint:6.2f}× {pss:6.1f} MB {uss:6.1f} MB {rss:6.1f} MB"
         )
+    print("the launched process alone (the kiosk's UI process, without its worker child):")
+    for name, rows in results.items():
+        pss, uss, rss = (statistics.median(r.main_mb[i] for r in rows) for i in range(3))
+        print(f"  {name:14s} PSS {pss:6.1f} MB  USS {uss:6.1f} MB  RSS {rss:6.1f} MB")
     print(f"medians of {args.rounds} rounds; painted range per variant:")
     for name, rows in results.items():
         paints = sorted(r.painted * 1000 for r in rows)

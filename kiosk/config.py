@@ -446,10 +446,10 @@ class WorkerKeys(Section):
     in_kiosk = Setting(
         Bool(),
         True,
-        "Deliver the outbox, purge and back up from a thread of `kiosk run`. Set false where "
-        "kiosk-worker.service runs (`kiosk worker` does that work; systemd/kiosk.service sets it "
-        "false): the kiosk then keeps only the retries of its present citizen's receipt and its "
-        "health checks.",
+        "`kiosk run` starts its own station worker (`kiosk worker` as its child: the database, "
+        "receipts, delivery, purge, backup) when none serves the station. Set false where "
+        "kiosk-worker.service runs (systemd/kiosk.service sets it false): the kiosk then waits "
+        "for that worker's channel, out of service until it answers.",
     )
 
 

@@ -10,7 +10,7 @@ import datetime as dt
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from kiosk import phrases
@@ -166,6 +166,9 @@ class KioskController:
         self._clock = clock
         self.last_receipt: Receipt | None = None
         self._citizen_job: int | None = None  # this session's print job
+        # The dossier of a submission whose outcome is not known (the station worker's answer was
+        # lost): sent again, with its code, if the citizen tries again with the same answers.
+        self._unconfirmed: Dossier | None = None
         self._in_session = False
         # One read at a time: an officer's card being recognised and a citizen's read would mix
         # their APDUs on the same chip (`with_card`).
@@ -271,13 +274,19 @@ class KioskController:
             # A fresh code on the rare collision (45 random bits), before anything is printed.
             # The slip is signed before the commit: a signing fault stores nothing.
             for _attempt in range(5):
-                dossier = dossier_with(new_code())
+                dossier = self._again_or(dossier_with(new_code()))
                 slip = self.sign_slip(dossier.tracking_code)
                 receipt = build_receipt(self.station, dossier, effect.service, holder, language, slip)
                 try:
                     job = self._sink().submit(dossier, receipt)
                 except TrackingCodeConflict:
+                    self._unconfirmed = None
                     continue
+                except Exception:
+                    # Perhaps stored: the same dossier again is stored once (`DossierStore.submit`).
+                    self._unconfirmed = dossier
+                    raise
+                self._unconfirmed = None
                 self._mark(dossier.tracking_code, marks)
                 return dossier.tracking_code, receipt, job
             raise RuntimeError("no free tracking code after 5 tries")
@@ -305,6 +314,16 @@ class KioskController:
             self.journey.submit_failed(phrases.SUBMIT_FAILED)
 
         self.runner.run(store, stored, failed)
+
+    def _again_or(self, fresh: Dossier) -> Dossier:
+        """The unconfirmed dossier if `fresh` says the same (a retry of the same answers), so a
+        submission whose answer was lost is never stored twice; else `fresh`."""
+        earlier = self._unconfirmed
+        if earlier is not None and earlier == replace(
+            fresh, tracking_code=earlier.tracking_code, submitted_at=earlier.submitted_at
+        ):
+            return earlier
+        return fresh
 
     def _mark(self, code: str, marks: dict[str, Any]) -> None:
         """The dossier is stored: a fault here must not make the citizen send it again (a second
@@ -373,6 +392,7 @@ class KioskController:
             if self._in_session:  # the citizen has gone: nothing of theirs stays in memory
                 self._in_session = False
                 self.last_receipt = None
+                self._unconfirmed = None
                 if self._citizen_job is not None:  # their waiting receipt is for an officer now
                     self._citizen_job = None
                     self._printer().citizen_left()

@@ -16,14 +16,14 @@ digits in common) is read, compared and dropped at once: nothing of it is kept o
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
 from kiosk.audit import AuditLog
 from kiosk.blind_index import BlindIndex
+from kiosk.officer_card_match import CardMatch, Outcome, identify
 from kiosk.officers import Actor, OfficerProblem
 from kiosk.permissions import ROLE_LABELS, Action, may
-from kiosk.ports.card import AccessKey, CardError, CardErrorReason, CardReader, ChipAuth, PassiveAuth
-from kiosk.ports.officers import CardTaken, Officer, OfficerRepository
+from kiosk.ports.card import AccessKey, CardReader, ChipAuth, PassiveAuth
+from kiosk.ports.officers import CardTaken, OfficerRepository
 from kiosk.sealing import Sealer, SealError
 
 log = logging.getLogger(__name__)
@@ -42,24 +42,6 @@ def check_card_id(text: str) -> str:
     if not (digits.isascii() and digits.isdigit() and len(digits) == ID_DIGITS):
         raise OfficerProblem(f"a chip ID card's number is {ID_DIGITS} digits (số định danh cá nhân)")
     return digits
-
-
-class Outcome:
-    """Why a placed card did (not) lead to the PIN keypad."""
-
-    OFFICER = "officer"  # an active officer's card: ask that officer's PIN
-    NOT_AN_OFFICER = "not_an_officer"  # no officer's key opened it, or its number is no officer's
-    NO_CARDS = "no_cards"  # no officer has a card registered: nothing was tried
-    REFUSED = "refused"  # an officer's number, but the card failed its checks
-    DISABLED = "disabled"  # a disabled officer's card, placed on the sign-in keypad
-    UNREADABLE = "unreadable"  # taken away, not an ID card, or the chip stopped answering
-
-
-@dataclass(frozen=True)
-class CardMatch:
-    outcome: str
-    officer: Officer | None = None
-    detail: str = ""
 
 
 class OfficerCards:
@@ -133,27 +115,11 @@ class OfficerCards:
         return [AccessKey.from_can(can) for can in cans]
 
     def identify(self, reader: CardReader, where: str = "kiosk", signing_in: bool = False) -> CardMatch:
-        """Whose card is on `reader`: blocking (run it off the UI thread, one read at a time).
-        `signing_in` (the card placed on the sign-in keypad): disabled accounts' cards are tried
-        too, so that their owner is told the account is disabled. On the idle screen they are
-        not: a former officer's card is a citizen's, and starts a citizen's journey."""
-        keys = self.access_keys(disabled_too=signing_in)
-        if not keys:
-            return CardMatch(Outcome.NO_CARDS)
-        try:
-            for key in keys:
-                try:
-                    read = reader.read(key, with_photo=False)
-                except CardError as exc:
-                    if exc.reason is CardErrorReason.WRONG_KEY:
-                        continue  # not this officer's card: the chip refused the key, nothing read
-                    return CardMatch(Outcome.UNREADABLE, detail=exc.reason.value)
-                return self._matched(read.holder.id_number, read.passive_auth, read.chip_auth, where)
-            return CardMatch(Outcome.NOT_AN_OFFICER)
-        finally:
-            reader.forget()  # whatever was read leaves memory with the read
+        """Whose card is on `reader`: blocking (run it off the UI thread, one read at a time)."""
+        return identify(self, reader, where, signing_in)
 
-    def _matched(self, id_number: str, passive: PassiveAuth, chip: ChipAuth, where: str) -> CardMatch:
+    def matched(self, id_number: str, passive: PassiveAuth, chip: ChipAuth, where: str) -> CardMatch:
+        """The officer whose card this read was, if it may lead to the PIN keypad (audited)."""
         officer = self._repository.by_card(self._index.id_token(id_number)) if id_number else None
         if officer is None:
             return CardMatch(Outcome.NOT_AN_OFFICER)  # six digits in common with an officer's: dropped

@@ -31,7 +31,7 @@ import socket
 import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk import trackcode
 from kiosk.ports.clock import Clock
@@ -44,7 +44,9 @@ from kiosk.ports.storage import (
     StoredPrintJob,
 )
 from kiosk.receipt import Receipt
-from kiosk.sealing import Sealer, SealError
+
+if TYPE_CHECKING:  # the kiosk's UI process imports this module's names, never the sealing crypto
+    from kiosk.sealing import Sealer
 
 log = logging.getLogger(__name__)
 
@@ -267,6 +269,8 @@ class PrintQueue:
         return receipt_from_json(self._sealer.open(job.payload, context=receipt_context(job.tracking_code)))
 
     def _readable(self, job: StoredPrintJob) -> Receipt | None:
+        from kiosk.sealing import SealError
+
         try:
             return self._receipt(job)
         except (SealError, KeyError, TypeError, ValueError) as exc:

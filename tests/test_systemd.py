@@ -79,7 +79,10 @@ def test_the_kiosk_unit_leaves_delivery_to_the_worker_unit() -> None:
         if line.startswith("Environment=")
     )
     assert load_config(environ=environ).worker.in_kiosk is False
-    assert load_config(environ={}).worker.in_kiosk is True  # a kiosk run on its own delivers itself
+    assert load_config(environ={}).worker.in_kiosk is True  # a kiosk run on its own starts a worker
+    # The station's services: the worker serves them in the data folder the kiosk reads too.
+    assert "ReadWritePaths=/var/lib/kiosk" in (ROOT / "systemd" / "kiosk-worker.service").read_text()
+    assert any("kiosk-worker.service" in line for line in kiosk.splitlines() if line.startswith("After="))
 
 
 def test_notify_reaches_the_socket(tmp_path: Path) -> None:

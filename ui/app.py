@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
+from kiosk.flow.state import Phase
 from kiosk.ports.voice import Silent, Voice
+from ui.heap import HeapRelease
 from ui.launch import FirstPaint, present, screen_size
 from ui.lockdown import Lockdown
 from ui.qt_runner import QtRunner
@@ -20,10 +22,19 @@ from ui.watchdog import Watchdog
 if TYPE_CHECKING:
     from devices.audio.headset import HeadsetWatch
     from devices.scanner.serial import SerialLineReader
+    from kiosk.app.channel import StationLink
     from kiosk.config import Config
     from ui.scan_filter import ScanKeyFilter
 
 log = logging.getLogger(__name__)
+
+
+def warm_addresses() -> None:
+    """The country's unit tables, which every card read's address needs (`today_address`):
+    loaded at the warm-up rather than while the first citizen waits for their card."""
+    from kiosk.addresses import provinces
+
+    provinces()
 
 
 class TouchWatcher(QObject):
@@ -42,13 +53,17 @@ class TouchWatcher(QObject):
 class KioskUi:
     """The Qt side of a running kiosk: window, timers and background warm-up."""
 
-    def __init__(self, config: Config, *, windowed: bool, voice: Voice | None = None) -> None:
+    def __init__(
+        self, config: Config, *, windowed: bool, voice: Voice | None = None, link: StationLink | None = None
+    ) -> None:
         from kiosk.app.root import build_app  # the core: imported once the first frame is up (`run`)
         from ui.accessibility import Accessibility
         from ui.compose import kiosk_window
 
         self.runner = QtRunner()
-        self.app = build_app(config, self.runner)
+        # `link`: a station worker's channel (`kiosk run`); without one the station's services
+        # are served on a thread of this process, over the same channel (tests).
+        self.app = build_app(config, self.runner, link=link)
         self.window = kiosk_window(
             self.app, voice or Silent(), screen_size(windowed), QApplication.primaryScreen()
         )
@@ -72,6 +87,9 @@ class KioskUi:
         self.closed = False
         self.watchdog = Watchdog()  # systemd: READY=1 at the first paint, pings from this event loop
         self.first_frame_gone: FirstPaint | None = None  # `run`: closes the first frame
+        # A finished session's freed memory goes back to the system once the kiosk is idle again.
+        self.heap = HeapRelease(lambda: self.app.journey.state().phase is Phase.IDLE)
+        self.app.journey.subscribe(self.heap.heard)
 
     def _refresh_countdown(self) -> None:
         if self.app.journey.state().idle_warning:
@@ -131,26 +149,45 @@ class KioskUi:
         if self.closed:  # first painted only as it closed: start no worker, install no filter
             return
         self.watchdog.ready()
-        # What happens without a citizen (outbox delivery, the waiting citizen's receipt) runs on
-        # the station worker's own thread, never on the UI thread.
+        # The kiosk's own periodic tasks (health, menu, its citizen's receipt retries) run on a
+        # thread of their own, never on the UI thread; they, like every submission, reach the
+        # station's services in the worker over the channel.
         self.app.worker.start()
+        if self.app.side is not None:  # served in this process: so is the station's own work
+            self.app.side.worker.start()
         self.window.prebuild()
         self._start_scanners()
         self._start_headset()
-        self.runner.run(
-            self.app.controller.start,
-            lambda _r: None,
-            lambda exc: log.error("card reader start failed: %s", exc),
-        )
-        self.runner.run(
-            self.app.store, lambda _r: None, lambda exc: log.error("database start failed: %s", exc)
-        )
+        warming: list[tuple[Callable[[], object], str]] = [
+            (self.app.controller.start, "card reader start failed"),
+            (self.app.station.warm, "database start failed"),
+            (warm_addresses, "address tables failed to load"),
+        ]
+        left = [len(warming)]
+
+        def warmed() -> None:  # on the UI thread: once all are done, the idle memory is settled
+            left[0] -= 1
+            if not left[0]:
+                self.heap.schedule()
+
+        def failed_with(what: str) -> Callable[[BaseException], None]:
+            def failed(exc: BaseException) -> None:
+                log.error("%s: %s", what, exc)
+                warmed()
+
+            return failed
+
+        for job, what in warming:
+            self.runner.run(job, lambda _result: warmed(), failed_with(what))
 
     def close(self) -> None:
         self.closed = True
         self.watchdog.stopping()
         self.ticker.stop()
+        self.heap.timer.stop()
         if not self.app.worker.stop():
+            log.error("the kiosk's tasks did not stop in time")
+        if self.app.side is not None and not self.app.side.worker.stop():
             log.error("the station worker did not stop in time")
         if self.serial_scanner is not None:
             self.serial_scanner.stop()
@@ -167,3 +204,4 @@ class KioskUi:
                 qt_app.removeEventFilter(self.scan_filter)
         self.app.controller.stop()
         self.runner.wait()
+        self.app.close()

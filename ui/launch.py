@@ -16,6 +16,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
 if TYPE_CHECKING:
+    from kiosk.app.worker_child import WorkerChild
     from kiosk.config import Config
     from ui.app import KioskUi
 
@@ -65,6 +66,7 @@ def run(config: Config, *, windowed: bool) -> int:
     metrics = Metrics.of(*screen_size(windowed), config.ui.screen_diagonal_inch, QApplication.primaryScreen())
     first = FirstFrame(config.ui.theme, metrics, config.ui.language)
     kiosk: list[KioskUi] = []
+    children: list[WorkerChild] = []
 
     def close_first_frame() -> None:
         first.close()
@@ -75,9 +77,14 @@ def run(config: Config, *, windowed: bool) -> int:
         # the display server: send it and wait for it to be drawn before the imports hold the loop.
         QGuiApplication.sync()
         from kiosk.app.root import make_voice
+        from kiosk.app.worker_child import station_for_run
         from ui.app import KioskUi
 
-        ui = KioskUi(config, windowed=windowed, voice=make_voice(config))
+        # The station's services (database, printing, keys) live in the station worker process:
+        # the one serving this station, or our own child (`kiosk worker`), started here.
+        link, child = station_for_run(config)
+        children.extend([child] if child is not None else [])
+        ui = KioskUi(config, windowed=windowed, voice=make_voice(config), link=link)
         kiosk.append(ui)
         ui.show()
         ui.first_frame_gone = FirstPaint(close_first_frame)  # once the kiosk has painted
@@ -89,4 +96,6 @@ def run(config: Config, *, windowed: bool) -> int:
     code = qt_app.exec()
     for ui in kiosk:
         ui.close()
+    for child in children:
+        child.stop()
     return int(code)

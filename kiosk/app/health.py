@@ -199,6 +199,13 @@ def service_checks(config: Config) -> list[Check]:
     return checks
 
 
+def worker_unreachable(exc: BaseException) -> Health:
+    """What the kiosk knows while no station worker answers (`kiosk.app.channel`): it can store
+    and look up nothing."""
+    detail = f"the station worker does not answer ({exc}): see `systemctl status kiosk-worker`"
+    return Health.of([Check("storage", False, detail, _STORAGE_AND_LOOKUP)])
+
+
 def kiosk_health(config: Config, opened: Sequence[Callable[[], object]]) -> Health:
     """The kiosk's pass: its own storage and signer opened as a submission opens them (schema
     made, keys checked against the database), then `service_checks`. What cannot be opened

@@ -17,7 +17,11 @@ from kiosk.health import Check
 from kiosk.ports.printer import PrinterState
 
 if TYPE_CHECKING:
-    from kiosk.app.root import KioskApp
+    from kiosk.app.root import KioskApp, WorkerLog
+    from kiosk.config import Config
+    from kiosk.outbox import DossierStore
+    from kiosk.ports.printer import Printer
+    from kiosk.printing import PrintQueue
 
 SYNC_TASK = "deliver"  # the station worker's outbox task (`kiosk.app.root.build_worker`)
 BACKLOG_OK = 20  # more dossiers than this waiting to be sent: the target is not taking them
@@ -53,17 +57,17 @@ def _card(app: KioskApp) -> Check:
     return Check("card", True, "card present" if present else "no card")
 
 
-def _printer(app: KioskApp) -> Check:
-    status = app.printer().status()
+def _printer(printer: Printer) -> Check:
+    status = printer.status()
     if status.ready:
-        return Check("printer", True, f"ready ({app.printer().describe()})")
+        return Check("printer", True, f"ready ({printer.describe()})")
     todo = PRINTER_TODO.get(status.state, "see the printer")
     message = f" ({status.message})" if status.message else ""
     return Check("printer", False, f"{status.state.value}{message}: {todo}")
 
 
-def _receipts(app: KioskApp) -> Check:
-    waiting = len(app.print_queue().pending())
+def _receipts(queue: PrintQueue) -> Check:
+    waiting = len(queue.pending())
     if waiting:
         return Check("receipts", False, f"{waiting} waiting: fix the printer, then 'Print waiting receipts'")
     return Check("receipts", True, "none waiting")
@@ -78,15 +82,15 @@ def _scanner(app: KioskApp) -> Check:
     return Check("scanner", True, str(port))
 
 
-def _outbox(app: KioskApp) -> Check:
-    backlog = app.store().backlog()
+def _outbox(store: DossierStore) -> Check:
+    backlog = store.backlog()
     if backlog > BACKLOG_OK:
         return Check("outbox", False, f"{backlog} not sent yet: check the network, then the last sync line")
     return Check("outbox", True, f"{backlog} not sent yet")
 
 
-def _sync(app: KioskApp) -> Check:
-    last = app.worker_log.last(SYNC_TASK)
+def _sync(worker_log: WorkerLog) -> Check:
+    last = worker_log.last(SYNC_TASK)
     if last is None:
         return Check("sync", True, "no delivery pass yet since start")
     at, outcome = last
@@ -98,7 +102,7 @@ def _sync(app: KioskApp) -> Check:
     return Check("sync", True, when)
 
 
-def _database(app: KioskApp) -> list[Check]:
+def _database(config: Config) -> list[Check]:
     """The kiosk's storage checks, as its health task runs them: pages, disk, sealed data, slips."""
     by_name = {
         "database pages": "database",
@@ -106,23 +110,44 @@ def _database(app: KioskApp) -> list[Check]:
         "sealed data": "keys",
         "slip signing": "keys",
     }
-    checks = health.service_checks(app.config)
+    checks = health.service_checks(config)
     return [Check(by_name.get(c.name, "database"), c.ok, f"{c.name}: {c.detail}") for c in checks]
 
 
+ORDER = ["reader", "card", "printer", "receipts", "scanner", "database", "keys", "outbox", "disk", "sync"]
+
+
+def station_lines(
+    config: Config,
+    printer: Callable[[], Printer],
+    queue: Callable[[], PrintQueue],
+    store: Callable[[], DossierStore],
+    worker_log: WorkerLog,
+) -> list[Check]:
+    """The lines of what the station worker holds (printer, receipts, database, keys, outbox,
+    disk, sync): computed in the worker process, which owns them (`kiosk.app.station`)."""
+    lines = [
+        _guarded("printer", lambda: _printer(printer())),
+        _guarded("receipts", lambda: _receipts(queue())),
+    ]
+    try:
+        lines += _database(config)
+    except Exception as exc:
+        lines.append(Check("database", False, f"{type(exc).__name__}: {exc}"))
+    lines += [_guarded("outbox", lambda: _outbox(store())), _guarded("sync", lambda: _sync(worker_log))]
+    return lines
+
+
 def device_lines(app: KioskApp) -> list[Check]:
-    """Every line of the health screen, in the order the screen shows them."""
+    """Every line of the health screen, in the order the screen shows them: the kiosk's own
+    devices from here, the rest from the station worker over the channel."""
     lines = [
         _guarded("reader", lambda: _reader(app)),
         _guarded("card", lambda: _card(app)),
-        _guarded("printer", lambda: _printer(app)),
-        _guarded("receipts", lambda: _receipts(app)),
         _guarded("scanner", lambda: _scanner(app)),
     ]
     try:
-        lines += _database(app)
-    except Exception as exc:
-        lines.append(Check("database", False, f"{type(exc).__name__}: {exc}"))
-    lines += [_guarded("outbox", lambda: _outbox(app)), _guarded("sync", lambda: _sync(app))]
-    order = ["reader", "card", "printer", "receipts", "scanner", "database", "keys", "outbox", "disk", "sync"]
-    return sorted(lines, key=lambda c: order.index(c.name))
+        lines += app.station.station_lines()
+    except Exception as exc:  # the worker does not answer: every line it holds is unknown
+        lines.append(Check("database", False, f"station worker: {type(exc).__name__}: {exc}"))
+    return sorted(lines, key=lambda c: ORDER.index(c.name))

@@ -18,7 +18,7 @@ from devices.card.profiles import CitizenProfile, load_profiles
 from kiosk import languages
 from kiosk.admission import TrustPolicy
 from kiosk.app.demo import DemoDocuments, demo_documents
-from kiosk.app.health import HEALTH_EVERY_S, kiosk_health
+from kiosk.app.health import HEALTH_EVERY_S
 from kiosk.appointments import AppointmentSettings
 from kiosk.catalog import Catalog, load_catalog
 from kiosk.config import Config, ConfigError
@@ -29,7 +29,6 @@ from kiosk.officer_mode import OfficerMode
 from kiosk.payment import Method, PaymentOptions
 from kiosk.ports.card import CardReader, PassiveAuth
 from kiosk.ports.clock import Clock, local_now
-from kiosk.ports.stats import StatsSource
 from kiosk.ports.voice import Silent, Voice
 from kiosk.runner import Runner
 from kiosk.text import LANGUAGES
@@ -45,6 +44,16 @@ if TYPE_CHECKING:
     from devices.audio.clips import Engine as ClipEngine
     from hub.client import HubClient, SyncReport
     from hub.station_tasks import ChangesReport
+    from kiosk.app.channel import StationLink
+    from kiosk.app.remote import (
+        RemoteOfficerCards,
+        RemoteOfficerDesk,
+        RemotePrinter,
+        RemotePrintQueue,
+        RemoteStation,
+        RemoteStore,
+    )
+    from kiosk.app.station import StationSide
     from kiosk.audit import AuditLog
     from kiosk.backup import BackupReport
     from kiosk.blind_index import BlindIndex
@@ -732,38 +741,118 @@ class KioskApp:
     journey: Journey
     card_reader: Lazy[CardReader]
     controller: KioskController
-    store: Lazy[DossierStore]
-    printer: Lazy[Printer]
-    print_queue: Lazy[PrintQueue]
-    worker: StationWorker  # started and stopped by the UI (`ui/app.py`)
+    # The station's services live in the worker process, reached over the channel (`kiosk.app.
+    # channel`): the UI process imports neither SQLAlchemy, nor reportlab, nor the sealing crypto.
+    store: Callable[[], RemoteStore]
+    printer: Callable[[], RemotePrinter]
+    print_queue: Callable[[], RemotePrintQueue]
+    worker: StationWorker  # the kiosk's own tasks over the channel (health, menu, print retries)
     demo_profiles: list[CitizenProfile]
     demo: DemoDocuments  # the card screen's demo buttons: empty unless demo mode on the emulated reader
     officer_mode: OfficerMode  # officers signing in at this kiosk (`ui/officer/`)
-    officer_desk: Lazy[OfficerDesk]
-    worker_log: WorkerLog
-    officer_cards: Lazy[OfficerCards]  # officers' own chip cards, recognised when placed
+    officer_desk: Callable[[], RemoteOfficerDesk]
+    officer_cards: Callable[[], RemoteOfficerCards]  # officers' own chip cards, recognised when placed
+    station: RemoteStation
+    # Served on a thread of this process when no worker process was given (tests, `kiosk tour`).
+    side: StationSide | None = None
+    _closing: Sequence[Callable[[], None]] = ()
+
+    def close(self) -> None:
+        """Close the channel (and stop serving it, where this process served it)."""
+        for close in self._closing:
+            close()
 
 
-def _report_health(
-    config: Config, opened: Sequence[Callable[[], object]], journey: Journey, runner: Runner
-) -> Health:
-    result = kiosk_health(config, opened)
+MENU_EVERY_S = 3600.0  # the order follows a season, not the hour: once an hour is plenty
+FIRST_HEALTH_WAIT_S = 120.0  # at start the worker may still be starting (a child of `kiosk run`)
+
+
+def _report_health(station: RemoteStation, journey: Journey, runner: Runner, first: list[bool]) -> Health:
+    """The worker's health pass, heard by the journey on the UI thread. A worker that does not
+    answer stops citizens as a broken database would: nothing could be stored or looked up."""
+    from kiosk.app.channel import StationError
+    from kiosk.app.health import worker_unreachable
+
+    try:
+        result = station.health(wait_s=FIRST_HEALTH_WAIT_S if first else None)
+    except StationError as exc:
+        result = worker_unreachable(exc)
+    first.clear()
     runner.post(lambda: journey.set_health(result))
     return result
 
 
-MENU_EVERY_S = 3600.0  # the order follows a season, not the hour: once an hour is plenty
-
-
-def _report_menu(source: Lazy[StatsSource], journey: Journey, runner: Runner, clock: Clock) -> dict[str, int]:
-    from kiosk.flow.menu import recent_counts
-
-    counts = recent_counts(source(), clock().date(), station_zone())
+def _report_menu(station: RemoteStation, journey: Journey, runner: Runner) -> dict[str, int]:
+    counts = station.service_counts()
     runner.post(lambda: journey.set_service_counts(counts))
     return counts
 
 
-def build_app(config: Config, runner: Runner, clock: Clock = local_now) -> KioskApp:
+def serve_in_thread(
+    config: Config, clock: Clock = local_now
+) -> tuple[StationSide, StationLink, Callable[[], None]]:
+    """The station's services served on a thread of this process over a real socket of its own
+    (`kiosk tour`, the tests): the same channel as a worker process's; and how to close it."""
+    import secrets
+    import tempfile
+
+    from kiosk.app.channel import StationLink, StationServer
+    from kiosk.app.station import StationSide
+
+    side = StationSide(config, clock, station_tasks=config.worker.in_kiosk)
+    path = Path(tempfile.gettempdir()) / f"kiosk-thread-{secrets.token_hex(6)}.sock"
+    server = StationServer(path, side.methods()).start()
+    link = StationLink(path)
+
+    closed: list[bool] = []
+
+    def close() -> None:  # once: by the app, or by its finalizer
+        if not closed:
+            closed.append(True)
+            link.close()
+            server.close()
+
+    return side, link, close
+
+
+def kiosk_tasks(
+    station: RemoteStation, print_queue: RemotePrintQueue, journey: Journey, runner: Runner
+) -> list[Task]:
+    """What the kiosk itself runs on its worker thread, each through the channel: the health
+    pass (the journey stops letting citizens in while storage or keys are unusable,
+    `kiosk.health`), the busiest-first menu (`kiosk.flow.menu`), and the retries of its present
+    citizen's receipt."""
+    first = [True]
+    return [
+        Task("health", HEALTH_EVERY_S, lambda: _report_health(station, journey, runner, first)),
+        Task("menu", MENU_EVERY_S, lambda: _report_menu(station, journey, runner)),
+        Task("print-retry", PRINT_RETRY_EVERY_S, print_queue.retry_for_citizen),
+    ]
+
+
+def build_app(
+    config: Config, runner: Runner, clock: Clock = local_now, link: StationLink | None = None
+) -> KioskApp:
+    """The kiosk, its station services reached over `link` (a `kiosk worker`'s channel); without
+    one, served on a thread of this process (`serve_in_thread`)."""
+    from kiosk.app.remote import (
+        RemoteCallDesk,
+        RemoteOfficerCards,
+        RemoteOfficerDesk,
+        RemotePrinter,
+        RemotePrintQueue,
+        RemoteSessionLog,
+        RemoteStation,
+        RemoteStore,
+    )
+
+    side: StationSide | None = None
+    closing: list[Callable[[], None]] = []
+    if link is None:
+        side, link, close = serve_in_thread(config, clock)
+        closing.append(close)
+    else:
+        closing.append(link.close)
     catalog = make_catalog(config)
     languages.install_bundled(catalog)  # the packs' texts, against this station's catalog
     journey = Journey(
@@ -778,74 +867,64 @@ def build_app(config: Config, runner: Runner, clock: Clock = local_now) -> Kiosk
         trust=trust_policy(config),
     )
     card_reader: Lazy[CardReader] = Lazy(lambda: make_card_reader(config))  # crypto loads after paint
-    storage: Lazy[Storage] = Lazy(lambda: make_storage(config))
-    store: Lazy[DossierStore] = Lazy(lambda: make_store(config, storage()))
-    printer: Lazy[Printer] = Lazy(lambda: make_printer(config))  # reportlab loads at the first print
-    print_queue: Lazy[PrintQueue] = Lazy(lambda: make_print_queue(config, storage(), printer))
-    station = station_of(config)
-    officer_desk: Lazy[OfficerDesk] = Lazy(lambda: make_officer_desk(config, clock))
+    station = RemoteStation(link)
+    store = RemoteStore(link)
+    printer = RemotePrinter(link)
+    print_queue = RemotePrintQueue(link)
+    officer_desk = RemoteOfficerDesk(link)
+    officer_cards = RemoteOfficerCards(link)
     reporting = Reporting(
         config.kiosk_id,
-        Lazy(lambda: make_call_desk(config)),
-        Lazy(lambda: make_session_log(config)),
-        lambda: officer_desk().audit,
+        lambda: RemoteCallDesk(link),
+        lambda: RemoteSessionLog(link),
+        lambda: cast("AuditLog", officer_desk.audit),  # the methods the controller calls
         make_chime() if config.officer.chime else None,
     )
-    signer: Lazy[SlipSigner] = Lazy(lambda: make_signer(config, storage()))
-    lookup: Lazy[StatusLookup] = Lazy(lambda: make_status_lookup(store(), signer(), config))
     controller = KioskController(
         journey,
         card_reader,
-        store,
-        print_queue,
+        lambda: store,
+        lambda: print_queue,
         runner,
-        station,
+        station_of(config),
         clock,
-        lookup,
-        lambda code: signer().sign(code),
+        lambda: station.look_up,
+        station.sign_slip,
         reporting,
     )
-    # Storage and keys are checked at start and every few minutes; the journey hears the result
-    # on the UI thread and stops letting citizens in while they are unusable (`kiosk.health`).
-    health = Task(
-        "health", HEALTH_EVERY_S, lambda: _report_health(config, (storage, signer), journey, runner)
-    )
-    # The menu shows the station's busiest services first, from its own dossiers (`kiosk.flow.menu`).
-    stats_source: Lazy[StatsSource] = Lazy(lambda: make_stats_source(config))
-    menu = Task("menu", MENU_EVERY_S, lambda: _report_menu(stats_source, journey, runner, clock))
     # Demo documents are placed on the emulated reader: with a real one there is nothing to place.
     demo = config.demo and config.card.backend == "emulated"
     demo_profiles = load_profiles() if demo else []
-    worker_log = WorkerLog(clock)
     officer_mode = OfficerMode(
-        lambda: officer_desk().officers, lambda: officer_desk().audit, clock, config.officer.timeout_seconds
+        lambda: cast("Officers", officer_desk.officers),  # sign-in only: `authenticate`
+        lambda: cast("AuditLog", officer_desk.audit),  # `record`
+        clock,
+        config.officer.timeout_seconds,
     )
-    return KioskApp(
+    app = KioskApp(
         config=config,
         catalog=catalog,
         journey=journey,
         card_reader=card_reader,
         controller=controller,
-        store=store,
-        printer=printer,
-        print_queue=print_queue,
-        worker=build_worker(
-            config,
-            store,
-            print_queue,
-            worker_log,
-            clock,
-            first=[health, menu],
-            station_tasks=config.worker.in_kiosk,
-            printer=printer,
-        ),
+        store=lambda: store,
+        printer=lambda: printer,
+        print_queue=lambda: print_queue,
+        worker=StationWorker(kiosk_tasks(station, print_queue, journey, runner)),
         demo_profiles=demo_profiles,
         demo=demo_documents(card_reader, journey, demo_profiles, runner) if demo else DemoDocuments(),
         officer_mode=officer_mode,
-        officer_desk=officer_desk,
-        worker_log=worker_log,
-        officer_cards=Lazy(lambda: make_officer_cards(config, officer_desk(), storage())),
+        officer_desk=lambda: officer_desk,
+        officer_cards=lambda: officer_cards,
+        station=station,
+        side=side,
+        _closing=closing,
     )
+    if side is not None:  # an app dropped unclosed (a test) still stops serving, at the latest at exit
+        import weakref
+
+        weakref.finalize(app, lambda: [close() for close in closing])
+    return app
 
 
 def make_desk(config: Config, desk: OfficerDesk | None = None, clock: Clock = local_now) -> DossierDesk:

@@ -62,6 +62,11 @@ class PrinterError(Exception):
         self.reason = reason
         self.detail = detail
 
+    def __reduce__(self) -> tuple[type[PrinterError], tuple[PrinterErrorReason, str]]:
+        # As itself across the station channel (`kiosk.app.channel`): the default would call
+        # the class with the message in place of the reason.
+        return (type(self), (self.reason, self.detail))
+
     @classmethod
     def from_status(cls, status: PrinterStatus) -> PrinterError:
         """The error to raise when asked to print while `status` is not ready."""

@@ -66,7 +66,7 @@ def test_the_waiting_citizens_receipt_prints_when_paper_is_loaded(app: KioskApp,
     stranger = dataclasses.replace(
         sample_receipt(), tracking_code=display(new_code()), citizen_name="Giàng A Sử"
     )
-    app.print_queue().enqueue(stranger)
+    app.side.print_queue().enqueue(stranger)
 
     code = submit_as_citizen(app)
     assert app.journey.state().review.print_state == "failed"  # paper out: "an officer will help"
@@ -103,7 +103,7 @@ def test_once_the_citizen_has_gone_their_receipt_waits_for_an_officer(app: Kiosk
 
 def test_the_dossier_and_its_receipt_are_stored_before_the_code_is_shown(app: KioskApp) -> None:
     code = submit_as_citizen(app)
-    stored = app.store().get(code)
+    stored = app.side.store().get(code)
     assert stored is not None and stored.dossier is not None
     assert [job.tracking_code for job in app.print_queue().pending()] == [code]  # queued, not lost
-    assert [item.target for item in app.store().pending()] == ["local"]
+    assert [item.target for item in app.side.store().pending()] == ["local"]

@@ -52,6 +52,7 @@ class Citizen:
         self.qtbot = qtbot
         self.ui = ui
         self.window = ui.window
+        self.stored: Any = None  # tracking code -> the dossier the station worker stored
 
     # -- looking -------------------------------------------------------------------------
     def state(self) -> FlowState:
@@ -291,11 +292,20 @@ PAYMENT = {
 
 @pytest.fixture
 def citizen(qtbot, tmp_path: Path) -> Iterator[Citizen]:  # type: ignore[no-untyped-def]
-    """`kiosk run --demo` in a window of 1366×768 (the smallest station screen), a finger on it."""
+    """`kiosk run --demo` in a window of 1366×768 (the smallest station screen), a finger on it,
+    with its station worker as `kiosk run` starts it: a real `kiosk worker` child process."""
+    from kiosk.app.root import make_store
+    from kiosk.app.worker_child import station_for_run
+
     config = load_config(overrides={"paths.data_dir": str(tmp_path), **PAYMENT}, demo=True, environ={})
-    ui = KioskUi(config, windowed=True, voice=Silent())
+    link, child = station_for_run(config)
+    assert child is not None  # nothing else serves this new station
+    ui = KioskUi(config, windowed=True, voice=Silent(), link=link)
     qtbot.addWidget(ui.window)
     ui.show()
     ui.window.resize(1366, 768)
-    yield Citizen(qtbot, ui)
+    citizen = Citizen(qtbot, ui)
+    citizen.stored = lambda code: make_store(config).get(code)  # read in the test's own process
+    yield citizen
     ui.close()
+    assert child.stop()

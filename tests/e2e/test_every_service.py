@@ -48,7 +48,7 @@ def test_service_tapped_to_printed_receipt(citizen: Any, code: str) -> None:
     )
     state = citizen.state()
     assert state.review.print_state == "printed"
-    stored = app.store().get(state.review.tracking_code)
+    stored = citizen.stored(state.review.tracking_code)
     assert stored is not None and stored.dossier is not None
     assert stored.dossier.service_code == code
     assert stored.dossier.holder["full_name"] == NAME

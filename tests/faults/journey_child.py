@@ -51,7 +51,7 @@ def main() -> int:
         Path(f"{args.start_after}.ready.{os.getpid()}").touch()
         while not args.start_after.exists():
             time.sleep(0.001)
-    app.store()  # as the UI warms it after the first paint: the database is opened, migrated
+    app.station.warm()  # as the UI warms it after the first paint: the database is opened, migrated
     fd = os.open(args.confirmed, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     for _ in range(args.journeys):
         state = submit_as_citizen(app)

@@ -145,5 +145,5 @@ def test_a_fault_before_a_step(
     printed = sorted(p.name for p in (data / "printer" / "receipts").glob("*.pdf"))
     assert [name[:11].replace("-", "") for name in printed].count(shown[0]) == 1
     for code in (earlier, shown[0]):  # all readable with the one station key
-        stored = app.store().get(code)
+        stored = app.side.store().get(code)
         assert stored is not None and stored.dossier is not None, code

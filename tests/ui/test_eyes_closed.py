@@ -118,7 +118,8 @@ def test_temporary_absence_eyes_closed(qtbot, kiosk_ui: KioskUi) -> None:  # typ
     qtbot.wait(50)
     heard = me.arrival()
     assert phrases.DONE_TITLE.get(V) in heard and phrases.PRINTED.get(V) in heard
-    stored = ui.app.store().get(journey.state().review.tracking_code)
+    assert ui.app.side is not None
+    stored = ui.app.side.store().get(journey.state().review.tracking_code)
     assert stored is not None and stored.dossier is not None and stored.dossier.service_code == "1.003677"
     me.go_on(heard)  # "Xong"
     assert journey.state().screen == "idle"

@@ -119,7 +119,7 @@ def test_citizen_journey_to_printed_receipt(qtbot, kiosk_ui: KioskUi) -> None:  
     code = state.review.tracking_code
     assert len(code) == 10
 
-    stored = ui.app.store().get(code)
+    stored = ui.app.side.store().get(code)
     assert stored is not None and stored.readable
     assert stored.status == "received"
     assert stored.dossier is not None

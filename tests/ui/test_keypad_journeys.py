@@ -182,7 +182,7 @@ def test_keypad_only_journey_to_receipt(qtbot, kiosk_ui: KioskUi, code: str) -> 
     assert state(ui).accessible  # the mode lasts the session
     qtbot.waitUntil(lambda: state(ui).review.print_state == "printed", timeout=20000)
     tracking = state(ui).review.tracking_code
-    stored = ui.app.store().get(tracking)
+    stored = ui.app.side.store().get(tracking)
     assert stored is not None and stored.dossier is not None and stored.dossier.service_code == code
     receipts = list(Path(ui.app.config.receipts_dir).glob(f"{tracking[:5]}-{tracking[5:]}-*.pdf"))
     assert len(receipts) == 1

@@ -102,7 +102,7 @@ def test_take_over_fill_in_hand_back_marks_the_dossier(qtbot: Any, tmp_path: Pat
         row = stored(ui, code)
         assert row.assisted_by == "1001" and row.identity_check == ""
         assert row.session_seconds is not None and row.session_seconds >= 0
-        dossier = ui.app.store().get(code)
+        dossier = ui.app.side.store().get(code)
         assert dossier is not None and dossier.dossier is not None
         assert all(dossier.dossier.fields[k] == v for k, v in answers.items())
         face = person.state().card.photo  # the face the kiosk showed, from the chip's DG2

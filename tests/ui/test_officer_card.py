@@ -115,7 +115,8 @@ def test_wrong_pins_after_the_card_lock_the_officer(
         type_on_keypad(qtbot, kiosk, "246802")
     assert "Đã khóa" in officer.login.message.text()
     assert not officer.login.asking_pin  # locked: back to the officer id, the card's turn is over
-    stored = kiosk.app.officer_desk().officers.get("1001")
+    assert kiosk.app.side is not None  # the station's side, served on a thread of this process
+    stored = kiosk.app.side.officer_desk().officers.get("1001")
     assert stored is not None and stored.locked_until is not None
     assert kiosk.app.officer_mode.session is None
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QStackedWidget, QVBoxLayout, 
 
 from kiosk import phrases
 from kiosk.flow.state import FlowState, Phase
-from kiosk.officer_cards import CardMatch, Outcome
+from kiosk.officer_card_match import CardMatch, Outcome
 from kiosk.officer_mode import (
     GESTURE_CORNER_PX,
     CornerTaps,

@@ -14,6 +14,13 @@ from ui.widgets.basics import button, label
 from ui.widgets.icons import pixmap
 
 
+def photo_format(data: bytes) -> str:
+    """The face is JPEG or PNG (`devices.card.photo.displayable`): named, so that Qt decodes it
+    with that plugin alone instead of loading and probing every image plugin it has (TIFF,
+    WebP, ICNS… ~0.6 MB of code kept mapped after the first journey) on bytes from a chip."""
+    return "JPEG" if data[:2] == b"\xff\xd8" else "PNG"
+
+
 class IdentityScreen(Screen):
     def __init__(self, ctx: ScreenContext) -> None:
         super().__init__(ctx)
@@ -72,7 +79,7 @@ class IdentityScreen(Screen):
             )
             self.values[-1].setText(f"{holder.residence}\n{phrases.ADDRESS_NOW.get(lang)}: {now}")
         image = QPixmap()
-        if state.card.photo and image.loadFromData(state.card.photo):
+        if state.card.photo and image.loadFromData(state.card.photo, photo_format(state.card.photo)):
             self.photo.setPixmap(
                 image.scaled(
                     200, 270, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation

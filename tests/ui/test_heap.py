@@ -1,0 +1,74 @@
+"""A finished session's memory goes back to the system once the kiosk is idle again (`ui.heap`)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from typing import Any
+
+from kiosk.flow.state import FlowState, Phase
+from tests.waits import WAIT_MS
+from ui.app import KioskUi
+from ui.heap import HeapRelease
+from ui.screens.identity import photo_format
+
+# In a process of its own: 60 MB of C-heap blocks freed below one kept block (the heap's top
+# cannot shrink past it, so free() gives nothing back), then `release_heap`.
+FREED_BELOW_A_KEPT_BLOCK = """
+import os
+from ui.heap import release_heap
+
+def rss_kb():
+    return int(open("/proc/self/statm").read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+
+blocks = [bytearray(2000) for _ in range(30_000)]  # over pymalloc's 512 bytes: malloc's heap
+kept = bytearray(2000)
+del blocks
+before = rss_kb()
+release_heap()
+print(before, rss_kb())
+"""
+
+
+def test_release_heap_gives_freed_pages_back() -> None:
+    out = subprocess.run(
+        [sys.executable, "-c", FREED_BELOW_A_KEPT_BLOCK], capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    before, after = map(int, out.stdout.split())
+    assert before - after > 30_000  # of the 60 MB freed, at least half went back to the system
+
+
+def test_released_once_idle_after_a_session_and_not_while_a_citizen_is_there(qtbot: Any) -> None:
+    phase = [Phase.IDLE]
+    passes: list[bool] = []
+    heap = HeapRelease(lambda: phase[0] is Phase.IDLE, delay_ms=50, release=lambda: passes.append(True))
+    heap.heard(FlowState(phase=Phase.STEP))
+    assert not heap.timer.isActive()  # a session: nothing to give back yet
+    heap.heard(FlowState(phase=Phase.IDLE))
+    qtbot.waitUntil(lambda: heap.releases == 1, timeout=WAIT_MS)
+    assert passes == [True]
+
+    heap.heard(FlowState(phase=Phase.STEP))
+    heap.heard(FlowState(phase=Phase.IDLE))
+    heap.heard(FlowState(phase=Phase.STEP))  # a citizen came back before the pass: none
+    assert not heap.timer.isActive()
+    heap.schedule()
+    phase[0] = Phase.STEP  # still at the kiosk when the timer fires: none either
+    qtbot.waitUntil(lambda: not heap.timer.isActive(), timeout=WAIT_MS)
+    assert heap.releases == 1
+
+
+def test_the_kiosk_releases_after_its_warm_up_and_after_a_reset(qtbot: Any, kiosk_ui: KioskUi) -> None:
+    kiosk_ui.heap.timer.setInterval(50)
+    qtbot.waitUntil(lambda: kiosk_ui.heap.releases == 1, timeout=WAIT_MS)  # the warm-up done
+    journey = kiosk_ui.app.journey
+    journey.start()
+    assert journey.state().phase is not Phase.IDLE
+    journey.reset()
+    qtbot.waitUntil(lambda: kiosk_ui.heap.releases == 2, timeout=WAIT_MS)
+
+
+def test_the_face_is_decoded_by_the_plugin_of_its_own_format() -> None:
+    assert photo_format(b"\xff\xd8\xff\xe0rest") == "JPEG"
+    assert photo_format(b"\x89PNG\r\n\x1a\nrest") == "PNG"
