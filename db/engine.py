@@ -86,10 +86,11 @@ def _switch_to_wal(cursor: Any) -> None:
             time.sleep(0.01)
 
 
-def make_engine(url: str, *, synchronous: str = SYNCHRONOUS, **kwargs: Any) -> Engine:
+def make_engine(url: str, *, synchronous: str | None = None, **kwargs: Any) -> Engine:
     """An Engine for `url`; extra keyword arguments go to `sqlalchemy.create_engine`.
 
-    For SQLite, creates the file's directory and tunes every new connection. `synchronous`:
+    For SQLite, creates the file's directory and tunes every new connection. `synchronous` (default
+    `SYNCHRONOUS`, read at each connection):
     only `db.audit`'s group-committed reads ask for NORMAL (`db/group_sync.py`).
     """
     if make_url(url).get_backend_name() != "sqlite":
@@ -118,7 +119,7 @@ def make_engine(url: str, *, synchronous: str = SYNCHRONOUS, **kwargs: Any) -> E
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         _switch_to_wal(cursor)  # the kiosk reads while the sync worker writes
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA synchronous={synchronous}")
+        cursor.execute(f"PRAGMA synchronous={synchronous or SYNCHRONOUS}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -71,10 +71,14 @@ def socket_path(data_dir: Path) -> Path:
     """`data_dir/station.sock`; where that is longer than a socket address may be (a deep test
     folder), a name in the temporary folder derived from it (both ends derive the same one)."""
     path = data_dir / SOCKET_NAME
-    if len(os.fsencode(path)) <= _SUN_PATH_MAX:
+    if len(os.fsencode(_temporary(path))) <= _SUN_PATH_MAX:  # the server binds that name first
         return path
     digest = hashlib.sha256(os.fsencode(data_dir.resolve())).hexdigest()[:16]
     return Path(tempfile.gettempdir()) / f"kiosk-{os.getuid()}-{digest}.sock"
+
+
+def _temporary(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{secrets.token_hex(4)}")
 
 
 def _is_heavy(module: str) -> bool:
@@ -176,7 +180,7 @@ class StationServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
         # Bound under a random name, made 0600, then renamed over the final name: no moment at
         # which the socket is reachable with other rights, and a stale file is replaced whole.
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_name(f".{self.path.name}.{secrets.token_hex(4)}")
+        temporary = _temporary(self.path)
         self.socket.bind(str(temporary))
         os.chmod(temporary, 0o600)
         os.replace(temporary, self.path)

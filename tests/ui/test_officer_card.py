@@ -185,7 +185,8 @@ def test_a_disabled_officers_card_on_the_keypad_says_the_account_is_disabled(
     vpcd_slot: VirtualCardSlot,  # noqa: F811 (the fixture imported above)
     people: dict[str, CitizenProfile],
 ) -> None:
-    kiosk.app.officer_desk().officers.set_active(Actor.command_line("test"), "1001", False)
+    assert kiosk.app.side is not None  # the station's side, served on a thread of this process
+    kiosk.app.side.officer_desk().officers.set_active(Actor.command_line("test"), "1001", False)
     officer = officer_ui(kiosk)
     qtbot.keyClick(kiosk.window, K.Key_F12, M.ControlModifier | M.ShiftModifier)
     qtbot.waitUntil(officer.isVisible, timeout=2000)
