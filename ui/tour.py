@@ -114,6 +114,9 @@ class Tour:
                 "smallest_target_px": self.window.sizes()[0],
                 "smallest_text_px": self.window.sizes()[1],
                 "tracking_code": state.review.tracking_code,
+                # A shortcut (Ctrl+Shift+F12) reaches only the active window; a widget shown
+                # before it has a parent is a window of its own for a moment and takes that away.
+                "window_active": self.window.isActiveWindow(),
             }
         )
 

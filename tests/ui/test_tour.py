@@ -59,6 +59,8 @@ def test_tour_covers_every_step_and_fits(  # type: ignore[no-untyped-def]
     for entry in screens:
         image = QImage(str(tmp_path / entry["file"]))
         assert (image.width(), image.height()) == size, entry["file"]  # the window never grows
+        if not entry["window_active"]:
+            problems.append(f"{entry['file']}: the window lost the activation (a stray top-level?)")
         if entry["overflow_px"]:
             problems.append(f"{entry['file']}: {entry['overflow_at']}")
         if entry["smallest_target_px"] < target:
