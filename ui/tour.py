@@ -261,6 +261,9 @@ class Tour:
         journey.toggle_large_text()
         self.shot("", "identity-other-text-size")
         journey.toggle_large_text()
+        self.window.open_comfort()  # "Âm lượng" in the top bar: volume and high contrast
+        self.shot("", "volume-panel", self.window.comfort)
+        self.window.close_comfort()
         self.clock.advance(self.app.config.ui.idle_warning_seconds + 1)
         journey.tick()
         self.shot("", "idle-warning")

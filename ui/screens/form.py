@@ -28,6 +28,7 @@ from kiosk.flow.state import FlowState
 from kiosk.text import Text
 from kiosk.validation import display_value, parse_date
 from ui.screens.base import Screen, ScreenContext
+from ui.theme import NARROW_PX
 from ui.widgets.appointment import AppointmentPicker
 from ui.widgets.basics import clear_layout, label
 from ui.widgets.date_picker import CalendarTexts, DatePicker
@@ -58,6 +59,7 @@ class FormScreen(Screen):
         super().__init__(ctx)
         column = QVBoxLayout(self)
         column.setContentsMargins(60, 10, 60, 10)
+        self._column = column
         self.title = label("", "h1")
         column.addWidget(self.title)
         row = QHBoxLayout()
@@ -97,6 +99,9 @@ class FormScreen(Screen):
         portrait = event.size().height() > event.size().width()
         direction = QBoxLayout.Direction
         self._row.setDirection(direction.TopToBottom if portrait else direction.LeftToRight)
+        # Ten keys of 16 mm in a row take 712 px: a 768 px wide panel keeps little for margins.
+        side = 60 if event.size().width() >= NARROW_PX else 20
+        self._column.setContentsMargins(side, 10, side, 10)
         super().resizeEvent(event)
 
     def _new_keyboard(self, lang: str) -> Keyboard:
