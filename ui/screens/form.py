@@ -156,11 +156,14 @@ class FormScreen(Screen):
                 row.addLayout(box)
                 row.addSpacing(40)
             else:
-                layout.addLayout(box)  # type: ignore[union-attr]
+                # The address picker's tiles scroll: it takes the height left, not its size hint
+                # (in large text at 1080p that showed two rows of provinces over an empty screen).
+                layout.addLayout(box, 1 if fdef.type == "address" else 0)  # type: ignore[union-attr]
         if row is not None:
             row.addStretch(1)
             layout.addLayout(row)  # type: ignore[union-attr]
-        layout.addStretch(1)  # type: ignore[union-attr]
+        if not any(f.type == "address" for f in asked):
+            layout.addStretch(1)  # type: ignore[union-attr]
         self.aid.setVisible(self._target is not None)
 
     def _input(self, fdef: Field, state: FlowState) -> QWidget:
