@@ -7,7 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QButtonGroup,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk import phrases
 from kiosk.officer_mode import NOTE_ROOM, IdentityCheck
@@ -20,12 +29,14 @@ class IdentityPanel(QWidget):
         super().__init__()
         self._on_done = on_done
         column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)  # the dialog has its own: a keyboard needs 712 px
         column.setSpacing(6)
         self.title = label("", "h2", center=True)
         self.message = label("", "", center=True)
         column.addWidget(self.title)
         column.addWidget(self.message)
-        row = QHBoxLayout()
+        row = QBoxLayout(QBoxLayout.Direction.LeftToRight)  # the keyboard under the ways in portrait
+        self._row = row
         row.setSpacing(24)
         ways = QVBoxLayout()  # the ways, one under the other; the note and its keyboard beside them
         ways.setSpacing(12)
@@ -59,6 +70,12 @@ class IdentityPanel(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.done_button)
         column.addLayout(buttons)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        portrait = self.window().height() > self.window().width()
+        direction = QBoxLayout.Direction
+        self._row.setDirection(direction.TopToBottom if portrait else direction.LeftToRight)
+        super().resizeEvent(event)
 
     def open(self, language: str) -> None:
         """A fresh question: no way chosen, no note."""
