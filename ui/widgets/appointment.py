@@ -6,7 +6,7 @@ import datetime as dt
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QButtonGroup, QGridLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractButton, QButtonGroup, QGridLayout, QVBoxLayout, QWidget
 
 from ui.widgets.basics import button, label
 
@@ -72,7 +72,7 @@ class AppointmentPicker(QWidget):
         self.changed.emit(dict(self._value))
 
 
-def _fitting(tiles: list[QPushButton], grid: QGridLayout, width: int, most: int) -> int:
+def _fitting(tiles: list[QAbstractButton], grid: QGridLayout, width: int, most: int) -> int:
     """As many columns as `width` holds at the tiles' natural width, at most `most`."""
     widest = max((t.sizeHint().width() for t in tiles), default=1)
     spacing = max(0, grid.horizontalSpacing())
