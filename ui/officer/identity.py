@@ -22,6 +22,7 @@ from kiosk import phrases
 from kiosk.officer_mode import NOTE_ROOM, IdentityCheck
 from ui.widgets.basics import button, label
 from ui.widgets.keyboard import Keyboard
+from ui.widgets.tile import ChoiceTile
 
 
 class IdentityPanel(QWidget):
@@ -43,8 +44,9 @@ class IdentityPanel(QWidget):
         self.group = QButtonGroup(self)  # one way at a time
         self.choices: dict[IdentityCheck, QPushButton] = {}
         for check in IdentityCheck:
-            choice = button("", "choice")  # the form's choice style: the chosen one filled
-            choice.setCheckable(True)
+            # The form's choice style (the chosen one filled); its words wrap, so the ways leave
+            # the keyboard its width at 1366×768.
+            choice = ChoiceTile("")
             choice.clicked.connect(self._refresh)
             self.group.addButton(choice)
             ways.addWidget(choice)

@@ -140,7 +140,11 @@ class FormScreen(Screen):
             layout.addLayout(table)  # type: ignore[union-attr]
         asked = [f for f in fields if not f.readonly]
         dates = [f for f in asked if f.type == "date"]
-        row = QHBoxLayout() if len(dates) > 1 else None
+        # Two dates side by side; one under the other on a narrow panel ("+1 tháng" was cut there).
+        narrow = self.window().width() < NARROW_PX
+        row: QBoxLayout | None = None
+        if len(dates) > 1:
+            row = QVBoxLayout() if narrow else QHBoxLayout()
         for fdef in asked:
             box = QVBoxLayout()
             if fdef.type != "address":  # the address picker asks its own questions
@@ -154,7 +158,7 @@ class FormScreen(Screen):
             if row is not None and fdef.type == "date":
                 box.addStretch(1)
                 row.addLayout(box)
-                row.addSpacing(40)
+                row.addSpacing(12 if narrow else 40)
             else:
                 # The address picker's tiles scroll: it takes the height left, not its size hint
                 # (in large text at 1080p that showed two rows of provinces over an empty screen).

@@ -21,6 +21,7 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.telex import apply_tone, telex_key, vni_key
+from ui.theme import NARROW_PX
 from ui.widgets.basics import button
 
 ROWS = ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm")
@@ -74,7 +75,7 @@ class Keyboard(QWidget):
         # Side by side where the width allows (13 keys), else the tones under the letters.
         self._marks = QBoxLayout(QBoxLayout.Direction.LeftToRight, self.marks)
         self._marks.setContentsMargins(0, 0, 0, 0)
-        self._marks.setSpacing(8)
+        self._marks.setSpacing(0)  # the gap alone parts the letters from the tones
         letters, tones = QHBoxLayout(), QHBoxLayout()
         for part in (letters, tones):
             part.setSpacing(8)
@@ -131,14 +132,17 @@ class Keyboard(QWidget):
         """Rows that do not fit the width at their keys' smallest become two (a portrait panel)."""
         width = event.size().width()
         key = self.shift_button.minimumSizeHint().width()
-        marks = self._mark_keys * key + (self._mark_keys - 1) * 8 + MARKS_GAP
+        marks = self._mark_keys * key + (self._mark_keys - 2) * 8 + MARKS_GAP
         bottom = [self.shift_button, self.left_button, self.right_button, self.space_button]
         bottom += [self.delete_button, self.clear_button, self.method_button]
         shown = [b.sizeHint().width() for b in bottom if not b.isHidden()]
         across = QBoxLayout.Direction.LeftToRight
         down = QBoxLayout.Direction.TopToBottom
-        self._marks.setDirection(across if width >= marks else down)
-        self._bottom.setDirection(across if width >= sum(shown) + 8 * (len(shown) - 1) else down)
+        # Only on a narrow panel: on a wide one the keyboard takes its width from its neighbours,
+        # and two rows there would take height the screen does not have (1366×768).
+        narrow = self.window().width() < NARROW_PX
+        self._marks.setDirection(down if narrow and width < marks else across)
+        self._bottom.setDirection(down if narrow and width < sum(shown) + 8 * (len(shown) - 1) else across)
         super().resizeEvent(event)
 
     # -- what is typed where ----------------------------------------------------------------
