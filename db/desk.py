@@ -11,7 +11,7 @@ from sqlalchemy import Column, Connection, Engine, Table, and_, delete, exists, 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.dossiers import _sealed, write_name_tokens
+from db.dossiers import _sealed, write_name_rows, write_name_tokens
 from db.engine import SQLITE_BEGIN
 from db.models import (
     ConsoleSessionRow,
@@ -309,8 +309,8 @@ class SqlDesk:
             wrong = [row_id for row_id in expected if found[row_id] != expected[row_id]]
             if wrong:
                 _clear_name_rows(conn, wrong)
-                for row_id in wrong:
-                    write_name_tokens(conn, row_id, dict(rows)[row_id])
+                given = dict(rows)
+                write_name_rows(conn, [(row_id, given[row_id]) for row_id in wrong])
             return len(wrong)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from sqlalchemy import Connection, Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -24,12 +24,21 @@ from kiosk.ports.storage import NewPrintJob, OutboxItem, SealedDossier
 
 def write_name_tokens(conn: Connection | Session, dossier_id: int, name_index: str) -> None:
     """The token and pair rows the console searches (`db.desk`), from the stored form " t1 t2 "."""
-    tokens = list(dict.fromkeys(name_index.split()))
-    if tokens:
-        conn.execute(insert(DossierNameTokenRow), [{"dossier_id": dossier_id, "token": t} for t in tokens])
-    pairs = name_pairs(tokens)
-    if pairs:
-        conn.execute(insert(DossierNamePairRow), [{"dossier_id": dossier_id, "pair": p} for p in pairs])
+    write_name_rows(conn, [(dossier_id, name_index)])
+
+
+def write_name_rows(conn: Connection | Session, dossiers: Iterable[tuple[int, str]]) -> None:
+    """`write_name_tokens` for many dossiers at once: two multi-row statements in all."""
+    token_rows: list[dict[str, object]] = []
+    pair_rows: list[dict[str, object]] = []
+    for dossier_id, name_index in dossiers:
+        tokens = list(dict.fromkeys(name_index.split()))
+        token_rows += ({"dossier_id": dossier_id, "token": t} for t in tokens)
+        pair_rows += ({"dossier_id": dossier_id, "pair": p} for p in name_pairs(tokens))
+    if token_rows:
+        conn.execute(insert(DossierNameTokenRow), token_rows)
+    if pair_rows:
+        conn.execute(insert(DossierNamePairRow), pair_rows)
 
 
 def _sealed(row: DossierRow) -> SealedDossier:

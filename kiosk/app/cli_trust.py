@@ -85,6 +85,8 @@ def cmd_trust_import(args: argparse.Namespace) -> int:
 
 
 def cmd_trust_list(args: argparse.Namespace) -> int:
+    from cryptography import x509
+
     from devices.card.icao.passive_auth import TrustStore
     from devices.card.icao.trust_import import describe, fingerprint
 
@@ -92,6 +94,7 @@ def cmd_trust_list(args: argparse.Namespace) -> int:
     if folder is None:
         return EXIT_NO_FOLDER
     now = dt.datetime.now(dt.UTC)
+    trusted = [x509.load_der_x509_certificate(c.der) for c in TrustStore.from_folder(folder).certificates]
     rows: list[dict[str, Any]] = [
         {
             "certificate": describe(cert),
@@ -100,7 +103,7 @@ def cmd_trust_list(args: argparse.Namespace) -> int:
             "expired": cert.not_valid_after_utc < now,
             "sha256": fingerprint(cert),
         }
-        for cert in TrustStore.from_folder(folder).certificates
+        for cert in trusted
     ]
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=1))

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from db import migrate
 from db.desk import SqlDesk
-from db.dossiers import write_name_tokens
+from db.dossiers import write_name_rows
 from db.engine import make_engine
 from db.models import DossierNamePairRow, DossierNameTokenRow, DossierRow
 from db.schema import SCHEMA_REVISION
@@ -69,8 +69,7 @@ def seed(engine: sa.Engine, people: list[str]) -> None:
                 for i, n in enumerate(people, 1)
             ],
         )
-        for i, name in enumerate(people, 1):
-            write_name_tokens(conn, i, joined(INDEX.name_tokens(name)))
+        write_name_rows(conn, [(i, joined(INDEX.name_tokens(n))) for i, n in enumerate(people, 1)])
 
 
 def test_pairs_do_not_depend_on_the_order_of_words() -> None:

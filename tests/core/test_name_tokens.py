@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from db import migrate
 from db.desk import SqlDesk, _by_rarity
-from db.dossiers import SqlDossierRepository, write_name_tokens
+from db.dossiers import SqlDossierRepository, write_name_rows
 from db.engine import make_engine
 from db.models import DossierNameTokenRow, DossierRow, OutboxRow
 from kiosk import trackcode
@@ -173,8 +173,7 @@ def test_the_search_gives_what_the_stored_form_alone_gives(engine: sa.Engine) ->
         rows.append((i, INDEX.name_tokens(name), rng.choice(["received", "done"])))
     with engine.begin() as conn:
         conn.execute(sa.insert(DossierRow), [row(i, joined(t), status=s) for i, t, s in rows])
-        for i, t, _ in rows:
-            write_name_tokens(conn, i, joined(t))
+        write_name_rows(conn, [(i, joined(t)) for i, t, _ in rows])
     for text in ["nguyen", "nguyen thi hang", "hang nguyen", "van minh", "le thi an", "tran duc", "thi van"]:
         wanted = INDEX.query_tokens(text)
         for status, limit, offset in [("", 50, 0), ("done", 50, 0), ("", 7, 3), ("received", 1000, 0)]:

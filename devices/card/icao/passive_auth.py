@@ -20,24 +20,21 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from cryptography import x509
-from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.exceptions import InvalidSignature
 
+from devices.card.icao.certificates import (
+    Certificate,
+    SignatureScheme,
+    UnusableKey,
+    hash_algorithm,
+    load_pem_or_der,
+    verify_signature,
+)
 from devices.card.icao.lds.errors import LdsError
 from devices.card.icao.lds.sod import LDS_SECURITY_OBJECT_OID, SecurityObject, Signer, parse_sod
 from kiosk.ports.card import PassiveAuth
 
 log = logging.getLogger(__name__)
-
-_HASHES: dict[str, type[hashes.HashAlgorithm]] = {
-    "sha1": hashes.SHA1,
-    "sha224": hashes.SHA224,
-    "sha256": hashes.SHA256,
-    "sha384": hashes.SHA384,
-    "sha512": hashes.SHA512,
-}
 
 
 @dataclass(frozen=True)
@@ -49,28 +46,24 @@ class PassiveAuthReport:
 class TrustStore:
     """CSCA certificates from a folder (*.pem, *.crt, *.cer, *.der; several PEMs per file allowed)."""
 
-    def __init__(self, certificates: list[x509.Certificate]) -> None:
+    def __init__(self, certificates: list[Certificate]) -> None:
         self.certificates = certificates
 
     @classmethod
     def from_folder(cls, folder: Path | str | None) -> TrustStore:
-        found: list[x509.Certificate] = []
+        found: list[Certificate] = []
         if folder is None or not Path(folder).is_dir():
             return cls(found)
         for path in sorted(Path(folder).iterdir()):
             if path.suffix.lower() not in (".pem", ".crt", ".cer", ".der"):
                 continue
-            data = path.read_bytes()
             try:
-                if b"-----BEGIN CERTIFICATE-----" in data:
-                    found.extend(x509.load_pem_x509_certificates(data))
-                else:
-                    found.append(x509.load_der_x509_certificate(data))
-            except (ValueError, x509.InvalidVersion) as exc:
+                found.extend(load_pem_or_der(path.read_bytes()))
+            except UnusableKey as exc:
                 log.warning("trust folder: skipping %s (%s)", path.name, exc)
         return cls(found)
 
-    def issuers_of(self, certificate: x509.Certificate) -> list[x509.Certificate]:
+    def issuers_of(self, certificate: Certificate) -> list[Certificate]:
         return [ca for ca in self.certificates if ca.subject == certificate.issuer]
 
 
@@ -82,22 +75,15 @@ class _Forged(Exception):
     """A check ran and failed: the data or the signature were altered."""
 
 
-# What cryptography raises for a certificate or key it cannot use (InvalidVersion is no ValueError).
-_UNUSABLE = (ValueError, TypeError, UnsupportedAlgorithm, x509.InvalidVersion)
-
-
-def _hash(name: str) -> hashes.HashAlgorithm:
-    if name not in _HASHES:
-        raise _Unverifiable(f"unsupported hash algorithm {name}")
-    return _HASHES[name]()
-
-
 def _digest(algorithm: str, data: bytes) -> bytes:
-    _hash(algorithm)
+    try:
+        hash_algorithm(algorithm)
+    except UnusableKey as exc:
+        raise _Unverifiable(str(exc)) from exc
     return hashlib.new(algorithm, data).digest()
 
 
-def _signer_certificate(security: SecurityObject) -> x509.Certificate:
+def _signer_certificate(security: SecurityObject) -> Certificate:
     signer = security.signer
     for cert in security.certificates:
         if signer.key_identifier is not None:
@@ -106,37 +92,30 @@ def _signer_certificate(security: SecurityObject) -> x509.Certificate:
             matches = (cert.issuer, cert.serial_number) == (signer.issuer, signer.serial_number)
         if matches:
             try:
-                return x509.load_der_x509_certificate(cert.der)
-            except _UNUSABLE as exc:
+                return Certificate.load(cert.der)
+            except UnusableKey as exc:
                 raise _Unverifiable(f"Document Signer certificate cannot be parsed: {exc}") from exc
     raise _Unverifiable("EF.SOD does not carry its Document Signer certificate")
 
 
-def _verify_signature(cert: x509.Certificate, signer: Signer, what: str = "EF.SOD") -> None:
+def _verify_signature(cert: Certificate, signer: Signer, what: str = "EF.SOD") -> None:
     """Raise _Forged when the SignerInfo signature does not verify (RFC 5652 §5.6)."""
-    algorithm = _hash(signer.digest_algorithm)
+    pss = signer.signature_algorithm == "rsassa_pss"
+    how = SignatureScheme(
+        "rsassa_pss" if pss else "",
+        signer.digest_algorithm,
+        signer.pss_hash_algorithm if pss else None,
+        signer.pss_salt_length if pss else None,
+    )
     try:
-        key = cert.public_key()
-        if isinstance(key, ec.EllipticCurvePublicKey):
-            key.verify(signer.signature, signer.signed_attributes, ec.ECDSA(algorithm))
-        elif isinstance(key, rsa.RSAPublicKey):
-            if signer.signature_algorithm == "rsassa_pss":
-                pss_hash = _hash(signer.pss_hash_algorithm or "")
-                pad: padding.AsymmetricPadding = padding.PSS(
-                    padding.MGF1(pss_hash), signer.pss_salt_length or 0
-                )
-                key.verify(signer.signature, signer.signed_attributes, pad, pss_hash)
-            else:
-                key.verify(signer.signature, signer.signed_attributes, padding.PKCS1v15(), algorithm)
-        else:
-            raise _Unverifiable(f"unsupported {what} signer key type {type(key).__name__}")
+        verify_signature(cert.public_key(), signer.signature, signer.signed_attributes, how)
     except InvalidSignature as exc:
         raise _Forged(f"{what} signature does not verify") from exc
-    except _UNUSABLE as exc:
+    except UnusableKey as exc:
         raise _Unverifiable(f"{what} signer key or signature unusable: {exc}") from exc
 
 
-def signature_problem(cert: x509.Certificate, signer: Signer, what: str) -> str | None:
+def signature_problem(cert: Certificate, signer: Signer, what: str) -> str | None:
     """Why `signer`'s signature by `cert` does not verify, None when it does (any CMS content)."""
     try:
         _verify_signature(cert, signer, what)
@@ -145,7 +124,7 @@ def signature_problem(cert: x509.Certificate, signer: Signer, what: str) -> str 
     return None
 
 
-def _check_sod(security: SecurityObject, data_groups: dict[int, bytes]) -> x509.Certificate:
+def _check_sod(security: SecurityObject, data_groups: dict[int, bytes]) -> Certificate:
     """Hashes, signed attributes and signature; the DS certificate when all of them hold."""
     for number, content in sorted(data_groups.items()):
         expected = security.hashes.get(number)
@@ -166,30 +145,26 @@ def _check_sod(security: SecurityObject, data_groups: dict[int, bytes]) -> x509.
     return certificate
 
 
-def _check_issue_date(certificate: x509.Certificate, issued: dt.date | None) -> None:
+def _check_issue_date(certificate: Certificate, issued: dt.date | None) -> None:
     if issued is None:
         return
-    start, end = certificate.not_valid_before_utc.date(), certificate.not_valid_after_utc.date()
+    start, end = certificate.not_before.date(), certificate.not_after.date()
     if not start <= issued <= end:
         raise _Forged(f"DS certificate not valid on the issue date {issued} (valid {start} to {end})")
 
 
-def _check_chain(certificate: x509.Certificate, trust: TrustStore) -> PassiveAuthReport:
+def _check_chain(certificate: Certificate, trust: TrustStore) -> PassiveAuthReport:
     """9303-11 §5.1.1 step 2: the DS certificate was signed by a trusted CSCA."""
-    try:  # cryptography decodes names lazily: a malformed issuer fails here, not at load
-        issuers = trust.issuers_of(certificate)
-        issuer_name = certificate.issuer.rfc4514_string()
-    except _UNUSABLE as exc:
-        return PassiveAuthReport(PassiveAuth.UNVERIFIABLE, f"DS certificate issuer unreadable: {exc}")
+    issuers = trust.issuers_of(certificate)
     if not issuers:
-        return PassiveAuthReport(PassiveAuth.CHAIN_UNKNOWN, f"no CSCA for {issuer_name}")
+        return PassiveAuthReport(PassiveAuth.CHAIN_UNKNOWN, f"no CSCA for {certificate.issuer.readable}")
     unusable = ""
     for issuer in issuers:
         try:
-            certificate.verify_directly_issued_by(issuer)
+            certificate.verify_issued_by(issuer)
         except InvalidSignature:
             continue
-        except _UNUSABLE as exc:
+        except UnusableKey as exc:
             unusable = str(exc)  # e.g. a CSCA key or DS signature algorithm not supported
             continue
         return PassiveAuthReport(PassiveAuth.VALID)

@@ -22,6 +22,7 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import NameOID
 
+from devices.card.icao.certificates import Certificate, UnusableKey
 from devices.card.icao.lds.errors import LdsError
 from devices.card.icao.lds.sod import IssuerName, Signer, parse_signer_info
 from devices.card.icao.passive_auth import signature_problem
@@ -134,7 +135,11 @@ def _check_master_list_signature(
         raise TrustImportError(f"{source}: unsupported digest {signer.digest_algorithm}") from exc
     if digest != signer.message_digest:
         raise TrustImportError(f"{source}: master list content does not match its signature")
-    problem = signature_problem(signer_cert, signer, "master list")
+    try:
+        ours = Certificate.load(signer_cert.public_bytes(serialization.Encoding.DER))
+    except UnusableKey as exc:
+        raise TrustImportError(f"{source}: the master list signer's certificate: {exc}") from exc
+    problem = signature_problem(ours, signer, "master list")
     if problem is not None:
         raise TrustImportError(f"{source}: {problem}")
     # 9303-12 §9: the Master List Signer certificate is issued by the publishing state's CSCA.

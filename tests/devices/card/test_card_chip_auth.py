@@ -206,7 +206,11 @@ def test_rsa_active_authentication_iso9796_2(citizens: list[CitizenProfile], has
         _Direct(EmulatedChip(personalise_cccd(citizens[3], clone_options))), _can(citizens[3]), TRUST
     )
     assert clone.card.chip_auth is ChipAuth.FAILED
-    assert clone.chip_auth_detail.startswith("Active Authentication: the chip's signature")
+    # The clone's key is another random modulus: its signature may even be no number below the
+    # genuine key's modulus (~1 read in 6), a refusal of its own.
+    assert clone.chip_auth_detail.startswith(
+        ("Active Authentication: the chip's signature", "Active Authentication: signature of 128 bytes")
+    )
 
 
 def test_iso9796_2_verification_refuses_what_it_must() -> None:

@@ -3,8 +3,7 @@
 A SET of SecurityInfo; the ones used here are ChipAuthenticationInfo (protocol id-CA-ECDH-*,
 version, optional keyId) and ChipAuthenticationPublicKeyInfo (id-PK-ECDH, the chip's static key
 as a SubjectPublicKeyInfo, optional keyId). The key's domain parameters may be named (an OID) or
-spelt out, as many chips do; spelt-out parameters are matched against the curves python-ecdsa
-knows (NIST and brainpool), since `cryptography` only loads named curves.
+spelt out, as many chips do (`devices.card.icao.certificates.public_key` loads both).
 """
 
 from __future__ import annotations
@@ -12,11 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from asn1crypto import keys
-from cryptography.exceptions import UnsupportedAlgorithm
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509 import ObjectIdentifier
 
+from devices.card.icao.certificates import UnusableKey, public_key
 from devices.card.icao.lds import tlv
 from devices.card.icao.lds.card_access import decode_oid, encode_oid
 from devices.card.icao.lds.errors import LdsError
@@ -58,47 +55,14 @@ class Dg14:
         return matching[0] if matching else None
 
 
-def _named_curve(domain: keys.SpecifiedECDomain) -> ec.EllipticCurve | None:
-    """The named curve whose prime, coefficients, base point and order these are."""
-    from ecdsa import curves  # pure Python, already a dependency (PACE point arithmetic)
-
-    prime = int(domain["field_id"]["parameters"].native)
-    a = int.from_bytes(domain["curve"]["a"].native, "big")
-    b = int.from_bytes(domain["curve"]["b"].native, "big")
-    order = int(domain["order"].native)
-    for curve in curves.curves:
-        c = curve.curve
-        if not hasattr(c, "a") or (c.p(), c.a() % c.p(), c.b()) != (prime, a % prime, b):
-            continue
-        if curve.order != order:
-            continue
-        try:
-            return ec.get_curve_for_oid(ObjectIdentifier(".".join(map(str, curve.oid))))()
-        except (LookupError, UnsupportedAlgorithm):
-            return None
-    return None
-
-
 def _public_key(spki: keys.PublicKeyInfo) -> ChipAuthKey | str:
     try:
-        key = serialization.load_der_public_key(spki.dump())
-    except (ValueError, UnsupportedAlgorithm):
-        key = None
+        key = public_key(spki)
+    except UnusableKey as exc:
+        return f"Chip Authentication key: {exc}"
     if isinstance(key, ec.EllipticCurvePublicKey):
         return ChipAuthKey(None, key)
-    if key is not None:
-        return f"Chip Authentication key type {type(key).__name__} not supported"
-    params = spki["algorithm"]["parameters"]
-    if spki["algorithm"]["algorithm"].native != "ec" or params.name != "specified":
-        return "Chip Authentication key cannot be loaded"
-    curve = _named_curve(params.chosen)
-    if curve is None:
-        return "Chip Authentication key on a curve not supported here"
-    point = bytes(spki["public_key"].native)
-    try:
-        return ChipAuthKey(None, ec.EllipticCurvePublicKey.from_encoded_point(curve, point))
-    except ValueError as exc:
-        return f"Chip Authentication key point invalid: {exc}"
+    return f"Chip Authentication key type {type(key).__name__} not supported"
 
 
 def _integer(field: tlv.Tlv) -> int:
@@ -145,6 +109,8 @@ def build_dg14(
 ) -> bytes:
     """DG14 with one ChipAuthenticationInfo (version 1) and its public key (named curve), and/or
     an ActiveAuthenticationInfo naming the ECDSA signature algorithm of DG15's key."""
+    from cryptography.hazmat.primitives import serialization  # the emulated chip's side only
+
     infos = b""
     if public_key is not None:
         spki = public_key.public_bytes(

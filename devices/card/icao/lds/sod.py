@@ -50,6 +50,32 @@ class LdsSecurityObject(core.Sequence):
     ]
 
 
+# RFC 4514 §3: the attribute types written by their short name; others by their OID.
+_SHORT_NAMES = {
+    "2.5.4.3": "CN", "2.5.4.7": "L", "2.5.4.8": "ST", "2.5.4.10": "O", "2.5.4.11": "OU",
+    "2.5.4.6": "C", "2.5.4.9": "STREET", "0.9.2342.19200300.100.1.25": "DC",
+    "0.9.2342.19200300.100.1.1": "UID",
+}  # fmt: skip
+
+
+def _attribute(pair: asn1_x509.NameTypeAndValue) -> str:
+    dotted = pair["type"].dotted
+    return f"{_SHORT_NAMES.get(dotted, dotted)}={_escaped(pair['value'].native)}"
+
+
+def _escaped(value: object) -> str:
+    """An attribute value as RFC 4514 §2.4 escapes it."""
+    text = str(value)
+    for special in ("\\", '"', "+", ",", ";", "<", ">"):
+        text = text.replace(special, "\\" + special)
+    text = text.replace("\0", "\\00")
+    if text[:1] in ("#", " "):
+        text = "\\" + text
+    if text.endswith(" "):
+        text = text[:-1] + "\\ "
+    return text
+
+
 @dataclass(frozen=True, eq=False)
 class IssuerName:
     """An X.501 Name, equal to another as RFC 5280 §7.1 compares names (asn1crypto's normalised
@@ -64,6 +90,15 @@ class IssuerName:
             return str(asn1_x509.Name.load(self.der).hashable)
         except _ASN1_ERRORS:
             return "unparseable:" + self.der.hex()
+
+    @functools.cached_property
+    def readable(self) -> str:
+        """The name as RFC 4514 writes it (last RDN first: "CN=CSCA Test,C=VN")."""
+        try:
+            rdns = list(asn1_x509.Name.load(self.der).chosen)
+            return ",".join("+".join(map(_attribute, rdn)) for rdn in reversed(rdns))
+        except _ASN1_ERRORS:
+            return "unreadable name " + self.der.hex()
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, IssuerName):
