@@ -89,7 +89,6 @@ class Keyboard(QWidget):
             key = button(sample, "tone")
             key.clicked.connect(lambda _=False, t=tone: self._tone(t))
             tones.addWidget(key)
-        self._mark_keys = len(MARKED) + len(TONE_BUTTONS)
         column.addWidget(self.marks)
         # One row where the width allows, else the editing keys under the others.
         self._bottom = QBoxLayout(QBoxLayout.Direction.LeftToRight)
@@ -129,20 +128,14 @@ class Keyboard(QWidget):
         self.set_mode(mode)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        """Rows that do not fit the width at their keys' smallest become two (a portrait panel)."""
-        width = event.size().width()
-        key = self.shift_button.minimumSizeHint().width()
-        marks = self._mark_keys * key + (self._mark_keys - 2) * 8 + MARKS_GAP
-        bottom = [self.shift_button, self.left_button, self.right_button, self.space_button]
-        bottom += [self.delete_button, self.clear_button, self.method_button]
-        shown = [b.sizeHint().width() for b in bottom if not b.isHidden()]
-        across = QBoxLayout.Direction.LeftToRight
-        down = QBoxLayout.Direction.TopToBottom
-        # Only on a narrow panel: on a wide one the keyboard takes its width from its neighbours,
-        # and two rows there would take height the screen does not have (1366×768).
-        narrow = self.window().width() < NARROW_PX
-        self._marks.setDirection(down if narrow and width < marks else across)
-        self._bottom.setDirection(down if narrow and width < sum(shown) + 8 * (len(shown) - 1) else across)
+        """On a narrow (portrait) panel the marks and the bottom row become two rows each: 13 and 7
+        keys do not fit 728 px. Decided by the panel, not by this width: a row too long for it
+        would widen the keyboard to the row. On a wide panel two rows would take height the
+        screen lacks (1366×768)."""
+        down = self.window().width() < NARROW_PX
+        direction = QBoxLayout.Direction.TopToBottom if down else QBoxLayout.Direction.LeftToRight
+        self._marks.setDirection(direction)
+        self._bottom.setDirection(direction)
         super().resizeEvent(event)
 
     # -- what is typed where ----------------------------------------------------------------
