@@ -28,7 +28,7 @@ from kiosk.flow.state import FlowState
 from kiosk.text import Text
 from kiosk.validation import display_value, parse_date
 from ui.screens.base import Screen, ScreenContext
-from ui.theme import NARROW_PX
+from ui.theme import NARROW_PX, NARROW_SIDE_PX
 from ui.widgets.appointment import AppointmentPicker
 from ui.widgets.basics import clear_layout, label
 from ui.widgets.date_picker import CalendarTexts, DatePicker
@@ -100,7 +100,7 @@ class FormScreen(Screen):
         direction = QBoxLayout.Direction
         self._row.setDirection(direction.TopToBottom if portrait else direction.LeftToRight)
         # Ten keys of 16 mm in a row take 712 px: a 768 px wide panel keeps little for margins.
-        side = 60 if event.size().width() >= NARROW_PX else 20
+        side = 60 if event.size().width() >= NARROW_PX else NARROW_SIDE_PX
         self._column.setContentsMargins(side, 10, side, 10)
         super().resizeEvent(event)
 

@@ -21,7 +21,7 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.telex import apply_tone, telex_key, vni_key
-from ui.theme import NARROW_PX
+from ui.theme import NARROW_PX, NARROW_SIDE_PX
 from ui.widgets.basics import button
 
 ROWS = ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm")
@@ -128,14 +128,21 @@ class Keyboard(QWidget):
         self.set_mode(mode)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        """On a narrow (portrait) panel the marks and the bottom row become two rows each: 13 and 7
-        keys do not fit 728 px. Decided by the panel, not by this width: a row too long for it
-        would widen the keyboard to the row. On a wide panel two rows would take height the
-        screen lacks (1366×768)."""
-        down = self.window().width() < NARROW_PX
-        direction = QBoxLayout.Direction.TopToBottom if down else QBoxLayout.Direction.LeftToRight
-        self._marks.setDirection(direction)
-        self._bottom.setDirection(direction)
+        """On a narrow (portrait) panel a row that does not fit becomes two: the 13 marks and
+        tones always, the bottom row when its words need it (large text). The room is the
+        panel's, not this width alone: a row too long would widen the keyboard to the row. On a
+        wide panel two rows would take height the screen lacks (1366×768)."""
+        narrow = self.window().width() < NARROW_PX
+        room = min(event.size().width(), self.window().width() - 2 * NARROW_SIDE_PX)
+        key = self.shift_button.minimumSizeHint().width()
+        marks = len(MARKED) * key + (len(MARKED) - 1) * 8 + MARKS_GAP
+        marks += len(TONE_BUTTONS) * key + (len(TONE_BUTTONS) - 1) * 8
+        bottom = [self.shift_button, self.left_button, self.right_button, self.space_button]
+        bottom += [self.delete_button, self.clear_button, self.method_button]
+        shown = [b.sizeHint().width() for b in bottom if not b.isHidden()]
+        across, down = QBoxLayout.Direction.LeftToRight, QBoxLayout.Direction.TopToBottom
+        self._marks.setDirection(down if narrow and room < marks else across)
+        self._bottom.setDirection(down if narrow and room < sum(shown) + 8 * (len(shown) - 1) else across)
         super().resizeEvent(event)
 
     # -- what is typed where ----------------------------------------------------------------
