@@ -629,12 +629,12 @@ class KioskWindow(QWidget):
         self._fit_band()
 
     def _fit_band(self) -> None:
-        """On a narrow (portrait) panel there is no room beside Back and the primary action: the
+        """On a narrow or portrait panel there is no room beside Back and the primary action: the
         band goes on a row of its own above the bottom bar (portrait has height to spare)."""
         band = self._band
         if band is None:
             return
-        narrow = self.width() < NARROW_PX
+        narrow = self.width() < NARROW_PX or self.height() > self.width()  # 1080×1920 too
         in_bar = self._bottom_row.indexOf(band) >= 0
         if narrow and in_bar:
             self._bottom_row.removeWidget(band)
