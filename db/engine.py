@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sqlite3
@@ -98,7 +99,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         # Private from the start: SQLite gives the -wal and -shm files the mode of the database
         # file, so creating it 0600 (in a 0700 folder) covers all three.
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        # Only when it does not exist yet: closing a descriptor of a file drops every POSIX lock
+        # the process holds on it (SQLite's "how to corrupt" §2.2), so an open database is left
+        # alone. (WAL readers' locks are in the -shm file, which nothing here opens.)
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     engine = create_engine(url, **kwargs)
 
     @event.listens_for(engine, "connect")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -28,6 +29,13 @@ FAULTS = [
     "pass", "drop", "pass", "delay", "reset_after_request", "pass", "cut_mid_answer",
     "pass", "reset_mid_request", "delay", "refuse",
 ]  # fmt: skip
+
+
+def _publish(path: Path, text: str) -> None:
+    """Write a file the children poll for: whole or not at all (they may read it at any moment)."""
+    part = path.with_name(path.name + ".part")
+    part.write_text(text)
+    os.replace(part, path)
 
 
 def _lines(child: subprocess.Popen[bytes], count: int) -> list[dict[str, object]]:
@@ -92,7 +100,7 @@ def test_twenty_station_processes_through_a_faulty_link_end_with_one_copy_each_a
         assert all(r == [{"ready": True}] for r in ready), [c.poll() for c in children]
         started = time.monotonic()
         deadline = time.time() + BOUND_S - 10  # the children's; the rest is the test's checks
-        go.write_text(str(deadline))
+        _publish(go, str(deadline))
         delivered = [_lines(child, 1) for child in children]
         assert all(len(d) == 1 for d in delivered), [c.poll() for c in children]
         results = [d[0] for d in delivered]
@@ -134,7 +142,7 @@ def test_twenty_station_processes_through_a_faulty_link_end_with_one_copy_each_a
                     )
                 expected[station_id][code] = "done" if n % 2 else "processing"
         for station in stations:
-            (station.folder / "expected.json").write_text(json.dumps(expected[station.station_id]))
+            _publish(station.folder / "expected.json", json.dumps(expected[station.station_id]))
 
         pulled = [_lines(child, 1) for child in children]
         for child in children:
