@@ -187,7 +187,7 @@ def key_said(old: str, new: str, language: str) -> str:
 
 def _typed(before: FlowState, after: FlowState) -> list[str]:
     """Each key typed, said back: a citizen who cannot read the field hears what went in (the
-    card's 12 digits, a status code, a form's text; not the address picker's own street box)."""
+    card's 12 digits, a status code, a form's text, the address picker's street box)."""
     if _place(before) != _place(after):
         return []
     pairs: list[tuple[str, str]] = []
@@ -200,6 +200,11 @@ def _typed(before: FlowState, after: FlowState) -> list[str]:
         for fid, value in values.items():
             fdef = after.service.fields.get(fid)
             was = old.get(fid)
+            if fdef is not None and fdef.type == "address" and isinstance(value, dict):
+                # The picker's street box; the place was chosen on tiles, said by their questions.
+                street = was.get("street", "") if isinstance(was, dict) else ""
+                pairs.append((street, value.get("street", "")))
+                continue
             if fdef is None or fdef.type in SAID_BACK or not isinstance(value, str):
                 continue
             if was is None or isinstance(was, str):

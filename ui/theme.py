@@ -23,6 +23,10 @@ TARGET_MARGIN_MM = 1.0  # borders and rounding: a button's box is drawn a little
 BODY_PX_AT_1080 = 24  # the smallest text, at 1080 px on the screen's short side (ux.md)
 HEADING_PX_AT_1080 = 40
 LARGE_TEXT = 1.25
+# Narrower than this (a portrait 768 px panel), screens keep 20 px at the sides instead of 60:
+# ten keys of 16 mm in a row take 712 px.
+NARROW_PX = 1000
+NARROW_SIDE_PX = 20
 # Displays that report nonsense (virtual screens, some TVs: 0 mm, 160×90 mm, 1600×900 mm).
 PLAUSIBLE_DIAGONAL_INCH = (10.0, 65.0)
 # No size known: the density of the smallest panel common at the resolution, so targets come out

@@ -114,6 +114,9 @@ class Tour:
                 "smallest_target_px": self.window.sizes()[0],
                 "smallest_text_px": self.window.sizes()[1],
                 "tracking_code": state.review.tracking_code,
+                # A shortcut (Ctrl+Shift+F12) reaches only the active window; a widget shown
+                # before it has a parent is a window of its own for a moment and takes that away.
+                "window_active": self.window.isActiveWindow(),
             }
         )
 
@@ -258,6 +261,9 @@ class Tour:
         journey.toggle_large_text()
         self.shot("", "identity-other-text-size")
         journey.toggle_large_text()
+        self.window.open_comfort()  # "Âm lượng" in the top bar: volume and high contrast
+        self.shot("", "volume-panel", self.window.comfort)
+        self.window.close_comfort()
         self.clock.advance(self.app.config.ui.idle_warning_seconds + 1)
         journey.tick()
         self.shot("", "idle-warning")

@@ -30,7 +30,7 @@ from kiosk.flow.state import FlowState, Phase
 from kiosk.flow.steps import STEP_KINDS
 from kiosk.ports.voice import Loudness, Voice
 from ui.screens.base import Screen, ScreenContext
-from ui.theme import Metrics, stylesheet
+from ui.theme import NARROW_PX, Metrics, stylesheet
 from ui.widgets.basics import button, label
 from ui.widgets.comfort import VOLUME_STEPS, ComfortPanel, level_text, volume_level
 from ui.widgets.icons import THEME_PROPERTY, icon
@@ -276,6 +276,8 @@ class KioskWindow(QWidget):
         bottom_row.addWidget(self.primary_button, 0, Qt.AlignmentFlag.AlignVCenter)
         self.bottom = bottom
         column.addWidget(bottom)
+        self._column = column
+        self._band: QWidget | None = None
 
         # The on-screen volume works on the voice's Loudness (the sink, devices/audio/sink.py);
         # each new citizen starts at the station's volume, whatever the last one chose.
@@ -598,6 +600,7 @@ class KioskWindow(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         self._fit_top_bar()
+        self._fit_band()
         self.overlay.setGeometry(self.rect())
         self.comfort.setGeometry(self.rect())
         if self.officer is not None:
@@ -622,6 +625,23 @@ class KioskWindow(QWidget):
         mode's "Cán bộ đang hỗ trợ"): it takes no height from the screens."""
         self._bottom_row.insertWidget(2, band)
         self._bottom_row.insertStretch(3, 1)  # the primary action stays bottom-right
+        self._band = band
+        self._fit_band()
+
+    def _fit_band(self) -> None:
+        """On a narrow or portrait panel there is no room beside Back and the primary action: the
+        band goes on a row of its own above the bottom bar (portrait has height to spare)."""
+        band = self._band
+        if band is None:
+            return
+        narrow = self.width() < NARROW_PX or self.height() > self.width()  # 1080×1920 too
+        in_bar = self._bottom_row.indexOf(band) >= 0
+        if narrow and in_bar:
+            self._bottom_row.removeWidget(band)
+            self._column.insertWidget(self._column.indexOf(self.bottom), band)
+        elif not narrow and not in_bar:
+            self._column.removeWidget(band)
+            self._bottom_row.insertWidget(2, band)
 
     def open_officer(self) -> None:
         if self.officer is not None:

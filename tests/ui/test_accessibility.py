@@ -392,8 +392,7 @@ def test_high_contrast_meets_wcag_aaa_on_every_screen(qapp, tmp_path: Path, larg
                     low.append(f"{entry['file']}: {text!r} {ratio:.1f}:1")
     assert len(entries) > 300  # every service's every screen
     assert not low, "\n".join(low)
-    # Whether these screens fit (large text at 1366×768 still cuts a few): test_tour.py's
-    # large-text case, strict xfail behind KIOSK_TOUR_ALL=1.
+    # Whether these screens fit: test_tour.py's large-text cases (KIOSK_TOUR_ALL=1).
 
 
 def focus_on(ui: KioskUi, wanted: object, tries: int = 120) -> None:

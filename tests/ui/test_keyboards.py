@@ -92,3 +92,34 @@ def test_cursor_keys_and_clear_all(qtbot, board) -> None:  # type: ignore[no-unt
     assert edit.text() == "29B112345"
     qtbot.mouseClick(keyboard.clear_button, Qt.MouseButton.LeftButton)
     assert edit.text() == ""
+
+
+@pytest.mark.parametrize("mode", ["vietnamese", "code", "email"])
+@pytest.mark.parametrize("large_text", [False, True], ids=["normal-text", "large-text"])
+def test_every_key_keeps_its_size_on_a_portrait_768_px_panel(qtbot, mode: str, large_text: bool) -> None:  # type: ignore[no-untyped-def]
+    """Ten 16 mm keys in a row: no row longer, the marks and the editing keys on two rows."""
+    from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
+
+    from ui.theme import Metrics, load_fonts, stylesheet
+    from ui.window import settle
+
+    load_fonts()
+    panel = QWidget()
+    panel.setStyleSheet(stylesheet("normal", Metrics.of(768, 1366), large_text))
+    QVBoxLayout(panel).setContentsMargins(20, 0, 20, 0)  # the form's sides below 1000 px
+    keyboard = Keyboard("Dấu cách", "Xóa", mode, clear_text="Xóa hết")
+    panel.layout().addWidget(keyboard)  # type: ignore[union-attr]
+    qtbot.addWidget(panel)
+    panel.setFixedSize(768, 1366)  # the kiosk's window: the screen's size, whatever it holds
+    panel.show()
+    qtbot.waitExposed(panel)
+    settle()
+    keys = [k for k in keyboard.findChildren(QPushButton) if k.isVisible()]
+    assert keyboard.width() <= 728
+    for key in keys:
+        assert key.width() >= key.minimumSizeHint().width(), key.text()
+        assert key.width() >= keyboard.shift_button.minimumWidth(), key.text()  # 16 mm
+    boxes = [k.geometry().translated(k.parentWidget().mapTo(keyboard, k.pos()) - k.pos()) for k in keys]
+    for i, a in enumerate(boxes):
+        assert not any(a.intersects(b) for b in boxes[i + 1 :]), keys[i].text()
+    assert QApplication.instance() is not None

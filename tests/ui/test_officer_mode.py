@@ -71,10 +71,6 @@ def type_on_keypad(qtbot: Any, ui: KioskUi, digits: str) -> None:
 
 
 def sign_in(qtbot: Any, ui: KioskUi, officer_id: str = "1001", pin: str = PIN) -> None:
-    # The compositor (cage) keeps the kiosk's only window active; offscreen Qt can drop the
-    # activation during a journey's form (seen since the volume panel landed: NOTES, session 6).
-    ui.window.activateWindow()
-    qtbot.waitUntil(ui.window.isActiveWindow, timeout=WAIT_MS)
     qtbot.keyClick(ui.window, K.Key_F12, M.ControlModifier | M.ShiftModifier)
     officer = officer_ui(ui)
     qtbot.waitUntil(officer.isVisible, timeout=2000)

@@ -7,12 +7,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QButtonGroup,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk import phrases
 from kiosk.officer_mode import NOTE_ROOM, IdentityCheck
 from ui.widgets.basics import button, label
 from ui.widgets.keyboard import Keyboard
+from ui.widgets.tile import ChoiceTile
 
 
 class IdentityPanel(QWidget):
@@ -20,20 +30,23 @@ class IdentityPanel(QWidget):
         super().__init__()
         self._on_done = on_done
         column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)  # the dialog has its own: a keyboard needs 712 px
         column.setSpacing(6)
         self.title = label("", "h2", center=True)
         self.message = label("", "", center=True)
         column.addWidget(self.title)
         column.addWidget(self.message)
-        row = QHBoxLayout()
+        row = QBoxLayout(QBoxLayout.Direction.LeftToRight)  # the keyboard under the ways in portrait
+        self._row = row
         row.setSpacing(24)
         ways = QVBoxLayout()  # the ways, one under the other; the note and its keyboard beside them
         ways.setSpacing(12)
         self.group = QButtonGroup(self)  # one way at a time
         self.choices: dict[IdentityCheck, QPushButton] = {}
         for check in IdentityCheck:
-            choice = button("", "choice")  # the form's choice style: the chosen one filled
-            choice.setCheckable(True)
+            # The form's choice style (the chosen one filled); its words wrap, so the ways leave
+            # the keyboard its width at 1366×768.
+            choice = ChoiceTile("")
             choice.clicked.connect(self._refresh)
             self.group.addButton(choice)
             ways.addWidget(choice)
@@ -59,6 +72,12 @@ class IdentityPanel(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.done_button)
         column.addLayout(buttons)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        portrait = self.window().height() > self.window().width()
+        direction = QBoxLayout.Direction
+        self._row.setDirection(direction.TopToBottom if portrait else direction.LeftToRight)
+        super().resizeEvent(event)
 
     def open(self, language: str) -> None:
         """A fresh question: no way chosen, no note."""

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QMouseEvent, QTouchEvent
+from PySide6.QtGui import QMouseEvent, QResizeEvent, QTouchEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk import phrases
@@ -42,6 +42,7 @@ from ui.officer.identity import IdentityPanel
 from ui.officer.login import OfficerLogin
 from ui.officer.menu import OfficerMenu
 from ui.officer.reprint import ReprintPanel
+from ui.theme import NARROW_PX
 
 if TYPE_CHECKING:
     from kiosk.app.root import KioskApp
@@ -90,6 +91,7 @@ class OfficerUi(QWidget):
         inner.addWidget(self.pages)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(40, 20, 40, 20)
+        self._margins = (outer, inner)
         row = QHBoxLayout()
         row.addWidget(self.dialog)
         outer.addLayout(row)
@@ -108,6 +110,14 @@ class OfficerUi(QWidget):
     @property
     def language(self) -> str:
         return self._journey.state().language
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # A portrait 768 px panel: the identity page's keyboard (ten 16 mm keys) needs the sides.
+        outer, inner = self._margins
+        narrow = event.size().width() < NARROW_PX
+        outer.setContentsMargins(8 if narrow else 40, 20, 8 if narrow else 40, 20)
+        inner.setContentsMargins(12 if narrow else 30, 20, 12 if narrow else 30, 20)
+        super().resizeEvent(event)
 
     def open(self) -> None:
         """The keypad, or the menu if an officer is still signed in (assist mode)."""

@@ -11,6 +11,7 @@ from kiosk.flow.state import CardPhase, FlowState
 from kiosk.text import Text
 from kiosk.voice_cues import sentences
 from ui.screens.base import Screen, ScreenContext
+from ui.theme import NARROW_PX, NARROW_SIDE_PX
 from ui.widgets.basics import button, label
 from ui.widgets.icons import pixmap
 from ui.widgets.keyboard import Keyboard
@@ -119,6 +120,9 @@ class CardScreen(Screen):
         portrait = event.size().height() > event.size().width()
         direction = QBoxLayout.Direction
         self._row.setDirection(direction.TopToBottom if portrait else direction.LeftToRight)
+        # A 768 px wide panel needs the side room: four names in a row, in large text.
+        side = 60 if event.size().width() >= NARROW_PX else NARROW_SIDE_PX
+        self._row.setContentsMargins(side, 4, side, 4)
         super().resizeEvent(event)
 
     def _passport(self, lang: str) -> PassportEntry:

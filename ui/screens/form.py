@@ -28,6 +28,7 @@ from kiosk.flow.state import FlowState
 from kiosk.text import Text
 from kiosk.validation import display_value, parse_date
 from ui.screens.base import Screen, ScreenContext
+from ui.theme import NARROW_PX, NARROW_SIDE_PX
 from ui.widgets.appointment import AppointmentPicker
 from ui.widgets.basics import clear_layout, label
 from ui.widgets.date_picker import CalendarTexts, DatePicker
@@ -58,6 +59,7 @@ class FormScreen(Screen):
         super().__init__(ctx)
         column = QVBoxLayout(self)
         column.setContentsMargins(60, 10, 60, 10)
+        self._column = column
         self.title = label("", "h1")
         column.addWidget(self.title)
         row = QHBoxLayout()
@@ -97,6 +99,9 @@ class FormScreen(Screen):
         portrait = event.size().height() > event.size().width()
         direction = QBoxLayout.Direction
         self._row.setDirection(direction.TopToBottom if portrait else direction.LeftToRight)
+        # Ten keys of 16 mm in a row take 712 px: a 768 px wide panel keeps little for margins.
+        side = 60 if event.size().width() >= NARROW_PX else NARROW_SIDE_PX
+        self._column.setContentsMargins(side, 10, side, 10)
         super().resizeEvent(event)
 
     def _new_keyboard(self, lang: str) -> Keyboard:
@@ -135,7 +140,11 @@ class FormScreen(Screen):
             layout.addLayout(table)  # type: ignore[union-attr]
         asked = [f for f in fields if not f.readonly]
         dates = [f for f in asked if f.type == "date"]
-        row = QHBoxLayout() if len(dates) > 1 else None
+        # Two dates side by side; one under the other on a narrow panel ("+1 tháng" was cut there).
+        narrow = self.window().width() < NARROW_PX
+        row: QBoxLayout | None = None
+        if len(dates) > 1:
+            row = QVBoxLayout() if narrow else QHBoxLayout()
         for fdef in asked:
             box = QVBoxLayout()
             if fdef.type != "address":  # the address picker asks its own questions
@@ -149,13 +158,16 @@ class FormScreen(Screen):
             if row is not None and fdef.type == "date":
                 box.addStretch(1)
                 row.addLayout(box)
-                row.addSpacing(40)
+                row.addSpacing(12 if narrow else 40)
             else:
-                layout.addLayout(box)  # type: ignore[union-attr]
+                # The address picker's tiles scroll: it takes the height left, not its size hint
+                # (in large text at 1080p that showed two rows of provinces over an empty screen).
+                layout.addLayout(box, 1 if fdef.type == "address" else 0)  # type: ignore[union-attr]
         if row is not None:
             row.addStretch(1)
             layout.addLayout(row)  # type: ignore[union-attr]
-        layout.addStretch(1)  # type: ignore[union-attr]
+        if not any(f.type == "address" for f in asked):
+            layout.addStretch(1)  # type: ignore[union-attr]
         self.aid.setVisible(self._target is not None)
 
     def _input(self, fdef: Field, state: FlowState) -> QWidget:

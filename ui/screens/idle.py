@@ -18,11 +18,11 @@ from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QPushButton, QVBo
 from kiosk import languages, phrases
 from kiosk.flow.state import FlowState, Phase
 from ui.screens.base import Screen, ScreenContext
+from ui.theme import NARROW_PX
 from ui.widgets.basics import button, label
 from ui.widgets.icons import pixmap
 
 TOUCH_PX, TOUCH_PX_LARGE_TEXT = 180, 140
-NARROW_PX = 1000
 PICTURE_PX = 130
 
 

@@ -54,7 +54,16 @@ class MenuScreen(Screen):
     def _columns_for(self, width: int) -> int:
         """Columns for the width: the tile's width grows with the text size (the font's em)."""
         tile_width = TILE_MIN_WIDTH_AT_1080 * self.fontMetrics().height() / 40
-        return max(1, min(3, int(width // tile_width)))
+        columns = max(1, min(3, int(width // tile_width)))
+        # Never more than the tiles' own smallest widths allow (their longest unbroken phrase):
+        # two columns on a portrait 768 px panel cut the second by 32 px.
+        margins = self.grid.contentsMargins()
+        room = width - margins.left() - margins.right()
+        smallest = max((t.minimumSizeHint().width() for t in self.tiles.values()), default=0)
+        spacing = self.grid.horizontalSpacing()
+        while columns > 1 and columns * smallest + (columns - 1) * spacing > room:
+            columns -= 1
+        return columns
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeyEvent, QShowEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout
+from PySide6.QtGui import QKeyEvent, QResizeEvent, QShowEvent
+from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QLabel, QVBoxLayout
 
 from kiosk import phrases
 from kiosk.flow.state import FlowState
@@ -87,7 +87,8 @@ class StatusScreen(Screen):
     def __init__(self, ctx: ScreenContext) -> None:
         super().__init__(ctx)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # a USB keyboard types into the code
-        row = QHBoxLayout(self)
+        row = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)  # keys under the words in portrait
+        self._row = row
         row.setContentsMargins(32, 8, 32, 8)
         row.setSpacing(28)
 
@@ -138,6 +139,13 @@ class StatusScreen(Screen):
         right.addWidget(self.keypad, 1)
         row.addLayout(right, 6)
         self._picture_name = ""
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # A portrait panel has the width of one column: ten keys of 16 mm need all of it.
+        portrait = event.size().height() > event.size().width()
+        direction = QBoxLayout.Direction
+        self._row.setDirection(direction.TopToBottom if portrait else direction.LeftToRight)
+        super().resizeEvent(event)
 
     # -- input ----------------------------------------------------------------------------
     def _typed(self, state: FlowState | None = None) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -40,6 +40,15 @@ LABEL_KEYS = (
     "delete",  # "Xóa"
 )
 PROVINCE_COLUMNS = 3
+
+
+class _NaturalHeight(QWidget):
+    """Scrolled content that is never squeezed below its rows' natural height: a tile's style
+    sheet min-height is less than its text needs in large text, and a scroll area shorter than
+    the rows would otherwise shrink them to it (cutting "An Giang" by 2 px at 1080p)."""
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(super().minimumSizeHint().width(), self.sizeHint().height())
 
 
 class AddressPicker(QWidget):
@@ -131,7 +140,7 @@ class AddressPicker(QWidget):
         self.province_filter.textChanged.connect(self._filter_provinces)
         self.province_empty = label(self._labels["no_match"], "error")
         self.province_empty.hide()
-        grid_host = QWidget()
+        grid_host = _NaturalHeight()
         grid = QGridLayout(grid_host)
         grid.setSpacing(8)
         grid.setContentsMargins(0, 0, 8, 0)

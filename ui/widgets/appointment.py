@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QButtonGroup, QGridLayout, QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QAbstractButton, QButtonGroup, QGridLayout, QVBoxLayout, QWidget
 
 from ui.widgets.basics import button, label
+
+DAY_COLUMNS, SLOT_COLUMNS = 6, 7  # where the width allows (fewer on a portrait panel)
 
 
 class AppointmentPicker(QWidget):
@@ -23,26 +26,40 @@ class AppointmentPicker(QWidget):
         column.addWidget(label(titles[0], "muted"))
         day_grid = QGridLayout()
         self._days = QButtonGroup(self)
-        for index, day in enumerate(days):
+        for day in days:
             tile = button(f"{weekday_names[day.weekday()]}\n{day:%d/%m}", "choice")
             tile.setCheckable(True)
             iso = day.isoformat()
             tile.setProperty("iso", iso)
             tile.clicked.connect(lambda _=False, d=iso: self._pick("date", d))
             self._days.addButton(tile)
-            day_grid.addWidget(tile, index // 6, index % 6)
         column.addLayout(day_grid)
         column.addWidget(label(titles[1], "muted"))
         slot_grid = QGridLayout()
         self._slots = QButtonGroup(self)
-        for index, slot in enumerate(slots):
+        for slot in slots:
             tile = button(slot, "choice")
             tile.setCheckable(True)
             tile.setProperty("iso", slot)
             tile.clicked.connect(lambda _=False, t=slot: self._pick("time", t))
             self._slots.addButton(tile)
-            slot_grid.addWidget(tile, index // 7, index % 7)
         column.addLayout(slot_grid)
+        self._grids = ((day_grid, self._days, DAY_COLUMNS), (slot_grid, self._slots, SLOT_COLUMNS))
+        self._columns: tuple[int, ...] = ()
+        self._place(tuple(most for _grid, _group, most in self._grids))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        width = event.size().width()
+        self._place(tuple(_fitting(group.buttons(), grid, width, most) for grid, group, most in self._grids))
+        super().resizeEvent(event)
+
+    def _place(self, columns: tuple[int, ...]) -> None:
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for (grid, group, _most), count in zip(self._grids, columns, strict=True):
+            for index, tile in enumerate(group.buttons()):
+                grid.addWidget(tile, index // count, index % count)  # moves a tile already placed
 
     def set_value(self, value: dict[str, str] | None) -> None:
         self._value = dict(value or {})
@@ -53,3 +70,10 @@ class AppointmentPicker(QWidget):
     def _pick(self, key: str, value: str) -> None:
         self._value[key] = value
         self.changed.emit(dict(self._value))
+
+
+def _fitting(tiles: list[QAbstractButton], grid: QGridLayout, width: int, most: int) -> int:
+    """As many columns as `width` holds at the tiles' natural width, at most `most`."""
+    widest = max((t.sizeHint().width() for t in tiles), default=1)
+    spacing = max(0, grid.horizontalSpacing())
+    return max(1, min(most, (width + spacing) // (widest + spacing)))

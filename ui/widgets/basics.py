@@ -51,6 +51,10 @@ def _clear(layout: QLayout | None) -> None:
             continue
         child = item.widget()
         if child is not None:
+            # Hidden first, explicitly: a widget added to a shown layout has a show queued for the
+            # next turn of the event loop, and that show would make it, parentless now, a window
+            # of its own, taking the activation from the kiosk's window (its shortcuts stop).
+            child.hide()
             child.setParent(None)
             child.deleteLater()
         else:

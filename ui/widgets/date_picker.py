@@ -162,8 +162,8 @@ class MonthCalendar(QWidget):
         column = QVBoxLayout(self)
         # Which date this is: open, the calendar covers the form's label (NOTES.md, session 4).
         self.field = label(texts.field, "h2", center=True)
+        column.addWidget(self.field)  # parented first: a parentless label made visible is a window
         self.field.setVisible(bool(texts.field))
-        column.addWidget(self.field)
         header = QHBoxLayout()  # « ‹  Tháng 12 năm 2026  › »: a year or a month at a tap
         self.previous_year, self.previous = button("«", "key"), button("‹", "key")
         self.next, self.next_year = button("›", "key"), button("»", "key")

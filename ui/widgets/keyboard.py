@@ -17,9 +17,11 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.telex import apply_tone, telex_key, vni_key
+from ui.theme import NARROW_PX, NARROW_SIDE_PX
 from ui.widgets.basics import button
 
 ROWS = ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm")
@@ -27,8 +29,10 @@ MARKED = "ăâđêôơư"
 TONE_BUTTONS = (("s", "á"), ("f", "à"), ("r", "ả"), ("x", "ã"), ("j", "ạ"), ("z", "a"))
 MODES = ("vietnamese", "code", "email")
 METHODS = ("telex", "vni")
-# Keys that end the letter rows, by mode: what each kind of field needs besides letters and digits.
-EXTRA_KEYS = {"vietnamese": ",./", "code": "-./Đ", "email": "@._-"}
+# Keys that end the a–l and the z–m rows, by mode: what each kind of field needs besides letters
+# and digits. No row longer than the digits' ten: ten keys of 16 mm fill a portrait 768 px panel.
+EXTRA_KEYS = {"vietnamese": ("", ",./"), "code": ("Đ", "-./"), "email": ("@", "._-")}
+MARKS_GAP = 24  # between the marked letters and the tones
 
 
 class Keyboard(QWidget):
@@ -48,7 +52,8 @@ class Keyboard(QWidget):
         column.setSpacing(8)
         column.setContentsMargins(0, 0, 0, 0)
         self._letter_keys: list[QPushButton] = []
-        self._extra: dict[str, QPushButton] = {}  # one key per sign, shown in the modes that use it
+        # One key per sign and row, shown in the modes that use it there: (row, sign) -> key.
+        self._extra: dict[tuple[int, str], QPushButton] = {}
         for index, keys in enumerate(ROWS):
             row = QHBoxLayout()
             row.setSpacing(8)
@@ -58,29 +63,40 @@ class Keyboard(QWidget):
                 row.addWidget(key)
                 if ch.isalpha():
                     self._letter_keys.append(key)
-            if index == len(ROWS) - 1:
-                for ch in dict.fromkeys("".join(EXTRA_KEYS.values())):
+            if index >= len(ROWS) - 2:
+                ends = (ends_of[index - len(ROWS) + 2] for ends_of in EXTRA_KEYS.values())
+                for ch in dict.fromkeys("".join(ends)):
                     key = button(ch, "key")
                     key.clicked.connect(lambda _=False, c=ch: self._insert(c))
                     row.addWidget(key)
-                    self._extra[ch] = key
+                    self._extra[index - len(ROWS) + 2, ch] = key
             column.addLayout(row)
         self.marks = QWidget()  # Vietnamese only: the marked letters and the tones
-        marks = QHBoxLayout(self.marks)
-        marks.setContentsMargins(0, 0, 0, 0)
-        marks.setSpacing(8)
+        # Side by side where the width allows (13 keys), else the tones under the letters.
+        self._marks = QBoxLayout(QBoxLayout.Direction.LeftToRight, self.marks)
+        self._marks.setContentsMargins(0, 0, 0, 0)
+        self._marks.setSpacing(0)  # the gap alone parts the letters from the tones
+        letters, tones = QHBoxLayout(), QHBoxLayout()
+        for part in (letters, tones):
+            part.setSpacing(8)
+            self._marks.addLayout(part)
+        self._marks.insertSpacing(1, MARKS_GAP)
         for ch in MARKED:
             key = button(ch, "key")
             key.clicked.connect(lambda _=False, c=ch: self._insert(c))
-            marks.addWidget(key)
-        marks.addSpacing(24)
+            letters.addWidget(key)
         for tone, sample in TONE_BUTTONS:
             key = button(sample, "tone")
             key.clicked.connect(lambda _=False, t=tone: self._tone(t))
-            marks.addWidget(key)
+            tones.addWidget(key)
         column.addWidget(self.marks)
-        bottom = QHBoxLayout()
-        bottom.setSpacing(8)
+        # One row where the width allows, else the editing keys under the others.
+        self._bottom = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self._bottom.setSpacing(8)
+        moving, editing = QHBoxLayout(), QHBoxLayout()
+        for part in (moving, editing):
+            part.setSpacing(8)
+            self._bottom.addLayout(part)
         self.shift_button = button("⇧", "key")
         self.shift_button.clicked.connect(self._toggle_shift)
         self.left_button = button("◀", "key")
@@ -95,18 +111,39 @@ class Keyboard(QWidget):
         self.clear_button.clicked.connect(lambda: self._set("", 0))
         self.method_button = button("", "key")  # Telex ⇄ VNI, showing the one in use
         self.method_button.clicked.connect(self._toggle_method)
-        for widget, stretch in (
-            (self.shift_button, 0),
-            (self.left_button, 0),
-            (self.right_button, 0),
-            (self.space_button, 3),
-            (self.delete_button, 1),
-            (self.clear_button, 1),
-            (self.method_button, 1),
+        for part, widget, stretch in (
+            (moving, self.shift_button, 0),
+            (moving, self.left_button, 0),
+            (moving, self.right_button, 0),
+            (moving, self.space_button, 1),
+            # As wide as their words (a style sheet's min-width is less than "Xóa hết" needs and
+            # would let a stretch squeeze them); the space bar takes the rest.
+            (editing, self.delete_button, 0),
+            (editing, self.clear_button, 0),
+            (editing, self.method_button, 0),
         ):
-            bottom.addWidget(widget, stretch)
-        column.addLayout(bottom)
+            part.addWidget(widget, stretch)
+        self._bottom.setStretch(0, 1)
+        column.addLayout(self._bottom)
         self.set_mode(mode)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """On a narrow (portrait) panel a row that does not fit becomes two: the 13 marks and
+        tones always, the bottom row when its words need it (large text). The room is the
+        panel's, not this width alone: a row too long would widen the keyboard to the row. On a
+        wide panel two rows would take height the screen lacks (1366×768)."""
+        narrow = self.window().width() < NARROW_PX
+        room = min(event.size().width(), self.window().width() - 2 * NARROW_SIDE_PX)
+        key = self.shift_button.minimumSizeHint().width()
+        marks = len(MARKED) * key + (len(MARKED) - 1) * 8 + MARKS_GAP
+        marks += len(TONE_BUTTONS) * key + (len(TONE_BUTTONS) - 1) * 8
+        bottom = [self.shift_button, self.left_button, self.right_button, self.space_button]
+        bottom += [self.delete_button, self.clear_button, self.method_button]
+        shown = [b.sizeHint().width() for b in bottom if not b.isHidden()]
+        across, down = QBoxLayout.Direction.LeftToRight, QBoxLayout.Direction.TopToBottom
+        self._marks.setDirection(down if narrow and room < marks else across)
+        self._bottom.setDirection(down if narrow and room < sum(shown) + 8 * (len(shown) - 1) else across)
+        super().resizeEvent(event)
 
     # -- what is typed where ----------------------------------------------------------------
     def set_mode(self, mode: str) -> None:
@@ -121,8 +158,8 @@ class Keyboard(QWidget):
         self.method_button.setVisible(vietnamese)
         self.shift_button.setVisible(mode != "code")
         self.space_button.setVisible(mode != "email")
-        for ch, key in self._extra.items():
-            key.setVisible(ch in EXTRA_KEYS[mode])
+        for (row, ch), key in self._extra.items():
+            key.setVisible(ch in EXTRA_KEYS[mode][row])
         self._shift = mode == "code" or (vietnamese and self._at_word_start())
         self._refresh()
 

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import qrcode
 import qrcode.constants
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QPixmap, QResizeEvent
+from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk import phrases
 from kiosk.payment import PaymentOffer, format_money
@@ -62,11 +62,24 @@ class PaymentPanel(QWidget):
         column.addWidget(self.basis_label)
         self.cards = QWidget()
         self.cards.setObjectName("paymentCards")
-        row = QHBoxLayout(self.cards)
+        # Side by side; one above the other on a portrait panel (three columns of a 768 px width
+        # leave a word per line).
+        row = QBoxLayout(QBoxLayout.Direction.LeftToRight, self.cards)
+        self._row = row
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(16)
         column.addWidget(self.cards, 1)
         self.qr_labels: list[QLabel] = []  # the VietQR images on screen
+        self._portrait = False
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        portrait = self.window().height() > self.window().width()
+        if portrait != self._portrait:
+            self._portrait = portrait
+            direction = QBoxLayout.Direction
+            self._row.setDirection(direction.TopToBottom if portrait else direction.LeftToRight)
+            self._render()  # a plain card's picture goes beside its words there (the height)
+        super().resizeEvent(event)
 
     def show_offers(
         self, amount: int, legal_basis: str, offers: Sequence[PaymentOffer], language: str
@@ -105,8 +118,7 @@ class PaymentPanel(QWidget):
         self.basis_label.setVisible(bool(basis))
         clear_layout(self.cards)
         self.qr_labels = []
-        row = self.cards.layout()
-        assert isinstance(row, QHBoxLayout)
+        row = self._row
         if self._amount > 0 and not self._offers:
             row.addWidget(label(phrases.PAY_ASK_OFFICER.get(lang), "big", center=True))
             return
@@ -125,9 +137,18 @@ class PaymentPanel(QWidget):
         picture = QLabel()
         picture.setPixmap(pixmap(PICTOGRAMS.get(offer.method, "officer"), PICTOGRAM_PX))
         picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        column.addWidget(picture)
-        column.addWidget(label(offer.title.get(lang), "h2", center=True))
-        column.addWidget(label(offer.instructions.get(lang), center=True))
+        words = QVBoxLayout()
+        words.addWidget(label(offer.title.get(lang), "h2", center=not self._portrait))
+        words.addWidget(label(offer.instructions.get(lang), center=not self._portrait))
+        if self._portrait:  # cards one above the other: the picture beside the words saves height
+            beside = QHBoxLayout()
+            beside.setSpacing(16)
+            beside.addWidget(picture, 0, Qt.AlignmentFlag.AlignTop)
+            beside.addLayout(words, 1)
+            column.addLayout(beside)
+        else:
+            column.addWidget(picture)
+            column.addLayout(words)
         column.addStretch(1)
         return card
 

@@ -97,5 +97,9 @@ class ChoiceTile(WrappingButton):
         super().setChecked(on)
         self._follow_check(on)
 
+    def setText(self, text: str) -> None:
+        self.caption.setText(keep_phrases(text))
+        self.updateGeometry()
+
     def text(self) -> str:
         return self.caption.text().replace("\u00a0", " ")
