@@ -6,10 +6,11 @@ VENV=${VENV:-.venv}
 export QT_QPA_PLATFORM=offscreen
 "$VENV/bin/ruff" check kiosk ui devices db console hub tests bench
 "$VENV/bin/mypy"
-# Two workers (KIOSK_TEST_WORKERS=0: one process); tests/conftest.py groups what must not run at once.
+# Two workers (KIOSK_TEST_WORKERS=0: one process), each test file whole on one of them; the files
+# that drive the machine's one pcscd take turns (a lock in tests/devices/card/conftest.py).
 WORKERS=${KIOSK_TEST_WORKERS:-2}
 if [ "$WORKERS" = 0 ]; then
   "$VENV/bin/python" -m pytest "$@"
 else
-  "$VENV/bin/python" -m pytest -n "$WORKERS" --dist loadgroup "$@"
+  "$VENV/bin/python" -m pytest -n "$WORKERS" --dist loadfile "$@"
 fi

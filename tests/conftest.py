@@ -12,22 +12,6 @@ from tests.postgres import new_database, running_server
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-# Fixtures that drive the machine's one pcscd (it owns /run/pcscd/pcscd.comm; vpcd one TCP port).
-_PCSCD = {"pcscd", "vpcd_slot"}
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """For `-n N --dist loadgroup` (the test command runs two workers): a test file runs whole on
-    one worker, so its module fixtures (servers, databases) start once, and every test that
-    drives pcscd runs on the same worker, one after another. Without xdist, nothing changes."""
-    if not config.pluginmanager.hasplugin("xdist") or config.getoption("dist", "no") == "no":
-        return
-    for item in items:
-        uses_pcscd = _PCSCD & set(getattr(item, "fixturenames", ()))
-        file = item.path.relative_to(config.rootpath).as_posix()
-        item.add_marker(pytest.mark.xdist_group("pcscd" if uses_pcscd else file))
-
 
 class MissingText(logging.Handler):
     """Collects `kiosk.text`'s warnings: a text shown in Vietnamese for want of a translation."""
@@ -77,3 +61,4 @@ def pg_server() -> Iterator[str]:
 def pg_url(pg_server: str) -> str:
     """A new, empty PostgreSQL database of this test's own."""
     return new_database(pg_server)
+

@@ -6,9 +6,12 @@ packages of scripts/setup.sh. The emulated card reaches vpcd over loopback only 
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import shutil
 import subprocess
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -67,13 +70,31 @@ def wait_for(condition: Callable[[], bool], timeout: float = 10.0, what: str = "
         time.sleep(0.02)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def pcscd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """A pcscd with the vpcd reader: ours (`pcscd --foreground --apdu`), or one already running.
+    """A pcscd with the vpcd reader for one test file: ours (`pcscd --foreground --apdu`), or
+    one already running.
 
-    Only one pcscd can run per machine (it owns /run/pcscd/pcscd.comm), so a running daemon that
-    already serves the vpcd reader is used as is and left running.
+    Only one pcscd can run per machine (it owns /run/pcscd/pcscd.comm) and vpcd has one port, so
+    a file's pcscd tests hold a machine-wide lock while they run: the suite's two xdist workers
+    (each file on one worker) take turns. A running daemon that already serves the vpcd reader is
+    used as is and left running.
     """
+    with _machine_lock(PCSCD_LOCK):
+        yield from _pcscd(tmp_path_factory)
+
+
+PCSCD_LOCK = Path(tempfile.gettempdir()) / "kiosk-tests-pcscd.lock"
+
+
+@contextlib.contextmanager
+def _machine_lock(path: Path) -> Iterator[None]:
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file closes, or the process dies
+        yield
+
+
+def _pcscd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     probe = PcscCardReader()
     if VPCD_READER in probe.readers():
         yield
