@@ -61,4 +61,3 @@ def pg_server() -> Iterator[str]:
 def pg_url(pg_server: str) -> str:
     """A new, empty PostgreSQL database of this test's own."""
     return new_database(pg_server)
-
