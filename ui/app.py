@@ -185,6 +185,8 @@ class KioskUi:
         self.watchdog.stopping()
         self.ticker.stop()
         self.heap.timer.stop()
+        if self.window.officer is not None:  # its time-out check would sign out over a closed channel
+            self.window.officer.timer.stop()
         if not self.app.worker.stop():
             log.error("the kiosk's tasks did not stop in time")
         if self.app.side is not None and not self.app.side.worker.stop():

@@ -225,9 +225,11 @@ class OfficerUi(QWidget):
             identity = identity_reference(self._journey.state().identity_check)
             self._record("assist_hand_back", f"{why}; identity {identity}")
             self._journey.hand_back()
-        self.mode.sign_out(why)
-        self.timer.stop()
-        self.hide()
+        try:
+            self.mode.sign_out(why)  # the session ends even if its audit row cannot be written
+        finally:
+            self.timer.stop()
+            self.hide()
 
     def _check_timeout(self) -> None:
         if self.mode.expired():
