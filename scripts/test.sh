@@ -8,9 +8,11 @@ export QT_QPA_PLATFORM=offscreen
 "$VENV/bin/mypy"
 # Two workers (KIOSK_TEST_WORKERS=0: one process), each test file whole on one of them; the files
 # that drive the machine's one pcscd take turns (a lock in tests/devices/card/conftest.py).
+# The whole run is bounded too (a process that never exits at the end is no test's fault).
 WORKERS=${KIOSK_TEST_WORKERS:-2}
+BOUND=(timeout --kill-after=60 "${KIOSK_TEST_LIMIT:-45m}")
 if [ "$WORKERS" = 0 ]; then
-  "$VENV/bin/python" -m pytest "$@"
+  "${BOUND[@]}" "$VENV/bin/python" -m pytest "$@"
 else
-  "$VENV/bin/python" -m pytest -n "$WORKERS" --dist loadfile "$@"
+  "${BOUND[@]}" "$VENV/bin/python" -m pytest -n "$WORKERS" --dist loadfile "$@"
 fi
