@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, Table, delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -84,6 +85,10 @@ class IdempotencyConflict(Exception):
     """The idempotency key was accepted before with another body."""
 
 
+class NonceReplayed(Exception):
+    """The request's nonce was used before by its key: a replay; nothing was stored."""
+
+
 class StatusRefused(Exception):
     """Unknown dossier, or a transition the rules forbid (no way back from done or rejected)."""
 
@@ -95,6 +100,16 @@ def single_statement(engine: Engine) -> Engine:
     if engine.dialect.name != "postgresql":
         return engine
     return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
+def claim_nonce(conn: Connection, key_id: str, nonce: str, created: dt.datetime) -> bool:
+    """Record a request's nonce on `conn` (in its transaction); False when the key used it before.
+    ON CONFLICT DO NOTHING, not an IntegrityError: a failed statement would end the transaction
+    it shares with the acceptance of a submission."""
+    values = {"key_id": key_id, "nonce": nonce, "created": created}
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(_NONCES).values(**values).on_conflict_do_nothing()
+    return conn.execute(statement.returning(_NONCES.c.nonce)).first() is not None
 
 
 def _record(row: StationRecordRow) -> StationRecord:
@@ -233,16 +248,22 @@ class SqlHub:
         now: dt.datetime,
         *,
         same_dossier: Callable[[SealedDossier], bool],
+        claim: Callable[[Connection], bool] | None = None,
     ) -> Accepted:
         """Store the dossier and its submission once, whatever the retries: a key seen before
         answers with what it stored (or `IdempotencyConflict` for another body); a tracking code
-        already held by a different dossier raises `TrackingCodeConflict`."""
+        already held by a different dossier raises `TrackingCodeConflict`. `claim` records the
+        request's nonce in the same transaction (one commit per submission, not two); False
+        from it raises `NonceReplayed` and stores nothing. A refused acceptance (a conflict)
+        leaves the nonce unrecorded: its replay only meets the same refusal."""
         for _ in range(2):  # a concurrent first attempt with the same key: the second reads it
             try:
-                return self._accept_once(idempotency_key, station_id, body_sha256, dossier, now, same_dossier)
+                return self._accept_once(
+                    idempotency_key, station_id, body_sha256, dossier, now, same_dossier, claim
+                )
             except IntegrityError:
                 continue
-        return self._accept_once(idempotency_key, station_id, body_sha256, dossier, now, same_dossier)
+        return self._accept_once(idempotency_key, station_id, body_sha256, dossier, now, same_dossier, claim)
 
     def _accept_once(
         self,
@@ -252,10 +273,13 @@ class SqlHub:
         dossier: SealedDossier,
         now: dt.datetime,
         same_dossier: Callable[[SealedDossier], bool],
+        claim: Callable[[Connection], bool] | None,
     ) -> Accepted:
         # Core statements on one connection (no ORM unit of work): this runs for every accepted
         # submission, and the ORM's bookkeeping cost more CPU than the database (bench/README_hub.md).
         with self._writer.begin() as conn:
+            if claim is not None and not claim(conn):
+                raise NonceReplayed("this request's nonce was used before")
             seen = conn.execute(
                 select(
                     _SUBMISSIONS.c.station_id, _SUBMISSIONS.c.body_sha256, _SUBMISSIONS.c.dossier_id
@@ -393,10 +417,12 @@ class SqlNonceLog:
         self._inserts = 0
 
     def first_use(self, key_id: str, nonce: str, created: dt.datetime) -> bool:
-        try:
-            with self._single.begin() as conn:  # one statement, committed by itself
-                conn.execute(insert(_NONCES).values(key_id=key_id, nonce=nonce, created=created))
-        except IntegrityError:
+        with self._single.begin() as conn:  # one statement, committed by itself
+            return self.claim(conn, key_id, nonce, created)
+
+    def claim(self, conn: Connection, key_id: str, nonce: str, created: dt.datetime) -> bool:
+        """`first_use` inside the caller's transaction on `conn` (the acceptance of a submission)."""
+        if not claim_nonce(conn, key_id, nonce, created):
             return False
         self._inserts += 1
         if self._inserts % NONCE_PRUNE_EVERY == 0:

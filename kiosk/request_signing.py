@@ -187,8 +187,17 @@ class RequestVerifier:
         self._nonces = nonces
 
     def verify(
-        self, method: str, url: str, headers: Iterable[tuple[str, str]], body: bytes
+        self,
+        method: str,
+        url: str,
+        headers: Iterable[tuple[str, str]],
+        body: bytes,
+        *,
+        record_nonce: bool = True,
     ) -> VerifiedRequest:
+        """The request's key, time and nonce once its signature verifies. `record_nonce=False`
+        leaves the nonce to the caller, who must record it (`NonceLog.first_use` or the same
+        insert in its own transaction) before it acts on the request: else replays pass."""
         fields = _Headers()
         for name, value in headers:  # a repeated signature field is malformed, not merged
             if name.lower() in ("signature", "signature-input", "content-digest") and name in fields:
@@ -217,7 +226,7 @@ class RequestVerifier:
             raise RequestRefused(Refusal.MALFORMED, "the signature carries no nonce")
         key_id = str(result.parameters["keyid"])
         created = dt.datetime.fromtimestamp(int(result.parameters["created"]), dt.UTC)
-        if not self._nonces.first_use(key_id, nonce, created):
+        if record_nonce and not self._nonces.first_use(key_id, nonce, created):
             raise RequestRefused(Refusal.REPLAY, f"nonce already used by key {key_id}")
         return VerifiedRequest(key_id, created, nonce)
 

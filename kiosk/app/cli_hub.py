@@ -45,6 +45,19 @@ def _minutes(text: str) -> int:
     return int(text)
 
 
+MAX_KEY_CACHE = 5.0  # a revocation must reach every hub process within seconds, not minutes
+
+
+def _cache_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= MAX_KEY_CACHE:
+        raise argparse.ArgumentTypeError(f"seconds, 0 to {MAX_KEY_CACHE:g}, not {text!r}")
+    return value
+
+
 def add_hub_commands(subparsers: Any) -> None:
     hub = subparsers.add_parser("hub", help="the province hub: run it; enrol this station with it")
     commands = hub.add_subparsers(dest="hub_command", required=True)
@@ -78,6 +91,19 @@ def add_hub_commands(subparsers: Any) -> None:
         type=_minutes,
         default=os.environ.get("KIOSK_HUB_IDLE_LOGOUT_MINUTES", "15"),
         help=f"minutes without a request before a console session ends ({MIN_IDLE}-{MAX_IDLE}, default 15)",
+    )
+    serve.add_argument(
+        "--key-cache-seconds",
+        type=_cache_seconds,
+        default=os.environ.get("KIOSK_HUB_KEY_CACHE_SECONDS", "1"),
+        help=f"how long a process keeps a station's key: a revocation takes effect within it "
+        f"(0 to {MAX_KEY_CACHE:g}, default 1)",
+    )
+    serve.add_argument(
+        "--http-stack",
+        choices=["fast", "plain"],
+        default=os.environ.get("KIOSK_HUB_HTTP_STACK", "fast"),
+        help="uvicorn's loop and parser: fast = uvloop + httptools (default), plain = asyncio + h11",
     )
     serve.set_defaults(func=cmd_serve)
 
@@ -158,10 +184,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
             province=args.province,
             secure_cookies=args.cookies == "secure",
             idle_logout=dt.timedelta(minutes=args.idle_logout_minutes),
+            key_cache_seconds=args.key_cache_seconds,
         )
     except HubError as exc:
         return _fail(str(exc), EXIT_BROKEN)
-    serve(app, args.listen)
+    serve(app, args.listen, args.http_stack)
     return 0
 
 
