@@ -19,7 +19,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, Table, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -102,14 +102,26 @@ def single_statement(engine: Engine) -> Engine:
     return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
+# The statements of every submission, built once (values bound at execution): bench/README_hub.md.
+_CLAIM_NONCE = {
+    "postgresql": postgresql.insert(_NONCES).on_conflict_do_nothing().returning(_NONCES.c.nonce),
+    "sqlite": sqlite.insert(_NONCES).on_conflict_do_nothing().returning(_NONCES.c.nonce),
+}
+_SEEN = select(_SUBMISSIONS.c.station_id, _SUBMISSIONS.c.body_sha256, _SUBMISSIONS.c.dossier_id).where(
+    _SUBMISSIONS.c.idempotency_key == bindparam("key")
+)
+_HELD = select(_DOSSIERS.c.id, _DOSSIERS.c.station_id).where(_DOSSIERS.c.tracking_code == bindparam("code"))
+_INSERT_SUBMISSION = insert(_SUBMISSIONS)
+_STATION_BY_KEY = select(_STATIONS).where(_STATIONS.c.request_key_id == bindparam("key_id"))
+
+
 def claim_nonce(conn: Connection, key_id: str, nonce: str, created: dt.datetime) -> bool:
     """Record a request's nonce on `conn` (in its transaction); False when the key used it before.
     ON CONFLICT DO NOTHING, not an IntegrityError: a failed statement would end the transaction
     it shares with the acceptance of a submission."""
+    statement = _CLAIM_NONCE["postgresql" if conn.dialect.name == "postgresql" else "sqlite"]
     values = {"key_id": key_id, "nonce": nonce, "created": created}
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(_NONCES).values(**values).on_conflict_do_nothing()
-    return conn.execute(statement.returning(_NONCES.c.nonce)).first() is not None
+    return conn.execute(statement, values).first() is not None
 
 
 def _record(row: StationRecordRow) -> StationRecord:
@@ -208,9 +220,7 @@ class SqlHub:
         # Asked for every signed request: one Core select, no ORM instance, no BEGIN/ROLLBACK
         # around it (bench/README_hub.md).
         with self._single.connect() as conn:
-            row = conn.execute(
-                select(_STATIONS).where(_STATIONS.c.request_key_id == request_key_id)
-            ).one_or_none()
+            row = conn.execute(_STATION_BY_KEY, {"key_id": request_key_id}).one_or_none()
             return None if row is None else _record(row)  # type: ignore[arg-type]
 
     def station(self, station_id: str) -> StationRecord | None:
@@ -280,22 +290,14 @@ class SqlHub:
         with self._writer.begin() as conn:
             if claim is not None and not claim(conn):
                 raise NonceReplayed("this request's nonce was used before")
-            seen = conn.execute(
-                select(
-                    _SUBMISSIONS.c.station_id, _SUBMISSIONS.c.body_sha256, _SUBMISSIONS.c.dossier_id
-                ).where(_SUBMISSIONS.c.idempotency_key == idempotency_key)
-            ).one_or_none()
+            seen = conn.execute(_SEEN, {"key": idempotency_key}).one_or_none()
             if seen is not None:
                 if seen.station_id != station_id or seen.body_sha256 != body_sha256:
                     raise IdempotencyConflict(
                         f"idempotency key {idempotency_key} was used before with another body"
                     )
                 return Accepted(seen.dossier_id, duplicate=True)
-            held = conn.execute(
-                select(_DOSSIERS.c.id, _DOSSIERS.c.station_id).where(
-                    _DOSSIERS.c.tracking_code == dossier.tracking_code
-                )
-            ).one_or_none()
+            held = conn.execute(_HELD, {"code": dossier.tracking_code}).one_or_none()
             if held is not None:
                 if held.station_id != station_id or not same_dossier(self._held(conn, held.id)):
                     raise TrackingCodeConflict(
@@ -305,13 +307,14 @@ class SqlHub:
             else:
                 dossier_id = insert_dossier(conn, dossier)
             conn.execute(
-                insert(_SUBMISSIONS).values(
-                    idempotency_key=idempotency_key,
-                    station_id=station_id,
-                    dossier_id=dossier_id,
-                    body_sha256=body_sha256,
-                    received_at=now,
-                )
+                _INSERT_SUBMISSION,
+                {
+                    "idempotency_key": idempotency_key,
+                    "station_id": station_id,
+                    "dossier_id": dossier_id,
+                    "body_sha256": body_sha256,
+                    "received_at": now,
+                },
             )
             return Accepted(dossier_id, duplicate=False)
 
