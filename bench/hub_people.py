@@ -3,8 +3,9 @@ the hub's bench: Vietnamese names with their diacritics (NFC), real current-unit
 (`kiosk.addresses`: the 34 provinces and their communes), plausible dates and reasons.
 
 The names are drawn from common family, middle and given names, so the hub's name index gets
-the tokens and word pairs of real three- and four-word names (two inserts more per dossier
-than a dossier without a name: part of what the hub pays per submission). Seeded: two runs
+the tokens and word pairs of real three- and four-word names (`holder["full_name"]`, as the
+chip gives it: two multi-row inserts per dossier, part of what the hub pays per submission;
+the benches before session 8 sent `holder["name"]`, which nothing indexes). Seeded: two runs
 send the same people.
 """
 
@@ -45,14 +46,15 @@ class People:
         self._random = random.Random(seed)
         self._provinces = addresses.provinces()
 
-    def name(self) -> str:
+    def name(self) -> tuple[str, str]:
+        """A full name and the sex on the card ("Nam" or "Nữ")."""
         r = self._random
         woman = r.random() < 0.5
         parts = [r.choice(FAMILY), r.choice(MIDDLE_WOMEN if woman else MIDDLE_MEN)]
         if woman and r.random() < 0.3:  # four words: "Nguyễn Thị Thu Hà"
             parts.append(r.choice(MIDDLE_WOMEN))
         parts.append(r.choice(GIVEN_WOMEN if woman else GIVEN_MEN))
-        return _nfc(" ".join(dict.fromkeys(parts)))  # no word twice ("Thu Thu")
+        return _nfc(" ".join(dict.fromkeys(parts))), "Nữ" if woman else "Nam"  # no word twice
 
     def address(self) -> dict[str, Any]:
         r = self._random
@@ -67,10 +69,11 @@ class People:
             commune_code=commune.code, commune_name=commune.name, street=_nfc(street),
         ).to_dict()  # fmt: skip
 
-    def id_number(self, born: dt.date) -> str:
-        # CCCD: province of birth (3 digits), sex and century (1), year (2), then 6 digits.
+    def id_number(self, born: dt.date, sex: str) -> str:
+        # CCCD: province of birth (3 digits), sex and century (0/1 before 2000, 2/3 after),
+        # year of birth (2), then 6 digits.
         r = self._random
-        sex_century = r.choice("01") if born.year < 2000 else r.choice("23")
+        sex_century = (0 if born.year < 2000 else 2) + (sex == "Nữ")
         province = r.choice(["001", "031", "048", "079", "092"])
         return f"{province}{sex_century}{born.year % 100:02d}{r.randint(0, 999_999):06d}"
 
@@ -85,11 +88,16 @@ class People:
             "date_to": (leaving + dt.timedelta(days=r.randint(3, 120))).isoformat(),
             "reason": r.choice(REASONS),
         }
-        home = self.address()
-        holder = {
-            "name": self.name(),
-            "id_number": self.id_number(born),
+        home, hometown = self.address(), self.address()
+        full_name, sex = self.name()
+        holder = {  # the chip's fields, as the kiosk keeps them (`devices.card.Holder`)
+            "full_name": full_name,
+            "id_number": self.id_number(born, sex),
             "date_of_birth": born.isoformat(),
-            "address": _nfc(f"{home['street']}, {home['commune_name']}, {home['province_name']}"),
+            "sex": sex,
+            "nationality": "Việt Nam",
+            "ethnicity": "Kinh",
+            "hometown": _nfc(f"{hometown['commune_name']}, {hometown['province_name']}"),
+            "residence": _nfc(f"{home['street']}, {home['commune_name']}, {home['province_name']}"),
         }
         return Dossier(new_code(), SERVICE, 1, station_id, now, fields, holder, consented_at=now)

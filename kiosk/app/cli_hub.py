@@ -5,7 +5,9 @@ At the hub (its database URL by --url or KIOSK_HUB_URL, its key folder by --keys
     kiosk hub migrate                     Alembic upgrade of the hub database (never done at start)
     kiosk hub serve --listen HOST:PORT    the station API and the province console under uvicorn
                   [--cookies secure|plain] [--idle-logout-minutes N]
-                                          (TLS from the proxy: cookies Secure unless plain)
+                  [--key-cache-seconds S] [--http-stack fast|plain]
+                                          (TLS from the proxy: cookies Secure unless plain; a
+                                          revocation reaches each process within S, default 1)
     kiosk hub enrol-code --station ID --province P --commune C --name N
                                           a one-time code for that station, valid 24 h
     kiosk hub revoke STATION              refuse that station's requests from now on
@@ -13,6 +15,8 @@ At the hub (its database URL by --url or KIOSK_HUB_URL, its key folder by --keys
                                           a console account (PIN, then password, on stdin)
     kiosk hub set-status CODE STATUS [--note TEXT] [--national-number N] --by OFFICER
                                           an officer's status change (until the console's pages)
+    kiosk hub index-rebuild               the name and ID search index made again from the sealed
+                                          dossiers (a replaced index key, rows of an older build)
 
 At a station (its configuration):
 
@@ -135,6 +139,9 @@ def add_hub_commands(subparsers: Any) -> None:
     scope.add_argument("--whole-province", action="store_true", help="every station of the province")
     officer.set_defaults(func=cmd_officer_add)
 
+    rebuild = at_hub("index-rebuild", help="make the hub's search index of names and ID numbers again")
+    rebuild.set_defaults(func=cmd_index_rebuild)
+
     enrol = commands.add_parser("enrol", help="enrol this station with a hub (a code from the hub)")
     enrol.add_argument("--hub", required=True, help="the hub's URL (https://…)")
     enrol.add_argument("code")
@@ -189,6 +196,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except HubError as exc:
         return _fail(str(exc), EXIT_BROKEN)
     serve(app, args.listen, args.http_stack)
+    return 0
+
+
+def cmd_index_rebuild(args: argparse.Namespace) -> int:
+    from hub.serve import HubError
+    from kiosk.app.root import rebuild_hub_index
+
+    _need(args, "url", "keys")
+    try:
+        count = rebuild_hub_index(args.url, Path(args.keys))
+    except HubError as exc:
+        return _fail(str(exc), EXIT_BROKEN)
+    print(f"{count} dossier(s) indexed")
     return 0
 
 

@@ -1001,6 +1001,21 @@ def make_hub_officers(url: str, keys_dir: Path, clock: Clock = _utcnow) -> Offic
     return Officers(SqlOfficers(parts.engine), parts.audit, clock)
 
 
+def rebuild_hub_index(url: str, keys_dir: Path, clock: Clock = _utcnow) -> int:
+    """`kiosk hub index-rebuild`: the hub's name and ID search index made again from the sealed
+    dossiers (after a lost index key, or rows written by an older build), as `kiosk index
+    rebuild` does at a station; how many dossiers were indexed."""
+    from db.province import HubDesk
+    from hub.serve import open_hub
+    from kiosk.desk import DossierDesk
+
+    parts = open_hub(url, keys_dir, clock)
+    try:
+        return DossierDesk(HubDesk(parts.engine), parts.sealer, parts.index, parts.audit, clock).rebuild_index()
+    finally:
+        parts.engine.dispose()
+
+
 def build_hub_app(
     url: str,
     keys_dir: Path,

@@ -193,3 +193,60 @@ def test_the_station_api_is_matched_before_the_consoles_pages(parts: tuple[str, 
     first_console = min(paths.index(p) for p in ("/login", "/queue", "/province", "/static"))
     for station_path in ("/v1/submissions", "/v1/statuses", "/v1/changes", "/livez"):
         assert paths.index(station_path) < first_console, paths
+
+
+def test_kiosk_hub_index_rebuild_repairs_the_hubs_name_index(
+    parts: tuple[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`kiosk hub index-rebuild` on PostgreSQL: a row whose stored index is wrong and a row whose
+    token and pair rows are gone are both searchable again; readable rows are all counted."""
+    from kiosk.app.cli import main
+    from kiosk.blind_index import name_pairs
+
+    url, keys = parts
+    hub = _hub(url, keys, Ticks())
+    key = _enrol(hub, "HN-K5")
+    names = ["Nguyễn Thị Thu Hà", "Trần Đức Thắng", "Phạm Ngọc Ánh"]
+    codes = []
+    for name in names:
+        dossier, _ = _submission("HN-K5")
+        dossier = dataclasses.replace(dossier, holder={**dossier.holder, "full_name": name})
+        _submit(hub, key, dossier, json.dumps(dossier_json(dossier), ensure_ascii=False).encode())
+        codes.append(dossier.tracking_code)
+    tokens = sa.table("dossier_name_tokens", sa.column("dossier_id"), sa.column("token"))
+    pairs = sa.table("dossier_name_pairs", sa.column("dossier_id"), sa.column("pair"))
+    dossiers = DossierRow.__table__
+
+    def rows(code: str) -> tuple[str, set[str], set[str]]:
+        with engine.connect() as conn:
+            row_id, index = conn.execute(
+                sa.select(dossiers.c.id, dossiers.c.name_index).where(dossiers.c.tracking_code == code)
+            ).one()
+            found = {
+                t for (t,) in conn.execute(sa.select(tokens.c.token).where(tokens.c.dossier_id == row_id))
+            }
+            joined = {p for (p,) in conn.execute(sa.select(pairs.c.pair).where(pairs.c.dossier_id == row_id))}
+            return index, found, joined
+
+    engine = sa.create_engine(url)
+    try:
+        expected = {code: rows(code) for code in codes}
+        for index, found, joined in expected.values():  # indexed on accept, with its word pairs
+            assert found == set(index.split()) and len(found) >= 3
+            assert joined == set(name_pairs(index.split()))
+        with engine.begin() as conn:  # damage: a wrong stored index, and rows gone
+            conn.execute(
+                sa.update(dossiers).where(dossiers.c.tracking_code == codes[0]).values(name_index=" x ")
+            )
+            gone = conn.scalar(sa.select(dossiers.c.id).where(dossiers.c.tracking_code == codes[1]))
+            conn.execute(sa.delete(tokens).where(tokens.c.dossier_id == gone))
+            conn.execute(sa.delete(pairs).where(pairs.c.dossier_id == gone))
+        assert rows(codes[0])[0] == " x " and not rows(codes[1])[1]
+        capsys.readouterr()
+        assert main(["hub", "index-rebuild", "--url", url, "--keys", str(keys)]) == 0
+        assert capsys.readouterr().out.strip() == "3 dossier(s) indexed"
+        assert {code: rows(code) for code in codes} == expected
+    finally:
+        engine.dispose()
+    # A database at another revision or no keys: a message, exit 2, nothing touched.
+    assert main(["hub", "index-rebuild", "--url", url, "--keys", str(keys / "nowhere")]) == 2
