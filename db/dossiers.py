@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, CursorResult, Engine, Table, func, insert, select, update
+from sqlalchemy import Connection, CursorResult, Engine, Table, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -36,6 +36,16 @@ def write_name_rows(conn: Connection | Session, dossiers: Iterable[tuple[int, st
         tokens = list(dict.fromkeys(name_index.split()))
         token_rows += ({"dossier_id": dossier_id, "token": t} for t in tokens)
         pair_rows += ({"dossier_id": dossier_id, "pair": p} for p in name_pairs(tokens))
+    dialect = conn.dialect if isinstance(conn, Connection) else conn.get_bind().dialect
+    if dialect.name == "postgresql":
+        # One statement per table with the rows as two arrays: psycopg sends an executemany
+        # in pipeline mode, which cost the hub ~1 ms of CPU per dossier for its few rows.
+        for statement, rows, column in ((_PG_TOKENS, token_rows, "token"), (_PG_PAIRS, pair_rows, "pair")):
+            if rows:
+                conn.execute(
+                    statement, {"ids": [r["dossier_id"] for r in rows], "values": [r[column] for r in rows]}
+                )
+        return
     if token_rows:
         conn.execute(_INSERT_TOKENS, token_rows)
     if pair_rows:
@@ -50,6 +60,14 @@ _INSERT_DOSSIER = insert(_DOSSIERS)
 _INSERT_TOKENS = insert(DossierNameTokenRow)
 _INSERT_PAIRS = insert(DossierNamePairRow)
 _INSERT_PHOTO = insert(_PHOTOS)
+_PG_TOKENS = text(
+    "INSERT INTO dossier_name_tokens (dossier_id, token) "
+    "SELECT * FROM unnest(CAST(:ids AS integer[]), CAST(:values AS text[]))"
+)
+_PG_PAIRS = text(
+    "INSERT INTO dossier_name_pairs (dossier_id, pair) "
+    "SELECT * FROM unnest(CAST(:ids AS integer[]), CAST(:values AS text[]))"
+)
 
 
 def insert_dossier(conn: Connection | Session, dossier: SealedDossier) -> int:
