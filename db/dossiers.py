@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, CursorResult, Engine, Table, func, insert, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -60,6 +61,12 @@ _INSERT_DOSSIER = insert(_DOSSIERS)
 _INSERT_TOKENS = insert(DossierNameTokenRow)
 _INSERT_PAIRS = insert(DossierNamePairRow)
 _INSERT_PHOTO = insert(_PHOTOS)
+_INSERT_IF_NEW = {
+    name: dialect.insert(_DOSSIERS)
+    .on_conflict_do_nothing(index_elements=[_DOSSIERS.c.tracking_code])
+    .returning(_DOSSIERS.c.id)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
 _PG_TOKENS = text(
     "INSERT INTO dossier_name_tokens (dossier_id, token) "
     "SELECT * FROM unnest(CAST(:ids AS integer[]), CAST(:values AS text[]))"
@@ -76,8 +83,21 @@ def insert_dossier(conn: Connection | Session, dossier: SealedDossier) -> int:
     dossier row is written, at a station (`SqlDossierRepository.add`) and at the hub
     (`db.hub.SqlHub.accept`). Core statements, not the ORM's unit of work: at the hub this runs
     per accepted submission, where the ORM's flush cost more CPU than the database's work."""
+    dossier_id = _insert_row(conn, _INSERT_DOSSIER, dossier)
+    assert dossier_id is not None
+    return dossier_id
+
+
+def insert_new_dossier(conn: Connection, dossier: SealedDossier) -> int | None:
+    """`insert_dossier`, or None (nothing written) when a dossier holds its tracking code already:
+    one statement where a look first and an insert after were two (the hub's acceptance)."""
+    statement = _INSERT_IF_NEW["postgresql" if conn.dialect.name == "postgresql" else "sqlite"]
+    return _insert_row(conn, statement, dossier)
+
+
+def _insert_row(conn: Connection | Session, statement: Any, dossier: SealedDossier) -> int | None:
     result: CursorResult[Any] = conn.execute(  # type: ignore[assignment]
-        _INSERT_DOSSIER,
+        statement,
         {
             "tracking_code": dossier.tracking_code,
             "service_code": dossier.service_code,
@@ -93,9 +113,15 @@ def insert_dossier(conn: Connection | Session, dossier: SealedDossier) -> int:
             "id_index": dossier.id_index,
         },
     )
-    key = result.inserted_primary_key
-    assert key is not None
-    dossier_id = int(key[0])
+    if statement is _INSERT_DOSSIER:
+        key = result.inserted_primary_key
+        assert key is not None
+        dossier_id = int(key[0])
+    else:
+        found = result.scalar_one_or_none()
+        if found is None:
+            return None
+        dossier_id = int(found)
     write_name_tokens(conn, dossier_id, dossier.name_index)
     if dossier.photo is not None:
         conn.execute(_INSERT_PHOTO, {"dossier_id": dossier_id, "sealed": dossier.photo})

@@ -24,7 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.dossiers import _sealed, insert_dossier
+from db.dossiers import _sealed, insert_new_dossier
 from db.engine import SQLITE_BEGIN
 from db.models import (
     DossierEventRow,
@@ -297,15 +297,15 @@ class SqlHub:
                         f"idempotency key {idempotency_key} was used before with another body"
                     )
                 return Accepted(seen.dossier_id, duplicate=True)
-            held = conn.execute(_HELD, {"code": dossier.tracking_code}).one_or_none()
-            if held is not None:
+            new_id = insert_new_dossier(conn, dossier)  # the common case: one statement
+            if new_id is None:  # the code is held: the same dossier (another key), or a conflict
+                held = conn.execute(_HELD, {"code": dossier.tracking_code}).one()
                 if held.station_id != station_id or not same_dossier(self._held(conn, held.id)):
                     raise TrackingCodeConflict(
                         f"tracking code {dossier.tracking_code} already belongs to another dossier"
                     )
-                dossier_id = int(held.id)
-            else:
-                dossier_id = insert_dossier(conn, dossier)
+                new_id = int(held.id)
+            dossier_id = new_id
             conn.execute(
                 _INSERT_SUBMISSION,
                 {
