@@ -1020,7 +1020,8 @@ def rebuild_hub_index(url: str, keys_dir: Path, clock: Clock = _utcnow) -> int:
 
     parts = open_hub(url, keys_dir, clock)
     try:
-        return DossierDesk(HubDesk(parts.engine), parts.sealer, parts.index, parts.audit, clock).rebuild_index()
+        desk = DossierDesk(HubDesk(parts.engine), parts.sealer, parts.index, parts.audit, clock)
+        return desk.rebuild_index()
     finally:
         parts.engine.dispose()
 
