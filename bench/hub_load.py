@@ -165,7 +165,29 @@ def cpu_seconds(pids: list[int]) -> float:
     return total
 
 
-def load_round(hubs: list[HubServer], hub_db: str, keys: Path, stations: int, each: int) -> dict[str, object]:
+def postgres_cpu_seconds(server: str) -> float:
+    """CPU of the PostgreSQL server: the postmaster, its live backends and the children it reaped
+    (`/proc/PID/stat` utime, stime, cutime, cstime)."""
+    folder = Path(server.rsplit("host=", 1)[1])
+    postmaster = int((folder / "data" / "postmaster.pid").read_text().split()[0])
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        pid, ppid = int(stat.parent.name), int(fields[1])
+        if pid == postmaster:
+            total += sum(int(f) for f in fields[11:15]) / tick
+        elif ppid == postmaster:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def load_round(
+    hubs: list[HubServer], hub_db: str, keys: Path, stations: int, each: int, server: str
+) -> dict[str, object]:
     enrolled = enrol_stations(hub_db, keys, f"B{len(hubs)}-{stations}-{next(ROUNDS)}-", stations)
     plans = [[raw_request("POST", *r) for r in signed_submissions(sid, key, each)] for sid, key in enrolled]
     urls = [h.url for h in hubs]
@@ -174,9 +196,10 @@ def load_round(hubs: list[HubServer], hub_db: str, keys: Path, stations: int, ea
     warm = [[livez] * 5 for _ in range(len(hubs))]  # a connection to each process first
     run_loop(run_stations(urls, warm))
     ref_s, ref_lat, ref_ok = run_loop(run_stations(urls, [[livez] * each for _ in range(stations)]))
-    cpu0, client0 = cpu_seconds(pids), time.process_time()
+    cpu0, client0, pg0 = cpu_seconds(pids), time.process_time(), postgres_cpu_seconds(server)
     load_s, lat, ok = run_loop(run_stations(urls, plans))
     cpu, client = cpu_seconds(pids) - cpu0, time.process_time() - client0
+    pg = postgres_cpu_seconds(server) - pg0
     total = stations * each
     return {
         "hubs": len(hubs),
@@ -187,6 +210,7 @@ def load_round(hubs: list[HubServer], hub_db: str, keys: Path, stations: int, ea
         "p50_ms": round(1000 * statistics.median(lat), 1),
         "p99_ms": round(1000 * percentile(lat, 99), 1),
         "hub_cpu_ms_per_submission": round(1000 * cpu / total, 2),
+        "postgres_cpu_ms_per_submission": round(1000 * pg / total, 2),
         "client_cpu_ms_per_submission": round(1000 * client / total, 2),
         "reference_per_s": round(ref_ok / ref_s, 1),
         "reference_p50_ms": round(1000 * statistics.median(ref_lat), 1),
@@ -266,7 +290,7 @@ def run(args: argparse.Namespace, server: str) -> int:
             ]
             try:
                 for stations in (int(c) for c in args.stations.split(",")):
-                    figures = {"stack": stack, **load_round(hubs, hub_db, keys, stations, args.each)}
+                    figures = {"stack": stack, **load_round(hubs, hub_db, keys, stations, args.each, server)}
                     print(json.dumps(figures), f"load {os.getloadavg()[0]:.1f}", flush=True)
             finally:
                 stop(hubs)
