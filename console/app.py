@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from console import labels
 from console.auth import NotSignedIn, SignedIn
+from console.refusals import plain_refusal
 from console.services import ConsoleServices
 from kiosk.permissions import Action
 
@@ -40,6 +41,7 @@ def _money(value: int) -> str:
 
 templates.env.filters["local"] = _local
 templates.env.filters["money"] = _money
+templates.env.filters["refusal"] = plain_refusal  # the hub's refusals in plain Vietnamese
 
 NAV: tuple[tuple[str, str, Action | None], ...] = (
     ("/queue", "Hồ sơ", Action.CHANGE_STATUS),

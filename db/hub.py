@@ -19,11 +19,12 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, Table, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, Table, bindparam, delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.dossiers import _sealed, insert_dossier
+from db.dossiers import _sealed, insert_new_dossier
 from db.engine import SQLITE_BEGIN
 from db.models import (
     DossierEventRow,
@@ -84,6 +85,10 @@ class IdempotencyConflict(Exception):
     """The idempotency key was accepted before with another body."""
 
 
+class NonceReplayed(Exception):
+    """The request's nonce was used before by its key: a replay; nothing was stored."""
+
+
 class StatusRefused(Exception):
     """Unknown dossier, or a transition the rules forbid (no way back from done or rejected)."""
 
@@ -95,6 +100,28 @@ def single_statement(engine: Engine) -> Engine:
     if engine.dialect.name != "postgresql":
         return engine
     return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
+# The statements of every submission, built once (values bound at execution): bench/README_hub.md.
+_CLAIM_NONCE = {
+    "postgresql": postgresql.insert(_NONCES).on_conflict_do_nothing().returning(_NONCES.c.nonce),
+    "sqlite": sqlite.insert(_NONCES).on_conflict_do_nothing().returning(_NONCES.c.nonce),
+}
+_SEEN = select(_SUBMISSIONS.c.station_id, _SUBMISSIONS.c.body_sha256, _SUBMISSIONS.c.dossier_id).where(
+    _SUBMISSIONS.c.idempotency_key == bindparam("key")
+)
+_HELD = select(_DOSSIERS.c.id, _DOSSIERS.c.station_id).where(_DOSSIERS.c.tracking_code == bindparam("code"))
+_INSERT_SUBMISSION = insert(_SUBMISSIONS)
+_STATION_BY_KEY = select(_STATIONS).where(_STATIONS.c.request_key_id == bindparam("key_id"))
+
+
+def claim_nonce(conn: Connection, key_id: str, nonce: str, created: dt.datetime) -> bool:
+    """Record a request's nonce on `conn` (in its transaction); False when the key used it before.
+    ON CONFLICT DO NOTHING, not an IntegrityError: a failed statement would end the transaction
+    it shares with the acceptance of a submission."""
+    statement = _CLAIM_NONCE["postgresql" if conn.dialect.name == "postgresql" else "sqlite"]
+    values = {"key_id": key_id, "nonce": nonce, "created": created}
+    return conn.execute(statement, values).first() is not None
 
 
 def _record(row: StationRecordRow) -> StationRecord:
@@ -193,9 +220,7 @@ class SqlHub:
         # Asked for every signed request: one Core select, no ORM instance, no BEGIN/ROLLBACK
         # around it (bench/README_hub.md).
         with self._single.connect() as conn:
-            row = conn.execute(
-                select(_STATIONS).where(_STATIONS.c.request_key_id == request_key_id)
-            ).one_or_none()
+            row = conn.execute(_STATION_BY_KEY, {"key_id": request_key_id}).one_or_none()
             return None if row is None else _record(row)  # type: ignore[arg-type]
 
     def station(self, station_id: str) -> StationRecord | None:
@@ -233,16 +258,22 @@ class SqlHub:
         now: dt.datetime,
         *,
         same_dossier: Callable[[SealedDossier], bool],
+        claim: Callable[[Connection], bool] | None = None,
     ) -> Accepted:
         """Store the dossier and its submission once, whatever the retries: a key seen before
         answers with what it stored (or `IdempotencyConflict` for another body); a tracking code
-        already held by a different dossier raises `TrackingCodeConflict`."""
+        already held by a different dossier raises `TrackingCodeConflict`. `claim` records the
+        request's nonce in the same transaction (one commit per submission, not two); False
+        from it raises `NonceReplayed` and stores nothing. A refused acceptance (a conflict)
+        leaves the nonce unrecorded: its replay only meets the same refusal."""
         for _ in range(2):  # a concurrent first attempt with the same key: the second reads it
             try:
-                return self._accept_once(idempotency_key, station_id, body_sha256, dossier, now, same_dossier)
+                return self._accept_once(
+                    idempotency_key, station_id, body_sha256, dossier, now, same_dossier, claim
+                )
             except IntegrityError:
                 continue
-        return self._accept_once(idempotency_key, station_id, body_sha256, dossier, now, same_dossier)
+        return self._accept_once(idempotency_key, station_id, body_sha256, dossier, now, same_dossier, claim)
 
     def _accept_once(
         self,
@@ -252,42 +283,38 @@ class SqlHub:
         dossier: SealedDossier,
         now: dt.datetime,
         same_dossier: Callable[[SealedDossier], bool],
+        claim: Callable[[Connection], bool] | None,
     ) -> Accepted:
         # Core statements on one connection (no ORM unit of work): this runs for every accepted
         # submission, and the ORM's bookkeeping cost more CPU than the database (bench/README_hub.md).
         with self._writer.begin() as conn:
-            seen = conn.execute(
-                select(
-                    _SUBMISSIONS.c.station_id, _SUBMISSIONS.c.body_sha256, _SUBMISSIONS.c.dossier_id
-                ).where(_SUBMISSIONS.c.idempotency_key == idempotency_key)
-            ).one_or_none()
+            if claim is not None and not claim(conn):
+                raise NonceReplayed("this request's nonce was used before")
+            seen = conn.execute(_SEEN, {"key": idempotency_key}).one_or_none()
             if seen is not None:
                 if seen.station_id != station_id or seen.body_sha256 != body_sha256:
                     raise IdempotencyConflict(
                         f"idempotency key {idempotency_key} was used before with another body"
                     )
                 return Accepted(seen.dossier_id, duplicate=True)
-            held = conn.execute(
-                select(_DOSSIERS.c.id, _DOSSIERS.c.station_id).where(
-                    _DOSSIERS.c.tracking_code == dossier.tracking_code
-                )
-            ).one_or_none()
-            if held is not None:
+            new_id = insert_new_dossier(conn, dossier)  # the common case: one statement
+            if new_id is None:  # the code is held: the same dossier (another key), or a conflict
+                held = conn.execute(_HELD, {"code": dossier.tracking_code}).one()
                 if held.station_id != station_id or not same_dossier(self._held(conn, held.id)):
                     raise TrackingCodeConflict(
                         f"tracking code {dossier.tracking_code} already belongs to another dossier"
                     )
-                dossier_id = int(held.id)
-            else:
-                dossier_id = insert_dossier(conn, dossier)
+                new_id = int(held.id)
+            dossier_id = new_id
             conn.execute(
-                insert(_SUBMISSIONS).values(
-                    idempotency_key=idempotency_key,
-                    station_id=station_id,
-                    dossier_id=dossier_id,
-                    body_sha256=body_sha256,
-                    received_at=now,
-                )
+                _INSERT_SUBMISSION,
+                {
+                    "idempotency_key": idempotency_key,
+                    "station_id": station_id,
+                    "dossier_id": dossier_id,
+                    "body_sha256": body_sha256,
+                    "received_at": now,
+                },
             )
             return Accepted(dossier_id, duplicate=False)
 
@@ -393,10 +420,12 @@ class SqlNonceLog:
         self._inserts = 0
 
     def first_use(self, key_id: str, nonce: str, created: dt.datetime) -> bool:
-        try:
-            with self._single.begin() as conn:  # one statement, committed by itself
-                conn.execute(insert(_NONCES).values(key_id=key_id, nonce=nonce, created=created))
-        except IntegrityError:
+        with self._single.begin() as conn:  # one statement, committed by itself
+            return self.claim(conn, key_id, nonce, created)
+
+    def claim(self, conn: Connection, key_id: str, nonce: str, created: dt.datetime) -> bool:
+        """`first_use` inside the caller's transaction on `conn` (the acceptance of a submission)."""
+        if not claim_nonce(conn, key_id, nonce, created):
             return False
         self._inserts += 1
         if self._inserts % NONCE_PRUNE_EVERY == 0:

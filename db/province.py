@@ -40,9 +40,18 @@ from db.models import (
     StationRecordRow,
 )
 from kiosk.desk import FINAL, status_refusal
-from kiosk.outbox import rejection
+from kiosk.outbox import REJECTED, rejection
 from kiosk.ports.desk import DossierEvent
-from kiosk.province import APPLIED, NOT_HERE, REFUSED, ChangeAnswer, ChangeRecord, DeviceState, StationHealth
+from kiosk.province import (
+    APPLIED,
+    NOT_HERE,
+    REFUSED,
+    ChangeAnswer,
+    ChangeRecord,
+    DeviceState,
+    RefusedDelivery,
+    StationHealth,
+)
 
 OPEN = ("received", "processing", "needs_info")
 
@@ -431,6 +440,28 @@ class SqlStationChanges:
                 ChangeRecord("", r.tracking_code, r.status, r.actor, at, r.answered_at, r.outcome, r.reason)
                 for r, at in rows
             ]
+
+    def refused_deliveries(self, limit: int = 100) -> list[RefusedDelivery]:
+        """This station's dossiers the hub refused to take (their outbox rows not sent, the last
+        answer a refusal), newest first."""
+        with Session(self._engine) as session:
+            rows = session.execute(
+                select(
+                    DossierRow.tracking_code,
+                    DossierRow.submitted_at,
+                    OutboxRow.attempts,
+                    OutboxRow.last_error,
+                )
+                .join(DossierRow, DossierRow.id == OutboxRow.dossier_id)
+                .where(
+                    OutboxRow.sent_at.is_(None), OutboxRow.last_error.startswith(REJECTED, autoescape=True)
+                )
+                .order_by(OutboxRow.id.desc())
+                .limit(limit)
+            ).all()
+        return [
+            RefusedDelivery(code, at, attempts, rejection(error) or "") for code, at, attempts, error in rows
+        ]
 
     def waiting(self) -> int:
         """Changes made here that the hub has not answered yet."""

@@ -237,12 +237,13 @@ def make_router(hub: Hub) -> APIRouter:
 
         def work() -> Any:  # one trip to the thread pool per submission, not two
             try:
-                station = hub.authenticate(view)
+                # The nonce is recorded with the acceptance, in its transaction (one commit).
+                station, verified = hub.authenticate_for_submission(view)
                 try:
                     body = SubmissionIn.model_validate_json(view.body)
                 except ValidationError as exc:
                     return _bad_body(exc)
-                return hub.submit(view, station, key, body.dossier())
+                return hub.submit(view, station, key, body.dossier(), verified)
             except HubRefusal as exc:
                 return _refused(exc)
 

@@ -21,6 +21,7 @@ from db.engine import make_engine, redacted_url
 from db.hub import SqlHub, SqlNonceLog
 from db.keys import SqlKeyLedger
 from db.schema import SCHEMA_REVISION, schema_revision
+from hub.key_cache import KEY_CACHE_SECONDS, StationKeyCache
 from hub.service import Hub
 from kiosk.audit import AuditLog
 from kiosk.blind_index import BlindIndex
@@ -57,7 +58,9 @@ def build_hub(url: str, keys_dir: Path, clock: Clock = _utcnow) -> Hub:
     return open_hub(url, keys_dir, clock).hub
 
 
-def open_hub(url: str, keys_dir: Path, clock: Clock = _utcnow) -> HubParts:
+def open_hub(
+    url: str, keys_dir: Path, clock: Clock = _utcnow, *, key_cache_seconds: float = KEY_CACHE_SECONDS
+) -> HubParts:
     engine = make_engine(url)
     found = schema_revision(engine)
     if found != SCHEMA_REVISION:
@@ -70,7 +73,9 @@ def open_hub(url: str, keys_dir: Path, clock: Clock = _utcnow) -> HubParts:
     sealer = open_sealer(keys_dir / "data.key", ledger)
     audit = AuditLog(SqlAuditLog(engine), open_audit_key(keys_dir / "audit.key", ledger), clock)
     index = BlindIndex(open_index_key(keys_dir / "index.key", ledger))
-    hub = Hub(SqlHub(engine), SqlNonceLog(engine, 2 * CLOCK_SKEW), sealer, audit, clock, index)
+    store = SqlHub(engine)
+    keys = StationKeyCache(store.station_by_key, key_cache_seconds)
+    hub = Hub(store, SqlNonceLog(engine, 2 * CLOCK_SKEW), sealer, audit, clock, index, keys)
     return HubParts(engine, ledger, sealer, audit, index, hub)
 
 
@@ -81,10 +86,18 @@ def parse_listen(text: str) -> tuple[str, int]:
     return host.strip("[]") or "127.0.0.1", int(port)
 
 
-def serve(app: FastAPI, listen: str) -> None:
+# uvicorn's event loop and HTTP parser: uvloop + httptools (C, libuv and llhttp) by default;
+# asyncio + h11 (pure Python) for a machine without them, or to compare (bench/README_hub.md).
+HTTP_STACKS = {"fast": ("uvloop", "httptools"), "plain": ("asyncio", "h11")}
+
+
+def serve(app: FastAPI, listen: str, http_stack: str = "fast") -> None:
     """Run `app` (the station API and the province console, `kiosk.app.root.build_hub_app`)."""
     import uvicorn
 
     host, port = parse_listen(listen)
+    loop, http = HTTP_STACKS[http_stack]
     # Behind the TLS proxy on the same machine: trust its X-Forwarded-For from loopback only.
-    uvicorn.run(app, host=host, port=port, proxy_headers=True, forwarded_allow_ips="127.0.0.1")
+    uvicorn.run(
+        app, host=host, port=port, proxy_headers=True, forwarded_allow_ips="127.0.0.1", loop=loop, http=http
+    )

@@ -20,14 +20,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy import Connection
 
 from db.hub import (
     EnrolmentRefused,
     IdempotencyConflict,
+    NonceReplayed,
     SqlHub,
+    SqlNonceLog,
     StationRecord,
     StatusChange,
 )
+from hub.key_cache import StationKeyCache
 from hub.station_key import request_key_id
 from kiosk.audit import AuditLog
 from kiosk.blind_index import BlindIndex
@@ -35,7 +39,13 @@ from kiosk.dossier import Dossier, TrackingCodeConflict
 from kiosk.outbox import seal_dossier
 from kiosk.ports.clock import Clock
 from kiosk.ports.storage import SealedDossier
-from kiosk.request_signing import NonceLog, Refusal, RequestRefused, RequestVerifier, load_public_key
+from kiosk.request_signing import (
+    Refusal,
+    RequestRefused,
+    RequestVerifier,
+    VerifiedRequest,
+    load_public_key,
+)
 from kiosk.sealing import Sealer, SealError
 
 CODE_VALID = dt.timedelta(hours=24)
@@ -100,13 +110,16 @@ class Hub:
     def __init__(
         self,
         store: SqlHub,
-        nonces: NonceLog,
+        nonces: SqlNonceLog,
         sealer: Sealer,
         audit: AuditLog,
         clock: Clock,
         index: BlindIndex | None = None,
+        keys: StationKeyCache | None = None,
     ) -> None:
         self.store = store
+        # Station records for a second (`hub.key_cache`): one query less per signed request.
+        self._keys = keys or StationKeyCache(store.station_by_key)
         self._index = index
         self._nonces = nonces
         self._sealer = sealer
@@ -135,24 +148,41 @@ class Hub:
         )
         return HubRefusal(status, reason, detail)
 
-    def _verify(self, request: RequestView, public_key: Callable[[str], Ed25519PublicKey | None]) -> None:
-        RequestVerifier(public_key, self._nonces).verify(
-            request.method, request.url, request.headers, request.body
+    def _verify(
+        self,
+        request: RequestView,
+        public_key: Callable[[str], Ed25519PublicKey | None],
+        *,
+        record_nonce: bool = True,
+    ) -> VerifiedRequest:
+        return RequestVerifier(public_key, self._nonces).verify(
+            request.method, request.url, request.headers, request.body, record_nonce=record_nonce
         )
 
     def authenticate(self, request: RequestView) -> StationRecord:
-        """The enrolled, unrevoked station that signed this request; else `HubRefusal` (audited)."""
+        """The enrolled, unrevoked station that signed this request; else `HubRefusal` (audited).
+        A revocation made by another process is seen within `hub.key_cache.KEY_CACHE_SECONDS`."""
+        return self._authenticate(request, record_nonce=True)[0]
+
+    def authenticate_for_submission(self, request: RequestView) -> tuple[StationRecord, VerifiedRequest]:
+        """`authenticate` without recording the nonce: `submit` records it in the acceptance's
+        own transaction (one commit per submission). Pass what this returns to `submit`."""
+        return self._authenticate(request, record_nonce=False)
+
+    def _authenticate(
+        self, request: RequestView, *, record_nonce: bool
+    ) -> tuple[StationRecord, VerifiedRequest]:
         seen: list[StationRecord] = []
 
         def public_key(key_id: str) -> Ed25519PublicKey | None:
-            station = self.store.station_by_key(key_id)
+            station = self._keys.station(key_id)
             if station is None:
                 return None
             seen.append(station)
             return None if station.revoked_at is not None else load_public_key(station.request_key)
 
         try:
-            self._verify(request, public_key)
+            verified = self._verify(request, public_key, record_nonce=record_nonce)
         except RequestRefused as exc:
             station = seen[0] if seen else None
             actor = station.station_id if station else "unknown"
@@ -160,7 +190,7 @@ class Hub:
                 raise self._refuse(request, actor, 403, REVOKED, f"station {actor} is revoked") from None
             raise self._refuse(request, actor, 401, exc.reason.value, exc.detail) from None
         assert seen
-        return seen[0]
+        return seen[0], verified
 
     # --- enrolment ------------------------------------------------------------------------
 
@@ -197,11 +227,13 @@ class Hub:
             )
         except EnrolmentRefused as exc:
             raise self._refuse(request, station_id, 403, "enrolment_refused", str(exc)) from None
+        self._keys.forget(station_id)
         self.audit.record(station_id, "hub.enrolled", f"request key {key_id}, {len(slip_keys)} slip key(s)")
         return record
 
     def revoke(self, station_id: str, actor: str = "hub") -> bool:
         done = self.store.revoke(station_id, self._now())
+        self._keys.forget(station_id)  # other hub processes: within their cache's time
         if done:
             self.audit.record(actor, "hub.revoked", f"station {station_id}")
         return done
@@ -209,8 +241,15 @@ class Hub:
     # --- submissions ----------------------------------------------------------------------
 
     def submit(
-        self, request: RequestView, station: StationRecord, idempotency_key: str, dossier: Dossier
+        self,
+        request: RequestView,
+        station: StationRecord,
+        idempotency_key: str,
+        dossier: Dossier,
+        verified: VerifiedRequest | None = None,
     ) -> dict[str, Any]:
+        """Accept the dossier once. `verified` (from `authenticate_for_submission`): its nonce is
+        recorded in the acceptance's transaction, and a replay is refused (audited) there."""
         if not idempotency_key or len(idempotency_key) > MAX_IDEMPOTENCY_KEY:
             raise HubRefusal(
                 400,
@@ -241,6 +280,13 @@ class Hub:
                 existing.submitted_at,
             ) == (dossier.service_code, dossier.submitted_at)
 
+        claim = None
+        if verified is not None:
+            nonce = verified
+
+            def claim(conn: Connection) -> bool:
+                return self._nonces.claim(conn, nonce.key_id, nonce.nonce, nonce.created)
+
         try:
             accepted = self.store.accept(
                 f"{station.station_id}:{idempotency_key}",
@@ -249,7 +295,11 @@ class Hub:
                 sealed,
                 now,
                 same_dossier=same,
+                claim=claim,
             )
+        except NonceReplayed:
+            detail = f"nonce already used by key {station.request_key_id}"
+            raise self._refuse(request, station.station_id, 401, Refusal.REPLAY.value, detail) from None
         except (IdempotencyConflict, TrackingCodeConflict) as exc:
             raise HubRefusal(409, "conflict", str(exc)) from None
         return {"tracking_code": code, "stored": "duplicate" if accepted.duplicate else "new"}

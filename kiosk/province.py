@@ -102,6 +102,17 @@ class ChangeRecord:
     reason: str
 
 
+@dataclass(frozen=True)
+class RefusedDelivery:
+    """A dossier of this station the hub refused to take (4xx): kept in the outbox with the
+    hub's reason, tried again now and then (`kiosk.outbox.REJECTED_RETRY`), shown to officers."""
+
+    tracking_code: str
+    submitted_at: dt.datetime
+    attempts: int
+    reason: str  # the hub's words, as stored (`console.refusals` says them plainly)
+
+
 class TargetProblem(Exception):
     """A target the province head typed is not usable; the message says why. Nothing was stored."""
 

@@ -5,7 +5,9 @@ At the hub (its database URL by --url or KIOSK_HUB_URL, its key folder by --keys
     kiosk hub migrate                     Alembic upgrade of the hub database (never done at start)
     kiosk hub serve --listen HOST:PORT    the station API and the province console under uvicorn
                   [--cookies secure|plain] [--idle-logout-minutes N]
-                                          (TLS from the proxy: cookies Secure unless plain)
+                  [--key-cache-seconds S] [--http-stack fast|plain]
+                                          (TLS from the proxy: cookies Secure unless plain; a
+                                          revocation reaches each process within S, default 1)
     kiosk hub enrol-code --station ID --province P --commune C --name N
                                           a one-time code for that station, valid 24 h
     kiosk hub revoke STATION              refuse that station's requests from now on
@@ -13,6 +15,8 @@ At the hub (its database URL by --url or KIOSK_HUB_URL, its key folder by --keys
                                           a console account (PIN, then password, on stdin)
     kiosk hub set-status CODE STATUS [--note TEXT] [--national-number N] --by OFFICER
                                           an officer's status change (until the console's pages)
+    kiosk hub index-rebuild               the name and ID search index made again from the sealed
+                                          dossiers (a replaced index key, rows of an older build)
 
 At a station (its configuration):
 
@@ -43,6 +47,19 @@ def _minutes(text: str) -> int:
     if not text.strip().isdigit() or not MIN_IDLE <= int(text) <= MAX_IDLE:
         raise argparse.ArgumentTypeError(f"a whole number of minutes, {MIN_IDLE} to {MAX_IDLE}, not {text!r}")
     return int(text)
+
+
+MAX_KEY_CACHE = 5.0  # a revocation must reach every hub process within seconds, not minutes
+
+
+def _cache_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= MAX_KEY_CACHE:
+        raise argparse.ArgumentTypeError(f"seconds, 0 to {MAX_KEY_CACHE:g}, not {text!r}")
+    return value
 
 
 def add_hub_commands(subparsers: Any) -> None:
@@ -79,6 +96,19 @@ def add_hub_commands(subparsers: Any) -> None:
         default=os.environ.get("KIOSK_HUB_IDLE_LOGOUT_MINUTES", "15"),
         help=f"minutes without a request before a console session ends ({MIN_IDLE}-{MAX_IDLE}, default 15)",
     )
+    serve.add_argument(
+        "--key-cache-seconds",
+        type=_cache_seconds,
+        default=os.environ.get("KIOSK_HUB_KEY_CACHE_SECONDS", "1"),
+        help=f"how long a process keeps a station's key: a revocation takes effect within it "
+        f"(0 to {MAX_KEY_CACHE:g}, default 1)",
+    )
+    serve.add_argument(
+        "--http-stack",
+        choices=["fast", "plain"],
+        default=os.environ.get("KIOSK_HUB_HTTP_STACK", "fast"),
+        help="uvicorn's loop and parser: fast = uvloop + httptools (default), plain = asyncio + h11",
+    )
     serve.set_defaults(func=cmd_serve)
 
     code = at_hub("enrol-code", help="a one-time enrolment code for a station (24 h)")
@@ -108,6 +138,9 @@ def add_hub_commands(subparsers: Any) -> None:
     scope.add_argument("--station", help="the one station whose dossiers the account sees")
     scope.add_argument("--whole-province", action="store_true", help="every station of the province")
     officer.set_defaults(func=cmd_officer_add)
+
+    rebuild = at_hub("index-rebuild", help="make the hub's search index of names and ID numbers again")
+    rebuild.set_defaults(func=cmd_index_rebuild)
 
     enrol = commands.add_parser("enrol", help="enrol this station with a hub (a code from the hub)")
     enrol.add_argument("--hub", required=True, help="the hub's URL (https://…)")
@@ -158,10 +191,24 @@ def cmd_serve(args: argparse.Namespace) -> int:
             province=args.province,
             secure_cookies=args.cookies == "secure",
             idle_logout=dt.timedelta(minutes=args.idle_logout_minutes),
+            key_cache_seconds=args.key_cache_seconds,
         )
     except HubError as exc:
         return _fail(str(exc), EXIT_BROKEN)
-    serve(app, args.listen)
+    serve(app, args.listen, args.http_stack)
+    return 0
+
+
+def cmd_index_rebuild(args: argparse.Namespace) -> int:
+    from hub.serve import HubError
+    from kiosk.app.root import rebuild_hub_index
+
+    _need(args, "url", "keys")
+    try:
+        count = rebuild_hub_index(args.url, Path(args.keys))
+    except HubError as exc:
+        return _fail(str(exc), EXIT_BROKEN)
+    print(f"{count} dossier(s) indexed")
     return 0
 
 

@@ -1010,6 +1010,22 @@ def make_hub_officers(url: str, keys_dir: Path, clock: Clock = _utcnow) -> Offic
     return Officers(SqlOfficers(parts.engine), parts.audit, clock)
 
 
+def rebuild_hub_index(url: str, keys_dir: Path, clock: Clock = _utcnow) -> int:
+    """`kiosk hub index-rebuild`: the hub's name and ID search index made again from the sealed
+    dossiers (after a lost index key, or rows written by an older build), as `kiosk index
+    rebuild` does at a station; how many dossiers were indexed."""
+    from db.province import HubDesk
+    from hub.serve import open_hub
+    from kiosk.desk import DossierDesk
+
+    parts = open_hub(url, keys_dir, clock)
+    try:
+        desk = DossierDesk(HubDesk(parts.engine), parts.sealer, parts.index, parts.audit, clock)
+        return desk.rebuild_index()
+    finally:
+        parts.engine.dispose()
+
+
 def build_hub_app(
     url: str,
     keys_dir: Path,
@@ -1018,6 +1034,7 @@ def build_hub_app(
     *,
     secure_cookies: bool = True,
     idle_logout: dt.timedelta = dt.timedelta(minutes=15),
+    key_cache_seconds: float | None = None,
 ) -> FastAPI:
     """The province hub as one application: the station API (`hub.api`, `hub.province_api`) and
     the same officers' console as at a station, over the hub's PostgreSQL, with the province
@@ -1032,12 +1049,14 @@ def build_hub_app(
     from db.officers import SqlOfficers
     from db.province import HubDesk, SqlProvince
     from hub.api import add_liveness, add_station_errors, make_app, make_router
+    from hub.key_cache import KEY_CACHE_SECONDS
     from hub.province_api import make_province_router
     from hub.serve import open_hub
     from kiosk.desk import DossierDesk
     from kiosk.officers import Officers
 
-    parts = open_hub(url, keys_dir, clock)
+    ttl = KEY_CACHE_SECONDS if key_cache_seconds is None else key_cache_seconds
+    parts = open_hub(url, keys_dir, clock, key_cache_seconds=ttl)
     engine = parts.engine
     repository = SqlProvince(engine)
     services = ConsoleServices(
@@ -1056,11 +1075,16 @@ def build_hub_app(
         province=repository,
     )
     app = create_app(services)
+    console_routes = list(app.router.routes)
     province_routes = make_province_router(parts.hub, repository, clock)
     app.include_router(make_router(parts.hub))
     app.include_router(province_routes)
     add_station_errors(app)
     add_liveness(app)  # nginx's health probe (hub/nginx.example.conf, docs/hub-sizing.md)
+    # The station API first: Starlette tries routes in order, and every submission would
+    # otherwise be matched against each console route before its own.
+    station_routes = app.router.routes[len(console_routes) :]
+    app.router.routes[:] = [*station_routes, *console_routes]
     # The station API's spec, published and versioned at /v1/openapi.json as before: the station
     # API's own app (`hub.api.make_app`) makes it, so the console's pages stay out of it.
     spec_app = make_app(parts.hub, [province_routes])

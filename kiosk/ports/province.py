@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Protocol
 
-from kiosk.province import ChangeRecord, StationHealth
+from kiosk.province import ChangeRecord, RefusedDelivery, StationHealth
 
 
 class ProvinceRepository(Protocol):
@@ -36,5 +36,7 @@ class StationChangeLog(Protocol):
     """At a station delivering to a hub: its officers' changes sent there, and the answers."""
 
     def answers(self, limit: int = 100) -> list[ChangeRecord]: ...
+
+    def refused_deliveries(self, limit: int = 100) -> list[RefusedDelivery]: ...
 
     def waiting(self) -> int: ...

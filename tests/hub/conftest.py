@@ -10,7 +10,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,12 +53,13 @@ class HubServer:
         return sa.create_engine(self.db_url)
 
 
-def start_hub(db_url: str, keys: Path, log: Path) -> HubServer:
+def start_hub(db_url: str, keys: Path, log: Path, options: Sequence[str] = ()) -> HubServer:
+    """`kiosk hub serve` on a free loopback port (`options`: more of its options)."""
     port = free_port()
     command = [sys.executable, "-m", "kiosk.app.cli", "hub", "serve", "--url", db_url, "--keys", str(keys)]
     process = subprocess.Popen(
         # Plain cookies: the tests reach the hub over http on loopback, without the TLS proxy.
-        [*command, "--listen", f"127.0.0.1:{port}", "--cookies", "plain"],
+        [*command, "--listen", f"127.0.0.1:{port}", "--cookies", "plain", *options],
         cwd=ROOT,
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,

@@ -295,8 +295,12 @@ def test_offline_changes_are_applied_in_the_hubs_order_of_arrival(
         page = console.get("/hub/changes").text
     assert "Không còn thay đổi nào chờ gửi" in page
     refused_row = page[page.index(f"/dossiers/{x}") :]
-    assert "Bị từ chối" in refused_row[: refused_row.index("</tr>")]
+    refused_row = refused_row[: refused_row.index("</tr>")]
+    # In plain Vietnamese; the hub's own words stay in the tooltip for the technician.
+    assert ">Bị từ chối: Hồ sơ đã ở trạng thái «Từ chối» nên không đổi trạng thái được nữa<" in refused_row
+    assert 'title="the dossier is rejected: its status no longer changes"' in refused_row
     assert page.count("Đã áp dụng") == 3
+    assert "Không có hồ sơ nào bị tỉnh từ chối" in page
 
     # The province console shows the refused change with its reason.
     page = _console(hub, "tinh").get("/province/changes?outcome=refused").text
@@ -410,4 +414,14 @@ def test_a_change_of_a_dossier_the_hub_refused_does_not_wait_for_it(
         page = console.get("/hub/changes").text
     assert "Không còn thay đổi nào chờ gửi" in page
     row = page[page.index(f"/dossiers/{refused_code}") :]
-    assert "Bị từ chối: the hub refused the dossier itself" in row[: row.index("</tr>")]
+    assert (
+        ">Bị từ chối: Tỉnh đã từ chối nhận chính hồ sơ này (hồ sơ mang mã của trạm khác: báo cán bộ kỹ "
+        "thuật kiểm tra mã trạm)<"
+    ) in row[: row.index("</tr>")]
+    # The dossier the hub refused to take is listed for the officer, with the reason in plain words.
+    refused = page[page.index('id="refused-table"') :]
+    refused = refused[refused.index(f"/dossiers/{refused_code}") :]
+    refused = refused[: refused.index("</tr>")]
+    assert ">Hồ sơ mang mã của trạm khác: báo cán bộ kỹ thuật kiểm tra mã trạm<" in refused
+    assert "posing_as_another" in refused  # the hub's words, in the tooltip
+    assert f"/dossiers/{kept}" not in page[page.index('id="refused-table"') :]

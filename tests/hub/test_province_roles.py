@@ -234,21 +234,22 @@ def test_a_hub_session_ends_after_the_idle_time(hub_console: HubConsole) -> None
 def test_hub_serve_takes_its_console_options(monkeypatch: pytest.MonkeyPatch) -> None:
     built: list[dict[str, object]] = []
     monkeypatch.setattr("kiosk.app.root.build_hub_app", lambda *a, **options: built.append(options))
-    monkeypatch.setattr("hub.serve.serve", lambda app, listen: None)
+    stacks: list[str] = []
+    monkeypatch.setattr("hub.serve.serve", lambda app, listen, stack: stacks.append(stack))
     assert main(["hub", "serve", "--url", "u", "--keys", "k"]) == 0
-    assert (
-        main(
-            ["hub", "serve", "--url", "u", "--keys", "k", "--cookies", "plain", "--idle-logout-minutes", "30"]
-        )
-        == 0
-    )
-    assert [(o["secure_cookies"], o["idle_logout"]) for o in built] == [
-        (True, dt.timedelta(minutes=15)),
-        (False, dt.timedelta(minutes=30)),
+    options = ["--cookies", "plain", "--idle-logout-minutes", "30", "--key-cache-seconds", "0.5"]
+    assert main(["hub", "serve", "--url", "u", "--keys", "k", *options, "--http-stack", "plain"]) == 0
+    assert [(o["secure_cookies"], o["idle_logout"], o["key_cache_seconds"]) for o in built] == [
+        (True, dt.timedelta(minutes=15), 1.0),
+        (False, dt.timedelta(minutes=30), 0.5),
     ]
+    assert stacks == ["fast", "plain"]
     for bad in ("0", "481", "ten"):
         with pytest.raises(SystemExit):
             main(["hub", "serve", "--url", "u", "--keys", "k", "--idle-logout-minutes", bad])
+    for bad in ("-1", "6", "soon"):
+        with pytest.raises(SystemExit):
+            main(["hub", "serve", "--url", "u", "--keys", "k", "--key-cache-seconds", bad])
 
 
 def test_the_hub_answers_the_proxys_liveness_probe(hub: HubServer) -> None:
