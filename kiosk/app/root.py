@@ -293,7 +293,8 @@ def make_statistics(
     if keep_ended_days is None:
         return Statistics(source, services, zone), source.station_name() or config.station.name
     counts = ClosedDaysCache(source, source, keep_ended_days, zone)
-    return Statistics(counts, services, zone), source.station_name() or config.station.name
+    statistics = Statistics(counts, services, zone, ended=counts.ended_generation)
+    return statistics, source.station_name() or config.station.name
 
 
 def purge_old(config: Config, repository: RetentionRepository, clock: Clock = local_now) -> PurgeReport:
