@@ -170,3 +170,38 @@ def test_a_vietqr_payment_is_recorded_as_reported_without_a_printed_receipt(fres
         assert wrong.status_code == 400  # no other way: nothing stored
     assert not list(fresh_station.config.receipts_dir.glob("*.pdf"))  # the bank's record, not ours
     assert ("officer", "payment", f"{code} vietqr 50000 FT26337001234") in newest_actions(fresh_station, 5)
+
+
+@pytest.mark.parametrize(
+    ("outcome", "shown"),
+    [
+        ("genuine", "Chip thật"),
+        ("failed", "THẤT BẠI — có thể là chip nhân bản"),
+        ("not_checked", "Chưa kiểm tra"),
+    ],
+)
+def test_the_chip_authentication_outcome_is_a_line_of_its_own(
+    fresh_station: Station, outcome: str, shown: str
+) -> None:
+    from kiosk.app.root import make_store
+    from kiosk.dossier import Dossier
+    from kiosk.trackcode import new_code
+    from tests.console.conftest import T0
+
+    code = new_code()
+    holder = {
+        "full_name": "Lò Văn Páo",
+        "id_number": "011190004322",
+        "passive_auth": "valid",
+        "chip_auth": outcome,
+    }
+    make_store(fresh_station.config).submit(Dossier(code, "1.003677", 1, "demo-station", T0, {}, holder))
+    with TestClient(fresh_station.app(), base_url="http://127.0.0.1") as client:
+        login(client, "officer")
+        page = client.get(f"/dossiers/{code}").text
+    assert f'<p id="chip-auth" class="{"ok" if outcome == "genuine" else "warn"}">' in page and shown in page
+    assert "<th>chip_auth</th>" not in page  # not a raw row among the card's data
+    bare = fresh_station.codes[0]  # stored without a chip outcome: no line
+    with TestClient(fresh_station.app(), base_url="http://127.0.0.1") as client:
+        login(client, "officer")
+        assert 'id="chip-auth"' not in client.get(f"/dossiers/{bare}").text
