@@ -19,13 +19,6 @@ PASSIVE_AUTH_LABELS = {
     "unknown_signer": "Không rõ cơ quan ký (thiếu chứng thư CSCA)",
     "not_checked": "Chưa kiểm tra",
 }
-# Chip Authentication (`kiosk.ports.card.ChipAuth`): whether the chip is the one the data were
-# signed for. "" for a dossier whose holder was not read from a chip.
-CHIP_AUTH_LABELS = {
-    "genuine": "Chip thật (chip chứng minh khoá riêng)",
-    "not_checked": "Chưa kiểm tra (chip không hỗ trợ)",
-    "failed": "THẤT BẠI — có thể là chip nhân bản",
-}
 HOLDER_LABELS = {
     "full_name": "Họ và tên",
     "id_number": "Số định danh cá nhân",

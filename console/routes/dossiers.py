@@ -57,7 +57,6 @@ def _context(services: ConsoleServices, view: DossierView) -> dict[str, Any]:
     dossier = view.stored.dossier
     holder = dict(dossier.holder) if dossier else {}
     passive = holder.pop("passive_auth", "")
-    chip = str(holder.pop("chip_auth", "") or "")
     # The card data has its own table: the answers are what the citizen entered.
     answers = [row for row in filing_rows(service, dossier) if row[0] not in IDENTITY]
     return {
@@ -71,8 +70,6 @@ def _context(services: ConsoleServices, view: DossierView) -> dict[str, Any]:
         ],
         "passive": labels.PASSIVE_AUTH_LABELS.get(passive, passive or "—"),
         "passive_ok": passive == "valid",
-        "chip_auth": labels.CHIP_AUTH_LABELS.get(chip, chip),
-        "chip_ok": chip == "genuine",
         "answers": answers,
     }
 
