@@ -27,6 +27,7 @@ templates.env.globals.update(
     ROLES=labels.ROLE_LABELS,
     EVENTS=labels.EVENT_LABELS,
     DEVICES=labels.DEVICE_LABELS,
+    IDENTITY=labels.IDENTITY_LABELS,
     Action=Action,
 )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from kiosk.phrases import IDENTITY_CHECKS
+
 STATUS_LABELS = {
     "received": "Đã tiếp nhận",
     "processing": "Đang xử lý",
@@ -56,3 +58,6 @@ DEVICE_LABELS = {
     "storage": "Lưu trữ",
 }
 EVENT_LABELS = {"status": "Đổi trạng thái", "filed": "Đã nộp lên hệ thống quốc gia", "payment": "Thanh toán"}
+# How an officer checked a citizen's identity in assist mode (`kiosk.officer_mode.IdentityCheck`),
+# in the words the kiosk's panel showed the officer.
+IDENTITY_LABELS = {way: text.get("vi") for way, text in IDENTITY_CHECKS.items()}

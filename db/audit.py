@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
@@ -10,10 +10,14 @@ from sqlalchemy.orm import Session
 
 from db.engine import SQLITE_BEGIN, make_engine, sqlite_file
 from db.group_sync import GroupSync, fsync_file
-from db.models import AuditRow
+from db.models import AuditRow, StationSettingRow
 from kiosk.ports.officers import AuditEntry, AuditRecord
 
 APPEND_ATTEMPTS = 20  # concurrent writers on PostgreSQL: each retry reads the newer head
+STORED_BATCH = 10_000  # rows per fetch while hashing the chain for a checkpoint
+# The audit checkpoint (`kiosk.audit.Checkpoint`, HMAC-sealed) among the station's settings: one
+# row, no table of its own (a settings page lists the keys it knows only).
+CHECKPOINT_KEY = "audit_checkpoint"
 
 
 _COLUMNS = (AuditRow.id, AuditRow.at, AuditRow.actor, AuditRow.action, AuditRow.detail, AuditRow.link)
@@ -98,6 +102,34 @@ class SqlAuditLog:
                 _record(r)
                 for r in session.scalars(select(AuditRow).order_by(AuditRow.id.desc()).limit(limit))
             ]
+
+    def stored_rows(self, after_seq: int, upto: int) -> Iterator[list[tuple[object, ...]]]:
+        # The driver's own cursor: SQLAlchemy's result rows and the UTCDateTime conversion cost
+        # more than the hashing (bench/console_audit_verify.py). One read transaction, so that the
+        # rows are one snapshot even while officers append.
+        mark = "?" if self._engine.dialect.name == "sqlite" else "%s"
+        statement = (
+            "SELECT id, at, actor, action, detail, link FROM audit_log "
+            f"WHERE id > {mark} AND id <= {mark} ORDER BY id"
+        )
+        with self._engine.connect() as conn:
+            cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            try:
+                cursor.execute(statement, (after_seq, upto))
+                while batch := cursor.fetchmany(STORED_BATCH):
+                    yield [tuple(row) for row in batch]
+            finally:
+                cursor.close()
+
+    def checkpoint(self) -> str | None:
+        with self._engine.connect() as conn:
+            return conn.execute(
+                select(StationSettingRow.value).where(StationSettingRow.key == CHECKPOINT_KEY)
+            ).scalar_one_or_none()
+
+    def save_checkpoint(self, text: str) -> None:
+        with Session(self._engine) as session, session.begin():
+            session.merge(StationSettingRow(key=CHECKPOINT_KEY, value=text))
 
     def count(self) -> int:
         with self._engine.connect() as conn:

@@ -173,6 +173,7 @@ class SqlDesk:
                 row.identity_check,
                 row.finished_at,
                 has_photo,
+                row.identity_sealed,
             )
 
     def photo(self, tracking_code: str) -> bytes | None:

@@ -6,16 +6,18 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, CursorResult, Engine, Table, func, insert, select, text, update
+from sqlalchemy import Connection, CursorResult, Engine, Table, delete, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from db.engine import SQLITE_BEGIN
 from db.models import (
     DossierNamePairRow,
     DossierNameTokenRow,
     DossierPhotoRow,
     DossierRow,
+    IdentityNoteToSealRow,
     OutboxRow,
     PrintJobRow,
 )
@@ -245,7 +247,13 @@ class SqlDossierRepository:
             return sealed_photo(conn, tracking_code)
 
     def set_session_marks(
-        self, tracking_code: str, *, assisted_by: str | None, identity_check: str, session_seconds: int
+        self,
+        tracking_code: str,
+        *,
+        assisted_by: str | None,
+        identity_check: str,
+        identity_sealed: bytes | None,
+        session_seconds: int,
     ) -> None:
         with self._engine.begin() as conn:
             conn.execute(
@@ -254,9 +262,43 @@ class SqlDossierRepository:
                 .values(
                     assisted_by=assisted_by,
                     identity_check=identity_check[:200],
+                    identity_sealed=identity_sealed,
                     session_seconds=session_seconds,
                 )
             )
+
+    def seal_pending_identity_notes(self, seal: Callable[[str, str], bytes]) -> int:
+        pending = select(
+            IdentityNoteToSealRow.dossier_id, DossierRow.tracking_code, IdentityNoteToSealRow.value
+        ).join(DossierRow, IdentityNoteToSealRow.dossier_id == DossierRow.id)
+        with self._engine.connect() as conn:
+            if not conn.execute(pending.limit(1)).first():  # the usual case: one read of an empty table
+                return 0
+        sqlite = self._engine.dialect.name == "sqlite"
+        immediate = self._engine.connect().execution_options(**{SQLITE_BEGIN: "BEGIN IMMEDIATE"})
+        with immediate as conn, conn.begin():
+            if sqlite:  # the deleted clear copies are zeroed, not left in the pages' free space
+                conn.exec_driver_sql("PRAGMA secure_delete=ON")
+            found = conn.execute(pending).all()
+            for dossier_id, code, value in found:
+                conn.execute(
+                    update(DossierRow)
+                    .where(DossierRow.id == dossier_id)
+                    .values(identity_sealed=seal(code, value))
+                )
+            conn.execute(
+                delete(IdentityNoteToSealRow).where(
+                    IdentityNoteToSealRow.dossier_id.in_([row.dossier_id for row in found])
+                )
+            )
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA secure_delete=OFF")  # a pooled connection: as before
+        if sqlite:
+            with self._engine.connect() as conn:
+                # Outside any transaction (the driver's connection is in autocommit): the WAL's
+                # older page images, the clear rows among them, go once no reader holds them.
+                conn.connection.dbapi_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
+        return len(found)
 
     def status(self, tracking_code: str) -> str | None:
         with self._engine.connect() as conn:

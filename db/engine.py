@@ -103,7 +103,11 @@ def make_engine(url: str, *, synchronous: str | None = None, **kwargs: Any) -> E
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         # Only when it does not exist yet: closing a descriptor of a file drops every POSIX lock
         # the process holds on it (SQLite's "how to corrupt" §2.2), so an open database is left
-        # alone. (WAL readers' locks are in the -shm file, which nothing here opens.)
+        # alone. In WAL mode that matters for the database file too, not only -shm: each
+        # connection holds a SHARED lock on it, and a connection closing in another process that
+        # can take EXCLUSIVE believes it is the last, checkpoints and deletes the WAL under ours
+        # ("disk I/O error", "malformed": tests/core/test_engine_locks.py). Opening only -wal
+        # (db/group_sync.py) is safe: SQLite holds no lock on it.
         with contextlib.suppress(FileExistsError):
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     engine = create_engine(url, **kwargs)

@@ -77,6 +77,17 @@ class SqlKeyLedger:
                     update(DossierPhotoRow).where(DossierPhotoRow.dossier_id == dossier_id).values(sealed=new)
                 )
                 count += 1
+            notes = select(DossierRow.id, DossierRow.tracking_code, DossierRow.identity_sealed).where(
+                DossierRow.identity_sealed.is_not(None)
+            )
+            for dossier_id, code, note in session.execute(notes).all():
+                if note is None:  # pragma: no cover - the query takes only sealed notes
+                    continue
+                new = reseal(SealedRow("identity_checks", dossier_id, code, note))
+                session.execute(
+                    update(DossierRow).where(DossierRow.id == dossier_id).values(identity_sealed=new)
+                )
+                count += 1
             cards = select(OfficerRow.officer_id, OfficerRow.card_sealed).where(
                 OfficerRow.card_sealed.is_not(None)
             )

@@ -125,9 +125,12 @@ class DossierRow(Base):
     # The dossier's number in the national online system, once an officer filed it there.
     national_number: Mapped[str | None] = mapped_column(String(64))
     # Officer who took over the session in assist mode (NULL: the citizen alone), and how the
-    # citizen's identity was checked when not read from a chip ("" when it was).
+    # citizen's identity was checked when not read from a chip ("" when it was): the way only
+    # (`kiosk.officer_mode.IdentityCheck`); the officer's note is sealed (revision 0013,
+    # `kiosk.identity_note`), NULL when none was written.
     assisted_by: Mapped[str | None] = mapped_column(String(32))
     identity_check: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    identity_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
     # Keyed blind index for the console's search (kiosk.blind_index): space-separated HMAC tokens
     # of the toneless name words, and of the ID number; never the plain text.
     name_index: Mapped[str] = mapped_column(Text, default="", server_default="")
@@ -163,6 +166,17 @@ class DossierPhotoRow(Base):
 
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"), primary_key=True)
     sealed: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class IdentityNoteToSealRow(Base):
+    """An identity-check entry revision 0013 took out of `dossiers.identity_check`, still clear:
+    the migration has no key, so the first storage opened with the data key seals it into
+    `dossiers.identity_sealed` and deletes this row (`kiosk.identity_note.seal_pending`)."""
+
+    __tablename__ = "identity_notes_to_seal"
+
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
 
 
 class DossierNamePairRow(Base):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Engine, inspect, text
 
 # The newest migration in db/migrations/versions; tests/core/test_schema.py keeps them in step.
-SCHEMA_REVISION = "0012_report_indexes"
+SCHEMA_REVISION = "0013_identity_sealed"
 
 
 def schema_revision(engine: Engine) -> str | None:

@@ -8,6 +8,25 @@ an inserted one too (it was not made with the key), a deleted one leaves a gap i
 breaks the next link. Cutting the newest rows leaves a valid shorter chain: the chain head
 (`ChainHead.short`, the newest row's number and link prefix) goes on the daily report, and
 `verify(expected=...)` checks it is still there.
+
+A report download checks the chain too (its head is printed on it). Recomputing every link is
+~39 s at 1,000,000 rows (bench/README_console.md), so `verify_for_report` starts from a stored
+checkpoint instead: the newest row a verification found sound, its link, and a SHA-256 digest of
+every stored row up to it (all columns, as the database holds them), the three sealed together by
+an HMAC with the audit key. It then reads every row up to the checkpoint once more, only hashing
+them (no link recomputed), and recomputes the links of the rows after it. What that checks:
+
+- the checkpoint itself: its HMAC (a forged or edited checkpoint needs the key; one that fails is
+  ignored and the whole chain is verified);
+- every row up to the checkpoint, unchanged since it was made: any byte of any column changed, a
+  row deleted or inserted changes the digest (or the row count), and then the whole chain is
+  verified link by link, which names the rows (the digest only says "something changed");
+- every row after it: as `verify` does (links, gaps), from the checkpoint's link;
+- an `expected` head: as `verify` does, before or after the checkpoint.
+
+So it detects whatever `verify` detects; a row changed *with* the key (its link recomputed) and
+the checkpoint made anew after it also pass `verify`. A sound check moves the checkpoint to the
+head it found.
 """
 
 from __future__ import annotations
@@ -19,7 +38,8 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from kiosk.ports.clock import Clock
 from kiosk.ports.officers import AuditEntry, AuditRecord, AuditRepository
@@ -84,6 +104,46 @@ def parse_head(text: str) -> tuple[int, str]:
     return int(found.group(1)), found.group(2)
 
 
+_CHECKPOINT_CONTEXT = b"kiosk-audit-checkpoint-v1\n"
+_ROWS_CONTEXT = b"kiosk-audit-rows-v1\n"
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """A row up to which the chain was found sound, with the digest of every row up to it."""
+
+    seq: int
+    link: str
+    digest: str  # hex SHA-256 of the stored rows 1..seq (`_rows_digest`)
+    mac: str  # HMAC-SHA256 with the audit key over the three
+
+    def text(self) -> str:
+        return json.dumps({"seq": self.seq, "link": self.link, "digest": self.digest, "mac": self.mac})
+
+    @classmethod
+    def parse(cls, text: str) -> Checkpoint | None:
+        try:
+            data = json.loads(text)
+            return cls(int(data["seq"]), str(data["link"]), str(data["digest"]), str(data["mac"]))
+        except (ValueError, KeyError, TypeError):
+            return None
+
+
+def _checkpoint_mac(key: bytes, seq: int, link: str, digest: str) -> str:
+    message = _CHECKPOINT_CONTEXT + f"{seq}\n{link}\n{digest}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def _rows_digest() -> Any:
+    return hashlib.sha256(_ROWS_CONTEXT)
+
+
+def _digest_row(digest: Any, row: tuple[object, ...]) -> None:
+    # repr: an unambiguous text of each column (a detail cannot take bytes from its neighbour).
+    digest.update(repr(row).encode())
+    digest.update(b"\n")
+
+
 @dataclass(frozen=True)
 class Verification:
     rows: int
@@ -121,8 +181,7 @@ class AuditLog:
     def newest(self, limit: int) -> list[AuditRecord]:
         return self._repository.newest(limit)
 
-    def _all(self) -> Iterator[AuditRecord]:
-        after = 0
+    def _all(self, after: int = 0) -> Iterator[AuditRecord]:
         while True:
             page = self._repository.records(after, PAGE)
             yield from page
@@ -133,12 +192,61 @@ class AuditLog:
     def verify(self, expected: str | None = None) -> Verification:
         """Recompute every link. `expected`: a chain head from an earlier report, which must still
         be in the chain (rows cut after it show here)."""
+        return self._verify_after(0, None, expected, [])
+
+    def verify_for_report(self, expected: str | None = None) -> Verification:
+        """What `verify` finds, from the stored checkpoint (see the module: what is checked), and
+        the checkpoint moved to the head when the chain is sound."""
         want = parse_head(expected) if expected else None
-        problems: list[str] = []
-        previous: str | None = None
-        last = 0
+        stored = self._repository.checkpoint()
+        found = Checkpoint.parse(stored) if stored else None
+        if found is None or not hmac.compare_digest(
+            _checkpoint_mac(self._key, found.seq, found.link, found.digest), found.mac
+        ):
+            return self._verified_whole(expected)  # none yet, or not made with this key: ignored
+        digest, rows, problems = _rows_digest(), 0, []
+        for batch in self._repository.stored_rows(0, found.seq):
+            for row in batch:
+                _digest_row(digest, row)
+                rows += 1
+                if want is not None and row[0] == want[0] and not str(row[-1]).startswith(want[1]):
+                    problems.append(
+                        f"row {want[0]} is not the row of chain head {expected}: history rewritten"
+                    )
+        if rows != found.seq or digest.hexdigest() != found.digest:
+            return self._verified_whole(expected)  # something before it changed: the links say what
+        result = self._verify_after(found.seq, found.link, expected, problems)
+        if result.ok and result.head.seq > found.seq:
+            for batch in self._repository.stored_rows(found.seq, result.head.seq):
+                for row in batch:
+                    _digest_row(digest, row)
+            self._save_checkpoint(result.head, digest.hexdigest())
+        return replace(result, rows=found.seq + result.rows)
+
+    def _verified_whole(self, expected: str | None) -> Verification:
+        result = self.verify(expected)
+        if result.ok and result.head.seq:
+            digest = _rows_digest()
+            for batch in self._repository.stored_rows(0, result.head.seq):
+                for row in batch:
+                    _digest_row(digest, row)
+            self._save_checkpoint(result.head, digest.hexdigest())
+        return result
+
+    def _save_checkpoint(self, head: ChainHead, digest: str) -> None:
+        mac = _checkpoint_mac(self._key, head.seq, head.link, digest)
+        self._repository.save_checkpoint(Checkpoint(head.seq, head.link, digest, mac).text())
+
+    def _verify_after(
+        self, after: int, link: str | None, expected: str | None, problems: list[str]
+    ) -> Verification:
+        """The links of the rows after row `after` (whose link is `link`), as `verify` checks them."""
+        want = parse_head(expected) if expected else None
+        problems = list(problems)
+        previous: str | None = link
+        last = after
         rows = 0
-        for row in self._all():
+        for row in self._all(after):
             rows += 1
             gap = row.seq != last + 1
             if gap:

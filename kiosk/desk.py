@@ -18,6 +18,7 @@ from kiosk.audit import AuditLog
 from kiosk.blind_index import BlindIndex, is_id_number
 from kiosk.dossier import Dossier, StoredDossier
 from kiosk.dossier_photo import Photo, open_photo
+from kiosk.identity_note import NOTE_SEPARATOR, open_identity
 from kiosk.officers import Actor
 from kiosk.permissions import Action, NotAllowed, may
 from kiosk.ports.clock import Clock
@@ -74,6 +75,9 @@ class DossierView:
     stored: StoredDossier
     events: list[DossierEvent]
     payments: list[PaymentRecord]
+    # The officer's identity-check note (`kiosk.identity_note`), opened only with the personal
+    # data: "" when none was written or the role may not see it.
+    identity_note: str = ""
 
     @property
     def status(self) -> str:
@@ -150,9 +154,23 @@ class DossierDesk:
         stored = self._open(desk, personal)
         if personal:
             self._audit.record(by.label, "view_dossier", tracking_code)
+        note = self._identity_note(desk) if personal else ""
         return DossierView(
-            desk, stored, self._repository.events(tracking_code), self._repository.payments(tracking_code)
+            desk,
+            stored,
+            self._repository.events(tracking_code),
+            self._repository.payments(tracking_code),
+            note,
         )
+
+    def _identity_note(self, desk: DeskDossier) -> str:
+        if desk.identity_sealed is None:
+            return ""
+        code = desk.sealed.tracking_code
+        try:
+            return open_identity(self._sealer, code, desk.identity_sealed).partition(NOTE_SEPARATOR)[2]
+        except SealError as exc:
+            return f"(ghi chú không đọc được: {exc})"
 
     def photo(self, by: Actor, tracking_code: str) -> Photo | None:
         """The applicant's face from the chip, for a role that may see personal data (audited

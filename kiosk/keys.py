@@ -99,6 +99,10 @@ def sealed_context(row: SealedRow) -> bytes:
         from kiosk.dossier_photo import photo_context
 
         return photo_context(row.tracking_code)
+    if row.table == "identity_checks":  # dossiers.identity_sealed
+        from kiosk.identity_note import identity_context
+
+        return identity_context(row.tracking_code)
     if row.table == "officers":
         from kiosk.officer_cards import card_context  # argon2 loads only for a rotation
 

@@ -66,7 +66,7 @@ class IdentityCheck(enum.StrEnum):
     KNOWN_PERSON = "known_person"  # known to the commune police officer in person
 
 
-MAX_IDENTITY_NOTE = 200  # `dossiers.identity_check`
+MAX_IDENTITY_NOTE = 200  # `dossiers.identity_check` (revision 0006; sealed since 0013)
 # The officer's free-text note after the choice's name and ": ", so that no note is cut short.
 NOTE_ROOM = MAX_IDENTITY_NOTE - max(len(check.value) for check in IdentityCheck) - 2
 
@@ -79,9 +79,9 @@ def identity_text(check: IdentityCheck, note: str = "") -> str:
 
 def identity_reference(value: str) -> str:
     """What the audit log says of an identity check: the way only, and whether a note was
-    written. The note may hold personal data (an old ID number, a name): it stays in the dossier
-    (`dossiers.identity_check`), where officers see it, and the log, kept longer and exported as
-    CSV, holds no personal data in the clear."""
+    written. The note may hold personal data (an old ID number, a name): it stays in the dossier,
+    sealed (`kiosk.identity_note`), where officers who may see personal data read it, and the log,
+    kept longer and exported as CSV, holds no personal data in the clear."""
     way, _, note = value.partition(": ")
     return f"{way or '-'}, note in the dossier" if note else (way or "-")
 

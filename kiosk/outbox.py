@@ -24,6 +24,7 @@ from typing import Any
 from kiosk.blind_index import BlindIndex
 from kiosk.dossier import Dossier, StoredDossier, TrackingCodeConflict
 from kiosk.dossier_photo import Photo, open_photo, seal_photo
+from kiosk.identity_note import seal_identity
 from kiosk.ports.clock import Clock
 from kiosk.ports.storage import MAX_ERROR_CHARS, DossierRepository, OutboxItem, SealedDossier
 from kiosk.ports.target import DeliveryDeferred, DeliveryRejected, DossierSource, SubmissionTarget
@@ -138,12 +139,15 @@ class DossierStore:
     def mark_session(
         self, tracking_code: str, *, assisted_by: str, identity_check: str, session_seconds: int
     ) -> None:
-        """The kiosk's marks on a stored dossier, in clear columns (no personal data): the officer
-        who assisted (assist mode), how they checked identity, and the session's length."""
+        """The kiosk's marks on a stored dossier: the officer who assisted (assist mode), how they
+        checked identity (the way in clear, the officer's note sealed: `kiosk.identity_note`), and
+        the session's length."""
+        way, sealed = seal_identity(self._sealer, tracking_code, identity_check)
         self._repository.set_session_marks(
             tracking_code,
             assisted_by=assisted_by or None,
-            identity_check=identity_check,
+            identity_check=way,
+            identity_sealed=sealed,
             session_seconds=session_seconds,
         )
 

@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import math
-from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from kiosk.ports.stats import DayRange, StatsSource
+from kiosk.ports.stats import DayRange, PurgedCount, StatsSource
 
 FINISHED_STATUSES = frozenset({"done", "rejected"})
 NOT_APPLICABLE = "không áp dụng"
@@ -108,6 +110,7 @@ def days_between(first: dt.date, last: dt.date) -> Iterator[dt.date]:
         day += dt.timedelta(days=1)
 
 
+@functools.lru_cache(maxsize=65536)  # a month's finished counts ask the same pairs of days again
 def working_days_after(start: dt.date, end: dt.date) -> int:
     """Working days (Monday to Friday) after `start` up to and including `end`."""
     if end <= start:
@@ -307,13 +310,32 @@ class _Seconds:
             sums.setdefault(("", ALL_SERVICES), Tally()).seconds.update(histogram)
 
 
-class Statistics:
-    """Computes `Figures` from a `StatsSource`, with the catalog's services and the station's zone."""
+KEPT_FIGURES = 64  # whole ended reports kept (a month by day is ~600 rows); least recent go first
 
-    def __init__(self, source: StatsSource, services: Iterable[ServiceInfo], tz: dt.tzinfo) -> None:
+
+class Statistics:
+    """Computes `Figures` from a `StatsSource`, with the catalog's services and the station's zone.
+
+    `ended(last)`, when given (`kiosk.stats_cache.ClosedDaysCache.ended_generation`), says whether
+    every day up to `last` has ended and which generation of kept counts answers for them: the
+    figures of such a range are then kept whole, and given again while the generation, the purged
+    counts and the targets (both read at every view) are the same. Counting a month afresh from
+    kept counts is ~35 ms of Python (bench/README_console.md); a kept one costs those reads."""
+
+    def __init__(
+        self,
+        source: StatsSource,
+        services: Iterable[ServiceInfo],
+        tz: dt.tzinfo,
+        ended: Callable[[dt.date], int | None] | None = None,
+    ) -> None:
         self._source = source
         self._services = {s.code: s for s in services}
         self._tz = tz
+        self._ended = ended
+        self._kept: OrderedDict[tuple[object, ...], tuple[object, Figures]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.computed = 0  # figures counted, not given again (tests, benches)
 
     def service(self, code: str) -> ServiceInfo:
         if code == NO_SERVICE:
@@ -327,7 +349,32 @@ class Statistics:
             raise StatsProblem(f"the report ends ({last}) before it starts ({first})")
         if (last - first).days >= MAX_DAYS:
             raise StatsProblem(f"a report covers at most {MAX_DAYS} days")
-        daily, steps, seconds = self._daily(first, last)
+        generation = self._ended(last) if self._ended is not None else None
+        if generation is None:
+            return self._figures(first, last, grain, station_name, self._source.purged(first, last))
+        purged = self._source.purged(first, last)
+        inside, _spans = self._target_periods(first, last)
+        # Read before counting: a change made meanwhile gives the next view another stamp.
+        stamp = (generation, tuple(purged), tuple(self._source.targets(inside)))
+        key = (first, last, grain, station_name)
+        with self._lock:
+            found = self._kept.get(key)
+            if found is not None and found[0] == stamp:
+                self._kept.move_to_end(key)
+                return found[1]
+        figures = self._figures(first, last, grain, station_name, purged)
+        with self._lock:
+            self._kept[key] = (stamp, figures)
+            self._kept.move_to_end(key)
+            while len(self._kept) > KEPT_FIGURES:
+                self._kept.popitem(last=False)
+        return figures
+
+    def _figures(
+        self, first: dt.date, last: dt.date, grain: Grain, station_name: str, purged: list[PurgedCount]
+    ) -> Figures:
+        self.computed += 1
+        daily, steps, seconds = self._daily(first, last, purged)
         periods = tuple(dict.fromkeys(period_of(d, grain) for d in days_between(first, last)))
         codes = sorted({code for _, code in daily})
         sums = self._sums(daily, grain)
@@ -348,7 +395,7 @@ class Statistics:
 
     # Tallies per (local day, service code), from every query of the source.
     def _daily(
-        self, first: dt.date, last: dt.date
+        self, first: dt.date, last: dt.date, purged: list[PurgedCount]
     ) -> tuple[dict[tuple[dt.date, str], Tally], Counter[str], _Seconds]:
         daily: dict[tuple[dt.date, str], Tally] = {}
         steps: Counter[str] = Counter()
@@ -383,7 +430,7 @@ class Statistics:
             for a in self._source.abandoned(days):
                 tally(a.day, a.service_code or NO_SERVICE).abandoned += a.count
                 steps[a.last_step or "(chưa rõ)"] += a.count
-        for p in self._source.purged(first, last):
+        for p in purged:
             t = tally(p.day, p.service_code)
             t.submitted += p.count
             t.eid += p.count if self.service(p.service_code).eid else 0
@@ -435,10 +482,11 @@ class Statistics:
             t.eid,
         )
 
-    def _targets(
-        self, first: dt.date, last: dt.date, daily: Mapping[tuple[dt.date, str], Tally]
-    ) -> Iterator[TargetLine]:
-        """The targets of every day, week and month lying wholly within the report's range."""
+    @staticmethod
+    def _target_periods(
+        first: dt.date, last: dt.date
+    ) -> tuple[list[str], dict[str, tuple[dt.date, dt.date] | None]]:
+        """The days, weeks and months lying wholly within the range, and every period's days."""
         periods = list(
             dict.fromkeys(
                 period_of(d, g)
@@ -450,6 +498,13 @@ class Statistics:
         inside = [
             p for p in periods if (span := spans[p]) is not None and first <= span[0] and span[1] <= last
         ]
+        return inside, spans
+
+    def _targets(
+        self, first: dt.date, last: dt.date, daily: Mapping[tuple[dt.date, str], Tally]
+    ) -> Iterator[TargetLine]:
+        """The targets of every day, week and month lying wholly within the report's range."""
+        inside, spans = self._target_periods(first, last)
         order = {p: i for i, p in enumerate(inside)}
         metrics = {m.value: m for m in Metric}
         rows = [t for t in self._source.targets(inside) if t.metric in metrics and t.period in order]

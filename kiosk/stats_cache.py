@@ -68,6 +68,7 @@ class ClosedDaysCache:
         self._lock = threading.Lock()
         self._kept: OrderedDict[tuple[Any, ...], tuple[DayRange, list[Any]]] = OrderedDict()
         self._mark: ChangeMark | None = None
+        self._generation = 0  # one more each time kept counts are dropped (`ended_generation`)
         self.computed = 0  # answers asked of the source for ended days (for tests and benches)
 
     # -- what changed since the last look -------------------------------------------------------
@@ -87,13 +88,29 @@ class ClosedDaysCache:
             )
             if purged or mark.newest_event < seen.newest_event:  # type: ignore[union-attr]
                 self._kept.clear()
+                self._generation += 1
             else:
-                for key, (days, _counts) in list(self._kept.items()):
-                    if any(days.start <= at < days.end for at in finished):
-                        del self._kept[key]
+                changed = [
+                    key
+                    for key, (days, _counts) in self._kept.items()
+                    if any(days.start <= at < days.end for at in finished)
+                ]
+                for key in changed:
+                    del self._kept[key]
+                self._generation += 1 if changed else 0
             if self._mark == seen:  # another thread may have looked meanwhile: keep the newest
                 self._mark = mark
             return mark
+
+    def ended_generation(self, last: dt.date) -> int | None:
+        """None while `last` has not ended; else, after a look at the database, a number that
+        changes whenever kept counts are dropped (`kiosk.stats.Statistics` keeps whole figures of
+        ended ranges by it). Ranges let go for room do not count: what they said still holds."""
+        if last >= self._first_open_day():
+            return None
+        self._look()
+        with self._lock:
+            return self._generation
 
     def _first_open_day(self) -> dt.date:
         return (self._clock().astimezone(self._tz) - self._settle).date()

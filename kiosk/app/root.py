@@ -163,6 +163,7 @@ def make_storage(config: Config) -> Storage:
     from db.keys import SqlKeyLedger
     from db.print_jobs import SqlPrintJobRepository
     from db.schema import ensure_schema
+    from kiosk.identity_note import seal_pending
     from kiosk.keys import open_sealer
 
     url = config.database_url
@@ -171,7 +172,9 @@ def make_storage(config: Config) -> Storage:
     ledger = SqlKeyLedger(engine)
     sealer = open_sealer(config.data_key_file, ledger)
     kiosk = config.kiosk_id
-    return Storage(sealer, SqlDossierRepository(engine, kiosk), SqlPrintJobRepository(engine, kiosk), ledger)
+    dossiers = SqlDossierRepository(engine, kiosk)
+    seal_pending(dossiers, sealer)  # what migration 0013 could not seal without the key
+    return Storage(sealer, dossiers, SqlPrintJobRepository(engine, kiosk), ledger)
 
 
 @dataclass(frozen=True)
@@ -290,7 +293,8 @@ def make_statistics(
     if keep_ended_days is None:
         return Statistics(source, services, zone), source.station_name() or config.station.name
     counts = ClosedDaysCache(source, source, keep_ended_days, zone)
-    return Statistics(counts, services, zone), source.station_name() or config.station.name
+    statistics = Statistics(counts, services, zone, ended=counts.ended_generation)
+    return statistics, source.station_name() or config.station.name
 
 
 def purge_old(config: Config, repository: RetentionRepository, clock: Clock = local_now) -> PurgeReport:

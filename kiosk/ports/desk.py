@@ -48,9 +48,10 @@ class DeskDossier:
     sealed: SealedDossier
     national_number: str | None
     assisted_by: str | None
-    identity_check: str
+    identity_check: str  # the way only (`kiosk.identity_note`)
     finished_at: dt.datetime | None
     has_photo: bool = False  # the chip's face is stored with it (`kiosk.dossier_photo`)
+    identity_sealed: bytes | None = None  # the officer's entry with its note, sealed
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ password never reaches a repository.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -125,5 +125,17 @@ class AuditRepository(Protocol):
     def newest(self, limit: int) -> list[AuditRecord]:
         """The newest `limit` rows, newest first."""
         ...
+
+    def stored_rows(self, after_seq: int, upto: int) -> Iterator[list[tuple[object, ...]]]:
+        """Rows `after_seq` < seq <= `upto`, oldest first, in batches, every column as the
+        database driver returns it (no conversion: the cheapest full read), for the digest of a
+        checkpoint (`kiosk.audit.AuditLog.verify_for_report`)."""
+        ...
+
+    def checkpoint(self) -> str | None:
+        """The stored checkpoint (`kiosk.audit.Checkpoint` as text), None if none was stored."""
+        ...
+
+    def save_checkpoint(self, text: str) -> None: ...
 
     def count(self) -> int: ...

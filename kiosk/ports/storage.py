@@ -103,10 +103,22 @@ class DossierRepository(Protocol):
         ...
 
     def set_session_marks(
-        self, tracking_code: str, *, assisted_by: str | None, identity_check: str, session_seconds: int
+        self,
+        tracking_code: str,
+        *,
+        assisted_by: str | None,
+        identity_check: str,
+        identity_sealed: bytes | None,
+        session_seconds: int,
     ) -> None:
-        """Store the kiosk's marks on a stored dossier (`assisted_by`, `identity_check`,
-        `session_seconds` columns)."""
+        """Store the kiosk's marks on a stored dossier (`assisted_by`, `identity_check` (the way
+        only), `identity_sealed` (the officer's note, `kiosk.identity_note`), `session_seconds`)."""
+        ...
+
+    def seal_pending_identity_notes(self, seal: Callable[[str, str], bytes]) -> int:
+        """Seal the identity notes migration 0013 moved out of the dossiers' clear column
+        (`seal(tracking_code, value)`), deleting their clear copies in the same transaction;
+        returns how many. Nothing to do (one indexed read) once they are sealed."""
         ...
 
     def status(self, tracking_code: str) -> str | None:
@@ -176,7 +188,9 @@ class PrintJobRepository(Protocol):
 class SealedRow:
     """A row holding sealed bytes, as a key rotation re-seals it."""
 
-    table: str  # "dossiers", "print_jobs", "dossier_photos" or "officers" (an officer's card)
+    # "dossiers", "print_jobs", "dossier_photos", "identity_checks" (a dossier's sealed
+    # identity-check note) or "officers" (an officer's card)
+    table: str
     row_id: int
     tracking_code: str
     payload: bytes

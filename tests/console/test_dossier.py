@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
 
+from console import labels
 from kiosk.app.cli import main
 from kiosk.app.root import make_officer_desk
 from kiosk.trackcode import check_char
@@ -149,3 +150,52 @@ def test_an_unknown_or_malformed_code_is_a_404(client: TestClient) -> None:
     for tail in ("", "/filing", "/export.json", "/export.pdf"):
         assert client.get(f"/dossiers/{unknown}{tail}").status_code == 404, tail
     assert client.get("/dossiers/..%2F..%2Fetc").status_code == 404
+
+
+def test_a_vietqr_payment_is_recorded_as_reported_without_a_printed_receipt(fresh_station: Station) -> None:
+    code = fresh_station.codes[1]  # the service with a fee
+    with TestClient(fresh_station.app(), base_url="http://127.0.0.1") as client:
+        csrf = login(client, "officer")
+        response = client.post(
+            f"/dossiers/{code}/payment",
+            data={"csrf": csrf, "method": "vietqr", "receipt_number": "FT26337001234"},
+            follow_redirects=False,
+        )
+        assert response.status_code == 303
+        page = client.get(f"/dossiers/{code}").text
+        assert "Đã nộp" in page and "FT26337001234" in page and "Chuyển khoản VietQR" in page
+        wrong = client.post(
+            f"/dossiers/{fresh_station.codes[2]}/payment",
+            data={"csrf": csrf, "method": "momo", "receipt_number": "X1"},
+        )
+        assert wrong.status_code == 400  # no other way: nothing stored
+    assert not list(fresh_station.config.receipts_dir.glob("*.pdf"))  # the bank's record, not ours
+    assert ("officer", "payment", f"{code} vietqr 50000 FT26337001234") in newest_actions(fresh_station, 5)
+
+
+@pytest.mark.parametrize(
+    ("outcome", "shown"),
+    [("genuine", "Chip thật"), ("failed", "có thể là chip sao chép"), ("not_checked", "Chưa kiểm tra")],
+)
+def test_the_chip_authentication_outcome_is_shown_in_words(
+    fresh_station: Station, outcome: str, shown: str
+) -> None:
+    from kiosk.app.root import make_store
+    from kiosk.dossier import Dossier
+    from kiosk.trackcode import new_code
+    from tests.console.conftest import T0
+
+    code = new_code()
+    holder = {
+        "full_name": "Lò Văn Páo",
+        "id_number": "011190004322",
+        "passive_auth": "valid",
+        "chip_auth": outcome,
+    }
+    make_store(fresh_station.config).submit(Dossier(code, "1.003677", 1, "demo-station", T0, {}, holder))
+    with TestClient(fresh_station.app(), base_url="http://127.0.0.1") as client:
+        login(client, "officer")
+        page = client.get(f"/dossiers/{code}").text
+    assert f"<th>Chip thật (chống sao chép)</th><td>{labels.CHIP_AUTH_LABELS[outcome]}</td>" in page
+    assert shown in labels.CHIP_AUTH_LABELS[outcome]
+    assert "chip_auth" not in page and f"<td>{outcome}</td>" not in page  # never the raw value

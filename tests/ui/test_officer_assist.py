@@ -15,6 +15,7 @@ from db.models import DossierPhotoRow, DossierRow, KioskSessionRow
 from kiosk import phrases
 from kiosk.app.root import make_storage
 from kiosk.dossier_photo import Photo, open_photo
+from kiosk.identity_note import open_identity
 from kiosk.officer_mode import IdentityCheck
 from tests.e2e.conftest import find_button
 from tests.ui.officer_helpers import start
@@ -152,7 +153,11 @@ def test_identity_not_proven_by_the_chip_is_recorded_before_hand_back(qtbot: Any
         assert not person.state().assisting and not officer.isVisible()
         code = send(qtbot, person)
         row = stored(ui, code)
-        assert row.assisted_by == "1001" and row.identity_check == f"card_seen: {note}"
+        # The way in clear, the note sealed (kiosk.identity_note): the row holds no note text.
+        assert row.assisted_by == "1001" and row.identity_check == "card_seen"
+        assert row.identity_sealed is not None and note.encode() not in row.identity_sealed
+        sealer = make_storage(ui.app.config).sealer
+        assert open_identity(sealer, code, row.identity_sealed) == f"card_seen: {note}"
         back = [r for r in ui.app.officer_desk().audit.newest(20) if r.action == "assist_hand_back"]
         # The log keeps the way and a reference only: the note may hold personal data.
         assert back and back[0].detail.endswith("identity card_seen, note in the dossier")

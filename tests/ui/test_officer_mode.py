@@ -282,3 +282,29 @@ def test_officer_pages_fit_the_screen(qtbot: Any, tmp_path: Path, size: tuple[in
         assert ui.window.overflow(officer.reprint) == 0
     finally:
         ui.close()
+
+
+def test_print_waiting_prints_the_queued_receipts_once(qtbot: Any, kiosk: KioskUi) -> None:
+    from devices.printer.sample import sample_receipt
+    from kiosk.app.root import make_store
+    from kiosk.dossier import Dossier
+    from kiosk.trackcode import new_code
+
+    code = new_code()  # a receipt the printer never took (paper out at the time): still queued
+    at = dt.datetime(2026, 12, 3, 9, 0, tzinfo=dt.UTC)
+    dossier = Dossier(
+        code, "1.003677", 1, kiosk.app.config.station.id, at, {"reason": "x"}, {"full_name": "A"}
+    )
+    make_store(kiosk.app.config).submit(dossier, dataclasses.replace(sample_receipt(), tracking_code=code))
+    before = set(kiosk.app.config.receipts_dir.glob("*.pdf"))
+    officer = officer_ui(kiosk)
+    sign_in(qtbot, kiosk)
+    tap(qtbot, officer.menu.buttons["print_waiting"])
+    printed = phrases.OFFICER_PRINTED.get("vi").format(count=1)
+    qtbot.waitUntil(lambda: officer.menu.message.text() == printed, timeout=WAIT_MS)
+    assert len(set(kiosk.app.config.receipts_dir.glob("*.pdf")) - before) == 1
+    assert ("1001", "print_waiting", "1 printed") in audit_actions(kiosk)
+    tap(qtbot, officer.menu.buttons["print_waiting"])  # nothing left: printed once only
+    nothing = phrases.OFFICER_NOTHING_WAITING.get("vi")
+    qtbot.waitUntil(lambda: officer.menu.message.text() == nothing, timeout=WAIT_MS)
+    assert len(set(kiosk.app.config.receipts_dir.glob("*.pdf")) - before) == 1

@@ -1,7 +1,8 @@
 """How the officer checked the identity of a citizen not proven by a chip, asked at hand-back
 (`FlowState.needs_identity_check`): one of the ways (`IdentityCheck`), and a free-text note typed
-on the on-screen keyboard (which paper, its number, who vouched). Both go into the dossier's
-`identity_check` and the audit log's hand-back row (`kiosk.officer_mode.identity_text`)."""
+on the on-screen keyboard (which paper, its number, who vouched), made one value by
+`kiosk.officer_mode.identity_text`. The dossier keeps the way in clear and the note sealed
+(`kiosk.identity_note`); the audit log's hand-back row says only that a note was made."""
 
 from __future__ import annotations
 
