@@ -44,8 +44,7 @@ def memory_mb(pid="self"):
             kb[key] = int(value.split()[0])
     return [kb["Pss"] / 1024, (kb["Private_Clean"] + kb["Private_Dirty"]) / 1024, kb["Rss"] / 1024]
 
-def mappings_kb():
-    """RSS and private kB per mapped file ([heap], [anon] and the like by their names)."""
+def mappings_kb():  # RSS and private kB per mapped file ([heap], [anon] and the like by name)
     out, name = {}, None
     for line in open("/proc/self/smaps"):
         head = line.split()
@@ -182,7 +181,10 @@ def grown(results: list[dict[str, object]], top: int) -> None:
                 before, after = maps["idle"].get(name, [0, 0]), maps[stage].get(name, [0, 0])
                 change.setdefault(name, []).append((after[0] - before[0], after[1] - before[1]))
         rows = sorted(
-            ((statistics.median(c[0] for c in v), statistics.median(c[1] for c in v), n) for n, v in change.items()),
+            (
+                (statistics.median(c[0] for c in v), statistics.median(c[1] for c in v), n)
+                for n, v in change.items()
+            ),
             reverse=True,
         )
         print(f"  idle → {stage}: the mappings that grew most (RSS kB, private kB)")
