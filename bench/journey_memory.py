@@ -89,6 +89,7 @@ spin(lambda: ui.app.worker.running)
 spin(lambda: ui.app.card_reader._value is not None and released(1), at_least=settle_s)
 memory = {"idle": memory_mb()}
 maps["idle"] = mappings_kb()
+modules = {"idle": sorted(sys.modules)}
 for n in (1, 2):
     journey = ui.app.journey
     for name, step in journey_steps(ui.app):
@@ -99,8 +100,10 @@ for n in (1, 2):
     spin(lambda: released(n + 1), at_least=settle_s)
     memory[f"after journey {n} + reset"] = memory_mb()
     maps[f"after journey {n} + reset"] = mappings_kb()
+    modules[f"after journey {n} + reset"] = sorted(set(sys.modules) - set(modules["idle"]))
 worker = memory_mb(child.pid) if child is not None else None
-print(json.dumps({"memory": memory, "worker": worker, "maps": maps}), flush=True)
+modules["idle"] = len(modules["idle"])
+print(json.dumps({"memory": memory, "worker": worker, "maps": maps, "modules": modules}), flush=True)
 ui.close()
 if child is not None:
     child.stop()
@@ -168,6 +171,9 @@ def main() -> None:
             )
         if args.smaps:
             grown(results, args.smaps)
+            for stage, names in results[-1].get("modules", {}).items():  # type: ignore[union-attr]
+                if stage != "idle":
+                    print(f"  modules first imported by {stage} (last round): {', '.join(names) or 'none'}")
 
 
 def grown(results: list[dict[str, object]], top: int) -> None:
