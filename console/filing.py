@@ -15,6 +15,7 @@ from typing import Any
 from console.labels import HOLDER_LABELS
 from kiosk.catalog import Service
 from kiosk.dossier import Dossier
+from kiosk.validation import display_value
 
 IDENTITY = ("full_name", "id_number", "date_of_birth", "sex", "nationality", "ethnicity", "residence")
 FONT, BOLD = "BeVietnamPro-Regular", "BeVietnamPro-Bold"
@@ -37,9 +38,13 @@ def filing_rows(service: Service | None, dossier: Dossier | None) -> list[tuple[
     rows = [(k, HOLDER_LABELS[k], dossier.holder[k]) for k in IDENTITY if dossier.holder.get(k)]
     fields = dict(dossier.fields)
     if service is not None:
+        # As the citizen's receipt reads them: option labels, not their codes; dd/mm/yyyy dates;
+        # the address as written (the portal asks for words, not "rented" or a ward's number).
         for field_id, field in service.fields.items():
             if field_id in fields:
-                rows.append((field_id, field.label.get("vi"), _text(fields.pop(field_id))))
+                rows.append(
+                    (field_id, field.label.get("vi"), display_value(field, fields.pop(field_id), "vi"))
+                )
     rows += [(k, k, _text(v)) for k, v in fields.items()]
     return rows
 

@@ -35,6 +35,14 @@ HOLDER_LABELS = {
     "spouse": "Họ tên vợ/chồng",
     "old_id_number": "Số CMND cũ",
     "document_number": "Số giấy tờ",
+    "card_serial": "Số sê-ri chip",
+    "chip_auth": "Chip thật (chống sao chép)",
+}
+# Chip Authentication (`kiosk.ports.card.ChipAuth`): whether the chip is the original.
+CHIP_AUTH_LABELS = {
+    "genuine": "Chip thật (đã xác thực chip)",
+    "not_checked": "Chưa kiểm tra (thẻ không hỗ trợ)",
+    "failed": "KHÔNG qua — có thể là chip sao chép",
 }
 ROLE_LABELS = {"officer": "Cán bộ", "station_head": "Trưởng Công an xã", "technician": "Kỹ thuật viên"}
 # The devices a station's heartbeat reports (`kiosk.app.root.station_devices`).

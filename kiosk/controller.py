@@ -100,7 +100,7 @@ def build_receipt(
     """What the slip shows; `qr_payload` is the signed slip text (the bare code if none given)."""
     lines = [(phrases.ID_NUMBER.get("vi"), mask_id(holder.id_number))]
     appointment = ""
-    for fdef in service.form_fields():
+    for fdef in service.active_fields(dossier.fields):  # not the questions these answers skipped
         shown = display_value(fdef, dossier.fields.get(fdef.id), language)
         if fdef.type == "appointment" and dossier.fields.get(fdef.id):
             appointment = shown  # the slip's own line, in large type: the day to come back

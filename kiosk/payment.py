@@ -191,7 +191,8 @@ class PaymentStatus(enum.Enum):
 
 
 def fee_line(amount: int, status: PaymentStatus) -> Text:
-    """The receipt's fee line: "Lệ phí: 50.000 đồng — chưa nộp", "— đã nộp", or "Không thu lệ phí"."""
+    """The receipt's fee value (after its label "Lệ phí"): "50.000 đồng — chưa nộp", "— đã nộp", or
+    "Không thu lệ phí"."""
     if amount < 0:
         raise ValueError(f"a fee cannot be negative: {amount}")
     if amount == 0 or status is PaymentStatus.NOT_REQUIRED:

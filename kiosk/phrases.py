@@ -159,8 +159,8 @@ PRINT_FAILED = T(
 )
 
 # Fees (kiosk.payment, ui/widgets/payment_panel.py); {amount} is written as each language writes money.
-FEE_PAID = T("Lệ phí: {amount} — đã nộp", "Fee: {amount} — paid")
-FEE_UNPAID = T("Lệ phí: {amount} — chưa nộp", "Fee: {amount} — not paid yet")
+FEE_PAID = T("{amount} — đã nộp", "{amount} — paid")  # the receipt labels it "Lệ phí"
+FEE_UNPAID = T("{amount} — chưa nộp", "{amount} — not paid yet")
 PAY_CASH = T("Nộp tiền mặt cho cán bộ", "Pay cash to the officer")
 PAY_CASH_HOW = T(
     "Ông/Bà nộp {amount} tiền mặt cho cán bộ tiếp nhận và nhận biên lai.",

@@ -52,6 +52,9 @@ def present(window: QWidget, *, windowed: bool) -> None:
         window.show()
     else:
         window.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
+        screen = QApplication.primaryScreen()
+        if screen is not None:  # with no window manager (xvfb-run, bare X) nobody else sizes it
+            window.setGeometry(screen.geometry())
         window.showFullScreen()
         QApplication.setOverrideCursor(Qt.CursorShape.BlankCursor)
 

@@ -64,7 +64,10 @@ def _context(services: ConsoleServices, view: DossierView) -> dict[str, Any]:
         "sealed": sealed,
         "code_display": trackcode.display(sealed.tracking_code),
         "service_title": service.title.get("vi") if service else sealed.service_code,
-        "holder": [(labels.HOLDER_LABELS.get(k, k), v) for k, v in holder.items()],
+        "holder": [
+            (labels.HOLDER_LABELS.get(k, k), labels.CHIP_AUTH_LABELS.get(v, v) if k == "chip_auth" else v)
+            for k, v in holder.items()
+        ],
         "passive": labels.PASSIVE_AUTH_LABELS.get(passive, passive or "—"),
         "passive_ok": passive == "valid",
         "answers": answers,

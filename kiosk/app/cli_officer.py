@@ -127,6 +127,13 @@ def cmd_officer_add(args: argparse.Namespace) -> int:
     except OfficerProblem as exc:
         return _refused(exc)
     print(f"officer {officer.officer_id} ({officer.name}, {officer.role.value}) added")
+    if not officer.officer_id.isdigit() and cards is None:
+        # The kiosk's sign-in keypad has digits only: such an ID signs in at the console alone.
+        print(
+            f"note: {officer.officer_id!r} is not all digits; at the kiosk this officer can sign in only"
+            " with their own chip card (`kiosk officer set-card`)",
+            file=sys.stderr,
+        )
     if cards is not None:
         try:
             cards.set_card(command_line_actor(), officer.officer_id, args.card_id)

@@ -923,8 +923,17 @@ def build_app(
     if side is not None:  # an app dropped unclosed (a test) still stops serving, at the latest at exit
         import weakref
 
-        weakref.finalize(app, lambda: [close() for close in closing])
+        weakref.finalize(app, _close_later, closing)
     return app
+
+
+def _close_later(closing: list[Callable[[], None]]) -> None:
+    """A dropped app's finalizer: the garbage collector runs it on whichever thread it interrupts,
+    possibly the channel's own serving thread, whose `shutdown()` would then wait on itself for
+    ever (a suite could sit until CI's limit). Closing on a thread of its own never blocks it."""
+    threading.Thread(
+        target=lambda: [close() for close in closing], name="close-dropped-app", daemon=True
+    ).start()
 
 
 def make_desk(config: Config, desk: OfficerDesk | None = None, clock: Clock = local_now) -> DossierDesk:

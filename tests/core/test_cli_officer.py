@@ -186,3 +186,37 @@ def test_officer_own_card_commands(
                        ("officer_set_card", "CB002 set")]  # fmt: skip
     data = load_config(config_path, environ={}).database_url.removeprefix("sqlite:///")
     assert number.encode() not in Path(data).read_bytes()
+
+
+def test_an_id_the_kiosk_keypad_cannot_type_is_pointed_out(
+    config_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The kiosk's sign-in keypad has digits only: "cb01" could sign in at the console alone.
+    assert (
+        run(
+            config_path,
+            "officer",
+            "add",
+            "cb01",
+            "--name",
+            "Lò Văn Ún",
+            stdin="472915\n",
+            monkeypatch=monkeypatch,
+        )
+        == 0
+    )
+    assert "only with their own chip card" in capsys.readouterr().err
+    assert (
+        run(
+            config_path,
+            "officer",
+            "add",
+            "1001",
+            "--name",
+            "Lò Thị Ún",
+            stdin="472915\n",
+            monkeypatch=monkeypatch,
+        )
+        == 0
+    )
+    assert capsys.readouterr().err == ""

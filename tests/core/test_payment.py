@@ -317,11 +317,12 @@ def test_every_offer_is_bilingual_and_polite() -> None:
 
 
 def test_fee_line() -> None:
-    assert fee_line(50_000, PaymentStatus.UNPAID).get("vi") == "Lệ phí: 50.000 đồng — chưa nộp"
-    assert fee_line(50_000, PaymentStatus.PAID).get("vi") == "Lệ phí: 50.000 đồng — đã nộp"
+    # The value only: the receipt prints it after its own label "Lệ phí" (it once said it twice).
+    assert fee_line(50_000, PaymentStatus.UNPAID).get("vi") == "50.000 đồng — chưa nộp"
+    assert fee_line(50_000, PaymentStatus.PAID).get("vi") == "50.000 đồng — đã nộp"
     assert fee_line(50_000, PaymentStatus.NOT_REQUIRED).get("vi") == "Không thu lệ phí"
     assert fee_line(0, PaymentStatus.UNPAID).get("vi") == "Không thu lệ phí"
-    assert fee_line(50_000, PaymentStatus.PAID).get("en") == "Fee: 50,000 VND — paid"
+    assert fee_line(50_000, PaymentStatus.PAID).get("en") == "50,000 VND — paid"
     with pytest.raises(ValueError):
         fee_line(-1, PaymentStatus.UNPAID)
 

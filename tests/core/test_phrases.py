@@ -82,8 +82,8 @@ def test_format_fills_each_language_with_its_own_words() -> None:
     money = Text({"vi": "50.000 đồng", "en": "50,000 VND"})
     line = phrases.FEE_UNPAID.format(amount=money)
     assert (line.get("vi"), line.get("en")) == (
-        "Lệ phí: 50.000 đồng — chưa nộp",
-        "Fee: 50,000 VND — not paid yet",
+        "50.000 đồng — chưa nộp",
+        "50,000 VND — not paid yet",
     )
     assert phrases.STEP_OF.format(n=2, total=5).get("en") == "Step 2 of 5"
 

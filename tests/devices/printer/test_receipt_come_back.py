@@ -80,3 +80,20 @@ def test_the_thermal_slip_draws_the_day_too(which: str) -> None:
     with_day = dataclasses.replace(base, **day[which])  # type: ignore[arg-type]
     plain, drawn = render_receipt_image(base), render_receipt_image(with_day)
     assert drawn.width == plain.width and drawn.height > plain.height + 40
+
+
+def test_the_receipt_lists_only_the_questions_asked_and_says_fee_once() -> None:
+    # Renting: the papers of a relative's or one's own home were never asked, so never printed
+    # (they came out as two empty "Giấy tờ cần có: —" lines).
+    dossier_fields = {"basis": "rented", "papers_rented": ["lease"], "phone": ""}
+    service = CATALOG.get("dang-ky-tam-tru")
+    dossier = Dossier(
+        "7K3QXM9T2B", service.code, service.version, "st-1", FRIDAY, dossier_fields, fee_amount=15_000
+    )
+    receipt = build_receipt(STATION, dossier, service, HOLDER, "vi")
+    labels = [label for label, _value in receipt.lines]
+    assert labels.count("Giấy tờ cần có") == 1
+    text = pdf_text(receipt)
+    assert "Lệ phí: 15.000 đồng — chưa nộp" in text
+    assert text.count("Lệ phí") == 1
+    assert text.count("Giấy tờ cần có") == 1
