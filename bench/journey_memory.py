@@ -44,8 +44,22 @@ def memory_mb(pid="self"):
             kb[key] = int(value.split()[0])
     return [kb["Pss"] / 1024, (kb["Private_Clean"] + kb["Private_Dirty"]) / 1024, kb["Rss"] / 1024]
 
+def mappings_kb():  # RSS and private kB per mapped file ([heap], [anon] and the like by name)
+    out, name = {}, None
+    for line in open("/proc/self/smaps"):
+        head = line.split()
+        if "-" in head[0] and not head[0].endswith(":"):  # a mapping's header line
+            name = head[5] if len(head) > 5 else "[anon]"
+            out.setdefault(name, [0, 0])
+        elif head[0] == "Rss:":
+            out[name][0] += int(head[1])
+        elif head[0] in ("Private_Clean:", "Private_Dirty:"):
+            out[name][1] += int(head[1])
+    return out
+
 config = load_config(overrides={"paths.data_dir": sys.argv[1]}, demo=True, environ={})
 settle_s = float(sys.argv[2])
+maps = {}
 try:
     from kiosk.app.worker_child import station_for_run
 except ImportError:
@@ -74,6 +88,8 @@ def released(n):
 spin(lambda: ui.app.worker.running)
 spin(lambda: ui.app.card_reader._value is not None and released(1), at_least=settle_s)
 memory = {"idle": memory_mb()}
+maps["idle"] = mappings_kb()
+modules = {"idle": sorted(sys.modules)}
 for n in (1, 2):
     journey = ui.app.journey
     for name, step in journey_steps(ui.app):
@@ -83,8 +99,11 @@ for n in (1, 2):
     journey.reset()
     spin(lambda: released(n + 1), at_least=settle_s)
     memory[f"after journey {n} + reset"] = memory_mb()
+    maps[f"after journey {n} + reset"] = mappings_kb()
+    modules[f"after journey {n} + reset"] = sorted(set(sys.modules) - set(modules["idle"]))
 worker = memory_mb(child.pid) if child is not None else None
-print(json.dumps({"memory": memory, "worker": worker}), flush=True)
+modules["idle"] = len(modules["idle"])
+print(json.dumps({"memory": memory, "worker": worker, "maps": maps, "modules": modules}), flush=True)
 ui.close()
 if child is not None:
     child.stop()
@@ -115,6 +134,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--settle", type=float, default=3.0)
     parser.add_argument("--kiosk", action="append", metavar="LABEL=TREE")
+    parser.add_argument(
+        "--smaps", type=int, default=0, metavar="N", help="also show the N mappings that grew most (RSS)"
+    )
     args = parser.parse_args()
     trees = [
         (s.split("=", 1)[0], Path(s.split("=", 1)[1]).resolve())
@@ -147,6 +169,33 @@ def main() -> None:
             print(
                 f"{'its station worker (child)':28s} {pss:6.1f} MB {'':9s}{uss:6.1f} MB {'':9s}{rss:6.1f} MB"
             )
+        if args.smaps:
+            grown(results, args.smaps)
+            for stage, names in results[-1].get("modules", {}).items():  # type: ignore[union-attr]
+                if stage != "idle":
+                    print(f"  modules first imported by {stage} (last round): {', '.join(names) or 'none'}")
+
+
+def grown(results: list[dict[str, object]], top: int) -> None:
+    """Per mapping, the median change of RSS and private kB from idle to each later stage."""
+    stages = list(results[0]["maps"])  # type: ignore[call-overload]
+    for stage in stages[1:]:
+        change: dict[str, list[tuple[int, int]]] = {}
+        for r in results:
+            maps: dict[str, dict[str, list[int]]] = r["maps"]  # type: ignore[assignment]
+            for name in set(maps["idle"]) | set(maps[stage]):
+                before, after = maps["idle"].get(name, [0, 0]), maps[stage].get(name, [0, 0])
+                change.setdefault(name, []).append((after[0] - before[0], after[1] - before[1]))
+        rows = sorted(
+            (
+                (statistics.median(c[0] for c in v), statistics.median(c[1] for c in v), n)
+                for n, v in change.items()
+            ),
+            reverse=True,
+        )
+        print(f"  idle → {stage}: the mappings that grew most (RSS kB, private kB)")
+        for rss_kb, private_kb, name in rows[:top]:
+            print(f"    {rss_kb:+7.0f} {private_kb:+7.0f}  {name}")
 
 
 if __name__ == "__main__":

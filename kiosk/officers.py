@@ -12,14 +12,15 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, replace
-
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from typing import TYPE_CHECKING
 
 from kiosk.audit import AuditLog
 from kiosk.permissions import ROLE_LABELS, Action, Role, may
 from kiosk.ports.clock import Clock
 from kiosk.ports.officers import Officer, OfficerExists, OfficerRepository
+
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 
 MAX_WRONG_PINS = 5
 LOCK_FOR = dt.timedelta(minutes=15)
@@ -104,7 +105,13 @@ class Officers:
         self._repository = repository
         self._audit = audit
         self._clock = clock
-        self._hasher = hasher or PasswordHasher()  # argon2id, the library's RFC 9106 profile
+        if hasher is None:
+            # argon2-cffi loads where PINs are hashed and checked (the station worker), not in
+            # the kiosk's UI process, which imports this module for its types and refusals.
+            from argon2 import PasswordHasher
+
+            hasher = PasswordHasher()  # argon2id, the library's RFC 9106 profile
+        self._hasher = hasher
         self._dummy_hash = ""
 
     # -- accounts -------------------------------------------------------------------------------
@@ -234,6 +241,8 @@ class Officers:
         return replace(officer, failed_pins=0, locked_until=None)
 
     def _matches(self, stored: str, pin: str) -> bool:
+        from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
         try:
             return self._hasher.verify(stored, pin)
         except (VerifyMismatchError, VerificationError, InvalidHashError):

@@ -84,13 +84,28 @@ def run(config: Config, *, windowed: bool) -> int:
         from ui.app import KioskUi
 
         # The station's services (database, printing, keys) live in the station worker process:
-        # the one serving this station, or our own child (`kiosk worker`), started here.
-        link, child = station_for_run(config)
+        # the one serving this station, or our own child (`kiosk worker`), started once the
+        # kiosk's window has painted (`kiosk_painted`). Its interpreter and its database imports
+        # would otherwise compete for the two cores with the window being built and drawn;
+        # anything the kiosk asks of it before it answers waits for it (`StationLink.call`).
+        link, child = station_for_run(config, start=False)
         children.extend([child] if child is not None else [])
         ui = KioskUi(config, windowed=windowed, voice=make_voice(config), link=link)
         kiosk.append(ui)
         ui.show()
-        ui.first_frame_gone = FirstPaint(close_first_frame)  # once the kiosk has painted
+
+        def kiosk_painted() -> None:
+            close_first_frame()
+            if child is not None:
+                QTimer.singleShot(0, start_worker)  # the first idle turn after the paint
+
+        def start_worker() -> None:
+            if ui.closed or child is None:
+                return
+            QGuiApplication.sync()  # the window's frame drawn by the display server first
+            child.start()
+
+        ui.first_frame_gone = FirstPaint(kiosk_painted)  # once the kiosk has painted
         ui.window.installEventFilter(ui.first_frame_gone)
 
     painted = FirstPaint(build)

@@ -100,3 +100,13 @@ def demo_documents(
         return DemoDocument(document.label, place)
 
     return DemoDocuments(tuple(card(p) for p in profiles), tuple(passport(p) for p in DEMO_PASSPORTS))
+
+
+def warm_emulator(profiles: list[CitizenProfile]) -> None:
+    """Make one demo citizen's chip and drop it (the kiosk's idle warm-up, demo mode only): the
+    face JPEG (Pillow) and the signed data are then made by code already run, so the first demo
+    card does not map it into the UI process during a citizen's journey (issue 8)."""
+    from devices.card.emulated.personalise import personalise_cccd
+
+    if profiles:
+        personalise_cccd(profiles[0])

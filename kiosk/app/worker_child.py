@@ -124,9 +124,12 @@ class WorkerChild:
             return False
 
 
-def station_for_run(config: Config) -> tuple[StationLink, WorkerChild | None]:
-    """The channel `kiosk run` uses, and the worker it started for it (None: another serves it).
+def station_for_run(config: Config, *, start: bool = True) -> tuple[StationLink, WorkerChild | None]:
+    """The channel `kiosk run` uses, and the worker it made for it (None: another serves it).
 
+    `start=False`: the child is made but not started; the caller starts it (`kiosk run` does once
+    its window has painted, so that a second interpreter importing the database does not compete
+    with the first paint). Requests sent before it answers wait as for a restarting worker.
     `worker.in_kiosk = false` (systemd/kiosk.service): kiosk-worker.service serves the station;
     the kiosk never starts one of its own and waits for it (out of service until it answers)."""
     path = socket_path(config.data_dir)
@@ -136,5 +139,6 @@ def station_for_run(config: Config) -> tuple[StationLink, WorkerChild | None]:
         log.warning("no station worker answers on %s yet: waiting for kiosk-worker.service", path)
         return StationLink(path), None
     child = WorkerChild(config)
-    child.start()
+    if start:
+        child.start()
     return StationLink(path), child

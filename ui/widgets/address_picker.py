@@ -40,6 +40,7 @@ LABEL_KEYS = (
     "delete",  # "Xóa"
 )
 PROVINCE_COLUMNS = 3
+COMMUNE_TILES = 170  # made ahead: the most communes of one province (Hồ Chí Minh City, 168)
 
 
 class _NaturalHeight(QWidget):
@@ -66,6 +67,10 @@ class AddressPicker(QWidget):
         self._province: Province | None = None
         self._commune: Commune | None = None
         self._commune_buttons: dict[str, QPushButton] = {}
+        # Commune tiles are kept and relabelled for each province: making a province's ~100
+        # tiles when its tile was touched held the UI thread ~110 ms (bench/stalls.py).
+        self._commune_pool: list[QPushButton] = []
+        self._commune_items: list[Commune] = []
 
         self.title = label("", "h2", wrap=False)
         self.summary = label("", "muted", wrap=False)
@@ -238,18 +243,32 @@ class AddressPicker(QWidget):
             self.commune_filter.clear()
             self._go(self.STEP_COMMUNE)
 
-    def _fill_communes(self, province_code: str) -> None:
-        for key in self._commune_buttons.values():
-            self._commune_list.removeWidget(key)
-            key.deleteLater()
-        self._commune_buttons = {}
-        for i, item in enumerate(addresses.communes(province_code)):
-            key = button(item.name, "choice")
+    def prepare(self, tiles: int = COMMUNE_TILES) -> None:
+        """Make `tiles` commune tiles ahead (while the kiosk is idle), hidden until a province
+        is chosen; more are made if a province has more communes."""
+        while len(self._commune_pool) < tiles:
+            index = len(self._commune_pool)
+            key = button("", "choice")
             key.setCheckable(True)
-            key.setStyleSheet("text-align: left;")
-            key.clicked.connect(lambda _=False, c=item: self._choose_commune(c))
-            self._commune_list.insertWidget(i, key)
-            self._commune_buttons[item.code] = key
+            key.setProperty("align", "left")  # the themes' QPushButton#choice[align="left"]
+            key.clicked.connect(lambda _=False, i=index: self._choose_commune(self._commune_items[i]))
+            key.hide()
+            self._commune_list.insertWidget(index, key)
+            self._commune_pool.append(key)
+
+    def _fill_communes(self, province_code: str) -> None:
+        items = addresses.communes(province_code)
+        self.prepare(len(items))
+        self._commune_items = list(items)
+        self._commune_buttons = {}
+        for index, key in enumerate(self._commune_pool):
+            if index < len(items):
+                key.setText(items[index].name)
+                key.setChecked(False)
+                key.show()
+                self._commune_buttons[items[index].code] = key
+            else:
+                key.hide()
         self.commune_empty.hide()
         self._commune_scroll.verticalScrollBar().setValue(0)
 
