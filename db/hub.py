@@ -35,6 +35,7 @@ from db.models import (
     RequestNonceRow,
     StationRecordRow,
 )
+from kiosk.blind_index import name_pairs
 from kiosk.desk import FINAL, status_refusal
 from kiosk.dossier import TrackingCodeConflict
 from kiosk.ports.storage import SealedDossier
@@ -113,6 +114,73 @@ _SEEN = select(_SUBMISSIONS.c.station_id, _SUBMISSIONS.c.body_sha256, _SUBMISSIO
 _HELD = select(_DOSSIERS.c.id, _DOSSIERS.c.station_id).where(_DOSSIERS.c.tracking_code == bindparam("code"))
 _INSERT_SUBMISSION = insert(_SUBMISSIONS)
 _STATION_BY_KEY = select(_STATIONS).where(_STATIONS.c.request_key_id == bindparam("key_id"))
+
+
+@dataclass(frozen=True)
+class NonceClaim:
+    """A signed request's nonce, to record with the acceptance of its submission."""
+
+    key_id: str
+    nonce: str
+    created: dt.datetime
+    recorded: Callable[[], None] = lambda: None  # told once it is recorded (`SqlNonceLog` prunes)
+
+
+# The whole acceptance on PostgreSQL as one statement (data-modifying CTEs), one round trip in
+# autocommit: the ~6 statements it was cost the hub's CPU per statement in psycopg and SQLAlchemy,
+# and PostgreSQL a statement start each (bench/README_hub.md, run 4). All parts see one snapshot;
+# each insert runs only when the ones it depends on say so, so it is all or nothing:
+# - a key seen before with another body (`refused`), or a tracking code already held under another
+#   key (`held`, the fallback's business): nothing is written, not even the nonce;
+# - a nonce used before (`claimed` empty): nothing is written;
+# - a key seen before with the same body: the nonce only, the answer is that submission's dossier;
+# - else the dossier, its name tokens and word pairs (unnest of arrays), its photo, its submission.
+# A concurrent first attempt with the same tracking code makes the dossier insert do nothing (ON
+# CONFLICT waits for it): `new_id` is NULL and the caller falls back; with the same key, the
+# submission's primary key raises and the whole statement is undone.
+_PG_ACCEPT_SQL = """
+WITH seen AS (
+    SELECT station_id, body_sha256, dossier_id FROM hub_submissions WHERE idempotency_key = %(key)s
+), refused AS (
+    SELECT 1 FROM seen WHERE station_id <> %(station)s OR body_sha256 <> %(sha)s
+), held AS (
+    SELECT 1 FROM dossiers WHERE tracking_code = %(tracking_code)s AND NOT EXISTS (SELECT 1 FROM seen)
+), claimed AS (
+    {claim}
+), dossier AS (
+    INSERT INTO dossiers (tracking_code, service_code, service_version, station_id, status,
+        submitted_at, updated_at, fee_amount, payment_status, payload, name_index, id_index)
+    SELECT %(tracking_code)s, %(service_code)s, %(service_version)s, %(station_id)s, %(status)s,
+        %(submitted_at)s, %(updated_at)s, %(fee_amount)s, %(payment_status)s, %(payload)s,
+        %(name_index)s, %(id_index)s
+    WHERE EXISTS (SELECT 1 FROM claimed) AND NOT EXISTS (SELECT 1 FROM seen)
+    ON CONFLICT (tracking_code) DO NOTHING
+    RETURNING id
+), tokens AS (
+    INSERT INTO dossier_name_tokens (dossier_id, token)
+    SELECT dossier.id, t FROM dossier, unnest(CAST(%(tokens)s AS text[])) AS t
+), pairs AS (
+    INSERT INTO dossier_name_pairs (dossier_id, pair)
+    SELECT dossier.id, p FROM dossier, unnest(CAST(%(pairs)s AS text[])) AS p
+), photo AS (
+    INSERT INTO dossier_photos (dossier_id, sealed)
+    SELECT dossier.id, CAST(%(photo)s AS bytea) FROM dossier WHERE CAST(%(photo)s AS bytea) IS NOT NULL
+), submission AS (
+    INSERT INTO hub_submissions (idempotency_key, station_id, dossier_id, body_sha256, received_at)
+    SELECT %(key)s, %(station)s, dossier.id, %(sha)s, %(now)s FROM dossier
+)
+SELECT EXISTS (SELECT 1 FROM refused) AS refused, EXISTS (SELECT 1 FROM held) AS held,
+    EXISTS (SELECT 1 FROM claimed) AS claimed, (SELECT dossier_id FROM seen) AS seen_id,
+    (SELECT id FROM dossier) AS new_id
+"""
+_GATE = "NOT EXISTS (SELECT 1 FROM refused) AND NOT EXISTS (SELECT 1 FROM held)"
+_PG_ACCEPT = {  # with a nonce to record, and without (a caller that recorded it itself)
+    True: _PG_ACCEPT_SQL.format(
+        claim="INSERT INTO request_nonces (key_id, nonce, created) "
+        f"SELECT %(key_id)s, %(nonce)s, %(created)s WHERE {_GATE} ON CONFLICT DO NOTHING RETURNING 1"
+    ),
+    False: _PG_ACCEPT_SQL.format(claim=f"SELECT 1 WHERE {_GATE}"),
+}
 
 
 def claim_nonce(conn: Connection, key_id: str, nonce: str, created: dt.datetime) -> bool:
@@ -258,22 +326,89 @@ class SqlHub:
         now: dt.datetime,
         *,
         same_dossier: Callable[[SealedDossier], bool],
-        claim: Callable[[Connection], bool] | None = None,
+        nonce: NonceClaim | None = None,
     ) -> Accepted:
         """Store the dossier and its submission once, whatever the retries: a key seen before
         answers with what it stored (or `IdempotencyConflict` for another body); a tracking code
-        already held by a different dossier raises `TrackingCodeConflict`. `claim` records the
-        request's nonce in the same transaction (one commit per submission, not two); False
-        from it raises `NonceReplayed` and stores nothing. A refused acceptance (a conflict)
-        leaves the nonce unrecorded: its replay only meets the same refusal."""
+        already held by a different dossier raises `TrackingCodeConflict`. `nonce` is recorded
+        in the same transaction (one commit per submission, not two); a nonce used before raises
+        `NonceReplayed` and stores nothing. A refused acceptance (a conflict) leaves the nonce
+        unrecorded: its replay only meets the same refusal.
+
+        On PostgreSQL the usual cases (a new dossier, a retry of one) are one statement in
+        autocommit, one round trip (`_PG_ACCEPT`); a tracking code held under another key, or a
+        race with a concurrent first attempt, falls back to the transaction below."""
+        if self._engine.dialect.name == "postgresql":
+            fast = self._accept_in_one(idempotency_key, station_id, body_sha256, dossier, now, nonce)
+            if isinstance(fast, Accepted):
+                return fast
+            if fast == "claimed":  # the nonce is recorded already: the fallback must not claim it
+                nonce = None
         for _ in range(2):  # a concurrent first attempt with the same key: the second reads it
             try:
                 return self._accept_once(
-                    idempotency_key, station_id, body_sha256, dossier, now, same_dossier, claim
+                    idempotency_key, station_id, body_sha256, dossier, now, same_dossier, nonce
                 )
             except IntegrityError:
                 continue
-        return self._accept_once(idempotency_key, station_id, body_sha256, dossier, now, same_dossier, claim)
+        return self._accept_once(idempotency_key, station_id, body_sha256, dossier, now, same_dossier, nonce)
+
+    def _accept_in_one(
+        self,
+        idempotency_key: str,
+        station_id: str,
+        body_sha256: str,
+        dossier: SealedDossier,
+        now: dt.datetime,
+        nonce: NonceClaim | None,
+    ) -> Accepted | str:
+        """The acceptance as `_PG_ACCEPT`: an `Accepted`, or what the fallback must know ("held":
+        nothing was written; "claimed": only the nonce was)."""
+        tokens = list(dict.fromkeys(dossier.name_index.split()))
+        values = {
+            "key": idempotency_key,
+            "station": station_id,
+            "sha": body_sha256,
+            "now": now,
+            "tracking_code": dossier.tracking_code,
+            "service_code": dossier.service_code,
+            "service_version": dossier.service_version,
+            "station_id": dossier.station_id,
+            "status": dossier.status,
+            "submitted_at": dossier.submitted_at,
+            "updated_at": dossier.updated_at,
+            "fee_amount": dossier.fee_amount,
+            "payment_status": dossier.payment_status,
+            "payload": dossier.payload,
+            "name_index": dossier.name_index,
+            "id_index": dossier.id_index,
+            "tokens": tokens,
+            "pairs": name_pairs(tokens),
+            "photo": dossier.photo,
+        }
+        if nonce is not None:
+            values |= {"key_id": nonce.key_id, "nonce": nonce.nonce, "created": nonce.created}
+        for attempt in range(2):
+            try:
+                with self._single.connect() as conn:
+                    row = conn.exec_driver_sql(_PG_ACCEPT[nonce is not None], values).one()
+                break
+            except IntegrityError:  # a concurrent first attempt took the key: nothing was written
+                if attempt:
+                    raise
+        if row.refused:
+            raise IdempotencyConflict(f"idempotency key {idempotency_key} was used before with another body")
+        if row.held:
+            return "held"
+        if not row.claimed:
+            raise NonceReplayed("this request's nonce was used before")
+        if nonce is not None:
+            nonce.recorded()
+        if row.seen_id is not None:
+            return Accepted(int(row.seen_id), duplicate=True)
+        if row.new_id is not None:
+            return Accepted(int(row.new_id), duplicate=False)
+        return "claimed"  # a concurrent insert of this tracking code committed after our snapshot
 
     def _accept_once(
         self,
@@ -283,13 +418,15 @@ class SqlHub:
         dossier: SealedDossier,
         now: dt.datetime,
         same_dossier: Callable[[SealedDossier], bool],
-        claim: Callable[[Connection], bool] | None,
+        nonce: NonceClaim | None,
     ) -> Accepted:
         # Core statements on one connection (no ORM unit of work): this runs for every accepted
         # submission, and the ORM's bookkeeping cost more CPU than the database (bench/README_hub.md).
         with self._writer.begin() as conn:
-            if claim is not None and not claim(conn):
-                raise NonceReplayed("this request's nonce was used before")
+            if nonce is not None:
+                if not claim_nonce(conn, nonce.key_id, nonce.nonce, nonce.created):
+                    raise NonceReplayed("this request's nonce was used before")
+                nonce.recorded()
             seen = conn.execute(_SEEN, {"key": idempotency_key}).one_or_none()
             if seen is not None:
                 if seen.station_id != station_id or seen.body_sha256 != body_sha256:
@@ -424,13 +561,21 @@ class SqlNonceLog:
             return self.claim(conn, key_id, nonce, created)
 
     def claim(self, conn: Connection, key_id: str, nonce: str, created: dt.datetime) -> bool:
-        """`first_use` inside the caller's transaction on `conn` (the acceptance of a submission)."""
+        """`first_use` inside the caller's transaction on `conn`."""
         if not claim_nonce(conn, key_id, nonce, created):
             return False
+        self.recorded(created)
+        return True
+
+    def for_acceptance(self, key_id: str, nonce: str, created: dt.datetime) -> NonceClaim:
+        """The nonce for `SqlHub.accept` to record in the acceptance itself (one commit)."""
+        return NonceClaim(key_id, nonce, created, lambda: self.recorded(created))
+
+    def recorded(self, created: dt.datetime) -> None:
+        """Count a recorded nonce; every `NONCE_PRUNE_EVERY`th prunes those too old to matter."""
         self._inserts += 1
         if self._inserts % NONCE_PRUNE_EVERY == 0:
             self.prune(created - self._keep)
-        return True
 
     def prune(self, before: dt.datetime) -> int:
         with Session(self._engine) as session, session.begin():

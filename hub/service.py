@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import Connection
 
 from db.hub import (
     EnrolmentRefused,
@@ -280,12 +279,9 @@ class Hub:
                 existing.submitted_at,
             ) == (dossier.service_code, dossier.submitted_at)
 
-        claim = None
+        nonce = None
         if verified is not None:
-            nonce = verified
-
-            def claim(conn: Connection) -> bool:
-                return self._nonces.claim(conn, nonce.key_id, nonce.nonce, nonce.created)
+            nonce = self._nonces.for_acceptance(verified.key_id, verified.nonce, verified.created)
 
         try:
             accepted = self.store.accept(
@@ -295,7 +291,7 @@ class Hub:
                 sealed,
                 now,
                 same_dossier=same,
-                claim=claim,
+                nonce=nonce,
             )
         except NonceReplayed:
             detail = f"nonce already used by key {station.request_key_id}"

@@ -1,26 +1,32 @@
 """The hub's per-request shortcuts, in-process over real PostgreSQL: station keys kept for a
 second (`hub.key_cache`: a revocation made elsewhere still takes effect within that bound) and
-the nonce recorded in the acceptance's own transaction (one commit per submission)."""
+the whole acceptance, its nonce with it, as one statement in autocommit (one round trip)."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import hashlib
 import json
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from db.dossiers import insert_dossier
 from db.hub import SqlHub, SqlNonceLog
-from db.models import DossierRow, RequestNonceRow
+from db.models import DossierRow, HubSubmissionRow, RequestNonceRow
 from hub.client import dossier_json
 from hub.key_cache import StationKeyCache
 from hub.serve import build_hub, open_hub
 from hub.service import Hub, HubRefusal, RequestView, code_hash
 from hub.station_key import request_key_id
 from kiosk.dossier import Dossier
+from kiosk.outbox import seal_dossier
 from kiosk.request_signing import CLOCK_SKEW, public_key_text, sign_request
 from kiosk.trackcode import new_code
 from tests.hub.conftest import new_hub_db
@@ -63,10 +69,21 @@ def _hub(url: str, keys: Path, ticks: Ticks, queries: list[str] | None = None) -
     opened = open_hub(url, keys)
     engine = opened.engine
     if queries is not None:
-        sa.event.listen(
-            engine, "before_cursor_execute", lambda c, cur, statement, *a: queries.append(statement)
-        )
+
+        def executed(conn: sa.Connection, cursor: object, statement: str, *_: object) -> None:
+            # psycopg sends BEGIN before a statement outside autocommit: a round trip more.
+            autocommit = conn.connection.dbapi_connection.autocommit  # type: ignore[union-attr]
+            queries.append(statement if autocommit else f"BEGIN; {statement}")
+
+        sa.event.listen(engine, "before_cursor_execute", executed)
         sa.event.listen(engine, "commit", lambda conn: queries.append("COMMIT"))
+
+        def rolled_back(conn: sa.Connection) -> None:
+            # In autocommit psycopg sends nothing for it (no transaction open on the server).
+            if not conn.connection.dbapi_connection.autocommit:  # type: ignore[union-attr]
+                queries.append("ROLLBACK")
+
+        sa.event.listen(engine, "rollback", rolled_back)
     store = SqlHub(engine)
     cache = StationKeyCache(store.station_by_key, 1.0, ticks)
     nonces = SqlNonceLog(engine, 2 * CLOCK_SKEW)
@@ -117,7 +134,8 @@ def test_a_revocation_in_the_same_process_and_a_new_station_take_effect_at_once(
 def _submission(station_id: str, code: str | None = None) -> tuple[Dossier, bytes]:
     dossier = Dossier(
         code or new_code(), "khai_bao_tam_vang", 1, station_id, dt.datetime(2026, 12, 1, 8, tzinfo=dt.UTC),
-        {"reason": "Thăm người thân ở Đà Nẵng"}, {"name": "Lê Thị Hồng Nhung", "id_number": "048190003456"},
+        {"reason": "Thăm người thân ở Đà Nẵng"},
+        {"full_name": "Lê Thị Hồng Nhung", "id_number": "048190003456"},
     )  # fmt: skip
     return dossier, json.dumps(dossier_json(dossier), ensure_ascii=False).encode()
 
@@ -126,6 +144,16 @@ def _submit(hub: Hub, key: Ed25519PrivateKey, dossier: Dossier, body: bytes) -> 
     view = _signed(key, "/v1/submissions", body, "POST")
     station, verified = hub.authenticate_for_submission(view)
     return hub.submit(view, station, f"hub:{dossier.tracking_code}", dossier, verified)
+
+
+@contextlib.contextmanager
+def engine_of(url: str) -> Iterator[sa.Connection]:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            yield conn
+    finally:
+        engine.dispose()
 
 
 def _nonces(url: str) -> int:
@@ -137,7 +165,7 @@ def _nonces(url: str) -> int:
         engine.dispose()
 
 
-def test_a_submission_is_one_commit_with_its_nonce_and_a_replay_stores_nothing(
+def test_a_submission_is_one_round_trip_with_its_nonce_and_a_replay_stores_nothing(
     parts: tuple[str, Path],
 ) -> None:
     url, keys = parts
@@ -151,19 +179,52 @@ def test_a_submission_is_one_commit_with_its_nonce_and_a_replay_stores_nothing(
     view = _signed(key, "/v1/submissions", body, "POST")
     station, verified = hub.authenticate_for_submission(view)
     assert hub.submit(view, station, "hub:k4", dossier, verified)["stored"] == "new"
-    assert queries.count("COMMIT") == 1, queries
-    assert not any("FROM stations" in q for q in queries), "the station's key came from the cache"
+    # One statement in autocommit: no BEGIN, no COMMIT, no station look-up (the cache).
+    assert len(queries) == 1 and queries[0].lstrip().startswith("WITH seen AS"), queries
     assert _nonces(url) == nonces + 1
-    # The same signed request again: refused as a replay in that transaction, nothing stored.
+    with engine_of(url) as conn:  # everything was written by that one statement
+        row = conn.execute(
+            sa.select(DossierRow.id, DossierRow.name_index).where(
+                DossierRow.tracking_code == dossier.tracking_code
+            )
+        ).one()
+        tokens = conn.scalar(
+            sa.text("SELECT count(*) FROM dossier_name_tokens WHERE dossier_id = :i"), {"i": row.id}
+        )
+        pairs = conn.scalar(
+            sa.text("SELECT count(*) FROM dossier_name_pairs WHERE dossier_id = :i"), {"i": row.id}
+        )
+        linked = conn.scalar(
+            sa.text("SELECT dossier_id FROM hub_submissions WHERE idempotency_key = 'HN-K4:hub:k4'")
+        )
+    words = len(set(row.name_index.split()))
+    assert (tokens, pairs, linked) == (words, words * (words - 1) // 2, row.id) and words >= 4
+    # The same key again with a fresh signature (a retry): one statement, "duplicate", nothing new.
+    queries.clear()
+    retry = _signed(key, "/v1/submissions", body, "POST")
+    station, again = hub.authenticate_for_submission(retry)
+    assert hub.submit(retry, station, "hub:k4", dossier, again)["stored"] == "duplicate"
+    assert len(queries) == 1, queries
+    assert _nonces(url) == nonces + 2 and hub.store.count_dossiers("HN-K4") == 2
+    # The same signed request again: refused as a replay, nothing stored.
     with pytest.raises(HubRefusal) as replayed:
         hub.submit(view, station, "hub:k4-again", dossier, verified)
     assert (replayed.value.status, replayed.value.reason) == (401, "replay")
     assert hub.audit.newest(1)[0].detail.startswith("replay:")
+    assert _nonces(url) == nonces + 2 and hub.store.count_dossiers("HN-K4") == 2
     # A refused acceptance (the code is another dossier's) rolls its nonce back with it.
     other = dataclasses.replace(dossier, fields={"reason": "Khác"})
     with pytest.raises(HubRefusal, match="conflict"):
         _submit(hub, key, other, json.dumps(dossier_json(other), ensure_ascii=False).encode())
-    assert _nonces(url) == nonces + 1
+    assert _nonces(url) == nonces + 2
+    # The same idempotency key with another body: refused by the one statement, nonce not kept.
+    queries.clear()
+    other_body = json.dumps(dossier_json(other), ensure_ascii=False).encode()
+    view = _signed(key, "/v1/submissions", other_body, "POST")
+    station, verified = hub.authenticate_for_submission(view)
+    with pytest.raises(HubRefusal, match="conflict"):
+        hub.submit(view, station, "hub:k4", other, verified)
+    assert len(queries) == 1 and _nonces(url) == nonces + 2, queries
     engine = sa.create_engine(url)
     try:
         with engine.connect() as conn:
@@ -173,6 +234,40 @@ def test_a_submission_is_one_commit_with_its_nonce_and_a_replay_stores_nothing(
     finally:
         engine.dispose()
     assert held == 1
+
+
+def test_a_first_attempt_racing_another_is_answered_by_the_fallback_as_a_duplicate(
+    parts: tuple[str, Path],
+) -> None:
+    """Another connection inserts the same dossier under the same key and has not committed:
+    the one statement waits on the tracking code, writes only its nonce, and the fallback then
+    reads the committed submission: "duplicate", one dossier, the nonce kept once."""
+    url, keys = parts
+    hub = _hub(url, keys, Ticks())
+    key = _enrol(hub, "HN-K6")
+    dossier, body = _submission("HN-K6")
+    now = dt.datetime.now(dt.UTC)
+    sealed = seal_dossier(hub.sealer, dossier, now, None)
+    nonces = _nonces(url)
+    with engine_of(url) as other, ThreadPoolExecutor(1) as pool:
+        first = other.begin()
+        other_id = insert_dossier(other, sealed)
+        other.execute(
+            sa.insert(HubSubmissionRow).values(
+                idempotency_key=f"HN-K6:hub:{dossier.tracking_code}",
+                station_id="HN-K6",
+                dossier_id=other_id,
+                body_sha256=hashlib.sha256(body).hexdigest(),
+                received_at=now,
+            )
+        )
+        answer = pool.submit(_submit, hub, key, dossier, body)
+        with pytest.raises(TimeoutError):
+            answer.result(timeout=0.5)  # waiting for the other's tracking code
+        first.commit()
+        assert answer.result(timeout=30)["stored"] == "duplicate"
+    assert hub.store.count_dossiers("HN-K6") == 1
+    assert _nonces(url) == nonces + 1
 
 
 def _paths(route: object) -> list[str]:
