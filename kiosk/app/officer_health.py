@@ -82,24 +82,34 @@ def _scanner(app: KioskApp) -> Check:
     return Check("scanner", True, str(port))
 
 
-def _outbox(store: DossierStore) -> Check:
+def target_words(config: Config) -> str:
+    """Where this station delivers, as the sync and outbox lines name it: the configured target,
+    never "the province" for a station that has no hub."""
+    if config.submission.target == "hub":
+        return f"máy chủ tỉnh {config.hub.url}".strip()  # the province hub, by its address
+    return "this station's own database (no hub)"
+
+
+def _outbox(store: DossierStore, target: str) -> Check:
     backlog = store.backlog()
     if backlog > BACKLOG_OK:
-        return Check("outbox", False, f"{backlog} not sent yet: check the network, then the last sync line")
-    return Check("outbox", True, f"{backlog} not sent yet")
+        return Check(
+            "outbox", False, f"{backlog} not sent yet to {target}: check the network, then the last sync line"
+        )
+    return Check("outbox", True, f"{backlog} not sent yet to {target}")
 
 
-def _sync(worker_log: WorkerLog) -> Check:
+def _sync(worker_log: WorkerLog, target: str) -> Check:
     last = worker_log.last(SYNC_TASK)
     if last is None:
-        return Check("sync", True, "no delivery pass yet since start")
+        return Check("sync", True, f"no delivery pass to {target} yet since start")
     at, outcome = last
     when = at.astimezone().strftime("%d/%m/%Y %H:%M")
     failed = int(getattr(outcome.result, "failed", 0) or 0)
     if outcome.error is not None or failed:
         why = outcome.error or f"{failed} dossier(s) not accepted"
-        return Check("sync", False, f"{when}: {why}: check the network cable and the target")
-    return Check("sync", True, when)
+        return Check("sync", False, f"{when}, {target}: {why}: check the network cable and {target}")
+    return Check("sync", True, f"{when}, {target}")
 
 
 def _database(config: Config) -> list[Check]:
@@ -134,7 +144,11 @@ def station_lines(
         lines += _database(config)
     except Exception as exc:
         lines.append(Check("database", False, f"{type(exc).__name__}: {exc}"))
-    lines += [_guarded("outbox", lambda: _outbox(store())), _guarded("sync", lambda: _sync(worker_log))]
+    target = target_words(config)
+    lines += [
+        _guarded("outbox", lambda: _outbox(store(), target)),
+        _guarded("sync", lambda: _sync(worker_log, target)),
+    ]
     return lines
 
 
