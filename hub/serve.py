@@ -54,6 +54,13 @@ class HubParts:
     hub: Hub
 
 
+# PostgreSQL connections a hub process keeps open: its submissions' threads (`hub.api.
+# SUBMIT_THREADS`) and a few for the other routes; beyond that, short-lived extra ones.
+# docs/hub-sizing.md: max_connections must cover the processes × (POOL_SIZE + POOL_OVERFLOW).
+POOL_SIZE = 24
+POOL_OVERFLOW = 16
+
+
 def build_hub(url: str, keys_dir: Path, clock: Clock = _utcnow) -> Hub:
     return open_hub(url, keys_dir, clock).hub
 
@@ -61,7 +68,7 @@ def build_hub(url: str, keys_dir: Path, clock: Clock = _utcnow) -> Hub:
 def open_hub(
     url: str, keys_dir: Path, clock: Clock = _utcnow, *, key_cache_seconds: float = KEY_CACHE_SECONDS
 ) -> HubParts:
-    engine = make_engine(url)
+    engine = make_engine(url, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
     found = schema_revision(engine)
     if found != SCHEMA_REVISION:
         engine.dispose()
