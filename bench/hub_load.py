@@ -4,6 +4,8 @@ processes over a throwaway PostgreSQL (issue 13's targets: ≥ 500 accepted subm
 
     .venv/bin/python bench/hub_load.py [--stations 10,100,1000] [--each 20] [--hubs 1,2]
                                        [--stacks fast,plain] [--backlog 5000] [--round-trips 20]
+                                       [--rates 100,300,500] [--seconds 10] [--arrivals poisson]
+                                       [--open-stations 100]
     chrt -f 10 .venv/bin/python bench/hub_load.py …     (the bench, its hubs and PostgreSQL)
 
 For each HTTP stack (`kiosk hub serve --http-stack`: fast = uvloop + httptools, plain = asyncio +
@@ -19,10 +21,19 @@ CPU is reported. Beside it, in the same run, at the same concurrency, through th
 the reference, the trivial `GET /livez`. Reported: accepted/s, p50/p99 latency, the hubs' CPU
 per submission, and the reference's figures.
 
+Open loop (`--rates 100,300,500`, after the closed rounds, with the largest `--hubs` and
+`--open-stations`, 100): submissions arrive at a fixed rate whatever the hub answers, for `--seconds` each
+(Poisson arrivals by default, `--arrivals even` for evenly spaced), spread round-robin over the
+stations, each station on its own kept-alive connection. A submission's latency runs from its
+**scheduled** send time, not from when its station's connection was free again: a slow answer
+delays the station's next requests and that wait is counted (no coordinated omission).
+
 Then, once: the drain of a `--backlog`-dossier outbox by one station (its SQLite database, the
 real `deliver_pending` → `HubTarget` path, 100 rows a pass) and the status round trip (an
-officer's change at the hub → the station's pull → its own copy says so), `--round-trips`
-times; the kiosk's poll interval (`hub.status_every_seconds`, 120 s) comes on top of it.
+officer's change at the hub → the kiosk's status screen lookup (`make_status_lookup`, the hub
+asked first) says so; → the station's pull → its own copy says so, and the screen's lookup with
+the hub unreachable answers it, "updated 0 minutes ago"), `--round-trips` times; offline, the
+kiosk's poll interval (`hub.status_every_seconds`, 120 s) comes on top of it.
 """
 
 from __future__ import annotations
@@ -34,6 +45,7 @@ import datetime as dt
 import itertools
 import json
 import os
+import random
 import statistics
 import sys
 import tempfile
@@ -54,6 +66,7 @@ from hub.serve import build_hub  # noqa: E402
 from hub.service import code_hash  # noqa: E402
 from hub.station_key import load_request_key, request_key_id  # noqa: E402
 from kiosk.request_signing import public_key_text, sign_request  # noqa: E402
+from kiosk.status import HubStatus, HubUnreachable, StatusLookup  # noqa: E402
 from tests.hub.conftest import HubServer, make_station, new_hub_db, start_hub  # noqa: E402
 from tests.postgres import running_server  # noqa: E402
 
@@ -141,6 +154,79 @@ async def run_stations(urls: list[str], plans: list[list[bytes]]) -> tuple[float
     return time.perf_counter() - start, latencies, accepted
 
 
+async def run_open(urls: list[str], plans: list[list[tuple[float, bytes]]]) -> tuple[float, list[float], int]:
+    """Every station sends each request of its plan at its scheduled offset (seconds from the
+    start), or as soon as its connection is free if that is later; (seconds to the last answer,
+    latencies from the scheduled times, 2xx answers)."""
+    latencies: list[float] = []
+    accepted = 0
+    loop = asyncio.get_running_loop()
+
+    async def station(index: int, plan: list[tuple[float, bytes]]) -> None:
+        nonlocal accepted
+        host, port = urls[index % len(urls)].removeprefix("http://").rsplit(":", 1)
+        reader, writer = await asyncio.open_connection(host, int(port), limit=1 << 20)
+        await ready.wait()
+        try:
+            for offset, raw in plan:
+                due = start + offset
+                wait = due - loop.time()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                writer.write(raw)
+                status = await _answer(reader)
+                latencies.append(loop.time() - due)
+                accepted += 200 <= status < 300
+        finally:
+            writer.close()
+
+    ready = asyncio.Event()
+    tasks = [asyncio.create_task(station(i, p)) for i, p in enumerate(plans)]
+    await asyncio.sleep(0.5)  # every connection open before the clock starts
+    start = loop.time()
+    ready.set()
+    await asyncio.gather(*tasks)
+    return loop.time() - start, latencies, accepted
+
+
+def open_round(
+    hubs: list[HubServer], hub_db: str, keys: Path, stations: int, rate: float, seconds: float,
+    arrivals: str, server: str,
+) -> dict[str, object]:  # fmt: skip
+    """Submissions at `rate` per second for `seconds`, round-robin over `stations` (`run_open`)."""
+    total = round(rate * seconds)
+    enrolled = enrol_stations(hub_db, keys, f"O{len(hubs)}-{stations}-{next(ROUNDS)}-", stations)
+    each = -(-total // stations)
+    signed = [[raw_request("POST", *r) for r in signed_submissions(sid, key, each)] for sid, key in enrolled]
+    times = random.Random(rate)  # the same arrivals for the same rate, run after run
+    offset, plans = 0.0, [[] for _ in range(stations)]  # type: list[list[tuple[float, bytes]]]
+    for n in range(total):
+        offset += times.expovariate(rate) if arrivals == "poisson" else 1 / rate
+        plans[n % stations].append((offset, signed[n % stations][n // stations]))
+    urls = [h.url for h in hubs]
+    pids = [h.process.pid for h in hubs]
+    cpu0, client0, pg0 = cpu_seconds(pids), time.process_time(), postgres_cpu_seconds(server)
+    load_s, lat, ok = run_loop(run_open(urls, plans))
+    cpu, client = cpu_seconds(pids) - cpu0, time.process_time() - client0
+    pg = postgres_cpu_seconds(server) - pg0
+    return {
+        "mode": "open",
+        "arrivals": arrivals,
+        "hubs": len(hubs),
+        "stations": stations,
+        "offered_per_s": rate,
+        "requests": total,
+        "accepted": ok,
+        "accepted_per_s": round(ok / load_s, 1),
+        "p50_ms": round(1000 * statistics.median(lat), 1),
+        "p99_ms": round(1000 * percentile(lat, 99), 1),
+        "max_ms": round(1000 * max(lat), 1),
+        "hub_cpu_ms_per_submission": round(1000 * cpu / total, 2),
+        "postgres_cpu_ms_per_submission": round(1000 * pg / total, 2),
+        "client_cpu_ms_per_submission": round(1000 * client / total, 2),
+    }
+
+
 def run_loop(coroutine: Any) -> Any:
     return uvloop.run(coroutine)  # the client's loop is cheap too: its CPU is the hub's loss
 
@@ -221,7 +307,14 @@ def load_round(
 
 def drain_and_round_trip(hub: HubServer, folder: Path, backlog: int, round_trips: int) -> dict[str, object]:
     from kiosk.app.cli import main
-    from kiosk.app.root import make_hub_link, make_store, make_targets
+    from kiosk.app.root import (
+        make_hub_link,
+        make_signer,
+        make_status_lookup,
+        make_storage,
+        make_store,
+        make_targets,
+    )
     from kiosk.outbox import deliver_pending
 
     station = make_station(folder / "drain", "HN-DRAIN", hub.url, timeout_s=30)
@@ -246,13 +339,24 @@ def drain_and_round_trip(hub: HubServer, folder: Path, backlog: int, round_trips
     client = HubClient(hub.url, "HN-DRAIN", load_request_key(config.hub_key_file), timeout_s=30)
     link = make_hub_link(config)
     pull_statuses(client, link, dt.datetime.now(dt.UTC))
-    trips = []
+    signer = make_signer(config, make_storage(config))
+    # The status screen's own lookup, as the kiosk builds it: the hub asked first (online), and
+    # with no hub to ask, the station's copy the pull brought (offline, "updated N minutes ago").
+    screen_online = make_status_lookup(store, signer, config)
+    screen_offline = StatusLookup(store, signer, OfflineHub(link))
+    trips, online, offline = [], [], []
     for tracking in codes[:round_trips]:
         start = time.perf_counter()
         at_hub.set_status(tracking, "processing", actor="cb01")
+        shown = screen_online(tracking)
+        assert (shown.status, shown.stale_minutes) == ("processing", None), shown
+        online.append(time.perf_counter() - start)
         pull_statuses(client, link, dt.datetime.now(dt.UTC))
         assert store.status(tracking) == "processing"
         trips.append(time.perf_counter() - start)
+        shown = screen_offline(tracking)
+        assert (shown.status, shown.stale_minutes) == ("processing", 0), shown
+        offline.append(time.perf_counter() - start)
     return {
         "backlog": backlog,
         "drain_s": round(drain_s, 1),
@@ -260,7 +364,24 @@ def drain_and_round_trip(hub: HubServer, folder: Path, backlog: int, round_trips
         "hub_db_bytes_per_dossier": round(per_dossier),
         "round_trip_p50_ms": round(1000 * statistics.median(trips), 1),
         "round_trip_max_ms": round(1000 * max(trips), 1),
+        "screen_online_p50_ms": round(1000 * statistics.median(online), 1),
+        "screen_online_max_ms": round(1000 * max(online), 1),
+        "screen_after_pull_p50_ms": round(1000 * statistics.median(offline), 1),
+        "screen_after_pull_max_ms": round(1000 * max(offline), 1),
     }
+
+
+class OfflineHub:
+    """The kiosk's view of a hub it cannot reach: its lookups fail, its last sync is the link's."""
+
+    def __init__(self, link: Any) -> None:
+        self._link = link
+
+    def look_up(self, tracking_code: str) -> HubStatus | None:
+        raise HubUnreachable("the bench's offline kiosk")
+
+    def synced_at(self) -> dt.datetime | None:
+        return self._link.synced_at()  # type: ignore[no-any-return]
 
 
 def main() -> int:
@@ -271,6 +392,10 @@ def main() -> int:
     parser.add_argument("--stacks", default="fast", help="fast (uvloop + httptools), plain (asyncio + h11)")
     parser.add_argument("--backlog", type=int, default=5000)
     parser.add_argument("--round-trips", type=int, default=20)
+    parser.add_argument("--rates", default="", help="open loop: offered submissions/s, e.g. 100,300,500")
+    parser.add_argument("--seconds", type=float, default=10.0, help="open loop: length of each rate's run")
+    parser.add_argument("--open-stations", type=int, default=100, help="open loop: stations sending")
+    parser.add_argument("--arrivals", choices=("poisson", "even"), default="poisson")
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()}", flush=True)
     with contextlib.contextmanager(running_server)() as server:
@@ -289,9 +414,20 @@ def run(args: argparse.Namespace, server: str) -> int:
                 for i in range(count)
             ]
             try:
-                for stations in (int(c) for c in args.stations.split(",")):
+                for stations in (int(c) for c in args.stations.split(",") if args.each):
                     figures = {"stack": stack, **load_round(hubs, hub_db, keys, stations, args.each, server)}
                     print(json.dumps(figures), f"load {os.getloadavg()[0]:.1f}", flush=True)
+                if args.rates and count == max(int(h) for h in args.hubs.split(",")):
+                    stations = args.open_stations
+                    for rate in (float(r) for r in args.rates.split(",")):
+                        figures = open_round(
+                            hubs, hub_db, keys, stations, rate, args.seconds, args.arrivals, server
+                        )
+                        print(
+                            json.dumps({"stack": stack, **figures}),
+                            f"load {os.getloadavg()[0]:.1f}",
+                            flush=True,
+                        )
             finally:
                 stop(hubs)
     if args.backlog:
