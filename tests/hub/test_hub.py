@@ -287,6 +287,14 @@ def test_each_refusal_is_refused_and_audited(hub: HubServer, station_a: Station,
         answer = _post(url, signed(), body)
     assert (answer.status_code, answer.json()["reason"]) == (403, "revoked")
     assert _post(url, signed(), body).status_code == 403  # and it stays so
+    # Every route, not only submissions: its status pull is refused too, and audited by name.
+    pull = hub.url + "/v1/statuses?after=0"
+    answer = httpx.get(pull, headers=sign_request("GET", pull, b"", key_id=key_id, key=key), timeout=5)
+    assert (answer.status_code, answer.json()["reason"]) == (403, "revoked")
+    assert any(
+        d.startswith(f"revoked: station {station_a.station_id} is revoked (GET /v1/statuses")
+        for d in _refusals(hub)
+    ), _refusals(hub)
     audited = _refusals(hub)
     for reason in (
         "unknown_key",
