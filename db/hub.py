@@ -137,7 +137,7 @@ class NonceClaim:
 # - else the dossier, its name tokens and word pairs (unnest of arrays), its photo, its submission.
 # A concurrent first attempt with the same tracking code makes the dossier insert do nothing (ON
 # CONFLICT waits for it): `new_id` is NULL and the caller falls back; with the same key, the
-# submission's primary key raises and the whole statement is undone.
+# submission's primary key raises, the whole statement is undone and the caller falls back too.
 _PG_ACCEPT_SQL = """
 WITH seen AS (
     SELECT station_id, body_sha256, dossier_id FROM hub_submissions WHERE idempotency_key = %(key)s
@@ -388,14 +388,11 @@ class SqlHub:
         }
         if nonce is not None:
             values |= {"key_id": nonce.key_id, "nonce": nonce.nonce, "created": nonce.created}
-        for attempt in range(2):
-            try:
-                with self._single.connect() as conn:
-                    row = conn.exec_driver_sql(_PG_ACCEPT[nonce is not None], values).one()
-                break
-            except IntegrityError:  # a concurrent first attempt took the key: nothing was written
-                if attempt:
-                    raise
+        try:
+            with self._single.connect() as conn:
+                row = conn.exec_driver_sql(_PG_ACCEPT[nonce is not None], values).one()
+        except IntegrityError:  # a concurrent first attempt took the key: nothing was written
+            return "held"  # the transaction reads what that attempt stored
         if row.refused:
             raise IdempotencyConflict(f"idempotency key {idempotency_key} was used before with another body")
         if row.held:
