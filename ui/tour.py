@@ -6,6 +6,7 @@ folder), synchronously, so the pictures show exactly what a citizen would see.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -13,18 +14,22 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 
+from kiosk import languages, voice_cues
 from kiosk.app.root import build_app
 from kiosk.catalog import Service
 from kiosk.config import Config, load_config
-from kiosk.flow.state import Phase
+from kiosk.flow.state import FlowState, Phase
 from kiosk.ports.clock import local_now
 from kiosk.ports.voice import Silent
 from kiosk.runner import InlineRunner
 from kiosk.samples import sample_value
+from kiosk.text import LANGUAGES
+from kiosk.voice import Part, known_texts, plan
 from ui.compose import kiosk_window
 from ui.widgets.date_picker import DatePicker
+from ui.widgets.icons import pictogram_of
 from ui.window import settle
 
 
@@ -61,6 +66,33 @@ class TourClock:
         self.offset += dt.timedelta(seconds=seconds)
 
 
+def pictograms(view: QWidget) -> list[str]:
+    """The pictograms a citizen sees on `view`: its pictures, then its buttons' (`ui.widgets.basics.
+    button`), each once."""
+    names = []
+    for picture in view.findChildren(QLabel):
+        if picture.isVisibleTo(view) and not picture.pixmap().isNull():
+            names.append(pictogram_of(picture.pixmap()) or "")
+    for touch in view.findChildren(QPushButton):
+        if touch.isVisibleTo(view):
+            names.append(str(touch.property("pictogram") or ""))
+    return [name for name in dict.fromkeys(names) if name]
+
+
+def clip_sources(text: str, language: str, known: dict[str, set[str]]) -> list[dict[str, str]]:
+    """How each sentence of `text` is heard in `language`: "built" (a clip rendered ahead by
+    `kiosk voice build`, in the language or, for a pack without its recording, in Vietnamese: an
+    explicit fallback) or "first-use" (made when first said: a name, a code, a number of days)."""
+    parts = plan(text, language, str, vietnamese_of=lambda said: languages.vietnamese_of(language, said))
+
+    def source(part: Part) -> str:
+        if part.recorded:
+            return "recorded"
+        return "built" if part.sentence in known.get(part.language, ()) else "first-use"
+
+    return [{"sentence": p.sentence, "language": p.language, "source": source(p)} for p in parts]
+
+
 class Tour:
     def __init__(self, out: Path, size: tuple[int, int], config: Config, large_text: bool = False) -> None:
         self.out = out
@@ -73,6 +105,19 @@ class Tour:
         self.window.resize(*size)
         self.window.show()
         self.app.controller.start()
+        self.languages = [choice.code for choice in languages.choices()]  # Vietnamese, English, the packs
+        known = known_texts(self.app.catalog, {*LANGUAGES, "vi"})
+        self.known = {language: set(said) for language, said in known.items()}
+
+    def heard(self, state: FlowState) -> dict[str, list[dict[str, str]]]:
+        """What "Nghe lại" says on this screen in each shipped language, sentence by sentence."""
+        screen = self.window.current_screen()
+        out = {}
+        for language in self.languages:
+            there = dataclasses.replace(state, language=language)
+            text = voice_cues.again(there, self.app.journey.seconds_until_reset()).text(screen.spoken(there))
+            out[language] = clip_sources(text, language, self.known)
+        return out
 
     def reset(self) -> None:
         """A new session, in large text for a large-text tour (a citizen switches it on first)."""
@@ -100,6 +145,8 @@ class Tour:
         path = self.out / f"{index:03d}-{_slug(service)}-{_slug(name)}.png"
         self.window.grab().save(str(path))
         fit = self.window.worst_fit(page)
+        views: list[QWidget] = [page] if page is not None else [self.window.current_screen()]
+        views += [v for v in (self.window.overlay, self.window.comfort) if page is None and v.isVisible()]
         self.entries.append(
             {
                 "file": path.name,
@@ -117,6 +164,9 @@ class Tour:
                 # A shortcut (Ctrl+Shift+F12) reaches only the active window; a widget shown
                 # before it has a parent is a window of its own for a moment and takes that away.
                 "window_active": self.window.isActiveWindow(),
+                "pictograms": list(dict.fromkeys(name for view in views for name in pictograms(view))),
+                "officer_page": page is not None,  # for officers: no pictogram or voice required
+                "voice": self.heard(state) if page is None else {},
             }
         )
 
@@ -348,6 +398,9 @@ def run_tour(
                 "language": language,
                 "large_text": large_text,
                 "px_per_mm": tour.window.metrics.px_per_mm,
+                "languages": tour.languages,
+                # The demo card holders: their names are said as they are, made at first use.
+                "people": [profile.holder.full_name for profile in tour.app.demo_profiles],
                 "screens": entries,
             },
             ensure_ascii=False,

@@ -24,7 +24,7 @@ SERVICE_ICONS = [
 UI_ICONS = [
     "officer", "speaker", "back", "next", "check", "error", "warning", "hourglass", "printer", "qr",
     "language", "text-size", "touch", "card-on-reader", "keypad", "calendar", "map-pin", "list",
-    "search-doc", "speech-bubble",
+    "search-doc", "speech-bubble", "keyboard", "people", "review",
 ]  # fmt: skip
 REQUIRED = SERVICE_ICONS + UI_ICONS
 

@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtGui import QImage
 
 from kiosk.catalog import load_catalog
+from tests.ui.manifest_checks import manifest_problems
 from ui.theme import TARGET_MM, Metrics
 from ui.tour import run_tour
 
@@ -68,4 +69,5 @@ def test_tour_covers_every_step_and_fits(  # type: ignore[no-untyped-def]
         text = metrics.smallest_text_px(entry["large_text"])
         if entry["smallest_text_px"] < text:
             problems.append(f"{entry['file']}: text of {entry['smallest_text_px']} px < {text}")
+    problems += manifest_problems(manifest)  # a pictogram and a clip (or fallback) per screen, language
     assert not problems, "\n".join(problems)

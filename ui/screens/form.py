@@ -6,6 +6,7 @@ day/month/year picker, choices large tiles, phone numbers the keypad.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
@@ -23,14 +24,14 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk import phrases
-from kiosk.catalog import Field
+from kiosk.catalog import Field, Service, Step
 from kiosk.flow.state import FlowState
 from kiosk.text import Text
 from kiosk.validation import display_value, parse_date
 from ui.screens.base import Screen, ScreenContext
 from ui.theme import NARROW_PX, NARROW_SIDE_PX
 from ui.widgets.appointment import AppointmentPicker
-from ui.widgets.basics import clear_layout, label
+from ui.widgets.basics import StepHeading, clear_layout, label
 from ui.widgets.date_picker import CalendarTexts, DatePicker
 from ui.widgets.keyboard import Keyboard
 from ui.widgets.keypad import Keypad
@@ -54,14 +55,36 @@ class TouchLineEdit(QLineEdit):
         super().mousePressEvent(event)
 
 
+# The picture of a form step, by the kind of its first question: places, dates, a list to tick,
+# a choice to touch, digits or words to type (resources/icons).
+FIELD_PICTOGRAMS = {
+    "address": "map-pin",
+    "date": "calendar",
+    "appointment": "calendar",
+    "checklist": "list",
+    "choice": "touch",
+    "id_number": "keypad",
+    "phone": "keypad",
+    "text": "keyboard",
+}
+
+
+def step_pictogram(service: Service, step: Step, values: Mapping[str, Any]) -> str:
+    """The pictogram for `step`: its first question's kind (read-only answers from the card count
+    only where the step asks nothing else)."""
+    fields = service.fields_of(step, values)
+    asked = [f for f in fields if not f.readonly] or fields
+    return FIELD_PICTOGRAMS.get(asked[0].type, "keyboard") if asked else "id-card"
+
+
 class FormScreen(Screen):
     def __init__(self, ctx: ScreenContext) -> None:
         super().__init__(ctx)
         column = QVBoxLayout(self)
         column.setContentsMargins(60, 10, 60, 10)
         self._column = column
-        self.title = label("", "h1")
-        column.addWidget(self.title)
+        self.heading = StepHeading(column)
+        self.title = self.heading.title
         row = QHBoxLayout()
         row.setSpacing(40)
         self._row = row
@@ -307,7 +330,8 @@ class FormScreen(Screen):
             self._built_for = key
             self._build(state)
         lang = state.language
-        self.title.setText(state.step.title.get(lang))
+        pictogram = step_pictogram(state.service, state.step, state.form.values)
+        self.heading.show(state.step.title.get(lang), pictogram)
         for fid, error in self._errors.items():
             message: Text | None = state.form.errors.get(fid)
             error.setText(message.get(lang) if message else "")

@@ -10,7 +10,7 @@ from kiosk import phrases
 from kiosk.flow.state import FlowState
 from kiosk.text import Text
 from ui.screens.base import Screen, ScreenContext
-from ui.widgets.basics import button, label
+from ui.widgets.basics import StepHeading, button, label
 from ui.widgets.icons import pixmap
 
 
@@ -26,8 +26,8 @@ class IdentityScreen(Screen):
         super().__init__(ctx)
         column = QVBoxLayout(self)
         column.setContentsMargins(60, 10, 60, 10)
-        self.title = label("", "h1")
-        column.addWidget(self.title)
+        self.heading = StepHeading(column)
+        self.title = self.heading.title
         row = QHBoxLayout()
         self.photo = QLabel()
         self.photo.setFixedSize(210, 280)
@@ -56,7 +56,7 @@ class IdentityScreen(Screen):
 
     def show_state(self, state: FlowState) -> None:
         lang = state.language
-        self.title.setText(phrases.ID_TITLE.get(lang))
+        self.heading.show(phrases.ID_TITLE.get(lang), "id-card")
         self.not_me.setText(phrases.ID_NO.get(lang))
         holder = state.card.holder
         if holder is None:

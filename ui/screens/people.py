@@ -13,7 +13,7 @@ from kiosk.flow.steps import kind_of
 from kiosk.text import Text
 from kiosk.voice_cues import sentences
 from ui.screens.base import Screen, ScreenContext
-from ui.widgets.basics import button, clear_layout, label, scroll_area
+from ui.widgets.basics import StepHeading, button, clear_layout, label, scroll_area
 
 
 class PeopleScreen(Screen):
@@ -21,8 +21,8 @@ class PeopleScreen(Screen):
         super().__init__(ctx)
         column = QVBoxLayout(self)
         column.setContentsMargins(60, 10, 60, 10)
-        self.title = label("", "h1")
-        column.addWidget(self.title)
+        self.heading = StepHeading(column)
+        self.title = self.heading.title
         self.count = label("", "h2")
         column.addWidget(self.count)
         self.who = label("", "")  # who may be declared here, before any card is read
@@ -42,7 +42,7 @@ class PeopleScreen(Screen):
         lang = state.language
         step = state.step
         people = state.guests
-        self.title.setText(step.title.get(lang) if step else "")
+        self.heading.show(step.title.get(lang) if step else "", "people")
         self.count.setText(
             phrases.PEOPLE_COUNT.get(lang).format(n=len(people)) if people else phrases.PEOPLE_NONE.get(lang)
         )

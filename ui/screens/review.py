@@ -9,7 +9,7 @@ from kiosk.flow.state import FlowState
 from kiosk.text import Text
 from kiosk.validation import display_value
 from ui.screens.base import Screen, ScreenContext
-from ui.widgets.basics import button, label, scroll_area
+from ui.widgets.basics import StepHeading, button, label, scroll_area
 
 
 class ReviewScreen(Screen):
@@ -17,8 +17,8 @@ class ReviewScreen(Screen):
         super().__init__(ctx)
         column = QVBoxLayout(self)
         column.setContentsMargins(60, 10, 60, 10)
-        self.title = label("", "h1")
-        column.addWidget(self.title)
+        self.heading = StepHeading(column)
+        self.title = self.heading.title
         self.error = label("", "error")
         column.addWidget(self.error)
         self.table = QWidget()
@@ -30,7 +30,7 @@ class ReviewScreen(Screen):
         if service is None or step is None:
             return
         lang = state.language
-        self.title.setText(step.title.get(lang))
+        self.heading.show(step.title.get(lang), "review")
         self.error.setText(state.review.submit_error.get(lang) if state.review.submit_error else "")
         # A new table, filled before it is shown: its rows are laid out at their natural height
         # before the scroll area sizes it (rows added to a shown table would appear a turn later,

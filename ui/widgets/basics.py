@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QLabel, QLayout, QPushButton, QScrollArea, QWidget
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QLayout, QPushButton, QScrollArea, QWidget
 
-from ui.widgets.icons import icon
+from ui.widgets.icons import icon, pixmap
 from ui.widgets.scroll import TouchScrollArea
 
 
@@ -20,11 +20,37 @@ def label(text: str = "", role: str = "", *, wrap: bool = True, center: bool = F
     return widget
 
 
+STEP_PICTOGRAM_PX = 72
+
+
+class StepHeading:
+    """A step's title with the pictogram of its kind before it: a citizen who cannot read tells a
+    question of dates from one of places or a list of guests at a glance (issue 11)."""
+
+    def __init__(self, column: QBoxLayout) -> None:
+        row = QHBoxLayout()
+        row.setSpacing(20)
+        self.picture = QLabel()
+        self.picture.setFixedSize(STEP_PICTOGRAM_PX, STEP_PICTOGRAM_PX)
+        self.title = label("", "h1")
+        row.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignVCenter)
+        row.addWidget(self.title, 1)
+        column.addLayout(row)
+        self._shown = ""
+
+    def show(self, title: str, pictogram: str) -> None:
+        self.title.setText(title)
+        if pictogram != self._shown:
+            self._shown = pictogram
+            self.picture.setPixmap(pixmap(pictogram, STEP_PICTOGRAM_PX))
+
+
 def button(text: str = "", role: str = "", pictogram: str = "", icon_size: int = 56) -> QPushButton:
     widget = QPushButton(text)
     if role:
         widget.setObjectName(role)
     if pictogram:
+        widget.setProperty("pictogram", pictogram)  # which one it shows, for the tour's manifest
         widget.setIcon(icon(pictogram, icon_size))
         widget.setIconSize(QSize(icon_size, icon_size))
     widget.setCursor(Qt.CursorShape.BlankCursor)

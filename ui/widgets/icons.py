@@ -17,6 +17,9 @@ from PySide6.QtSvg import QSvgRenderer
 THEME_PROPERTY = "kiosk-theme"
 PRIMARY = b"#0B3D91"
 RECOLOUR = {"high_contrast": b"#FFE600"}
+# Which pictogram a rendered pixmap is, by its cache key (a QLabel's copy keeps the key): the tour
+# records what each screen shows (`pictogram_of`). Bounded by the names × sizes × themes drawn.
+_NAMES: dict[int, str] = {}
 
 
 def _theme() -> str:
@@ -47,7 +50,13 @@ def _render(name: str, width: int, height: int, theme: str) -> QPixmap:
     w, h = box.width() * ratio, box.height() * ratio
     renderer.render(painter, QRectF((width - w) / 2, (height - h) / 2, w, h))
     painter.end()
+    _NAMES[image.cacheKey()] = name
     return image
+
+
+def pictogram_of(image: QPixmap) -> str | None:
+    """The name of the pictogram `image` shows, or None for any other picture (a card photo)."""
+    return _NAMES.get(image.cacheKey())
 
 
 def icon(name: str, size: int = 96) -> QIcon:

@@ -1,0 +1,34 @@
+"""What every citizen's screen of a `kiosk tour` manifest must carry (issue 11, "Tests"): a
+pictogram, and in every shipped language something to say whose sentences are clips rendered
+ahead (`kiosk voice build`), a station's recordings, or the explicit Vietnamese fallback of a
+language pack. Only what cannot be known ahead is made at first use: numbers, codes, the
+card holder's name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def manifest_problems(manifest: dict[str, Any]) -> list[str]:
+    people = set(manifest["people"])
+    problems = []
+    for entry in manifest["screens"]:
+        if entry["officer_page"]:
+            continue
+        where = entry["file"]
+        if not entry["pictograms"]:
+            problems.append(f"{where}: no pictogram")
+        for language in manifest["languages"]:
+            parts = entry["voice"].get(language)
+            if not parts:
+                problems.append(f"{where}: nothing to say in {language}")
+                continue
+            for part in parts:
+                if part["language"] != language and part["language"] != "vi":
+                    problems.append(f"{where}: {language} falls back to {part['language']}, not Vietnamese")
+                if part["source"] != "first-use":
+                    continue
+                sentence = part["sentence"]
+                if not any(ch.isdigit() for ch in sentence) and sentence not in people:
+                    problems.append(f"{where}: {language} {sentence!r} has no clip made ahead")
+    return problems
