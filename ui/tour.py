@@ -79,7 +79,7 @@ def pictograms(view: QWidget) -> list[str]:
     return [name for name in dict.fromkeys(names) if name]
 
 
-def clip_sources(text: str, language: str, known: dict[str, set[str]]) -> list[dict[str, str]]:
+def clip_sources(text: str, language: str, known: dict[str, set[str]]) -> list[dict[str, str | bool]]:
     """How each sentence of `text` is heard in `language`: "built" (a clip rendered ahead by
     `kiosk voice build`, in the language or, for a pack without its recording, in Vietnamese: an
     explicit fallback) or "first-use" (made when first said: a name, a code, a number of days)."""
@@ -90,7 +90,16 @@ def clip_sources(text: str, language: str, known: dict[str, set[str]]) -> list[d
             return "recorded"
         return "built" if part.sentence in known.get(part.language, ()) else "first-use"
 
-    return [{"sentence": p.sentence, "language": p.language, "source": source(p)} for p in parts]
+    # A sentence heard in another language than the screen's is the pack's fallback: said so.
+    return [
+        {
+            "sentence": p.sentence,
+            "language": p.language,
+            "source": source(p),
+            "fallback": p.language != language,
+        }
+        for p in parts
+    ]
 
 
 class Tour:
@@ -109,7 +118,7 @@ class Tour:
         known = known_texts(self.app.catalog, {*LANGUAGES, "vi"})
         self.known = {language: set(said) for language, said in known.items()}
 
-    def heard(self, state: FlowState) -> dict[str, list[dict[str, str]]]:
+    def heard(self, state: FlowState) -> dict[str, list[dict[str, str | bool]]]:
         """What "Nghe lại" says on this screen in each shipped language, sentence by sentence."""
         screen = self.window.current_screen()
         out = {}

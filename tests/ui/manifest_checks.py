@@ -26,6 +26,8 @@ def manifest_problems(manifest: dict[str, Any]) -> list[str]:
             for part in parts:
                 if part["language"] != language and part["language"] != "vi":
                     problems.append(f"{where}: {language} falls back to {part['language']}, not Vietnamese")
+                if part["fallback"] != (part["language"] != language):
+                    problems.append(f"{where}: {language} {part['sentence']!r} fallback not recorded as such")
                 if part["source"] != "first-use":
                     continue
                 sentence = part["sentence"]

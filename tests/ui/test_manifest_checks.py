@@ -15,7 +15,8 @@ from tests.ui.manifest_checks import manifest_problems
 from ui.tour import clip_sources, pictograms
 from ui.widgets.basics import StepHeading, button
 
-SAID = [{"sentence": "Xác nhận thông tin", "language": "vi", "source": "built"}]
+SAID = [{"sentence": "Xác nhận thông tin", "language": "vi", "source": "built", "fallback": False}]
+FALLBACK = [{**SAID[0], "fallback": True}]
 
 
 def _manifest() -> dict[str, Any]:
@@ -25,8 +26,8 @@ def _manifest() -> dict[str, Any]:
         "pictograms": ["calendar"],
         "voice": {
             "vi": SAID,
-            "en": [{"sentence": "Confirm your details", "language": "en", "source": "built"}],
-            "hmn": SAID,  # no recording yet: the Vietnamese clip, said so
+            "en": [{**SAID[0], "sentence": "Confirm your details", "language": "en"}],
+            "hmn": FALLBACK,  # no recording yet: the Vietnamese clip, said so
         },
     }
     officer = {"file": "002-officer.png", "officer_page": True, "pictograms": [], "voice": {}}
@@ -43,7 +44,7 @@ def test_a_screen_without_its_pictogram_or_a_clip_is_reported() -> None:
     screen["pictograms"] = []
     del screen["voice"]["hmn"]
     screen["voice"]["en"] = [
-        {"sentence": "A sentence nobody rendered", "language": "en", "source": "first-use"}
+        {"sentence": "A sentence nobody rendered", "language": "en", "source": "first-use", "fallback": False}
     ]
     assert manifest_problems(broken) == [
         "001-x-form.png: no pictogram",
@@ -55,8 +56,8 @@ def test_a_screen_without_its_pictogram_or_a_clip_is_reported() -> None:
 def test_names_and_numbers_may_be_made_at_first_use() -> None:
     manifest = _manifest()
     manifest["screens"][0]["voice"]["vi"] = [
-        {"sentence": "Lò Văn Páo", "language": "vi", "source": "first-use"},
-        {"sentence": "Mã hồ sơ ECX01-5E5Z8", "language": "vi", "source": "first-use"},
+        {"sentence": "Lò Văn Páo", "language": "vi", "source": "first-use", "fallback": False},
+        {"sentence": "Mã hồ sơ ECX01-5E5Z8", "language": "vi", "source": "first-use", "fallback": False},
     ]
     assert manifest_problems(manifest) == []
 
@@ -78,6 +79,16 @@ def test_a_pack_without_recordings_is_heard_in_vietnamese_clips() -> None:
     vietnamese = phrases.CALL_OFFICER.get("vi")
     known = {"vi": {vietnamese}, "en": set()}
     assert clip_sources(vietnamese, "vi", known) == [
-        {"sentence": vietnamese, "language": "vi", "source": "built"}
+        {"sentence": vietnamese, "language": "vi", "source": "built", "fallback": False}
     ]
+    hmong = clip_sources(vietnamese, "hmn", known)  # a pack with no recording of it: Vietnamese
+    assert [(p["language"], p["fallback"]) for p in hmong] == [("vi", True)]
     assert clip_sources("Something new", "en", known)[0]["source"] == "first-use"
+
+
+def test_a_fallback_not_recorded_as_such_is_reported() -> None:
+    broken = copy.deepcopy(_manifest())
+    broken["screens"][0]["voice"]["hmn"] = SAID  # Vietnamese heard in Hmong, unmarked
+    assert manifest_problems(broken) == [
+        "001-x-form.png: hmn 'Xác nhận thông tin' fallback not recorded as such"
+    ]

@@ -4,6 +4,7 @@ at least 15 mm and text of at least 24 px at 1080p (scaled), as ux.md asks."""
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 from pathlib import Path
@@ -71,3 +72,21 @@ def test_tour_covers_every_step_and_fits(  # type: ignore[no-untyped-def]
             problems.append(f"{entry['file']}: text of {entry['smallest_text_px']} px < {text}")
     problems += manifest_problems(manifest)  # a pictogram and a clip (or fallback) per screen, language
     assert not problems, "\n".join(problems)
+    # The check bites on this very manifest: a broken copy, one screen without its pictograms, one
+    # sentence without its clip made ahead and no voice at all in English, fails as such.
+    broken = copy.deepcopy(manifest)
+
+    def made_ahead(part: dict[str, str]) -> bool:
+        return part["source"] == "built" and not any(ch.isdigit() for ch in part["sentence"])
+
+    citizens = [e for e in broken["screens"] if not e["officer_page"]]
+    screen = next(e for e in citizens if any(map(made_ahead, e["voice"]["vi"])))
+    screen["pictograms"] = []
+    part = next(p for p in screen["voice"]["vi"] if made_ahead(p))
+    part["source"] = "first-use"
+    del screen["voice"]["en"]
+    assert manifest_problems(broken) == [
+        f"{screen['file']}: no pictogram",
+        f"{screen['file']}: vi {part['sentence']!r} has no clip made ahead",
+        f"{screen['file']}: nothing to say in en",
+    ]
