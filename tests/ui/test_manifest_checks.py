@@ -92,3 +92,10 @@ def test_a_fallback_not_recorded_as_such_is_reported() -> None:
     assert manifest_problems(broken) == [
         "001-x-form.png: hmn 'Xác nhận thông tin' fallback not recorded as such"
     ]
+
+
+def test_a_tracking_code_without_digits_may_be_made_at_first_use() -> None:
+    manifest = _manifest()
+    code = {"sentence": "NDQRC-GBDQQ", "language": "vi", "source": "first-use", "fallback": False}
+    manifest["screens"][0]["voice"]["vi"] = [code]
+    assert manifest_problems(manifest) == []
