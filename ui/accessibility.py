@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QScrollA
 from kiosk import phrases
 from kiosk.flow.state import FlowState
 from kiosk.ports.voice import Voice
+from kiosk.wrap import plain
 from ui.widgets.tile import ChoiceTile, Tile
 from ui.window import KioskWindow
 
@@ -400,7 +401,7 @@ def spoken_name(widget: QWidget, language: str) -> str:
         content = widget.text() or widget.placeholderText() or phrases.FOCUS_EMPTY.get(language)
         return f"{widget.accessibleName() or phrases.FOCUS_FIELD.get(language)}: {content}"
     if isinstance(widget, Tile):
-        return f"{widget.text()}. {widget.explanation.text()}".replace("\u00a0", " ")
+        return plain(f"{widget.text()}. {widget.explanation.text()}")
     text = widget.text() if isinstance(widget, (QAbstractButton, ChoiceTile)) else ""
     named = phrases.KEY_NAMES.get(text)
     words = named.get(language) if named is not None else text

@@ -29,6 +29,7 @@ from kiosk import phrases, voice_cues
 from kiosk.flow.state import FlowState, Phase
 from kiosk.flow.steps import STEP_KINDS
 from kiosk.ports.voice import Loudness, Voice
+from kiosk.wrap import keep_phrases
 from ui.screens.base import Screen, ScreenContext
 from ui.theme import NARROW_PX, Metrics, stylesheet
 from ui.widgets.basics import button, label
@@ -223,9 +224,11 @@ class KioskWindow(QWidget):
         # A portrait panel puts the heading above the buttons (`_fit_top_bar`).
         top_row = self._top_row = QBoxLayout(QBoxLayout.Direction.LeftToRight, top)
         top_row.setContentsMargins(20, 6, 20, 6)
-        self.heading = label("", "h2", wrap=False)
-        self.progress = label("", "muted", wrap=False)
-        for line in (self.heading, self.progress):  # a long service name is cut, never widens the bar
+        # A long service or station name wraps onto a second line (the bar grows), never cut, and
+        # never widens the bar: the buttons keep their room.
+        self.heading = label("", "h2")
+        self.progress = label("", "muted")
+        for line in (self.heading, self.progress):
             line.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         heading_box = QVBoxLayout()
         heading_box.addWidget(self.heading)
@@ -360,11 +363,7 @@ class KioskWindow(QWidget):
         fit.note(*_overlap(bar, leaves), "overlaps")
         shown = QRect(bar.mapTo(self, QPoint(0, 0)), bar.size()).intersected(self.rect())
         for widget in leaves:
-            if widget in (self.heading, self.progress):  # a long service name is cut at the side on
-                short = widget.minimumSizeHint().height() - widget.height()  # purpose, never in height
-                fit.note(short, widget, "squeezed")
-            else:
-                fit.note(_squeezed(widget), widget, "squeezed")
+            fit.note(_squeezed(widget), widget, "squeezed")
             box = QRect(widget.mapTo(self, QPoint(0, 0)), widget.size())
             inside = box.intersected(shown)
             fit.note(max(box.height() - inside.height(), box.width() - inside.width()), widget, "off the bar")
@@ -406,7 +405,7 @@ class KioskWindow(QWidget):
 
         service = state.service
         if service is not None:
-            self.heading.setText(service.title.get(lang))
+            self.heading.setText(keep_phrases(service.title.get(lang)))
             number = state.step_number if state.phase is Phase.STEP else state.step_count
             step_text = phrases.STEP_OF.get(lang).format(n=number, total=state.step_count)
             self.progress.setText(f"{step_text}   {step_dots(number - 1, state.step_count)}")
@@ -422,6 +421,9 @@ class KioskWindow(QWidget):
         self.listen_button.setText(phrases.LISTEN_AGAIN.get(lang))
         self.officer_button.setText(phrases.CALL_OFFICER.get(lang))
         self._fit_top_bar()
+        # Laid out now: a heading that wraps to a new line (English buttons are wider) would be
+        # squeezed for the first frame if the bar waited for its queued layout request.
+        self._top_row.activate()
 
         self.back_button.setText(phrases.BACK.get(lang))
         self.back_button.setVisible(screen.has_back(state))

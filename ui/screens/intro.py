@@ -9,6 +9,7 @@ from kiosk import phrases
 from kiosk.catalog import Paper
 from kiosk.flow.state import FlowState
 from kiosk.text import Text
+from kiosk.wrap import keep_phrases
 from ui.screens.base import Screen, ScreenContext
 from ui.widgets.basics import clear_layout, label, scroll_area
 from ui.widgets.icons import pixmap
@@ -50,8 +51,8 @@ class IntroScreen(Screen):
             return
         lang = state.language
         self.picture.setPixmap(pixmap(service.pictogram, 140))
-        self.title.setText(service.title.get(lang))
-        self.summary.setText(service.summary.get(lang))
+        self.title.setText(keep_phrases(service.title.get(lang)))
+        self.summary.setText(keep_phrases(service.summary.get(lang)))
         clear_layout(self.details_box)
         fee = fee_text(service.fee.amount, lang)
         for case in service.fee.cases:
