@@ -51,7 +51,6 @@ INTRO_FEE = T("Lệ phí", "Fee")
 INTRO_TIME = T("Thời gian giải quyết", "Processing time")
 INTRO_LAW = T("Căn cứ", "Legal basis")
 FREE = T("Không thu lệ phí", "No fee")
-MONEY = T("{amount} đồng", "{amount} VND")
 
 CARD_WAYS = T(
     "Đặt thẻ lên đầu đọc, hoặc đưa mã QR trên thẻ vào máy quét",

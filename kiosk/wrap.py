@@ -26,7 +26,7 @@ PHRASES = (
     "thông báo", "công an", "hư hỏng", "thay đổi", "đến tuổi", "lâu dài", "ổn định", "thời hạn",
     "hết hạn", "làm lại", "kéo dài", "đi khỏi", "một thời gian", "ngủ lại", "30 ngày", "dưới 30 ngày",
     "mới mua", "đã mất", "chuyển đi", "không còn", "điện thoại", "thủ tục", "giấy xác nhận",
-    "Ông/Bà",
+    "Ông/Bà", "kết quả", "tin nhắn", "liên hệ", "họ và tên",
 )  # fmt: skip
 
 # A slash between two words ("Ông/Bà", "ngày/tháng"): a renderer may break after it (UAX #14).

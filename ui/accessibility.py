@@ -359,6 +359,8 @@ class Accessibility(QObject):
         for edit, text in before.items():
             if edit.isVisible() and edit.text() != text:
                 now = edit.text() or phrases.FOCUS_EMPTY.get(language)
+                if now.endswith(" "):  # a space is silent: name it, or the press seems lost
+                    now = f"{now.rstrip()}, {phrases.KEY_SPACE.get(language).lower()}"
                 self.voice.say(now, language)
                 return
         if widget.isCheckable():

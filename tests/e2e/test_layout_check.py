@@ -167,3 +167,24 @@ def test_the_longest_service_name_is_shown_whole_in_the_top_bar(citizen: Any, la
     heading.setText(heading.text() * 2)
     settle()
     assert window.overflow() > 0
+
+
+def test_the_keypad_keeps_its_rows_together_on_a_portrait_panel(citizen: Any) -> None:
+    """Issue 11: on a 1080×1920 panel the keypad got 3/5 of the height and its rows stood apart with
+    gaps as tall as the keys."""
+    from ui.widgets.keypad import Keypad
+
+    window = citizen.window
+    window.resize(1080, 1920)
+    journey = citizen.ui.app.journey
+    journey.start()
+    journey.choose_service("1.014063")
+    journey.edit_step("phone")
+    settle()
+    settle()
+    (keypad,) = [k for k in window.screens["form"].findChildren(Keypad) if k.isVisible()]
+    rows = sorted({b.geometry().top() for b in keypad.findChildren(QPushButton)})
+    height = keypad.findChildren(QPushButton)[0].height()
+    assert len(rows) == 4 and all(b - a <= height + 12 for a, b in itertools.pairwise(rows))
+    fit = window.worst_fit()
+    assert fit.px == 0, fit.where

@@ -125,6 +125,10 @@ def test_a_journey_is_heard_step_by_step(qtbot: Any, kiosk_ui: KioskUi) -> None:
     for key in "thoon":
         tap(qtbot, next(b for b in picker.keyboard.findChildren(QPushButton) if b.text().lower() == key))
     assert ear.new() == ["T", "h", "o", "ô", "n"]  # each key said back as in every text box (oo → ô)
+    tap(qtbot, picker.keyboard.space_button)
+    assert ear.new() == [phrases.KEY_SPACE.get(V)]  # the picker's street box kept it: said too
+    tap(qtbot, next(b for b in picker.keyboard.findChildren(QPushButton) if b.text() == "3"))
+    assert ear.new() == ["3"]
     tap(qtbot, window.primary_button)
     assert ear.new() == [step_prompt(ui)]  # the second question of the same screen kind is said too
 
@@ -153,7 +157,9 @@ def test_a_journey_is_heard_step_by_step(qtbot: Any, kiosk_ui: KioskUi) -> None:
     tap(qtbot, window.listen_button)  # "Nghe lại" says the question again
     assert ear.new() == [step_prompt(ui)]
     tap(qtbot, window.primary_button)
-    assert ear.new() == [step_prompt(ui)]  # the review
+    review = window.screens["review"].spoken(journey.state())
+    assert review.startswith(step_prompt(ui)) and "Lệ phí" in review  # the prompt, then the fee
+    assert ear.new() == [review]  # the review
 
     tap(qtbot, window.primary_button)
     qtbot.waitUntil(lambda: journey.state().review.print_state == "printed", timeout=20000)
