@@ -1,0 +1,432 @@
+"""A scripted novice, from idle to the printed receipt, through the real window (issue 11 "Measure").
+
+Three journeys: temporary absence (leaving tomorrow, back 3.5 months later: the issue's "16 taps"
+date), lodging notification with three guests, passport renewal. The novice is a citizen who cannot
+read: it taps what the voice asks for, with real mouse events on the real widgets (the finger of
+tests/e2e, `Citizen`, of the tree being measured), and answers each question from what it knows
+(where it goes, when, why: `JOURNEYS`). After every tap it listens until what the kiosk said has
+been spoken out before it taps again. So per journey:
+
+- taps: every press of the finger from the idle screen's touch to the receipt printed;
+- seconds without speech: the wall time of those taps and the kiosk's work between them (card read,
+  submission, printing): what the window itself costs;
+- seconds with speech: the same, plus the waits for speech — before each tap, what the kiosk last
+  said must have been spoken out. Each utterance's length is that of its clips as the kiosk's
+  `ClipVoice` would play them (`kiosk.voice.plan`, each sentence rendered by espeak-ng), measured
+  after the journey so that rendering does not slow the window; a later utterance cuts an earlier
+  one, as on the kiosk;
+- screens: the places shown (screen, step, the guest being added);
+- longest silence between taps with speech (the idle warning comes after 60 s without a touch);
+- go-on taps the voice named ("Rồi bấm …") out of all go-on taps.
+
+Run from the repository root (an Xvfb of its own; the kiosk in a child process per journey, as
+`kiosk run --demo` makes it, with its station worker child):
+
+    .venv/bin/python bench/novice.py                                   # this tree
+    .venv/bin/python bench/novice.py --kiosk main=/tmp/main --kiosk this=.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+SETTLE_S = 3.0  # after the window shows, before the citizen arrives (as bench/stalls.py)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+Answer = Callable[[dt.date, dict[str, Any]], Any]
+
+
+@dataclass(frozen=True)
+class Journey:
+    title: str
+    code: str
+    guests: int
+    answers: dict[str, Answer]  # what the novice knows; any other question: the tree's sample answer
+
+
+def _iso(day: dt.date) -> str:
+    return day.isoformat()
+
+
+JOURNEYS = {
+    "absence": Journey(
+        "Khai báo tạm vắng (back 3.5 months later)",
+        "1.003677",
+        0,
+        {
+            "date_from": lambda today, _v: _iso(today + dt.timedelta(days=1)),
+            "date_to": lambda today, _v: _iso(add_months(today, 3) + dt.timedelta(days=16)),
+            "reason": lambda _t, _v: "family",
+        },
+    ),
+    "lodging": Journey(
+        "Thông báo lưu trú, 3 guests",
+        "2.001159",
+        3,
+        {
+            "host_type": lambda _t, _v: "household",
+            "arrival": lambda today, _v: _iso(today),
+            "leaving": lambda today, _v: _iso(today + dt.timedelta(days=3)),
+            "reason": lambda _t, _v: "family",
+            "phone": lambda _t, _v: "0912345678",
+        },
+    ),
+    "passport": Journey(
+        "Cấp hộ chiếu: renewal",
+        "1.001456",
+        0,
+        {
+            "request_type": lambda _t, _v: "renew",
+            "occupation": lambda _t, _v: "làm ruộng",
+            "delivery": lambda _t, _v: "office",
+            "phone": lambda _t, _v: "0912345678",
+        },
+    ),
+}
+
+
+@dataclass
+class Said:
+    at: float
+    text: str
+    language: str
+
+
+@dataclass
+class Tap:
+    at: float
+    what: str
+    place: str
+    go_on: bool  # the screen's primary button
+    named: bool  # the voice said to press it ("Rồi bấm …") since arriving at the place
+
+
+@dataclass
+class Run:
+    journey: str
+    taps: list[Tap] = field(default_factory=list)
+    said: list[Said] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)
+    tile_position: int = 0  # the service's tile in the menu's order, 1 = first
+    start: float = 0.0
+    printed: float = 0.0
+    print_state: str = ""
+
+    def summary(self, lengths: list[float] | None = None) -> dict[str, Any]:
+        go_on = [t for t in self.taps if t.go_on]
+        out: dict[str, Any] = {
+            "journey": self.journey,
+            "taps": len(self.taps),
+            "screens": len(self.places),
+            "places": self.places,
+            "seconds_without_speech": round(self.printed - self.start, 2),
+            "go_on_taps": len(go_on),
+            "go_on_named": sum(t.named for t in go_on),
+            "print_state": self.print_state,
+            "tile_position": self.tile_position,
+            "utterances": len(self.said),
+        }
+        per_place: dict[str, int] = {}
+        for tap in self.taps:
+            per_place[tap.place] = per_place.get(tap.place, 0) + 1
+        out["taps_by_place"] = per_place
+        out["trace"] = [f"{tap.place}: {tap.what}" for tap in self.taps]
+        if lengths is not None:
+            waits = speech_waits(self, lengths)
+            out["seconds_with_speech"] = round(self.printed - self.start + sum(w for w, _ in waits), 2)
+            out["longest_silence_s"] = round(max(g for _, g in waits), 1)
+            out["speech_s"] = round(sum(lengths), 1)
+            waited: dict[str, float] = {}
+            where = [tap.place for tap in self.taps[1:]] + ["receipt"]  # where the novice waits
+            for place, (wait, _gap) in zip(where, waits, strict=True):
+                waited[place] = round(waited.get(place, 0.0) + wait, 1)
+            out["speech_wait_by_place"] = waited
+        return out
+
+
+def speech_waits(run: Run, lengths: list[float]) -> list[tuple[float, float]]:
+    """After each tap: the seconds the novice waits for speech before the next one (or before the
+    receipt is out, after the last), and the time between the two once that wait is in. Before each tap, the last utterance said since the one before
+    must be spoken out (a later utterance cuts an earlier one, as `ClipVoice` does). A wait
+    shifts everything after it alike, so each interval is judged on the run's own wall times."""
+    out = []
+    previous = run.start
+    moments = [t.at for t in run.taps[1:]] + [run.printed]  # the receipt: the last thing waited for
+    said = list(zip(run.said, lengths, strict=True))
+    for moment in moments:
+        heard = [(s, n) for s, n in said if previous <= s.at < moment]
+        wait = 0.0
+        if heard:
+            last, length = heard[-1]
+            wait = max(0.0, last.at + length - moment)
+        out.append((wait, moment - previous + wait))
+        previous = moment
+    return out
+
+
+def spoken_lengths(said: list[Said]) -> list[float]:
+    """Each utterance's length as the kiosk's clips say it: `kiosk.voice.plan`'s sentences of the
+    measured tree, each rendered by espeak-ng once (cached by its clip key)."""
+    from devices.audio.espeak import EspeakEngine
+    from devices.audio.wav import parse_wav
+    from kiosk.voice import plan
+
+    engine = EspeakEngine()
+    seconds: dict[str, float] = {}
+    lengths = []
+    for utterance in said:
+        total = 0.0
+        for part in plan(utterance.text, utterance.language, engine.voice_id):
+            if part.key not in seconds:
+                seconds[part.key] = parse_wav(engine.render(part.sentence, part.language)).seconds
+            total += seconds[part.key]
+        lengths.append(total)
+    return lengths
+
+
+# -- the driver (in the kiosk's process) ---------------------------------------------------------
+
+
+class Ear:
+    """The kiosk's voice: what it says and when; nothing played (the lengths come after)."""
+
+    def __init__(self) -> None:
+        self.said: list[Said] = []
+
+    def say(self, text: str, language: str) -> None:
+        self.said.append(Said(time.perf_counter(), text, language))
+
+
+def spin(until: Callable[[], bool], timeout_ms: int) -> None:
+    from PySide6.QtCore import QEvent, QEventLoop
+    from PySide6.QtWidgets import QApplication
+
+    deadline = time.perf_counter() + timeout_ms / 1000
+    while not until():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the novice waited in vain")
+        QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 10)
+        # What app.exec() does and processEvents() does not: delete what deleteLater() asked for.
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+
+
+class Finger:
+    """What tests/e2e's `Citizen` asks of pytest-qt's qtbot, with each click recorded."""
+
+    def __init__(self, on_tap: Callable[[Any], None]) -> None:
+        self.on_tap = on_tap
+
+    def waitUntil(self, callback: Callable[[], Any], timeout: int = 5000) -> None:  # noqa: N802
+        spin(lambda: bool(callback()), timeout)
+
+    def mouseClick(self, widget: Any, button: Any) -> None:  # noqa: N802
+        from PySide6.QtTest import QTest
+
+        self.on_tap(widget)
+        QTest.mouseClick(widget, button)
+        spin(lambda: True, 0)
+
+    def wait(self, ms: int) -> None:
+        end = time.perf_counter() + ms / 1000
+        spin(lambda: time.perf_counter() >= end, ms + 1000)
+
+
+def drive(ui: Any, ear: Ear, name: str) -> Run:
+    """One journey on `ui` (a shown `ui.app.KioskUi` whose voice is `ear`), idle to receipt."""
+    from kiosk import phrases
+    from kiosk.samples import sample_value
+    from tests.e2e.conftest import Citizen
+
+    journey = JOURNEYS[name]
+    run = Run(name)
+    window = ui.window
+    mark = [0]  # where in `ear.said` the present place began
+
+    def place() -> str:
+        state = ui.app.journey.state()
+        step = state.step.id if state.step is not None and state.screen not in ("idle", "menu") else ""
+        adding = "+guest" if state.people.adding else ""
+        return "/".join(p for p in (state.screen, step) if p) + adding
+
+    def on_state(_state: Any) -> None:
+        now = place()
+        if not run.places or run.places[-1] != now:
+            if run.start and not run.printed:
+                run.places.append(now)
+            mark[0] = len(ear.said)
+
+    def on_tap(widget: Any) -> None:
+        if run.printed:
+            return
+        text = str(getattr(widget, "text", lambda: "")())
+        go_on = widget is window.primary_button
+        heard = " ".join(s.text for s in ear.said[mark[0] :])
+        named = go_on and phrases.THEN_PRESS.get("vi").format(action=text) in heard
+        now = time.perf_counter()
+        if not run.taps:
+            run.start = now
+            run.places.append(place())
+        run.taps.append(Tap(now, text or type(widget).__name__, place(), go_on, named))
+
+    class Novice(Citizen):  # type: ignore[misc, valid-type]
+        def answer_step(self) -> dict[str, Any]:
+            """The questions on screen, answered from what the novice knows."""
+            given: dict[str, Any] = {}
+            while True:
+                state = self.state()
+                asked = [
+                    f
+                    for f in state.service.fields_of(state.step, state.form.values)
+                    if not f.readonly and f.id not in given
+                ]
+                if not asked:
+                    return given
+                fdef = asked[0]
+                today = self.ui.app.journey.today()
+                known = journey.answers.get(fdef.id)
+                values = dict(state.form.values)
+                value = known(today, values) if known else sample_value(fdef, values, today)
+                self.answer(fdef, value)
+                given[fdef.id] = value
+
+    ui.app.journey.subscribe(on_state)
+    finger = Finger(on_tap)
+    novice = Novice(finger, ui)
+    profiles = ui.app.demo_profiles
+    me, guests = profiles[0], profiles[1 : 1 + journey.guests]
+    assert len(guests) == journey.guests, "not enough demo cards for the guests"
+    run.tile_position = list(window.screens["menu"].tiles).index(journey.code) + 1
+    novice.start(journey.code, me)
+    novice.walk_to_review(guests)
+    novice.next()  # send
+    finger.waitUntil(lambda: novice.state().review.print_state in ("printed", "failed"), 60000)
+    run.printed = time.perf_counter()
+    run.print_state = novice.state().review.print_state
+    run.said = [s for s in ear.said if run.start <= s.at <= run.printed]
+    novice.next()  # "Xong": back to idle for the next citizen (not counted)
+    novice.wait_for("idle")
+    return run
+
+
+def child(name: str, data_dir: str, lengths: bool) -> int:
+    """In the measured tree's process: `kiosk run --demo` at 1366×768, one journey, JSON out."""
+    from PySide6.QtWidgets import QApplication
+
+    qt = QApplication.instance() or QApplication(sys.argv[:1])
+    from kiosk.app.worker_child import station_for_run
+    from kiosk.config import load_config
+    from tests.e2e.conftest import PAYMENT
+    from ui.app import KioskUi
+
+    config = load_config(overrides={"paths.data_dir": data_dir, **PAYMENT}, demo=True, environ={})
+    link, worker = station_for_run(config)
+    ear = Ear()
+    ui = KioskUi(config, windowed=True, voice=ear, link=link)
+    ui.show()
+    ui.window.resize(1366, 768)
+    spin(lambda: ui.window.isVisible(), 10000)
+    arrives = time.perf_counter() + SETTLE_S  # the warm-up (card reader, screens) done first
+    spin(lambda: time.perf_counter() >= arrives, int(SETTLE_S * 1000) + 1000)
+    try:
+        run = drive(ui, ear, name)
+    finally:
+        ui.close()
+        if worker is not None:
+            worker.stop()
+    summary = run.summary(spoken_lengths(run.said) if lengths else None)
+    print("NOVICE " + json.dumps(summary, ensure_ascii=False), flush=True)
+    del qt
+    return 0
+
+
+# -- the bench (parent) --------------------------------------------------------------------------
+
+
+def measure(tree: Path, name: str, display: str, data_dir: Path) -> dict[str, Any]:
+    env = dict(os.environ, DISPLAY=display, PYTHONPATH=str(tree))
+    env.pop("QT_QPA_PLATFORM", None)  # real xcb painting
+    out = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--child", name, "--data", str(data_dir)],
+        cwd=tree, env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    lines = [ln for ln in out.stdout.splitlines() if ln.startswith("NOVICE ")]
+    if out.returncode != 0 or not lines:
+        raise RuntimeError(f"{tree} {name}: {out.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(lines[-1][len("NOVICE ") :])
+    return result
+
+
+def table(results: dict[str, dict[str, dict[str, Any]]]) -> str:
+    rows = [
+        "| journey | tree | taps | s with speech | s without speech | screens | longest silence | go-on named |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name, journey in JOURNEYS.items():
+        for label, per_journey in results.items():
+            r = per_journey[name]
+            rows.append(
+                f"| {journey.title} | {label} | {r['taps']} | {r['seconds_with_speech']:.1f} | "
+                f"{r['seconds_without_speech']:.1f} | {r['screens']} | {r['longest_silence_s']:.0f} s | "
+                f"{r['go_on_named']} of {r['go_on_taps']} |"
+            )
+    return "\n".join(rows)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--kiosk", action="append", metavar="LABEL=TREE", help="a tree to measure (repeatable)")
+    parser.add_argument("--journey", action="append", choices=list(JOURNEYS), help="default: all three")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--data", help=argparse.SUPPRESS)
+    parser.add_argument("--json", type=Path, help="write every result here as well")
+    args = parser.parse_args()
+    if args.child:
+        return child(args.child, args.data, lengths=True)
+    sys.path.insert(0, str(HERE))
+    from startup import xvfb
+
+    kiosks = [(s.split("=", 1)[0], Path(s.split("=", 1)[1]).resolve()) for s in args.kiosk or [f"this={HERE.parent}"]]
+    names = args.journey or list(JOURNEYS)
+    print(f"load before: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}, {os.cpu_count()} cores")
+    results: dict[str, dict[str, dict[str, Any]]] = {label: {} for label, _ in kiosks}
+    with tempfile.TemporaryDirectory(prefix="novice-") as tmp, xvfb() as display:
+        for name in names:
+            for label, tree in kiosks:  # interleaved: each tree sees the same load
+                data = Path(tmp) / f"{label}-{name}"
+                data.mkdir()
+                results[label][name] = measure(tree, name, display, data)
+                r = results[label][name]
+                print(f"{label} {name}: {json.dumps({k: v for k, v in r.items() if k != 'places'})}", flush=True)
+    print(f"load after:  {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
+    if args.json:
+        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1))
+    if set(names) == set(JOURNEYS):
+        print(table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
