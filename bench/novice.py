@@ -32,6 +32,8 @@ import argparse
 import datetime as dt
 import json
 import os
+import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -56,6 +58,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
     raise ValueError(day)
 
 
+TYPED = ("text", "phone", "id_number", "email")  # answered on a keypad or keyboard
 Answer = Callable[[dt.date, dict[str, Any]], Any]
 
 
@@ -65,6 +68,14 @@ class Journey:
     code: str
     guests: int
     answers: dict[str, Answer]  # what the novice knows; any other question: the tree's sample answer
+
+
+PRESS = re.compile(r"\bbấm ([^.,;:!?]+)", re.IGNORECASE)  # "Rồi bấm Tiếp tục", "Bấm Thêm khách"
+
+
+def named(button: str, heard: str) -> bool:
+    """Whether what was heard says to press `button` (by its name or the start of it)."""
+    return any(button.casefold().startswith(m.group(1).strip().casefold()) for m in PRESS.finditer(heard))
 
 
 def _iso(day: dt.date) -> str:
@@ -100,7 +111,7 @@ JOURNEYS = {
         0,
         {
             "request_type": lambda _t, _v: "renew",
-            "occupation": lambda _t, _v: "làm ruộng",
+            "occupation": lambda _t, _v: "Làm Ruộng",  # as the keyboard capitalises it
             "delivery": lambda _t, _v: "office",
             "phone": lambda _t, _v: "0912345678",
         },
@@ -130,10 +141,12 @@ class Run:
     taps: list[Tap] = field(default_factory=list)
     said: list[Said] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
+    silent: list[str] = field(default_factory=list)  # places where nothing was said before the first tap
     tile_position: int = 0  # the service's tile in the menu's order, 1 = first
     start: float = 0.0
     printed: float = 0.0
     print_state: str = ""
+    tracking_code: str = ""
 
     def summary(self, lengths: list[float] | None = None) -> dict[str, Any]:
         go_on = [t for t in self.taps if t.go_on]
@@ -148,6 +161,7 @@ class Run:
             "print_state": self.print_state,
             "tile_position": self.tile_position,
             "utterances": len(self.said),
+            "silent_places": self.silent,
         }
         per_place: dict[str, int] = {}
         for tap in self.taps:
@@ -169,9 +183,10 @@ class Run:
 
 def speech_waits(run: Run, lengths: list[float]) -> list[tuple[float, float]]:
     """After each tap: the seconds the novice waits for speech before the next one (or before the
-    receipt is out, after the last), and the time between the two once that wait is in. Before each tap, the last utterance said since the one before
-    must be spoken out (a later utterance cuts an earlier one, as `ClipVoice` does). A wait
-    shifts everything after it alike, so each interval is judged on the run's own wall times."""
+    receipt is out, after the last), and the time between the two once that wait is in. Before
+    each tap, the last utterance said since the one before must be spoken out (a later utterance
+    cuts an earlier one, as `ClipVoice` does). A wait shifts everything after it alike, so each
+    interval is judged on the run's own wall times."""
     out = []
     previous = run.start
     moments = [t.at for t in run.taps[1:]] + [run.printed]  # the receipt: the last thing waited for
@@ -239,10 +254,10 @@ class Finger:
     def __init__(self, on_tap: Callable[[Any], None]) -> None:
         self.on_tap = on_tap
 
-    def waitUntil(self, callback: Callable[[], Any], timeout: int = 5000) -> None:  # noqa: N802
+    def waitUntil(self, callback: Callable[[], Any], timeout: int = 5000) -> None:
         spin(lambda: bool(callback()), timeout)
 
-    def mouseClick(self, widget: Any, button: Any) -> None:  # noqa: N802
+    def mouseClick(self, widget: Any, button: Any) -> None:
         from PySide6.QtTest import QTest
 
         self.on_tap(widget)
@@ -256,47 +271,50 @@ class Finger:
 
 def drive(ui: Any, ear: Ear, name: str) -> Run:
     """One journey on `ui` (a shown `ui.app.KioskUi` whose voice is `ear`), idle to receipt."""
-    from kiosk import phrases
     from kiosk.samples import sample_value
     from tests.e2e.conftest import Citizen
+    from ui.widgets.keyboard import Keyboard
+    from ui.widgets.keypad import Keypad
 
     journey = JOURNEYS[name]
     run = Run(name)
     window = ui.window
-    mark = [0]  # where in `ear.said` the present place began
+    arrived = [0.0]  # when the tap that led to the present place was made
 
-    def place() -> str:
-        state = ui.app.journey.state()
+    def place(state: Any = None) -> str:
+        state = state or ui.app.journey.state()  # listeners are told before `state()` is updated
         step = state.step.id if state.step is not None and state.screen not in ("idle", "menu") else ""
         adding = "+guest" if state.people.adding else ""
         return "/".join(p for p in (state.screen, step) if p) + adding
 
-    def on_state(_state: Any) -> None:
-        now = place()
-        if not run.places or run.places[-1] != now:
-            if run.start and not run.printed:
-                run.places.append(now)
-            mark[0] = len(ear.said)
+    def on_state(state: Any) -> None:
+        now = place(state)
+        if run.start and not run.printed and run.places[-1] != now:
+            run.places.append(now)
 
     def on_tap(widget: Any) -> None:
         if run.printed:
             return
         text = str(getattr(widget, "text", lambda: "")())
-        go_on = widget is window.primary_button
-        heard = " ".join(s.text for s in ear.said[mark[0] :])
-        named = go_on and phrases.THEN_PRESS.get("vi").format(action=text) in heard
-        now = time.perf_counter()
+        now, here = time.perf_counter(), place()
         if not run.taps:
             run.start = now
-            run.places.append(place())
-        run.taps.append(Tap(now, text or type(widget).__name__, place(), go_on, named))
+            run.places.append(here)
+        elif here != run.taps[-1].place:  # a new place: what is heard there began with the last tap
+            arrived[0] = run.taps[-1].at
+        heard = " ".join(s.text for s in ear.said if s.at >= arrived[0])
+        if run.taps and here != run.taps[-1].place and not heard:
+            run.silent.append(here)
+        go_on = widget is window.primary_button
+        run.taps.append(Tap(now, text or type(widget).__name__, here, go_on, go_on and named(text, heard)))
 
-    class Novice(Citizen):  # type: ignore[misc, valid-type]
+    class Novice(Citizen):
         def answer_step(self) -> dict[str, Any]:
             """The questions on screen, answered from what the novice knows."""
             given: dict[str, Any] = {}
             while True:
                 state = self.state()
+                assert state.service is not None and state.step is not None
                 asked = [
                     f
                     for f in state.service.fields_of(state.step, state.form.values)
@@ -312,6 +330,22 @@ def drive(ui: Any, ear: Ear, name: str) -> Run:
                 self.answer(fdef, value)
                 given[fdef.id] = value
 
+        def answer(self, fdef: Any, value: Any) -> None:
+            """As the e2e finger, but a text box whose keypad or keyboard is already shown (the
+            step's first) is not touched first: nothing asks for it."""
+            form: Any = self.window.screens["form"]
+            edit: Any = form.value_widgets().get(fdef.id)
+            shown_for = getattr(form, "_target", None) is edit  # the box the keys type into
+            if fdef.type in TYPED and edit is not None and shown_for:
+                aid = Keypad if fdef.type in ("phone", "id_number") else Keyboard
+                (shown,) = [k for k in form.findChildren(aid) if k.isVisible()]
+                if aid is Keypad:
+                    self.keypad(shown, value)
+                else:
+                    self.type_text(shown, edit, value)
+                return
+            super().answer(fdef, value)
+
     ui.app.journey.subscribe(on_state)
     finger = Finger(on_tap)
     novice = Novice(finger, ui)
@@ -325,6 +359,7 @@ def drive(ui: Any, ear: Ear, name: str) -> Run:
     finger.waitUntil(lambda: novice.state().review.print_state in ("printed", "failed"), 60000)
     run.printed = time.perf_counter()
     run.print_state = novice.state().review.print_state
+    run.tracking_code = novice.state().review.tracking_code or ""
     run.said = [s for s in ear.said if run.start <= s.at <= run.printed]
     novice.next()  # "Xong": back to idle for the next citizen (not counted)
     novice.wait_for("idle")
@@ -356,7 +391,12 @@ def child(name: str, data_dir: str, lengths: bool) -> int:
         ui.close()
         if worker is not None:
             worker.stop()
-    summary = run.summary(spoken_lengths(run.said) if lengths else None)
+    said = spoken_lengths(run.said) if lengths else None
+    summary = run.summary(said)
+    if os.environ.get("NOVICE_SAID"):  # for reading what was heard where
+        summary["said"] = [
+            f"{s.at - run.start:7.2f} +{n:5.1f}s {s.text}" for s, n in zip(run.said, said or [], strict=False)
+        ]
     print("NOVICE " + json.dumps(summary, ensure_ascii=False), flush=True)
     del qt
     return 0
@@ -379,26 +419,34 @@ def measure(tree: Path, name: str, display: str, data_dir: Path) -> dict[str, An
     return result
 
 
-def table(results: dict[str, dict[str, dict[str, Any]]]) -> str:
+def table(results: dict[str, dict[str, list[dict[str, Any]]]]) -> str:
+    """Per journey and tree: the counts (the same every round) and the rounds' median seconds."""
     rows = [
-        "| journey | tree | taps | s with speech | s without speech | screens | longest silence | go-on named |",
+        "| journey | tree | taps | s with speech | s without speech | screens | longest wait | go-on named |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for name, journey in JOURNEYS.items():
         for label, per_journey in results.items():
-            r = per_journey[name]
+            rounds = per_journey[name]
+            r = rounds[0]
+            counts = {(x["taps"], x["screens"]) for x in rounds}
+            assert len(counts) == 1, f"{label} {name}: the counts changed between rounds: {counts}"
+            speech = statistics.median(x["seconds_with_speech"] for x in rounds)
+            wall = statistics.median(x["seconds_without_speech"] for x in rounds)
             rows.append(
-                f"| {journey.title} | {label} | {r['taps']} | {r['seconds_with_speech']:.1f} | "
-                f"{r['seconds_without_speech']:.1f} | {r['screens']} | {r['longest_silence_s']:.0f} s | "
-                f"{r['go_on_named']} of {r['go_on_taps']} |"
+                f"| {journey.title} | {label} | {r['taps']} | {speech:.1f} | {wall:.2f} | {r['screens']} | "
+                f"{r['longest_silence_s']:.0f} s | {r['go_on_named']} of {r['go_on_taps']} |"
             )
     return "\n".join(rows)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    parser.add_argument("--kiosk", action="append", metavar="LABEL=TREE", help="a tree to measure (repeatable)")
+    parser.add_argument(
+        "--kiosk", action="append", metavar="LABEL=TREE", help="a tree to measure (repeatable)"
+    )
     parser.add_argument("--journey", action="append", choices=list(JOURNEYS), help="default: all three")
+    parser.add_argument("--rounds", type=int, default=3, help="seconds: the median over rounds")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--data", help=argparse.SUPPRESS)
     parser.add_argument("--json", type=Path, help="write every result here as well")
@@ -408,18 +456,26 @@ def main() -> int:
     sys.path.insert(0, str(HERE))
     from startup import xvfb
 
-    kiosks = [(s.split("=", 1)[0], Path(s.split("=", 1)[1]).resolve()) for s in args.kiosk or [f"this={HERE.parent}"]]
+    kiosks = [
+        (s.split("=", 1)[0], Path(s.split("=", 1)[1]).resolve())
+        for s in args.kiosk or [f"this={HERE.parent}"]
+    ]
     names = args.journey or list(JOURNEYS)
     print(f"load before: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}, {os.cpu_count()} cores")
-    results: dict[str, dict[str, dict[str, Any]]] = {label: {} for label, _ in kiosks}
+    results: dict[str, dict[str, list[dict[str, Any]]]] = {label: {} for label, _ in kiosks}
     with tempfile.TemporaryDirectory(prefix="novice-") as tmp, xvfb() as display:
-        for name in names:
-            for label, tree in kiosks:  # interleaved: each tree sees the same load
-                data = Path(tmp) / f"{label}-{name}"
-                data.mkdir()
-                results[label][name] = measure(tree, name, display, data)
-                r = results[label][name]
-                print(f"{label} {name}: {json.dumps({k: v for k, v in r.items() if k != 'places'})}", flush=True)
+        for round_ in range(args.rounds):
+            for name in names:
+                for label, tree in kiosks:  # interleaved: each tree sees the same load
+                    data = Path(tmp) / f"{label}-{name}-{round_}"
+                    data.mkdir()
+                    r = measure(tree, name, display, data)
+                    short = {k: v for k, v in r.items() if k not in ("places", "trace")}
+                    print(
+                        f"{label} {name} round {round_ + 1}: {json.dumps(short, ensure_ascii=False)}",
+                        flush=True,
+                    )
+                    results[label].setdefault(name, []).append(r)
     print(f"load after:  {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
     if args.json:
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1))
