@@ -143,6 +143,7 @@ class Run:
     places: list[str] = field(default_factory=list)
     silent: list[str] = field(default_factory=list)  # places where nothing was said before the first tap
     tile_position: int = 0  # the service's tile in the menu's order, 1 = first
+    tiles_before: list[str] = field(default_factory=list)  # what the tiles before it say on a touch
     start: float = 0.0
     printed: float = 0.0
     print_state: str = ""
@@ -178,6 +179,10 @@ class Run:
             for place, (wait, _gap) in zip(where, waits, strict=True):
                 waited[place] = round(waited.get(place, 0.0) + wait, 1)
             out["speech_wait_by_place"] = waited
+            # Not driven: a novice who cannot tell the pictures apart touches the tiles in order,
+            # hearing each, until its service's name: one more tap and one utterance per tile.
+            befores = spoken_lengths([Said(0.0, text, "vi") for text in self.tiles_before])
+            out["menu_by_ear"] = {"taps": len(befores), "seconds": round(sum(befores), 1)}
         return out
 
 
@@ -271,6 +276,7 @@ class Finger:
 
 def drive(ui: Any, ear: Ear, name: str) -> Run:
     """One journey on `ui` (a shown `ui.app.KioskUi` whose voice is `ear`), idle to receipt."""
+    from kiosk import voice_cues
     from kiosk.samples import sample_value
     from tests.e2e.conftest import Citizen
     from ui.widgets.keyboard import Keyboard
@@ -352,7 +358,10 @@ def drive(ui: Any, ear: Ear, name: str) -> Run:
     profiles = ui.app.demo_profiles
     me, guests = profiles[0], profiles[1 : 1 + journey.guests]
     assert len(guests) == journey.guests, "not enough demo cards for the guests"
-    run.tile_position = list(window.screens["menu"].tiles).index(journey.code) + 1
+    order = list(window.screens["menu"].tiles)
+    run.tile_position = order.index(journey.code) + 1
+    catalog = ui.app.journey.catalog
+    run.tiles_before = [voice_cues.tile(catalog.get(code), "vi") for code in order[: run.tile_position - 1]]
     novice.start(journey.code, me)
     novice.walk_to_review(guests)
     novice.next()  # send
@@ -422,8 +431,9 @@ def measure(tree: Path, name: str, display: str, data_dir: Path) -> dict[str, An
 def table(results: dict[str, dict[str, list[dict[str, Any]]]]) -> str:
     """Per journey and tree: the counts (the same every round) and the rounds' median seconds."""
     rows = [
-        "| journey | tree | taps | s with speech | s without speech | screens | longest wait | go-on named |",
-        "|---|---|---|---|---|---|---|---|",
+        "| journey | tree | taps | s with speech | s without speech | screens | longest wait | go-on named "
+        "| menu by ear |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for name, journey in JOURNEYS.items():
         for label, per_journey in results.items():
@@ -435,7 +445,8 @@ def table(results: dict[str, dict[str, list[dict[str, Any]]]]) -> str:
             wall = statistics.median(x["seconds_without_speech"] for x in rounds)
             rows.append(
                 f"| {journey.title} | {label} | {r['taps']} | {speech:.1f} | {wall:.2f} | {r['screens']} | "
-                f"{r['longest_silence_s']:.0f} s | {r['go_on_named']} of {r['go_on_taps']} |"
+                f"{r['longest_silence_s']:.0f} s | {r['go_on_named']} of {r['go_on_taps']} | "
+                f"+{r['menu_by_ear']['taps']} taps, +{r['menu_by_ear']['seconds']:.0f} s |"
             )
     return "\n".join(rows)
 
