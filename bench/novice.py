@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
 import json
 import os
 import re
@@ -38,6 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import wave
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -210,9 +212,12 @@ def speech_waits(run: Run, lengths: list[float]) -> list[tuple[float, float]]:
 def spoken_lengths(said: list[Said]) -> list[float]:
     """Each utterance's length as the kiosk's clips say it: `kiosk.voice.plan`'s sentences of the
     measured tree, each rendered by espeak-ng once (cached by its clip key)."""
-    from devices.audio.espeak import EspeakEngine
-    from devices.audio.wav import parse_wav
-    from kiosk.voice import plan
+    try:
+        from devices.audio.espeak import EspeakEngine
+        from devices.audio.wav import parse_wav
+        from kiosk.voice import plan
+    except ImportError:  # a tree from before the clips: espeak-ng read each text as it came
+        return [_espeak_seconds(utterance.text) for utterance in said]
 
     engine = EspeakEngine()
     seconds: dict[str, float] = {}
@@ -225,6 +230,15 @@ def spoken_lengths(said: list[Said]) -> list[float]:
             total += seconds[part.key]
         lengths.append(total)
     return lengths
+
+
+def _espeak_seconds(text: str) -> float:
+    done = subprocess.run(
+        ["espeak-ng", "-v", "vi", "--stdout", "--stdin"], input=text.encode(), capture_output=True, check=True
+    )
+    with wave.open(io.BytesIO(done.stdout)) as clip:  # streamed: its header has no length
+        bytes_per_second = clip.getframerate() * clip.getsampwidth() * clip.getnchannels()
+    return (len(done.stdout) - 44) / bytes_per_second
 
 
 # -- the driver (in the kiosk's process) ---------------------------------------------------------
@@ -276,7 +290,6 @@ class Finger:
 
 def drive(ui: Any, ear: Ear, name: str) -> Run:
     """One journey on `ui` (a shown `ui.app.KioskUi` whose voice is `ear`), idle to receipt."""
-    from kiosk import voice_cues
     from kiosk.samples import sample_value
     from tests.e2e.conftest import Citizen
     from ui.widgets.keyboard import Keyboard
@@ -361,7 +374,13 @@ def drive(ui: Any, ear: Ear, name: str) -> Run:
     order = list(window.screens["menu"].tiles)
     run.tile_position = order.index(journey.code) + 1
     catalog = ui.app.journey.catalog
-    run.tiles_before = [voice_cues.tile(catalog.get(code), "vi") for code in order[: run.tile_position - 1]]
+    try:
+        from kiosk import voice_cues
+    except ImportError:  # a tree from before the tiles spoke: nothing heard
+        voice_cues = None  # type: ignore[assignment]
+    tile = getattr(voice_cues, "tile", None)
+    if tile is not None:
+        run.tiles_before = [tile(catalog.get(code), "vi") for code in order[: run.tile_position - 1]]
     novice.start(journey.code, me)
     novice.walk_to_review(guests)
     novice.next()  # send
@@ -380,15 +399,22 @@ def child(name: str, data_dir: str, lengths: bool) -> int:
     from PySide6.QtWidgets import QApplication
 
     qt = QApplication.instance() or QApplication(sys.argv[:1])
-    from kiosk.app.worker_child import station_for_run
     from kiosk.config import load_config
-    from tests.e2e.conftest import PAYMENT
     from ui.app import KioskUi
 
+    try:
+        from tests.e2e.conftest import PAYMENT
+    except ImportError:  # a tree from before issue 8's payments
+        PAYMENT = {}
     config = load_config(overrides={"paths.data_dir": data_dir, **PAYMENT}, demo=True, environ={})
-    link, worker = station_for_run(config)
     ear = Ear()
-    ui = KioskUi(config, windowed=True, voice=ear, link=link)
+    try:  # as `kiosk run` does: the station's services in a `kiosk worker` child, over the channel
+        from kiosk.app.worker_child import station_for_run
+    except ImportError:  # a tree from before the worker child: everything in this process
+        ui, worker = KioskUi(config, windowed=True, voice=ear), None
+    else:
+        link, worker = station_for_run(config)
+        ui = KioskUi(config, windowed=True, voice=ear, link=link)
     ui.show()
     ui.window.resize(1366, 768)
     spin(lambda: ui.window.isVisible(), 10000)
@@ -463,6 +489,9 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="write every result here as well")
     args = parser.parse_args()
     if args.child:
+        # Only the measured tree: an editable install in the venv must not lend it the modules it
+        # lacks (an older tree without kiosk/voice_cues.py would get the installed checkout's).
+        sys.meta_path[:] = [f for f in sys.meta_path if not f.__module__.startswith("__editable__")]
         return child(args.child, args.data, lengths=True)
     sys.path.insert(0, str(HERE))
     from startup import xvfb
