@@ -184,7 +184,10 @@ class Run:
             # Not driven: a novice who cannot tell the pictures apart touches the tiles in order,
             # hearing each, until its service's name: one more tap and one utterance per tile.
             befores = spoken_lengths([Said(0.0, text, "vi") for text in self.tiles_before])
-            out["menu_by_ear"] = {"taps": len(befores), "seconds": round(sum(befores), 1)}
+            silent_tiles = self.tile_position > 1 and not befores  # a tree whose tiles say nothing
+            out["menu_by_ear"] = (
+                None if silent_tiles else {"taps": len(befores), "seconds": round(sum(befores), 1)}
+            )
         return out
 
 
@@ -457,9 +460,9 @@ def measure(tree: Path, name: str, display: str, data_dir: Path) -> dict[str, An
 def table(results: dict[str, dict[str, list[dict[str, Any]]]]) -> str:
     """Per journey and tree: the counts (the same every round) and the rounds' median seconds."""
     rows = [
-        "| journey | tree | taps | s with speech | s without speech | screens | longest wait | go-on named "
-        "| menu by ear |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| journey | tree | taps | s with speech | s without speech | screens | arrived to silence "
+        "| longest wait | go-on named | menu by ear |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, journey in JOURNEYS.items():
         for label, per_journey in results.items():
@@ -469,10 +472,12 @@ def table(results: dict[str, dict[str, list[dict[str, Any]]]]) -> str:
             assert len(counts) == 1, f"{label} {name}: the counts changed between rounds: {counts}"
             speech = statistics.median(x["seconds_with_speech"] for x in rounds)
             wall = statistics.median(x["seconds_without_speech"] for x in rounds)
+            ear = r["menu_by_ear"]
+            by_ear = "tiles silent" if ear is None else f"+{ear['taps']} taps, +{ear['seconds']:.0f} s"
             rows.append(
                 f"| {journey.title} | {label} | {r['taps']} | {speech:.1f} | {wall:.2f} | {r['screens']} | "
-                f"{r['longest_silence_s']:.0f} s | {r['go_on_named']} of {r['go_on_taps']} | "
-                f"+{r['menu_by_ear']['taps']} taps, +{r['menu_by_ear']['seconds']:.0f} s |"
+                f"{len(r['silent_places'])} | {r['longest_silence_s']:.0f} s | "
+                f"{r['go_on_named']} of {r['go_on_taps']} | {by_ear} |"
             )
     return "\n".join(rows)
 
