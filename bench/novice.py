@@ -141,6 +141,7 @@ class Tap:
 class Run:
     journey: str
     taps: list[Tap] = field(default_factory=list)
+    placed: list[tuple[float, str]] = field(default_factory=list)  # a card laid on the reader: when, where
     said: list[Said] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
     silent: list[str] = field(default_factory=list)  # places where nothing was said before the first tap
@@ -150,6 +151,10 @@ class Run:
     printed: float = 0.0
     print_state: str = ""
     tracking_code: str = ""
+
+    def moments(self) -> list[tuple[float, str]]:
+        """Every act of the novice in order (its taps, its cards laid on the reader): when, where."""
+        return sorted([(tap.at, tap.place) for tap in self.taps] + self.placed)
 
     def summary(self, lengths: list[float] | None = None) -> dict[str, Any]:
         go_on = [t for t in self.taps if t.go_on]
@@ -177,7 +182,7 @@ class Run:
             out["longest_silence_s"] = round(max(g for _, g in waits), 1)
             out["speech_s"] = round(sum(lengths), 1)
             waited: dict[str, float] = {}
-            where = [tap.place for tap in self.taps[1:]] + ["receipt"]  # where the novice waits
+            where = [place for _at, place in self.moments()[1:]] + ["receipt"]  # where it waits
             for place, (wait, _gap) in zip(where, waits, strict=True):
                 waited[place] = round(waited.get(place, 0.0) + wait, 1)
             out["speech_wait_by_place"] = waited
@@ -192,14 +197,14 @@ class Run:
 
 
 def speech_waits(run: Run, lengths: list[float]) -> list[tuple[float, float]]:
-    """After each tap: the seconds the novice waits for speech before the next one (or before the
-    receipt is out, after the last), and the time between the two once that wait is in. Before
-    each tap, the last utterance said since the one before must be spoken out (a later utterance
+    """After each act (`Run.moments`): the seconds the novice waits for speech before the next one
+    (or before the receipt is out, after the last), and the time between the two once that wait
+    is in. Before each act, the last utterance said since the one before must be spoken out (a later utterance
     cuts an earlier one, as `ClipVoice` does). A wait shifts everything after it alike, so each
     interval is judged on the run's own wall times."""
     out = []
     previous = run.start
-    moments = [t.at for t in run.taps[1:]] + [run.printed]  # the receipt: the last thing waited for
+    moments = [at for at, _place in run.moments()[1:]] + [run.printed]  # the receipt: the last wait
     said = list(zip(run.said, lengths, strict=True))
     for moment in moments:
         heard = [(s, n) for s, n in said if previous <= s.at < moment]
@@ -351,6 +356,12 @@ def drive(ui: Any, ear: Ear, name: str) -> Run:
                 value = known(today, values) if known else sample_value(fdef, values, today)
                 self.answer(fdef, value)
                 given[fdef.id] = value
+
+        def place_card(self, profile: Any) -> None:
+            """The card laid on the reader once the voice has said to (an act, not a tap)."""
+            if not run.printed:
+                run.placed.append((time.perf_counter(), place()))
+            super().place_card(profile)
 
         def answer(self, fdef: Any, value: Any) -> None:
             """As the e2e finger, but a text box whose keypad or keyboard is already shown (the

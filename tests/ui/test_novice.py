@@ -50,3 +50,15 @@ def test_a_later_utterance_cuts_an_earlier_one() -> None:
     # "after b" ends at 1.5 + 20 = 21.5, 11.5 s after the receipt came out at 10.
     waits = speech_waits(run, [5.0, 1.3, 20.0])
     assert waits == [(pytest.approx(0.5), pytest.approx(1.5)), (pytest.approx(11.5), pytest.approx(20.5))]
+
+
+def test_a_card_laid_on_the_reader_waits_for_the_prompt_too() -> None:
+    run = Run("absence", start=0.0, printed=10.0)
+    run.taps = [Tap(0.0, "Đồng ý", "consent", True, False), Tap(2.0, "0", "card", False, False)]
+    run.placed = [(1.0, "card")]
+    run.said = [Said(0.1, "place the card", "vi"), Said(1.1, "card seen, type its digits", "vi")]
+    # The card is laid once "place the card" (4 s from 0.1) is out: 3.1 s; the first digit once
+    # "card seen" (2 s from 1.1) is: 1.1 s; nothing said after it.
+    waits = speech_waits(run, [4.0, 2.0])
+    assert [round(w, 6) for w, _gap in waits] == [3.1, 1.1, 0.0]
+    assert run.summary([4.0, 2.0])["speech_wait_by_place"] == {"card": 4.2, "receipt": 0.0}
