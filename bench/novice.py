@@ -2,28 +2,30 @@
 
 Three journeys: temporary absence (leaving tomorrow, back 3.5 months later: the issue's "16 taps"
 date), lodging notification with three guests, passport renewal. The novice is a citizen who cannot
-read: it taps what the voice asks for, with real mouse events on the real widgets (the finger of
-tests/e2e, `Citizen`, of the tree being measured), and answers each question from what it knows
-(where it goes, when, why: `JOURNEYS`). After every tap it listens until what the kiosk said has
-been spoken out before it taps again. So per journey:
+read. It taps with real mouse events on the real widgets (the finger of tests/e2e, `Citizen`, of
+the tree being measured, so each tree is tapped its own way) and answers each question from what
+it knows (`JOURNEYS`; the tree's sample answer for anything else). It does not act before it has
+heard: before each act (a tap, a card laid on the reader) what the kiosk last said must have been
+spoken out. What it could not have heard is counted, not skipped: a place where nothing was said
+before its first tap, a go-on button the voice never named. Per journey:
 
-- taps: every press of the finger from the idle screen's touch to the receipt printed;
-- seconds without speech: the wall time of those taps and the kiosk's work between them (card read,
-  submission, printing): what the window itself costs;
-- seconds with speech: the same, plus the waits for speech — before each tap, what the kiosk last
-  said must have been spoken out. Each utterance's length is that of its clips as the kiosk's
-  `ClipVoice` would play them (`kiosk.voice.plan`, each sentence rendered by espeak-ng), measured
-  after the journey so that rendering does not slow the window; a later utterance cuts an earlier
-  one, as on the kiosk;
-- screens: the places shown (screen, step, the guest being added);
-- longest silence between taps with speech (the idle warning comes after 60 s without a touch);
-- go-on taps the voice named ("Rồi bấm …") out of all go-on taps.
+- taps: every press from the idle screen's touch to the receipt printed;
+- seconds without speech: the run's wall time (the window, the card read, the submission and
+  printing), no finger time;
+- seconds with speech: the same plus the waits for speech. Each utterance's length is that of its
+  clips as the kiosk's `ClipVoice` would play them (`kiosk.voice.plan`, each sentence rendered by
+  espeak-ng), measured after the journey so that rendering does not slow the window; a later
+  utterance cuts an earlier one, as on the kiosk;
+- screens: the places shown (screen, step, each guest's card read);
+- arrived to silence, the longest wait between two acts (the idle warning comes after 60 s), the
+  go-on taps the voice named ("Rồi bấm …"), and the menu by ear (not driven: the tiles before the
+  service's, each touched and heard, for a novice who cannot tell the pictures apart).
 
-Run from the repository root (an Xvfb of its own; the kiosk in a child process per journey, as
-`kiosk run --demo` makes it, with its station worker child):
+Run from the repository root (an Xvfb of its own; the kiosk in a child process per journey and
+tree, as `kiosk run --demo` makes it, with its station worker child). Results: bench/README_voice.md.
 
     .venv/bin/python bench/novice.py                                   # this tree
-    .venv/bin/python bench/novice.py --kiosk main=/tmp/main --kiosk this=.
+    .venv/bin/python bench/novice.py --kiosk main=/tmp/main --kiosk this=. [--rounds 3]
 """
 
 from __future__ import annotations
@@ -179,7 +181,7 @@ class Run:
         if lengths is not None:
             waits = speech_waits(self, lengths)
             out["seconds_with_speech"] = round(self.printed - self.start + sum(w for w, _ in waits), 2)
-            out["longest_silence_s"] = round(max(g for _, g in waits), 1)
+            out["longest_wait_s"] = round(max(g for _, g in waits), 1)
             out["speech_s"] = round(sum(lengths), 1)
             waited: dict[str, float] = {}
             where = [place for _at, place in self.moments()[1:]] + ["receipt"]  # where it waits
@@ -199,9 +201,9 @@ class Run:
 def speech_waits(run: Run, lengths: list[float]) -> list[tuple[float, float]]:
     """After each act (`Run.moments`): the seconds the novice waits for speech before the next one
     (or before the receipt is out, after the last), and the time between the two once that wait
-    is in. Before each act, the last utterance said since the one before must be spoken out (a later utterance
-    cuts an earlier one, as `ClipVoice` does). A wait shifts everything after it alike, so each
-    interval is judged on the run's own wall times."""
+    is in. Before each act, the last utterance said since the one before must be spoken out (a
+    later utterance cuts an earlier one, as `ClipVoice` does). A wait shifts everything after it
+    alike, so each interval is judged on the run's own wall times."""
     out = []
     previous = run.start
     moments = [at for at, _place in run.moments()[1:]] + [run.printed]  # the receipt: the last wait
@@ -487,7 +489,7 @@ def table(results: dict[str, dict[str, list[dict[str, Any]]]]) -> str:
             by_ear = "tiles silent" if ear is None else f"+{ear['taps']} taps, +{ear['seconds']:.0f} s"
             rows.append(
                 f"| {journey.title} | {label} | {r['taps']} | {speech:.1f} | {wall:.2f} | {r['screens']} | "
-                f"{len(r['silent_places'])} | {r['longest_silence_s']:.0f} s | "
+                f"{len(r['silent_places'])} | {r['longest_wait_s']:.0f} s | "
                 f"{r['go_on_named']} of {r['go_on_taps']} | {by_ear} |"
             )
     return "\n".join(rows)
