@@ -56,6 +56,9 @@ SCREENS: dict[str, str] = {
 
 HIGH_CONTRAST = "high_contrast"
 MIN_HEADING_PX = 200  # landscape: the service's name keeps at least this beside the buttons
+# Landscape: the buttons give up their words until the service's name fits on one line beside
+# them, up to this share of the width; a longer name wraps onto a second line.
+HEADING_SHARE = 0.4
 # The window's own buttons and their pictograms, drawn again in the other theme's colours.
 BAR_PICTOGRAMS = (
     ("language_button", "language", 44),
@@ -456,7 +459,7 @@ class KioskWindow(QWidget):
                 widget.setText(widget.accessibleName())
                 widget.setAccessibleName("")
         margins = self._top_row.contentsMargins()
-        room = self.width() - margins.left() - margins.right() - (0 if portrait else MIN_HEADING_PX)
+        room = self.width() - margins.left() - margins.right() - (0 if portrait else self._heading_px())
         buttons = [*self._pictogram_only, self.officer_button]
         spacing = max(0, self._buttons_row.spacing()) * (len(buttons) - 1)
         for widget in self._pictogram_only:  # the language keeps its words longest
@@ -464,6 +467,15 @@ class KioskWindow(QWidget):
                 break
             widget.setAccessibleName(widget.text())
             widget.setText("")
+
+    def _heading_px(self) -> int:
+        """The width the heading and the step line ask for on one line, within their share."""
+        wanted = MIN_HEADING_PX
+        for line in (self.heading, self.progress):
+            line.ensurePolished()  # the style sheet's font (large text) before measuring
+            wanted = max(wanted, line.fontMetrics().horizontalAdvance(line.text()) + 4)
+        spacing = max(0, self._top_row.spacing())
+        return min(wanted, round(self.width() * HEADING_SHARE)) + spacing
 
     def _restyle(self, theme: str) -> None:
         """The window in `theme`: its style sheet (at the next line of `show_state`), every
