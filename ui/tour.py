@@ -139,7 +139,8 @@ class Tour:
         out = {}
         for language in self.languages:
             there = dataclasses.replace(state, language=language)
-            text = voice_cues.again(there, self.app.journey.seconds_until_reset()).text(screen.spoken(there))
+            prompt = self.window.prompt(screen, there)  # as the live window says it
+            text = voice_cues.again(there, self.app.journey.seconds_until_reset()).text(prompt)
             out[language] = clip_sources(text, language, self.known)
         return out
 

@@ -437,18 +437,22 @@ class KioskWindow(QWidget):
         self.bottom.setVisible(state.phase is not Phase.IDLE)
         self._render_overlay(state)
         if heard:
-            self.voice.say(heard.text(self._prompt(screen, state) if heard.prompt else ""), lang)
+            self.voice.say(heard.text(self.prompt(screen, state) if heard.prompt else ""), lang)
 
-    def _prompt(self, screen: Screen, state: FlowState) -> str:
-        """The screen's prompt; in accessibility mode followed by how to go on ("Rồi bấm Tiếp
-        tục"): a citizen who cannot see the screen hears the name to find with the arrows."""
+    def prompt(self, screen: Screen, state: FlowState) -> str:
+        """The screen's prompt, followed by how to go on: in accessibility mode the button's name
+        to find with the arrows ("Rồi bấm Tiếp tục"), else its name and where it is on the screen,
+        for a citizen who cannot read it ("… ở góc dưới bên phải")."""
         prompt = screen.spoken(state)
         action = screen.primary_text(state)
-        if not state.accessible or action is None or not prompt:
+        if action is None or not prompt:
             return prompt
-        return voice_cues.sentences(
-            [prompt, phrases.THEN_PRESS.get(state.language).format(action=action.get(state.language))]
-        )
+        lang = state.language
+        if state.accessible:
+            then = phrases.THEN_PRESS.get(lang).format(action=action.get(lang))
+            return voice_cues.sentences([prompt, then])
+        where = phrases.PRESS_TO_GO_ON.get(action.get("vi"))
+        return voice_cues.sentences([prompt, where.get(lang)]) if where is not None else prompt
 
     def _fit_top_bar(self) -> None:
         portrait = self.height() > self.width()
@@ -604,7 +608,7 @@ class KioskWindow(QWidget):
         """Nghe lại (listen again): the open overlay, or the prompt and what is wrong now."""
         state = self.ctx.journey.state()
         heard = voice_cues.again(state, self.ctx.journey.seconds_until_reset())
-        prompt = self._prompt(self.current_screen(), state) if heard.prompt else ""
+        prompt = self.prompt(self.current_screen(), state) if heard.prompt else ""
         self.voice.say(heard.text(prompt), state.language)
 
     # -- kiosk behaviour ------------------------------------------------------------------

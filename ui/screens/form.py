@@ -306,7 +306,9 @@ class FormScreen(Screen):
                 self._keyboard.set_labels(
                     phrases.KEY_SPACE.get(lang), phrases.KEY_DELETE.get(lang), phrases.CLEAR_ALL.get(lang)
                 )
-            self._keyboard.set_mode(fdef.keyboard or "vietnamese")
+            every_word = fdef.keyboard == "name"  # "Nguyễn Văn An", but "Làm ruộng"
+            mode = "vietnamese" if fdef.keyboard in ("", "name") else fdef.keyboard
+            self._keyboard.set_mode(mode, every_word)
             self._keyboard.attach(edit)
             self._keyboard.show()
             self._keypad.hide()
