@@ -7,6 +7,8 @@ bash scripts/setup.sh
 case "${1:-run}" in
   run)
     shift || true
+    # The voice's clips, made ahead (once: ~40 s on a station PC; then only new texts).
+    .venv/bin/kiosk voice build || echo "kiosk: clips not built; each sentence is rendered at first use" >&2
     if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] && [ -z "${QT_QPA_PLATFORM:-}" ]; then
       echo "kiosk: no display found; running on a virtual screen (xvfb-run)" >&2
       exec xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/kiosk run --demo "$@"

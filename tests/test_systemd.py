@@ -108,3 +108,12 @@ def test_watchdog_interval() -> None:
     assert watchdog_interval({"WATCHDOG_USEC": "30000000", "WATCHDOG_PID": str(os.getppid())}) == 15.0
     assert watchdog_interval({"WATCHDOG_USEC": "30000000", "WATCHDOG_PID": "1"}) is None
     assert watchdog_interval({"WATCHDOG_USEC": "0"}) is None
+
+
+def test_the_clips_are_built_before_the_kiosk_starts() -> None:
+    """Issue 11: clips pre-rendered at install; a failed build never keeps the kiosk from starting."""
+    unit = (ROOT / "systemd" / "kiosk.service").read_text("utf-8").splitlines()
+    pre = [line for line in unit if line.startswith("ExecStartPre=")]
+    assert any(line.startswith("ExecStartPre=-") and line.endswith(" voice build") for line in pre), pre
+    script = (ROOT / "kiosk.sh").read_text("utf-8")
+    assert script.index("kiosk voice build") < script.index("kiosk run --demo")
