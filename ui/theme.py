@@ -90,20 +90,27 @@ class Metrics:
         return self.mm(TARGET_MM)
 
 
-def stylesheet(theme: str, metrics: Metrics, large_text: bool) -> str:
-    """The theme's QSS with sizes for this screen: text by resolution, touch targets by millimetres."""
+def text_px(metrics: Metrics, large_text: bool) -> dict[str, int]:
+    """The text sizes of the theme's roles (QLabel#h2 …) on this screen, in pixels."""
     scale = metrics.text_scale * (LARGE_TEXT if large_text else 1.0)
-    target = metrics.mm(TARGET_MM + TARGET_MARGIN_MM)
-    # QSS min-height is the content's: a button adds its padding and border (normal.qss: 8 + 3
-    # above and below; a key has no padding), a text box likewise.
-    button_frame, key_frame = 2 * (8 + 3), 2 * 3
-    sizes = {
+    return {
         "body": round(28 * scale),
         "small": math.ceil(BODY_PX_AT_1080 * scale),
         "big": round(34 * scale),
         "h2": round(HEADING_PX_AT_1080 * scale),
         "h1": round(48 * scale),
         "code": round(72 * scale),
+    }
+
+
+def stylesheet(theme: str, metrics: Metrics, large_text: bool) -> str:
+    """The theme's QSS with sizes for this screen: text by resolution, touch targets by millimetres."""
+    target = metrics.mm(TARGET_MM + TARGET_MARGIN_MM)
+    # QSS min-height is the content's: a button adds its padding and border (normal.qss: 8 + 3
+    # above and below; a key has no padding), a text box likewise.
+    button_frame, key_frame = 2 * (8 + 3), 2 * 3
+    sizes = {
+        **text_px(metrics, large_text),
         # − / + and « ‹ › »: symbols, not reading text, so large text leaves them as they are
         # (scaled with it they no longer fit their keys).
         "glyph": round(56 * metrics.text_scale),

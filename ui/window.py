@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QPoint, QRect, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QKeySequence, QMouseEvent, QResizeEvent, QShortcut
+from PySide6.QtGui import QCloseEvent, QFont, QFontMetrics, QKeySequence, QMouseEvent, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QBoxLayout,
@@ -31,7 +31,7 @@ from kiosk.flow.steps import STEP_KINDS
 from kiosk.ports.voice import Loudness, Voice
 from kiosk.wrap import keep_phrases
 from ui.screens.base import Screen, ScreenContext
-from ui.theme import NARROW_PX, Metrics, stylesheet
+from ui.theme import NARROW_PX, Metrics, stylesheet, text_px
 from ui.widgets.basics import button, label
 from ui.widgets.comfort import VOLUME_STEPS, ComfortPanel, level_text, volume_level
 from ui.widgets.icons import THEME_PROPERTY, icon
@@ -207,6 +207,7 @@ class KioskWindow(QWidget):
         self.officer: OfficerUi | None = None  # officer mode (`ui/officer/mode.py`), set by `ui/compose.py`
         self._heard: FlowState | None = None  # the state the voice last spoke for (voice_cues)
         self._large_text: bool | None = None
+        self._heading_fit: tuple[object, ...] = ()  # what the heading's size was fitted for
         self.setWindowTitle("Kiosk")
 
         column = QVBoxLayout(self)
@@ -423,10 +424,7 @@ class KioskWindow(QWidget):
             self.comfort.show_values(lang, self._volume(), state.high_contrast)
         self.listen_button.setText(phrases.LISTEN_AGAIN.get(lang))
         self.officer_button.setText(phrases.CALL_OFFICER.get(lang))
-        self._fit_top_bar()
-        # Laid out now: a heading that wraps to a new line (English buttons are wider) would be
-        # squeezed for the first frame if the bar waited for its queued layout request.
-        self._top_row.activate()
+        self._fit_heading()
 
         self.back_button.setText(phrases.BACK.get(lang))
         self.back_button.setVisible(screen.has_back(state))
@@ -472,12 +470,41 @@ class KioskWindow(QWidget):
             widget.setAccessibleName(widget.text())
             widget.setText("")
 
+    def _fit_heading(self) -> None:
+        """The top bar for the heading's text: the buttons give up their words, then the heading
+        takes a smaller size (down to the smallest text) to stay on one line; only a name longer
+        still wraps. Two lines of a long name in large text took the height some screens need.
+        Laid out at once: a heading that changed would be squeezed for a frame otherwise."""
+        heading = self.heading
+        self._fit_top_bar()  # every render: the buttons' words were just set again
+        key = (heading.text(), self.progress.text(), self.size(), self._large_text, self.theme)
+        if key != self._heading_fit:
+            self._heading_fit = key
+            if heading.styleSheet():
+                heading.setStyleSheet("")  # the theme's size
+            self._top_row.activate()
+            size = text_px(self.metrics, bool(self._large_text))["h2"]
+            needed = self._one_line_px(heading, size)
+            room = heading.width()
+            if 0 < room < needed:
+                smallest = self.metrics.smallest_text_px(bool(self._large_text))
+                heading.setStyleSheet(f"font-size: {max(smallest, size * room // needed)}px;")
+        self._top_row.activate()
+
+    @staticmethod
+    def _one_line_px(line: QLabel, size: int) -> int:
+        """The width `line`'s text takes on one line at `size` px: measured with the theme's size,
+        not the label's font, which follows a style sheet change only when it is next polished."""
+        font = QFont(line.font())
+        font.setPixelSize(size)
+        return QFontMetrics(font).horizontalAdvance(line.text()) + 4
+
     def _heading_px(self) -> int:
         """The width the heading and the step line ask for on one line, within their share."""
+        sizes = text_px(self.metrics, bool(self._large_text))
         wanted = MIN_HEADING_PX
-        for line in (self.heading, self.progress):
-            line.ensurePolished()  # the style sheet's font (large text) before measuring
-            wanted = max(wanted, line.fontMetrics().horizontalAdvance(line.text()) + 4)
+        for line, role in ((self.heading, "h2"), (self.progress, "small")):
+            wanted = max(wanted, self._one_line_px(line, sizes[role]))
         spacing = max(0, self._top_row.spacing())
         return min(wanted, round(self.width() * HEADING_SHARE)) + spacing
 
@@ -617,7 +644,8 @@ class KioskWindow(QWidget):
         super().mousePressEvent(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        self._fit_top_bar()
+        self._heading_fit = ()
+        self._fit_heading()
         self._fit_band()
         self.overlay.setGeometry(self.rect())
         self.comfort.setGeometry(self.rect())
