@@ -75,3 +75,23 @@ def test_only_a_name_gets_a_capital_at_every_word(qtbot, kiosk_ui: KioskUi) -> N
     tap_space(qtbot, form)
     tap_keys(qtbot, form, "den")
     assert journey.state().form.values["color"] == "Do den"
+
+
+def test_the_keypad_puts_a_digit_right_in_the_middle(qtbot, kiosk_ui: KioskUi) -> None:  # type: ignore[no-untyped-def]
+    """Issue 11: every keyboard has cursor keys; a phone number's wrong middle digit was retyped from it."""
+    journey = kiosk_ui.app.journey
+    journey.start()
+    journey.choose_service("1.014063")
+    journey.edit_step("phone")
+    form = kiosk_ui.window.screens["form"]
+    qtbot.waitUntil(lambda: form.isVisible(), timeout=2000)
+    keypad = form._keypad  # type: ignore[attr-defined]
+    tap_keys(qtbot, form, "09123")
+    for _ in range(2):
+        qtbot.mouseClick(keypad.left_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(keypad.erase_button, Qt.MouseButton.LeftButton)  # the "1" before the cursor
+    tap_keys(qtbot, form, "8")
+    assert journey.state().form.values["phone"] == "09823"
+    qtbot.mouseClick(keypad.right_button, Qt.MouseButton.LeftButton)
+    tap_keys(qtbot, form, "4")
+    assert journey.state().form.values["phone"] == "098243"

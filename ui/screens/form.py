@@ -108,9 +108,10 @@ class FormScreen(Screen):
         # a 55-key keyboard took ~80 ms of the UI thread on each step that has a text field.
         self._keyboard_language = ctx.journey.state().language
         self._keyboard = self._new_keyboard(self._keyboard_language)
-        self._keypad = Keypad()
+        self._keypad = Keypad(cursor=True)
         self._keypad.digit.connect(lambda d: self._append(d))
         self._keypad.erase.connect(lambda: self._append(None))
+        self._keypad.cursor_moved.connect(self._move_cursor)
         self._keypad.clear.connect(self._clear_target)
         for aid in (self._keyboard, self._keypad):
             aid.hide()
@@ -320,12 +321,22 @@ class FormScreen(Screen):
             edit.textEdited.emit("")
 
     def _append(self, digit: str | None) -> None:
+        """A digit at the cursor, or (None) the one before it erased."""
         edit = self._target
         if edit is None:
             return
-        text = edit.text() + digit if digit is not None else edit.text()[:-1]
+        text, at = edit.text(), edit.cursorPosition()
+        if digit is not None:
+            text, at = text[:at] + digit + text[at:], at + 1
+        elif at > 0:
+            text, at = text[: at - 1] + text[at:], at - 1
         edit.setText(text)
+        edit.setCursorPosition(at)
         edit.textEdited.emit(text)
+
+    def _move_cursor(self, step: int) -> None:
+        if self._target is not None:
+            self._target.setCursorPosition(max(0, self._target.cursorPosition() + step))
 
     # -- rendering ------------------------------------------------------------------------
     def show_state(self, state: FlowState) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGridLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QWidget
 
 from ui.widgets.basics import button
 
@@ -12,8 +12,11 @@ class Keypad(QWidget):
     digit = Signal(str)
     erase = Signal()
     clear = Signal()  # wrong digits go with one key
+    cursor_moved = Signal(int)  # the cursor one place left (-1) or right (+1)
 
-    def __init__(self, erase_text: str = "⌫", clear_text: str = "Xóa hết") -> None:
+    def __init__(self, erase_text: str = "⌫", clear_text: str = "Xóa hết", cursor: bool = False) -> None:
+        """`cursor`: ◀ ▶ keys under the digits, for a text box where a digit in the middle can be
+        put right (a phone number); the card's number is typed into the journey, end first."""
         super().__init__()
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
@@ -27,6 +30,17 @@ class Keypad(QWidget):
         self.clear_button = button(clear_text, "key")
         self.clear_button.clicked.connect(self.clear.emit)
         grid.addWidget(self.clear_button, 3, 0)
+        self.left_button: QPushButton | None = None
+        self.right_button: QPushButton | None = None
+        if cursor:
+            row = QHBoxLayout()
+            row.setSpacing(8)
+            self.left_button, self.right_button = button("◀", "key"), button("▶", "key")
+            self.left_button.clicked.connect(lambda: self.cursor_moved.emit(-1))
+            self.right_button.clicked.connect(lambda: self.cursor_moved.emit(1))
+            row.addWidget(self.left_button)
+            row.addWidget(self.right_button)
+            grid.addLayout(row, 4, 0, 1, 3)
 
     def set_clear_text(self, text: str) -> None:
         self.clear_button.setText(text)
