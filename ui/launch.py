@@ -3,6 +3,8 @@ the core and build the kiosk behind it (`ui.app.KioskUi`), which takes its place
 
 Nothing of the kiosk beyond that is imported before the first paint: a station starts this at
 every boot and after every power cut, and the citizen in front of it sees the screen come up.
+Nor is PySide6's `Qt` namespace touched before it in a window (`kiosk run --windowed`): its first
+use builds every Qt enum in Python (~18 ms). Full screen needs its window flags (`present`).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -51,6 +53,8 @@ def present(window: QWidget, *, windowed: bool) -> None:
         window.resize(*WINDOWED_SIZE)
         window.show()
     else:
+        from PySide6.QtCore import Qt
+
         window.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
         screen = QApplication.primaryScreen()
         if screen is not None:  # with no window manager (xvfb-run, bare X) nobody else sizes it
@@ -63,11 +67,11 @@ def run(config: Config, *, windowed: bool) -> int:
     """The first frame paints before the core is even imported; the kiosk is built behind it on
     the next turn of the event loop and takes its place."""
     qt_app = QApplication.instance() or QApplication(sys.argv[:1])
-    from ui.compose import FirstFrame
+    from ui.first_frame import FirstFrame
     from ui.theme import Metrics
 
     metrics = Metrics.of(*screen_size(windowed), config.ui.screen_diagonal_inch, QApplication.primaryScreen())
-    first = FirstFrame(config.ui.theme, metrics, config.ui.language)
+    first = FirstFrame(config.ui.theme, metrics, config.ui.language, config.cache_dir / "pictograms")
     kiosk: list[KioskUi] = []
     children: list[WorkerChild] = []
 
@@ -108,8 +112,7 @@ def run(config: Config, *, windowed: bool) -> int:
         ui.first_frame_gone = FirstPaint(kiosk_painted)  # once the kiosk has painted
         ui.window.installEventFilter(ui.first_frame_gone)
 
-    painted = FirstPaint(build)
-    first.installEventFilter(painted)
+    first.when_painted(build)
     present(first, windowed=windowed)
     code = qt_app.exec()
     for ui in kiosk:

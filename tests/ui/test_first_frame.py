@@ -33,7 +33,7 @@ from kiosk.app.cli import build_parser
 build_parser(only_run=True).parse_args(["run", "--demo"])  # what `kiosk run` parses with
 app = QApplication([])
 import ui.launch
-from ui.compose import FirstFrame
+from ui.first_frame import FirstFrame
 from ui.theme import Metrics
 frame = FirstFrame("normal", Metrics.of(1366, 768), "vi")
 frame.resize(1366, 768)
@@ -58,7 +58,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QLabel
 from kiosk.config import load_config
 from ui.launch import run
-from ui.compose import FirstFrame
+from ui.first_frame import FirstFrame
 from ui.window import KioskWindow
 
 seen, first_texts, kiosk_texts = [], set(), set()

@@ -3,16 +3,22 @@
 The pictograms are drawn in the normal theme's dark blue. Under the high-contrast theme (white
 on black) that blue would vanish, so it is swapped for the theme's yellow; the theme is read from
 the application (`THEME_PROPERTY`, set by the window), so every caller gets the right colours.
+
+`stored` serves the first frame (ui/first_frame.py) from PNGs that an earlier start rendered, so
+that `kiosk run` paints without importing QtSvg or parsing an SVG. Nothing at this module's top
+touches the `Qt` namespace either: its first use builds every Qt enum in Python (~18 ms).
 """
 
 from __future__ import annotations
 
+import os
+import zlib
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QRectF, Qt
-from PySide6.QtGui import QIcon, QPainter, QPixmap
-from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtCore import QByteArray, QCoreApplication, QRectF, qVersion
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 THEME_PROPERTY = "kiosk-theme"
 PRIMARY = b"#0B3D91"
@@ -32,16 +38,32 @@ def pixmap(name: str, width: int, height: int | None = None) -> QPixmap:
     return _render(name, width, height or width, _theme())
 
 
-@lru_cache(maxsize=256)
-def _render(name: str, width: int, height: int, theme: str) -> QPixmap:
-    image = QPixmap(width, height)
-    image.fill(Qt.GlobalColor.transparent)
+def _svg(name: str, theme: str) -> bytes | None:
     source = resources.files("resources.icons").joinpath(f"{name}.svg")
     if not source.is_file():
-        return image  # a missing pictogram leaves a blank space, never a crash
+        return None
     svg = source.read_bytes()
-    if theme in RECOLOUR:
-        svg = svg.replace(PRIMARY, RECOLOUR[theme])
+    return svg.replace(PRIMARY, RECOLOUR[theme]) if theme in RECOLOUR else svg
+
+
+def _blank(width: int, height: int) -> QPixmap:
+    image = QPixmap(width, height)
+    image.fill(QColor(0, 0, 0, 0))  # Qt.GlobalColor.transparent, without the Qt namespace
+    return image
+
+
+@lru_cache(maxsize=256)
+def _render(name: str, width: int, height: int, theme: str) -> QPixmap:
+    svg = _svg(name, theme)
+    if svg is None:
+        return _blank(width, height)  # a missing pictogram leaves a blank space, never a crash
+    return _draw(name, svg, width, height)
+
+
+def _draw(name: str, svg: bytes, width: int, height: int) -> QPixmap:
+    from PySide6.QtSvg import QSvgRenderer  # only where an SVG is drawn: not for the first frame
+
+    image = _blank(width, height)
     renderer = QSvgRenderer(QByteArray(svg))
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -50,6 +72,33 @@ def _render(name: str, width: int, height: int, theme: str) -> QPixmap:
     w, h = box.width() * ratio, box.height() * ratio
     renderer.render(painter, QRectF((width - w) / 2, (height - h) / 2, w, h))
     painter.end()
+    _NAMES[image.cacheKey()] = name
+    return image
+
+
+def stored(name: str, size: int, theme: str, folder: Path | None) -> QPixmap:
+    """`pixmap(name, size)` for `theme`, read from the PNG in `folder` that an earlier call drew; the
+    first call draws it from the SVG and writes it there (None: drawn, not kept). The file is named
+    by a hash of the SVG (recoloured for the theme), the size and the Qt version, so an edited
+    pictogram or another Qt is drawn anew; a file that cannot be read (cut short by a power cut)
+    is drawn again."""
+    svg = _svg(name, theme)
+    if svg is None:
+        return _blank(size, size)
+    if folder is None:
+        return _draw(name, svg, size, size)
+    key = zlib.crc32(b"%s|%d|%s" % (svg, size, qVersion().encode()))
+    path = folder / f"{name}-{size}-{key:08x}.png"
+    image = QPixmap(str(path)) if path.is_file() else QPixmap()
+    if image.isNull():
+        image = _draw(name, svg, size, size)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            part = folder / f".{path.name}.{os.getpid()}"  # another process may write it too
+            if image.save(str(part), "PNG"):
+                os.replace(part, path)  # whole or absent: a half-written file is never read
+        except OSError:
+            pass  # a read-only or full disk: drawn from the SVG at every start, as before
     _NAMES[image.cacheKey()] = name
     return image
 
