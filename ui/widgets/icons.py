@@ -6,7 +6,8 @@ the application (`THEME_PROPERTY`, set by the window), so every caller gets the 
 
 `stored` serves the first frame (ui/first_frame.py) from PNGs that an earlier start rendered, so
 that `kiosk run` paints without importing QtSvg or parsing an SVG. Nothing at this module's top
-touches the `Qt` namespace either: its first use builds every Qt enum in Python (~18 ms).
+touches the `Qt` namespace (its first use builds every Qt enum in Python, ~18 ms), QIcon or
+QPainter (~1 ms each) either.
 """
 
 from __future__ import annotations
@@ -14,11 +15,14 @@ from __future__ import annotations
 import os
 import zlib
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QRectF, qVersion
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtCore import QCoreApplication, qVersion
+from PySide6.QtGui import QColor, QPixmap
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QIcon
 
 THEME_PROPERTY = "kiosk-theme"
 PRIMARY = b"#0B3D91"
@@ -39,10 +43,12 @@ def pixmap(name: str, width: int, height: int | None = None) -> QPixmap:
 
 
 def _svg(name: str, theme: str) -> bytes | None:
-    source = resources.files("resources.icons").joinpath(f"{name}.svg")
-    if not source.is_file():
+    import resources  # read as files, not through importlib.resources (ui/theme.py says why)
+
+    try:
+        svg = (Path(next(iter(resources.__path__))) / "icons" / f"{name}.svg").read_bytes()
+    except FileNotFoundError:
         return None
-    svg = source.read_bytes()
     return svg.replace(PRIMARY, RECOLOUR[theme]) if theme in RECOLOUR else svg
 
 
@@ -61,7 +67,10 @@ def _render(name: str, width: int, height: int, theme: str) -> QPixmap:
 
 
 def _draw(name: str, svg: bytes, width: int, height: int) -> QPixmap:
-    from PySide6.QtSvg import QSvgRenderer  # only where an SVG is drawn: not for the first frame
+    # Only where an SVG is drawn, which the first frame does not (QPainter's enums alone ~0.6 ms).
+    from PySide6.QtCore import QByteArray, QRectF
+    from PySide6.QtGui import QPainter
+    from PySide6.QtSvg import QSvgRenderer
 
     image = _blank(width, height)
     renderer = QSvgRenderer(QByteArray(svg))
@@ -76,31 +85,34 @@ def _draw(name: str, svg: bytes, width: int, height: int) -> QPixmap:
     return image
 
 
-def stored(name: str, size: int, theme: str, folder: Path | None) -> QPixmap:
-    """`pixmap(name, size)` for `theme`, read from the PNG in `folder` that an earlier call drew; the
-    first call draws it from the SVG and writes it there (None: drawn, not kept). The file is named
-    by a hash of the SVG (recoloured for the theme), the size and the Qt version, so an edited
-    pictogram or another Qt is drawn anew; a file that cannot be read (cut short by a power cut)
-    is drawn again."""
+def stored(name: str, size: int, theme: str, folder: Path) -> Path | None:
+    """The PNG of `pixmap(name, size)` under `theme`, in `folder`: drawn from the SVG and written
+    there by the first call, read by Qt at paint time afterwards, without QtSvg (the first frame:
+    ui/first_frame.py). Named by a hash of the SVG (recoloured for the theme), the size and the Qt
+    version, so an edited pictogram or another Qt is drawn anew; written whole or not at all (a
+    power cut leaves no half file). None if the pictogram is missing or cannot be written."""
     svg = _svg(name, theme)
     if svg is None:
-        return _blank(size, size)
-    if folder is None:
-        return _draw(name, svg, size, size)
+        return None
     key = zlib.crc32(b"%s|%d|%s" % (svg, size, qVersion().encode()))
     path = folder / f"{name}-{size}-{key:08x}.png"
-    image = QPixmap(str(path)) if path.is_file() else QPixmap()
-    if image.isNull():
-        image = _draw(name, svg, size, size)
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            part = folder / f".{path.name}.{os.getpid()}"  # another process may write it too
-            if image.save(str(part), "PNG"):
-                os.replace(part, path)  # whole or absent: a half-written file is never read
-        except OSError:
-            pass  # a read-only or full disk: drawn from the SVG at every start, as before
-    _NAMES[image.cacheKey()] = name
-    return image
+    if path.is_file():
+        return path
+    image = _draw(name, svg, size, size)
+    part = folder / f".{path.name}.{os.getpid()}"  # another process may be writing it too
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not image.save(str(part), "PNG"):
+            return None
+        os.replace(part, path)
+    except OSError:
+        return None  # a read-only or full disk: drawn from the SVG at every start, as before
+    return path
+
+
+def drawn(name: str, size: int, theme: str) -> QPixmap:
+    """`pixmap(name, size)` under `theme`, whatever the application's theme property says."""
+    return _render(name, size, size, theme)
 
 
 def pictogram_of(image: QPixmap) -> str | None:
@@ -109,4 +121,6 @@ def pictogram_of(image: QPixmap) -> str | None:
 
 
 def icon(name: str, size: int = 96) -> QIcon:
+    from PySide6.QtGui import QIcon  # not at the top: its Python type costs ~1 ms (the first frame)
+
     return QIcon(pixmap(name, size))
