@@ -89,20 +89,25 @@ def stored(name: str, size: int, theme: str, folder: Path) -> Path | None:
     """The PNG of `pixmap(name, size)` under `theme`, in `folder`: drawn from the SVG and written
     there by the first call, read by Qt at paint time afterwards, without QtSvg (the first frame:
     ui/first_frame.py). Named by a hash of the SVG (recoloured for the theme), the size and the Qt
-    version, so an edited pictogram or another Qt is drawn anew; written whole or not at all (a
-    power cut leaves no half file). None if the pictogram is missing or cannot be written."""
+    version, so an edited pictogram or another Qt is drawn anew. Written under another name and
+    renamed, so no half-written file is read; an empty one (a power cut between the rename and the
+    data reaching the disk) is drawn again. None if the pictogram is missing or cannot be written."""
     svg = _svg(name, theme)
     if svg is None:
         return None
     key = zlib.crc32(b"%s|%d|%s" % (svg, size, qVersion().encode()))
     path = folder / f"{name}-{size}-{key:08x}.png"
-    if path.is_file():
-        return path
+    try:
+        if path.stat().st_size > 0:
+            return path
+    except FileNotFoundError:
+        pass
     image = _draw(name, svg, size, size)
     part = folder / f".{path.name}.{os.getpid()}"  # another process may be writing it too
     try:
         folder.mkdir(parents=True, exist_ok=True)
         if not image.save(str(part), "PNG"):
+            part.unlink(missing_ok=True)
             return None
         os.replace(part, path)
     except OSError:
