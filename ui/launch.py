@@ -3,8 +3,8 @@ the core and build the kiosk behind it (`ui.app.KioskUi`), which takes its place
 
 Nothing of the kiosk beyond that is imported before the first paint: a station starts this at
 every boot and after every power cut, and the citizen in front of it sees the screen come up.
-Nor is PySide6's `Qt` namespace touched before it in a window (`kiosk run --windowed`): its first
-use builds every Qt enum in Python (~18 ms). Full screen needs its window flags (`present`).
+Nor is PySide6's `Qt` namespace touched before it: its first use builds every Qt enum in Python
+(~18 ms), so the first frame is presented by `present_first`, and the kiosk's window by `present`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QColor, QCursor, QGuiApplication, QPixmap
 from PySide6.QtWidgets import QApplication, QWidget
 
 if TYPE_CHECKING:
@@ -66,6 +66,26 @@ def present(window: QWidget, *, windowed: bool) -> None:
             window.setGeometry(screen.geometry())
         window.showFullScreen()
         QApplication.setOverrideCursor(Qt.CursorShape.BlankCursor)
+
+
+def present_first(frame: QWidget, *, windowed: bool) -> None:
+    """`present` for the first frame, through no Qt enum (see the module): full screen, its flags
+    are set by name on its native window (QWindow's `flags` property; QWidget's own setter takes
+    only the enum) and the cursor hidden with a blank picture."""
+    if windowed:
+        present(frame, windowed=True)
+        return
+    frame.winId()  # makes its native window, to be given its flags before it is shown
+    handle = frame.windowHandle()
+    if handle is not None:
+        handle.setProperty("flags", "Window|FramelessWindowHint|WindowStaysOnTopHint")
+    screen = QApplication.primaryScreen()
+    if screen is not None:  # with no window manager (xvfb-run, bare X) nobody else sizes it
+        frame.setGeometry(screen.geometry())
+    frame.showFullScreen()
+    blank = QPixmap(16, 16)
+    blank.fill(QColor(0, 0, 0, 0))
+    QApplication.setOverrideCursor(QCursor(blank))
 
 
 def run(config: Config, *, windowed: bool) -> int:
@@ -126,7 +146,7 @@ def run(config: Config, *, windowed: bool) -> int:
             gc.enable()
 
     first.when_painted(build)
-    present(first, windowed=windowed)
+    present_first(first, windowed=windowed)
     code = qt_app.exec()
     for ui in kiosk:
         ui.close()

@@ -37,18 +37,23 @@ def painted():
     seen["modules"] = sorted(m for m in sys.modules if m in heavy)
     app.quit()
 frame.when_painted(painted)
-ui.launch.present(frame, windowed=True)
+ui.launch.present_first(frame, windowed=sys.argv[2] == "windowed")
 app.exec()
 from PySide6.QtCore import Qt  # the probe itself can see a made type
 seen["probe"] = "Qt" in vars(PySide6.QtCore) and Qt.AlignmentFlag.AlignCenter is not None
+flags = frame.windowHandle().flags()
+seen["frameless on top"] = bool(flags & Qt.WindowType.FramelessWindowHint) and bool(
+    flags & Qt.WindowType.WindowStaysOnTopHint
+)
+seen["full screen"] = frame.isFullScreen()
 print(json.dumps(seen))
 """
 
 
-def _paint_first_frame(cache: Path) -> dict[str, object]:
+def _paint_first_frame(cache: Path, mode: str = "windowed") -> dict[str, object]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     done = subprocess.run(
-        [sys.executable, "-c", PAINT, str(cache)], capture_output=True, text=True, env=env, timeout=120
+        [sys.executable, "-c", PAINT, str(cache), mode], capture_output=True, text=True, env=env, timeout=120
     )
     assert done.returncode == 0, done.stderr[-3000:]
     result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
@@ -67,8 +72,11 @@ def test_the_first_frame_paints_before_any_qt_enum_namespace_svg_or_card_port(tm
         "volume",
     ]
     later = _paint_first_frame(tmp_path)
-    assert later == {"Qt": False, "QIcon": False, "QEvent": False, "modules": [], "probe": True}
+    lean = {"Qt": False, "QIcon": False, "QEvent": False, "modules": [], "probe": True}
+    assert later == {**lean, "frameless on top": False, "full screen": False}
     assert first_start["Qt"] is False and first_start["modules"] == ["PySide6.QtSvg"]
+    # Full screen (a station): frameless and on top as `present` makes the kiosk's window.
+    assert _paint_first_frame(tmp_path, "full") == {**lean, "frameless on top": True, "full screen": True}
 
 
 def _image(frame: FirstFrame) -> QImage:
