@@ -149,3 +149,13 @@ def test_kiosk_run_collects_no_cyclic_garbage_until_its_kiosk_is_built(
         gc.enable()  # what ui.launch.run does once the kiosk is built (test_first_frame.py)
         os.umask(umask)  # `main` sets the kiosk's own
     assert during == [False]
+
+
+def test_an_unwritable_cache_leaves_the_pictograms_drawn(qapp: QApplication, tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder would be")
+    assert icons.stored("touch", 180, "normal", blocked / "pictograms") is None
+    metrics = Metrics.of(1366, 768)
+    assert _image(FirstFrame("normal", metrics, "vi", blocked / "pictograms")) == _image(
+        FirstFrame("normal", metrics, "vi")
+    )
