@@ -100,8 +100,8 @@ def stored(name: str, size: int, theme: str, folder: Path) -> Path | None:
     try:
         if path.stat().st_size > 0:
             return path
-    except FileNotFoundError:
-        pass
+    except OSError:
+        pass  # not there yet, or no folder to hold it (then it is drawn, and not kept)
     image = _draw(name, svg, size, size)
     part = folder / f".{path.name}.{os.getpid()}"  # another process may be writing it too
     try:
