@@ -21,8 +21,9 @@ from kiosk.ports.card import PassiveAuth
 from kiosk.text import LANGUAGES, Text, fold, nfc
 
 # The on-screen keyboard a text field gets: letters and digits for codes and plates (upper case,
-# no Telex, so "RLHJA3907FY" stays as typed), e-mail with @ . - _; default Vietnamese.
-KEYBOARDS = ("code", "email")
+# no Telex, so "RLHJA3907FY" stays as typed), e-mail with @ . - _, a person's name (Vietnamese,
+# each word starting with a capital); default Vietnamese, a capital only at the start.
+KEYBOARDS = ("code", "email", "name")
 FIELD_TYPES = ("text", "date", "choice", "phone", "id_number", "address", "checklist", "appointment")
 DATE_BOUNDS = ("today",)
 GROUPS = ("residence", "identity", "other")
@@ -76,7 +77,7 @@ class Field:
     readonly: bool = False  # prefilled from the chip: shown, not edited
     when: Condition | None = None
     messages: Mapping[str, Text] = field(default_factory=dict)  # rule -> message override
-    keyboard: str = ""  # text fields: "" (Vietnamese, Telex or VNI), "code" or "email" (KEYBOARDS)
+    keyboard: str = ""  # text fields: "" (Vietnamese, Telex or VNI), "code", "email" or "name" (KEYBOARDS)
 
     def option_label(self, value: str, language: str) -> str:
         for option in self.options:

@@ -201,6 +201,13 @@ def fee_line(amount: int, status: PaymentStatus) -> Text:
     return line.format(amount=_money(amount))
 
 
+def fee_text(amount: int) -> Text:
+    """The fee before it is due (intro, review): "50.000 đồng", or "Không thu lệ phí"."""
+    if amount < 0:
+        raise ValueError(f"a fee cannot be negative: {amount}")
+    return phrases.FREE if amount == 0 else _money(amount)
+
+
 @dataclass(frozen=True)
 class PaymentOptions:
     """The ways this station accepts fees (built from the ``payment.*`` config keys by the root)."""

@@ -36,6 +36,19 @@ NEXT = T("Tiếp tục", "Continue")
 SEND = T("Gửi hồ sơ", "Send")
 SEND_AGAIN = T("Gửi lại", "Send again")
 FINISH = T("Xong", "Finish")
+# Outside accessibility mode, after a screen's prompt: which button goes on and where it is, for a
+# citizen who cannot read its label (ui/window.py). Keyed by the button's Vietnamese text.
+PRESS_TO_GO_ON = {
+    "Tiếp tục": T(
+        "Xong thì bấm nút Tiếp tục ở góc dưới bên phải", "When done, press Continue at the bottom right"
+    ),
+    "Gửi hồ sơ": T(
+        "Nếu đúng, bấm nút Gửi hồ sơ ở góc dưới bên phải", "If all is right, press Send at the bottom right"
+    ),
+    "Đúng, tiếp tục": T(
+        "Nếu đúng, bấm nút ở góc dưới bên phải", "If so, press the button at the bottom right"
+    ),
+}
 STEP_OF = T("Bước {n}/{total}", "Step {n} of {total}")
 
 IDLE_TITLE = T("Dịch vụ công tự phục vụ", "Self-service public services")
@@ -51,7 +64,6 @@ INTRO_FEE = T("Lệ phí", "Fee")
 INTRO_TIME = T("Thời gian giải quyết", "Processing time")
 INTRO_LAW = T("Căn cứ", "Legal basis")
 FREE = T("Không thu lệ phí", "No fee")
-MONEY = T("{amount} đồng", "{amount} VND")
 
 CARD_WAYS = T(
     "Đặt thẻ lên đầu đọc, hoặc đưa mã QR trên thẻ vào máy quét",

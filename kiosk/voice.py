@@ -118,7 +118,9 @@ def _catalog_texts(catalog: Catalog) -> Iterator[Text]:
         yield from (paper.text for paper in service.papers)
         yield from (service.fee.note, *(case.note for case in service.fee.cases))
         for step in service.steps:
-            yield step.say or step.title
+            yield step.title  # said alone where the step's `say` was heard already (a guest list)
+            if step.say:
+                yield step.say
         for field in service.fields.values():
             yield from (field.label, field.hint, *field.messages.values())
             yield from (option.label for option in field.options)

@@ -177,6 +177,9 @@ def key_said(old: str, new: str, language: str) -> str:
     added = new[common:]
     if not added and len(old) > len(new):
         return phrases.KEY_DELETE.get(language)
+    if len(added) > 1 and len(old) == len(new) and " " not in added:
+        # A tone key marked a letter further back ("Ruông" + j → "Ruộng"): the word, as it is now.
+        return new[: common].rpartition(" ")[2] + added
     if not added or len(added) > KEY_CHARS:
         return ""
     if added.isspace():

@@ -12,6 +12,7 @@ import re
 import unicodedata
 
 NO_BREAK = "\u00a0"
+WORD_JOINER = "\u2060"  # no line break on either side; drawn as nothing
 
 PHRASES = (
     # residence and identity
@@ -25,8 +26,11 @@ PHRASES = (
     "thông báo", "công an", "hư hỏng", "thay đổi", "đến tuổi", "lâu dài", "ổn định", "thời hạn",
     "hết hạn", "làm lại", "kéo dài", "đi khỏi", "một thời gian", "ngủ lại", "30 ngày", "dưới 30 ngày",
     "mới mua", "đã mất", "chuyển đi", "không còn", "điện thoại", "thủ tục", "giấy xác nhận",
-    "Ông/Bà",
+    "Ông/Bà", "kết quả", "tin nhắn", "liên hệ", "họ và tên",
 )  # fmt: skip
+
+# A slash between two words ("Ông/Bà", "ngày/tháng"): a renderer may break after it (UAX #14).
+_SLASH = re.compile(r"(?<=\w)/(?=\w)")
 
 
 def _pattern() -> re.Pattern[str]:
@@ -40,5 +44,12 @@ _PHRASE = _pattern()
 
 
 def keep_phrases(text: str) -> str:
-    """`text` with the spaces inside known words and phrases made no-break spaces."""
-    return _PHRASE.sub(lambda m: m.group(0).replace(" ", NO_BREAK), unicodedata.normalize("NFC", text))
+    """`text` for the screen: the spaces inside known words and phrases made no-break spaces, and
+    a word joiner after a slash between words. Only for display: speech and records keep the text."""
+    kept = _PHRASE.sub(lambda m: m.group(0).replace(" ", NO_BREAK), unicodedata.normalize("NFC", text))
+    return _SLASH.sub("/" + WORD_JOINER, kept)
+
+
+def plain(shown: str) -> str:
+    """The text `keep_phrases` made, as it reads (for speech, search and comparisons)."""
+    return shown.replace(NO_BREAK, " ").replace(WORD_JOINER, "")

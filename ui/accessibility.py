@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QScrollA
 from kiosk import phrases
 from kiosk.flow.state import FlowState
 from kiosk.ports.voice import Voice
+from kiosk.wrap import plain
 from ui.widgets.tile import ChoiceTile, Tile
 from ui.window import KioskWindow
 
@@ -358,6 +359,8 @@ class Accessibility(QObject):
         for edit, text in before.items():
             if edit.isVisible() and edit.text() != text:
                 now = edit.text() or phrases.FOCUS_EMPTY.get(language)
+                if now.endswith(" "):  # a space is silent: name it, or the press seems lost
+                    now = f"{now.rstrip()}, {phrases.KEY_SPACE.get(language).lower()}"
                 self.voice.say(now, language)
                 return
         if widget.isCheckable():
@@ -400,7 +403,7 @@ def spoken_name(widget: QWidget, language: str) -> str:
         content = widget.text() or widget.placeholderText() or phrases.FOCUS_EMPTY.get(language)
         return f"{widget.accessibleName() or phrases.FOCUS_FIELD.get(language)}: {content}"
     if isinstance(widget, Tile):
-        return f"{widget.text()}. {widget.explanation.text()}".replace("\u00a0", " ")
+        return plain(f"{widget.text()}. {widget.explanation.text()}")
     text = widget.text() if isinstance(widget, (QAbstractButton, ChoiceTile)) else ""
     named = phrases.KEY_NAMES.get(text)
     words = named.get(language) if named is not None else text

@@ -109,6 +109,9 @@ def stylesheet(theme: str, metrics: Metrics, large_text: bool) -> str:
         "h2": round(HEADING_PX_AT_1080 * scale),
         "h1": round(48 * scale),
         "code": round(72 * scale),
+        # − / + and « ‹ › »: symbols, not reading text, so large text leaves them as they are
+        # (scaled with it they no longer fit their keys).
+        "glyph": round(56 * metrics.text_scale),
         "touch": target - button_frame,
         "key": target - key_frame,
         "wide": max(metrics.mm(60), round(300 * metrics.text_scale)),

@@ -102,6 +102,21 @@ def clip_sources(text: str, language: str, known: dict[str, set[str]]) -> list[d
     ]
 
 
+class TourVoice(Silent):
+    """Silent, with a volume the screen can set, as the clip voice of a station with speech has:
+    the tour's volume panel then shows its louder and quieter keys, as the live kiosk does."""
+
+    def __init__(self, volume: int) -> None:
+        self._volume = volume
+
+    @property
+    def volume(self) -> int:
+        return self._volume
+
+    def set_volume(self, percent: int) -> None:
+        self._volume = percent
+
+
 class Tour:
     def __init__(self, out: Path, size: tuple[int, int], config: Config, large_text: bool = False) -> None:
         self.out = out
@@ -110,7 +125,7 @@ class Tour:
         self.entries: list[dict[str, Any]] = []
         self.clock = TourClock()
         self.app = build_app(config, InlineRunner(), self.clock)
-        self.window = kiosk_window(self.app, Silent(), size)
+        self.window = kiosk_window(self.app, TourVoice(config.voice.volume), size)
         self.window.resize(*size)
         self.window.show()
         self.app.controller.start()
@@ -124,7 +139,8 @@ class Tour:
         out = {}
         for language in self.languages:
             there = dataclasses.replace(state, language=language)
-            text = voice_cues.again(there, self.app.journey.seconds_until_reset()).text(screen.spoken(there))
+            prompt = self.window.prompt(screen, there)  # as the live window says it
+            text = voice_cues.again(there, self.app.journey.seconds_until_reset()).text(prompt)
             out[language] = clip_sources(text, language, self.known)
         return out
 

@@ -29,6 +29,7 @@ from kiosk import phrases, voice_cues
 from kiosk.flow.state import FlowState, Phase
 from kiosk.flow.steps import STEP_KINDS
 from kiosk.ports.voice import Loudness, Voice
+from kiosk.wrap import keep_phrases
 from ui.screens.base import Screen, ScreenContext
 from ui.theme import NARROW_PX, Metrics, stylesheet
 from ui.widgets.basics import button, label
@@ -55,6 +56,9 @@ SCREENS: dict[str, str] = {
 
 HIGH_CONTRAST = "high_contrast"
 MIN_HEADING_PX = 200  # landscape: the service's name keeps at least this beside the buttons
+# Landscape: the buttons give up their words until the service's name fits on one line beside
+# them, up to this share of the width; a longer name wraps onto a second line.
+HEADING_SHARE = 0.4
 # The window's own buttons and their pictograms, drawn again in the other theme's colours.
 BAR_PICTOGRAMS = (
     ("language_button", "language", 44),
@@ -223,9 +227,11 @@ class KioskWindow(QWidget):
         # A portrait panel puts the heading above the buttons (`_fit_top_bar`).
         top_row = self._top_row = QBoxLayout(QBoxLayout.Direction.LeftToRight, top)
         top_row.setContentsMargins(20, 6, 20, 6)
-        self.heading = label("", "h2", wrap=False)
-        self.progress = label("", "muted", wrap=False)
-        for line in (self.heading, self.progress):  # a long service name is cut, never widens the bar
+        # A long service or station name wraps onto a second line (the bar grows), never cut, and
+        # never widens the bar: the buttons keep their room.
+        self.heading = label("", "h2")
+        self.progress = label("", "muted")
+        for line in (self.heading, self.progress):
             line.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         heading_box = QVBoxLayout()
         heading_box.addWidget(self.heading)
@@ -360,11 +366,7 @@ class KioskWindow(QWidget):
         fit.note(*_overlap(bar, leaves), "overlaps")
         shown = QRect(bar.mapTo(self, QPoint(0, 0)), bar.size()).intersected(self.rect())
         for widget in leaves:
-            if widget in (self.heading, self.progress):  # a long service name is cut at the side on
-                short = widget.minimumSizeHint().height() - widget.height()  # purpose, never in height
-                fit.note(short, widget, "squeezed")
-            else:
-                fit.note(_squeezed(widget), widget, "squeezed")
+            fit.note(_squeezed(widget), widget, "squeezed")
             box = QRect(widget.mapTo(self, QPoint(0, 0)), widget.size())
             inside = box.intersected(shown)
             fit.note(max(box.height() - inside.height(), box.width() - inside.width()), widget, "off the bar")
@@ -406,7 +408,7 @@ class KioskWindow(QWidget):
 
         service = state.service
         if service is not None:
-            self.heading.setText(service.title.get(lang))
+            self.heading.setText(keep_phrases(service.title.get(lang)))
             number = state.step_number if state.phase is Phase.STEP else state.step_count
             step_text = phrases.STEP_OF.get(lang).format(n=number, total=state.step_count)
             self.progress.setText(f"{step_text}   {step_dots(number - 1, state.step_count)}")
@@ -422,6 +424,9 @@ class KioskWindow(QWidget):
         self.listen_button.setText(phrases.LISTEN_AGAIN.get(lang))
         self.officer_button.setText(phrases.CALL_OFFICER.get(lang))
         self._fit_top_bar()
+        # Laid out now: a heading that wraps to a new line (English buttons are wider) would be
+        # squeezed for the first frame if the bar waited for its queued layout request.
+        self._top_row.activate()
 
         self.back_button.setText(phrases.BACK.get(lang))
         self.back_button.setVisible(screen.has_back(state))
@@ -432,18 +437,22 @@ class KioskWindow(QWidget):
         self.bottom.setVisible(state.phase is not Phase.IDLE)
         self._render_overlay(state)
         if heard:
-            self.voice.say(heard.text(self._prompt(screen, state) if heard.prompt else ""), lang)
+            self.voice.say(heard.text(self.prompt(screen, state) if heard.prompt else ""), lang)
 
-    def _prompt(self, screen: Screen, state: FlowState) -> str:
-        """The screen's prompt; in accessibility mode followed by how to go on ("Rồi bấm Tiếp
-        tục"): a citizen who cannot see the screen hears the name to find with the arrows."""
+    def prompt(self, screen: Screen, state: FlowState) -> str:
+        """The screen's prompt, followed by how to go on: in accessibility mode the button's name
+        to find with the arrows ("Rồi bấm Tiếp tục"), else its name and where it is on the screen,
+        for a citizen who cannot read it ("… ở góc dưới bên phải")."""
         prompt = screen.spoken(state)
         action = screen.primary_text(state)
-        if not state.accessible or action is None or not prompt:
+        if action is None or not prompt:
             return prompt
-        return voice_cues.sentences(
-            [prompt, phrases.THEN_PRESS.get(state.language).format(action=action.get(state.language))]
-        )
+        lang = state.language
+        if state.accessible:
+            then = phrases.THEN_PRESS.get(lang).format(action=action.get(lang))
+            return voice_cues.sentences([prompt, then])
+        where = phrases.PRESS_TO_GO_ON.get(action.get("vi"))
+        return voice_cues.sentences([prompt, where.get(lang)]) if where is not None else prompt
 
     def _fit_top_bar(self) -> None:
         portrait = self.height() > self.width()
@@ -454,7 +463,7 @@ class KioskWindow(QWidget):
                 widget.setText(widget.accessibleName())
                 widget.setAccessibleName("")
         margins = self._top_row.contentsMargins()
-        room = self.width() - margins.left() - margins.right() - (0 if portrait else MIN_HEADING_PX)
+        room = self.width() - margins.left() - margins.right() - (0 if portrait else self._heading_px())
         buttons = [*self._pictogram_only, self.officer_button]
         spacing = max(0, self._buttons_row.spacing()) * (len(buttons) - 1)
         for widget in self._pictogram_only:  # the language keeps its words longest
@@ -462,6 +471,15 @@ class KioskWindow(QWidget):
                 break
             widget.setAccessibleName(widget.text())
             widget.setText("")
+
+    def _heading_px(self) -> int:
+        """The width the heading and the step line ask for on one line, within their share."""
+        wanted = MIN_HEADING_PX
+        for line in (self.heading, self.progress):
+            line.ensurePolished()  # the style sheet's font (large text) before measuring
+            wanted = max(wanted, line.fontMetrics().horizontalAdvance(line.text()) + 4)
+        spacing = max(0, self._top_row.spacing())
+        return min(wanted, round(self.width() * HEADING_SHARE)) + spacing
 
     def _restyle(self, theme: str) -> None:
         """The window in `theme`: its style sheet (at the next line of `show_state`), every
@@ -590,7 +608,7 @@ class KioskWindow(QWidget):
         """Nghe lại (listen again): the open overlay, or the prompt and what is wrong now."""
         state = self.ctx.journey.state()
         heard = voice_cues.again(state, self.ctx.journey.seconds_until_reset())
-        prompt = self._prompt(self.current_screen(), state) if heard.prompt else ""
+        prompt = self.prompt(self.current_screen(), state) if heard.prompt else ""
         self.voice.say(heard.text(prompt), state.language)
 
     # -- kiosk behaviour ------------------------------------------------------------------

@@ -398,3 +398,12 @@ def test_voice_texts_spell_numbers_out() -> None:
         for step in raw["steps"]:
             if "say" in step:
                 assert not re.search(r"\d", step["say"]["vi"]), (stem, step["id"], step["say"]["vi"])
+
+
+def test_every_typed_text_field_has_an_example_of_its_own() -> None:
+    """The tour and the journey tests type a field's example; without one a name or an occupation
+    got the sample address ("Nghề nghiệp: Thôn 3, xã Tam Thăng…", issue 11)."""
+    for stem, raw in FILES.items():
+        for fdef in raw.get("fields", []):
+            if fdef["type"] == "text" and not fdef.get("readonly") and fdef.get("keyboard") != "code":
+                assert fdef.get("example"), (stem, fdef["id"])

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from PySide6.QtWidgets import QLabel
 
 from kiosk.catalog import load_catalog
+from kiosk.payment import format_money
 from kiosk.validation import display_value
 
 SERVICES = [service.code for service in load_catalog().services]
@@ -40,6 +41,10 @@ def test_service_tapped_to_printed_receipt(citizen: Any, code: str) -> None:
     if any(step.kind == "people" for step in service.steps):
         for guest in guests:
             assert any(text.startswith(guest.holder.full_name) for text in review), guest.holder.full_name
+    fee = citizen.state().fee_amount  # shown and said before sending (issue 11), free or not
+    shown_fee = format_money(fee) if fee else "Không thu lệ phí"
+    assert shown_fee in review
+    assert shown_fee in window.screens["review"].spoken(citizen.state())
     assert window.overflow() == 0
 
     citizen.next()  # send

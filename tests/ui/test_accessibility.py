@@ -474,3 +474,27 @@ def test_officer_mode_follows_the_keys_and_never_says_a_sign_in_digit(
     focus_on(ui, lambda w: isinstance(w, QPushButton) and w.text().isdigit())
     key(ui, Qt.Key.Key_Return)  # Enter presses the key, as a finger would
     assert officer.login.shown.text().strip()
+
+
+def test_a_space_typed_by_keys_is_said(kiosk_ui: KioskUi, clock: FakeClock) -> None:
+    """Issue 11: after "Thôn 3" the space key said "Thôn 3" again, as if it had not been pressed."""
+    from PySide6.QtWidgets import QLineEdit
+
+    ui = kiosk_ui
+    journey = ui.app.journey
+    hold_key(ui, clock, 2.0)
+    journey.choose_service("1.014063")
+    journey.set_value("reason", "data_changed")
+    journey.edit_step("changed_data")
+    settle()
+    edit = next(e for e in ui.window.current_screen().findChildren(QLineEdit) if e.isVisible())
+    focus_on(ui, lambda w: isinstance(w, QLineEdit))
+    key(ui, Qt.Key.Key_Return)  # into the box: its keyboard
+    space = phrases.KEY_SPACE.get("vi")
+    focus_on(ui, lambda w: isinstance(w, QPushButton) and w.text().casefold() == "t")
+    key(ui, Qt.Key.Key_Return)
+    assert said(ui)[-1] == "T"  # a text starts with a capital
+    focus_on(ui, lambda w: isinstance(w, QPushButton) and w.text() == space)
+    key(ui, Qt.Key.Key_Return)
+    assert edit.text() == "T "
+    assert said(ui)[-1] == f"T, {space.lower()}"

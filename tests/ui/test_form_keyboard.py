@@ -19,6 +19,11 @@ def tap_keys(qtbot, form: QWidget, keys: str) -> None:  # type: ignore[no-untype
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
+def tap_space(qtbot, form: QWidget) -> None:  # type: ignore[no-untyped-def]
+    button = next(b for b in form.findChildren(QPushButton) if b.isVisible() and b.text() == "Dấu cách")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
 def test_keyboard_types_into_the_current_step_only(qtbot, kiosk_ui: KioskUi) -> None:  # type: ignore[no-untyped-def]
     journey = kiosk_ui.app.journey
     journey.start()
@@ -48,3 +53,25 @@ def test_keyboard_types_into_the_current_step_only(qtbot, kiosk_ui: KioskUi) -> 
     assert journey.state().form.values["color"] == "Cde"
     space = [b.text() for b in form.findChildren(QPushButton) if b.isVisible()]
     assert "Space" in space and "Dấu cách" not in space  # the keys are labelled in the new language
+
+
+def test_only_a_name_gets_a_capital_at_every_word(qtbot, kiosk_ui: KioskUi) -> None:  # type: ignore[no-untyped-def]
+    """The occupation came out "Làm Ruộng" (a capital after each space); a name still does."""
+    journey = kiosk_ui.app.journey
+    journey.start()
+    journey.choose_service("1.010039")  # adjusting residence data: the new head's name is typed
+    journey.set_value("change_type", "head")
+    journey.edit_step("new_head_name")
+    form = kiosk_ui.window.screens["form"]
+    qtbot.waitUntil(lambda: form.isVisible(), timeout=2000)
+    tap_keys(qtbot, form, "tran")
+    tap_space(qtbot, form)
+    tap_keys(qtbot, form, "hoa")
+    assert journey.state().form.values["new_head_name"] == "Tran Hoa"
+    journey.choose_service("1.010910")  # vehicle registration: the colour is plain text
+    journey.edit_step("color")
+    qtbot.waitUntil(lambda: journey.state().step.id == "color", timeout=2000)  # type: ignore[union-attr]
+    tap_keys(qtbot, form, "do")
+    tap_space(qtbot, form)
+    tap_keys(qtbot, form, "den")
+    assert journey.state().form.values["color"] == "Do den"

@@ -123,3 +123,16 @@ def test_every_key_keeps_its_size_on_a_portrait_768_px_panel(qtbot, mode: str, l
     for i, a in enumerate(boxes):
         assert not any(a.intersects(b) for b in boxes[i + 1 :]), keys[i].text()
     assert QApplication.instance() is not None
+
+
+def test_a_capital_at_every_word_only_when_asked(qtbot, board) -> None:  # type: ignore[no-untyped-def]
+    keyboard, edit = board
+    keyboard.set_mode("vietnamese", every_word=False)
+    keyboard.attach(edit)
+    press(qtbot, keyboard, "lafm ruoongj")
+    assert edit.text() == "Làm ruộng"
+    edit.clear()
+    keyboard.set_mode("vietnamese", every_word=True)  # a name
+    keyboard.attach(edit)
+    press(qtbot, keyboard, "nguyeenx vawn")
+    assert edit.text() == "Nguyễn Văn"

@@ -13,6 +13,7 @@ from kiosk import languages, phrases
 from kiosk.flow.state import Phase
 from kiosk.text import mark_fallbacks
 from kiosk.voice import plan
+from kiosk.wrap import plain
 from tests.ui.conftest import RecordingVoice
 from ui.app import KioskUi
 
@@ -76,7 +77,8 @@ def test_the_hmong_menu_and_temporary_absence_show_what_falls_back(qtbot: Any, k
         assert window.heading.text() == "Qhia tawm mus ib ntus"
         journey.next()  # intro → consent
         consent = window.current_screen()
-        shown = [label.text() for label in consent.findChildren(type(menu.title)) if label.isVisible()]  # type: ignore[attr-defined]
+        labels = consent.findChildren(type(menu.title))  # type: ignore[attr-defined]
+        shown = [plain(label.text()) for label in labels if label.isVisible()]  # as it reads
         assert "Koj puas pom zoo cia siv koj cov ntaub ntawv?" in shown
         body = next(text for text in shown if text.startswith("Daim ntawv no siv"))  # the data, in Hmong
         assert "\n" + MARK + "Công an xã, phường nơi đặt máy" in body  # who and the rights: Vietnamese

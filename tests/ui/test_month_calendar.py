@@ -75,3 +75,47 @@ def test_a_month_needing_six_weeks_shows_them_and_others_five(qtbot) -> None:  #
     calendar.show_month(dt.date(2026, 2, 1), None)  # starts on a Sunday: 28 days over five weeks
     assert [b.text() for b in calendar.days if b.isVisibleTo(calendar)] == [str(n) for n in range(1, 29)]
     assert not any(b.sizePolicy().retainSizeWhenHidden() for b in calendar.days[35:])  # no sixth row
+
+
+def test_today_is_framed_and_the_chosen_day_filled(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Issue 11: the calendar did not show which day is today, nor (without a style) the chosen one."""
+    from ui.theme import Metrics, stylesheet
+
+    today = dt.date(2026, 12, 4)
+    screen = QWidget()
+    screen.resize(1366, 615)
+    screen.setStyleSheet(stylesheet("normal", Metrics.of(1366, 768), False))
+    widget = DatePicker(("Ngày", "Tháng", "Năm"), START, None, ("+1 tuần", "+1 tháng"), TEXTS, screen, today)
+    widget.setParent(screen)
+    qtbot.addWidget(screen)
+    screen.show()
+    qtbot.mouseClick(widget.calendar_button, Qt.MouseButton.LeftButton)
+    calendar = widget.calendar
+    assert calendar is not None
+    marked = [b.text() for b in calendar.days if b.isVisible() and b.property("today")]
+    assert marked == ["4"]
+    framed, plain_day = calendar.day_button(today), calendar.day_button(dt.date(2026, 12, 5))
+    assert framed is not None and plain_day is not None
+    image = screen.grab().toImage()
+    edge = framed.mapTo(screen, framed.rect().topLeft())
+    plain_edge = plain_day.mapTo(screen, plain_day.rect().topLeft())
+    inset = 4  # inside the 6 px frame, outside the 3 px border of an ordinary key
+    middle = framed.height() // 2
+    assert image.pixelColor(edge.x() + inset, edge.y() + middle) != image.pixelColor(
+        plain_edge.x() + inset, plain_edge.y() + middle
+    )
+    qtbot.mouseClick(calendar.next, Qt.MouseButton.LeftButton)  # January: today is not in it
+    assert not [b for b in calendar.days if b.isVisible() and b.property("today")]
+
+
+def test_the_steppers_show_glyphs_as_big_as_a_heading(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from ui.theme import Metrics, stylesheet
+
+    screen = QWidget()
+    screen.setStyleSheet(stylesheet("normal", Metrics.of(1366, 768), False))
+    widget = DatePicker(("Ngày", "Tháng", "Năm"), START, None, ("+1 tuần", "+1 tháng"), TEXTS, screen)
+    widget.setParent(screen)
+    qtbot.addWidget(screen)
+    screen.show()
+    plus = next(b for b in widget.findChildren(type(widget.week_button)) if b.text() == "+")
+    assert plus.font().pixelSize() >= 48 * 768 // 1080 > widget.week_button.font().pixelSize()

@@ -53,7 +53,8 @@ def test_tour_covers_every_step_and_fits(  # type: ignore[no-untyped-def]
         unconditional = {step.id for step in service.steps if step.when is None}
         assert unconditional <= shown, service.code  # conditional steps appear when their answer does
         assert any(e["service"] == service.code and e["screen"] == "done" for e in screens)
-    assert any(e["name"] == "volume-panel" for e in screens)  # the "Âm lượng" panel, laid out too
+    (panel,) = [e for e in screens if e["name"] == "volume-panel"]  # the "Âm lượng" panel, laid out too
+    assert {"volume-down", "volume-up", "contrast"} <= set(panel["pictograms"])  # as a station with speech
     metrics = Metrics.of(*size)  # the tour's: no display size known, so the fallback panel
     assert manifest["px_per_mm"] == pytest.approx(metrics.px_per_mm)
     target = TARGET_MM * metrics.px_per_mm

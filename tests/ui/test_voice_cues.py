@@ -58,6 +58,12 @@ def step_prompt(ui: KioskUi) -> str:
     return (step.say or step.title).get(V)
 
 
+def go_on(text: str, action: str = "Tiếp tục") -> str:
+    """`text`, then which button goes on and where it is (said to every citizen, not only in
+    accessibility mode: one who cannot read does not know which button is "Tiếp tục")."""
+    return voice_cues.sentences([text, phrases.PRESS_TO_GO_ON[action].get(V)])
+
+
 def test_a_journey_is_heard_step_by_step(qtbot: Any, kiosk_ui: KioskUi) -> None:
     ui, window, journey = kiosk_ui, kiosk_ui.window, kiosk_ui.app.journey
     ear = Ear(ui)
@@ -80,7 +86,7 @@ def test_a_journey_is_heard_step_by_step(qtbot: Any, kiosk_ui: KioskUi) -> None:
     ear.new()
     tap(qtbot, tile)  # second touch on the same tile opens it
     assert journey.state().screen == "intro"
-    assert ear.new() == [service.summary.get(V)]
+    assert ear.new() == [go_on(service.summary.get(V))]
 
     tap(qtbot, window.primary_button)
     uses = step_prompt(ui)  # the consent step's `say`: the data this service uses (Law 91/2025 Art. 9)
@@ -107,10 +113,10 @@ def test_a_journey_is_heard_step_by_step(qtbot: Any, kiosk_ui: KioskUi) -> None:
     stages = [s for s in said if s in {t.get(V) for t in phrases.CARD_STAGES.values()}]
     assert stages[0] == phrases.CARD_STAGES["access"].get(V)  # each stage as the reading reaches it
     assert phrases.CARD_STAGES["DG2"].get(V) in stages and len(stages) >= 3
-    assert said[-1] == f"{phrases.ID_TITLE.get(V)} {NAME}"
+    assert said[-1] == go_on(f"{phrases.ID_TITLE.get(V)} {NAME}", "Đúng, tiếp tục")
 
     tap(qtbot, window.primary_button)
-    assert ear.new() == [step_prompt(ui)]  # the first question …
+    assert ear.new() == [go_on(step_prompt(ui))]  # the first question …
     tap(qtbot, window.primary_button)  # … refused: its error said
     address_error = journey.state().form.errors["destination"].get(V)
     assert ear.new() == [address_error]
@@ -125,8 +131,12 @@ def test_a_journey_is_heard_step_by_step(qtbot: Any, kiosk_ui: KioskUi) -> None:
     for key in "thoon":
         tap(qtbot, next(b for b in picker.keyboard.findChildren(QPushButton) if b.text().lower() == key))
     assert ear.new() == ["T", "h", "o", "ô", "n"]  # each key said back as in every text box (oo → ô)
+    tap(qtbot, picker.keyboard.space_button)
+    assert ear.new() == [phrases.KEY_SPACE.get(V)]  # the picker's street box kept it: said too
+    tap(qtbot, next(b for b in picker.keyboard.findChildren(QPushButton) if b.text() == "3"))
+    assert ear.new() == ["3"]
     tap(qtbot, window.primary_button)
-    assert ear.new() == [step_prompt(ui)]  # the second question of the same screen kind is said too
+    assert ear.new() == [go_on(step_prompt(ui))]  # the second question of the same screen kind is said too
 
     tap(qtbot, window.primary_button)  # both dates missing: both errors, each after its question
     errors = journey.state().form.errors
@@ -144,16 +154,18 @@ def test_a_journey_is_heard_step_by_step(qtbot: Any, kiosk_ui: KioskUi) -> None:
     tap(qtbot, pickers["date_to"].month_button)
     assert len(ear.new()) == 1
     tap(qtbot, window.primary_button)
-    assert ear.new() == [step_prompt(ui)]
+    assert ear.new() == [go_on(step_prompt(ui))]
 
     tap(qtbot, button(window.screens["form"], "Thăm người thân"))
     assert ear.new() == ["Thăm người thân"]  # the tile touched
     window.show_state(journey.state())  # re-rendering says nothing
     assert ear.new() == []
     tap(qtbot, window.listen_button)  # "Nghe lại" says the question again
-    assert ear.new() == [step_prompt(ui)]
+    assert ear.new() == [go_on(step_prompt(ui))]
     tap(qtbot, window.primary_button)
-    assert ear.new() == [step_prompt(ui)]  # the review
+    review = window.screens["review"].spoken(journey.state())
+    assert review.startswith(step_prompt(ui)) and "Lệ phí" in review  # the prompt, then the fee
+    assert ear.new() == [go_on(review, "Gửi hồ sơ")]  # the review
 
     tap(qtbot, window.primary_button)
     qtbot.waitUntil(lambda: journey.state().review.print_state == "printed", timeout=20000)
@@ -254,6 +266,7 @@ def test_each_key_typed_is_said_back() -> None:
     assert said("Nguyen Van", "Nguyen Van ", V) == phrases.KEY_SPACE.get(V)
     assert said("ten", "ten@", V) == phrases.KEY_NAMES["@"].get(V)
     assert said("Tran", "Trâ", V) == "â"  # Telex: "aa" made one letter of two
+    assert said("Làm Ruông", "Làm Ruộng", V) == "Ruộng"  # a tone three letters back: the word
     assert said("0010", "001", V) == phrases.KEY_DELETE.get(V)
     assert said("0010", "", V) == phrases.CLEAR_ALL.get(V)
     assert said("", "ABCDE-FGHJK", V) == ""  # a scanned code is not a key
@@ -266,3 +279,21 @@ def test_status_code_typed_and_the_look_up_are_heard() -> None:
     busy = replace(typed, lookup=replace(typed.lookup, busy=True))
     assert voice_cues.heard(typed, busy).lines == (phrases.LOOKUP_BUSY.get(V),)
     assert not voice_cues.heard(busy, replace(busy, large_text=True))  # said once, not per render
+
+
+def test_the_guest_list_explains_once_then_says_the_count(kiosk_ui: KioskUi) -> None:
+    """The novice bench (issue 11): the 20-second explanation was read again after every guest."""
+    journey = kiosk_ui.app.journey
+    journey.start()
+    journey.choose_service("2.001159")
+    journey.edit_step("guests")
+    state = journey.state()
+    screen = kiosk_ui.window.screens["people"]
+    step = state.step
+    assert step is not None and step.say is not None
+    assert screen.spoken(state).startswith(step.say.get(V))  # no guest yet: what to do, in full
+    values = {**state.form.values, "guests": [{"full_name": NAME}]}
+    one = replace(state, form=replace(state.form, values=values))
+    said = screen.spoken(one)
+    assert step.say.get(V) not in said
+    assert said.startswith(step.title.get(V)) and phrases.PEOPLE_COUNT.get(V).format(n=1) in said

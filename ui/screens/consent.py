@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from kiosk import phrases
 from kiosk.flow.state import FlowState
 from kiosk.text import Text
+from kiosk.wrap import keep_phrases
 from ui.screens.base import Screen, ScreenContext
 from ui.widgets.basics import button, label, scroll_area
 from ui.widgets.icons import pixmap
@@ -44,9 +45,9 @@ class ConsentScreen(Screen):
 
     def show_state(self, state: FlowState) -> None:
         lang = state.language
-        self.title.setText(phrases.CONSENT_TITLE.get(lang))
-        self.body.setText("\n".join(self._body(state)))
-        self.law.setText(phrases.CONSENT_LAW.get(lang))
+        self.title.setText(keep_phrases(phrases.CONSENT_TITLE.get(lang)))
+        self.body.setText(keep_phrases("\n".join(self._body(state))))
+        self.law.setText(keep_phrases(phrases.CONSENT_LAW.get(lang)))
         self.refuse.setText(phrases.CONSENT_NO.get(lang))
 
     def primary_text(self, state: FlowState) -> Text | None:

@@ -122,6 +122,10 @@ class FormScreen(Screen):
         portrait = event.size().height() > event.size().width()
         direction = QBoxLayout.Direction
         self._row.setDirection(direction.TopToBottom if portrait else direction.LeftToRight)
+        # Under the question the keys keep their own height: given 3/5 of a tall panel, a keypad's
+        # rows stood apart with gaps as tall as the keys.
+        self._row.setStretch(0, 1 if portrait else 2)
+        self._row.setStretch(1, 0 if portrait else 3)
         # Ten keys of 16 mm in a row take 712 px: a 768 px wide panel keeps little for margins.
         side = 60 if event.size().width() >= NARROW_PX else NARROW_SIDE_PX
         self._column.setContentsMargins(side, 10, side, 10)
@@ -236,6 +240,7 @@ class FormScreen(Screen):
                     fdef.label.get(lang),
                 ),
                 host=self,
+                today=self.journey.today(),
             )
             picker.changed.connect(lambda iso, fid=fdef.id: self.journey.set_value(fid, iso))
             self._pickers[fdef.id] = picker
@@ -301,7 +306,9 @@ class FormScreen(Screen):
                 self._keyboard.set_labels(
                     phrases.KEY_SPACE.get(lang), phrases.KEY_DELETE.get(lang), phrases.CLEAR_ALL.get(lang)
                 )
-            self._keyboard.set_mode(fdef.keyboard or "vietnamese")
+            every_word = fdef.keyboard == "name"  # "Nguyễn Văn An", but "Làm ruộng"
+            mode = "vietnamese" if fdef.keyboard in ("", "name") else fdef.keyboard
+            self._keyboard.set_mode(mode, every_word)
             self._keyboard.attach(edit)
             self._keyboard.show()
             self._keypad.hide()

@@ -8,16 +8,12 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWi
 from kiosk import phrases
 from kiosk.catalog import Paper
 from kiosk.flow.state import FlowState
+from kiosk.payment import fee_text
 from kiosk.text import Text
+from kiosk.wrap import keep_phrases
 from ui.screens.base import Screen, ScreenContext
 from ui.widgets.basics import clear_layout, label, scroll_area
 from ui.widgets.icons import pixmap
-
-
-def fee_text(amount: int, language: str) -> str:
-    if amount == 0:
-        return phrases.FREE.get(language)
-    return phrases.MONEY.get(language).format(amount=f"{amount:,}".replace(",", "."))
 
 
 class IntroScreen(Screen):
@@ -50,13 +46,13 @@ class IntroScreen(Screen):
             return
         lang = state.language
         self.picture.setPixmap(pixmap(service.pictogram, 140))
-        self.title.setText(service.title.get(lang))
-        self.summary.setText(service.summary.get(lang))
+        self.title.setText(keep_phrases(service.title.get(lang)))
+        self.summary.setText(keep_phrases(service.summary.get(lang)))
         clear_layout(self.details_box)
-        fee = fee_text(service.fee.amount, lang)
+        fee = fee_text(service.fee.amount).get(lang)
         for case in service.fee.cases:
             note = case.note.get(lang)
-            fee += f"; {note}: {fee_text(case.amount, lang)}" if note else ""
+            fee += f"; {note}: {fee_text(case.amount).get(lang)}" if note else ""
         if service.fee.amount or service.fee.cases:
             fee += f" ({service.fee.legal_basis})"
         rows: list[tuple[Text, QWidget]] = [

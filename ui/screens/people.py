@@ -78,7 +78,10 @@ class PeopleScreen(Screen):
         people = state.guests
         none = phrases.PEOPLE_NONE.get(lang)
         count = phrases.PEOPLE_COUNT.get(lang).format(n=len(people)) if people else none
-        said = [super().spoken(state), count]
+        # The step's long explanation once; after each guest the short title and the count (a
+        # 20-second prompt read again per guest cost a lodging with three guests over a minute).
+        step = state.step
+        said = [step.title.get(lang) if people and step is not None else super().spoken(state), count]
         if _vietnamese_only(state):
             said.append(phrases.PEOPLE_VIETNAMESE_ONLY.get(lang))
         return sentences(said)

@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
 from kiosk import phrases
 from kiosk.flow.state import FlowState
+from kiosk.payment import fee_text
 from kiosk.text import Text
 from kiosk.validation import display_value
 from ui.screens.base import Screen, ScreenContext
@@ -45,6 +46,10 @@ class ReviewScreen(Screen):
             grid.addWidget(label(phrases.REVIEW_PERSON.get(lang), "muted"), row, 0)
             grid.addWidget(label(f"{holder.full_name} — {holder.id_number}", "big"), row, 1)
             row += 1
+        # The fee for these answers, before sending (it used to appear only on the done screen).
+        grid.addWidget(label(phrases.INTRO_FEE.get(lang), "muted"), row, 0)
+        grid.addWidget(label(fee_text(state.fee_amount).get(lang), "big"), row, 1)
+        row += 1
         active = {f.id for f in service.active_fields(state.form.values)}
         for index in state.active_steps:
             form_step = service.steps[index]
@@ -71,6 +76,13 @@ class ReviewScreen(Screen):
         grid.setColumnStretch(1, 1)
         grid.setRowStretch(row, 1)
         self.area.setWidget(self.table)
+
+    def spoken(self, state: FlowState) -> str:
+        """The step's prompt, then the fee: a citizen who cannot read hears it before sending."""
+        lang = state.language
+        fee = f"{phrases.INTRO_FEE.get(lang)}: {fee_text(state.fee_amount).get(lang)}."
+        prompt = super().spoken(state).rstrip(".")
+        return f"{prompt}. {fee}" if prompt else fee  # two sentences, each its own clip
 
     def primary_text(self, state: FlowState) -> Text | None:
         return phrases.SEND_AGAIN if state.review.submit_error else phrases.SEND

@@ -293,7 +293,11 @@ class AddressPicker(QWidget):
         if self._province is None or self._commune is None:
             return None
         p, c = self._province, self._commune
-        return Address(p.code, p.name, c.code, c.name, " ".join(self.street.text().split()))
+        typed = self.street.text()
+        street = " ".join(typed.split())
+        if street and typed[-1:].isspace():  # kept while typing: the space key is then said
+            street += " "
+        return Address(p.code, p.name, c.code, c.name, street)
 
     def _show_summary(self) -> None:
         chosen = [x.name for x in (self._commune, self._province) if x is not None]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QLayout, QPushButton, QScrollArea, QWidget
 
+from kiosk.wrap import keep_phrases
 from ui.widgets.icons import icon, pixmap
 from ui.widgets.scroll import TouchScrollArea
 
@@ -39,7 +40,7 @@ class StepHeading:
         self._shown = ""
 
     def show(self, title: str, pictogram: str) -> None:
-        self.title.setText(title)
+        self.title.setText(keep_phrases(title))
         if pictogram != self._shown:
             self._shown = pictogram
             self.picture.setPixmap(pixmap(pictogram, STEP_PICTOGRAM_PX))

@@ -43,8 +43,10 @@ class DatePicker(QWidget):
         steps: tuple[str, str],
         calendar_texts: CalendarTexts | None = None,
         host: QWidget | None = None,
+        today: dt.date | None = None,
     ) -> None:
-        """`host`: the screen the calendar covers while open (it needs more room than the keys)."""
+        """`host`: the screen the calendar covers while open (it needs more room than the keys);
+        `today`: the journey's clock's day, marked on the calendar."""
         super().__init__()
         self._start = start
         self._date = chosen
@@ -53,8 +55,8 @@ class DatePicker(QWidget):
         self._labels: list[QLabel] = []
         for col, title in enumerate(titles):
             grid.addWidget(label(title, "muted", center=True), 0, col)
-            plus = button("+", "key")
-            minus = button("−", "key")
+            plus = button("+", "stepper")
+            minus = button("−", "stepper")
             field = calendar_texts.field if calendar_texts is not None else ""
             for key in (plus, minus):  # said "Ngày về, Ngày, tăng" by keypad navigation, not "tăng"
                 key.setAccessibleName(f"{field}, {title}" if field else title)
@@ -80,7 +82,7 @@ class DatePicker(QWidget):
             self.calendar_button.clicked.connect(self.show_calendar)
             grid.addWidget(self.calendar_button, 5, 0, 1, 3)
             # A child of the screen it covers: it goes with the screen when a session is wiped.
-            self.calendar = MonthCalendar(calendar_texts, host or self)
+            self.calendar = MonthCalendar(calendar_texts, host or self, today or start)
             self.calendar.chosen.connect(self._chosen_on_calendar)
             self.calendar.closed.connect(self.calendar.hide)
             self.destroyed.connect(self.calendar.deleteLater)
@@ -150,7 +152,7 @@ class MonthCalendar(QWidget):
     chosen = Signal(object)  # dt.date
     closed = Signal()  # back to the keys, nothing chosen
 
-    def __init__(self, texts: CalendarTexts, host: QWidget) -> None:
+    def __init__(self, texts: CalendarTexts, host: QWidget, today: dt.date) -> None:
         super().__init__(host)
         self.setObjectName("calendar")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)  # covers what is beneath
@@ -158,15 +160,16 @@ class MonthCalendar(QWidget):
         self._host = host
         host.installEventFilter(self)
         self._texts = texts
-        self._month = dt.date.today().replace(day=1)
+        self._today = today  # framed on the calendar: where "now" is, to count from
+        self._month = today.replace(day=1)
         column = QVBoxLayout(self)
         # Which date this is: open, the calendar covers the form's label (NOTES.md, session 4).
         self.field = label(texts.field, "h2", center=True)
         column.addWidget(self.field)  # parented first: a parentless label made visible is a window
         self.field.setVisible(bool(texts.field))
         header = QHBoxLayout()  # « ‹  Tháng 12 năm 2026  › »: a year or a month at a tap
-        self.previous_year, self.previous = button("«", "key"), button("‹", "key")
-        self.next, self.next_year = button("›", "key"), button("»", "key")
+        self.previous_year, self.previous = button("«", "stepper"), button("‹", "stepper")
+        self.next, self.next_year = button("›", "stepper"), button("»", "stepper")
         for widget, months in (
             (self.previous_year, -12),
             (self.previous, -1),
@@ -250,6 +253,11 @@ class MonthCalendar(QWidget):
             widget.setSizePolicy(policy)
             widget.setVisible(inside)
             widget.setChecked(inside and self._chosen == month.replace(day=number))
+            today = inside and self._today == month.replace(day=number)
+            if widget.property("today") != today:
+                widget.setProperty("today", today)
+                widget.style().unpolish(widget)
+                widget.style().polish(widget)
 
     def _tap(self, index: int) -> None:
         number = index - self._month.weekday() + 1

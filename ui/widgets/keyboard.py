@@ -47,6 +47,7 @@ class Keyboard(QWidget):
         self._target: QLineEdit | None = None
         self._shift = True
         self.mode = ""
+        self.every_word = True  # a capital at each word (names, addresses), or only at the start
         self.method = "telex"
         column = QVBoxLayout(self)
         column.setSpacing(8)
@@ -146,13 +147,15 @@ class Keyboard(QWidget):
         super().resizeEvent(event)
 
     # -- what is typed where ----------------------------------------------------------------
-    def set_mode(self, mode: str) -> None:
-        """The layout for a kind of field (MODES); the Telex/VNI choice is kept."""
+    def set_mode(self, mode: str, every_word: bool = True) -> None:
+        """The layout for a kind of field (MODES); the Telex/VNI choice is kept. `every_word`: the
+        shift comes on at each word (a name, an address), else only at the start ("Làm ruộng")."""
         if mode not in MODES:
             raise ValueError(f"unknown keyboard mode {mode!r}")
-        if mode == self.mode:
+        if (mode, every_word) == (self.mode, self.every_word):
             return
         self.mode = mode
+        self.every_word = every_word
         vietnamese = mode == "vietnamese"
         self.marks.setVisible(vietnamese)
         self.method_button.setVisible(vietnamese)
@@ -185,8 +188,9 @@ class Keyboard(QWidget):
 
     # -- keys -------------------------------------------------------------------------------
     def _at_word_start(self) -> bool:
+        """Where the shift comes on by itself: a new word (or, with `every_word` off, the text's start)."""
         head = self._head()
-        return not head or head.endswith(" ")
+        return not head.strip() or (self.every_word and head.endswith(" "))
 
     def _head(self) -> str:
         if self._target is None:
@@ -258,7 +262,7 @@ class Keyboard(QWidget):
             text = text.upper()
             self._unshift()
         self._edit_head(lambda head: head + text)
-        if text == " " and self.mode == "vietnamese":
+        if text == " " and self.mode == "vietnamese" and self.every_word:
             self._shift = True
             self._refresh()
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout
 
-from kiosk.wrap import keep_phrases
+from kiosk.wrap import keep_phrases, plain
 from ui.widgets.basics import label
 from ui.widgets.icons import pixmap
 
@@ -70,7 +70,7 @@ class Tile(WrappingButton):
 
     def text(self) -> str:
         """The name, as a button's text (what tests and voice look for)."""
-        return self.name.text().replace("\u00a0", " ")
+        return plain(self.name.text())
 
 
 class ChoiceTile(WrappingButton):
@@ -102,4 +102,4 @@ class ChoiceTile(WrappingButton):
         self.updateGeometry()
 
     def text(self) -> str:
-        return self.caption.text().replace("\u00a0", " ")
+        return plain(self.caption.text())
