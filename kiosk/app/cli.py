@@ -32,10 +32,10 @@ def _config(args: argparse.Namespace) -> Config:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    # No cyclic garbage collection until the kiosk's window has painted (ui/launch.py turns it on
-    # again): the start-up allocates objects by the hundred thousand (PySide6's modules, the
-    # widgets) and creates next to no garbage, so each full collection in it only walks them, ~10 ms
-    # of the first frame in all.
+    # No cyclic garbage collection until the kiosk is built behind its first frame (ui/launch.py
+    # turns it on again): the start-up allocates objects by the hundred thousand (PySide6's
+    # modules, the widgets) and makes next to no garbage, so each full collection in it only walks
+    # them, ~10 ms of the first frame in all.
     gc.disable()
     config = _config(args)
     from kiosk.station_lock import StationLock

@@ -47,7 +47,7 @@ def _svg(name: str, theme: str) -> bytes | None:
 
     try:
         svg = (Path(next(iter(resources.__path__))) / "icons" / f"{name}.svg").read_bytes()
-    except FileNotFoundError:
+    except OSError:
         return None
     return svg.replace(PRIMARY, RECOLOUR[theme]) if theme in RECOLOUR else svg
 
