@@ -455,9 +455,9 @@ class WorkerKeys(Section):
 
 def language_codes() -> tuple[str, ...]:
     """vi, en and the bundled language packs (resources/languages/<code>.toml: kiosk/languages.py)."""
-    from importlib import resources
+    import resources  # its files read directly: importlib.resources is ~2.5 ms of `kiosk run`'s start
 
-    folder = resources.files("resources") / "languages"
+    folder = Path(next(iter(resources.__path__))) / "languages"
     return (
         "vi",
         "en",

@@ -5,7 +5,7 @@ Polite address ("Ông/Bà"), short sentences, no codes: see ux.md. Every phrase 
 
 from __future__ import annotations
 
-from kiosk.ports.card import CardErrorReason
+from kiosk.ports.card_errors import CardErrorReason  # not kiosk.ports.card: see that module
 from kiosk.text import Text
 
 T = Text.of

@@ -3,19 +3,24 @@ the core and build the kiosk behind it (`ui.app.KioskUi`), which takes its place
 
 Nothing of the kiosk beyond that is imported before the first paint: a station starts this at
 every boot and after every power cut, and the citizen in front of it sees the screen come up.
+Nor is PySide6's `Qt` namespace touched before it: its first use builds every Qt enum in Python
+(~18 ms), so the first frame is presented by `present_first`, and the kiosk's window by `present`.
 """
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtGui import QColor, QCursor, QGuiApplication, QPixmap
 from PySide6.QtWidgets import QApplication, QWidget
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QEvent
+
     from kiosk.app.worker_child import WorkerChild
     from kiosk.config import Config
     from ui.app import KioskUi
@@ -31,6 +36,8 @@ class FirstPaint(QObject):
         self._then: Callable[[], None] | None = then
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        from PySide6.QtCore import QEvent  # here: its Python type costs ~1.5 ms, not before a frame
+
         if event.type() == QEvent.Type.Paint and self._then is not None:
             then, self._then = self._then, None
             QTimer.singleShot(0, self, then)  # after this paint has reached the screen
@@ -51,6 +58,8 @@ def present(window: QWidget, *, windowed: bool) -> None:
         window.resize(*WINDOWED_SIZE)
         window.show()
     else:
+        from PySide6.QtCore import Qt
+
         window.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
         screen = QApplication.primaryScreen()
         if screen is not None:  # with no window manager (xvfb-run, bare X) nobody else sizes it
@@ -59,15 +68,35 @@ def present(window: QWidget, *, windowed: bool) -> None:
         QApplication.setOverrideCursor(Qt.CursorShape.BlankCursor)
 
 
+def present_first(frame: QWidget, *, windowed: bool) -> None:
+    """`present` for the first frame, through no Qt enum (see the module): full screen, its flags
+    are set by name on its native window (QWindow's `flags` property; QWidget's own setter takes
+    only the enum) and the cursor hidden with a blank picture."""
+    if windowed:
+        present(frame, windowed=True)
+        return
+    frame.winId()  # makes its native window, to be given its flags before it is shown
+    handle = frame.windowHandle()
+    if handle is not None:
+        handle.setProperty("flags", "Window|FramelessWindowHint|WindowStaysOnTopHint")
+    screen = QApplication.primaryScreen()
+    if screen is not None:  # with no window manager (xvfb-run, bare X) nobody else sizes it
+        frame.setGeometry(screen.geometry())
+    frame.showFullScreen()
+    blank = QPixmap(16, 16)
+    blank.fill(QColor(0, 0, 0, 0))
+    QApplication.setOverrideCursor(QCursor(blank))
+
+
 def run(config: Config, *, windowed: bool) -> int:
     """The first frame paints before the core is even imported; the kiosk is built behind it on
     the next turn of the event loop and takes its place."""
     qt_app = QApplication.instance() or QApplication(sys.argv[:1])
-    from ui.compose import FirstFrame
+    from ui.first_frame import FirstFrame
     from ui.theme import Metrics
 
     metrics = Metrics.of(*screen_size(windowed), config.ui.screen_diagonal_inch, QApplication.primaryScreen())
-    first = FirstFrame(config.ui.theme, metrics, config.ui.language)
+    first = FirstFrame(config.ui.theme, metrics, config.ui.language, config.cache_dir / "pictograms")
     kiosk: list[KioskUi] = []
     children: list[WorkerChild] = []
 
@@ -75,7 +104,7 @@ def run(config: Config, *, windowed: bool) -> int:
         first.close()
         first.deleteLater()  # its widgets and its 1366×768 backing store (~4 MB)
 
-    def build() -> None:
+    def make_kiosk() -> None:
         # The frame is painted into the backing store but may still sit in the client's buffer to
         # the display server: send it and wait for it to be drawn before the imports hold the loop.
         QGuiApplication.sync()
@@ -108,9 +137,16 @@ def run(config: Config, *, windowed: bool) -> int:
         ui.first_frame_gone = FirstPaint(kiosk_painted)  # once the kiosk has painted
         ui.window.installEventFilter(ui.first_frame_gone)
 
-    painted = FirstPaint(build)
-    first.installEventFilter(painted)
-    present(first, windowed=windowed)
+    def build() -> None:
+        try:
+            make_kiosk()
+        finally:
+            # Off since `kiosk run` began (kiosk/app/cli.py): the imports and widgets of the start
+            # are made, and from here on a session makes garbage.
+            gc.enable()
+
+    first.when_painted(build)
+    present_first(first, windowed=windowed)
     code = qt_app.exec()
     for ui in kiosk:
         ui.close()

@@ -33,7 +33,7 @@ from kiosk.app.cli import build_parser
 build_parser(only_run=True).parse_args(["run", "--demo"])  # what `kiosk run` parses with
 app = QApplication([])
 import ui.launch
-from ui.compose import FirstFrame
+from ui.first_frame import FirstFrame
 from ui.theme import Metrics
 frame = FirstFrame("normal", Metrics.of(1366, 768), "vi")
 frame.resize(1366, 768)
@@ -53,15 +53,15 @@ def test_the_first_frame_needs_neither_the_core_nor_the_database() -> None:
 
 
 RUN = """
-import json, sys
+import gc, json, sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QLabel
 from kiosk.config import load_config
 from ui.launch import run
-from ui.compose import FirstFrame
+from ui.first_frame import FirstFrame
 from ui.window import KioskWindow
 
-seen, first_texts, kiosk_texts = [], set(), set()
+seen, first_texts, kiosk_texts, collecting = [], set(), set(), []
 
 def texts(widget):
     return {label.text() for label in widget.findChildren(QLabel) if label.text()}
@@ -72,6 +72,7 @@ def look():
     for widget in shown:
         (first_texts if isinstance(widget, FirstFrame) else kiosk_texts).update(texts(widget))
     if seen[-1] == ["KioskWindow"] or len(seen) > 3000:  # the first frame has gone (or never will)
+        collecting.append(gc.isenabled())
         QApplication.instance().quit()
     else:
         QTimer.singleShot(20, look)
@@ -79,8 +80,10 @@ def look():
 app = QApplication([])
 QTimer.singleShot(0, look)
 config = load_config(overrides={"paths.data_dir": sys.argv[1]}, demo=True, environ={})
+gc.disable()  # as `kiosk run` does (kiosk/app/cli.py) until the kiosk is built
 code = run(config, windowed=True)
-print(json.dumps({"code": code, "seen": seen, "first": sorted(first_texts), "kiosk": sorted(kiosk_texts)}))
+print(json.dumps({"code": code, "seen": seen, "first": sorted(first_texts), "kiosk": sorted(kiosk_texts),
+                  "collecting": collecting}))
 """
 
 
@@ -97,6 +100,7 @@ def test_run_shows_the_first_frame_then_the_kiosk_in_its_place(tmp_path: Path) -
     result = json.loads(done.stdout.strip().splitlines()[-1])
     seen = result["seen"]
     assert result["code"] == 0
+    assert result["collecting"] == [True]  # garbage collection on again once the kiosk was built
     assert seen[0] == ["FirstFrame"]  # before the kiosk was built
     assert seen[-1] == ["KioskWindow"]
     since = next(i for i, shown in enumerate(seen) if "KioskWindow" in shown)

@@ -20,7 +20,7 @@ import ui.app
 from kiosk.app.channel import answers
 from kiosk.app.scripted import journey_steps
 from kiosk.config import load_config
-from ui.compose import FirstFrame
+from ui.first_frame import FirstFrame
 from ui.launch import run
 from ui.window import KioskWindow
 
