@@ -77,9 +77,20 @@ class Journey:
 PRESS = re.compile(r"\bbấm ([^.,;:!?]+)", re.IGNORECASE)  # "Rồi bấm Tiếp tục", "Bấm Thêm khách"
 
 
+# Where the go-on button is, as the voice says it for a citizen who cannot read its name.
+PRIMARY_PLACE = "ở góc dưới bên phải"
+
+
 def named(button: str, heard: str) -> bool:
-    """Whether what was heard says to press `button` (by its name or the start of it)."""
-    return any(button.casefold().startswith(m.group(1).strip().casefold()) for m in PRESS.finditer(heard))
+    """Whether what was heard says to press `button`: by its name (or the start of it), or, for the
+    go-on button, by where it is ("bấm nút Tiếp tục ở góc dưới bên phải", "bấm nút ở góc …")."""
+    for match in PRESS.finditer(heard):
+        said = match.group(1).strip().casefold().removeprefix("nút ").strip()
+        if said.startswith(PRIMARY_PLACE) or button.casefold().startswith(said):
+            return True
+        if said.startswith(button.casefold()):
+            return True
+    return False
 
 
 def _iso(day: dt.date) -> str:

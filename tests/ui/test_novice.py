@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bench.novice import Ear, Run, Said, Tap, drive, speech_waits
+from bench.novice import Ear, Run, Said, Tap, drive, named, speech_waits
 from kiosk.config import load_config
 from tests.e2e.conftest import PAYMENT
 from ui.app import KioskUi
@@ -62,3 +62,11 @@ def test_a_card_laid_on_the_reader_waits_for_the_prompt_too() -> None:
     waits = speech_waits(run, [4.0, 2.0])
     assert [round(w, 6) for w, _gap in waits] == [3.1, 1.1, 0.0]
     assert run.summary([4.0, 2.0])["speech_wait_by_place"] == {"card": 4.2, "receipt": 0.0}
+
+
+def test_a_go_on_button_is_named_by_its_name_or_its_place() -> None:
+    assert named("Tiếp tục", "Khách đến ngày nào? Rồi bấm Tiếp tục")
+    assert named("Tiếp tục", "Xong thì bấm nút Tiếp tục ở góc dưới bên phải")
+    assert named("Đúng, tiếp tục", "Đây có phải là Ông/Bà không? Nếu đúng, bấm nút ở góc dưới bên phải")
+    assert not named("Tiếp tục", "Khách đến ngày nào?")
+    assert not named("Gửi hồ sơ", "Bấm Thêm khách")
