@@ -31,9 +31,15 @@ sys.exit(args.func(args))
 
 
 def run(*argv: str) -> tuple[int, str]:
+    """`argv` may end with `--config FILE`, which `kiosk` takes before the command."""
     parser = argparse.ArgumentParser(prog="kiosk")
     add_card_commands(parser.add_subparsers(dest="command", required=True))
+    config = None
+    if "--config" in argv:
+        at = argv.index("--config")
+        config, argv = Path(argv[at + 1]), argv[:at] + argv[at + 2 :]
     args = parser.parse_args(list(argv))
+    args.config = config
     out = io.StringIO()
     with redirect_stdout(out):
         code = args.func(args)
@@ -74,7 +80,7 @@ def test_wrong_can_is_reported_in_plain_words() -> None:
 
 
 @pytest.mark.pcscd
-def test_emulate_then_read_through_pcscd(pcscd: None) -> None:
+def test_emulate_then_read_through_pcscd(pcscd: None, tmp_path: Path) -> None:
     emulator = subprocess.Popen(
         [sys.executable, "-c", EMULATE, "card", "emulate", "--index", "3", "--large-photo"],
         stdout=subprocess.PIPE,
@@ -95,6 +101,12 @@ def test_emulate_then_read_through_pcscd(pcscd: None) -> None:
         assert report["dg13"]["full_name"] == "Trần Văn Đức"
         assert report["passive_auth"] == "valid"
         assert report["photo"]["bytes"] > 18_000
+        # No --trust: the station's card.trust_dir, as `kiosk run` has it (it said chain_unknown).
+        config = tmp_path / "kiosk.toml"
+        config.write_text(f'[card]\ntrust_dir = "{TEST_TRUST_DIR}"\n', "utf-8")
+        read = ("card", "read", "--reader", VPCD_READER, "--id", "049098007788", "--no-photo")
+        code, report = run_json(*read, "--config", str(config))
+        assert code == 0 and report["passive_auth"] == "valid"
     finally:
         emulator.terminate()
         assert emulator.wait(timeout=10) == 0
