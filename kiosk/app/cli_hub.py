@@ -33,6 +33,7 @@ import argparse
 import datetime as dt
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,19 @@ def _cache_seconds(text: str) -> float:
     return value
 
 
+def _one_of(env: str, *choices: str) -> Callable[[str], str]:
+    """An option whose default comes from `env`: argparse checks `choices` against the command line
+    only, so `KIOSK_HUB_COOKIES=sekure` passed silently (and turned Secure cookies off)."""
+
+    def check(text: str) -> str:
+        if text not in choices:
+            allowed = ", ".join(choices)
+            raise argparse.ArgumentTypeError(f"{env} (or the option): one of {allowed}, not {text!r}")
+        return text
+
+    return check
+
+
 def add_hub_commands(subparsers: Any) -> None:
     hub = subparsers.add_parser("hub", help="the province hub: run it; enrol this station with it")
     commands = hub.add_subparsers(dest="hub_command", required=True)
@@ -86,6 +100,7 @@ def add_hub_commands(subparsers: Any) -> None:
     serve.add_argument(
         "--cookies",
         choices=["secure", "plain"],
+        type=_one_of("KIOSK_HUB_COOKIES", "secure", "plain"),
         default=os.environ.get("KIOSK_HUB_COOKIES", "secure"),
         help="console cookies Secure, sent over HTTPS only (default: the hub is behind the TLS proxy); "
         "plain only for a hub reached without TLS on loopback (tests)",
@@ -106,6 +121,7 @@ def add_hub_commands(subparsers: Any) -> None:
     serve.add_argument(
         "--http-stack",
         choices=["fast", "plain"],
+        type=_one_of("KIOSK_HUB_HTTP_STACK", "fast", "plain"),
         default=os.environ.get("KIOSK_HUB_HTTP_STACK", "fast"),
         help="uvicorn's loop and parser: fast = uvloop + httptools (default), plain = asyncio + h11",
     )

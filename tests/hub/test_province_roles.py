@@ -258,3 +258,18 @@ def test_the_hub_answers_the_proxys_liveness_probe(hub: HubServer) -> None:
 
     answer = httpx.get(hub.url + "/livez", timeout=10)
     assert (answer.status_code, answer.text) == (200, "ok")
+
+
+@pytest.mark.parametrize(
+    ("env", "bad"), [("KIOSK_HUB_COOKIES", "sekure"), ("KIOSK_HUB_HTTP_STACK", "fastest")]
+)
+def test_a_misspelt_hub_environment_value_is_an_error_naming_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], env: str, bad: str
+) -> None:
+    """argparse checks `choices` against the command line only: KIOSK_HUB_COOKIES=sekure served
+    the console with plain cookies."""
+    monkeypatch.setattr("kiosk.app.root.build_hub_app", lambda *a, **options: pytest.fail("built"))
+    monkeypatch.setenv(env, bad)
+    with pytest.raises(SystemExit):
+        main(["hub", "serve", "--url", "u", "--keys", "k"])
+    assert env in capsys.readouterr().err
