@@ -138,3 +138,17 @@ def test_the_check_sees_hidden_imports(tmp_path: Path, where: str, source: str, 
         assert violations([path]), f"{where}: {source!r} should break the {layer} contract"
     finally:
         ROOT = saved
+
+
+def test_the_flow_and_the_status_look_up_do_not_import_each_other() -> None:
+    """Issue 8: `kiosk.flow` and `kiosk.status` imported each other. The look-up reads the flow's
+    state; the flow holds only its result (`kiosk.status_result`), type-only imports included."""
+    flow = sorted((ROOT / "kiosk" / "flow").rglob("*.py"))
+    assert flow
+    problems = [
+        f"{path.relative_to(ROOT)}:{line}: imports {name}"
+        for path in flow
+        for line, name in imported_names(path)
+        if matches(name, "kiosk.status")
+    ]
+    assert not problems

@@ -10,7 +10,7 @@ from kiosk.flow.state import LookupState, Phase
 from kiosk.flow.walk import Walk
 
 if TYPE_CHECKING:
-    from kiosk.status import StatusResult
+    from kiosk.status_result import StatusResult
 
 
 class LookupIntents(Walk):

@@ -15,7 +15,7 @@ from kiosk.ports.card import CardErrorReason, Holder
 from kiosk.text import Text
 
 if TYPE_CHECKING:
-    from kiosk.status import StatusResult
+    from kiosk.status_result import StatusResult
 
 
 class Phase(enum.Enum):
