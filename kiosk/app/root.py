@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import queue
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -927,17 +928,42 @@ def build_app(
     if side is not None:  # an app dropped unclosed (a test) still stops serving, at the latest at exit
         import weakref
 
+        _start_closer()  # here, on an ordinary path: never from inside a collection
         weakref.finalize(app, _close_later, closing)
     return app
+
+
+# Dropped apps' closers, run by one long-lived thread. A finalizer only puts its app here:
+# `SimpleQueue.put` is safe inside a garbage collection (it neither blocks nor runs Python code),
+# where starting a thread was not: `Thread.start()` waited for the new thread while the collection
+# it had interrupted held up the others, and a suite sat still (session 11, test_services).
+_DROPPED: queue.SimpleQueue[list[Callable[[], None]]] = queue.SimpleQueue()
+_closer: list[threading.Thread] = []
+_closer_lock = threading.Lock()
+
+
+def _start_closer() -> None:
+    with _closer_lock:
+        if not _closer:
+            thread = threading.Thread(target=_close_dropped_apps, name="close-dropped-apps", daemon=True)
+            thread.start()
+            _closer.append(thread)
+
+
+def _close_dropped_apps() -> None:
+    while True:
+        for close in _DROPPED.get():
+            try:
+                close()
+            except Exception:  # one app's broken close must not keep the next from closing
+                logging.getLogger(__name__).exception("closing a dropped kiosk app")
 
 
 def _close_later(closing: list[Callable[[], None]]) -> None:
     """A dropped app's finalizer: the garbage collector runs it on whichever thread it interrupts,
     possibly the channel's own serving thread, whose `shutdown()` would then wait on itself for
-    ever (a suite could sit until CI's limit). Closing on a thread of its own never blocks it."""
-    threading.Thread(
-        target=lambda: [close() for close in closing], name="close-dropped-app", daemon=True
-    ).start()
+    ever. It hands the closing to the closer thread and returns at once."""
+    _DROPPED.put(closing)
 
 
 def make_desk(config: Config, desk: OfficerDesk | None = None, clock: Clock = local_now) -> DossierDesk:

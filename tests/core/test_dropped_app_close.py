@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from kiosk.app.channel import StationLink, StationServer, answers
-from kiosk.app.root import _close_later
+from kiosk.app.root import _close_later, _start_closer
 
 
 def test_the_finalizer_returns_inside_the_links_lock_and_the_server_still_stops(tmp_path: Path) -> None:
@@ -21,6 +21,8 @@ def test_the_finalizer_returns_inside_the_links_lock_and_the_server_still_stops(
     def close() -> None:  # what serve_in_thread hands the app
         link.close()
         server.close()
+
+    _start_closer()  # as build_app does, before any finalizer can run
 
     def interrupted_thread() -> None:
         with link._lock:  # where an allocation may set off a collection
@@ -35,3 +37,14 @@ def test_the_finalizer_returns_inside_the_links_lock_and_the_server_still_stops(
         time.sleep(0.05)
     assert not path.exists()
     assert not answers(path, timeout_s=1.0)
+
+
+def test_the_finalizer_starts_no_thread() -> None:
+    """Starting a thread from inside a garbage collection hung a suite (Thread.start waits for the
+    new thread); the finalizer only queues the closing for the one closer thread."""
+    _start_closer()
+    closed = threading.Event()
+    before = threading.active_count()
+    _close_later([closed.set])
+    assert threading.active_count() == before
+    assert closed.wait(timeout=30)
