@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QPoint, QRect, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QKeySequence, QMouseEvent, QResizeEvent, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QMouseEvent, QPixmap, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QBoxLayout,
@@ -278,6 +278,8 @@ class KioskWindow(QWidget):
         column.addWidget(bottom)
         self._column = column
         self._band: QWidget | None = None
+        self.prebuilding = False  # screens or their parts are being made ahead (`prebuild`)
+        self._unpainted: list[Screen] = []  # built ahead, not yet painted off screen (`prebuild`)
 
         # The on-screen volume works on the voice's Loudness (the sink, devices/audio/sink.py);
         # each new citizen starts at the station's volume, whatever the last one chose.
@@ -513,29 +515,53 @@ class KioskWindow(QWidget):
 
     def _drop_screens(self) -> None:
         """Session wipe: every screen but the idle one is destroyed (with whatever a citizen typed
-        or was shown in it) and built afresh for the next person."""
-        dropped = [n for n in self.screens if n != "idle"]
-        for name in dropped:
-            screen = self.screens.pop(name)
+        or was shown in it) and built afresh for the next person, except the `kept` ones (the
+        menu, the form with its pickers: slow to make), which wipe themselves instead."""
+        wiped = [n for n in self.screens if n != "idle"]
+        # The idle screen first: removing the current screen from the stack would show another
+        # (the form, ~700 widgets) for nothing before the idle one (~20 ms of the touch).
+        self.stack.setCurrentWidget(self.screens["idle"])
+        for name in wiped:
+            screen = self.screens[name]
+            if screen.kept:
+                screen.wipe()
+                continue
+            del self.screens[name]
+            if screen in self._unpainted:
+                self._unpainted.remove(screen)
             self.stack.removeWidget(screen)
             screen.deleteLater()
-        if dropped:  # after the idle screen has painted: building the menu first delayed it ~40 ms
+        if wiped:  # after the idle screen has painted: building the menu first delayed it ~40 ms
+            self.prebuilding = True
             QTimer.singleShot(PREBUILD_AFTER_WIPE_MS, self, self.prebuild)  # cancelled with the window
 
     def prebuild(self) -> None:
-        """Build the screens not built yet, one per turn of the event loop, while nobody is using
-        the kiosk: a touch then never waits for a screen to be made (a menu of pictograms takes
-        ~150 ms to build on a station PC)."""
+        """Build the screens not built yet, then the parts they make ahead (`Screen.prepare`), one
+        per turn of the event loop, while nobody is using the kiosk: a touch then never waits for
+        a screen to be made (a menu of pictograms takes ~150 ms to build on a station PC)."""
+        self.prebuilding = self.ctx.journey.state().phase is Phase.IDLE
+        if not self.prebuilding:
+            return  # the session's end starts it again
         missing = [name for name in SCREENS if name not in self.screens]
-        if not missing or self.ctx.journey.state().phase is not Phase.IDLE:
+        if missing:
+            screen = self.screens[missing[0]]  # looking it up builds it
+            # Style sheet and layout resolved now rather than on the touch that first shows it.
+            screen.resize(self.stack.size())
+            screen.ensurePolished()
+            layout = screen.layout()
+            if layout is not None:
+                layout.activate()
+            self._unpainted.append(screen)
+        elif any(screen.prepare() for screen in list(self.screens.values())):
+            pass
+        elif self._unpainted:
+            # Painted once off screen: the text layouts and glyphs of its first paint made now
+            # (the menu's first show after start took ~60 ms more than its second).
+            screen = self._unpainted.pop(0)
+            screen.render(QPixmap(screen.size()))
+        else:
+            self.prebuilding = False  # all built, prepared and painted
             return
-        screen = self.screens[missing[0]]  # looking it up builds it
-        # Style sheet and layout resolved now rather than on the touch that first shows it.
-        screen.resize(self.stack.size())
-        screen.ensurePolished()
-        layout = screen.layout()
-        if layout is not None:
-            layout.activate()
         QTimer.singleShot(0, self, self.prebuild)  # cancelled with the window
 
     # -- volume and contrast (ui/widgets/comfort.py) ---------------------------------------

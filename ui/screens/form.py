@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QMouseEvent, QResizeEvent
+from PySide6.QtGui import QMouseEvent, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QButtonGroup,
@@ -39,6 +39,9 @@ from ui.widgets.tile import ChoiceTile
 
 if TYPE_CHECKING:
     from ui.widgets.address_picker import AddressPicker
+
+KEPT_DATES = 2  # the most dates one step asks (1.003677 "dates": leaving and coming back)
+COMMUNE_CHUNK = 40  # commune tiles made per turn of the event loop while idle (~25 ms)
 
 
 def address_labels(language: str) -> dict[str, str]:
@@ -78,6 +81,8 @@ def step_pictogram(service: Service, step: Step, values: Mapping[str, Any]) -> s
 
 
 class FormScreen(Screen):
+    kept = True  # with its keyboard and pickers; `wipe` clears what a citizen answered
+
     def __init__(self, ctx: ScreenContext) -> None:
         super().__init__(ctx)
         column = QVBoxLayout(self)
@@ -104,6 +109,16 @@ class FormScreen(Screen):
         self._tiles: dict[str, list[tuple[str, QPushButton]]] = {}
         self._bookings: dict[str, AppointmentPicker] = {}
         self._addresses: list[AddressPicker] = []
+        # The address and date pickers are made ahead (`prepare`, while the kiosk is idle) and
+        # kept: children of the body, taken out of its layout and hidden between the steps that
+        # ask for them, never re-parented (that re-polished their ~300 widgets under the window's
+        # style sheet, slower than making them), reset at the session wipe (`wipe`). Making them
+        # on the step held the UI thread 100-300 ms at the touch that showed it (bench/stalls.py).
+        self._kept_addresses: list[AddressPicker] = []
+        self._kept_dates: list[DatePicker] = []
+        self._dates_language = ctx.journey.state().language  # the kept date pickers' texts
+        self._field_of: dict[int, str] = {}  # id() of a kept picker in use → its field
+        self._unpainted: list[QWidget] = []  # kept pickers not yet painted off screen (`prepare`)
         # Built once with the screen (ahead, while the kiosk is idle) and kept across steps: making
         # a 55-key keyboard took ~80 ms of the UI thread on each step that has a text field.
         self._keyboard_language = ctx.journey.state().language
@@ -136,7 +151,8 @@ class FormScreen(Screen):
     def _build(self, state: FlowState) -> None:
         assert state.service is not None and state.step is not None
         lang = state.language
-        clear_layout(self.body)
+        clear_layout(self.body, keep=self._kept())
+        self._field_of.clear()
         self._keyboard.detach()  # its field is gone with the body
         self._keyboard.hide()
         self._keypad.hide()
@@ -223,22 +239,12 @@ class FormScreen(Screen):
         if fdef.type == "date":
             # Empty until chosen; the first key steps from where the journey says to start.
             start = parse_date(state.form.date_starts.get(fdef.id)) or self.journey.today()
-            picker = DatePicker(
-                (phrases.DATE_DAY.get(lang), phrases.DATE_MONTH.get(lang), phrases.DATE_YEAR.get(lang)),
-                start,
-                parse_date(value),
-                (phrases.DATE_PLUS_WEEK.get(lang), phrases.DATE_PLUS_MONTH.get(lang)),
-                CalendarTexts(
-                    phrases.DATE_CALENDAR.get(lang),
-                    phrases.DATE_KEYS.get(lang),
-                    phrases.DATE_MONTH_OF.get(lang),
-                    tuple(phrases.WEEKDAYS.get(lang).split()),
-                    fdef.label.get(lang),
-                ),
-                host=self,
-            )
-            picker.changed.connect(lambda iso, fid=fdef.id: self.journey.set_value(fid, iso))
+            picker = self._kept_date(len(self._pickers), lang)
+            picker.set_field(fdef.label.get(lang))
+            picker.set_date(parse_date(value), start)
+            self._field_of[id(picker)] = fdef.id
             self._pickers[fdef.id] = picker
+            picker.show()
             return picker
         if fdef.type == "choice":
             holder = QWidget()
@@ -274,14 +280,122 @@ class FormScreen(Screen):
         self.journey.set_value(field_id, ticked)
 
     def _address_input(self, fdef: Field, value: object, lang: str) -> QWidget:
+        picker = self._kept_address(len(self._addresses))
+        picker.set_labels(address_labels(lang))
+        picker.set_value(value if isinstance(value, dict) else None)  # said nothing: not in use yet
+        self._field_of[id(picker)] = fdef.id
+        self._addresses.append(picker)
+        picker.show()
+        return picker
+
+    # -- kept pickers ---------------------------------------------------------------------
+    def _kept(self) -> list[QWidget]:
+        return [*self._kept_addresses, *self._kept_dates]
+
+    def _kept_address(self, index: int) -> AddressPicker:
+        """The `index`th kept address picker, made now if it was not made ahead."""
         from ui.widgets.address_picker import AddressPicker  # the unit lists load on first use
 
-        picker = AddressPicker(address_labels(lang))
-        picker.set_value(value if isinstance(value, dict) else None)
-        picker.changed.connect(lambda v, fid=fdef.id: self.journey.set_value(fid, v))
-        picker.asked.connect(self.say)  # its own questions, each said like a step's
-        self._addresses.append(picker)
-        return picker
+        while len(self._kept_addresses) <= index:
+            picker = AddressPicker(address_labels(self._keyboard_language))
+            picker.changed.connect(lambda v, p=picker: self._answered(p, v))
+            picker.asked.connect(lambda text, p=picker: self._asked(p, text))
+            self._keep(picker)
+            self._kept_addresses.append(picker)
+        return self._kept_addresses[index]
+
+    def _kept_date(self, index: int, lang: str) -> DatePicker:
+        """The `index`th kept date picker in `lang`, made now if it was not made ahead (a citizen
+        who changed the language gets new ones: their texts are set as they are made)."""
+        if lang != self._dates_language:
+            for old in self._kept_dates:
+                if old in self._unpainted:
+                    self._unpainted.remove(old)
+                old.setParent(None)  # out of findChildren now, deleted with its calendar later
+                old.deleteLater()
+            self._kept_dates.clear()
+            self._dates_language = lang
+        while len(self._kept_dates) <= index:
+            picker = DatePicker(
+                (phrases.DATE_DAY.get(lang), phrases.DATE_MONTH.get(lang), phrases.DATE_YEAR.get(lang)),
+                self.journey.today(),
+                None,
+                (phrases.DATE_PLUS_WEEK.get(lang), phrases.DATE_PLUS_MONTH.get(lang)),
+                CalendarTexts(
+                    phrases.DATE_CALENDAR.get(lang),
+                    phrases.DATE_KEYS.get(lang),
+                    phrases.DATE_MONTH_OF.get(lang),
+                    tuple(phrases.WEEKDAYS.get(lang).split()),
+                ),
+                host=self,
+            )
+            picker.changed.connect(lambda iso, p=picker: self._answered(p, iso))
+            self._keep(picker)
+            self._kept_dates.append(picker)
+        return self._kept_dates[index]
+
+    def _keep(self, picker: QWidget) -> None:
+        picker.setParent(self.body)
+        picker.hide()  # explicitly: a layout it is put in later does not show it by itself
+        picker.ensurePolished()
+        self._unpainted.append(picker)
+
+    def _answered(self, picker: QWidget, value: object) -> None:
+        field = self._field_of.get(id(picker))
+        if field is not None:  # a kept picker not in use (being reset) answers nothing
+            self.journey.set_value(field, value)
+
+    def _asked(self, picker: QWidget, text: str) -> None:
+        if id(picker) in self._field_of:  # its own questions, each said like a step's
+            self.say.emit(text)
+
+    def prepare(self) -> bool:
+        """One part of the kept pickers made per call, while the kiosk is idle (the window's
+        prebuild): the address picker, its commune tiles in chunks, then two date pickers."""
+        if not self._kept_addresses:
+            self._kept_address(0)
+            return True
+        from ui.widgets.address_picker import COMMUNE_TILES
+
+        picker = self._kept_addresses[0]
+        if picker.tiles_made() < COMMUNE_TILES:
+            picker.prepare(min(COMMUNE_TILES, picker.tiles_made() + COMMUNE_CHUNK))
+            return True
+        if len(self._kept_dates) < KEPT_DATES:
+            self._kept_date(len(self._kept_dates), self._dates_language)
+            return True
+        if self._unpainted:  # painted once off screen: text layouts and glyphs made now
+            widget = self._unpainted.pop()
+            widget.resize(widget.sizeHint().expandedTo(self.body.size()))
+            widget.render(QPixmap(widget.size()))
+            return True
+        return False
+
+    def wipe(self) -> None:
+        """The session wipe: nothing the citizen typed, chose or was shown is left in the screen,
+        hidden widgets included; the kept pickers are reset for the next citizen."""
+        self._built_for = None
+        clear_layout(self.body, keep=self._kept())  # the card's data, text boxes, choices, errors
+        self._field_of.clear()
+        for collection in (self._errors, self._edits, self._pickers, self._choices, self._tiles):
+            collection.clear()
+        self._bookings.clear()
+        self._addresses.clear()
+        self._keyboard.detach()
+        self._keyboard.hide()
+        self._keypad.hide()
+        self._target = None
+        today = self.journey.today()
+        if self.journey.state().language != self._dates_language:  # the last citizen's language
+            self._kept_date(0, self.journey.state().language)  # new ones, the rest made ahead
+        for address in self._kept_addresses:
+            address.set_value(None)
+        for date in self._kept_dates:
+            date.set_date(None, today)
+            date.set_field("")
+            if date.calendar is not None:
+                date.calendar.hide()
+                date.calendar.show_month(today, None)
 
     def on_back(self) -> None:
         if not any(picker.back() for picker in self._addresses):

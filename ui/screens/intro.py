@@ -21,6 +21,8 @@ def fee_text(amount: int, language: str) -> str:
 
 
 class IntroScreen(Screen):
+    kept = True  # the service's description: nothing of a citizen's
+
     def __init__(self, ctx: ScreenContext) -> None:
         super().__init__(ctx)
         column = QVBoxLayout(self)
