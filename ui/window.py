@@ -478,9 +478,7 @@ class KioskWindow(QWidget):
             getattr(self, name).setIcon(icon(pictogram, size))
         self.comfort.restyle()
         for name in list(self.screens):
-            screen = self.screens.pop(name)
-            self.stack.removeWidget(screen)
-            screen.deleteLater()
+            self._discard(name)
 
     def _render_overlay(self, state: FlowState) -> None:
         journey = self.ctx.journey
@@ -526,14 +524,17 @@ class KioskWindow(QWidget):
             if screen.kept:
                 screen.wipe()
                 continue
-            del self.screens[name]
-            if screen in self._unpainted:
-                self._unpainted.remove(screen)
-            self.stack.removeWidget(screen)
-            screen.deleteLater()
+            self._discard(name)
         if wiped:  # after the idle screen has painted: building the menu first delayed it ~40 ms
             self.prebuilding = True
             QTimer.singleShot(PREBUILD_AFTER_WIPE_MS, self, self.prebuild)  # cancelled with the window
+
+    def _discard(self, name: str) -> None:
+        screen = self.screens.pop(name)
+        if screen in self._unpainted:
+            self._unpainted.remove(screen)
+        self.stack.removeWidget(screen)
+        screen.deleteLater()
 
     def prebuild(self) -> None:
         """Build the screens not built yet, then the parts they make ahead (`Screen.prepare`), one
