@@ -67,6 +67,8 @@ BAR_PICTOGRAMS = (
 
 # Pre-building starts this long after a session wipe, once the idle screen is up.
 PREBUILD_AFTER_WIPE_MS = 300
+# A session's parts are made from this long after the service's screen, once it is painted.
+PREPARE_AFTER_MS = 100
 
 
 class Screens(dict[str, Screen]):
@@ -279,6 +281,7 @@ class KioskWindow(QWidget):
         self._column = column
         self._band: QWidget | None = None
         self.prebuilding = False  # screens or their parts are being made ahead (`prebuild`)
+        self.preparing = False  # parts of a session's coming steps are being made (`_prepare_ahead`)
         self._unpainted: list[Screen] = []  # built ahead, not yet painted off screen (`prebuild`)
 
         # The on-screen volume works on the voice's Loudness (the sink, devices/audio/sink.py);
@@ -396,6 +399,9 @@ class KioskWindow(QWidget):
             self._drop_screens()
             self.comfort.close_panel()
             self._reset_volume()
+        elif state.service is not None and not self.preparing:
+            self.preparing = True  # from the screen painted on: the pickers its steps will need
+            QTimer.singleShot(PREPARE_AFTER_MS, self, self._prepare_ahead)  # cancelled with the window
         if (HIGH_CONTRAST if state.high_contrast else self.base_theme) != self.theme:
             self._restyle(HIGH_CONTRAST if state.high_contrast else self.base_theme)
         lang = state.language
@@ -529,6 +535,17 @@ class KioskWindow(QWidget):
             self.prebuilding = True
             QTimer.singleShot(PREBUILD_AFTER_WIPE_MS, self, self.prebuild)  # cancelled with the window
 
+    def _prepare_ahead(self) -> None:
+        """In a session: what the coming steps need (the form's pickers) made one part per turn
+        of the event loop, while the citizen reads the screens before them; a touch waits for
+        one part at most (~10–35 ms), never for a whole picker and its tiles."""
+        state = self.ctx.journey.state()
+        self.preparing = state.phase is not Phase.IDLE and any(
+            screen.prepare(state) for screen in list(self.screens.values())
+        )
+        if self.preparing:
+            QTimer.singleShot(0, self, self._prepare_ahead)  # cancelled with the window
+
     def _discard(self, name: str) -> None:
         screen = self.screens.pop(name)
         if screen in self._unpainted:
@@ -540,7 +557,8 @@ class KioskWindow(QWidget):
         """Build the screens not built yet, then the parts they make ahead (`Screen.prepare`), one
         per turn of the event loop, while nobody is using the kiosk: a touch then never waits for
         a screen to be made (a menu of pictograms takes ~150 ms to build on a station PC)."""
-        self.prebuilding = self.ctx.journey.state().phase is Phase.IDLE
+        state = self.ctx.journey.state()
+        self.prebuilding = state.phase is Phase.IDLE
         if not self.prebuilding:
             return  # the session's end starts it again
         missing = [name for name in SCREENS if name not in self.screens]
@@ -553,7 +571,7 @@ class KioskWindow(QWidget):
             if layout is not None:
                 layout.activate()
             self._unpainted.append(screen)
-        elif any(screen.prepare() for screen in list(self.screens.values())):
+        elif any(screen.prepare(state) for screen in list(self.screens.values())):
             pass
         elif self._unpainted:
             # Painted once off screen: the text layouts and glyphs of its first paint made now

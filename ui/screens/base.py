@@ -45,9 +45,10 @@ class Screen(QWidget):
     def show_state(self, state: FlowState) -> None:
         raise NotImplementedError
 
-    def prepare(self) -> bool:
-        """Make one more part ahead while the kiosk is idle (the window calls it once per turn of
-        the event loop until it returns False): a touch then does not wait for it to be made."""
+    def prepare(self, state: FlowState) -> bool:
+        """Make one more part ahead, for the idle kiosk or the session in `state` (the window
+        calls it once per turn of the event loop, while nobody touches, until it returns False):
+        a touch then does not wait for it to be made."""
         return False
 
     def wipe(self) -> None:

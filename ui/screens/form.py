@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from kiosk import phrases
 from kiosk.catalog import Field, Service, Step
-from kiosk.flow.state import FlowState
+from kiosk.flow.state import FlowState, Phase
 from kiosk.text import Text
 from kiosk.validation import display_value, parse_date
 from ui.screens.base import Screen, ScreenContext
@@ -40,8 +40,7 @@ from ui.widgets.tile import ChoiceTile
 if TYPE_CHECKING:
     from ui.widgets.address_picker import AddressPicker
 
-KEPT_DATES = 2  # the most dates one step asks (1.003677 "dates": leaving and coming back)
-COMMUNE_CHUNK = 40  # commune tiles made per turn of the event loop while idle (~25 ms)
+COMMUNE_CHUNK = 20  # commune tiles made per turn of the event loop ahead (~10 ms)
 
 
 def address_labels(language: str) -> dict[str, str]:
@@ -70,6 +69,16 @@ FIELD_PICTOGRAMS = {
     "phone": "keypad",
     "text": "keyboard",
 }
+
+
+def pickers_asked(service: Service) -> tuple[int, int]:
+    """How many address and date pickers the service asks at most on one step, whatever the
+    answers (a field's `when` may hold later)."""
+    addresses = dates = 0
+    for step in service.steps:
+        kinds = [f.type for f in map(service.fields.__getitem__, step.fields) if not f.readonly]
+        addresses, dates = max(addresses, kinds.count("address")), max(dates, kinds.count("date"))
+    return addresses, dates
 
 
 def step_pictogram(service: Service, step: Step, values: Mapping[str, Any]) -> str:
@@ -119,6 +128,8 @@ class FormScreen(Screen):
         self._dates_language = ctx.journey.state().language  # the kept date pickers' texts
         self._field_of: dict[int, str] = {}  # id() of a kept picker in use → its field
         self._unpainted: list[QWidget] = []  # kept pickers not yet painted off screen (`prepare`)
+        self._spare_keyboard: Keyboard | None = None  # made ahead for the next address picker
+        self._spare_address: AddressPicker | None = None  # made ahead, not yet in the screen
         # Built once with the screen (ahead, while the kiosk is idle) and kept across steps: making
         # a 55-key keyboard took ~80 ms of the UI thread on each step that has a text field.
         self._keyboard_language = ctx.journey.state().language
@@ -294,15 +305,21 @@ class FormScreen(Screen):
 
     def _kept_address(self, index: int) -> AddressPicker:
         """The `index`th kept address picker, made now if it was not made ahead."""
-        from ui.widgets.address_picker import AddressPicker  # the unit lists load on first use
-
         while len(self._kept_addresses) <= index:
-            picker = AddressPicker(address_labels(self._keyboard_language))
-            picker.changed.connect(lambda v, p=picker: self._answered(p, v))
-            picker.asked.connect(lambda text, p=picker: self._asked(p, text))
+            picker = self._spare_address if self._spare_address is not None else self._new_address()
+            self._spare_address = None
             self._keep(picker)
             self._kept_addresses.append(picker)
         return self._kept_addresses[index]
+
+    def _new_address(self) -> AddressPicker:
+        from ui.widgets.address_picker import AddressPicker  # the unit lists load on first use
+
+        keyboard, self._spare_keyboard = self._spare_keyboard, None
+        picker = AddressPicker(address_labels(self._keyboard_language), keyboard)
+        picker.changed.connect(lambda v, p=picker: self._answered(p, v))
+        picker.asked.connect(lambda text, p=picker: self._asked(p, text))
+        return picker
 
     def _kept_date(self, index: int, lang: str) -> DatePicker:
         """The `index`th kept date picker in `lang`, made now if it was not made ahead (a citizen
@@ -349,25 +366,52 @@ class FormScreen(Screen):
         if id(picker) in self._field_of:  # its own questions, each said like a step's
             self.say.emit(text)
 
-    def prepare(self) -> bool:
-        """One part of the kept pickers made per call, while the kiosk is idle (the window's
-        prebuild): the address picker, its commune tiles in chunks, then two date pickers."""
-        if not self._kept_addresses:
-            self._kept_address(0)
+    def prepare(self, state: FlowState) -> bool:
+        """One part per call. In a session (from the service's choice on): the pickers its steps
+        ask for, made while the citizen reads the screens before them — the address picker, its
+        commune tiles in chunks, the date pickers, each painted once off screen. Idle: the last
+        session's pickers deleted, one per call (kept, ~450 widgets took ~8 MB of the idle
+        kiosk's memory)."""
+        if state.phase is Phase.IDLE:
+            for spare in (self._spare_keyboard, self._spare_address):
+                if spare is not None:
+                    spare.deleteLater()
+                    self._spare_keyboard = self._spare_address = None  # the picker has no keyboard yet
+                    return True
+            for kept in (self._kept_dates, self._kept_addresses):
+                if kept:
+                    old = kept.pop()
+                    if old in self._unpainted:
+                        self._unpainted.remove(old)
+                    old.deleteLater()  # a child of the body until then: no re-polish
+                    return True
+            return False
+        if state.service is None:
+            return False
+        addresses, dates = pickers_asked(state.service)
+        if len(self._kept_addresses) < addresses:  # in three parts: keyboard, picker, its style
+            if self._spare_address is not None:
+                self._kept_address(len(self._kept_addresses))
+            elif self._spare_keyboard is None:
+                lang = self._keyboard_language
+                self._spare_keyboard = Keyboard(phrases.KEY_SPACE.get(lang), phrases.KEY_DELETE.get(lang))
+            else:
+                self._spare_address = self._new_address()
             return True
         from ui.widgets.address_picker import COMMUNE_TILES
 
-        picker = self._kept_addresses[0]
-        if picker.tiles_made() < COMMUNE_TILES:
-            picker.prepare(min(COMMUNE_TILES, picker.tiles_made() + COMMUNE_CHUNK))
-            return True
-        if len(self._kept_dates) < KEPT_DATES:
-            self._kept_date(len(self._kept_dates), self._dates_language)
+        for picker in self._kept_addresses:
+            if picker.tiles_made() < COMMUNE_TILES:
+                picker.prepare(min(COMMUNE_TILES, picker.tiles_made() + COMMUNE_CHUNK))
+                return True
+        if len(self._kept_dates) < dates or (dates and self._dates_language != state.language):
+            self._kept_date(min(len(self._kept_dates), dates - 1), state.language)
             return True
         if self._unpainted:  # painted once off screen: text layouts and glyphs made now
             widget = self._unpainted.pop()
-            widget.resize(widget.sizeHint().expandedTo(self.body.size()))
-            widget.render(QPixmap(widget.size()))
+            if not widget.isVisible():  # not yet shown by its step
+                widget.resize(widget.sizeHint().expandedTo(self.body.size()))
+                widget.render(QPixmap(widget.size()))
             return True
         return False
 
@@ -386,9 +430,7 @@ class FormScreen(Screen):
         self._keypad.hide()
         self._target = None
         today = self.journey.today()
-        if self.journey.state().language != self._dates_language:  # the last citizen's language
-            self._kept_date(0, self.journey.state().language)  # new ones, the rest made ahead
-        for address in self._kept_addresses:
+        for address in self._kept_addresses:  # deleted while idle (`prepare`), unless a citizen comes first
             address.set_value(None)
         for date in self._kept_dates:
             date.set_date(None, today)

@@ -72,13 +72,13 @@ class MenuScreen(Screen):
         super().resizeEvent(event)
         self._place(self._order or self.journey.state().menu, self._columns_for(self.area.viewport().width()))
 
-    def prepare(self) -> bool:
+    def prepare(self, state: FlowState) -> bool:
         """The tiles placed and named while idle: the first touch at the idle screen then shows
         a menu that is laid out already."""
-        if self._prepared:
+        if self._prepared or state.phase is not Phase.IDLE:
             return False
         self._prepared = True
-        self.show_state(self.journey.state())
+        self.show_state(state)
         return True
 
     def wipe(self) -> None:

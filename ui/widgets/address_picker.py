@@ -58,7 +58,9 @@ class AddressPicker(QWidget):
 
     STEP_PROVINCE, STEP_COMMUNE, STEP_STREET = range(3)
 
-    def __init__(self, labels: Mapping[str, str]) -> None:
+    def __init__(self, labels: Mapping[str, str], keyboard: Keyboard | None = None) -> None:
+        """`keyboard`: one made ahead (a picker made while a citizen reads another screen is made
+        in two parts, so that a touch waits for neither whole)."""
         missing = [key for key in LABEL_KEYS if key not in labels]
         if missing:
             raise KeyError(f"AddressPicker labels missing: {', '.join(missing)}")
@@ -78,7 +80,11 @@ class AddressPicker(QWidget):
         self.pages.addWidget(self._build_province_page())
         self.pages.addWidget(self._build_commune_page())
         self.pages.addWidget(self._build_street_page())
-        self.keyboard = Keyboard(labels["space"], labels["delete"])
+        if keyboard is None:
+            keyboard = Keyboard(labels["space"], labels["delete"])
+        else:
+            keyboard.set_labels(labels["space"], labels["delete"], keyboard.clear_button.text())
+        self.keyboard = keyboard
 
         body = QHBoxLayout()
         body.setSpacing(16)
