@@ -227,11 +227,13 @@ from ui.window import SCREENS
 
 
 def warmed_up():
-    """The background warm-up is over: card reader and database made, every screen pre-built."""
+    """The background warm-up is over: card reader and database made, every screen pre-built
+    (and, where the tree has them, the parts its screens make ahead)."""
     app_ = ui.app
     store = getattr(app_.store, "_value", True)  # an older tree's Lazy store; else the worker's
     built = app_.card_reader._value is not None and store is not None
-    return built and len(ui.window.screens) == len(SCREENS)
+    prebuilding = getattr(ui.window, "prebuilding", False)  # parts made ahead (an older tree: none)
+    return built and len(ui.window.screens) == len(SCREENS) and not prebuilding
 
 
 spin_until(lambda: "idle" in paints.last)

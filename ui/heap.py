@@ -52,6 +52,48 @@ def release_heap() -> None:
         trim(0)
 
 
+class Delay:
+    """A single shot on the UI thread that can be stopped and restarted (the subset of QTimer that
+    `HeapRelease` uses), without a QObject timer of its own. A QTimer child of a Python-owned
+    object is destroyed on whichever thread the garbage collector frees its owner; when that was a
+    station thread while the timer was active (a kiosk closed before its warm-up ended, which then
+    scheduled the heap pass), Qt aborted the process: "Timers cannot be stopped from another
+    thread" (tests/ui, once in a few runs)."""
+
+    def __init__(self, interval_ms: int, action: Callable[[], None]) -> None:
+        self._interval = interval_ms
+        self._action = action
+        self._shot = 0  # the shot that may still fire; any other is stale
+        self._active = False
+
+    def start(self) -> None:
+        self._shot += 1
+        self._active = True
+        shot = self._shot
+        QTimer.singleShot(self._interval, lambda: self._fire(shot))
+
+    def stop(self) -> None:
+        self._shot += 1
+        self._active = False
+
+    def isActive(self) -> bool:  # QTimer's name
+        return self._active
+
+    def interval(self) -> int:
+        return self._interval
+
+    def setInterval(self, interval_ms: int) -> None:  # QTimer's name
+        """As QTimer's: an active shot starts again with the new interval."""
+        self._interval = interval_ms
+        if self._active:
+            self.start()
+
+    def _fire(self, shot: int) -> None:
+        if shot == self._shot and self._active:
+            self._active = False
+            self._action()
+
+
 class HeapRelease(QObject):
     """Runs `release_heap` on the UI thread when the kiosk has been idle `delay_ms` after a session
     (or after `schedule`); `releases` counts the passes (the bench waits for them)."""
@@ -67,10 +109,7 @@ class HeapRelease(QObject):
         self._release = release
         self._was_idle = True
         self.releases = 0
-        self.timer = QTimer(self)
-        self.timer.setSingleShot(True)
-        self.timer.setInterval(delay_ms)
-        self.timer.timeout.connect(self._run)
+        self.timer = Delay(delay_ms, self._run)
 
     def heard(self, state: FlowState) -> None:
         """A journey listener: a session ended (back to idle) → release later; one began → not."""

@@ -9,7 +9,16 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QPoint, QRect, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QFont, QFontMetrics, QKeySequence, QMouseEvent, QResizeEvent, QShortcut
+from PySide6.QtGui import (
+    QCloseEvent,
+    QFont,
+    QFontMetrics,
+    QKeySequence,
+    QMouseEvent,
+    QPixmap,
+    QResizeEvent,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QBoxLayout,
@@ -71,6 +80,8 @@ BAR_PICTOGRAMS = (
 
 # Pre-building starts this long after a session wipe, once the idle screen is up.
 PREBUILD_AFTER_WIPE_MS = 300
+# A session's parts are made from this long after the service's screen, once it is painted.
+PREPARE_AFTER_MS = 100
 
 
 class Screens(dict[str, Screen]):
@@ -285,6 +296,9 @@ class KioskWindow(QWidget):
         column.addWidget(bottom)
         self._column = column
         self._band: QWidget | None = None
+        self.prebuilding = False  # screens or their parts are being made ahead (`prebuild`)
+        self.preparing = False  # parts of a session's coming steps are being made (`_prepare_ahead`)
+        self._unpainted: list[Screen] = []  # built ahead, not yet painted off screen (`prebuild`)
 
         # The on-screen volume works on the voice's Loudness (the sink, devices/audio/sink.py);
         # each new citizen starts at the station's volume, whatever the last one chose.
@@ -397,6 +411,9 @@ class KioskWindow(QWidget):
             self._drop_screens()
             self.comfort.close_panel()
             self._reset_volume()
+        elif state.service is not None and not self.preparing:
+            self.preparing = True  # from the screen painted on: the pickers its steps will need
+            QTimer.singleShot(PREPARE_AFTER_MS, self, self._prepare_ahead)  # cancelled with the window
         if (HIGH_CONTRAST if state.high_contrast else self.base_theme) != self.theme:
             self._restyle(HIGH_CONTRAST if state.high_contrast else self.base_theme)
         lang = state.language
@@ -521,9 +538,7 @@ class KioskWindow(QWidget):
             getattr(self, name).setIcon(icon(pictogram, size))
         self.comfort.restyle()
         for name in list(self.screens):
-            screen = self.screens.pop(name)
-            self.stack.removeWidget(screen)
-            screen.deleteLater()
+            self._discard(name)
 
     def _render_overlay(self, state: FlowState) -> None:
         journey = self.ctx.journey
@@ -558,29 +573,68 @@ class KioskWindow(QWidget):
 
     def _drop_screens(self) -> None:
         """Session wipe: every screen but the idle one is destroyed (with whatever a citizen typed
-        or was shown in it) and built afresh for the next person."""
-        dropped = [n for n in self.screens if n != "idle"]
-        for name in dropped:
-            screen = self.screens.pop(name)
-            self.stack.removeWidget(screen)
-            screen.deleteLater()
-        if dropped:  # after the idle screen has painted: building the menu first delayed it ~40 ms
+        or was shown in it) and built afresh for the next person, except the `kept` ones (the
+        menu, the form with its pickers: slow to make), which wipe themselves instead."""
+        wiped = [n for n in self.screens if n != "idle"]
+        # The idle screen first: removing the current screen from the stack would show another
+        # (the form, ~700 widgets) for nothing before the idle one (~20 ms of the touch).
+        self.stack.setCurrentWidget(self.screens["idle"])
+        for name in wiped:
+            screen = self.screens[name]
+            if screen.kept:
+                screen.wipe()
+                continue
+            self._discard(name)
+        if wiped:  # after the idle screen has painted: building the menu first delayed it ~40 ms
+            self.prebuilding = True
             QTimer.singleShot(PREBUILD_AFTER_WIPE_MS, self, self.prebuild)  # cancelled with the window
 
+    def _prepare_ahead(self) -> None:
+        """In a session: what the coming steps need (the form's pickers) made one part per turn
+        of the event loop, while the citizen reads the screens before them; a touch waits for
+        one part at most (~10–35 ms), never for a whole picker and its tiles."""
+        state = self.ctx.journey.state()
+        self.preparing = state.phase is not Phase.IDLE and any(
+            screen.prepare(state) for screen in list(self.screens.values())
+        )
+        if self.preparing:
+            QTimer.singleShot(0, self, self._prepare_ahead)  # cancelled with the window
+
+    def _discard(self, name: str) -> None:
+        screen = self.screens.pop(name)
+        if screen in self._unpainted:
+            self._unpainted.remove(screen)
+        self.stack.removeWidget(screen)
+        screen.deleteLater()
+
     def prebuild(self) -> None:
-        """Build the screens not built yet, one per turn of the event loop, while nobody is using
-        the kiosk: a touch then never waits for a screen to be made (a menu of pictograms takes
-        ~150 ms to build on a station PC)."""
+        """Build the screens not built yet, then the parts they make ahead (`Screen.prepare`), one
+        per turn of the event loop, while nobody is using the kiosk: a touch then never waits for
+        a screen to be made (a menu of pictograms takes ~150 ms to build on a station PC)."""
+        state = self.ctx.journey.state()
+        self.prebuilding = state.phase is Phase.IDLE
+        if not self.prebuilding:
+            return  # the session's end starts it again
         missing = [name for name in SCREENS if name not in self.screens]
-        if not missing or self.ctx.journey.state().phase is not Phase.IDLE:
+        if missing:
+            screen = self.screens[missing[0]]  # looking it up builds it
+            # Style sheet and layout resolved now rather than on the touch that first shows it.
+            screen.resize(self.stack.size())
+            screen.ensurePolished()
+            layout = screen.layout()
+            if layout is not None:
+                layout.activate()
+            self._unpainted.append(screen)
+        elif any(screen.prepare(state) for screen in list(self.screens.values())):
+            pass
+        elif self._unpainted:
+            # Painted once off screen: the text layouts and glyphs of its first paint made now
+            # (the menu's first show after start took ~60 ms more than its second).
+            screen = self._unpainted.pop(0)
+            screen.render(QPixmap(screen.size()))
+        else:
+            self.prebuilding = False  # all built, prepared and painted
             return
-        screen = self.screens[missing[0]]  # looking it up builds it
-        # Style sheet and layout resolved now rather than on the touch that first shows it.
-        screen.resize(self.stack.size())
-        screen.ensurePolished()
-        layout = screen.layout()
-        if layout is not None:
-            layout.activate()
         QTimer.singleShot(0, self, self.prebuild)  # cancelled with the window
 
     # -- volume and contrast (ui/widgets/comfort.py) ---------------------------------------

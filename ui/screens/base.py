@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
@@ -29,6 +30,9 @@ class Screen(QWidget):
 
     frame_changed = Signal()  # a view inside the screen changed what the frame should show
     say = Signal(str)  # to be said now, apart from any state change (a menu tile's first touch)
+    # Kept at the session wipe (its `wipe` run) rather than destroyed and built again: for screens
+    # that hold nothing of a citizen's or wipe all of it themselves.
+    kept: ClassVar[bool] = False
 
     def __init__(self, ctx: ScreenContext) -> None:
         super().__init__()
@@ -40,6 +44,15 @@ class Screen(QWidget):
 
     def show_state(self, state: FlowState) -> None:
         raise NotImplementedError
+
+    def prepare(self, state: FlowState) -> bool:
+        """Make one more part ahead, for the idle kiosk or the session in `state` (the window
+        calls it once per turn of the event loop, while nobody touches, until it returns False):
+        a touch then does not wait for it to be made."""
+        return False
+
+    def wipe(self) -> None:
+        """The session wipe of a `kept` screen: nothing of the citizen's may be left in it."""
 
     def primary_text(self, state: FlowState) -> Text | None:
         """Label of the bottom-right button, or None to hide it."""

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QMouseEvent, QResizeEvent
+from PySide6.QtGui import QMouseEvent, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QButtonGroup,
@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from kiosk import phrases
 from kiosk.catalog import Field, Service, Step
-from kiosk.flow.state import FlowState
+from kiosk.flow.state import FlowState, Phase
 from kiosk.text import Text
 from kiosk.validation import display_value, parse_date
 from ui.screens.base import Screen, ScreenContext
@@ -39,6 +39,8 @@ from ui.widgets.tile import ChoiceTile
 
 if TYPE_CHECKING:
     from ui.widgets.address_picker import AddressPicker
+
+COMMUNE_CHUNK = 20  # commune tiles made per turn of the event loop ahead (~10 ms)
 
 
 def address_labels(language: str) -> dict[str, str]:
@@ -69,6 +71,16 @@ FIELD_PICTOGRAMS = {
 }
 
 
+def pickers_asked(service: Service) -> tuple[int, int]:
+    """How many address and date pickers the service asks at most on one step, whatever the
+    answers (a field's `when` may hold later)."""
+    addresses = dates = 0
+    for step in service.steps:
+        kinds = [f.type for f in map(service.fields.__getitem__, step.fields) if not f.readonly]
+        addresses, dates = max(addresses, kinds.count("address")), max(dates, kinds.count("date"))
+    return addresses, dates
+
+
 def step_pictogram(service: Service, step: Step, values: Mapping[str, Any]) -> str:
     """The pictogram for `step`: its first question's kind (read-only answers from the card count
     only where the step asks nothing else)."""
@@ -78,6 +90,8 @@ def step_pictogram(service: Service, step: Step, values: Mapping[str, Any]) -> s
 
 
 class FormScreen(Screen):
+    kept = True  # with its keyboard and pickers; `wipe` clears what a citizen answered
+
     def __init__(self, ctx: ScreenContext) -> None:
         super().__init__(ctx)
         column = QVBoxLayout(self)
@@ -104,6 +118,18 @@ class FormScreen(Screen):
         self._tiles: dict[str, list[tuple[str, QPushButton]]] = {}
         self._bookings: dict[str, AppointmentPicker] = {}
         self._addresses: list[AddressPicker] = []
+        # The address and date pickers are made ahead (`prepare`, while the kiosk is idle) and
+        # kept: children of the body, taken out of its layout and hidden between the steps that
+        # ask for them, never re-parented (that re-polished their ~300 widgets under the window's
+        # style sheet, slower than making them), reset at the session wipe (`wipe`). Making them
+        # on the step held the UI thread 100-300 ms at the touch that showed it (bench/stalls.py).
+        self._kept_addresses: list[AddressPicker] = []
+        self._kept_dates: list[DatePicker] = []
+        self._dates_language = ctx.journey.state().language  # the kept date pickers' texts
+        self._field_of: dict[int, str] = {}  # id() of a kept picker in use → its field
+        self._unpainted: list[QWidget] = []  # kept pickers not yet painted off screen (`prepare`)
+        self._spare_keyboard: Keyboard | None = None  # made ahead for the next address picker
+        self._spare_address: AddressPicker | None = None  # made ahead, not yet in the screen
         # Built once with the screen (ahead, while the kiosk is idle) and kept across steps: making
         # a 55-key keyboard took ~80 ms of the UI thread on each step that has a text field.
         self._keyboard_language = ctx.journey.state().language
@@ -141,7 +167,8 @@ class FormScreen(Screen):
     def _build(self, state: FlowState) -> None:
         assert state.service is not None and state.step is not None
         lang = state.language
-        clear_layout(self.body)
+        clear_layout(self.body, keep=self._kept())
+        self._field_of.clear()
         self._keyboard.detach()  # its field is gone with the body
         self._keyboard.hide()
         self._keypad.hide()
@@ -228,23 +255,12 @@ class FormScreen(Screen):
         if fdef.type == "date":
             # Empty until chosen; the first key steps from where the journey says to start.
             start = parse_date(state.form.date_starts.get(fdef.id)) or self.journey.today()
-            picker = DatePicker(
-                (phrases.DATE_DAY.get(lang), phrases.DATE_MONTH.get(lang), phrases.DATE_YEAR.get(lang)),
-                start,
-                parse_date(value),
-                (phrases.DATE_PLUS_WEEK.get(lang), phrases.DATE_PLUS_MONTH.get(lang)),
-                CalendarTexts(
-                    phrases.DATE_CALENDAR.get(lang),
-                    phrases.DATE_KEYS.get(lang),
-                    phrases.DATE_MONTH_OF.get(lang),
-                    tuple(phrases.WEEKDAYS.get(lang).split()),
-                    fdef.label.get(lang),
-                ),
-                host=self,
-                today=self.journey.today(),
-            )
-            picker.changed.connect(lambda iso, fid=fdef.id: self.journey.set_value(fid, iso))
+            picker = self._kept_date(len(self._pickers), lang)
+            picker.set_field(fdef.label.get(lang))
+            picker.set_date(parse_date(value), start)
+            self._field_of[id(picker)] = fdef.id
             self._pickers[fdef.id] = picker
+            picker.show()
             return picker
         if fdef.type == "choice":
             holder = QWidget()
@@ -280,14 +296,154 @@ class FormScreen(Screen):
         self.journey.set_value(field_id, ticked)
 
     def _address_input(self, fdef: Field, value: object, lang: str) -> QWidget:
+        picker = self._kept_address(len(self._addresses))
+        picker.set_labels(address_labels(lang))
+        picker.set_value(value if isinstance(value, dict) else None)  # said nothing: not in use yet
+        self._field_of[id(picker)] = fdef.id
+        self._addresses.append(picker)
+        picker.show()
+        return picker
+
+    # -- kept pickers ---------------------------------------------------------------------
+    def _kept(self) -> list[QWidget]:
+        return [*self._kept_addresses, *self._kept_dates]
+
+    def _kept_address(self, index: int) -> AddressPicker:
+        """The `index`th kept address picker, made now if it was not made ahead."""
+        while len(self._kept_addresses) <= index:
+            picker = self._spare_address if self._spare_address is not None else self._new_address()
+            self._spare_address = None
+            self._keep(picker)
+            self._kept_addresses.append(picker)
+        return self._kept_addresses[index]
+
+    def _new_address(self) -> AddressPicker:
         from ui.widgets.address_picker import AddressPicker  # the unit lists load on first use
 
-        picker = AddressPicker(address_labels(lang))
-        picker.set_value(value if isinstance(value, dict) else None)
-        picker.changed.connect(lambda v, fid=fdef.id: self.journey.set_value(fid, v))
-        picker.asked.connect(self.say)  # its own questions, each said like a step's
-        self._addresses.append(picker)
+        keyboard, self._spare_keyboard = self._spare_keyboard, None
+        picker = AddressPicker(address_labels(self._keyboard_language), keyboard)
+        picker.changed.connect(lambda v, p=picker: self._answered(p, v))
+        picker.asked.connect(lambda text, p=picker: self._asked(p, text))
         return picker
+
+    def _kept_date(self, index: int, lang: str) -> DatePicker:
+        """The `index`th kept date picker in `lang`, made now if it was not made ahead (a citizen
+        who changed the language gets new ones: their texts are set as they are made)."""
+        if lang != self._dates_language:
+            for old in self._kept_dates:
+                if old in self._unpainted:
+                    self._unpainted.remove(old)
+                old.setParent(None)  # out of findChildren now, deleted with its calendar later
+                old.deleteLater()
+            self._kept_dates.clear()
+            self._dates_language = lang
+        while len(self._kept_dates) <= index:
+            picker = DatePicker(
+                (phrases.DATE_DAY.get(lang), phrases.DATE_MONTH.get(lang), phrases.DATE_YEAR.get(lang)),
+                self.journey.today(),
+                None,
+                (phrases.DATE_PLUS_WEEK.get(lang), phrases.DATE_PLUS_MONTH.get(lang)),
+                CalendarTexts(
+                    phrases.DATE_CALENDAR.get(lang),
+                    phrases.DATE_KEYS.get(lang),
+                    phrases.DATE_MONTH_OF.get(lang),
+                    tuple(phrases.WEEKDAYS.get(lang).split()),
+                ),
+                host=self,
+                today=self.journey.today(),
+            )
+            picker.changed.connect(lambda iso, p=picker: self._answered(p, iso))
+            self._keep(picker)
+            self._kept_dates.append(picker)
+        return self._kept_dates[index]
+
+    def _keep(self, picker: QWidget) -> None:
+        picker.setParent(self.body)
+        picker.hide()  # explicitly: a layout it is put in later does not show it by itself
+        picker.ensurePolished()
+        self._unpainted.append(picker)
+
+    def _answered(self, picker: QWidget, value: object) -> None:
+        field = self._field_of.get(id(picker))
+        if field is not None:  # a kept picker not in use (being reset) answers nothing
+            self.journey.set_value(field, value)
+
+    def _asked(self, picker: QWidget, text: str) -> None:
+        if id(picker) in self._field_of:  # its own questions, each said like a step's
+            self.say.emit(text)
+
+    def prepare(self, state: FlowState) -> bool:
+        """One part per call. In a session (from the service's choice on): the pickers its steps
+        ask for, made while the citizen reads the screens before them — the address picker, its
+        commune tiles in chunks, the date pickers, each painted once off screen. Idle: the last
+        session's pickers deleted, one per call (kept, ~450 widgets took ~8 MB of the idle
+        kiosk's memory)."""
+        if state.phase is Phase.IDLE:
+            for spare in (self._spare_keyboard, self._spare_address):
+                if spare is not None:
+                    spare.deleteLater()
+                    self._spare_keyboard = self._spare_address = None  # the picker has no keyboard yet
+                    return True
+            for kept in (self._kept_dates, self._kept_addresses):
+                if kept:
+                    old = kept.pop()
+                    if old in self._unpainted:
+                        self._unpainted.remove(old)
+                    old.deleteLater()  # a child of the body until then: no re-polish
+                    return True
+            return False
+        if state.service is None:
+            return False
+        addresses, dates = pickers_asked(state.service)
+        if len(self._kept_addresses) < addresses:  # in three parts: keyboard, picker, its style
+            if self._spare_address is not None:
+                self._kept_address(len(self._kept_addresses))
+            elif self._spare_keyboard is None:
+                lang = self._keyboard_language
+                self._spare_keyboard = Keyboard(phrases.KEY_SPACE.get(lang), phrases.KEY_DELETE.get(lang))
+            else:
+                self._spare_address = self._new_address()
+            return True
+        from ui.widgets.address_picker import COMMUNE_TILES
+
+        for picker in self._kept_addresses:
+            if picker.tiles_made() < COMMUNE_TILES:
+                picker.prepare(min(COMMUNE_TILES, picker.tiles_made() + COMMUNE_CHUNK))
+                return True
+        if len(self._kept_dates) < dates or (dates and self._dates_language != state.language):
+            self._kept_date(min(len(self._kept_dates), dates - 1), state.language)
+            return True
+        if self._unpainted:  # painted once off screen: text layouts and glyphs made now
+            widget = self._unpainted.pop()
+            if not widget.isVisible():  # not yet shown by its step
+                widget.resize(widget.sizeHint().expandedTo(self.body.size()))
+                widget.render(QPixmap(widget.size()))
+            return True
+        return False
+
+    def wipe(self) -> None:
+        """The session wipe: nothing the citizen typed, chose or was shown is left in the screen,
+        hidden widgets included; the kept pickers are reset for the next citizen."""
+        self._built_for = None
+        clear_layout(self.body, keep=self._kept())  # the card's data, text boxes, choices, errors
+        self._field_of.clear()
+        for collection in (self._errors, self._edits, self._pickers, self._choices, self._tiles):
+            collection.clear()
+        self._bookings.clear()
+        self._addresses.clear()
+        self._keyboard.detach()
+        self._keyboard.hide()
+        self._keypad.hide()
+        self._target = None
+        today = self.journey.today()
+        for address in self._kept_addresses:  # deleted while idle (`prepare`), unless a citizen comes first
+            address.set_value(None)
+        for date in self._kept_dates:
+            date.set_date(None, today)
+            date.set_field("")
+            if date.calendar is not None:
+                date.calendar.hide()
+                date.calendar.show_month(today, None)
 
     def on_back(self) -> None:
         if not any(picker.back() for picker in self._addresses):

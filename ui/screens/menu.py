@@ -17,6 +17,8 @@ TILE_MIN_WIDTH_AT_1080 = 460  # a name of two lines and its explanation beside a
 
 
 class MenuScreen(Screen):
+    kept = True  # the station's services; `wipe` forgets the tile touched once
+
     def __init__(self, ctx: ScreenContext) -> None:
         super().__init__(ctx)
         column = QVBoxLayout(self)
@@ -36,6 +38,7 @@ class MenuScreen(Screen):
         self._armed = ""  # the tile touched once
         self._order: tuple[str, ...] = ()
         self._columns = 0
+        self._prepared = False
         self.area = scroll_area(inner)
         column.addWidget(self.area, 1)
 
@@ -68,6 +71,19 @@ class MenuScreen(Screen):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._place(self._order or self.journey.state().menu, self._columns_for(self.area.viewport().width()))
+
+    def prepare(self, state: FlowState) -> bool:
+        """The tiles placed and named while idle: the first touch at the idle screen then shows
+        a menu that is laid out already."""
+        if self._prepared or state.phase is not Phase.IDLE:
+            return False
+        self._prepared = True
+        self.show_state(state)
+        return True
+
+    def wipe(self) -> None:
+        self._arm("")
+        self.area.verticalScrollBar().setValue(0)
 
     def show_state(self, state: FlowState) -> None:
         if state.phase is not Phase.MENU and self._armed:

@@ -58,7 +58,9 @@ class AddressPicker(QWidget):
 
     STEP_PROVINCE, STEP_COMMUNE, STEP_STREET = range(3)
 
-    def __init__(self, labels: Mapping[str, str]) -> None:
+    def __init__(self, labels: Mapping[str, str], keyboard: Keyboard | None = None) -> None:
+        """`keyboard`: one made ahead (a picker made while a citizen reads another screen is made
+        in two parts, so that a touch waits for neither whole)."""
         missing = [key for key in LABEL_KEYS if key not in labels]
         if missing:
             raise KeyError(f"AddressPicker labels missing: {', '.join(missing)}")
@@ -78,7 +80,11 @@ class AddressPicker(QWidget):
         self.pages.addWidget(self._build_province_page())
         self.pages.addWidget(self._build_commune_page())
         self.pages.addWidget(self._build_street_page())
-        self.keyboard = Keyboard(labels["space"], labels["delete"])
+        if keyboard is None:
+            keyboard = Keyboard(labels["space"], labels["delete"])
+        else:
+            keyboard.set_labels(labels["space"], labels["delete"], keyboard.clear_button.text())
+        self.keyboard = keyboard
 
         body = QHBoxLayout()
         body.setSpacing(16)
@@ -100,11 +106,16 @@ class AddressPicker(QWidget):
     # --- public API -------------------------------------------------------------------------------------
 
     def set_value(self, value: Mapping[str, Any] | None) -> None:
-        """Show a stored address (at the street step, so it can be confirmed or changed) or start afresh."""
+        """Show a stored address (at the street step, so it can be confirmed or changed) or start
+        afresh: with None nothing of an earlier address is left in the picker, hidden tiles
+        included (a kept picker serves the next citizen, `ui/screens/form.py`)."""
         self.province_filter.clear()
         self.commune_filter.clear()
         if value is None:
             self._province = self._commune = None
+            for key in self._province_buttons.values():
+                key.setChecked(False)
+            self._fill_communes(None)
             self.street.clear()
             self._go(self.STEP_PROVINCE)
             return
@@ -243,9 +254,28 @@ class AddressPicker(QWidget):
             self.commune_filter.clear()
             self._go(self.STEP_COMMUNE)
 
+    def set_labels(self, labels: Mapping[str, str]) -> None:
+        """Its texts in another language (a kept picker serves every citizen)."""
+        if dict(labels) == self._labels:
+            return
+        self._labels = {key: labels[key] for key in LABEL_KEYS}
+        self.province_filter.setPlaceholderText(self._labels["filter_placeholder"])
+        self.commune_filter.setPlaceholderText(self._labels["filter_placeholder"])
+        self.street.setPlaceholderText(self._labels["street_placeholder"])
+        for empty in (self.province_empty, self.commune_empty):
+            empty.setText(self._labels["no_match"])
+        self.keyboard.space_button.setText(self._labels["space"])
+        self.keyboard.delete_button.setText(self._labels["delete"])
+        self.title.setText(self._labels[("province_title", "commune_title", "street_title")[self.step()]])
+
+    def tiles_made(self) -> int:
+        """How many commune tiles are made (`prepare`)."""
+        return len(self._commune_pool)
+
     def prepare(self, tiles: int = COMMUNE_TILES) -> None:
         """Make `tiles` commune tiles ahead (while the kiosk is idle), hidden until a province
-        is chosen; more are made if a province has more communes."""
+        is chosen, their style resolved now rather than when a province's tile is touched; more
+        are made if a province has more communes."""
         while len(self._commune_pool) < tiles:
             index = len(self._commune_pool)
             key = button("", "choice")
@@ -254,21 +284,25 @@ class AddressPicker(QWidget):
             key.clicked.connect(lambda _=False, i=index: self._choose_commune(self._commune_items[i]))
             key.hide()
             self._commune_list.insertWidget(index, key)
+            key.ensurePolished()
             self._commune_pool.append(key)
 
-    def _fill_communes(self, province_code: str) -> None:
-        items = addresses.communes(province_code)
+    def _fill_communes(self, province_code: str | None) -> None:
+        """The province's communes on the first tiles; None: every tile hidden and blank."""
+        items = addresses.communes(province_code) if province_code is not None else []
         self.prepare(len(items))
+        shown = len(self._commune_items)  # the tiles the last province used
         self._commune_items = list(items)
         self._commune_buttons = {}
-        for index, key in enumerate(self._commune_pool):
+        for index, key in enumerate(self._commune_pool[: max(shown, len(items))]):
+            key.setChecked(False)
             if index < len(items):
                 key.setText(items[index].name)
-                key.setChecked(False)
                 key.show()
                 self._commune_buttons[items[index].code] = key
             else:
                 key.hide()
+                key.setText("")
         self.commune_empty.hide()
         self._commune_scroll.verticalScrollBar().setValue(0)
 

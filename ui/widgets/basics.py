@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QLayout, QPushButton, QScrollArea, QWidget
 
@@ -64,12 +66,14 @@ def scroll_area(inner: QWidget) -> QScrollArea:
     return TouchScrollArea(inner)
 
 
-def clear_layout(widget: QWidget) -> None:
-    """Remove and delete everything inside `widget`'s layout, nested layouts included."""
-    _clear(widget.layout())
+def clear_layout(widget: QWidget, keep: Collection[QWidget] = ()) -> None:
+    """Remove and delete everything inside `widget`'s layout, nested layouts included; the
+    widgets in `keep` are only taken out of it and hidden (they stay `widget`'s children, so
+    putting them back in its layout later re-polishes nothing)."""
+    _clear(widget.layout(), keep)
 
 
-def _clear(layout: QLayout | None) -> None:
+def _clear(layout: QLayout | None, keep: Collection[QWidget]) -> None:
     if layout is None:
         return
     while layout.count():
@@ -77,7 +81,9 @@ def _clear(layout: QLayout | None) -> None:
         if item is None:
             continue
         child = item.widget()
-        if child is not None:
+        if child is not None and child in keep:
+            child.hide()
+        elif child is not None:
             # Hidden first, explicitly: a widget added to a shown layout has a show queued for the
             # next turn of the event loop, and that show would make it, parentless now, a window
             # of its own, taking the activation from the kiosk's window (its shortcuts stop).
@@ -85,4 +91,4 @@ def _clear(layout: QLayout | None) -> None:
             child.setParent(None)
             child.deleteLater()
         else:
-            _clear(item.layout())
+            _clear(item.layout(), keep)

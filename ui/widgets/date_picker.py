@@ -7,6 +7,7 @@ calendar opens on that month."""
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -53,6 +54,7 @@ class DatePicker(QWidget):
         grid = QGridLayout(self)
         grid.setSpacing(8)
         self._labels: list[QLabel] = []
+        self._keys: list[tuple[str, QPushButton, QPushButton]] = []  # title, + and − of each column
         for col, title in enumerate(titles):
             grid.addWidget(label(title, "muted", center=True), 0, col)
             plus = button("+", "stepper")
@@ -68,6 +70,7 @@ class DatePicker(QWidget):
             grid.addWidget(value, 2, col)
             grid.addWidget(minus, 3, col)
             self._labels.append(value)
+            self._keys.append((title, plus, minus))
         jumps = QHBoxLayout()  # a return date months ahead took 16 taps on the month's +
         self.week_button = button(steps[0], "")
         self.week_button.clicked.connect(lambda: self._jump(lambda d: d + dt.timedelta(days=7)))
@@ -87,6 +90,14 @@ class DatePicker(QWidget):
             self.calendar.closed.connect(self.calendar.hide)
             self.destroyed.connect(self.calendar.deleteLater)
         self._show()
+
+    def set_field(self, field: str) -> None:
+        """The question it answers now ("Ngày về"): a kept picker serves each date in turn."""
+        for title, plus, minus in self._keys:
+            for key in (plus, minus):
+                key.setAccessibleName(f"{field}, {title}" if field else title)
+        if self.calendar is not None:
+            self.calendar.set_field(field)
 
     def show_calendar(self) -> None:
         assert self.calendar is not None
@@ -203,6 +214,11 @@ class MonthCalendar(QWidget):
         column.addStretch(1)
         self.hide()
         self._chosen: dt.date | None = None
+
+    def set_field(self, field: str) -> None:
+        self._texts = dataclasses.replace(self._texts, field=field)
+        self.field.setText(field)
+        self.field.setVisible(bool(field))
 
     def spoken(self) -> str:
         """What the voice says as it opens: which date, which month (keypad navigation)."""
