@@ -152,17 +152,15 @@ import json, sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from kiosk.config import load_config
-from ui.compose import FirstFrame
 from ui.launch import run, screen_size
-from ui.window import KioskWindow
 
 seen = {}
 
 def look():
     for widget in QApplication.topLevelWidgets():
-        if widget.isVisible() and isinstance(widget, FirstFrame):
+        if widget.isVisible() and type(widget).__name__ == "FirstFrame":
             seen["first"] = [widget.width(), widget.height()]
-        if widget.isVisible() and isinstance(widget, KioskWindow) and "first" in seen:
+        if widget.isVisible() and type(widget).__name__ == "KioskWindow" and "first" in seen:
             m = widget.metrics
             widget.heading.ensurePolished()
             seen["kiosk"] = [widget.width(), widget.height()]
@@ -195,11 +193,13 @@ def run_windowed(tmp_path: Path, width: int, height: int) -> dict[str, Any]:
         text=True,
         env=env,
         timeout=300,
-        check=True,
+        check=False,
     )
+    if done.returncode != 0:  # not an AssertionError: the xfail below is for the sizes only
+        raise RuntimeError(done.stderr[-3000:])
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    assert result["code"] == 0
-    assert result["screen"] == [width, height]  # the platform took the screen asked for
+    if result["code"] != 0 or result["screen"] != [width, height]:  # the screen asked for
+        raise RuntimeError(f"kiosk run or the platform's screen: {result}")
     return result
 
 
@@ -218,6 +218,7 @@ def test_windowed_on_a_1080p_screen_is_laid_out_for_its_own_size(tmp_path: Path)
 
 @pytest.mark.xfail(
     strict=True,
+    raises=AssertionError,
     reason="ui/launch.py: --windowed is always WINDOWED_SIZE (1366×768), also on a smaller screen; "
     "the window and its Metrics are then wider and taller than the screen",
 )
