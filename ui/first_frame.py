@@ -36,7 +36,10 @@ class FirstFrame(QWidget):
     PICTURE_ROW = 130  # IdleScreen's service pictograms, drawn by the real window
     POLL_MS = 1  # how often `when_painted` looks whether the window has been exposed
 
-    def __init__(self, theme: str, metrics: Metrics, language: str, pictograms: Path | None = None) -> None:
+    def __init__(
+        self, theme: str, metrics: Metrics, language: str, pictograms: Path | None = None, station: str = ""
+    ) -> None:
+        """`station`: the station's name, shown under the title as the kiosk's window shows it."""
         super().__init__()
         self._theme, self._pictograms = theme, pictograms
         self._rules: list[str] = []  # the pictograms named in the style sheet
@@ -56,7 +59,7 @@ class FirstFrame(QWidget):
         top_row.setContentsMargins(20, 6, 20, 6)
         heading_box = QVBoxLayout()
         heading_box.addWidget(_label(phrases.IDLE_TITLE.get(language), "h2"))
-        heading_box.addWidget(_label(phrases.IDLE_SUBTITLE.get(language), "muted"))
+        heading_box.addWidget(_label(station or phrases.IDLE_SUBTITLE.get(language), "muted"))
         top_row.addLayout(heading_box, 1)
         for text, role, pictogram, size in (
             (phrases.OTHER_LANGUAGE, "", "language", 44),

@@ -96,7 +96,9 @@ def run(config: Config, *, windowed: bool) -> int:
     from ui.theme import Metrics
 
     metrics = Metrics.of(*screen_size(windowed), config.ui.screen_diagonal_inch, QApplication.primaryScreen())
-    first = FirstFrame(config.ui.theme, metrics, config.ui.language, config.cache_dir / "pictograms")
+    first = FirstFrame(
+        config.ui.theme, metrics, config.ui.language, config.cache_dir / "pictograms", config.station.name
+    )
     kiosk: list[KioskUi] = []
     children: list[WorkerChild] = []
 

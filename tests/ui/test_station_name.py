@@ -108,12 +108,6 @@ def run_kiosk(data: Path) -> dict[str, Any]:
     return result
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="ui/first_frame.py FirstFrame shows phrases.IDLE_SUBTITLE: the first frame of `kiosk run` "
-    "shows 'Công an xã, phường', then the kiosk replaces it with the station's name",
-)
 def test_the_first_frame_shows_the_station_name_too(tmp_path: Path) -> None:
     result = run_kiosk(tmp_path)
     assert STATION in result["kiosk"]  # the kiosk's window: as the test above
