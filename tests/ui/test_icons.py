@@ -109,3 +109,15 @@ def test_icon_follows_house_style(path: Path) -> None:
                 f"{path.name}: {attr}={value!r} is not an explicit colour"
             )
             assert value in PALETTE, f"{path.name}: {attr}={value} is off-palette"
+
+
+def test_every_kind_of_step_has_its_own_pictogram() -> None:
+    """Issue 11: dates and appointments shared the calendar, a choice the idle screen's "touch".
+    Digits are digits: an ID number and a phone number share the keypad."""
+    from ui.screens.form import FIELD_PICTOGRAMS
+
+    kinds = {kind: p for kind, p in FIELD_PICTOGRAMS.items() if kind != "id_number"}
+    steps = {"people", "review", "id-card", "phone-shield", *kinds.values()}  # with the other kinds'
+    assert len(set(kinds.values())) == len(kinds), kinds
+    assert "touch" not in steps  # the idle screen's invitation
+    assert all((ICON_DIR / f"{name}.svg").is_file() for name in steps)

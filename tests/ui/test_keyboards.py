@@ -52,8 +52,8 @@ def test_email_has_its_signs(qtbot, board) -> None:  # type: ignore[no-untyped-d
     keyboard, edit = board
     keyboard.set_mode("email")
     keyboard.attach(edit)
-    press(qtbot, keyboard, "ten_1@vidu.vn")
-    assert edit.text() == "ten_1@vidu.vn"  # no Telex ("vn" stays), lower case
+    press(qtbot, keyboard, "ten_1-a@vidu.vn")
+    assert edit.text() == "ten_1-a@vidu.vn"  # no Telex ("vn" stays), lower case, all four signs
 
 
 @pytest.mark.parametrize(

@@ -62,9 +62,9 @@ class TouchLineEdit(QLineEdit):
 FIELD_PICTOGRAMS = {
     "address": "map-pin",
     "date": "calendar",
-    "appointment": "calendar",
+    "appointment": "calendar-clock",
     "checklist": "list",
-    "choice": "touch",
+    "choice": "choice",
     "id_number": "keypad",
     "phone": "keypad",
     "text": "keyboard",
