@@ -11,6 +11,7 @@ from typing import Any
 
 # A tracking code as the slip prints it (kiosk.dossier): its letters may hold no digit at all.
 TRACKING_CODE = re.compile(r"\b[0-9A-Z]{5}-[0-9A-Z]{5}\b")
+STEP_SHOTS = ("empty", "errors", "filled", "calendar")
 
 
 def manifest_problems(manifest: dict[str, Any]) -> list[str]:
@@ -20,6 +21,11 @@ def manifest_problems(manifest: dict[str, Any]) -> list[str]:
         if entry["officer_page"]:
             continue
         where = entry["file"]
+        # A step's shots ("dates-filled") show that step, not the one the answer leads to (the
+        # "-filled" images used to be taken after Continue).
+        shown, _, shot = entry["name"].rpartition("-")
+        if entry["step"] and shot in STEP_SHOTS and shown != entry["step"]:
+            problems.append(f"{where}: shows step {entry['step']!r}, not {entry['name']!r}")
         if not entry["pictograms"]:
             problems.append(f"{where}: no pictogram")
         for language in manifest["languages"]:

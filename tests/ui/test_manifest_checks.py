@@ -22,6 +22,8 @@ FALLBACK = [{**SAID[0], "fallback": True}]
 def _manifest() -> dict[str, Any]:
     screen = {
         "file": "001-x-form.png",
+        "name": "dates-filled",
+        "step": "dates",
         "officer_page": False,
         "pictograms": ["calendar"],
         "voice": {
@@ -30,7 +32,10 @@ def _manifest() -> dict[str, Any]:
             "hmn": FALLBACK,  # no recording yet: the Vietnamese clip, said so
         },
     }
-    officer = {"file": "002-officer.png", "officer_page": True, "pictograms": [], "voice": {}}
+    officer = {
+        "file": "002-officer.png", "name": "officer-menu", "step": "", "officer_page": True,
+        "pictograms": [], "voice": {},
+    }  # fmt: skip
     return {"languages": ["vi", "en", "hmn"], "people": ["Lò Văn Páo"], "screens": [screen, officer]}
 
 
@@ -99,3 +104,10 @@ def test_a_tracking_code_without_digits_may_be_made_at_first_use() -> None:
     code = {"sentence": "NDQRC-GBDQQ", "language": "vi", "source": "first-use", "fallback": False}
     manifest["screens"][0]["voice"]["vi"] = [code]
     assert manifest_problems(manifest) == []
+
+
+def test_a_filled_step_shown_as_the_next_one_is_seen() -> None:
+    """The tour took its "-filled" shots after Continue: they showed the next step (issue 11)."""
+    manifest = _manifest()
+    manifest["screens"][0]["step"] = "reason"
+    assert manifest_problems(manifest) == ["001-x-form.png: shows step 'reason', not 'dates-filled'"]
