@@ -28,7 +28,7 @@ from ui.window import settle
 EVERY = [service.code for service in load_catalog().services]
 SAMPLE = ["2.001159", "1.004194", "1.003677", "1.010910", "1.011411", "1.001456"]
 SERVICES = EVERY if os.environ.get("KIOSK_TOUR_ALL") == "1" else [c for c in EVERY if c in SAMPLE]
-TEXT_BY_KEYBOARD = {"vietnamese": "thoon 3", "code": "43A12345", "email": "ten@vidu.vn"}
+TEXT_BY_KEYBOARD = {"vietnamese": "thoon 3", "name": "traafn hoa", "code": "43A12345", "email": "ten@vidu.vn"}
 DIGITS = {"phone": "0912345678", "id_number": "049098007788"}
 
 
