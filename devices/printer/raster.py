@@ -1,7 +1,8 @@
 """The receipt as 1-bit raster images for a thermal printer, drawn from the same blocks as the PDF.
 
 Thermal printers have no Vietnamese code page worth the name (their code pages hold few of the
-precomposed letters with tone marks): every line of text is drawn here with Pillow and the bundled Be Vietnam Pro faces, and sent as a bit image.
+precomposed letters with tone marks): every line of text is drawn here with Pillow and the bundled
+Be Vietnam Pro faces, and sent as a bit image.
 Geometry follows the PDF (`receipt_pdf`) in physical units (203 dpi heads print 8 dots per mm),
 text a step smaller (see STYLES). The image is exactly the printer's printable width
 (`dot_width`: 576 for 80 mm, 512 for TM-T88, 384 for 58 mm).
