@@ -7,11 +7,16 @@ At every new screen, what was said on arrival must name what to do next."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
 
+from devices.audio.clips import ClipFolder, ClipVoice, joined
+from devices.audio.espeak import EspeakEngine
+from devices.audio.wav import Pcm
 from kiosk import phrases
+from kiosk.config import load_config
 from tests.ui.test_keypad_journeys import Keypad
 from ui.app import KioskUi
 
@@ -74,9 +79,88 @@ class Citizen:
 
 
 def test_temporary_absence_eyes_closed(qtbot, kiosk_ui: KioskUi) -> None:  # type: ignore[no-untyped-def]
-    ui = kiosk_ui
+    walk_eyes_closed(qtbot, kiosk_ui, Citizen(qtbot, kiosk_ui))
+
+
+class HeardPlayer:
+    """The sink: what reached it, in order (the kiosk's `ClipVoice` plays here)."""
+
+    def __init__(self) -> None:
+        self.volume = 100
+        self.played: list[Pcm] = []
+
+    def set_volume(self, percent: int) -> None:
+        self.volume = percent
+
+    def play(self, pcm: Pcm) -> None:
+        self.played.append(pcm)
+
+    def stop(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    def drain(self, timeout: float = 30.0) -> bool:
+        return True
+
+    def error(self) -> str:
+        return ""
+
+
+class ListeningVoice(ClipVoice):
+    """The kiosk's clip voice (espeak-ng renders each sentence at first use), with the texts it
+    was given kept for the test's ear, and whether the last one's clips have reached the sink."""
+
+    def __init__(self, folder: Path) -> None:
+        self.sink = HeardPlayer()
+        super().__init__(EspeakEngine(), ClipFolder(folder), self.sink)
+        self.said: list[tuple[str, str]] = []
+
+    def say(self, text: str, language: str) -> None:
+        self.said.append((text, language))
+        super().say(text, language)
+
+    def last_played(self) -> bool:
+        if not self.said:
+            return True
+        parts = self.plan(*self.said[-1])
+        if not parts:
+            return True
+        clips = [self._cached(part) for part in parts]
+        if any(clip is None for clip in clips):
+            return False  # still being rendered
+        heard = joined(clip for clip in clips if clip is not None)
+        return bool(self.sink.played) and self.sink.played[-1] == heard
+
+
+def test_temporary_absence_heard_clip_by_clip(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The same journey through the kiosk's own clip voice: before each key the citizen presses,
+    the clips of what was last said have reached the sink (issue 11: "it checks that each step's
+    clip played before acting")."""
+    voice = ListeningVoice(tmp_path / "clips")
+    config = load_config(overrides={"paths.data_dir": str(tmp_path / "data")}, demo=True, environ={})
+    ui = KioskUi(config, windowed=True, voice=voice)
+    qtbot.addWidget(ui.window)
+    ui.window.resize(1366, 768)
+    ui.show()
+    try:
+        me = Citizen(qtbot, ui)
+        waited = []
+
+        def heard_first() -> None:
+            qtbot.waitUntil(voice.last_played, timeout=20000)
+            waited.append(voice.said[-1][0] if voice.said else "")
+
+        me.keys.before_key = heard_first
+        walk_eyes_closed(qtbot, ui, me)
+        assert len(waited) > 50 and len(voice.sink.played) > 50  # every key waited for its clip
+    finally:
+        ui.close()
+
+
+def walk_eyes_closed(qtbot, ui: KioskUi, me: Citizen) -> None:  # type: ignore[no-untyped-def]
     journey = ui.app.journey
-    me = Citizen(qtbot, ui)
     profile = ui.app.demo_profiles[-1]
     me.keys.hold_f1()
     assert phrases.ACCESSIBILITY_ON.get(V) in me.arrival()  # the keys, and the menu's question

@@ -8,6 +8,7 @@ arrows reach is spoken. Only the card (and a guest's card) is placed on the read
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -41,9 +42,11 @@ class Keypad:
         self.now = 0.0
         self.access.clock = lambda: self.now
         self.presses = 0
+        self.before_key: Callable[[], None] = lambda: None  # e.g. wait until what was said has played
 
     def send(self, key: Qt.Key, *, release: bool = False, repeat: bool = False) -> None:
         settle()
+        self.before_key()
         kind = QEvent.Type.KeyRelease if release else QEvent.Type.KeyPress
         event = QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, "", repeat)
         QApplication.sendEvent(self.ui.window, event)
