@@ -434,6 +434,9 @@ class KioskWindow(QWidget):
             self.heading.setText(phrases.IDLE_TITLE.get(lang) if state.phase is Phase.IDLE else "")
             station = self.ctx.station_name or phrases.IDLE_SUBTITLE.get(lang)
             self.progress.setText(station if state.phase in (Phase.IDLE, Phase.MENU) else "")
+        for line in (self.heading, self.progress):  # an empty line takes no room (the menu has no title)
+            if line.isHidden() == bool(line.text()):
+                line.setVisible(bool(line.text()))
         self.language_button.setText(phrases.OTHER_LANGUAGE.get(lang))
         self.text_size_button.setText(phrases.TEXT_SIZE.get(lang))
         self.comfort_button.setText(phrases.COMFORT.get(lang))

@@ -118,7 +118,7 @@ def test_the_bars_show_every_button_whole(citizen: Any, large_text: bool) -> Non
         journey.toggle_large_text()
     journey.start()
     journey.choose_service(LODGING)
-    settle()
+    citizen.wait_for("intro")
     window = citizen.window
     for button in (window.officer_button, window.listen_button, window.back_button, window.primary_button):
         assert button.isVisible(), button.text()
@@ -187,5 +187,18 @@ def test_the_keypad_keeps_its_rows_together_on_a_portrait_panel(citizen: Any) ->
     height = keypad.findChildren(QPushButton)[0].height()
     assert len(rows) == 5  # four rows of digits, then the cursor keys
     assert all(b - a <= height + 12 for a, b in itertools.pairwise(rows))
+    fit = window.worst_fit()
+    assert fit.px == 0, fit.where
+
+
+def test_an_empty_line_of_the_top_bar_takes_no_room(citizen: Any) -> None:
+    """The menu has no title line: shown empty, it was squeezed (23 px in large text, the CI flake
+    of sessions 10 and 11, when the check met the menu's state)."""
+    journey = citizen.ui.app.journey
+    journey.toggle_large_text()
+    journey.start()
+    citizen.wait_for("menu")
+    window = citizen.window
+    assert not window.heading.text() and not window.heading.isVisible()
     fit = window.worst_fit()
     assert fit.px == 0, fit.where
