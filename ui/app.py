@@ -117,6 +117,11 @@ class KioskUi:
             self.window.show_state(self.app.journey.state())
 
     def show(self) -> None:
+        from ui.ui_thread_gc import collector
+
+        if not getattr(self, "_collecting", False):  # garbage (Qt objects in it) freed on this thread
+            collector().acquire()
+            self._collecting = True
         self.window.kiosk_mode = not self.windowed
         present(self.window, windowed=self.windowed)
         qt_app = QApplication.instance()
@@ -214,6 +219,11 @@ class KioskUi:
 
     def close(self) -> None:
         self.closed = True
+        if getattr(self, "_collecting", False):
+            from ui.ui_thread_gc import collector
+
+            self._collecting = False
+            collector().release()
         self.watchdog.stopping()
         self.ticker.stop()
         self.heap.timer.stop()

@@ -144,8 +144,12 @@ def run(config: Config, *, windowed: bool) -> int:
             make_kiosk()
         finally:
             # Off since `kiosk run` began (kiosk/app/cli.py): the imports and widgets of the start
-            # are made, and from here on a session makes garbage.
-            gc.enable()
+            # are made, and from here on a session makes garbage, collected on the UI thread
+            # (ui/ui_thread_gc.py) once the kiosk is shown.
+            from ui.ui_thread_gc import collector_active
+
+            if not collector_active():
+                gc.enable()
 
     first.when_painted(build)
     present_first(first, windowed=windowed)
