@@ -147,11 +147,13 @@ class FaultProxy:
     swallows the request and answers nothing for `delay_s`, then closes (lost packets, then a
     dead connection); "cut_mid_answer"
     relays the request and the first bytes of the answer, then closes. A connection keeps the
-    mode it was accepted in."""
+    mode it was accepted in. With `plan` set, each new connection takes the plan's next mode
+    instead: every fault in it is met by the first connections, whatever the machine's speed."""
 
     def __init__(self, upstream_port: int) -> None:
         self.upstream_port = upstream_port
         self.mode = "pass"
+        self.plan: Iterator[str] | None = None
         self.resets = 0
         self.delay_s = 0.3
         self.faults: dict[str, int] = {}  # connections met by each fault mode
@@ -180,7 +182,8 @@ class FaultProxy:
                 client, _ = self._server.accept()
             except OSError:
                 return
-            threading.Thread(target=self._handle, args=(client, self.mode), daemon=True).start()
+            mode = next(self.plan) if self.plan is not None else self.mode
+            threading.Thread(target=self._handle, args=(client, mode), daemon=True).start()
 
     def _handle(self, client: socket.socket, mode: str) -> None:
         if mode != "pass":
