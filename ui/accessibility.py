@@ -189,6 +189,8 @@ class Accessibility(QObject):
         return officer is not None and officer.isVisible() and officer.pages.currentWidget() is officer.login
 
     # -- keys -----------------------------------------------------------------------------
+    EVENTS = (QEvent.Type.KeyPress, QEvent.Type.KeyRelease)  # what `eventFilter` looks at (ui.app_events)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if kind not in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease) or not isinstance(event, QKeyEvent):

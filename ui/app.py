@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.flow.state import Phase
 from kiosk.ports.voice import Silent, Voice
+from ui.app_events import AppEvents
 from ui.heap import HeapRelease
 from ui.launch import FirstPaint, present, screen_size
 from ui.lockdown import Lockdown
@@ -61,12 +62,14 @@ def warm_image_decoder() -> None:
 class TouchWatcher(QObject):
     """Any touch or click anywhere counts as activity for the idle timeout."""
 
+    EVENTS = (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress)
+
     def __init__(self, on_touch: Callable[[], None]) -> None:
         super().__init__()
         self._on_touch = on_touch
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress):
+        if event.type() in self.EVENTS:
             self._on_touch()
         return False
 
@@ -102,6 +105,7 @@ class KioskUi:
         self.ticker.timeout.connect(self.app.journey.tick)
         self.ticker.timeout.connect(self._refresh_countdown)
         self.touch_watcher = TouchWatcher(self.app.journey.touch)
+        self.events = AppEvents()  # the one application-wide filter; the others are asked through it
         self.serial_scanner: SerialLineReader | None = None
         self.scan_filter: ScanKeyFilter | None = None  # installed after the first paint
         self.windowed = windowed
@@ -126,11 +130,14 @@ class KioskUi:
         present(self.window, windowed=self.windowed)
         qt_app = QApplication.instance()
         if qt_app is not None:
-            qt_app.installEventFilter(self.touch_watcher)
-            qt_app.installEventFilter(self.accessibility)  # before the scan filter: it runs after it
-            qt_app.installEventFilter(self.lockdown)
+            # Each added filter is asked before those added earlier; the scan filter, added
+            # after the first paint, is asked first.
+            self.events.add(self.touch_watcher, TouchWatcher.EVENTS)
+            self.events.add(self.accessibility, self.accessibility.EVENTS)
+            self.events.add(self.lockdown, Lockdown.EVENTS)
             if self.window.officer is not None:  # its corner taps, and touches keeping it signed in
-                qt_app.installEventFilter(self.window.officer)
+                self.events.add(self.window.officer, self.window.officer.EVENTS)
+            qt_app.installEventFilter(self.events)
         self.ticker.start()
         # After the first paint, off the UI thread: the card reader (chip crypto) and the database.
         # Started earlier, those imports would compete with the first paint for the interpreter lock.
@@ -143,9 +150,7 @@ class KioskUi:
         from ui.scan_filter import ScanKeyFilter
 
         self.scan_filter = ScanKeyFilter.for_journey(self.app.journey)
-        qt_app = QApplication.instance()
-        if qt_app is not None:
-            qt_app.installEventFilter(self.scan_filter)
+        self.events.add(self.scan_filter, ScanKeyFilter.EVENTS)
         port = self.app.config.scanner.serial_port
         if port:
             from devices.scanner.serial import SerialLineReader
@@ -239,13 +244,7 @@ class KioskUi:
             self.headset.stop()
         qt_app = QApplication.instance()
         if qt_app is not None:  # application-wide filters would outlive this kiosk (and eat keys)
-            qt_app.removeEventFilter(self.touch_watcher)
-            qt_app.removeEventFilter(self.accessibility)
-            qt_app.removeEventFilter(self.lockdown)
-            if self.window.officer is not None:
-                qt_app.removeEventFilter(self.window.officer)
-            if self.scan_filter is not None:
-                qt_app.removeEventFilter(self.scan_filter)
+            qt_app.removeEventFilter(self.events)
         self.app.controller.stop()
         self.runner.wait()
         self.app.close()

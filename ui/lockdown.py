@@ -71,6 +71,11 @@ def is_escape_key(event: QKeyEvent) -> bool:
 class Lockdown(QObject):
     """Installed on the application: the escape keys, context menus and drops never arrive."""
 
+    EVENTS = (  # what `eventFilter` looks at (ui.app_events)
+        QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.ShortcutOverride, QEvent.Type.ContextMenu,
+        *_DROP_EVENTS,
+    )  # fmt: skip
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.ShortcutOverride):

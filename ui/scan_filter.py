@@ -79,6 +79,8 @@ class ScanKeyFilter(QObject):
         self._detector.reset()
         self._timer.stop()
 
+    EVENTS = (QEvent.Type.KeyPress,)  # what `eventFilter` looks at (ui.app_events)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if self._replaying or event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
             return False

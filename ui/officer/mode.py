@@ -139,6 +139,8 @@ class OfficerUi(QWidget):
         """Back to the citizen's screen as it was (still signed in while assisting)."""
         self.hide()
 
+    EVENTS = (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin)  # for `eventFilter` (ui.app_events)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Installed on the application: the corner taps, and any touch keeps officer mode alive."""
         kind = event.type()
