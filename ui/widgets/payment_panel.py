@@ -6,14 +6,13 @@ The VietQR card is the wide one: the code at a size phones read from arm's lengt
 
 from __future__ import annotations
 
-import io
 import math
 from collections.abc import Sequence
 
 import qrcode
 import qrcode.constants
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPixmap, QResizeEvent
+from PySide6.QtGui import QImage, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk import phrases
@@ -34,14 +33,14 @@ def qr_pixmap(payload: str, min_px: int = QR_MIN_PX) -> QPixmap:
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=QR_QUIET_MODULES)
     code.add_data(payload)
     code.make(fit=True)
-    modules = code.modules_count + 2 * QR_QUIET_MODULES
-    code.box_size = max(1, math.ceil(min_px / modules))
-    buffer = io.BytesIO()
-    code.make_image(fill_color="black", back_color="white").save(buffer, "PNG")
-    image = QPixmap()
-    if not image.loadFromData(buffer.getvalue(), "PNG"):
-        raise RuntimeError("Qt could not read the QR code PNG")
-    return image
+    matrix = code.get_matrix()  # quiet zone included
+    side = len(matrix)
+    rows = b"".join(bytes(0 if dark else 255 for dark in row) for row in matrix)
+    modules = QImage(rows, side, side, side, QImage.Format.Format_Grayscale8).copy()  # its own pixels
+    scale = max(1, math.ceil(min_px / side))
+    # Drawn by Qt from the matrix (no PNG made and read back); Qt's default scaling is
+    # nearest-neighbour: every module a square of whole pixels.
+    return QPixmap.fromImage(modules.scaled(side * scale, side * scale))
 
 
 class PaymentPanel(QWidget):
