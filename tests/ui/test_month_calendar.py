@@ -119,3 +119,21 @@ def test_the_steppers_show_glyphs_as_big_as_a_heading(qtbot) -> None:  # type: i
     screen.show()
     plus = next(b for b in widget.findChildren(type(widget.week_button)) if b.text() == "+")
     assert plus.font().pixelSize() >= 48 * 768 // 1080 > widget.week_button.font().pixelSize()
+
+
+def test_forgotten_at_the_wipe_then_filled_again_when_opened(qtbot) -> None:  # type: ignore[no-untyped-def]
+    widget = picker(qtbot)
+    calendar = widget.calendar
+    assert calendar is not None
+    qtbot.mouseClick(widget.calendar_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(calendar.next, Qt.MouseButton.LeftButton)
+    day = calendar.day_button(dt.date(2027, 1, 20))
+    assert day is not None
+    qtbot.mouseClick(day, Qt.MouseButton.LeftButton)
+    widget.set_date(None, START)  # the form's wipe, as `FormScreen.wipe` does it
+    calendar.forget()
+    assert calendar.title.text() == "" and not any(b.isChecked() for b in calendar.days)
+    qtbot.mouseClick(widget.calendar_button, Qt.MouseButton.LeftButton)  # the next citizen opens it
+    assert calendar.title.text() == "Tháng 12 năm 2026"
+    assert [b.text() for b in calendar.days if b.isVisible()] == [str(n) for n in range(1, 32)]
+    assert not any(b.isChecked() for b in calendar.days)

@@ -443,7 +443,7 @@ class FormScreen(Screen):
             date.set_field("")
             if date.calendar is not None:
                 date.calendar.hide()
-                date.calendar.show_month(today, None)
+                date.calendar.forget()
 
     def on_back(self) -> None:
         if not any(picker.back() for picker in self._addresses):

@@ -240,6 +240,14 @@ class MonthCalendar(QWidget):
         self._chosen = chosen
         self._fill()
 
+    def forget(self) -> None:
+        """The session wipe: no day chosen nor month shown is left (`show_month` fills it again
+        when it next opens: cheaper than filling it now, while the next citizen waits)."""
+        self._chosen = None
+        self.title.setText("")
+        for widget in self.days:
+            widget.setChecked(False)
+
     def month(self) -> dt.date:
         """The first day of the month shown."""
         return self._month
@@ -270,7 +278,9 @@ class MonthCalendar(QWidget):
             widget.setVisible(inside)
             widget.setChecked(inside and self._chosen == month.replace(day=number))
             today = inside and self._today == month.replace(day=number)
-            if widget.property("today") != today:
+            # Re-styled only when its look changes: unset is drawn as false (`[today="true"]`),
+            # and re-polishing all 42 days cost the reset ~30 ms (bench/stalls.py, done → idle).
+            if bool(widget.property("today")) != today:
                 widget.setProperty("today", today)
                 widget.style().unpolish(widget)
                 widget.style().polish(widget)
