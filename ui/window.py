@@ -219,6 +219,7 @@ class KioskWindow(QWidget):
         self._heard: FlowState | None = None  # the state the voice last spoke for (voice_cues)
         self._large_text: bool | None = None
         self._heading_fit: tuple[object, ...] = ()  # what the heading's size was fitted for
+        self._bar_fit: tuple[tuple[object, ...], int] = ((), 0)  # what for, how many buttons lost words
         self.setWindowTitle("Kiosk")
 
         column = QVBoxLayout(self)
@@ -480,13 +481,26 @@ class KioskWindow(QWidget):
             if widget.accessibleName():
                 widget.setText(widget.accessibleName())
                 widget.setAccessibleName("")
-        margins = self._top_row.contentsMargins()
-        room = self.width() - margins.left() - margins.right() - (0 if portrait else self._heading_px())
         buttons = [*self._pictogram_only, self.officer_button]
-        spacing = max(0, self._buttons_row.spacing()) * (len(buttons) - 1)
-        for widget in self._pictogram_only:  # the language keeps its words longest
-            if sum(b.sizeHint().width() for b in buttons) + spacing <= room:
-                break
+        key = (
+            tuple(b.text() for b in buttons), self.heading.text(), self.progress.text(), self.size(),
+            self._large_text, self.theme,
+        )  # fmt: skip
+        if key != self._bar_fit[0]:  # measured only when what it depends on changed (every render
+            # measured it: ~1 ms, 30 times during a card read's progress)
+            margins = self._top_row.contentsMargins()
+            room = self.width() - margins.left() - margins.right() - (0 if portrait else self._heading_px())
+            spacing = max(0, self._buttons_row.spacing()) * (len(buttons) - 1)
+            bare = 0
+            for widget in self._pictogram_only:  # the language keeps its words longest
+                if sum(b.sizeHint().width() for b in buttons) + spacing <= room:
+                    break
+                widget.setAccessibleName(widget.text())
+                widget.setText("")
+                bare += 1
+            self._bar_fit = (key, bare)
+            return
+        for widget in self._pictogram_only[: self._bar_fit[1]]:
             widget.setAccessibleName(widget.text())
             widget.setText("")
 
@@ -702,6 +716,7 @@ class KioskWindow(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         self._heading_fit = ()
+        self._bar_fit = ((), 0)
         self._fit_heading()
         self._fit_band()
         self.overlay.setGeometry(self.rect())
