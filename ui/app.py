@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from ui.scan_filter import ScanKeyFilter
 
 log = logging.getLogger(__name__)
+UI_SWITCH_INTERVAL_S = 0.001  # how long the UI thread may wait for the interpreter lock (`show`)
 
 
 def warm_addresses() -> None:
@@ -126,6 +128,12 @@ class KioskUi:
         if not getattr(self, "_collecting", False):  # garbage (Qt objects in it) freed on this thread
             collector().acquire()
             self._collecting = True
+            # A card read runs Python on a pool thread (secure messaging; in demo, the chip too).
+            # The UI thread gives the interpreter lock up at every Qt call that lets threads run
+            # and waited up to the default 5 ms for it back each time: 50-100 ms stalls while a
+            # screen was drawn during a read (bench/stalls.py). 1 ms bounds each wait.
+            self._switch_interval = sys.getswitchinterval()
+            sys.setswitchinterval(UI_SWITCH_INTERVAL_S)
         self.window.kiosk_mode = not self.windowed
         present(self.window, windowed=self.windowed)
         qt_app = QApplication.instance()
@@ -229,6 +237,7 @@ class KioskUi:
 
             self._collecting = False
             collector().release()
+            sys.setswitchinterval(self._switch_interval)
         self.watchdog.stopping()
         self.ticker.stop()
         self.heap.timer.stop()
