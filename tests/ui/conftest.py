@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,12 +18,23 @@ class RecordingVoice:
         self.said.append((text, language))
 
 
-@pytest.fixture
-def kiosk_ui(qtbot, tmp_path: Path) -> Iterator[KioskUi]:  # type: ignore[no-untyped-def]
-    config = load_config(overrides={"paths.data_dir": str(tmp_path)}, demo=True, environ={})
+def shown_kiosk(
+    qtbot: Any, data_dir: Path, overrides: Mapping[str, Any] | None = None, *, resize: bool = True
+) -> KioskUi:
+    """A demo kiosk, its data in `data_dir`, with these config `overrides`, shown windowed (at
+    1366×768 when `resize`) and heard by a `RecordingVoice`. The caller closes it."""
+    overrides = {"paths.data_dir": str(data_dir), **(overrides or {})}
+    config = load_config(overrides=overrides, demo=True, environ={})
     ui = KioskUi(config, windowed=True, voice=RecordingVoice())
     qtbot.addWidget(ui.window)
-    ui.window.resize(1366, 768)
+    if resize:
+        ui.window.resize(1366, 768)
     ui.show()
+    return ui
+
+
+@pytest.fixture
+def kiosk_ui(qtbot, tmp_path: Path) -> Iterator[KioskUi]:  # type: ignore[no-untyped-def]
+    ui = shown_kiosk(qtbot, tmp_path)
     yield ui
     ui.close()

@@ -22,8 +22,7 @@ from PySide6.QtCore import QRect, QSizeF, Qt
 from PySide6.QtGui import QScreen
 from PySide6.QtWidgets import QApplication
 
-from kiosk.config import load_config
-from tests.ui.conftest import RecordingVoice
+from tests.ui.conftest import shown_kiosk
 from ui.app import KioskUi
 from ui.launch import WINDOWED_SIZE
 from ui.theme import FALLBACK_PX_PER_MM, HEADING_PX_AT_1080, MM_PER_INCH, TARGET_MM, Metrics
@@ -114,12 +113,7 @@ def kiosk_of(qtbot: Any, tmp_path: Path) -> Iterator[Any]:
 
     def make(diagonal: float) -> KioskUi:
         data = tmp_path / str(diagonal)
-        overrides = {"paths.data_dir": str(data), "ui.screen_diagonal_inch": diagonal}
-        ui = KioskUi(
-            load_config(overrides=overrides, demo=True, environ={}), windowed=True, voice=RecordingVoice()
-        )
-        qtbot.addWidget(ui.window)
-        ui.show()
+        ui = shown_kiosk(qtbot, data, {"ui.screen_diagonal_inch": diagonal}, resize=False)
         made.append(ui)
         return ui
 

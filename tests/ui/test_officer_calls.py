@@ -17,8 +17,7 @@ from db.engine import make_engine
 from db.models import OfficerCallRow
 from devices.audio.chime import chime_wav
 from kiosk import phrases
-from kiosk.config import load_config
-from tests.ui.conftest import RecordingVoice
+from tests.ui.conftest import shown_kiosk
 from tests.ui.test_officer_mode import make_kiosk, tap
 from tests.waits import WAIT_MS
 from ui.app import KioskUi
@@ -61,13 +60,7 @@ def test_a_stored_call_shows_called(qtbot: Any, tmp_path: Path) -> None:
 @pytest.fixture
 def kiosk_without_database(qtbot: Any, tmp_path: Path) -> Iterator[KioskUi]:
     url = "postgresql+psycopg://kiosk:x@127.0.0.1:1/kiosk"  # nothing listens on port 1
-    config = load_config(
-        overrides={"paths.data_dir": str(tmp_path), "database.url": url}, demo=True, environ={}
-    )
-    ui = KioskUi(config, windowed=True, voice=RecordingVoice())
-    qtbot.addWidget(ui.window)
-    ui.window.resize(1366, 768)
-    ui.show()
+    ui = shown_kiosk(qtbot, tmp_path, {"database.url": url})
     qtbot.waitExposed(ui.window)
     yield ui
     ui.close()

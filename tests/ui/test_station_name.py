@@ -15,9 +15,8 @@ from typing import Any
 import pytest
 
 from kiosk import phrases
-from kiosk.config import load_config
 from tests.e2e.conftest import Citizen
-from tests.ui.conftest import RecordingVoice
+from tests.ui.conftest import shown_kiosk
 from ui.app import KioskUi
 
 STATION = "Công an phường Hòa Khánh"
@@ -25,13 +24,7 @@ STATION = "Công an phường Hòa Khánh"
 
 @pytest.fixture
 def named_kiosk(qtbot: Any, tmp_path: Path) -> Iterator[KioskUi]:
-    config = load_config(
-        overrides={"paths.data_dir": str(tmp_path), "station.name": STATION}, demo=True, environ={}
-    )
-    ui = KioskUi(config, windowed=True, voice=RecordingVoice())
-    qtbot.addWidget(ui.window)
-    ui.window.resize(1366, 768)
-    ui.show()
+    ui = shown_kiosk(qtbot, tmp_path, {"station.name": STATION})
     yield ui
     ui.close()
 
