@@ -132,3 +132,25 @@ def test_set_value_shows_stored_address(qtbot, picker: AddressPicker) -> None:  
 def test_fits_the_screen(picker: AddressPicker) -> None:
     hint = picker.minimumSizeHint()
     assert hint.width() <= 1250 and hint.height() <= 520
+
+
+def test_a_provinces_first_tiles_show_at_once_the_rest_on_the_next_turns(
+    qtbot, picker: AddressPicker
+) -> None:  # type: ignore[no-untyped-def]
+    """A province's ~100 tiles shown and laid out in one turn held the UI thread ~50 ms: a screenful
+    comes with the touch, the rest a few turns of the event loop later, none lost."""
+    from kiosk.addresses import communes
+    from ui.widgets.address_picker import COMMUNES_FIRST
+
+    names = [c.name for c in communes("48")]
+    assert len(names) > 2 * COMMUNES_FIRST
+    host = picker._commune_host
+
+    def shown() -> list[str]:
+        return [b.text() for b in host.findChildren(QPushButton) if b.isVisibleTo(host) and b.text()]
+
+    qtbot.mouseClick(picker.province_buttons()["48"], Qt.MouseButton.LeftButton)
+    first = shown()
+    assert len(first) == COMMUNES_FIRST and set(first) <= set(names)
+    qtbot.waitUntil(lambda: len(shown()) == len(names), timeout=2000)  # without asking for them
+    assert sorted(shown()) == sorted(names)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -41,6 +41,11 @@ LABEL_KEYS = (
 )
 PROVINCE_COLUMNS = 3
 COMMUNE_TILES = 170  # made ahead: the most communes of one province (Hồ Chí Minh City, 168)
+# Shown with the province's touch: more than a screen holds. The rest follow, this many every
+# COMMUNES_EVERY_MS, leaving the UI thread free in between for a touch: a province's ~100 tiles
+# shown and laid out at once held it ~50 ms.
+COMMUNES_FIRST = 16
+COMMUNES_EVERY_MS = 4
 
 
 class _NaturalHeight(QWidget):
@@ -73,6 +78,7 @@ class AddressPicker(QWidget):
         # tiles when its tile was touched held the UI thread ~110 ms (bench/stalls.py).
         self._commune_pool: list[QPushButton] = []
         self._commune_items: list[Commune] = []
+        self._commune_later: list[QPushButton] = []  # this province's tiles still to show
 
         self.title = label("", "h2", wrap=False)
         self.summary = label("", "muted", wrap=False)
@@ -144,6 +150,8 @@ class AddressPicker(QWidget):
         return dict(self._province_buttons)
 
     def commune_buttons(self) -> dict[str, QPushButton]:
+        """Commune code → its tile, every one of the province's shown (for tests and the tour)."""
+        self._show_later(len(self._commune_later))
         return dict(self._commune_buttons)
 
     # --- pages ------------------------------------------------------------------------------------------
@@ -294,21 +302,37 @@ class AddressPicker(QWidget):
         shown = len(self._commune_items)  # the tiles the last province used
         self._commune_items = list(items)
         self._commune_buttons = {}
+        self._commune_later = []
         for index, key in enumerate(self._commune_pool[: max(shown, len(items))]):
             key.setChecked(False)
             if index < len(items):
                 key.setText(items[index].name)
-                key.show()
+                if index < COMMUNES_FIRST:
+                    key.show()
+                else:
+                    key.hide()
+                    self._commune_later.append(key)
                 self._commune_buttons[items[index].code] = key
             else:
                 key.hide()
                 key.setText("")
+        if self._commune_later:
+            QTimer.singleShot(COMMUNES_EVERY_MS, self, lambda: self._show_later(COMMUNES_FIRST))
         self.commune_empty.hide()
         self._commune_scroll.verticalScrollBar().setValue(0)
+
+    def _show_later(self, count: int) -> None:
+        """The next `count` tiles of this province shown; the rest a moment later."""
+        now, self._commune_later = self._commune_later[:count], self._commune_later[count:]
+        for key in now:
+            key.show()
+        if self._commune_later and now:
+            QTimer.singleShot(COMMUNES_EVERY_MS, self, lambda: self._show_later(COMMUNES_FIRST))
 
     def _filter_communes(self, text: str) -> None:
         if self._province is None:
             return
+        self._show_later(len(self._commune_later))  # what the filter hides stays hidden
         shown = {c.code for c in addresses.search_communes(self._province.code, text)}
         for code, key in self._commune_buttons.items():
             key.setVisible(code in shown)
