@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import threading
 import subprocess
 import sys
 from pathlib import Path
@@ -94,6 +95,25 @@ def test_notify_reaches_the_socket(tmp_path: Path) -> None:
         assert server.recv(100) == b"READY=1"
         assert notify("WATCHDOG=1", {"NOTIFY_SOCKET": address})
         assert server.recv(100) == b"WATCHDOG=1"
+
+
+def test_notify_never_waits_for_a_reader_that_does_not_read(tmp_path: Path) -> None:
+    # A datagram queue holds net.unix.max_dgram_qlen (10) messages; a blocking send past that waited
+    # for the reader, and the worker's loop, which pings from its own turns, stood still with it.
+    address = str(tmp_path / "notify")
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as server:
+        server.bind(address)
+        sent: list[bool] = []
+        pinging = threading.Thread(
+            target=lambda: sent.extend(notify("WATCHDOG=1", {"NOTIFY_SOCKET": address}) for _ in range(200)),
+            daemon=True,
+        )
+        pinging.start()
+        pinging.join(30)  # a guard against a hang, not a measure of speed
+        assert not pinging.is_alive(), "notify waited for the reader"
+        assert len(sent) == 200 and sent[0] and not sent[-1]  # the first queued, the overflow dropped
+        server.settimeout(5)
+        assert server.recv(100) == b"WATCHDOG=1"  # what was queued is still there, whole
 
 
 def test_notify_outside_systemd_does_nothing(tmp_path: Path) -> None:

@@ -13,8 +13,10 @@ from collections.abc import Mapping
 
 
 def notify(message: str, environ: Mapping[str, str] | None = None) -> bool:
-    """Send one notification ("READY=1", "WATCHDOG=1", "STATUS=…"); False when not under systemd or
-    the socket is gone (never raises: a lost notification must not take the kiosk down)."""
+    """Send one notification ("READY=1", "WATCHDOG=1", "STATUS=…"); False when not under systemd, the
+    socket is gone, or its queue is full (never raises, never waits: a lost notification must not
+    take the kiosk down, and a send that waited for a reader that does not read would hold up the
+    UI thread or the worker's loop, which ping from their own turns)."""
     env = os.environ if environ is None else environ
     address = env.get("NOTIFY_SOCKET", "")
     if not address:
@@ -24,7 +26,8 @@ def notify(message: str, environ: Mapping[str, str] | None = None) -> bool:
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC) as sock:
             sock.connect(address)
-            sock.sendall(message.encode("utf-8"))
+            sock.setblocking(False)  # a full queue (net.unix.max_dgram_qlen, 10) fails at once
+            sock.send(message.encode("utf-8"))
     except OSError:
         return False
     return True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import queue
@@ -199,7 +200,14 @@ def test_kiosk_worker_delivers_then_stops_on_a_signal(tmp_path: Path, stop_signa
 
     systemd = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)  # as systemd listens for a notify unit
     systemd.bind(str(tmp_path / "notify"))
-    systemd.settimeout(WAIT_S)
+    notes: queue.Queue[bytes] = queue.Queue()  # read as they come, as systemd does
+
+    def listen() -> None:
+        with contextlib.suppress(OSError):
+            while note := systemd.recv(100):
+                notes.put(note)
+
+    threading.Thread(target=listen, daemon=True).start()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KIOSK_", "WATCHDOG_", "NOTIFY_"))}
     env |= {"NOTIFY_SOCKET": str(tmp_path / "notify"), "WATCHDOG_USEC": "200000"}
     process = subprocess.Popen(
@@ -214,16 +222,17 @@ def test_kiosk_worker_delivers_then_stops_on_a_signal(tmp_path: Path, stop_signa
         lines.wait_for("worker: delivering to 'local'")
         lines.wait_for("deliver: DeliveryReport(sent=1, failed=0)")
         assert store.backlog() == 0
-        notes = [systemd.recv(100) for _ in range(3)]
-        assert b"READY=1" in notes and notes.count(b"WATCHDOG=1") >= 1  # pinged from the loop
+        first = [notes.get(timeout=WAIT_S) for _ in range(3)]
+        assert b"READY=1" in first and first.count(b"WATCHDOG=1") >= 1  # pinged from the loop
         process.send_signal(stop_signal)
         lines.wait_for(f"worker: {stop_signal.name}, stopping")
         lines.wait_for("worker: stopped")
         assert process.wait(timeout=WAIT_S) == 0
-        while (note := systemd.recv(100)) == b"WATCHDOG=1":
+        while (note := notes.get(timeout=WAIT_S)) == b"WATCHDOG=1":
             pass
         assert note == b"STOPPING=1"
     finally:
+        systemd.shutdown(socket.SHUT_RDWR)
         systemd.close()
         if process.poll() is None:
             process.kill()
