@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-import threading
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from kiosk.app.sd_notify import notify, watchdog_interval
