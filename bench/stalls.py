@@ -239,13 +239,14 @@ from ui.window import SCREENS
 
 
 def warmed_up():
-    """The background warm-up is over: card reader and database made, every screen pre-built
-    (and, where the tree has them, the parts its screens make ahead)."""
+    """The background warm-up is over: card reader and database made, and the window has finished
+    building ahead (the screens it builds while idle, the parts they make ahead)."""
     app_ = ui.app
     store = getattr(app_.store, "_value", True)  # an older tree's Lazy store; else the worker's
     built = app_.card_reader._value is not None and store is not None
-    prebuilding = getattr(ui.window, "prebuilding", False)  # parts made ahead (an older tree: none)
-    return built and len(ui.window.screens) == len(SCREENS) and not prebuilding
+    if hasattr(ui.window, "prebuilding"):  # it says when it is done (what it builds is its choice)
+        return built and not ui.window.prebuilding
+    return built and len(ui.window.screens) == len(SCREENS)  # an older tree built every screen
 
 
 spin_until(lambda: "idle" in paints.last)

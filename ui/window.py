@@ -5,7 +5,7 @@ bottom bar (Back left, primary action right), and overlays. It renders FlowState
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QPoint, QRect, Qt, QTimer
@@ -47,6 +47,7 @@ from ui.widgets.icons import THEME_PROPERTY, icon
 from ui.widgets.overlay import Overlay
 
 if TYPE_CHECKING:
+    from kiosk.catalog import Service
     from ui.officer.mode import OfficerUi
 
 # Screen name -> "module:class". Screens are built when first shown, so start-up builds only the
@@ -61,6 +62,37 @@ SCREENS: dict[str, str] = {
     "status": "ui.screens.status:StatusScreen",
     **{kind: f"ui.screens.{kind}:{kind.capitalize()}Screen" for kind in STEP_KINDS},
 }
+
+# Built ahead while idle: what one touch on the idle screen opens (anywhere: the menu; its "check
+# my application" button: the status lookup). Every other screen waits for a session: built ahead
+# they took 0.2–1.9 MB each of the idle kiosk's memory. The status lookup takes 1.4 MB, but built on
+# its touch it was painted ~25 ms after it (~11 ms built ahead) on a fast PC: past the 50 ms a touch
+# has on a station's.
+IDLE_AHEAD = ("menu", "status")
+# Sending and sent are built once the review is this many steps away, or nearer.
+REVIEW_NEAR = 2
+
+
+def likely_screens(state: FlowState, services: Sequence[Service]) -> tuple[str, ...]:
+    """The screens the citizen may reach next from `state`, nearest first (the window builds them
+    ahead, `KioskWindow._make_ahead`): idle, what one touch opens; the menu, the services' first
+    two steps (a tile opens the first, its primary button the second); on a step, every step still
+    to come (a service's steps have few kinds: the form and its pickers are made while the citizen
+    reads the intro), then sending and sent once the review is near. Any other screen is built
+    when it is first shown."""
+    if state.phase is Phase.IDLE:
+        return IDLE_AHEAD
+    kinds: list[str] = []
+    if state.phase is Phase.MENU:
+        kinds = [s.steps[i].kind for i in range(2) for s in services if i < len(s.steps)]
+    elif state.phase is Phase.STEP and state.service is not None:
+        steps = state.service.steps
+        kinds = [steps[i].kind for i in state.active_steps if i > state.step_index]
+        if "review" in (steps[state.step_index].kind, *kinds[:REVIEW_NEAR]):
+            kinds += ["submitting", "done"]
+    elif state.phase is Phase.SUBMITTING:
+        kinds = ["done"]
+    return tuple(dict.fromkeys(kinds))  # a kind once, where first met
 
 
 HIGH_CONTRAST = "high_contrast"
@@ -412,8 +444,8 @@ class KioskWindow(QWidget):
             self._drop_screens()
             self.comfort.close_panel()
             self._reset_volume()
-        elif state.service is not None and not self.preparing:
-            self.preparing = True  # from the screen painted on: the pickers its steps will need
+        elif not self.preparing:
+            self.preparing = True  # from the screen painted on: the next screens, the pickers they need
             QTimer.singleShot(PREPARE_AFTER_MS, self, self._prepare_ahead)  # cancelled with the window
         if (HIGH_CONTRAST if state.high_contrast else self.base_theme) != self.theme:
             self._restyle(HIGH_CONTRAST if state.high_contrast else self.base_theme)
@@ -591,7 +623,9 @@ class KioskWindow(QWidget):
     def _drop_screens(self) -> None:
         """Session wipe: every screen but the idle one is destroyed (with whatever a citizen typed
         or was shown in it) and built afresh for the next person, except the `kept` ones (the
-        menu, the form with its pickers: slow to make), which wipe themselves instead."""
+        menu, the form with its keyboard: slow to make), which wipe themselves instead. The cheap
+        ones (intro, consent, sending: ~5–15 ms) are not kept: built ahead in the next session while
+        the citizen reads the screen before, they need not stay in the idle kiosk's memory."""
         wiped = [n for n in self.screens if n != "idle"]
         # The idle screen first: removing the current screen from the stack would show another
         # (the form, ~700 widgets) for nothing before the idle one (~20 ms of the touch).
@@ -607,13 +641,11 @@ class KioskWindow(QWidget):
             QTimer.singleShot(PREBUILD_AFTER_WIPE_MS, self, self.prebuild)  # cancelled with the window
 
     def _prepare_ahead(self) -> None:
-        """In a session: what the coming steps need (the form's pickers) made one part per turn
-        of the event loop, while the citizen reads the screens before them; a touch waits for
-        one part at most (~10–35 ms), never for a whole picker and its tiles."""
+        """In a session: the screens of its coming steps and what they need (the form's pickers),
+        made one part per turn of the event loop while the citizen reads the screens before them
+        (`_make_ahead`); restarted by the next state change once all is made."""
         state = self.ctx.journey.state()
-        self.preparing = state.phase is not Phase.IDLE and any(
-            screen.prepare(state) for screen in list(self.screens.values())
-        )
+        self.preparing = state.phase is not Phase.IDLE and self._make_ahead(state)
         if self.preparing:
             QTimer.singleShot(0, self, self._prepare_ahead)  # cancelled with the window
 
@@ -625,14 +657,21 @@ class KioskWindow(QWidget):
         screen.deleteLater()
 
     def prebuild(self) -> None:
-        """Build the screens not built yet, then the parts they make ahead (`Screen.prepare`), one
-        per turn of the event loop, while nobody is using the kiosk: a touch then never waits for
-        a screen to be made (a menu of pictograms takes ~150 ms to build on a station PC)."""
+        """While nobody is using the kiosk: the screens one touch on the idle screen opens, made
+        ahead one part per turn of the event loop (`_make_ahead`), so that the touch never waits for
+        its screen to be made (a menu of pictograms takes ~150 ms to build on a station PC). Only
+        those: every screen built ahead stays in the idle kiosk's memory."""
         state = self.ctx.journey.state()
-        self.prebuilding = state.phase is Phase.IDLE
-        if not self.prebuilding:
-            return  # the session's end starts it again
-        missing = [name for name in SCREENS if name not in self.screens]
+        self.prebuilding = state.phase is Phase.IDLE and self._make_ahead(state)
+        if self.prebuilding:  # else done, or a session began: its end starts it again
+            QTimer.singleShot(0, self, self.prebuild)  # cancelled with the window
+
+    def _make_ahead(self, state: FlowState) -> bool:
+        """One part made ahead for `state`, False when none is left: a likely next screen built
+        (`likely_screens`), else a part a screen makes ahead (`Screen.prepare`), else a screen
+        built ahead painted once off screen. A touch then waits for one part (~5–40 ms) at most."""
+        likely = likely_screens(state, self.ctx.journey.catalog.services)
+        missing = [name for name in likely if name not in self.screens]
         if missing:
             screen = self.screens[missing[0]]  # looking it up builds it
             # Style sheet and layout resolved now rather than on the touch that first shows it.
@@ -642,17 +681,17 @@ class KioskWindow(QWidget):
             if layout is not None:
                 layout.activate()
             self._unpainted.append(screen)
-        elif any(screen.prepare(state) for screen in list(self.screens.values())):
-            pass
-        elif self._unpainted:
+            return True
+        if any(screen.prepare(state) for screen in list(self.screens.values())):
+            return True
+        if self._unpainted:
             # Painted once off screen: the text layouts and glyphs of its first paint made now
             # (the menu's first show after start took ~60 ms more than its second).
             screen = self._unpainted.pop(0)
-            screen.render(QPixmap(screen.size()))
-        else:
-            self.prebuilding = False  # all built, prepared and painted
-            return
-        QTimer.singleShot(0, self, self.prebuild)  # cancelled with the window
+            if not screen.isVisible():  # else shown meanwhile, painted for real
+                screen.render(QPixmap(screen.size()))
+            return True
+        return False
 
     # -- volume and contrast (ui/widgets/comfort.py) ---------------------------------------
     def _volume(self) -> int | None:

@@ -35,14 +35,15 @@ def test_the_menu_is_laid_out_while_idle(qtbot, kiosk_ui: KioskUi) -> None:
 def test_pickers_made_ahead_serve_the_steps_then_go_with_the_session(qtbot, kiosk_ui: KioskUi) -> None:
     ui = kiosk_ui
     window, journey = ui.window, ui.app.journey
-    qtbot.waitUntil(lambda: "form" in window.screens and not window.prebuilding, timeout=20000)
-    form = window.screens["form"]
-    assert not form.findChildren(AddressPicker) and not form.findChildren(DatePicker)  # none while idle
+    qtbot.waitUntil(lambda: "menu" in window.screens and not window.prebuilding, timeout=20000)
+    assert "form" not in window.screens  # nor its pickers while idle: made with a session
 
     steps = dict(journey_steps(ui.app))
     steps["start"]()
-    steps["choose service"]()  # the intro: the citizen reads, the pickers are made
+    steps["choose service"]()  # the intro: the citizen reads, the form and its pickers are made
     qtbot.waitUntil(lambda: not window.preparing, timeout=20000)
+    assert "form" in window.screens
+    form = window.screens["form"]
     (address,) = form.findChildren(AddressPicker)
     dates = form.findChildren(DatePicker)
     assert len(dates) == 2 and address.tiles_made() == COMMUNE_TILES

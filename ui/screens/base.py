@@ -31,7 +31,8 @@ class Screen(QWidget):
     frame_changed = Signal()  # a view inside the screen changed what the frame should show
     say = Signal(str)  # to be said now, apart from any state change (a menu tile's first touch)
     # Kept at the session wipe (its `wipe` run) rather than destroyed and built again: for screens
-    # that hold nothing of a citizen's or wipe all of it themselves.
+    # slow to make that hold nothing of a citizen's or wipe all of it themselves. A kept screen
+    # stays in the idle kiosk's memory once a session has shown it.
     kept: ClassVar[bool] = False
 
     def __init__(self, ctx: ScreenContext) -> None:

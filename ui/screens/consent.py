@@ -16,8 +16,6 @@ from ui.widgets.icons import pixmap
 
 
 class ConsentScreen(Screen):
-    kept = True  # the law's texts: nothing of a citizen's
-
     def __init__(self, ctx: ScreenContext) -> None:
         super().__init__(ctx)
         column = QVBoxLayout(self)

@@ -18,8 +18,6 @@ from ui.widgets.payment_panel import PaymentPanel
 
 
 class SubmittingScreen(Screen):
-    kept = True  # a moving bar: nothing of a citizen's
-
     def __init__(self, ctx: ScreenContext) -> None:
         super().__init__(ctx)
         column = QVBoxLayout(self)

@@ -17,8 +17,6 @@ from ui.widgets.icons import pixmap
 
 
 class IntroScreen(Screen):
-    kept = True  # the service's description: nothing of a citizen's
-
     def __init__(self, ctx: ScreenContext) -> None:
         super().__init__(ctx)
         column = QVBoxLayout(self)
