@@ -11,6 +11,10 @@ from typing import Any, Protocol
 
 
 class Runner(Protocol):
+    # Everything at once on the calling thread: device events are then fetched by the thread
+    # that caused them rather than handed in by a thread of their own (`RemoteCardReader`).
+    synchronous: bool
+
     def run(
         self,
         job: Callable[[], Any],
@@ -24,6 +28,8 @@ class Runner(Protocol):
 
 
 class InlineRunner:
+    synchronous = True
+
     def run(
         self,
         job: Callable[[], Any],

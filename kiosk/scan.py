@@ -29,7 +29,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from kiosk.slip import looks_like_slip
 from kiosk.trackcode import normalize
 
 _ID = re.compile(r"[0-9]{12}")
@@ -37,6 +36,15 @@ _OLD_ID = re.compile(r"[0-9]{9}")
 _DATE = re.compile(r"([0-9]{2})([0-9]{2})([0-9]{4})|([0-9]{2})/([0-9]{2})/([0-9]{4})")
 _SEPARATORS = re.compile(r"[|;\t\r\n]")
 _MIN_YEAR = 1900
+# A status slip's payload (`kiosk.slip`: "KS<version>.<station>.<code>.…"), told by its prefix
+# here, without the slip module's signature crypto: the kiosk's UI process recognises a scanned
+# slip, the station worker verifies it.
+_LOOKS_LIKE_SLIP = re.compile(r"KS[0-9]+\..*", re.DOTALL)
+
+
+def looks_like_slip(text: str) -> bool:
+    """True when `text` is meant as a slip payload (right prefix), whether or not it verifies."""
+    return _LOOKS_LIKE_SLIP.fullmatch(text.strip().upper()) is not None
 
 
 class ScanKind(enum.Enum):

@@ -67,7 +67,6 @@ _SHAPE = re.compile(
     rf"\.(?P<kid>[{_CROCKFORD}]{{{KEY_ID_CHARS}}})\.(?P<sig>[{_CROCKFORD}]+)"
 )
 _SIG_CHARS = {HMAC_VERSION: MAC_CHARS, VERSION: SIGNATURE_CHARS}
-_LOOKS_LIKE = re.compile(r"KS[0-9]+\..*", re.DOTALL)
 
 
 class SlipError(Exception):
@@ -103,11 +102,6 @@ SlipKeyring = Callable[[str], Sequence[Ed25519PublicKey]]
 
 def no_other_stations(_station: str) -> Sequence[Ed25519PublicKey]:
     return ()
-
-
-def looks_like_slip(text: str) -> bool:
-    """True when `text` is meant as a slip payload (right prefix), whether or not it verifies."""
-    return _LOOKS_LIKE.fullmatch(text.strip().upper()) is not None
 
 
 def slip_station_id(station_id: str) -> str:

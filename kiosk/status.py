@@ -26,11 +26,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from kiosk.flow.state import CardPhase, Phase
 from kiosk.scan import ScanKind, parse_scan
-from kiosk.slip import SlipProblem, VerifiedSlip
 from kiosk.status_result import LookupOutcome, StatusResult
 
 if TYPE_CHECKING:
     from kiosk.flow.journey import Journey
+    from kiosk.slip import SlipProblem, VerifiedSlip  # its crypto: in the worker, which verifies
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +94,8 @@ class StatusLookup:
             if self._signer is None:
                 log.warning("slip scanned but no slip key is configured: refused")
                 return StatusResult(LookupOutcome.FORGED)
+            from kiosk.slip import SlipProblem
+
             verified = self._signer.verify(scan.text)
             if isinstance(verified, SlipProblem):
                 log.warning("slip refused (%s): %s", verified.kind.value, verified.detail)

@@ -80,16 +80,23 @@ class KioskUi:
     """The Qt side of a running kiosk: window, timers and background warm-up."""
 
     def __init__(
-        self, config: Config, *, windowed: bool, voice: Voice | None = None, link: StationLink | None = None
+        self,
+        config: Config,
+        *,
+        windowed: bool,
+        voice: Voice | None = None,
+        link: StationLink | None = None,
+        card_link: StationLink | None = None,
     ) -> None:
         from kiosk.app.root import build_app  # the core: imported once the first frame is up (`run`)
         from ui.accessibility import Accessibility
         from ui.compose import kiosk_window
 
         self.runner = QtRunner()
-        # `link`: a station worker's channel (`kiosk run`); without one the station's services
-        # are served on a thread of this process, over the same channel (tests).
-        self.app = build_app(config, self.runner, link=link)
+        # `link`, `card_link`: the channels of a station worker and of a card service (`kiosk
+        # run`); without them, those are served on threads of this process, over the same
+        # channels (tests).
+        self.app = build_app(config, self.runner, link=link, card_link=card_link)
         self.window = kiosk_window(
             self.app, voice or Silent(), screen_size(windowed), QApplication.primaryScreen()
         )
@@ -197,22 +204,16 @@ class KioskUi:
         self.window.prebuild()
         self._start_scanners()
         self._start_headset()
-        from devices.card.icao.warm import warm_chip_crypto
-
         # Code the first journey runs for the first time, run here so that its pages are mapped
-        # before the idle memory rather than kept after the first citizen (issue 8).
+        # before the idle memory rather than kept after the first citizen (issue 8); the card
+        # service runs its own first read's code (chip crypto, the demo emulator) likewise.
         warming: list[tuple[Callable[[], object], str]] = [
             (self.app.controller.start, "card reader start failed"),
             (self.app.station.warm, "database start failed"),
             (warm_addresses, "address tables failed to load"),
-            (warm_chip_crypto, "chip crypto warm-up failed"),
+            (lambda: self.app.card_reader().warm(), "card service warm-up failed"),
             (warm_image_decoder, "image decoder warm-up failed"),
         ]
-        if self.app.demo_profiles:  # demo mode: the emulator makes the cards in this process
-            from kiosk.app.demo import warm_emulator
-
-            profiles = self.app.demo_profiles
-            warming.append((lambda: warm_emulator(profiles), "demo card warm-up failed"))
         left = [len(warming)]
 
         def warmed() -> None:  # on the UI thread: once all are done, the idle memory is settled

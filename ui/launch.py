@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 if TYPE_CHECKING:
     from PySide6.QtCore import QEvent
 
-    from kiosk.app.worker_child import WorkerChild
+    from kiosk.app.worker_child import ChildProcess
     from kiosk.config import Config
     from ui.app import KioskUi
 
@@ -100,7 +100,7 @@ def run(config: Config, *, windowed: bool) -> int:
         config.ui.theme, metrics, config.ui.language, config.cache_dir / "pictograms", config.station.name
     )
     kiosk: list[KioskUi] = []
-    children: list[WorkerChild] = []
+    children: list[ChildProcess] = []
 
     def close_first_frame() -> None:
         first.close()
@@ -110,6 +110,7 @@ def run(config: Config, *, windowed: bool) -> int:
         # The frame is painted into the backing store but may still sit in the client's buffer to
         # the display server: send it and wait for it to be drawn before the imports hold the loop.
         QGuiApplication.sync()
+        from kiosk.app.card_service import cards_for_run
         from kiosk.app.root import make_voice
         from kiosk.app.worker_child import station_for_run
         from ui.app import KioskUi
@@ -120,21 +121,26 @@ def run(config: Config, *, windowed: bool) -> int:
         # would otherwise compete for the two cores with the window being built and drawn;
         # anything the kiosk asks of it before it answers waits for it (`StationLink.call`).
         link, child = station_for_run(config, start=False)
-        children.extend([child] if child is not None else [])
-        ui = KioskUi(config, windowed=windowed, voice=make_voice(config), link=link)
+        # The card reader, likewise, in a child of its own (`kiosk card-service`): the chip's
+        # stack is not in this process. Started with the worker, once the window has painted.
+        card_link, card_child = cards_for_run(config, start=False)
+        started = [c for c in (child, card_child) if c is not None]
+        children.extend(started)
+        ui = KioskUi(config, windowed=windowed, voice=make_voice(config), link=link, card_link=card_link)
         kiosk.append(ui)
         ui.show()
 
         def kiosk_painted() -> None:
             close_first_frame()
-            if child is not None:
-                QTimer.singleShot(0, start_worker)  # the first idle turn after the paint
+            if started:
+                QTimer.singleShot(0, start_children)  # the first idle turn after the paint
 
-        def start_worker() -> None:
-            if ui.closed or child is None:
+        def start_children() -> None:
+            if ui.closed:
                 return
             QGuiApplication.sync()  # the window's frame drawn by the display server first
-            child.start()
+            for each in started:
+                each.start()
 
         ui.first_frame_gone = FirstPaint(kiosk_painted)  # once the kiosk has painted
         ui.window.installEventFilter(ui.first_frame_gone)

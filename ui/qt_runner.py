@@ -44,6 +44,8 @@ class _Job(QRunnable):
 
 
 class QtRunner:
+    synchronous = False  # jobs on the pool, their ends and device events posted to the UI thread
+
     def __init__(self, pool: QThreadPool | None = None) -> None:
         self._pool = pool or QThreadPool()
         self._pool.setMaxThreadCount(max(2, self._pool.maxThreadCount()))

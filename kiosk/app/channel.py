@@ -41,6 +41,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 SOCKET_NAME = "station.sock"
+CARD_SOCKET_NAME = "card.sock"  # the card service (`kiosk card-service`, `kiosk.app.card_service`)
 _HEADER = struct.Struct(">I")
 MAX_FRAME = 64 * 1024 * 1024  # a receipt PDF is ~50 KB; anything near this is a bug
 DEFAULT_TIMEOUT_S = 30.0
@@ -50,8 +51,12 @@ RESTART_WAIT_S = 20.0
 _SUN_PATH_MAX = 107  # sockaddr_un.sun_path, less the terminating NUL
 
 # Classes the UI process must never import by unpickling an answer (they would bring the
-# libraries this channel exists to keep out of it).
-HEAVY_MODULES = ("sqlalchemy", "reportlab", "cryptography", "db", "alembic", "kiosk.sealing", "kiosk.keys")
+# libraries this channel exists to keep out of it: the station's in the worker, the chip's in the
+# card service).
+HEAVY_MODULES = (
+    *("sqlalchemy", "reportlab", "cryptography", "db", "alembic", "kiosk.sealing", "kiosk.keys"),
+    *("PIL", "smartcard", "asn1crypto", "ecdsa", "devices.card.icao", "devices.card.emulated"),
+)
 
 
 class StationError(Exception):
@@ -67,13 +72,14 @@ class StationLost(StationError, ConnectionError):
     """The connection broke after the request was sent: whether it was done is not known."""
 
 
-def socket_path(data_dir: Path) -> Path:
-    """`data_dir/station.sock`; where that is longer than a socket address may be (a deep test
-    folder), a name in the temporary folder derived from it (both ends derive the same one)."""
-    path = data_dir / SOCKET_NAME
+def socket_path(data_dir: Path, name: str = SOCKET_NAME) -> Path:
+    """`data_dir/name` (`station.sock`, `card.sock`); where that is longer than a socket address
+    may be (a deep test folder), a name in the temporary folder derived from it (both ends derive
+    the same one)."""
+    path = data_dir / name
     if len(os.fsencode(_temporary(path))) <= _SUN_PATH_MAX:  # the server binds that name first
         return path
-    digest = hashlib.sha256(os.fsencode(data_dir.resolve())).hexdigest()[:16]
+    digest = hashlib.sha256(os.fsencode(f"{data_dir.resolve()}/{name}")).hexdigest()[:16]
     return Path(tempfile.gettempdir()) / f"kiosk-{os.getuid()}-{digest}.sock"
 
 
@@ -140,6 +146,12 @@ def _portable(exc: BaseException) -> BaseException:
 class _Handler(socketserver.BaseRequestHandler):
     server: StationServer
 
+    def setup(self) -> None:
+        self.server.opened(self.request)
+
+    def finish(self) -> None:
+        self.server.ended(self.request)
+
     def handle(self) -> None:
         sock: socket.socket = self.request
         while True:
@@ -174,6 +186,8 @@ class StationServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
         self.methods = dict(methods)
         self.path = path
         self._inode = -1
+        self._open: set[socket.socket] = set()  # the connections being served
+        self._open_lock = threading.Lock()
         super().__init__(str(path), _Handler, bind_and_activate=False)
 
     def server_bind(self) -> None:
@@ -200,9 +214,24 @@ class StationServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
         threading.Thread(target=self.serve_forever, name="station-channel", daemon=True).start()
         return self
 
+    def opened(self, sock: socket.socket) -> None:
+        with self._open_lock:
+            self._open.add(sock)
+
+    def ended(self, sock: socket.socket) -> None:
+        with self._open_lock:
+            self._open.discard(sock)
+
     def close(self) -> None:
+        """Stop serving, and end the connections being served, as the end of its process would:
+        a client waiting for an answer hears at once that none will come."""
         self.shutdown()
         self.server_close()
+        with self._open_lock:
+            served, self._open = self._open, set()
+        for sock in served:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
         with contextlib.suppress(OSError):
             if os.stat(self.path).st_ino == self._inode:  # not a newer server's socket
                 self.path.unlink()
@@ -241,9 +270,14 @@ class StationLink:
     """
 
     def __init__(
-        self, path: Path, timeout_s: float = DEFAULT_TIMEOUT_S, restart_wait_s: float = RESTART_WAIT_S
+        self,
+        path: Path,
+        timeout_s: float = DEFAULT_TIMEOUT_S,
+        restart_wait_s: float = RESTART_WAIT_S,
+        peer: str = "the station worker",  # who serves it, as the errors name it
     ) -> None:
         self.path = path
+        self.peer = peer
         self.timeout_s = timeout_s
         self.restart_wait_s = restart_wait_s
         self._idle: list[socket.socket] = []
@@ -257,7 +291,7 @@ class StationLink:
             sock.connect(str(self.path))
         except OSError as exc:
             sock.close()
-            raise StationUnavailable(f"the station worker does not answer ({exc.strerror or exc})") from None
+            raise StationUnavailable(f"{self.peer} does not answer ({exc.strerror or exc})") from None
         return sock
 
     def _take(self, timeout_s: float) -> socket.socket:
@@ -293,10 +327,10 @@ class StationLink:
             answer = recv_frame(sock)
         except TimeoutError:
             sock.close()
-            raise StationLost(f"the station worker did not answer within {timeout_s:.0f} s") from None
+            raise StationLost(f"{self.peer} did not answer within {timeout_s:.0f} s") from None
         except (EOFError, OSError) as exc:
             sock.close()
-            raise StationLost(f"the station worker's channel broke ({exc})") from None
+            raise StationLost(f"the channel to {self.peer} broke ({exc})") from None
         self._give_back(sock)
         try:
             ok, value = _loads(answer)
@@ -327,12 +361,16 @@ class StationLink:
                 if not retry or time.monotonic() >= deadline:
                     raise
             except StationUnavailable:
-                if not retry or time.monotonic() >= deadline:
+                if not retry or time.monotonic() >= deadline or self._closed:
                     raise
             time.sleep(0.25)
         if ok:
             return value
         raise value
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
 
     def close(self) -> None:
         with self._lock:

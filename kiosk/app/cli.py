@@ -45,6 +45,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         return run(config, windowed=args.windowed)
 
 
+def cmd_card_service(args: argparse.Namespace) -> int:
+    from kiosk.app.card_service import run_card_service
+
+    return run_card_service(args)
+
+
 def cmd_tour(args: argparse.Namespace) -> int:
     from ui.tour import run_tour
 
@@ -156,8 +162,9 @@ def cmd_card(args: argparse.Namespace) -> int:
 
 
 def build_parser(*, only_run: bool = False, only_card: bool = False) -> argparse.ArgumentParser:
-    """Every command; `only_run`: `kiosk run` alone, which a station starts at every boot, so that
-    the idle screen does not wait for the other commands' modules to load; `only_card`: `kiosk
+    """Every command; `only_run`: `kiosk run` alone (and its child `kiosk card-service`), which a
+    station starts at every boot, so that the idle screen does not wait for the other commands'
+    modules to load; `only_card`: `kiosk
     card` alone, whose fresh-process read (`kiosk card read`) must start as fast as a bare reader."""
     parser = argparse.ArgumentParser(prog="kiosk", description=__doc__)
     parser.add_argument("--config", type=Path, help="TOML configuration file (see kiosk.example.toml)")
@@ -173,6 +180,11 @@ def build_parser(*, only_run: bool = False, only_card: bool = False) -> argparse
     card = sub.add_parser("card", help="read or emulate the chip ID card (CCCD)", add_help=False)
     card.add_argument("card_args", nargs=argparse.REMAINDER)
     card.set_defaults(func=cmd_card)
+    # `kiosk run`'s child holding the card reader (`kiosk.app.card_service`); its configuration
+    # comes pickled on standard input, and the end of that pipe means the kiosk has gone.
+    card_service = sub.add_parser("card-service", help=argparse.SUPPRESS)
+    card_service.add_argument("--config-stdin", action="store_true", help=argparse.SUPPRESS)
+    card_service.set_defaults(func=cmd_card_service)
     if only_run or only_card:
         return parser
 
@@ -259,7 +271,7 @@ def _command(argv: list[str]) -> str | None:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     command = _command(argv)
-    parser = build_parser(only_run=command == "run", only_card=command == "card")
+    parser = build_parser(only_run=command in ("run", "card-service"), only_card=command == "card")
     args, extra = parser.parse_known_args(argv)
     if extra and args.command == "card":
         args.card_args = [*extra, *args.card_args]  # e.g. `kiosk card --help`

@@ -9,15 +9,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from devices.card.profiles import CitizenProfile
 from kiosk.flow.journey import Journey
-from kiosk.ports.card import CardReader
 from kiosk.runner import Runner
 
 if TYPE_CHECKING:
     from devices.card.emulated.personalise import PassportProfile
+    from kiosk.app.remote_card import RemoteCardReader
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,9 @@ class DemoPassport:
         return f"{self.name} ({self.nationality})"
 
     def profile(self) -> PassportProfile:
-        from devices.card.emulated.personalise import PassportProfile  # the chip crypto: only on use
+        """The chip's data: made in the card service (`kiosk.app.card_service`), which holds the
+        emulator and its crypto."""
+        from devices.card.emulated.personalise import PassportProfile
 
         def yymmdd(iso: str) -> str:
             return iso[2:].replace("-", "")
@@ -67,15 +69,13 @@ class DemoDocuments:
 
 
 def demo_documents(
-    reader: Callable[[], CardReader], journey: Journey, profiles: list[CitizenProfile], runner: Runner
+    reader: Callable[[], RemoteCardReader], journey: Journey, profiles: list[CitizenProfile], runner: Runner
 ) -> DemoDocuments:
     """A button for each demo citizen's card and each demo passport (the reader must be emulated).
 
-    The emulator makes the chip (face photo, signed data: ~80 ms) through `runner`, off the UI
-    thread that the button's touch runs on; the number is filled in once the document is there."""
-
-    def emulator() -> Any:  # EmulatedCardReader: its insert methods are not part of the port
-        return reader()
+    The card service's emulator makes the chip (face photo, signed data: ~80 ms), asked through
+    `runner`, off the UI thread that the button's touch runs on; the number is filled in once the
+    document is there."""
 
     def in_background(make: Callable[[], None], then: Callable[[], None]) -> None:
         runner.run(make, lambda _r: then(), lambda exc: log.error("demo document not placed: %s", exc))
@@ -83,7 +83,7 @@ def demo_documents(
     def card(profile: CitizenProfile) -> DemoDocument:
         def place() -> None:
             in_background(
-                lambda: emulator().insert(profile), lambda: journey.set_id_number(profile.holder.id_number)
+                lambda: reader().insert(profile), lambda: journey.set_id_number(profile.holder.id_number)
             )
 
         return DemoDocument(profile.holder.full_name, place)
@@ -91,7 +91,7 @@ def demo_documents(
     def passport(document: DemoPassport) -> DemoDocument:
         def place() -> None:
             in_background(
-                lambda: emulator().insert_passport(document.profile()),
+                lambda: reader().insert_passport(document),
                 lambda: journey.set_passport_key(
                     document.number, document.date_of_birth, document.date_of_expiry
                 ),
@@ -100,13 +100,3 @@ def demo_documents(
         return DemoDocument(document.label, place)
 
     return DemoDocuments(tuple(card(p) for p in profiles), tuple(passport(p) for p in DEMO_PASSPORTS))
-
-
-def warm_emulator(profiles: list[CitizenProfile]) -> None:
-    """Make one demo citizen's chip and drop it (the kiosk's idle warm-up, demo mode only): the
-    face JPEG (Pillow) and the signed data are then made by code already run, so the first demo
-    card does not map it into the UI process during a citizen's journey (issue 8)."""
-    from devices.card.emulated.personalise import personalise_cccd
-
-    if profiles:
-        personalise_cccd(profiles[0])

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from devices.audio.clips import Engine as ClipEngine
     from hub.client import HubClient, SyncReport
     from hub.station_tasks import ChangesReport
+    from kiosk.app.card_service import CardService
     from kiosk.app.channel import StationLink
     from kiosk.app.remote import (
         RemoteOfficerCards,
@@ -54,6 +55,7 @@ if TYPE_CHECKING:
         RemoteStation,
         RemoteStore,
     )
+    from kiosk.app.remote_card import RemoteCardReader
     from kiosk.app.station import StationSide
     from kiosk.audit import AuditLog
     from kiosk.backup import BackupReport
@@ -744,7 +746,9 @@ class KioskApp:
     config: Config
     catalog: Catalog
     journey: Journey
-    card_reader: Lazy[CardReader]
+    # The reader is in the card service (`kiosk card-service`, `kiosk.app.card_service`): the UI
+    # process holds none of the chip's stack.
+    card_reader: Lazy[RemoteCardReader]
     controller: KioskController
     # The station's services live in the worker process, reached over the channel (`kiosk.app.
     # channel`): the UI process imports neither SQLAlchemy, nor reportlab, nor the sealing crypto.
@@ -760,6 +764,7 @@ class KioskApp:
     station: RemoteStation
     # Served on a thread of this process when no worker process was given (tests, `kiosk tour`).
     side: StationSide | None = None
+    card_side: CardService | None = None  # the same, for the card service
     _closing: Sequence[Callable[[], None]] = ()
 
     def close(self) -> None:
@@ -836,10 +841,16 @@ def kiosk_tasks(
 
 
 def build_app(
-    config: Config, runner: Runner, clock: Clock = local_now, link: StationLink | None = None
+    config: Config,
+    runner: Runner,
+    clock: Clock = local_now,
+    link: StationLink | None = None,
+    card_link: StationLink | None = None,
 ) -> KioskApp:
-    """The kiosk, its station services reached over `link` (a `kiosk worker`'s channel); without
-    one, served on a thread of this process (`serve_in_thread`)."""
+    """The kiosk, its station services reached over `link` (a `kiosk worker`'s channel) and its
+    card reader over `card_link` (a `kiosk card-service`'s); without them, each served on a
+    thread of this process (`serve_in_thread`, `serve_cards_in_thread`)."""
+    from kiosk.app.card_service import serve_cards_in_thread
     from kiosk.app.remote import (
         RemoteCallDesk,
         RemoteOfficerCards,
@@ -850,6 +861,7 @@ def build_app(
         RemoteStation,
         RemoteStore,
     )
+    from kiosk.app.remote_card import RemoteCardReader
 
     side: StationSide | None = None
     closing: list[Callable[[], None]] = []
@@ -858,6 +870,12 @@ def build_app(
         closing.append(close)
     else:
         closing.append(link.close)
+    card_side: CardService | None = None
+    if card_link is None:
+        card_side, card_link, close_cards = serve_cards_in_thread(config)
+        closing.append(close_cards)
+    else:
+        closing.append(card_link.close)
     catalog = make_catalog(config)
     languages.install_bundled(catalog)  # the packs' texts, against this station's catalog
     journey = Journey(
@@ -871,7 +889,9 @@ def build_app(
         payment=payment_options(config),
         trust=trust_policy(config),
     )
-    card_reader: Lazy[CardReader] = Lazy(lambda: make_card_reader(config))  # crypto loads after paint
+    cards = card_link
+    # A synchronous runner (the tour, scripted journeys) hears the reader's events on its own thread.
+    card_reader: Lazy[RemoteCardReader] = Lazy(lambda: RemoteCardReader(cards, not runner.synchronous))
     station = RemoteStation(link)
     store = RemoteStore(link)
     printer = RemotePrinter(link)
@@ -923,9 +943,11 @@ def build_app(
         officer_cards=lambda: officer_cards,
         station=station,
         side=side,
+        card_side=card_side,
         _closing=closing,
     )
-    if side is not None:  # an app dropped unclosed (a test) still stops serving, at the latest at exit
+    # An app dropped unclosed (a test) still stops serving, at the latest at exit.
+    if side is not None or card_side is not None:
         import weakref
 
         _start_closer()  # here, on an ordinary path: never from inside a collection

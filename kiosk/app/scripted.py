@@ -30,7 +30,7 @@ def journey_steps(app: KioskApp, profile_index: int = 0) -> list[tuple[str, Call
     today = dt.date.today()
 
     def read_card() -> None:
-        app.card_reader().insert(profile)  # type: ignore[attr-defined]
+        app.card_reader().insert(profile)  # on the card service's emulated reader
         journey.set_id_number(profile.holder.id_number)
 
     def answer(values: dict[str, object]) -> Callable[[], None]:

@@ -1,11 +1,12 @@
-"""`kiosk run`'s station worker: the one already serving the station's channel, or `kiosk worker`
-started as a child of the kiosk when none answers (demo mode, a bare `kiosk run`), restarted if
-it dies.
+"""`kiosk run`'s children: its station worker, the one already serving the station's channel or
+`kiosk worker` started as a child of the kiosk when none answers (demo mode, a bare `kiosk run`),
+and its card service (`kiosk card-service`, `kiosk.app.card_service`); each restarted if it dies.
 
-The child gets the kiosk's own configuration (with its command-line overrides and demo mode) on
+A child gets the kiosk's own configuration (with its command-line overrides and demo mode) on
 its standard input, pickled — it is our own child, of the same user — and keeps reading that
-pipe: when the kiosk goes, however it goes, the pipe closes and the worker stops after the pass
-in progress. Light to import: the kiosk's UI process imports it before the window is built.
+pipe: when the kiosk goes, however it goes, the pipe closes and the child stops (the worker after
+the pass in progress). Light to import: the kiosk's UI process imports it before the window is
+built.
 """
 
 from __future__ import annotations
@@ -49,11 +50,13 @@ def read_config(pipe: IO[bytes]) -> Config:
     return Config(values, demo=demo, credentials_dir=credentials)
 
 
-class WorkerChild:
-    """`kiosk worker` as a child process, restarted whenever it exits until `stop`."""
+class ChildProcess:
+    """`kiosk <command> --config-stdin` as a child process, restarted whenever it exits until
+    `stop`."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, command: str = "worker") -> None:
         self._config = config
+        self.command = command
         self._process: subprocess.Popen[bytes] | None = None
         self._stopping = threading.Event()
         self._lock = threading.Lock()
@@ -67,11 +70,11 @@ class WorkerChild:
 
     def start(self) -> None:
         self._spawn()
-        self._supervisor = threading.Thread(target=self._supervise, name="worker-child", daemon=True)
+        self._supervisor = threading.Thread(target=self._supervise, name=f"{self.command}-child", daemon=True)
         self._supervisor.start()
 
     def _spawn(self) -> None:
-        command = [sys.executable, "-m", "kiosk.app.cli", "worker", "--config-stdin"]
+        command = [sys.executable, "-m", "kiosk.app.cli", self.command, "--config-stdin"]
         process = subprocess.Popen(command, stdin=subprocess.PIPE)
         assert process.stdin is not None
         send_config(self._config, process.stdin)
@@ -95,14 +98,18 @@ class WorkerChild:
                 RESTART_AFTER_S[min(failures, len(RESTART_AFTER_S)) - 1] if failures else RESTART_AFTER_S[0]
             )
             log.error(
-                "the station worker (pid %s) exited with %s: restarting it in %.0f s", process.pid, code, wait
+                "kiosk %s (pid %s) exited with %s: restarting it in %.0f s",
+                self.command,
+                process.pid,
+                code,
+                wait,
             )
             if self._stopping.wait(wait):
                 return
             try:
                 self._spawn()
             except OSError as exc:
-                log.error("the station worker could not be started: %s", exc)
+                log.error("kiosk %s could not be started: %s", self.command, exc)
 
     def stop(self, timeout_s: float = 30.0) -> bool:
         """Close its pipe (it stops after the pass in progress) and wait; killed after
@@ -124,7 +131,7 @@ class WorkerChild:
             return False
 
 
-def station_for_run(config: Config, *, start: bool = True) -> tuple[StationLink, WorkerChild | None]:
+def station_for_run(config: Config, *, start: bool = True) -> tuple[StationLink, ChildProcess | None]:
     """The channel `kiosk run` uses, and the worker it made for it (None: another serves it).
 
     `start=False`: the child is made but not started; the caller starts it (`kiosk run` does once
@@ -138,7 +145,7 @@ def station_for_run(config: Config, *, start: bool = True) -> tuple[StationLink,
     if not config.worker.in_kiosk:
         log.warning("no station worker answers on %s yet: waiting for kiosk-worker.service", path)
         return StationLink(path), None
-    child = WorkerChild(config)
+    child = ChildProcess(config, "worker")
     if start:
         child.start()
     return StationLink(path), child

@@ -34,6 +34,11 @@ class CardError(Exception):
         self.reason = reason
         self.detail = detail
 
+    def __reduce__(self) -> tuple[type[CardError], tuple[CardErrorReason, str]]:
+        # As itself across the card service's channel (`kiosk.app.card_service`): the reason is
+        # what the citizen is told.
+        return (type(self), (self.reason, self.detail))
+
 
 @dataclass(frozen=True)
 class AccessKey:

@@ -10,6 +10,7 @@ import pytest
 import qrcode
 from qrcode.util import MODE_ALPHA_NUM
 
+from kiosk.scan import looks_like_slip
 from kiosk.slip import (
     HMAC_VERSION,
     STATION_MAX,
@@ -20,7 +21,6 @@ from kiosk.slip import (
     SlipSigner,
     VerifiedSlip,
     key_id,
-    looks_like_slip,
     public_key_id,
     slip_station_id,
 )

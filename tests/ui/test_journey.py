@@ -144,7 +144,8 @@ def test_citizen_journey_to_printed_receipt(qtbot, kiosk_ui: KioskUi) -> None:  
     ]
     assert not any(NAME in text or "Tam Thăng" in text for text in shown)  # nothing of theirs left on screen
     assert ui.app.controller.last_receipt is None
-    assert reader.last_outcome is None  # type: ignore[attr-defined]
+    assert ui.app.card_side is not None  # the card service, served on a thread here
+    assert ui.app.card_side.reader().last_outcome is None  # type: ignore[attr-defined]  # it forgot the read
 
 
 def test_every_screen_has_officer_button_and_way_back(qtbot, kiosk_ui: KioskUi) -> None:  # type: ignore[no-untyped-def]

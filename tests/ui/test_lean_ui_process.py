@@ -1,6 +1,7 @@
-"""`kiosk run --demo`'s UI process keeps SQLAlchemy, reportlab and the sealing crypto out of it,
-through a whole journey to the printed receipt and the reset (issue 8: idle memory): the station's
-services are in its child `kiosk worker`, reached over the channel (`kiosk.app.channel`)."""
+"""`kiosk run --demo`'s UI process keeps SQLAlchemy, reportlab, the sealing crypto and the chip's
+stack out of it, through a whole journey to the printed receipt and the reset (issue 8: idle
+memory): the station's services are in its child `kiosk worker`, the card reader in its child
+`kiosk card-service`, both reached over the channel (`kiosk.app.channel`)."""
 
 from __future__ import annotations
 
@@ -10,13 +11,18 @@ import subprocess
 import sys
 from pathlib import Path
 
-# What the UI process must never import (the sealing uses AES-GCM: `kiosk.sealing`).
-KEPT_OUT = ("sqlalchemy", "reportlab", "cryptography.hazmat.primitives.ciphers.aead", "db", "alembic")
+# What the UI process must never import (the sealing uses AES-GCM: `kiosk.sealing`; the chip's
+# secure messaging, passive authentication and face conversion: the ICAO stack, its crypto, Pillow).
+KEPT_OUT = (
+    *("sqlalchemy", "reportlab", "cryptography", "db", "alembic"),
+    *("PIL", "smartcard", "asn1crypto", "ecdsa", "devices.card.icao", "devices.card.emulated"),
+)
 
 JOURNEY = f"""
 import json, sys, time
 from PySide6.QtWidgets import QApplication
 from kiosk.app.scripted import journey_steps
+from kiosk.app.card_service import cards_for_run
 from kiosk.app.worker_child import station_for_run
 from kiosk.config import load_config
 from kiosk.ports.voice import Silent
@@ -25,7 +31,8 @@ from ui.app import KioskUi
 app = QApplication([])
 config = load_config(overrides={{"paths.data_dir": sys.argv[1]}}, demo=True, environ={{}})
 link, child = station_for_run(config)  # as `kiosk run` does: no worker answers, so its own child
-ui = KioskUi(config, windowed=True, voice=Silent(), link=link)
+card_link, card_child = cards_for_run(config)  # and its own card service
+ui = KioskUi(config, windowed=True, voice=Silent(), link=link, card_link=card_link)
 ui.show()
 
 def settle(until=lambda: True, timeout=120.0):
@@ -51,7 +58,7 @@ settle()
 loaded = sorted(m for m in sys.modules if m.startswith({KEPT_OUT!r}))
 worker = child.pid if child is not None else None
 ui.close()
-stopped = child.stop() if child is not None else None
+stopped = [c.stop() for c in (child, card_child) if c is not None]
 print(json.dumps({{"code": code, "loaded": loaded, "worker": worker, "stopped": stopped}}))
 """
 
@@ -69,7 +76,8 @@ def test_the_ui_process_of_kiosk_run_holds_no_database_no_pdf_no_sealing(tmp_pat
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert len(result["code"]) == 10  # the citizen was shown a code, and the receipt printed
     assert result["loaded"] == []
-    assert result["worker"] is not None and result["stopped"] is True  # a child, stopped with the kiosk
+    # Its own children, both stopped with the kiosk.
+    assert result["worker"] is not None and result["stopped"] == [True, True]
     # What the citizen was told is stored, by the worker: read here, in the test's own process.
     from kiosk.app.root import make_store
     from kiosk.config import load_config
@@ -91,6 +99,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from devices.card.profiles import load_profiles
+from kiosk.app.card_service import cards_for_run
 from kiosk.app.worker_child import station_for_run
 from kiosk.config import load_config
 from kiosk.ports.voice import Silent
@@ -99,7 +108,8 @@ from ui.app import KioskUi
 app = QApplication([])
 config = load_config(overrides={{"paths.data_dir": sys.argv[1]}}, demo=True, environ={{}})
 link, child = station_for_run(config)
-ui = KioskUi(config, windowed=True, voice=Silent(), link=link)
+card_link, card_child = cards_for_run(config)
+ui = KioskUi(config, windowed=True, voice=Silent(), link=link, card_link=card_link)
 ui.show()
 
 def settle(until=lambda: True, timeout=120.0):
@@ -127,7 +137,7 @@ settle(lambda: officer.pages.currentWidget() is officer.menu)
 session = ui.app.officer_mode.session
 loaded = sorted(m for m in sys.modules if m.startswith({OFFICER_KEPT_OUT!r}))
 ui.close()
-stopped = child.stop() if child is not None else None
+stopped = [c.stop() for c in (child, card_child) if c is not None]
 print(json.dumps({{"officer": session.officer.officer_id, "loaded": loaded, "stopped": stopped}}))
 """
 
@@ -159,6 +169,6 @@ def test_an_officers_card_and_pin_leave_no_pin_hashing_or_sealing_in_the_ui_proc
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["officer"] == "1001"  # signed in by card and PIN, over the channel
     assert result["loaded"] == []
-    assert result["stopped"] is True
+    assert result["stopped"] == [True, True]
     actions = [(r.actor, r.action) for r in desk.audit.newest(20)]
     assert ("1001", "login") in actions  # written by the worker

@@ -9,8 +9,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-import qrcode
-import qrcode.constants
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
@@ -19,6 +17,9 @@ from kiosk import phrases
 from kiosk.payment import PaymentOffer, format_money
 from ui.widgets.basics import clear_layout, label
 from ui.widgets.icons import pixmap
+from ui.widgets.qr_import import import_qrcode
+
+qrcode = import_qrcode()  # without Pillow: the QR is drawn by Qt from its matrix
 
 QR_MIN_PX = 300
 QR_QUIET_MODULES = 4  # ISO/IEC 18004: four modules of light margin all round

@@ -157,7 +157,8 @@ def _to_card_step(app: KioskApp) -> None:
 
 def _place(app: KioskApp, reader: CountingReader, image: CardImage, citizen: CitizenProfile) -> None:
     _to_card_step(app)
-    reader.insert_image(image)
+    reader.insert_image(image)  # on the card service's reader (served on a thread here)
+    app.card_reader().catch_up()  # the kiosk has heard of the card
     app.journey.set_id_number(citizen.holder.id_number)
 
 
