@@ -66,7 +66,13 @@ except ImportError:
     ui, child = KioskUi(config, windowed=True), None
 else:
     link, child = station_for_run(config)
-    ui = KioskUi(config, windowed=True, link=link)
+    try:  # and its card reader in a `kiosk card-service` child
+        from kiosk.app.card_service import cards_for_run
+    except ImportError:  # a tree from before it: the reader in this process
+        ui = KioskUi(config, windowed=True, link=link)
+    else:
+        card_link, card_child = cards_for_run(config)
+        ui = KioskUi(config, windowed=True, link=link, card_link=card_link)
 ui.show()
 
 def spin(until=lambda: True, at_least=0.0, timeout=120.0):

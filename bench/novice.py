@@ -441,7 +441,13 @@ def child(name: str, data_dir: str, lengths: bool) -> int:
         ui, worker = KioskUi(config, windowed=True, voice=ear), None
     else:
         link, worker = station_for_run(config)
-        ui = KioskUi(config, windowed=True, voice=ear, link=link)
+        try:  # and its card reader in a `kiosk card-service` child
+            from kiosk.app.card_service import cards_for_run
+        except ImportError:  # a tree from before it: the reader in this process
+            ui = KioskUi(config, windowed=True, voice=ear, link=link)
+        else:
+            card_link, _card = cards_for_run(config)  # stops with this process (its pipe)
+            ui = KioskUi(config, windowed=True, voice=ear, link=link, card_link=card_link)
     ui.show()
     ui.window.resize(1366, 768)
     spin(lambda: ui.window.isVisible(), 10000)

@@ -117,7 +117,13 @@ except ImportError:  # an older tree: everything in this process
     ui, child = KioskUi(config, windowed=True), None
 else:
     link, child = station_for_run(config)
-    ui = KioskUi(config, windowed=True, link=link)
+    try:  # and its card reader in a `kiosk card-service` child
+        from kiosk.app.card_service import cards_for_run
+    except ImportError:  # a tree from before it: the reader in this process
+        ui = KioskUi(config, windowed=True, link=link)
+    else:
+        card_link, card_child = cards_for_run(config)
+        ui = KioskUi(config, windowed=True, link=link, card_link=card_link)
 paints = Paints(ui.window)
 ui.show()
 beat = Heartbeat()

@@ -5,6 +5,7 @@ bottom bar (Back left, primary action right), and overlays. It renders FlowState
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -63,12 +64,16 @@ SCREENS: dict[str, str] = {
     **{kind: f"ui.screens.{kind}:{kind.capitalize()}Screen" for kind in STEP_KINDS},
 }
 
+SCREEN_MODULES = tuple(dict.fromkeys(where.partition(":")[0] for where in SCREENS.values()))
+
 # Built ahead while idle: what one touch on the idle screen opens (anywhere: the menu; its "check
-# my application" button: the status lookup). Every other screen waits for a session: built ahead
-# they took 0.2–1.9 MB each of the idle kiosk's memory. The status lookup takes 1.4 MB, but built on
-# its touch it was painted ~25 ms after it (~11 ms built ahead) on a fast PC: past the 50 ms a touch
-# has on a station's.
-IDLE_AHEAD = ("menu", "status")
+# my application" button: the status lookup), and the form, which every service asks and which is
+# kept from one session to the next (in memory after the first citizen whatever is done, so made
+# before them: its 40–70 ms build then never falls into the first journey's intro). Every other
+# screen waits for a session: built ahead they took 0.2–1.9 MB each of the idle kiosk's memory.
+# The status lookup takes 1.4 MB, but built on its touch it was painted ~25 ms after it (~11 ms
+# built ahead) on a fast PC: past the 50 ms a touch has on a station's.
+IDLE_AHEAD = ("menu", "status", "form")
 # Sending and sent are built once the review is this many steps away, or nearer.
 REVIEW_NEAR = 2
 
@@ -671,6 +676,13 @@ class KioskWindow(QWidget):
         (`likely_screens`), else a part a screen makes ahead (`Screen.prepare`), else a screen
         built ahead painted once off screen. A touch then waits for one part (~5–40 ms) at most."""
         likely = likely_screens(state, self.ctx.journey.catalog.services)
+        unloaded = [m for m in SCREEN_MODULES if m not in sys.modules]
+        if unloaded:
+            # Every screen's code, a module a turn: the first journey imports it and it is never
+            # unloaded, so it is part of the idle kiosk (measured: after a journey and the reset
+            # the kiosk came back ~2 MB nearer its idle memory), and no touch waits for an import.
+            importlib.import_module(unloaded[0])
+            return True
         missing = [name for name in likely if name not in self.screens]
         if missing:
             screen = self.screens[missing[0]]  # looking it up builds it

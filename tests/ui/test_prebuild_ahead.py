@@ -4,6 +4,8 @@ touches towards them; after the session's wipe, only the kept ones stay."""
 
 from __future__ import annotations
 
+import sys
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton, QWidget
 
@@ -13,7 +15,7 @@ from kiosk.flow.state import FlowState, Phase
 from tests.waits import WAIT_MS
 from ui.app import KioskUi
 from ui.widgets.address_picker import AddressPicker
-from ui.window import IDLE_AHEAD, KioskWindow, likely_screens
+from ui.window import IDLE_AHEAD, SCREEN_MODULES, KioskWindow, likely_screens
 
 NAME = "Giàng Thị Mỷ"  # a demo card, placed by its button on the card screen
 CATALOG = load_catalog()
@@ -27,7 +29,7 @@ def at(step_id: str) -> FlowState:
 
 def test_likely_screens_follow_the_walk() -> None:
     services = CATALOG.services
-    assert likely_screens(FlowState(), services) == IDLE_AHEAD == ("menu", "status")
+    assert likely_screens(FlowState(), services) == IDLE_AHEAD == ("menu", "status", "form")
     assert likely_screens(FlowState(phase=Phase.MENU), services) == ("intro", "consent")
     service = CATALOG.get(TAM_VANG)  # intro, consent, card, identity, three form steps, review
     intro = FlowState(phase=Phase.STEP, service=service, step_index=0)
@@ -64,7 +66,10 @@ def button(qtbot, parent: QWidget, text: str) -> QPushButton:
 def test_idle_builds_only_what_one_touch_opens(qtbot, kiosk_ui: KioskUi) -> None:
     window = kiosk_ui.window
     idle_done(qtbot, window)
-    assert built(window) == {"idle", "menu", "status"}  # the idle screen's status button: one touch
+    # The idle screen's status button is one touch; the form is kept from one session to the next.
+    assert built(window) == {"idle", "menu", "status", "form"}
+    assert not window.screens["form"].findChildren(AddressPicker)  # its pickers: made with a session
+    assert all(module in sys.modules for module in SCREEN_MODULES)  # every screen's code
     menu = window.screens["menu"]
     assert menu.grid.count() == len(menu.tiles)  # type: ignore[attr-defined]  # laid out ahead too
 
