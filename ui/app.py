@@ -122,7 +122,9 @@ class KioskUi:
         self.watchdog = Watchdog()  # systemd: READY=1 at the first paint, pings from this event loop
         self.first_frame_gone: FirstPaint | None = None  # `run`: closes the first frame
         # A finished session's freed memory goes back to the system once the kiosk is idle again.
-        self.heap = HeapRelease(lambda: self.app.journey.state().phase is Phase.IDLE)
+        self.heap = HeapRelease(
+            lambda: self.app.journey.state().phase is Phase.IDLE, busy=lambda: self.window.prebuilding
+        )
         self.app.journey.subscribe(self.heap.heard)
 
     def _refresh_countdown(self) -> None:

@@ -11,8 +11,9 @@ pages.
 
 It runs once the kiosk is idle again and has stayed idle for `RELEASE_AFTER_MS` (a citizen who
 comes back at once is not made to wait for it), and once after the warm-up, so that idle and
-after-the-reset are the same kind of figure. Where the C library has no `malloc_trim` (not glibc)
-only the garbage collection runs.
+after-the-reset are the same kind of figure; while the window is still building screens ahead
+(`busy`) it waits for that to end, so that the garbage of the building goes back too. Where the
+C library has no `malloc_trim` (not glibc) only the garbage collection runs.
 """
 
 from __future__ import annotations
@@ -103,9 +104,11 @@ class HeapRelease(QObject):
         is_idle: Callable[[], bool],
         delay_ms: int = RELEASE_AFTER_MS,
         release: Callable[[], None] = release_heap,
+        busy: Callable[[], bool] = lambda: False,
     ) -> None:
         super().__init__()
         self._is_idle = is_idle
+        self._busy = busy
         self._release = release
         self._was_idle = True
         self.releases = 0
@@ -125,6 +128,9 @@ class HeapRelease(QObject):
 
     def _run(self) -> None:
         if not self._is_idle():  # a citizen came in the meantime: after their session
+            return
+        if self._busy():  # screens being built ahead: once they are
+            self.timer.start()
             return
         self._release()
         self.releases += 1

@@ -183,9 +183,15 @@ def test_the_longest_service_name_is_shown_whole_in_the_top_bar(citizen: Any, la
     assert heading.height() >= heading.heightForWidth(heading.width())
     fit = window.worst_fit()
     assert fit.px == 0, fit.where
-    heading.setWordWrap(False)  # broken on purpose: one line, as it was
-    heading.setText(heading.text() * 2)
-    settle()
+    # Broken on purpose: one line, as it was. A change of the journey's state (a reader's event
+    # heard late, a tick) sets the heading afresh: the change is then made again.
+    for _ in range(5):
+        text = heading.text() * 2
+        heading.setWordWrap(False)
+        heading.setText(text)
+        settle()
+        if heading.text() == text and not heading.wordWrap():
+            break
     assert window.overflow() > 0
 
 

@@ -61,6 +61,16 @@ def test_released_once_idle_after_a_session_and_not_while_a_citizen_is_there(qtb
     assert heap.releases == 1
 
 
+def test_a_release_waits_for_the_screens_being_built_ahead(qtbot: Any) -> None:
+    building = [True]
+    heap = HeapRelease(lambda: True, delay_ms=20, release=lambda: None, busy=lambda: building[0])
+    heap.schedule()
+    qtbot.wait(200)  # several shots came and went: each found the window still building
+    assert heap.releases == 0 and heap.timer.isActive()
+    building[0] = False
+    qtbot.waitUntil(lambda: heap.releases == 1, timeout=WAIT_MS)  # then the pass, its garbage too
+
+
 def test_the_kiosk_releases_after_its_warm_up_and_after_a_reset(qtbot: Any, kiosk_ui: KioskUi) -> None:
     kiosk_ui.heap.timer.setInterval(50)
     qtbot.waitUntil(lambda: kiosk_ui.heap.releases == 1, timeout=WAIT_MS)  # the warm-up done
