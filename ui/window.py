@@ -675,7 +675,6 @@ class KioskWindow(QWidget):
         """One part made ahead for `state`, False when none is left: a likely next screen built
         (`likely_screens`), else a part a screen makes ahead (`Screen.prepare`), else a screen
         built ahead painted once off screen. A touch then waits for one part (~5–40 ms) at most."""
-        likely = likely_screens(state, self.ctx.journey.catalog.services)
         unloaded = [m for m in SCREEN_MODULES if m not in sys.modules]
         if unloaded:
             # Every screen's code, a module a turn: the first journey imports it and it is never
@@ -683,6 +682,7 @@ class KioskWindow(QWidget):
             # the kiosk came back ~2 MB nearer its idle memory), and no touch waits for an import.
             importlib.import_module(unloaded[0])
             return True
+        likely = likely_screens(state, self.ctx.journey.catalog.services)
         missing = [name for name in likely if name not in self.screens]
         if missing:
             screen = self.screens[missing[0]]  # looking it up builds it

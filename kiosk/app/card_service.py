@@ -17,7 +17,6 @@ service side imports the devices.
 
 from __future__ import annotations
 
-import os
 import queue
 import secrets
 import signal
@@ -90,13 +89,22 @@ class CardService:
             first = self._frames.get(timeout=wait_s)
         except queue.Empty:
             return self.run, []
-        frames = [first]
+        if first is None:  # closing: wake up
+            return self.run, []
+        return self.run, [first, *self._drain()]
+
+    def _drain(self) -> list[Frame]:
+        """The frames queued now; the closing mark, if met, stays queued for the poll it wakes."""
+        frames: list[Frame] = []
         while True:
             try:
-                frames.append(self._frames.get_nowait())
+                frame = self._frames.get_nowait()
             except queue.Empty:
-                break
-        return self.run, [frame for frame in frames if frame is not None]  # None: closing, wake up
+                return frames
+            if frame is None:
+                self._frames.put(None)
+                return frames
+            frames.append(frame)
 
     def _put(self, *frame: Any) -> None:
         with self._numbering:
@@ -113,18 +121,7 @@ class CardService:
         hands them to the kiosk on its own thread, as a local emulator does (a card placed by a
         touch is heard before that touch returns, not after the next turn of the event loop)."""
         self.reader()
-        earlier: list[Frame] = []  # not yet fetched: told first, so that the order holds
-        while True:
-            try:
-                frame = self._frames.get_nowait()
-            except queue.Empty:
-                break
-            if frame is not None:
-                earlier.append(frame)
-            else:
-                self._frames.put(None)  # closing: the poll is still to be woken
-                break
-        self._capture.frames = earlier
+        self._capture.frames = self._drain()  # not yet fetched: told first, so that the order holds
         try:
             act()
         finally:
@@ -227,15 +224,9 @@ def cards_for_run(config: Config, *, start: bool = True) -> tuple[StationLink, C
 # --- `kiosk card-service` -----------------------------------------------------------------------
 
 
-def _stop_when_the_kiosk_goes() -> None:
-    while sys.stdin.buffer.read(65536):
-        pass
-    os.kill(os.getpid(), signal.SIGTERM)
-
-
 def run_card_service(args: Any) -> int:
     """Serve the reader until SIGTERM/SIGINT or, as `kiosk run`'s child, until its pipe closes."""
-    from kiosk.app.worker_child import read_config
+    from kiosk.app.worker_child import read_config, stop_when_the_kiosk_goes
     from kiosk.config import load_config
 
     config = read_config(sys.stdin.buffer) if args.config_stdin else load_config(args.config)
@@ -249,7 +240,7 @@ def run_card_service(args: Any) -> int:
     server = StationServer(path, service.methods()).start()
     try:
         if args.config_stdin:
-            threading.Thread(target=_stop_when_the_kiosk_goes, name="kiosk-pipe", daemon=True).start()
+            threading.Thread(target=stop_when_the_kiosk_goes, name="kiosk-pipe", daemon=True).start()
         signal.sigwait(stop)
     finally:
         server.close()

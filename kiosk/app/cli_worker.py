@@ -13,7 +13,6 @@ restarts the worker). A second worker for the same station refuses to start.
 from __future__ import annotations
 
 import argparse
-import os
 import signal
 import sys
 import threading
@@ -44,17 +43,10 @@ def _report(outcome: Outcome) -> None:
         print(f"{outcome.task}: {outcome.result}", flush=True)
 
 
-def _stop_when_the_kiosk_goes() -> None:
-    """As `kiosk run`'s child: its pipe closing (the kiosk exited, or was killed) stops us."""
-    while sys.stdin.buffer.read(65536):
-        pass
-    os.kill(os.getpid(), signal.SIGTERM)
-
-
 def run_worker(args: argparse.Namespace) -> int:
     from kiosk.app.channel import StationServer, answers, socket_path
     from kiosk.app.station import StationSide
-    from kiosk.app.worker_child import read_config
+    from kiosk.app.worker_child import read_config, stop_when_the_kiosk_goes
 
     config = read_config(sys.stdin.buffer) if args.config_stdin else load_config(args.config)
     interval = watchdog_interval()
@@ -74,7 +66,7 @@ def run_worker(args: argparse.Namespace) -> int:
         server = StationServer(path, side.methods()).start()
         side.worker.start()
         if args.config_stdin:
-            threading.Thread(target=_stop_when_the_kiosk_goes, name="kiosk-pipe", daemon=True).start()
+            threading.Thread(target=stop_when_the_kiosk_goes, name="kiosk-pipe", daemon=True).start()
         notify("READY=1")
         print(f"worker: delivering to {config.submission.target!r}, serving {path}", flush=True)
         received = signal.sigwait(STOP_SIGNALS)

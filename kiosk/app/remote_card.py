@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 
 READ_TIMEOUT_S = 120.0  # a read is ~1–3 s; a reader's own timeouts end a stuck one well before
 RETRY_AFTER_S = 1.0  # between polls while the service does not answer (restarting)
-HEARD_WAIT_S = 30.0  # a demo document's placing waits this long at most for its event
+HEARD_WAIT_S = 30.0  # a read's end or `catch_up` waits this long at most for its frames
 
 
 class RemoteCardReader(CardReader):
@@ -121,8 +121,8 @@ class RemoteCardReader(CardReader):
         self._tell(*self._link.call("demo_remove", retry=True))
 
     def _tell(self, run: str, frames: list[Frame]) -> None:
-        """A demo placing's events, heard on this thread before it returns (as a local emulator
-        tells them: a listener on the UI thread then applies them at once)."""
+        """`frames` handed on, on this thread: a demo placing's are so heard before it returns (as
+        a local emulator tells them: a listener on the UI thread then applies them at once)."""
         for frame in frames:
             self._deliver(run, frame)
 
@@ -168,9 +168,7 @@ class RemoteCardReader(CardReader):
 
     def _fetch(self, wait_s: float) -> None:
         # Sent again while a restarted service comes up (what it had queued went with it).
-        run, frames = self._link.call("card_events", wait_s, retry=True, timeout_s=wait_s + 30.0)
-        for frame in frames:
-            self._deliver(run, frame)
+        self._tell(*self._link.call("card_events", wait_s, retry=True, timeout_s=wait_s + 30.0))
 
     def _deliver(self, run: str, frame: Frame) -> None:
         number, kind, *rest = frame

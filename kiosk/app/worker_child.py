@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import pickle
+import signal
 import struct
 import subprocess
 import sys
@@ -48,6 +50,14 @@ def read_config(pipe: IO[bytes]) -> Config:
     (size,) = _LENGTH.unpack(head)
     values, demo, credentials = pickle.loads(pipe.read(size))
     return Config(values, demo=demo, credentials_dir=credentials)
+
+
+def stop_when_the_kiosk_goes() -> None:
+    """In a child (`--config-stdin`): SIGTERM to itself once its kiosk's pipe closes (the kiosk
+    exited, or was killed), which stops it as systemd's would."""
+    while sys.stdin.buffer.read(65536):
+        pass
+    os.kill(os.getpid(), signal.SIGTERM)
 
 
 class ChildProcess:
